@@ -1,0 +1,182 @@
+-- The one schema of a packbench store.
+--
+-- Each section headed `-- version: N` takes a store from version N-1 to N; a new store runs them
+-- all, in one immediate transaction, and ends at the last one (PRAGMA user_version). A released
+-- section is never edited: a change is a new section. Times are UTC, RFC 3339 text
+-- (`2018-11-08T01:06:00Z`); money is integer fen.
+
+-- version: 1
+
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE roles (
+    code    TEXT PRIMARY KEY,
+    name_zh TEXT NOT NULL,
+    name_en TEXT NOT NULL
+) STRICT;
+
+INSERT INTO roles (code, name_zh, name_en) VALUES
+    ('customer_service',  '客服',       'customer service'),
+    ('cs_supervisor',     '客服主管',   'CS supervisor'),
+    ('order_printer',     '打单员',     'order printer'),
+    ('picker',            '配货员',     'picker'),
+    ('checker',           '验货员',     'checker'),
+    ('purchaser',         '采购员',     'purchaser'),
+    ('label_printer',     '条码打印员', 'label printer'),
+    ('inbound_inspector', '入库检验员', 'inbound inspector'),
+    ('stock_keeper',      '库存管理员', 'stock keeper'),
+    ('admin',             '管理员',     'admin');
+
+CREATE TABLE staff (
+    id         INTEGER PRIMARY KEY,
+    code       TEXT NOT NULL UNIQUE,
+    name       TEXT NOT NULL,
+    role       TEXT NOT NULL REFERENCES roles(code),
+    pin_hash   TEXT,                      -- Argon2id PHC string; NULL: no PIN set yet
+    active     INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    created_at TEXT NOT NULL
+) STRICT;
+
+-- The built-in admin every new store has; the shop sets its PIN and adds its staff.
+INSERT INTO staff (code, name, role, created_at)
+VALUES ('admin', '管理员', 'admin', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
+
+CREATE TABLE bins (
+    code       TEXT PRIMARY KEY,          -- e.g. A-01-3; printed as bin label `L` + code
+    note       TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE products (
+    id         INTEGER PRIMARY KEY,
+    sku_code   TEXT NOT NULL UNIQUE,      -- 商家编码
+    barcode    TEXT UNIQUE,               -- NULL: still needs a barcode
+    name       TEXT NOT NULL,
+    spec       TEXT NOT NULL DEFAULT '',
+    price_fen  INTEGER NOT NULL CHECK (price_fen >= 0),
+    bin        TEXT REFERENCES bins(code),
+    state      TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'discontinued')),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX products_needing_barcode ON products(id) WHERE barcode IS NULL;
+
+-- The stock ledger: every change of stock is a move. Corrections are new moves, never edits.
+CREATE TABLE stock_moves (
+    id         INTEGER PRIMARY KEY,
+    at         TEXT NOT NULL,
+    kind       TEXT NOT NULL CHECK (kind IN ('opening', 'receipt', 'shipment', 'return', 'adjust', 'issue')),
+    product_id INTEGER NOT NULL REFERENCES products(id),
+    bin        TEXT NOT NULL DEFAULT '',  -- '' : not shelved yet
+    qty        INTEGER NOT NULL CHECK (qty <> 0),
+    staff_id   INTEGER NOT NULL REFERENCES staff(id),
+    terminal   TEXT NOT NULL,
+    ref        TEXT NOT NULL DEFAULT ''   -- receipt, order, stocktake or note it belongs to
+) STRICT;
+
+CREATE INDEX stock_moves_product ON stock_moves(product_id, bin);
+
+CREATE TRIGGER stock_moves_no_update BEFORE UPDATE ON stock_moves
+BEGIN SELECT RAISE(ABORT, 'stock moves are append-only: add a correcting move'); END;
+CREATE TRIGGER stock_moves_no_delete BEFORE DELETE ON stock_moves
+BEGIN SELECT RAISE(ABORT, 'stock moves are append-only: add a correcting move'); END;
+
+-- On hand per product and bin, kept in step with stock_moves in the same transaction.
+CREATE TABLE stock (
+    product_id INTEGER NOT NULL REFERENCES products(id),
+    bin        TEXT NOT NULL,
+    qty        INTEGER NOT NULL,
+    PRIMARY KEY (product_id, bin)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE orders (
+    id               INTEGER PRIMARY KEY,
+    order_no         TEXT NOT NULL UNIQUE,   -- 订单编号 (Taobao tid)
+    buyer            TEXT NOT NULL,
+    receiver_name    TEXT NOT NULL,
+    receiver_phone   TEXT NOT NULL,
+    receiver_address TEXT NOT NULL,
+    status           TEXT NOT NULL CHECK (status IN ('unpaid', 'paid', 'shipped', 'completed', 'closed')),
+    buyer_message    TEXT NOT NULL DEFAULT '',
+    shipping_method  TEXT NOT NULL DEFAULT '',
+    created_at       TEXT NOT NULL,
+    paid_at          TEXT,
+    courier          TEXT,
+    tracking_no      TEXT,
+    hold_reason      TEXT,
+    total_fen        INTEGER NOT NULL DEFAULT 0,
+    postage_fen      INTEGER NOT NULL DEFAULT 0,
+    paid_fen         INTEGER NOT NULL DEFAULT 0,
+    refund_fen       INTEGER NOT NULL DEFAULT 0,
+    shop             TEXT NOT NULL DEFAULT '',
+    close_reason     TEXT NOT NULL DEFAULT '',
+    imported_at      TEXT NOT NULL,
+    updated_at       TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX orders_status ON orders(status, paid_at);
+CREATE INDEX orders_buyer ON orders(buyer);
+CREATE INDEX orders_receiver ON orders(receiver_name);
+CREATE INDEX orders_tracking ON orders(tracking_no) WHERE tracking_no IS NOT NULL;
+
+CREATE TABLE order_lines (
+    id            INTEGER PRIMARY KEY,
+    order_id      INTEGER NOT NULL REFERENCES orders(id),
+    line_key      TEXT NOT NULL,          -- 子订单编号, or derived from what the line is
+    seq           INTEGER NOT NULL,       -- position within the order in the export
+    sku_code      TEXT NOT NULL,          -- 商家编码 ('' when the listing has none)
+    title         TEXT NOT NULL,
+    spec          TEXT NOT NULL DEFAULT '',
+    package       TEXT NOT NULL DEFAULT '',
+    qty           INTEGER NOT NULL CHECK (qty > 0),
+    price_fen     INTEGER NOT NULL CHECK (price_fen >= 0),
+    status        TEXT NOT NULL CHECK (status IN ('unpaid', 'paid', 'shipped', 'completed', 'closed')),
+    external_code TEXT NOT NULL DEFAULT '',
+    note          TEXT NOT NULL DEFAULT '',
+    UNIQUE (order_id, line_key)
+) STRICT;
+
+CREATE INDEX order_lines_sku ON order_lines(sku_code);
+
+-- Remarks are append-only, as on Taobao: nobody edits or deletes what customer service wrote.
+CREATE TABLE remarks (
+    id         INTEGER PRIMARY KEY,
+    order_id   INTEGER NOT NULL REFERENCES orders(id),
+    text       TEXT NOT NULL,
+    staff_code TEXT,                      -- sales code the remark credits (C07 …)
+    flag       INTEGER NOT NULL DEFAULT 0 CHECK (flag IN (0, 1)),
+    source     TEXT NOT NULL CHECK (source IN ('import', 'staff')),
+    staff_id   INTEGER NOT NULL REFERENCES staff(id),   -- who wrote or imported it
+    terminal   TEXT NOT NULL,
+    at         TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX remarks_order ON remarks(order_id);
+
+CREATE TRIGGER remarks_no_update BEFORE UPDATE ON remarks
+BEGIN SELECT RAISE(ABORT, 'remarks are append-only'); END;
+CREATE TRIGGER remarks_no_delete BEFORE DELETE ON remarks
+BEGIN SELECT RAISE(ABORT, 'remarks are append-only'); END;
+
+-- Who did what, where and when: performance, commission and errors are counted from here.
+CREATE TABLE events (
+    id       INTEGER PRIMARY KEY,
+    at       TEXT NOT NULL,
+    staff_id INTEGER NOT NULL REFERENCES staff(id),
+    terminal TEXT NOT NULL,
+    kind     TEXT NOT NULL,
+    subject  TEXT NOT NULL DEFAULT '',
+    detail   TEXT NOT NULL DEFAULT '{}'   -- JSON
+) STRICT;
+
+CREATE INDEX events_kind ON events(kind, at);
+CREATE INDEX events_subject ON events(subject) WHERE subject <> '';
+
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;

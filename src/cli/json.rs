@@ -1,0 +1,189 @@
+//! What the command line prints: JSON in the documented shapes, and plain text for people.
+
+use crate::domain::Order;
+use crate::domain::time::to_shop_rfc3339;
+use crate::store::{EventRow, OrderRecord, OrderSummary, ProductRecord, RemarkRow, StaffRecord};
+use serde_json::{Value, json};
+
+/// `{"order_no","status","buyer","receiver":{…},"paid_at","courier","tracking_no","hold_reason",
+/// "lines":[…],"remarks":[…]}`; `lines` only when `barcodes` is given (a listing has none).
+pub fn order(
+    o: &Order,
+    hold_reason: Option<&str>,
+    barcodes: Option<&[Option<String>]>,
+    remarks: &[RemarkRow],
+) -> Value {
+    let mut v = json!({
+        "order_no": o.order_no,
+        "status": o.status.code(),
+        "buyer": o.buyer,
+        "receiver": {"name": o.receiver.name, "phone": o.receiver.phone, "address": o.receiver.address},
+        "created_at": to_shop_rfc3339(&o.created_at),
+        "paid_at": o.paid_at.as_ref().map(to_shop_rfc3339),
+        "courier": o.courier,
+        "tracking_no": o.tracking_no,
+        "hold_reason": hold_reason,
+        "buyer_message": o.buyer_message,
+        "remarks": remarks.iter().map(|r| json!({
+            "text": r.text, "staff_code": r.staff_code, "at": to_shop_rfc3339(&r.at), "flag": r.flag, "source": r.source,
+        })).collect::<Vec<_>>(),
+    });
+    if let Some(barcodes) = barcodes {
+        v["lines"] = o
+            .lines
+            .iter()
+            .zip(barcodes)
+            .map(|(l, b)| {
+                json!({
+                    "sku_code": l.sku_code, "barcode": b, "title": l.title, "spec": l.spec, "qty": l.qty,
+                    "price_fen": l.price.0, "status": l.status.code(), "refunded": l.is_refunded(o.status),
+                })
+            })
+            .collect();
+    }
+    v
+}
+
+pub fn product(p: &ProductRecord) -> Value {
+    json!({
+        "sku_code": p.product.sku_code,
+        "barcode": p.product.barcode.as_ref().map(|b| b.as_str()),
+        "symbology": p.product.barcode.as_ref().map(|b| b.symbology().code()),
+        "name": p.product.name,
+        "spec": p.product.spec,
+        "price_fen": p.product.price.0,
+        "bin": p.product.bin,
+        "state": p.product.state.code(),
+        "on_hand": p.on_hand,
+        "stock": p.stock.iter().map(|s| json!({"bin": s.bin, "qty": s.qty})).collect::<Vec<_>>(),
+    })
+}
+
+pub fn staff(list: &[StaffRecord]) -> Value {
+    Value::Array(
+        list.iter()
+            .map(|s| {
+                json!({"code": s.staff.code, "name": s.staff.name, "role": s.staff.role.code(),
+                       "active": s.staff.active, "has_pin": s.has_pin})
+            })
+            .collect(),
+    )
+}
+
+pub fn events(list: &[EventRow]) -> Value {
+    Value::Array(
+        list.iter()
+            .map(|e| {
+                json!({"id": e.id, "at": e.at, "staff_code": e.staff_code, "terminal": e.terminal,
+                       "kind": e.kind, "subject": e.subject, "detail": e.detail})
+            })
+            .collect(),
+    )
+}
+
+pub fn print_order_text(r: &OrderRecord) {
+    let o = &r.order;
+    println!(
+        "订单 {}  {} ({})",
+        o.order_no,
+        o.status.zh(),
+        o.status.code()
+    );
+    println!("买家 buyer    {}", o.buyer);
+    println!("收货 receiver {}  {}", o.receiver.name, o.receiver.phone);
+    println!("地址 address  {}", o.receiver.address.replace('\n', " "));
+    if let Some(t) = &o.paid_at {
+        println!("付款 paid     {}", to_shop_rfc3339(t));
+    }
+    if let Some(t) = &o.tracking_no {
+        println!("快递 courier  {} {}", o.courier.as_deref().unwrap_or(""), t);
+    }
+    if let Some(h) = &r.hold_reason {
+        println!("暂停 hold     {h}");
+    }
+    if !o.buyer_message.is_empty() {
+        println!("留言 message  {}", o.buyer_message);
+    }
+    for (l, b) in o.lines.iter().zip(&r.line_barcodes) {
+        let state = if l.is_refunded(o.status) {
+            "  已退款 refunded"
+        } else {
+            ""
+        };
+        println!(
+            "  {:<16} {:<14} ×{:<3} {:>8}  {} {}{}",
+            l.sku_code,
+            b.as_deref().unwrap_or("-"),
+            l.qty,
+            l.price.to_string(),
+            l.title,
+            l.spec,
+            state
+        );
+    }
+    for m in &r.remarks {
+        let flag = if m.flag { "🚩 " } else { "" };
+        println!(
+            "  备注 {}{} [{}] {}",
+            flag,
+            to_shop_rfc3339(&m.at),
+            m.staff_code.as_deref().unwrap_or("-"),
+            m.text
+        );
+    }
+}
+
+/// Pads `s` to `width` terminal columns (CJK characters take two).
+fn pad(s: &str, width: usize) -> String {
+    let w: usize = s.chars().map(|c| if c >= '\u{1100}' { 2 } else { 1 }).sum();
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+pub fn print_orders_text(list: &[OrderSummary]) {
+    println!(
+        "{}{}{}{}{:>4}  付款时间 paid",
+        pad("订单编号 order", 21),
+        pad("状态", 9),
+        pad("买家 buyer", 20),
+        pad("收货人", 10),
+        "行"
+    );
+    for s in list {
+        let o = &s.order;
+        println!(
+            "{}{}{}{}{:>4}  {}",
+            pad(&o.order_no, 21),
+            pad(o.status.zh(), 9),
+            pad(&o.buyer, 20),
+            pad(&o.receiver.name, 10),
+            s.line_count,
+            o.paid_at.as_ref().map(to_shop_rfc3339).unwrap_or_default()
+        );
+    }
+}
+
+pub fn print_product_text(p: &ProductRecord) {
+    let q = &p.product;
+    println!("{}  {} {}", q.sku_code, q.name, q.spec);
+    println!(
+        "条码 barcode {}",
+        q.barcode
+            .as_ref()
+            .map(|b| b.as_str())
+            .unwrap_or("（待分配 needs one）")
+    );
+    println!("单价 price   {}", q.price);
+    println!("库位 bin     {}", q.bin.as_deref().unwrap_or("-"));
+    println!(
+        "库存 on hand {}{}",
+        p.on_hand,
+        if p.on_hand < 0 {
+            "  ⚠ 负库存 negative"
+        } else {
+            ""
+        }
+    );
+    if q.state != crate::domain::ProductState::Active {
+        println!("状态 state   停用 discontinued");
+    }
+}

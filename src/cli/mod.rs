@@ -1,0 +1,533 @@
+//! The command line: headless work (imports, look-ups, staff, the demo shop) over the same flows
+//! the GUI uses. Every command acts as a staff member (`--staff`, default the built-in admin), so
+//! permissions and attribution apply here too.
+
+mod json;
+
+use crate::domain::{Actor, OrderStatus, Role};
+use crate::error::Error;
+use crate::flow;
+use crate::flow::import::ImportOptions;
+use crate::import::{BadRow, ImportSummary, ProductImportSummary};
+use crate::store::Store;
+use clap::{Args, Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "packbench",
+    version,
+    about = "淘宝店后仓终端 · the back-room terminal of a Taobao shop"
+)]
+pub struct Cli {
+    /// The store file (default: $PACKBENCH_DB, else the platform data directory).
+    #[arg(long, global = true, env = "PACKBENCH_DB")]
+    pub db: Option<PathBuf>,
+    /// The staff code this command acts as.
+    #[arg(long, global = true, env = "PACKBENCH_STAFF", default_value = "admin")]
+    pub staff: String,
+    /// The station (bench PC) name recorded with every action (default: the host name).
+    #[arg(long, global = true, env = "PACKBENCH_STATION")]
+    pub station: Option<String>,
+    /// Open a fresh demo shop (a temporary store unless --db is given).
+    #[arg(long)]
+    pub demo: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import Taobao exports or a product catalogue.
+    #[command(subcommand)]
+    Import(ImportCmd),
+    /// One order: show it, add a remark, correct its status.
+    #[command(subcommand)]
+    Order(OrderCmd),
+    /// List orders.
+    #[command(subcommand)]
+    Orders(OrdersCmd),
+    /// One product.
+    #[command(subcommand)]
+    Product(ProductCmd),
+    /// Staff members.
+    #[command(subcommand)]
+    Staff(StaffCmd),
+    /// Fill the store with a demo shop, or write it as Taobao export files.
+    Demo(DemoArgs),
+    /// The event log: who did what, newest first.
+    Events {
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCmd {
+    /// ExportOrderList.csv and ExportOrderDetailList.csv from the seller centre (GBK or UTF-8).
+    Orders {
+        orders: PathBuf,
+        lines: PathBuf,
+        #[arg(long)]
+        json: bool,
+        /// Import the good rows; write the bad ones to a .rejected.csv beside the input.
+        #[arg(long)]
+        skip_bad: bool,
+    },
+    /// A catalogue: 商家编码,条码,名称,规格,单价,库位,库存 (or sku_code,barcode,name,spec,price,bin,qty).
+    Products {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        skip_bad: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrderCmd {
+    Show {
+        order_no: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Append a remark, tagged with your staff code (remarks are never edited or removed).
+    Remark {
+        order_no: String,
+        text: String,
+        /// The red flag: handle this order with care.
+        #[arg(long)]
+        flag: bool,
+    },
+    /// Correct an order's status by hand (unpaid, paid, shipped, completed, closed).
+    SetStatus {
+        order_no: String,
+        status: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrdersCmd {
+    List {
+        /// unpaid, paid, shipped, completed or closed
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long, default_value_t = 1000)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProductCmd {
+    /// A product by merchant code or barcode.
+    Show {
+        sku_or_barcode: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCmd {
+    Add {
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// customer_service, cs_supervisor, order_printer, picker, checker, purchaser,
+        /// label_printer, inbound_inspector, stock_keeper or admin
+        #[arg(long)]
+        role: String,
+        /// 4–12 digits, for signing in at a bench.
+        #[arg(long)]
+        pin: Option<String>,
+    },
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[arg(long, default_value_t = 200)]
+    pub orders: u64,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Write the shop as Taobao export files (GBK) into this folder instead of filling the store.
+    #[arg(long)]
+    pub export_taobao: Option<PathBuf>,
+}
+
+/// Parses the command line and runs it; errors are printed in Chinese and English.
+pub fn main() -> ExitCode {
+    #[cfg(unix)]
+    // SAFETY: restoring the default action of a signal before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误：{}", e.zh());
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The store path: `--db`, `$PACKBENCH_DB`, else `packbench.db` in the platform data directory.
+pub fn default_store_path() -> PathBuf {
+    directories::ProjectDirs::from("", "", "packbench")
+        .map(|d| d.data_dir().join("packbench.db"))
+        .unwrap_or_else(|| PathBuf::from("packbench.db"))
+}
+
+/// The station name: `--station`, else the host name.
+fn station_name(given: Option<String>) -> String {
+    given
+        .or_else(|| {
+            std::fs::read_to_string("/proc/sys/kernel/hostname")
+                .ok()
+                .map(|s| s.trim().to_string())
+        })
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "bench".into())
+}
+
+fn parse_status(s: &str) -> Result<OrderStatus, Error> {
+    OrderStatus::from_code(s)
+        .or_else(|| OrderStatus::from_taobao(s))
+        .ok_or_else(|| {
+            Error::invalid(
+                format!("不认识的订单状态：{s}（可用 unpaid, paid, shipped, completed, closed）"),
+                format!("unknown order status: {s} (use unpaid, paid, shipped, completed, closed)"),
+            )
+        })
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Error> {
+    let station = station_name(cli.station);
+    if cli.demo {
+        return run_demo_store(cli.db, &cli.staff, &station);
+    }
+    let Some(command) = cli.command else {
+        // Until the bench GUI lands, show what the store holds.
+        println!(
+            "packbench — 用 --help 查看命令 · see --help for the commands; --demo opens a demo shop"
+        );
+        return Ok(ExitCode::SUCCESS);
+    };
+    // Writing the demo export needs no store.
+    if let Command::Demo(DemoArgs {
+        export_taobao: Some(dir),
+        orders,
+        seed,
+    }) = &command
+    {
+        let cat = crate::demo::catalogue(*seed);
+        let paths = crate::import::export::write_taobao_export(
+            dir,
+            &cat,
+            crate::demo::orders(*seed, *orders, &cat),
+        )
+        .map_err(|e| Error::io(dir, e))?;
+        for p in paths {
+            println!("{}", p.display());
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let path = cli.db.unwrap_or_else(default_store_path);
+    let mut store = Store::open(&path)?;
+    let actor = flow::staff::actor(&store, &cli.staff, &station)?;
+    execute(&mut store, &actor, command)
+}
+
+fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCode, Error> {
+    match command {
+        Command::Import(ImportCmd::Orders {
+            orders,
+            lines,
+            json,
+            skip_bad,
+        }) => {
+            let s = flow::import::import_orders(
+                store,
+                actor,
+                &orders,
+                &lines,
+                ImportOptions { skip_bad },
+            )?;
+            print_order_import(&s, json);
+            Ok(import_exit(s.committed))
+        }
+        Command::Import(ImportCmd::Products {
+            file,
+            json,
+            skip_bad,
+        }) => {
+            let s = flow::import::import_products(store, actor, &file, ImportOptions { skip_bad })?;
+            print_product_import(&s, json);
+            Ok(import_exit(s.committed))
+        }
+        Command::Order(OrderCmd::Show { order_no, json }) => {
+            let r = flow::orders::show_order(store, actor, &order_no)?;
+            if json {
+                println!(
+                    "{}",
+                    json::order(
+                        &r.order,
+                        r.hold_reason.as_deref(),
+                        Some(&r.line_barcodes),
+                        &r.remarks
+                    )
+                );
+            } else {
+                json::print_order_text(&r);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Order(OrderCmd::Remark {
+            order_no,
+            text,
+            flag,
+        }) => {
+            flow::orders::add_remark(store, actor, &order_no, &text, flag)?;
+            println!("已添加备注 · remark added: {order_no}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Order(OrderCmd::SetStatus {
+            order_no,
+            status,
+            reason,
+        }) => {
+            let status = parse_status(&status)?;
+            flow::orders::set_status(store, actor, &order_no, status, &reason)?;
+            println!(
+                "订单 {order_no} 状态已改为 {} · status set to {}",
+                status.zh(),
+                status.code()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Orders(OrdersCmd::List {
+            status,
+            limit,
+            json,
+        }) => {
+            let status = status.as_deref().map(parse_status).transpose()?;
+            let list = flow::orders::list_orders(store, actor, status, limit)?;
+            if json {
+                let arr: Vec<serde_json::Value> = list
+                    .iter()
+                    .map(|o| json::order(&o.order, o.hold_reason.as_deref(), None, &o.remarks))
+                    .collect();
+                println!("{}", serde_json::Value::Array(arr));
+            } else {
+                json::print_orders_text(&list);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Product(ProductCmd::Show {
+            sku_or_barcode,
+            json,
+        }) => {
+            let p = flow::products::show_product(store, actor, &sku_or_barcode)?;
+            if json {
+                println!("{}", json::product(&p));
+            } else {
+                json::print_product_text(&p);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Staff(StaffCmd::Add {
+            code,
+            name,
+            role,
+            pin,
+        }) => {
+            let role = Role::from_code(&role).ok_or_else(|| {
+                let all: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
+                Error::invalid(
+                    format!("不认识的角色：{role}（可用 {}）", all.join(", ")),
+                    format!("unknown role: {role} (use {})", all.join(", ")),
+                )
+            })?;
+            let s = flow::staff::add_staff(store, actor, &code, &name, role, pin.as_deref())?;
+            println!(
+                "已添加员工 · staff added: {} {} ({} · {})",
+                s.code,
+                s.name,
+                role.zh(),
+                role.code()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Staff(StaffCmd::List { json }) => {
+            let list = flow::staff::list_staff(store, actor)?;
+            if json {
+                println!("{}", json::staff(&list));
+            } else {
+                for s in &list {
+                    println!(
+                        "{:<10} {:<8} {:<18} {}{}",
+                        s.staff.code,
+                        s.staff.name,
+                        s.staff.role.code(),
+                        s.staff.role.zh(),
+                        if s.staff.active {
+                            ""
+                        } else {
+                            "  (停用 inactive)"
+                        }
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo(DemoArgs { orders, seed, .. }) => {
+            let s = flow::demo::fill(store, actor, flow::demo::DemoOptions { orders, seed })?;
+            println!(
+                "演示店铺 · demo shop: {} 名员工 staff, {} 个商品 products, {} 个新订单 new orders ({} 个已有 already there) → {}",
+                s.staff_added,
+                s.products_new,
+                s.orders.orders_new,
+                s.orders.orders_unchanged + s.orders.orders_updated,
+                store.path().display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Events { kind, limit, json } => {
+            let events = crate::flow::orders::events(store, actor, kind.as_deref(), limit)?;
+            if json {
+                println!("{}", json::events(&events));
+            } else {
+                for e in &events {
+                    println!(
+                        "{}  {:<8} {:<10} {:<22} {}  {}",
+                        e.at, e.staff_code, e.terminal, e.kind, e.subject, e.detail
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn import_exit(committed: bool) -> ExitCode {
+    if committed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn print_rejected(rejected: &[BadRow]) {
+    for b in rejected {
+        let col = if b.column.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", b.column)
+        };
+        eprintln!("  {}:{}{}  {}", b.file, b.line, col, b.reason_zh);
+        eprintln!(
+            "  {:width$}  {}",
+            "",
+            b.reason,
+            width = b.file.len() + 1 + b.line.to_string().len() + col.len()
+        );
+    }
+}
+
+fn print_reject_files(files: &[PathBuf]) {
+    for f in files {
+        eprintln!("错误行已写入 · rejected rows written to {}", f.display());
+    }
+}
+
+fn print_order_import(s: &ImportSummary, as_json: bool) {
+    if as_json {
+        println!("{}", serde_json::to_string(s).expect("serialisable"));
+    } else if s.committed {
+        println!(
+            "新订单 new {} · 更新 updated {} · 未变 unchanged {} · 宝贝行 lines {} · 新备注 remarks {} · 错误行 rejected {}",
+            s.orders_new,
+            s.orders_updated,
+            s.orders_unchanged,
+            s.lines,
+            s.remarks_appended,
+            s.rejected.len()
+        );
+    }
+    if !s.rejected.is_empty() {
+        if !s.committed {
+            eprintln!(
+                "导入被拒绝，什么都没有写入 · import refused, nothing was written ({} bad row(s)):",
+                s.rejected.len()
+            );
+        }
+        print_rejected(&s.rejected);
+        print_reject_files(&s.reject_files);
+    }
+}
+
+fn print_product_import(s: &ProductImportSummary, as_json: bool) {
+    if as_json {
+        println!("{}", serde_json::to_string(s).expect("serialisable"));
+    } else if s.committed {
+        println!(
+            "新商品 new {} · 更新 updated {} · 待分配条码 need a barcode {} · 错误行 rejected {}",
+            s.products_new,
+            s.products_updated,
+            s.needs_barcode,
+            s.rejected.len()
+        );
+    }
+    if !s.rejected.is_empty() {
+        if !s.committed {
+            eprintln!(
+                "导入被拒绝，什么都没有写入 · import refused, nothing was written ({} bad row(s)):",
+                s.rejected.len()
+            );
+        }
+        print_rejected(&s.rejected);
+        print_reject_files(&s.reject_files);
+    }
+}
+
+/// `packbench --demo`: a fresh demo shop and a listing of its orders.
+fn run_demo_store(db: Option<PathBuf>, staff: &str, station: &str) -> Result<ExitCode, Error> {
+    let path = db.unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("packbench-demo-{}.db", std::process::id()))
+    });
+    let mut store = Store::open(&path)?;
+    let admin = flow::staff::actor(&store, "admin", station)?;
+    flow::demo::fill(&mut store, &admin, flow::demo::DemoOptions::default())?;
+    let actor = flow::staff::actor(&store, staff, station)?;
+    let list = flow::orders::list_orders(&store, &actor, Some(OrderStatus::Paid), 20)?;
+    json::print_orders_text(&list);
+    show_try(&path);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show_try(path: &Path) {
+    let db = path.display();
+    println!();
+    println!("演示数据库 · demo store: {db}");
+    println!("试试 · try:");
+    println!("  packbench --db {db} orders list --status paid");
+    println!("  packbench --db {db} order show <订单编号> --json");
+    println!("  packbench --db {db} product show TX2017-GY-S");
+    println!("  packbench --db {db} staff list");
+}

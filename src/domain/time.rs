@@ -1,0 +1,94 @@
+//! Times are stored in UTC and shown in the shop's zone. Taobao writes local Beijing time with no
+//! zone; China has kept UTC+8 all year since 1991, so a fixed offset is exact.
+
+use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
+
+/// The shop's zone (Asia/Shanghai), UTC+8 without daylight saving.
+pub fn shop_zone() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("valid offset")
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a date and time: {0:?} (expected YYYY-MM-DD HH:MM:SS)")]
+pub struct DateError(pub String);
+
+impl DateError {
+    pub fn zh(&self) -> String {
+        format!("日期时间格式不对：{:?}（应为 YYYY-MM-DD HH:MM:SS）", self.0)
+    }
+}
+
+/// Parses a shop-local time as Taobao exports it (`2018-11-08 09:06:00`), also the forms a
+/// spreadsheet leaves after re-saving (`2018/11/8 9:06`, no seconds).
+pub fn parse_shop_time(text: &str) -> Result<DateTime<Utc>, DateError> {
+    let s = text.trim();
+    // chrono takes `09:0` for `09:00`; a cut-off time must not pass as a whole one.
+    let clock = s.rsplit(' ').next().unwrap_or("");
+    if s.contains(' ') && clock.split(':').skip(1).any(|part| part.len() != 2) {
+        return Err(DateError(s.to_string()));
+    }
+    const FORMATS: [&str; 4] = [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y/%m/%d %H:%M:%S",
+        "%Y/%m/%d %H:%M",
+    ];
+    for f in FORMATS {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(s, f) {
+            if let Some(t) = shop_zone().from_local_datetime(&naive).single() {
+                return Ok(t.with_timezone(&Utc));
+            }
+        }
+    }
+    Err(DateError(s.to_string()))
+}
+
+/// The form times take in the store: RFC 3339 in UTC, sortable as text.
+pub fn to_store(t: &DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+pub fn from_store(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// RFC 3339 in the shop's zone, for output people and scripts read.
+pub fn to_shop_rfc3339(t: &DateTime<Utc>) -> String {
+    t.with_timezone(&shop_zone())
+        .format("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
+}
+
+/// `YYYY-MM-DD HH:MM:SS` in the shop's zone, as Taobao writes it.
+pub fn to_shop_local(t: &DateTime<Utc>) -> String {
+    t.with_timezone(&shop_zone())
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn taobao_local_time_is_utc_plus_8() {
+        let t = parse_shop_time("2018-11-08 09:06:00").unwrap();
+        assert_eq!(to_store(&t), "2018-11-08T01:06:00Z");
+        assert_eq!(to_shop_rfc3339(&t), "2018-11-08T09:06:00+08:00");
+        assert_eq!(to_shop_local(&t), "2018-11-08 09:06:00");
+        assert_eq!(from_store("2018-11-08T01:06:00Z"), Some(t));
+    }
+
+    #[test]
+    fn spreadsheet_forms_and_bad_dates() {
+        assert_eq!(
+            to_store(&parse_shop_time("2018/11/8 9:06").unwrap()),
+            "2018-11-08T01:06:00Z"
+        );
+        assert!(parse_shop_time("2018-13-40 10:00:00").is_err());
+        assert!(parse_shop_time("yesterday").is_err());
+        assert!(parse_shop_time("2018-11-08 09:0").is_err());
+    }
+}

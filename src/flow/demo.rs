@@ -1,0 +1,70 @@
+//! Filling a store with the demo shop, through the same paths a real import takes.
+
+use super::import::{apply_order, staff_code_pattern};
+use crate::demo::{DEMO_PIN, DEMO_STAFF, catalogue, orders};
+use crate::domain::{Actor, Permission};
+use crate::error::Result;
+use crate::import::ImportSummary;
+use crate::store::Store;
+use serde_json::json;
+
+#[derive(Debug, Clone, Copy)]
+pub struct DemoOptions {
+    pub orders: u64,
+    pub seed: u64,
+}
+
+impl Default for DemoOptions {
+    fn default() -> Self {
+        DemoOptions {
+            orders: 200,
+            seed: 1,
+        }
+    }
+}
+
+/// What `fill` added.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub staff_added: u64,
+    pub products_new: u64,
+    pub orders: ImportSummary,
+}
+
+/// Adds the demo shop (staff with PIN 1234, the catalogue with opening stock, `opts.orders`
+/// orders) to the store. Running it again with the same seed adds nothing.
+pub fn fill(store: &mut Store, actor: &Actor, opts: DemoOptions) -> Result<DemoSummary> {
+    actor.require(Permission::ManageStaff)?;
+    let mut summary = DemoSummary::default();
+    for (code, name, role) in DEMO_STAFF {
+        if store.read().staff_by_code(code)?.is_none() {
+            super::staff::add_staff(store, actor, code, name, role, Some(DEMO_PIN))?;
+            summary.staff_added += 1;
+        }
+    }
+    let cat = catalogue(opts.seed);
+    let pattern = staff_code_pattern(&store.read())?;
+    store.write(|db| {
+        for p in &cat {
+            if db.product_by_sku(&p.product.sku_code)?.is_none() {
+                let id = db.insert_product(&p.product)?;
+                if p.qty != 0 {
+                    db.add_stock_move("opening", id, p.product.bin.as_deref().unwrap_or(""), p.qty, actor, "demo")?;
+                }
+                summary.products_new += 1;
+            }
+        }
+        for o in orders(opts.seed, opts.orders, &cat) {
+            apply_order(db, actor, o.order, &o.remark, &pattern, &mut summary.orders)?;
+        }
+        summary.orders.committed = true;
+        db.log_event(
+            actor,
+            "demo_loaded",
+            "",
+            &json!({"seed": opts.seed, "orders": opts.orders, "orders_new": summary.orders.orders_new,
+                    "products_new": summary.products_new, "staff_added": summary.staff_added}),
+        )
+    })?;
+    Ok(summary)
+}

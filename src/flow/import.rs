@@ -1,0 +1,463 @@
+//! Importing Taobao exports and product catalogues: all or nothing. Every row is checked before
+//! anything is kept; one bad row and the transaction is rolled back, unless the user asked to
+//! skip bad rows (they then go to a reject file beside the input).
+
+use crate::domain::remark::{
+    DEFAULT_STAFF_CODE_PATTERN, is_flagged, leading_staff_code, unseen_part,
+};
+use crate::domain::{Actor, Order, Permission};
+use crate::error::{Error, Result};
+use crate::import::products::{PRODUCT_COLUMNS, ParsedProduct, parse_product_row};
+use crate::import::rejects::write_rejects;
+use crate::import::table::Table;
+use crate::import::taobao::{
+    LINE_COLUMNS, ORDER_COLUMNS, ParsedLine, assign_line_keys, parse_line_row, parse_order_row,
+};
+use crate::import::{BadRow, ImportSummary, ProductImportSummary};
+use crate::store::{Db, Store};
+use regex::Regex;
+use serde_json::json;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// The setting that holds the staff-code pattern for remarks.
+pub const STAFF_CODE_PATTERN_SETTING: &str = "remark.staff_code_pattern";
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// Import the good rows and write the bad ones to a reject file, instead of refusing all.
+    pub skip_bad: bool,
+}
+
+/// The staff-code pattern of this store.
+pub fn staff_code_pattern(db: &Db<'_>) -> Result<Regex> {
+    let text = db
+        .setting(STAFF_CODE_PATTERN_SETTING)?
+        .unwrap_or_else(|| DEFAULT_STAFF_CODE_PATTERN.to_string());
+    Regex::new(&text).map_err(|e| {
+        Error::invalid(
+            format!("备注工号规则设置有误：{text:?}（{e}）"),
+            format!("bad staff code pattern setting {text:?}: {e}"),
+        )
+    })
+}
+
+/// Lines of the line file, grouped by order number, with what went wrong.
+struct LineFile {
+    by_order: HashMap<String, Vec<ParsedLine>>,
+    /// Orders with a rejected line, and the first such line.
+    orders_with_bad_lines: HashMap<String, u64>,
+}
+
+fn read_line_file(path: &Path, rejected: &mut Vec<BadRow>) -> Option<LineFile> {
+    let mut table = match Table::open(path, &LINE_COLUMNS) {
+        Ok(t) => t,
+        Err(bad) => {
+            rejected.extend(bad);
+            return None;
+        }
+    };
+    let mut file = LineFile {
+        by_order: HashMap::new(),
+        orders_with_bad_lines: HashMap::new(),
+    };
+    while let Some(row) = table.next_row() {
+        let parsed = row.and_then(|row| {
+            parse_line_row(&table, &row).map_err(|bad| {
+                // Remember the order so it is refused whole: a parcel missing an item is worse than
+                // one not sent.
+                let order_no = table.get(&row, 0).into_owned();
+                if !order_no.is_empty() {
+                    file.orders_with_bad_lines
+                        .entry(order_no)
+                        .or_insert(row.line);
+                }
+                bad
+            })
+        });
+        match parsed {
+            Ok(line) => file
+                .by_order
+                .entry(line.order_no.clone())
+                .or_default()
+                .push(line),
+            Err(bad) => rejected.push(bad),
+        }
+    }
+    Some(file)
+}
+
+/// Imports a Taobao order export (order file and line file). See `ImportSummary`.
+pub fn import_orders(
+    store: &mut Store,
+    actor: &Actor,
+    orders_path: &Path,
+    lines_path: &Path,
+    opts: ImportOptions,
+) -> Result<ImportSummary> {
+    actor.require(Permission::ImportOrders)?;
+    let pattern = staff_code_pattern(&store.read())?;
+    let mut summary = ImportSummary::default();
+
+    let lines = read_line_file(lines_path, &mut summary.rejected);
+    let orders_table = match Table::open(orders_path, &ORDER_COLUMNS) {
+        Ok(t) => Some(t),
+        Err(bad) => {
+            summary.rejected.extend(bad);
+            None
+        }
+    };
+    let (Some(mut lines), Some(mut table)) = (lines, orders_table) else {
+        // A file that cannot be read as a whole cannot be skipped row by row.
+        summary
+            .rejected
+            .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        return Ok(summary);
+    };
+    let lines_file = lines_path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+
+    let mut summary = store.write_or_discard(|db| {
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut rejected_orders: HashSet<String> = HashSet::new();
+        while let Some(row) = table.next_row() {
+            // Once a row is bad and bad rows are not skipped, nothing will be kept: only check.
+            let writing = opts.skip_bad || summary.rejected.is_empty();
+            let parsed = match row.and_then(|row| parse_order_row(&table, &row)) {
+                Ok(p) => p,
+                Err(bad) => {
+                    summary.rejected.push(bad);
+                    continue;
+                }
+            };
+            let order_no = parsed.order.order_no.clone();
+            let bad = |code, zh: String, en: String| BadRow::new(&table.file, parsed.line, "订单编号", code, zh, en);
+            if !seen.insert(order_no.clone()) {
+                summary.rejected.push(bad(
+                    "duplicate_order",
+                    format!("订单 {order_no} 在文件中出现了两次"),
+                    format!("order {order_no} appears twice in the file"),
+                ));
+                continue;
+            }
+            if let Some(line) = lines.orders_with_bad_lines.get(&order_no) {
+                summary.rejected.push(bad(
+                    "bad_line",
+                    format!("订单 {order_no} 的宝贝行有错（{lines_file} 第 {line} 行），整单不导入"),
+                    format!("a line of order {order_no} was rejected ({lines_file} line {line}); the order is kept out whole"),
+                ));
+                rejected_orders.insert(order_no);
+                continue;
+            }
+            let Some(order_lines) = lines.by_order.remove(&order_no) else {
+                summary.rejected.push(bad(
+                    "order_without_lines",
+                    format!("订单 {order_no} 在宝贝文件 {lines_file} 中没有任何行"),
+                    format!("order {order_no} has no lines in {lines_file}"),
+                ));
+                continue;
+            };
+            let mut order = parsed.order;
+            order.lines = order_lines.into_iter().map(|l| l.item).collect();
+            assign_line_keys(&mut order.lines);
+            if writing {
+                apply_order(db, actor, order, &parsed.remark, &pattern, &mut summary)?;
+            }
+        }
+        // Lines left over belong to no order of the order file.
+        let orders_file = orders_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let mut leftover: Vec<ParsedLine> = lines.by_order.drain().flat_map(|(_, v)| v).collect();
+        leftover.sort_by_key(|l| l.line);
+        for l in leftover {
+            let (code, zh, en) = if rejected_orders.contains(&l.order_no) {
+                (
+                    "order_rejected",
+                    format!("同一订单 {} 的其他行有错，整单不导入", l.order_no),
+                    format!("another line of order {} was rejected; the order is kept out whole", l.order_no),
+                )
+            } else if seen.contains(&l.order_no) {
+                (
+                    "order_rejected",
+                    format!("订单 {} 在订单文件中有错，未导入", l.order_no),
+                    format!("order {} was rejected in the order file", l.order_no),
+                )
+            } else {
+                (
+                    "line_without_order",
+                    format!("订单 {} 不在订单文件 {orders_file} 中", l.order_no),
+                    format!("order {} is not in the order file {orders_file}", l.order_no),
+                )
+            };
+            summary.rejected.push(BadRow::new(&lines_file, l.line, "订单编号", code, zh, en));
+        }
+        summary.rejected.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        let commit = opts.skip_bad || summary.rejected.is_empty();
+        if commit {
+            db.log_event(
+                actor,
+                "orders_imported",
+                &orders_file,
+                &json!({
+                    "orders_new": summary.orders_new, "orders_updated": summary.orders_updated,
+                    "orders_unchanged": summary.orders_unchanged, "lines": summary.lines,
+                    "remarks_appended": summary.remarks_appended, "rejected": summary.rejected.len(),
+                }),
+            )?;
+        } else {
+            // Nothing is kept: the counts would describe writes that did not happen.
+            summary = ImportSummary { rejected: std::mem::take(&mut summary.rejected), ..Default::default() };
+        }
+        summary.committed = commit;
+        Ok((std::mem::take(&mut summary), commit))
+    })?;
+
+    if summary.committed && !summary.rejected.is_empty() {
+        for (path, columns) in [
+            (orders_path, &ORDER_COLUMNS[..]),
+            (lines_path, &LINE_COLUMNS[..]),
+        ] {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let bad: Vec<&BadRow> = summary
+                .rejected
+                .iter()
+                .filter(|b| b.file == name && b.line > 1)
+                .collect();
+            if let Some(out) = write_rejects(path, columns, &bad).map_err(|e| Error::io(path, e))? {
+                summary.reject_files.push(out);
+            }
+        }
+    }
+    Ok(summary)
+}
+
+/// Writes one imported order: new, updated (status, fields, lines, new remark text) or unchanged.
+pub(crate) fn apply_order(
+    db: &Db<'_>,
+    actor: &Actor,
+    mut order: Order,
+    remark: &str,
+    pattern: &Regex,
+    summary: &mut ImportSummary,
+) -> Result<()> {
+    let Some(stored) = db.order_for_import(&order.order_no)? else {
+        let id = db.insert_order(&order)?;
+        summary.orders_new += 1;
+        summary.lines += order.lines.len() as u64;
+        if let Some(text) = unseen_part(remark, &[]) {
+            append_imported_remark(db, actor, id, text, pattern)?;
+            summary.remarks_appended += 1;
+        }
+        return Ok(());
+    };
+    // A tracking number the bench assigned stays when the export has none.
+    if order.tracking_no.is_none() {
+        order.courier = order.courier.or(stored.order.courier.clone());
+        order.tracking_no = stored.order.tracking_no.clone();
+    }
+    let mut changed = false;
+    let lines = std::mem::take(&mut order.lines);
+    let mut old = stored.order.clone();
+    old.lines.clear();
+    if old != order {
+        db.update_order_fields(stored.id, &order)?;
+        changed = true;
+        if old.status != order.status {
+            db.log_event(
+                actor,
+                "order_status_changed",
+                &order.order_no,
+                &json!({"from": old.status.code(), "to": order.status.code(), "by": "import"}),
+            )?;
+        }
+    }
+    for (seq, line) in lines.iter().enumerate() {
+        match stored
+            .order
+            .lines
+            .iter()
+            .position(|l| l.line_key == line.line_key)
+        {
+            Some(i) if stored.order.lines[i] == *line => {}
+            Some(i) => {
+                db.update_line(stored.line_ids[i], line)?;
+                summary.lines += 1;
+                changed = true;
+            }
+            None => {
+                db.insert_line(stored.id, stored.order.lines.len() + seq, line)?;
+                summary.lines += 1;
+                changed = true;
+            }
+        }
+    }
+    if let Some(text) = unseen_part(remark, &stored.import_remarks) {
+        append_imported_remark(db, actor, stored.id, text, pattern)?;
+        summary.remarks_appended += 1;
+        changed = true;
+    }
+    if changed {
+        summary.orders_updated += 1;
+    } else {
+        summary.orders_unchanged += 1;
+    }
+    Ok(())
+}
+
+fn append_imported_remark(
+    db: &Db<'_>,
+    actor: &Actor,
+    order_id: i64,
+    text: &str,
+    pattern: &Regex,
+) -> Result<()> {
+    let code = leading_staff_code(text, pattern);
+    db.append_remark(
+        order_id,
+        text,
+        code.as_deref(),
+        is_flagged(text),
+        "import",
+        actor,
+    )
+}
+
+/// Imports a product catalogue. See `ProductImportSummary`.
+pub fn import_products(
+    store: &mut Store,
+    actor: &Actor,
+    path: &Path,
+    opts: ImportOptions,
+) -> Result<ProductImportSummary> {
+    actor.require(Permission::ManageProducts)?;
+    let mut summary = ProductImportSummary::default();
+    let mut table = match Table::open(path, &PRODUCT_COLUMNS) {
+        Ok(t) => t,
+        Err(bad) => {
+            summary.rejected = bad;
+            return Ok(summary);
+        }
+    };
+    let mut summary = store.write_or_discard(|db| {
+        let mut skus: HashMap<String, u64> = HashMap::new();
+        let mut barcodes: HashMap<String, (u64, String)> = HashMap::new();
+        while let Some(row) = table.next_row() {
+            let writing = opts.skip_bad || summary.rejected.is_empty();
+            let p = match row.and_then(|row| parse_product_row(&table, &row)) {
+                Ok(p) => p,
+                Err(bad) => {
+                    summary.rejected.push(bad);
+                    continue;
+                }
+            };
+            let bad = |col, code, zh: String, en: String| BadRow::new(&table.file, p.line, col, code, zh, en);
+            let sku = p.product.sku_code.clone();
+            if let Some(first) = skus.get(&sku) {
+                summary.rejected.push(bad(
+                    "商家编码",
+                    "duplicate_sku",
+                    format!("商家编码 {sku} 与第 {first} 行重复"),
+                    format!("merchant code {sku} repeats line {first}"),
+                ));
+                continue;
+            }
+            skus.insert(sku.clone(), p.line);
+            if let Some(code) = p.product.barcode.as_ref().map(|b| b.as_str().to_string()) {
+                if let Some((first, other)) = barcodes.get(&code) {
+                    summary.rejected.push(bad(
+                        "条码",
+                        "duplicate_barcode",
+                        format!("条码 {code} 与第 {first} 行（{other}）重复"),
+                        format!("barcode {code} repeats line {first} ({other})"),
+                    ));
+                    continue;
+                }
+                if let Some((_, other)) = db.product_by_barcode(&code)?.filter(|(_, o)| o.sku_code != sku) {
+                    summary.rejected.push(bad(
+                        "条码",
+                        "duplicate_barcode",
+                        format!("条码 {code} 已属于商品 {}", other.sku_code),
+                        format!("barcode {code} already belongs to product {}", other.sku_code),
+                    ));
+                    continue;
+                }
+                barcodes.insert(code, (p.line, sku.clone()));
+            }
+            if writing {
+                apply_product(db, actor, p, &mut summary)?;
+            }
+        }
+        let commit = opts.skip_bad || summary.rejected.is_empty();
+        if commit {
+            db.log_event(
+                actor,
+                "products_imported",
+                &table.file,
+                &json!({"products_new": summary.products_new, "products_updated": summary.products_updated,
+                        "needs_barcode": summary.needs_barcode, "rejected": summary.rejected.len()}),
+            )?;
+        } else {
+            summary = ProductImportSummary { rejected: std::mem::take(&mut summary.rejected), ..Default::default() };
+        }
+        summary.committed = commit;
+        Ok((std::mem::take(&mut summary), commit))
+    })?;
+    if summary.committed && !summary.rejected.is_empty() {
+        let bad: Vec<&BadRow> = summary.rejected.iter().filter(|b| b.line > 1).collect();
+        if let Some(out) =
+            write_rejects(path, &PRODUCT_COLUMNS, &bad).map_err(|e| Error::io(path, e))?
+        {
+            summary.reject_files.push(out);
+        }
+    }
+    Ok(summary)
+}
+
+/// Writes one catalogue row: a new product with its opening stock, or an update of a known one.
+/// For a known product the stock column is left alone: stock changes only through receipts and
+/// stocktakes, so importing the same catalogue twice never doubles it.
+fn apply_product(
+    db: &Db<'_>,
+    actor: &Actor,
+    p: ParsedProduct,
+    summary: &mut ProductImportSummary,
+) -> Result<()> {
+    match db.product_by_sku(&p.product.sku_code)? {
+        None => {
+            let id = db.insert_product(&p.product)?;
+            if p.qty != 0 {
+                db.add_stock_move(
+                    "opening",
+                    id,
+                    p.product.bin.as_deref().unwrap_or(""),
+                    p.qty,
+                    actor,
+                    "import",
+                )?;
+            }
+            summary.products_new += 1;
+            if p.product.barcode.is_none() {
+                summary.needs_barcode += 1;
+            }
+        }
+        Some((id, old)) => {
+            let mut new = p.product;
+            // An empty cell never erases what the store knows.
+            new.barcode = new.barcode.or(old.barcode.clone());
+            new.bin = new.bin.or(old.bin.clone());
+            new.state = old.state;
+            if new != old {
+                db.update_product(id, &new)?;
+                summary.products_updated += 1;
+            }
+            if new.barcode.is_none() {
+                summary.needs_barcode += 1;
+            }
+        }
+    }
+    Ok(())
+}

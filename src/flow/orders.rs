@@ -1,0 +1,103 @@
+//! Looking orders up, remarks, and corrections by staff.
+
+use crate::domain::remark::is_flagged;
+use crate::domain::{Actor, OrderStatus, Permission};
+use crate::error::{Error, Result};
+use crate::store::{OrderRecord, OrderSummary, Store};
+use serde_json::json;
+
+pub fn show_order(store: &Store, actor: &Actor, order_no: &str) -> Result<OrderRecord> {
+    actor.require(Permission::ViewOrders)?;
+    store
+        .read()
+        .order_record(order_no.trim())?
+        .ok_or_else(|| Error::not_found("order", "订单", order_no))
+}
+
+pub fn list_orders(
+    store: &Store,
+    actor: &Actor,
+    status: Option<OrderStatus>,
+    limit: usize,
+) -> Result<Vec<OrderSummary>> {
+    actor.require(Permission::ViewOrders)?;
+    store.read().list_orders(status, limit)
+}
+
+/// Appends a remark by the acting staff member; it carries their staff code, which credits the
+/// sale to them. `flag` is the red flag for special handling.
+pub fn add_remark(
+    store: &mut Store,
+    actor: &Actor,
+    order_no: &str,
+    text: &str,
+    flag: bool,
+) -> Result<()> {
+    actor.require(Permission::AddRemark)?;
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(Error::invalid("备注不能为空", "the remark is empty"));
+    }
+    store.write(|db| {
+        let order = db
+            .order_for_import(order_no)?
+            .ok_or_else(|| Error::not_found("order", "订单", order_no))?;
+        let flag = flag || is_flagged(text);
+        db.append_remark(
+            order.id,
+            text,
+            Some(&actor.staff.code),
+            flag,
+            "staff",
+            actor,
+        )?;
+        db.log_event(
+            actor,
+            "remark_added",
+            order_no,
+            &json!({"text": text, "flag": flag}),
+        )
+    })
+}
+
+/// Corrects an order's status by hand (a buyer cancelled by phone, a refund done outside Taobao).
+/// Needs the right to change orders; the reason is logged.
+pub fn set_status(
+    store: &mut Store,
+    actor: &Actor,
+    order_no: &str,
+    status: OrderStatus,
+    reason: &str,
+) -> Result<()> {
+    actor.require(Permission::ChangeOrder)?;
+    if reason.trim().is_empty() {
+        return Err(Error::invalid(
+            "请写明修改原因",
+            "give a reason for the change",
+        ));
+    }
+    store.write(|db| {
+        let order = db.order_for_import(order_no)?.ok_or_else(|| Error::not_found("order", "订单", order_no))?;
+        if order.order.status == status {
+            return Ok(());
+        }
+        db.set_order_status(order.id, status)?;
+        db.log_event(
+            actor,
+            "order_status_changed",
+            order_no,
+            &json!({"from": order.order.status.code(), "to": status.code(), "reason": reason.trim()}),
+        )
+    })
+}
+
+/// The event log, newest first.
+pub fn events(
+    store: &Store,
+    actor: &Actor,
+    kind: Option<&str>,
+    limit: usize,
+) -> Result<Vec<crate::store::EventRow>> {
+    actor.require(Permission::ViewReports)?;
+    store.read().events(kind, limit)
+}

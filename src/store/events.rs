@@ -1,0 +1,57 @@
+//! The event log: who did what, where, when. Append-only (enforced by triggers).
+
+use super::{Db, now};
+use crate::domain::Actor;
+use crate::error::Result;
+use rusqlite::params;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventRow {
+    pub id: i64,
+    pub at: String,
+    pub staff_code: String,
+    pub terminal: String,
+    pub kind: String,
+    pub subject: String,
+    pub detail: serde_json::Value,
+}
+
+impl Db<'_> {
+    /// Records that `actor` did `kind` to `subject` (an order number, a SKU, …).
+    pub fn log_event(
+        &self,
+        actor: &Actor,
+        kind: &str,
+        subject: &str,
+        detail: &serde_json::Value,
+    ) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO events (at, staff_id, terminal, kind, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![now(), actor.staff.id, actor.terminal, kind, subject, detail.to_string()])?;
+        Ok(())
+    }
+
+    /// The newest events first, optionally of one kind.
+    pub fn events(&self, kind: Option<&str>, limit: usize) -> Result<Vec<EventRow>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT e.id, e.at, s.code, e.terminal, e.kind, e.subject, e.detail
+             FROM events e JOIN staff s ON s.id = e.staff_id
+             WHERE ?1 IS NULL OR e.kind = ?1 ORDER BY e.id DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![kind, limit as i64], |r| {
+            let detail: String = r.get(6)?;
+            Ok(EventRow {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                staff_code: r.get(2)?,
+                terminal: r.get(3)?,
+                kind: r.get(4)?,
+                subject: r.get(5)?,
+                detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::Null),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

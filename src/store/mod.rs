@@ -1,0 +1,310 @@
+//! The store: one SQLite file per shop. Only this module speaks SQL, so a shared server store can
+//! later stand beside it without touching flows or screens.
+
+mod events;
+mod orders;
+mod products;
+mod staff;
+
+pub use events::EventRow;
+pub use orders::{OrderRecord, OrderSummary, RemarkRow, StoredOrder};
+pub use products::{ProductRecord, StockRow};
+pub use staff::StaffRecord;
+
+use crate::error::{Error, Result};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The schema, all versions; see the header of `schema.sql`.
+const SCHEMA: &str = include_str!("../../schema.sql");
+
+/// `PRAGMA application_id` of a packbench store ("PBNC"), so another program's database is told
+/// apart from ours before anything is written to it.
+const APPLICATION_ID: i64 = 0x5042_4E43;
+
+/// The schema sections, in order: `(version, sql)`. A section starts at a line that is exactly
+/// `-- version: N`.
+fn migrations() -> Vec<(i64, String)> {
+    let mut out: Vec<(i64, String)> = Vec::new();
+    for line in SCHEMA.lines() {
+        if let Some(v) = line
+            .strip_prefix("-- version: ")
+            .and_then(|v| v.trim().parse::<i64>().ok())
+        {
+            out.push((v, String::new()));
+        } else if let Some((_, sql)) = out.last_mut() {
+            sql.push_str(line);
+            sql.push('\n');
+        }
+    }
+    out
+}
+
+/// The schema version this program writes.
+pub fn latest_version() -> i64 {
+    migrations().last().map(|m| m.0).unwrap_or(0)
+}
+
+/// An open store.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// A view of the store for reading and, inside `Store::write`, for writing. Every query of the
+/// program is a method of `Db`, in the module of its aggregate.
+pub struct Db<'c> {
+    conn: &'c Connection,
+}
+
+/// Row count and content checksum of one table, to prove a refused import left the store as it
+/// was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableDigest {
+    pub table: String,
+    pub rows: i64,
+    pub checksum: u64,
+}
+
+impl Store {
+    /// Opens (or creates) the store at `path`. A file that is not a packbench store is refused
+    /// before anything is written to it.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref().to_path_buf();
+        refuse_non_sqlite(&path)?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| not_a_store_or(e, &path))?;
+        Store::init(conn, path)
+    }
+
+    /// A store in memory, for tests and throw-away work.
+    pub fn open_in_memory() -> Result<Store> {
+        Store::init(Connection::open_in_memory()?, PathBuf::from(":memory:"))
+    }
+
+    fn init(mut conn: Connection, path: PathBuf) -> Result<Store> {
+        // Several benches may share one store file: wait for a writer instead of failing.
+        conn.busy_timeout(Duration::from_secs(10))?;
+        let app_id: i64 = conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .map_err(|e| not_a_store_or(e, &path))?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if app_id != APPLICATION_ID {
+            let objects: i64 =
+                conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+            if app_id != 0 || objects > 0 {
+                return Err(Error::ForeignDatabase(path));
+            }
+        }
+        if version > latest_version() {
+            return Err(Error::StoreTooNew {
+                path,
+                found: version,
+                supported: latest_version(),
+            });
+        }
+        // WAL lets the GUI read while a scan is written. synchronous=FULL because a bench PC loses
+        // power: with NORMAL, a committed scan or shipment can roll back after a power cut; FULL
+        // syncs the WAL on every commit, so what the screen showed as done stays done.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrate(&mut conn)?;
+        Ok(Store { conn, path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Reads (autocommit; each query sees committed data).
+    pub fn read(&self) -> Db<'_> {
+        Db { conn: &self.conn }
+    }
+
+    /// Runs `f` in one immediate transaction: all of it is written, or (on error) none of it.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&Db { conn: &tx })?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Runs `f` in one immediate transaction and commits only if it says so: a refused import
+    /// still reports every bad row, and writes nothing.
+    pub fn write_or_discard<T>(
+        &mut self,
+        f: impl FnOnce(&Db<'_>) -> Result<(T, bool)>,
+    ) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (out, commit) = f(&Db { conn: &tx })?;
+        if commit {
+            tx.commit()?;
+        } else {
+            tx.rollback()?;
+        }
+        Ok(out)
+    }
+
+    /// Row counts and checksums of every table, in name order.
+    pub fn digest(&self) -> Result<Vec<TableDigest>> {
+        let tables: Vec<String> = self
+            .conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out = Vec::new();
+        for table in tables {
+            let mut stmt = self
+                .conn
+                .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY 1, 2"))?;
+            let n = stmt.column_count();
+            let mut rows = stmt.query([])?;
+            let (mut count, mut hash) = (0i64, Fnv::new());
+            while let Some(row) = rows.next()? {
+                count += 1;
+                for i in 0..n {
+                    hash.write(format!("{:?}", row.get_ref(i)?).as_bytes());
+                    hash.write(&[0x1f]);
+                }
+                hash.write(&[0x1e]);
+            }
+            out.push(TableDigest {
+                table,
+                rows: count,
+                checksum: hash.0,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// FNV-1a: a small stable hash for table checksums (std's hasher is seeded per process).
+struct Fnv(u64);
+impl Fnv {
+    fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// Refuses an existing, non-empty file that does not start with the SQLite header, without
+/// letting SQLite open (and possibly touch) it.
+fn refuse_non_sqlite(path: &Path) -> Result<()> {
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    if file.metadata().map_err(|e| Error::io(path, e))?.is_dir() {
+        return Err(Error::NotAStore(path.to_path_buf()));
+    }
+    let mut head = Vec::with_capacity(16);
+    file.by_ref()
+        .take(16)
+        .read_to_end(&mut head)
+        .map_err(|e| Error::io(path, e))?;
+    if head.is_empty() || head == b"SQLite format 3\0" {
+        Ok(())
+    } else {
+        Err(Error::NotAStore(path.to_path_buf()))
+    }
+}
+
+fn not_a_store_or(e: rusqlite::Error, path: &Path) -> Error {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => Error::NotAStore(path.to_path_buf()),
+        _ => Error::Database(e),
+    }
+}
+
+/// Brings the store to the latest version: the sections of `schema.sql` above its version, in
+/// one immediate transaction (a half-migrated store cannot exist).
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Read again under the write lock: another bench may have migrated meanwhile.
+    let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (version, sql) in migrations().into_iter().filter(|(v, _)| *v > current) {
+        tx.execute_batch(&sql)?;
+        tx.pragma_update(None, "user_version", version)?;
+    }
+    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    tx.commit()?;
+    Ok(())
+}
+
+impl Db<'_> {
+    /// A setting, or `None` when unset.
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+}
+
+/// The current time as the store keeps it.
+pub(crate) fn now() -> String {
+    crate::domain::time::to_store(&chrono::Utc::now())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_sections_are_in_order_from_one() {
+        let m = migrations();
+        assert!(!m.is_empty());
+        for (i, (v, sql)) in m.iter().enumerate() {
+            assert_eq!(*v, i as i64 + 1);
+            assert!(sql.contains("CREATE") || sql.contains("ALTER"));
+        }
+    }
+
+    #[test]
+    fn a_new_store_is_at_the_latest_version_with_an_admin() {
+        let store = Store::open_in_memory().unwrap();
+        let v: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, latest_version());
+        let fk: i64 = store
+            .conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
+        assert!(store.read().staff_by_code("admin").unwrap().is_some());
+    }
+}

@@ -1,0 +1,391 @@
+//! Orders, their lines and remarks.
+
+use super::Db;
+use crate::domain::time::{from_store, to_store};
+use crate::domain::{Actor, Fen, Order, OrderLine, OrderStatus, Receiver};
+use crate::error::Result;
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Row, params};
+
+/// An order as stored, with what the import needs to tell new from seen.
+#[derive(Debug, Clone)]
+pub struct StoredOrder {
+    pub id: i64,
+    pub order: Order,
+    /// Store ids of `order.lines`, in the same order.
+    pub line_ids: Vec<i64>,
+    /// Texts of the remarks that came from Taobao exports, oldest first.
+    pub import_remarks: Vec<String>,
+}
+
+/// A remark as read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemarkRow {
+    pub text: String,
+    pub staff_code: Option<String>,
+    pub flag: bool,
+    /// `import` or `staff`.
+    pub source: String,
+    /// Who wrote (or imported) it.
+    pub by: String,
+    pub terminal: String,
+    pub at: DateTime<Utc>,
+}
+
+/// An order for showing: the order, its lines' barcodes (from the catalogue) and its remarks.
+#[derive(Debug, Clone)]
+pub struct OrderRecord {
+    pub id: i64,
+    pub order: Order,
+    pub hold_reason: Option<String>,
+    /// The barcode of each line's product, `None` when unknown or without barcode.
+    pub line_barcodes: Vec<Option<String>>,
+    pub remarks: Vec<RemarkRow>,
+}
+
+/// One row of an order listing.
+#[derive(Debug, Clone)]
+pub struct OrderSummary {
+    pub id: i64,
+    pub order: Order,
+    pub hold_reason: Option<String>,
+    pub line_count: i64,
+    pub remarks: Vec<RemarkRow>,
+}
+
+const ORDER_COLS: &str = "id, order_no, buyer, receiver_name, receiver_phone, receiver_address, status, \
+     buyer_message, shipping_method, created_at, paid_at, courier, tracking_no, total_fen, postage_fen, \
+     paid_fen, refund_fen, shop, close_reason, hold_reason";
+
+fn status_of(s: String) -> OrderStatus {
+    OrderStatus::from_code(&s).unwrap_or(OrderStatus::Closed)
+}
+
+fn time_of(s: Option<String>) -> Option<DateTime<Utc>> {
+    s.as_deref().and_then(from_store)
+}
+
+/// Maps a row selected with `ORDER_COLS` to `(id, order without lines, hold_reason)`.
+fn order_from_row(r: &Row<'_>) -> rusqlite::Result<(i64, Order, Option<String>)> {
+    let order = Order {
+        order_no: r.get(1)?,
+        buyer: r.get(2)?,
+        receiver: Receiver {
+            name: r.get(3)?,
+            phone: r.get(4)?,
+            address: r.get(5)?,
+        },
+        status: status_of(r.get(6)?),
+        buyer_message: r.get(7)?,
+        shipping_method: r.get(8)?,
+        created_at: time_of(Some(r.get(9)?)).unwrap_or_default(),
+        paid_at: time_of(r.get(10)?),
+        courier: r.get(11)?,
+        tracking_no: r.get(12)?,
+        total: Fen(r.get(13)?),
+        postage: Fen(r.get(14)?),
+        paid: Fen(r.get(15)?),
+        refund: Fen(r.get(16)?),
+        shop: r.get(17)?,
+        close_reason: r.get(18)?,
+        lines: Vec::new(),
+    };
+    Ok((r.get(0)?, order, r.get(19)?))
+}
+
+fn line_from_row(r: &Row<'_>) -> rusqlite::Result<(i64, OrderLine)> {
+    Ok((
+        r.get(0)?,
+        OrderLine {
+            line_key: r.get(1)?,
+            sku_code: r.get(2)?,
+            title: r.get(3)?,
+            spec: r.get(4)?,
+            package: r.get(5)?,
+            qty: r.get(6)?,
+            price: Fen(r.get(7)?),
+            status: status_of(r.get(8)?),
+            external_code: r.get(9)?,
+            note: r.get(10)?,
+        },
+    ))
+}
+
+impl Db<'_> {
+    fn order_row(&self, order_no: &str) -> Result<Option<(i64, Order, Option<String>)>> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {ORDER_COLS} FROM orders WHERE order_no = ?1"
+            ))?
+            .query_row([order_no], order_from_row)
+            .optional()?)
+    }
+
+    fn order_lines(&self, order_id: i64) -> Result<Vec<(i64, OrderLine)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, line_key, sku_code, title, spec, package, qty, price_fen, status, external_code, note
+             FROM order_lines WHERE order_id = ?1 ORDER BY seq, id",
+        )?;
+        let rows = stmt.query_map([order_id], line_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The order with this number, with what an import compares against.
+    pub fn order_for_import(&self, order_no: &str) -> Result<Option<StoredOrder>> {
+        let Some((id, mut order, _)) = self.order_row(order_no)? else {
+            return Ok(None);
+        };
+        let (line_ids, lines) = self.order_lines(id)?.into_iter().unzip();
+        order.lines = lines;
+        let import_remarks = self
+            .conn
+            .prepare_cached(
+                "SELECT text FROM remarks WHERE order_id = ?1 AND source = 'import' ORDER BY id",
+            )?
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Some(StoredOrder {
+            id,
+            order,
+            line_ids,
+            import_remarks,
+        }))
+    }
+
+    /// Whether an order with this number exists.
+    pub fn order_exists(&self, order_no: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM orders WHERE order_no = ?1")?
+            .query_row([order_no], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// Inserts an order and its lines; returns the order's id.
+    pub fn insert_order(&self, o: &Order) -> Result<i64> {
+        let now = super::now();
+        self.conn
+            .prepare_cached(
+                "INSERT INTO orders (order_no, buyer, receiver_name, receiver_phone, receiver_address, status,
+                    buyer_message, shipping_method, created_at, paid_at, courier, tracking_no, total_fen,
+                    postage_fen, paid_fen, refund_fen, shop, close_reason, imported_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?19)",
+            )?
+            .execute(params![
+                o.order_no,
+                o.buyer,
+                o.receiver.name,
+                o.receiver.phone,
+                o.receiver.address,
+                o.status.code(),
+                o.buyer_message,
+                o.shipping_method,
+                to_store(&o.created_at),
+                o.paid_at.as_ref().map(to_store),
+                o.courier,
+                o.tracking_no,
+                o.total.0,
+                o.postage.0,
+                o.paid.0,
+                o.refund.0,
+                o.shop,
+                o.close_reason,
+                now,
+            ])?;
+        let id = self.conn.last_insert_rowid();
+        for (seq, line) in o.lines.iter().enumerate() {
+            self.insert_line(id, seq, line)?;
+        }
+        Ok(id)
+    }
+
+    /// Overwrites the fields Taobao owns (not the bench's: hold, lines, remarks).
+    pub fn update_order_fields(&self, id: i64, o: &Order) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE orders SET buyer = ?2, receiver_name = ?3, receiver_phone = ?4, receiver_address = ?5,
+                    status = ?6, buyer_message = ?7, shipping_method = ?8, created_at = ?9, paid_at = ?10,
+                    courier = ?11, tracking_no = ?12, total_fen = ?13, postage_fen = ?14, paid_fen = ?15,
+                    refund_fen = ?16, shop = ?17, close_reason = ?18, updated_at = ?19
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                o.buyer,
+                o.receiver.name,
+                o.receiver.phone,
+                o.receiver.address,
+                o.status.code(),
+                o.buyer_message,
+                o.shipping_method,
+                to_store(&o.created_at),
+                o.paid_at.as_ref().map(to_store),
+                o.courier,
+                o.tracking_no,
+                o.total.0,
+                o.postage.0,
+                o.paid.0,
+                o.refund.0,
+                o.shop,
+                o.close_reason,
+                super::now(),
+            ])?;
+        Ok(())
+    }
+
+    pub fn insert_line(&self, order_id: i64, seq: usize, l: &OrderLine) -> Result<i64> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO order_lines (order_id, line_key, seq, sku_code, title, spec, package, qty, price_fen,
+                    status, external_code, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?
+            .execute(params![
+                order_id,
+                l.line_key,
+                seq as i64,
+                l.sku_code,
+                l.title,
+                l.spec,
+                l.package,
+                l.qty,
+                l.price.0,
+                l.status.code(),
+                l.external_code,
+                l.note,
+            ])?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    pub fn update_line(&self, line_id: i64, l: &OrderLine) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE order_lines SET sku_code = ?2, title = ?3, spec = ?4, package = ?5, qty = ?6,
+                    price_fen = ?7, status = ?8, external_code = ?9, note = ?10
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                line_id,
+                l.sku_code,
+                l.title,
+                l.spec,
+                l.package,
+                l.qty,
+                l.price.0,
+                l.status.code(),
+                l.external_code,
+                l.note,
+            ])?;
+        Ok(())
+    }
+
+    /// Sets an order's status (a correction by staff); the caller logs why.
+    pub fn set_order_status(&self, order_id: i64, status: OrderStatus) -> Result<()> {
+        self.conn.execute(
+            "UPDATE orders SET status = ?2, updated_at = ?3 WHERE id = ?1",
+            params![order_id, status.code(), super::now()],
+        )?;
+        Ok(())
+    }
+
+    /// Appends a remark. There is no way to change or remove one.
+    pub fn append_remark(
+        &self,
+        order_id: i64,
+        text: &str,
+        staff_code: Option<&str>,
+        flag: bool,
+        source: &str,
+        actor: &Actor,
+    ) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO remarks (order_id, text, staff_code, flag, source, staff_id, terminal, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![order_id, text, staff_code, flag, source, actor.staff.id, actor.terminal, super::now()])?;
+        Ok(())
+    }
+
+    pub fn order_remarks(&self, order_id: i64) -> Result<Vec<RemarkRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.text, r.staff_code, r.flag, r.source, s.code, r.terminal, r.at
+             FROM remarks r JOIN staff s ON s.id = r.staff_id WHERE r.order_id = ?1 ORDER BY r.id",
+        )?;
+        let rows = stmt.query_map([order_id], |r| {
+            Ok(RemarkRow {
+                text: r.get(0)?,
+                staff_code: r.get(1)?,
+                flag: r.get(2)?,
+                source: r.get(3)?,
+                by: r.get(4)?,
+                terminal: r.get(5)?,
+                at: time_of(Some(r.get(6)?)).unwrap_or_default(),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// An order with lines, line barcodes and remarks.
+    pub fn order_record(&self, order_no: &str) -> Result<Option<OrderRecord>> {
+        let Some((id, mut order, hold_reason)) = self.order_row(order_no)? else {
+            return Ok(None);
+        };
+        order.lines = self.order_lines(id)?.into_iter().map(|(_, l)| l).collect();
+        let mut barcode = self
+            .conn
+            .prepare_cached("SELECT barcode FROM products WHERE sku_code = ?1")?;
+        let mut line_barcodes = Vec::with_capacity(order.lines.len());
+        for l in &order.lines {
+            let b: Option<Option<String>> =
+                barcode.query_row([&l.sku_code], |r| r.get(0)).optional()?;
+            line_barcodes.push(b.flatten());
+        }
+        let remarks = self.order_remarks(id)?;
+        Ok(Some(OrderRecord {
+            id,
+            order,
+            hold_reason,
+            line_barcodes,
+            remarks,
+        }))
+    }
+
+    /// Orders, newest first, optionally of one status.
+    pub fn list_orders(
+        &self,
+        status: Option<OrderStatus>,
+        limit: usize,
+    ) -> Result<Vec<OrderSummary>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {ORDER_COLS}, (SELECT count(*) FROM order_lines l WHERE l.order_id = orders.id)
+             FROM orders WHERE ?1 IS NULL OR status = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2"
+        ))?;
+        let rows = stmt.query_map(params![status.map(|s| s.code()), limit as i64], |r| {
+            let (id, order, hold_reason) = order_from_row(r)?;
+            Ok(OrderSummary {
+                id,
+                order,
+                hold_reason,
+                line_count: r.get(20)?,
+                remarks: Vec::new(),
+            })
+        })?;
+        let mut out: Vec<OrderSummary> = rows.collect::<rusqlite::Result<_>>()?;
+        for o in &mut out {
+            o.remarks = self.order_remarks(o.id)?;
+        }
+        Ok(out)
+    }
+
+    /// Number of orders per status.
+    pub fn count_orders_by_status(&self) -> Result<Vec<(OrderStatus, i64)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT status, count(*) FROM orders GROUP BY status ORDER BY status")?;
+        let rows = stmt.query_map([], |r| Ok((status_of(r.get(0)?), r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

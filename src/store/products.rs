@@ -1,0 +1,204 @@
+//! Products, bins, the stock ledger and on-hand stock.
+
+use super::Db;
+use crate::domain::{Actor, Barcode, Fen, Product, ProductState};
+use crate::error::{Error, Result};
+use rusqlite::{OptionalExtension, Row, params};
+
+/// A product with its stock.
+#[derive(Debug, Clone)]
+pub struct ProductRecord {
+    pub id: i64,
+    pub product: Product,
+    /// On hand over all bins (may be negative: the ledger says more left than came in).
+    pub on_hand: i64,
+    pub stock: Vec<StockRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StockRow {
+    pub bin: String,
+    pub qty: i64,
+}
+
+const PRODUCT_COLS: &str = "id, sku_code, barcode, name, spec, price_fen, bin, state";
+
+fn product_from_row(r: &Row<'_>) -> rusqlite::Result<(i64, Product)> {
+    let barcode: Option<String> = r.get(2)?;
+    let state: String = r.get(7)?;
+    Ok((
+        r.get(0)?,
+        Product {
+            sku_code: r.get(1)?,
+            // Barcodes are validated before they are written; an unparsable one cannot be here.
+            barcode: barcode.and_then(|b| Barcode::parse(&b).ok()),
+            name: r.get(3)?,
+            spec: r.get(4)?,
+            price: Fen(r.get(5)?),
+            bin: r.get(6)?,
+            state: ProductState::from_code(&state).unwrap_or(ProductState::Active),
+        },
+    ))
+}
+
+impl Db<'_> {
+    pub fn product_by_sku(&self, sku_code: &str) -> Result<Option<(i64, Product)>> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {PRODUCT_COLS} FROM products WHERE sku_code = ?1"
+            ))?
+            .query_row([sku_code], product_from_row)
+            .optional()?)
+    }
+
+    pub fn product_by_barcode(&self, barcode: &str) -> Result<Option<(i64, Product)>> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {PRODUCT_COLS} FROM products WHERE barcode = ?1"
+            ))?
+            .query_row([barcode], product_from_row)
+            .optional()?)
+    }
+
+    /// A product by merchant code or barcode, with its stock per bin.
+    pub fn product_record(&self, sku_or_barcode: &str) -> Result<Option<ProductRecord>> {
+        let found = match self.product_by_sku(sku_or_barcode)? {
+            Some(p) => Some(p),
+            None => self.product_by_barcode(sku_or_barcode)?,
+        };
+        let Some((id, product)) = found else {
+            return Ok(None);
+        };
+        let stock: Vec<StockRow> = self
+            .conn
+            .prepare_cached("SELECT bin, qty FROM stock WHERE product_id = ?1 ORDER BY bin")?
+            .query_map([id], |r| {
+                Ok(StockRow {
+                    bin: r.get(0)?,
+                    qty: r.get(1)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let on_hand = stock.iter().map(|s| s.qty).sum();
+        Ok(Some(ProductRecord {
+            id,
+            product,
+            on_hand,
+            stock,
+        }))
+    }
+
+    /// Creates the bin if the store does not know it yet.
+    pub fn ensure_bin(&self, code: &str) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO bins (code, created_at) VALUES (?1, ?2) ON CONFLICT (code) DO NOTHING",
+            )?
+            .execute(params![code, super::now()])?;
+        Ok(())
+    }
+
+    pub fn insert_product(&self, p: &Product) -> Result<i64> {
+        if let Some(bin) = &p.bin {
+            self.ensure_bin(bin)?;
+        }
+        let now = super::now();
+        self.conn
+            .prepare_cached(
+                "INSERT INTO products (sku_code, barcode, name, spec, price_fen, bin, state, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+            )?
+            .execute(params![
+                p.sku_code,
+                p.barcode.as_ref().map(Barcode::as_str),
+                p.name,
+                p.spec,
+                p.price.0,
+                p.bin,
+                p.state.code(),
+                now
+            ])?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    pub fn update_product(&self, id: i64, p: &Product) -> Result<()> {
+        if let Some(bin) = &p.bin {
+            self.ensure_bin(bin)?;
+        }
+        self.conn
+            .prepare_cached(
+                "UPDATE products SET sku_code = ?2, barcode = ?3, name = ?4, spec = ?5, price_fen = ?6, bin = ?7,
+                    state = ?8, updated_at = ?9 WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                p.sku_code,
+                p.barcode.as_ref().map(Barcode::as_str),
+                p.name,
+                p.spec,
+                p.price.0,
+                p.bin,
+                p.state.code(),
+                super::now()
+            ])?;
+        Ok(())
+    }
+
+    /// Writes a move to the ledger and keeps on-hand stock in step, in the caller's transaction.
+    /// `bin` is `''` for stock not shelved yet.
+    pub fn add_stock_move(
+        &self,
+        kind: &str,
+        product_id: i64,
+        bin: &str,
+        qty: i64,
+        actor: &Actor,
+        reference: &str,
+    ) -> Result<()> {
+        if qty == 0 {
+            return Err(Error::invalid(
+                "库存变动数量不能为 0",
+                "a stock move cannot be of quantity 0",
+            ));
+        }
+        self.conn
+            .prepare_cached(
+                "INSERT INTO stock_moves (at, kind, product_id, bin, qty, staff_id, terminal, ref)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                super::now(),
+                kind,
+                product_id,
+                bin,
+                qty,
+                actor.staff.id,
+                actor.terminal,
+                reference
+            ])?;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO stock (product_id, bin, qty) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (product_id, bin) DO UPDATE SET qty = qty + excluded.qty",
+            )?
+            .execute(params![product_id, bin, qty])?;
+        Ok(())
+    }
+
+    /// How many active products still need a barcode.
+    pub fn count_products_needing_barcode(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM products WHERE barcode IS NULL AND state = 'active'",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    pub fn count_products(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM products", [], |r| r.get(0))?)
+    }
+}
