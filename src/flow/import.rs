@@ -63,7 +63,7 @@ fn read_line_file(path: &Path, rejected: &mut Vec<BadRow>) -> Option<LineFile> {
     };
     while let Some(row) = table.next_row() {
         let parsed = row.and_then(|row| {
-            parse_line_row(&table, &row).map_err(|bad| {
+            parse_line_row(&table, &row).inspect_err(|_| {
                 // Remember the order so it is refused whole: a parcel missing an item is worse than
                 // one not sent.
                 let order_no = table.get(&row, 0).into_owned();
@@ -72,7 +72,6 @@ fn read_line_file(path: &Path, rejected: &mut Vec<BadRow>) -> Option<LineFile> {
                         .entry(order_no)
                         .or_insert(row.line);
                 }
-                bad
             })
         });
         match parsed {
