@@ -124,7 +124,12 @@ pub fn import_orders(
         while let Some(row) = table.next_row() {
             // Once a row is bad and bad rows are not skipped, nothing will be kept: only check.
             let writing = opts.skip_bad || summary.rejected.is_empty();
-            let parsed = match row.and_then(|row| parse_order_row(&table, &row)) {
+            let parsed = match row.and_then(|row| {
+                parse_order_row(&table, &row).inspect_err(|_| {
+                    // Its lines then have an order, a bad one: say so rather than "no order".
+                    seen.insert(table.get(&row, 0).into_owned());
+                })
+            }) {
                 Ok(p) => p,
                 Err(bad) => {
                     summary.rejected.push(bad);

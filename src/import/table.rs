@@ -55,6 +55,9 @@ pub fn clean(value: &str) -> Cow<'_, str> {
     if v.eq_ignore_ascii_case("null") {
         return Cow::Borrowed("");
     }
+    if v.contains('\r') {
+        return Cow::Owned(v.replace("\r\n", "\n"));
+    }
     if v.len() == value.len() {
         Cow::Borrowed(value)
     } else {
@@ -100,6 +103,9 @@ impl Table {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
+            // Records end at LF only: with CRLF as terminator the csv crate counts a record's line
+            // from the LF before it, one line too early. The CR is trimmed off the last field.
+            .terminator(csv::Terminator::Any(b'\n'))
             .buffer_capacity(256 * 1024)
             .from_reader(DecodingReader::new(
                 BufReader::with_capacity(256 * 1024, f),
@@ -293,5 +299,7 @@ mod tests {
         assert_eq!(clean("NULL"), "");
         assert_eq!(clean("  杜强子 "), "杜强子");
         assert_eq!(clean("plain"), "plain");
+        assert_eq!(clean("99.00\r"), "99.00");
+        assert_eq!(clean("路700号\r\n菜鸟驿站"), "路700号\n菜鸟驿站");
     }
 }

@@ -1,0 +1,220 @@
+//! The demo shop: in a store, and as Taobao export files that import back into the same shop.
+
+mod common;
+
+use common::Scratch;
+use packbench::domain::Role;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+fn orders_without_times(s: &Scratch) -> Vec<Value> {
+    let (ok, v) = s.json(&["orders", "list", "--limit", "100000", "--json"]);
+    assert!(ok);
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            let mut o = o.clone();
+            for r in o["remarks"].as_array_mut().unwrap() {
+                r.as_object_mut().unwrap().remove("at");
+            }
+            o
+        })
+        .collect()
+}
+
+#[test]
+fn the_export_has_taobaos_quirks_and_imports_back_into_the_same_shop() {
+    let s = Scratch::new();
+    let dir = s.path("export");
+    let out = s.ok(&[
+        "demo",
+        "--export-taobao",
+        dir.to_str().unwrap(),
+        "--orders",
+        "400",
+        "--seed",
+        "5",
+    ]);
+    assert!(out.contains("ExportOrderList.csv"));
+    let raw = std::fs::read(dir.join("ExportOrderList.csv")).unwrap();
+    assert!(
+        std::str::from_utf8(&raw).is_err(),
+        "the export is GBK, not UTF-8"
+    );
+    let text = common::read_gbk(&dir.join("ExportOrderList.csv"));
+    assert!(text.starts_with("订单编号,买家会员名,"));
+    assert!(text.contains(",收货地址 ,") && text.contains(",物流单号 ,"));
+    assert!(
+        text.contains("\r\n\"=\"\""),
+        "order numbers guarded as =\"…\" inside CSV quotes"
+    );
+    assert!(text.contains(",'1"), "phones guarded with '");
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("\"=\"\"")).count(),
+        400
+    );
+
+    // Imported, it is the shop `demo` puts into a store directly.
+    let (ok, v) = s.json(&[
+        "import",
+        "orders",
+        dir.join("ExportOrderList.csv").to_str().unwrap(),
+        dir.join("ExportOrderDetailList.csv").to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(ok, "{v}");
+    assert_eq!(v["orders_new"], 400);
+    assert_eq!(v["rejected"], Value::Array(vec![]));
+    let (ok, p) = s.json(&[
+        "import",
+        "products",
+        dir.join("products.csv").to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(ok, "{p}");
+    assert!(p["needs_barcode"].as_u64().unwrap() > 0);
+
+    let direct = Scratch::new();
+    direct.ok(&["demo", "--orders", "400", "--seed", "5"]);
+    assert_eq!(orders_without_times(&s), orders_without_times(&direct));
+}
+
+#[test]
+fn the_demo_shop_has_every_role_status_and_case() {
+    let s = Scratch::new();
+    let out = s.ok(&["demo", "--orders", "1500"]);
+    assert!(out.contains("1500"), "{out}");
+    let (_, staff) = s.json(&["staff", "list", "--json"]);
+    let roles: BTreeSet<&str> = staff
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["role"].as_str().unwrap())
+        .collect();
+    for r in Role::ALL {
+        assert!(roles.contains(r.code()), "no {}", r.code());
+    }
+    let orders = orders_without_times(&s);
+    assert_eq!(orders.len(), 1500);
+    let statuses: BTreeSet<&str> = orders
+        .iter()
+        .map(|o| o["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses.len(), 5, "{statuses:?}");
+    assert!(orders.iter().any(|o| {
+        o["remarks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["staff_code"] == "C07")
+    }));
+    let pairs = orders
+        .windows(2)
+        .filter(|w| w[0]["buyer"] == w[1]["buyer"] && w[0]["receiver"] == w[1]["receiver"])
+        .count();
+    assert!(pairs > 10, "{pairs} merge pairs");
+    let refunded = orders
+        .iter()
+        .filter(|o| o["status"] == "paid")
+        .take(300)
+        .filter(|o| {
+            let (_, d) = s.json(&["order", "show", o["order_no"].as_str().unwrap(), "--json"]);
+            d["lines"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|l| l["refunded"] == true)
+        })
+        .count();
+    assert!(refunded > 0);
+    // Products, some still waiting for a barcode.
+    let (ok, p) = s.json(&["product", "show", "TX2017-GY-S", "--json"]);
+    assert!(ok);
+    assert!(p["bin"].is_string());
+    // Filling again adds nothing.
+    let out = s.ok(&["demo", "--orders", "1500"]);
+    assert!(out.contains("0 个新订单"), "{out}");
+}
+
+#[test]
+fn the_readme_run_command_shows_a_demo_shop() {
+    let s = Scratch::new();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_packbench"))
+        .args(["--demo", "--db", s.db().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("待发货"), "{text}");
+    assert!(text.contains(s.db().to_str().unwrap()));
+    assert!(text.contains("order show"));
+}
+
+#[test]
+fn orders_list_filters_by_status_and_product_show_finds_by_barcode() {
+    let s = Scratch::new();
+    s.import_fixture("taobao-gbk");
+    s.ok(&[
+        "import",
+        "products",
+        common::fixture("taobao-gbk", "products.csv")
+            .to_str()
+            .unwrap(),
+    ]);
+    let (_, unpaid) = s.json(&["orders", "list", "--status", "unpaid", "--json"]);
+    assert_eq!(unpaid.as_array().unwrap().len(), 10);
+    assert!(
+        unpaid
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["status"] == "unpaid" && o.get("lines").is_none())
+    );
+    // Taobao's words work too.
+    let (_, paid) = s.json(&[
+        "orders",
+        "list",
+        "--status",
+        "买家已付款，等待卖家发货",
+        "--json",
+    ]);
+    assert_eq!(paid.as_array().unwrap().len(), 45);
+    assert!(
+        !s.run(&["orders", "list", "--status", "lost"])
+            .status
+            .success()
+    );
+
+    let (ok, p) = s.json(&["product", "show", "6909017490375", "--json"]);
+    assert!(ok);
+    assert_eq!(p["sku_code"], "TX2017-GY-S");
+    assert_eq!(p["symbology"], "ean13");
+    assert_eq!(p["on_hand"], 27);
+    assert_eq!(p["stock"][0]["bin"], "B-01-4");
+    let (_, p) = s.json(&["product", "show", "TX2017-BK-L", "--json"]);
+    assert_eq!(p["barcode"], "TX2017BKL");
+    assert_eq!(p["symbology"], "code128");
+    let (_, p) = s.json(&["product", "show", "TX2017-WH-L", "--json"]);
+    assert_eq!(p["barcode"], Value::Null);
+    let out = s.run(&["product", "show", "NOPE"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("找不到商品"));
+}
+
+#[test]
+fn the_store_path_comes_from_the_environment() {
+    let s = Scratch::new();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_packbench"))
+        .args(["staff", "list"])
+        .env("PACKBENCH_DB", s.db())
+        .env_remove("PACKBENCH_STAFF")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(s.db().exists());
+}

@@ -1,0 +1,239 @@
+//! The shared fixtures import exactly as their expected.json says, through the command line.
+
+mod common;
+
+use common::{Scratch, fixture};
+use packbench::domain::{Actor, OrderStatus, Symbology};
+use packbench::flow;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+
+fn expected(folder: &str) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(fixture(folder, "expected.json")).unwrap())
+        .unwrap()
+}
+
+fn all_orders(s: &Scratch) -> Vec<Value> {
+    let (ok, v) = s.json(&["orders", "list", "--limit", "100000", "--json"]);
+    assert!(ok);
+    v.as_array().unwrap().clone()
+}
+
+fn check_folder(folder: &str) {
+    let exp = expected(folder);
+    let s = Scratch::new();
+    let summary = s.import_fixture(folder);
+    assert_eq!(summary["orders_new"], exp["orders"]);
+    assert_eq!(summary["lines"], exp["lines"]);
+    assert_eq!(summary["orders_updated"], 0);
+    assert_eq!(summary["orders_unchanged"], 0);
+    assert_eq!(summary["remarks_appended"], exp["orders_with_remark"]);
+    assert_eq!(summary["rejected"], Value::Array(vec![]));
+
+    let orders = all_orders(&s);
+    assert_eq!(orders.len() as u64, exp["orders"].as_u64().unwrap());
+
+    // Counts by status, in Taobao's words.
+    let mut by_status: BTreeMap<String, u64> = BTreeMap::new();
+    for o in &orders {
+        let st = OrderStatus::from_code(o["status"].as_str().unwrap()).unwrap();
+        *by_status.entry(st.taobao().to_string()).or_default() += 1;
+    }
+    let want: BTreeMap<String, u64> = exp["orders_by_status"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_u64().unwrap()))
+        .collect();
+    assert_eq!(by_status, want);
+
+    // Lines and refunded lines, order by order.
+    let mut lines = 0;
+    let mut refunded = 0;
+    let mut with_remark = 0;
+    let mut with_code = 0;
+    let mut details: HashMap<String, Value> = HashMap::new();
+    for o in &orders {
+        let no = o["order_no"].as_str().unwrap();
+        let (ok, d) = s.json(&["order", "show", no, "--json"]);
+        assert!(ok);
+        let ls = d["lines"].as_array().unwrap();
+        lines += ls.len();
+        refunded += ls
+            .iter()
+            .filter(|l| d["status"] == "paid" && l["status"] == "closed")
+            .inspect(|l| assert_eq!(l["refunded"], true))
+            .count();
+        let remarks = d["remarks"].as_array().unwrap();
+        with_remark += usize::from(!remarks.is_empty());
+        with_code += usize::from(remarks.iter().any(|r| r["staff_code"].is_string()));
+        details.insert(no.to_string(), d);
+    }
+    assert_eq!(lines as u64, exp["lines"].as_u64().unwrap());
+    assert_eq!(
+        refunded as u64,
+        exp["refunded_lines_in_paid_orders"].as_u64().unwrap()
+    );
+    assert_eq!(
+        with_remark as u64,
+        exp["orders_with_remark"].as_u64().unwrap()
+    );
+    assert_eq!(
+        with_code as u64,
+        exp["orders_with_staff_code"].as_u64().unwrap()
+    );
+
+    // The merge pair: same buyer, receiver name, phone and address.
+    let pair: Vec<&Value> = exp["merge_pair"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| &details[n.as_str().unwrap()])
+        .collect();
+    assert_eq!(pair[0]["buyer"], pair[1]["buyer"]);
+    assert_eq!(pair[0]["receiver"], pair[1]["receiver"]);
+    assert!(
+        !pair[0]["receiver"]["phone"]
+            .as_str()
+            .unwrap()
+            .starts_with('\'')
+    );
+
+    // The sample order, field by field.
+    let sample = &exp["sample_order"];
+    let d = &details[sample["order_no"].as_str().unwrap()];
+    assert_eq!(d["order_no"], sample["order_no"]);
+    assert_eq!(
+        OrderStatus::from_code(d["status"].as_str().unwrap())
+            .unwrap()
+            .taobao(),
+        sample["status"].as_str().unwrap()
+    );
+    assert_eq!(d["receiver"]["name"], sample["receiver"]);
+    let skus: Vec<&Value> = d["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| &l["sku_code"])
+        .collect();
+    let want: Vec<&Value> = sample["lines"].as_array().unwrap().iter().collect();
+    assert_eq!(skus, want);
+
+    // Products.
+    let (ok, p) = s.json(&[
+        "import",
+        "products",
+        fixture(folder, "products.csv").to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(ok, "{p}");
+    assert_eq!(p["products_new"], exp["products"]);
+    assert_eq!(p["needs_barcode"], exp["products_without_barcode"]);
+    assert_eq!(p["products_updated"], 0);
+    let store = s.open();
+    let admin = Actor::new(store.read().staff_by_code("admin").unwrap().unwrap(), "t");
+    let mut reader = csv::Reader::from_path(fixture(folder, "products.csv")).unwrap();
+    let (mut non_ean, mut without) = (0, 0);
+    for rec in reader.records() {
+        let rec = rec.unwrap();
+        let r = flow::products::show_product(&store, &admin, &rec[0]).unwrap();
+        match &r.product.barcode {
+            None => without += 1,
+            Some(b) if b.symbology() == Symbology::Code128 => non_ean += 1,
+            Some(b) => assert_eq!(b.as_str(), &rec[1]),
+        }
+        assert_eq!(r.product.bin.as_deref(), Some(&rec[5]));
+        assert_eq!(r.on_hand, rec[6].parse::<i64>().unwrap());
+    }
+    assert_eq!(without, exp["products_without_barcode"].as_u64().unwrap());
+    assert_eq!(non_ean, exp["products_non_ean"].as_u64().unwrap());
+    // Importing the catalogue again changes nothing, stock included.
+    let before = s.digest();
+    let (_, p) = s.json(&[
+        "import",
+        "products",
+        fixture(folder, "products.csv").to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(
+        (p["products_new"].as_u64(), p["products_updated"].as_u64()),
+        (Some(0), Some(0))
+    );
+    let after = s.digest();
+    let no_events = |d: &Vec<packbench::store::TableDigest>| {
+        d.iter()
+            .filter(|t| t.table != "events")
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(no_events(&before), no_events(&after));
+}
+
+#[test]
+fn gbk_export_imports_as_expected() {
+    check_folder("taobao-gbk");
+}
+
+#[test]
+fn utf8_bom_export_imports_as_expected() {
+    check_folder("taobao-utf8-bom");
+}
+
+#[test]
+fn the_sample_order_reads_back_field_by_field() {
+    let s = Scratch::new();
+    s.import_fixture("taobao-gbk");
+    s.ok(&[
+        "import",
+        "products",
+        fixture("taobao-gbk", "products.csv").to_str().unwrap(),
+    ]);
+    let (ok, d) = s.json(&["order", "show", "2604015407453871400", "--json"]);
+    assert!(ok);
+    assert_eq!(d["order_no"], "2604015407453871400");
+    assert_eq!(d["status"], "paid");
+    assert_eq!(d["buyer"], "Amy_zhang");
+    assert_eq!(d["receiver"]["name"], "杜强子");
+    assert_eq!(d["receiver"]["phone"], "18276903495");
+    assert_eq!(
+        d["receiver"]["address"],
+        "湖北省 武汉市 洪山区 学院路442号(729857)"
+    );
+    assert_eq!(d["paid_at"], "2018-11-08T09:09:00+08:00");
+    assert_eq!(d["buyer_message"], "发中通");
+    assert_eq!(d["courier"], Value::Null);
+    assert_eq!(d["tracking_no"], Value::Null);
+    assert_eq!(d["hold_reason"], Value::Null);
+    let l = &d["lines"][0];
+    assert_eq!(l["sku_code"], "YR2017-GY-XL");
+    assert_eq!(l["title"], "儿童羽绒服中长款加厚");
+    assert_eq!(l["spec"], "颜色分类：灰色；尺码：XL");
+    assert_eq!(l["qty"], 1);
+    assert_eq!(l["price_fen"], 9900);
+    assert_eq!(l["status"], "paid");
+    assert!(l["barcode"].as_str().is_some_and(|b| b.len() == 13));
+    assert_eq!(d["remarks"], Value::Array(vec![]));
+
+    // An address with ASCII and full-width commas, quotes, and a line break survives whole.
+    let (_, d) = s.json(&["order", "show", "1239534648109566955", "--json"]);
+    assert_eq!(
+        d["receiver"]["address"],
+        "上海 上海市 浦东新区 长江路853号, B座12楼 \"前台\"代收(371949)"
+    );
+    assert_eq!(d["status"], "unpaid");
+    assert_eq!(d["paid_at"], Value::Null);
+    let (_, d) = s.json(&["order", "show", "9975070113591841929", "--json"]);
+    assert_eq!(
+        d["receiver"]["address"],
+        "西藏自治区 拉萨市 城关区 中山大道700号\n菜鸟驿站(136399)"
+    );
+
+    // Remarks: the staff code credits the agent; [红旗] flags the order.
+    let (_, d) = s.json(&["order", "show", "7927125739571885174", "--json"]);
+    assert_eq!(d["remarks"][0]["text"], "C03 顺丰到付 [红旗]");
+    assert_eq!(d["remarks"][0]["staff_code"], "C03");
+    assert_eq!(d["remarks"][0]["flag"], true);
+    let (_, d) = s.json(&["order", "show", "6385326656401140196", "--json"]);
+    assert_eq!(d["remarks"][0]["staff_code"], "C11");
+    assert_eq!(d["remarks"][0]["flag"], false);
+}
