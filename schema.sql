@@ -119,6 +119,7 @@ CREATE TABLE orders (
 ) STRICT;
 
 CREATE INDEX orders_status ON orders(status, paid_at);
+CREATE INDEX orders_created ON orders(created_at);
 CREATE INDEX orders_buyer ON orders(buyer);
 CREATE INDEX orders_receiver ON orders(receiver_name);
 CREATE INDEX orders_tracking ON orders(tracking_no) WHERE tracking_no IS NOT NULL;

@@ -147,3 +147,56 @@ fn remark_text_is_appended_never_overwritten() {
     let (_, m) = s.json(&["order", "show", "6385326656401140196", "--json"]);
     assert_eq!(m["remarks"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn the_staff_code_pattern_is_a_setting() {
+    let s = Scratch::new();
+    // This shop's agents sign remarks `KF-12`; the default pattern would not see it.
+    s.ok(&[
+        "settings",
+        "set",
+        "remark.staff_code_pattern",
+        "^KF-[0-9]+$",
+    ]);
+    assert_eq!(
+        s.ok(&["settings", "get", "remark.staff_code_pattern"])
+            .trim(),
+        "^KF-[0-9]+$"
+    );
+    let orders = read_gbk(&fixture("taobao-gbk", "ExportOrderList.csv"));
+    let orders: String = orders
+        .split_inclusive('\n')
+        .map(|l| {
+            if l.starts_with("\"=\"\"6385326656401140196") {
+                l.replace(",C11 买家", ",KF-12 买家")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    let o = s.path("ExportOrderList.csv");
+    write_gbk(&o, &orders);
+    import(&s, &o, &fixture("taobao-gbk", "ExportOrderDetailList.csv"));
+    let (_, m) = s.json(&["order", "show", "6385326656401140196", "--json"]);
+    assert_eq!(m["remarks"][0]["staff_code"], "KF-12");
+    let (_, m) = s.json(&["order", "show", "7927125739571885174", "--json"]);
+    assert_eq!(
+        m["remarks"][0]["staff_code"],
+        Value::Null,
+        "C03 no longer matches"
+    );
+    // A broken pattern is refused before it is stored.
+    let out = s.run(&["settings", "set", "remark.staff_code_pattern", "^[A-Z"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("正则"));
+    assert!(
+        !s.run(&["settings", "set", "no.such.key", "1"])
+            .status
+            .success()
+    );
+    assert_eq!(
+        s.ok(&["settings", "get", "remark.staff_code_pattern"])
+            .trim(),
+        "^KF-[0-9]+$"
+    );
+}

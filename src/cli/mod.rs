@@ -56,6 +56,9 @@ pub enum Command {
     Staff(StaffCmd),
     /// Fill the store with a demo shop, or write it as Taobao export files.
     Demo(DemoArgs),
+    /// Shop settings.
+    #[command(subcommand)]
+    Settings(SettingsCmd),
     /// The event log: who did what, newest first.
     Events {
         #[arg(long)]
@@ -154,6 +157,13 @@ pub enum StaffCmd {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsCmd {
+    List,
+    Get { key: String },
+    Set { key: String, value: String },
 }
 
 #[derive(Debug, Args)]
@@ -406,6 +416,21 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
                 s.orders.orders_unchanged + s.orders.orders_updated,
                 store.path().display()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Settings(SettingsCmd::List) => {
+            for (d, value) in flow::settings::list(store, actor)? {
+                println!("{} = {value}\n    {} · {}", d.key, d.zh, d.en);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Settings(SettingsCmd::Get { key }) => {
+            println!("{}", flow::settings::get(store, actor, &key)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Settings(SettingsCmd::Set { key, value }) => {
+            flow::settings::set(store, actor, &key, &value)?;
+            println!("{key} = {value}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Events { kind, limit, json } => {

@@ -5,4 +5,5 @@ pub mod demo;
 pub mod import;
 pub mod orders;
 pub mod products;
+pub mod settings;
 pub mod staff;
