@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Scratch, fixture, read_gbk, write_gbk};
+use common::{Scratch, fixture, read_gbk};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -70,7 +70,7 @@ fn refused(s: &Scratch, args: &[&str]) -> Vec<Value> {
     rejected
 }
 
-fn refused_orders(s: &Scratch, o: &PathBuf, l: &PathBuf) -> Vec<Value> {
+fn refused_orders(s: &Scratch, o: &std::path::Path, l: &std::path::Path) -> Vec<Value> {
     refused(
         s,
         &[
