@@ -181,3 +181,103 @@ CREATE TRIGGER events_no_update BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 CREATE TRIGGER events_no_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+
+-- version: 2
+-- The bench: review holds, merged parcels, the waybill pool, print batches, picking, checking
+-- and shipping. Every scan is written with its verdict.
+
+ALTER TABLE orders ADD COLUMN hold_note TEXT NOT NULL DEFAULT '';
+-- A supervisor let this unpaid order ship (bank transfer, 汇款).
+ALTER TABLE orders ADD COLUMN ship_unpaid INTEGER NOT NULL DEFAULT 0 CHECK (ship_unpaid IN (0, 1));
+-- The parcel the order goes in; NULL until it is merged or printed.
+ALTER TABLE orders ADD COLUMN parcel_id INTEGER REFERENCES parcels(id);
+CREATE INDEX orders_parcel ON orders(parcel_id);
+-- Oldest first is the order of printing: paid time, or creation for unpaid orders let through.
+CREATE INDEX orders_age ON orders(COALESCE(paid_at, created_at), id);
+
+-- Remarks that said 暂不发货 before this version hold their orders, as new ones will.
+UPDATE orders SET hold_reason = 'remark'
+WHERE hold_reason IS NULL AND status IN ('paid', 'unpaid')
+  AND id IN (SELECT order_id FROM remarks WHERE text LIKE '%暂不发货%');
+
+CREATE TABLE batches (
+    id         INTEGER PRIMARY KEY,        -- printed on the pick list as barcode `B` + id
+    created_at TEXT NOT NULL,
+    staff_id   INTEGER NOT NULL REFERENCES staff(id),
+    terminal   TEXT NOT NULL,
+    courier    TEXT NOT NULL,
+    picker_id  INTEGER REFERENCES staff(id),
+    picked_at  TEXT                        -- when the picker took it
+) STRICT;
+
+-- What gets one tracking number and one check: one order, or several merged (合并发货).
+CREATE TABLE parcels (
+    id          INTEGER PRIMARY KEY,
+    stage       TEXT NOT NULL CHECK (stage IN ('merged', 'printed', 'shipped')),
+    created_at  TEXT NOT NULL,
+    batch_id    INTEGER REFERENCES batches(id),
+    seq         INTEGER,                   -- place in the batch, from 1
+    courier     TEXT,
+    tracking_no TEXT UNIQUE,
+    claimed_by  TEXT,                      -- the bench checking it now
+    shipped_at  TEXT,
+    shipped_by  INTEGER REFERENCES staff(id),
+    ship_mode   TEXT CHECK (ship_mode IN ('checked', 'bulk'))
+) STRICT;
+
+CREATE INDEX parcels_batch ON parcels(batch_id, seq);
+
+-- The pool of tracking numbers from the couriers. A number is used once, ever.
+CREATE TABLE waybills (
+    tracking_no TEXT PRIMARY KEY,
+    courier     TEXT NOT NULL,
+    added_at    TEXT NOT NULL,
+    added_by    INTEGER NOT NULL REFERENCES staff(id),
+    parcel_id   INTEGER REFERENCES parcels(id),  -- NULL: still free
+    used_at     TEXT
+) STRICT;
+
+CREATE INDEX waybills_free ON waybills(courier, tracking_no) WHERE parcel_id IS NULL;
+
+CREATE TRIGGER waybills_used_once BEFORE UPDATE OF parcel_id ON waybills
+WHEN OLD.parcel_id IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a tracking number is used once, ever'); END;
+CREATE TRIGGER waybills_keep_used BEFORE DELETE ON waybills
+WHEN OLD.parcel_id IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a tracking number is used once, ever'); END;
+
+-- Every scan at a bench with its verdict, written before the verdict is shown. Counts of a check
+-- are the scans that counted a unit: nothing else to keep in step.
+CREATE TABLE scans (
+    id        INTEGER PRIMARY KEY,
+    at        TEXT NOT NULL,
+    staff_id  INTEGER NOT NULL REFERENCES staff(id),
+    terminal  TEXT NOT NULL,
+    mode      TEXT NOT NULL CHECK (mode IN ('check', 'pick')),
+    code      TEXT NOT NULL,
+    verdict   TEXT NOT NULL,
+    reason    TEXT,
+    parcel_id INTEGER REFERENCES parcels(id),
+    batch_id  INTEGER REFERENCES batches(id),
+    sku_code  TEXT,
+    counted   INTEGER NOT NULL DEFAULT 0 CHECK (counted IN (0, 1))
+) STRICT;
+
+CREATE INDEX scans_counted ON scans(parcel_id, sku_code) WHERE counted = 1;
+CREATE INDEX scans_picked ON scans(batch_id, sku_code) WHERE counted = 1 AND mode = 'pick';
+CREATE INDEX scans_terminal ON scans(terminal, id);
+
+CREATE TRIGGER scans_no_update BEFORE UPDATE ON scans
+BEGIN SELECT RAISE(ABORT, 'scans are append-only'); END;
+CREATE TRIGGER scans_no_delete BEFORE DELETE ON scans
+BEGIN SELECT RAISE(ABORT, 'scans are append-only'); END;
+
+-- Each bench's place in its work, so a restarted bench resumes where it was.
+CREATE TABLE stations (
+    terminal          TEXT PRIMARY KEY,
+    open_parcel_id    INTEGER REFERENCES parcels(id),
+    confirm_pending   INTEGER NOT NULL DEFAULT 0 CHECK (confirm_pending IN (0, 1)),
+    picker_id         INTEGER REFERENCES staff(id),
+    pick_batch_id     INTEGER REFERENCES batches(id),
+    last_shown_scan   INTEGER NOT NULL DEFAULT 0   -- verdicts after this one were not shown yet
+) STRICT;

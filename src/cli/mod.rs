@@ -2,6 +2,7 @@
 //! the GUI uses. Every command acts as a staff member (`--staff`, default the built-in admin), so
 //! permissions and attribution apply here too.
 
+mod bench;
 mod json;
 
 use crate::domain::{Actor, OrderStatus, Role};
@@ -59,6 +60,29 @@ pub enum Command {
     /// Shop settings.
     #[command(subcommand)]
     Settings(SettingsCmd),
+    /// Order review (审单): what is ready to print, holds.
+    #[command(subcommand)]
+    Review(bench::ReviewCmd),
+    /// Merge orders of one buyer and address into one parcel (合并发货).
+    Merge(bench::MergeArgs),
+    /// Undo the merge an order is in (before printing).
+    Unmerge { order_no: String },
+    /// The pool of tracking numbers.
+    #[command(subcommand)]
+    Waybills(bench::WaybillsCmd),
+    /// Print batches (打印批次) and their pick lists.
+    #[command(subcommand)]
+    Batch(bench::BatchCmd),
+    /// The headless bench: one scan per line in, one verdict per line out.
+    Scan(bench::ScanArgs),
+    /// Ship a whole batch without checking (for shops that do not check).
+    Ship {
+        /// The batch: 12 or B12.
+        #[arg(long)]
+        batch: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// The event log: who did what, newest first.
     Events {
         #[arg(long)]
@@ -433,6 +457,13 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
             println!("{key} = {value}");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Review(cmd) => bench::review(store, actor, cmd),
+        Command::Merge(args) => bench::merge(store, actor, args),
+        Command::Unmerge { order_no } => bench::unmerge(store, actor, &order_no),
+        Command::Waybills(cmd) => bench::waybills(store, actor, cmd),
+        Command::Batch(cmd) => bench::batch(store, actor, cmd),
+        Command::Scan(args) => bench::scan(store, actor, args),
+        Command::Ship { batch, json } => bench::ship(store, actor, &batch, json),
         Command::Events { kind, limit, json } => {
             let events = crate::flow::orders::events(store, actor, kind.as_deref(), limit)?;
             if json {

@@ -2,10 +2,12 @@
 //! can be tested alone and shared by every face of the program.
 
 pub mod barcode;
+pub mod check;
 pub mod money;
 pub mod order;
 pub mod product;
 pub mod remark;
+pub mod review;
 pub mod staff;
 pub mod time;
 

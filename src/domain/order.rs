@@ -156,9 +156,14 @@ impl OrderLine {
         self.status == OrderStatus::Closed && order_status == OrderStatus::Paid
     }
 
-    /// Whether this line goes into the parcel.
-    pub fn to_ship(&self, order_status: OrderStatus) -> bool {
-        order_status == OrderStatus::Paid && self.status == OrderStatus::Paid
+    /// Whether this line goes into the parcel: a live line of a paid order, or of an unpaid one a
+    /// supervisor let ship (bank transfer, 汇款).
+    pub fn to_ship(&self, order_status: OrderStatus, ship_unpaid: bool) -> bool {
+        match order_status {
+            OrderStatus::Paid => self.status == OrderStatus::Paid,
+            OrderStatus::Unpaid => ship_unpaid && self.status == OrderStatus::Unpaid,
+            _ => false,
+        }
     }
 }
 
@@ -208,13 +213,19 @@ mod tests {
             note: String::new(),
         };
         assert!(line.is_refunded(OrderStatus::Paid));
-        assert!(!line.to_ship(OrderStatus::Paid));
+        assert!(!line.to_ship(OrderStatus::Paid, false));
         assert!(!line.is_refunded(OrderStatus::Closed));
         let paid = OrderLine {
             status: OrderStatus::Paid,
             ..line
         };
-        assert!(paid.to_ship(OrderStatus::Paid));
-        assert!(!paid.to_ship(OrderStatus::Unpaid));
+        assert!(paid.to_ship(OrderStatus::Paid, false));
+        assert!(!paid.to_ship(OrderStatus::Unpaid, true));
+        let unpaid = OrderLine {
+            status: OrderStatus::Unpaid,
+            ..paid
+        };
+        assert!(!unpaid.to_ship(OrderStatus::Unpaid, false));
+        assert!(unpaid.to_ship(OrderStatus::Unpaid, true));
     }
 }

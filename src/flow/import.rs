@@ -253,7 +253,7 @@ pub(crate) fn apply_order(
         summary.orders_new += 1;
         summary.lines += order.lines.len() as u64;
         if let Some(text) = unseen_part(remark, &[]) {
-            append_imported_remark(db, actor, id, text, pattern)?;
+            append_imported_remark(db, actor, id, &order.order_no, text, pattern)?;
             summary.remarks_appended += 1;
         }
         return Ok(());
@@ -300,7 +300,7 @@ pub(crate) fn apply_order(
         }
     }
     if let Some(text) = unseen_part(remark, &stored.import_remarks) {
-        append_imported_remark(db, actor, stored.id, text, pattern)?;
+        append_imported_remark(db, actor, stored.id, &order.order_no, text, pattern)?;
         summary.remarks_appended += 1;
         changed = true;
     }
@@ -316,6 +316,7 @@ fn append_imported_remark(
     db: &Db<'_>,
     actor: &Actor,
     order_id: i64,
+    order_no: &str,
     text: &str,
     pattern: &Regex,
 ) -> Result<()> {
@@ -327,7 +328,8 @@ fn append_imported_remark(
         is_flagged(text),
         "import",
         actor,
-    )
+    )?;
+    super::review::hold_on_remark(db, actor, order_no, text)
 }
 
 /// Imports a product catalogue. See `ProductImportSummary`.

@@ -1,9 +1,16 @@
 //! The workflows: plain functions over the store that the GUI, the command line and the tests all
 //! call. Each checks the acting staff member's permission first and records who did what.
 
+pub mod batch;
+pub mod check;
 pub mod demo;
 pub mod import;
+pub mod merge;
 pub mod orders;
+pub mod pick;
 pub mod products;
+pub mod review;
 pub mod settings;
+pub mod ship;
 pub mod staff;
+pub mod waybills;

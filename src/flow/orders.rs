@@ -56,7 +56,8 @@ pub fn add_remark(
             "remark_added",
             order_no,
             &json!({"text": text, "flag": flag}),
-        )
+        )?;
+        super::review::hold_on_remark(db, actor, order_no, text)
     })
 }
 

@@ -25,13 +25,56 @@ fn check_regex(v: &str) -> Result<()> {
     })
 }
 
-pub const SETTINGS: &[SettingDef] = &[SettingDef {
-    key: super::import::STAFF_CODE_PATTERN_SETTING,
-    default: DEFAULT_STAFF_CODE_PATTERN,
-    zh: "备注开头的客服工号规则（正则，匹配第一个词）",
-    en: "pattern of the customer-service staff code opening a remark (regex on the first word)",
-    check: check_regex,
-}];
+fn check_bool(v: &str) -> Result<()> {
+    match v {
+        "true" | "false" => Ok(()),
+        _ => Err(Error::invalid(
+            "只能是 true 或 false",
+            "must be true or false",
+        )),
+    }
+}
+
+fn check_text(v: &str) -> Result<()> {
+    if v.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            "不能含控制字符",
+            "may not contain control characters",
+        ));
+    }
+    Ok(())
+}
+
+pub const SETTINGS: &[SettingDef] = &[
+    SettingDef {
+        key: super::import::STAFF_CODE_PATTERN_SETTING,
+        default: DEFAULT_STAFF_CODE_PATTERN,
+        zh: "备注开头的客服工号规则（正则，匹配第一个词）",
+        en: "pattern of the customer-service staff code opening a remark (regex on the first word)",
+        check: check_regex,
+    },
+    SettingDef {
+        key: super::check::CONFIRM_SETTING,
+        default: "false",
+        zh: "验货完成后要再扫一次快递单才发货",
+        en: "a complete parcel ships only when its waybill is scanned again",
+        check: check_bool,
+    },
+    SettingDef {
+        key: super::pick::TAG_PREFIX_SETTING,
+        default: super::pick::DEFAULT_TAG_PREFIX,
+        zh: "配货员标牌条码的前缀（EDB_PH001 中的 EDB_）",
+        en: "prefix of picker tag barcodes (EDB_ in EDB_PH001)",
+        check: check_text,
+    },
+    SettingDef {
+        key: super::batch::DEFAULT_COURIER_SETTING,
+        default: "",
+        zh: "打印批次默认使用的快递公司",
+        en: "the courier a print batch uses when none is given",
+        check: check_text,
+    },
+];
 
 fn def(key: &str) -> Result<&'static SettingDef> {
     SETTINGS.iter().find(|d| d.key == key).ok_or_else(|| {

@@ -33,6 +33,24 @@ impl Db<'_> {
         Ok(())
     }
 
+    /// Records an event for a staff member other than the one at the keyboard (a picker whose
+    /// tag was scanned).
+    pub fn log_event_as(
+        &self,
+        staff_id: i64,
+        terminal: &str,
+        kind: &str,
+        subject: &str,
+        detail: &serde_json::Value,
+    ) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO events (at, staff_id, terminal, kind, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![now(), staff_id, terminal, kind, subject, detail.to_string()])?;
+        Ok(())
+    }
+
     /// The newest events first, optionally of one kind.
     pub fn events(&self, kind: Option<&str>, limit: usize) -> Result<Vec<EventRow>> {
         let mut stmt = self.conn.prepare(

@@ -1,11 +1,13 @@
 //! The store: one SQLite file per shop. Only this module speaks SQL, so a shared server store can
 //! later stand beside it without touching flows or screens.
 
+mod bench;
 mod events;
 mod orders;
 mod products;
 mod staff;
 
+pub use bench::{BatchRow, BenchOrder, NewScan, ParcelRow, PoolStatus, ScanRecord, StationRow};
 pub use events::EventRow;
 pub use orders::{OrderRecord, OrderSummary, RemarkRow, StoredOrder};
 pub use products::{ProductRecord, StockRow};

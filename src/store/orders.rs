@@ -122,7 +122,7 @@ impl Db<'_> {
             .optional()?)
     }
 
-    fn order_lines(&self, order_id: i64) -> Result<Vec<(i64, OrderLine)>> {
+    pub(super) fn order_lines(&self, order_id: i64) -> Result<Vec<(i64, OrderLine)>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, line_key, sku_code, title, spec, package, qty, price_fen, status, external_code, note
              FROM order_lines WHERE order_id = ?1 ORDER BY seq, id",

@@ -123,3 +123,86 @@ pub fn write_gbk(path: &Path, text: &str) {
     assert!(!bad);
     std::fs::write(path, bytes).expect("write");
 }
+
+impl Scratch {
+    /// The GBK fixture imported with its catalogue, 99 tracking numbers of `ZTO` in the pool,
+    /// same-address orders merged, and one print batch of every ready parcel. Returns the batch
+    /// as `batch create --json` printed it.
+    pub fn printed_batch(&self) -> serde_json::Value {
+        self.import_fixture("taobao-gbk");
+        self.ok(&[
+            "import",
+            "products",
+            fixture("taobao-gbk", "products.csv").to_str().unwrap(),
+        ]);
+        self.ok(&[
+            "waybills",
+            "add",
+            "--courier",
+            "ZTO",
+            "--range",
+            "7700000001-7700000099",
+        ]);
+        self.ok(&["merge", "--auto"]);
+        let (ok, batch) = self.json(&["batch", "create", "--courier", "ZTO", "--json"]);
+        assert!(ok, "{batch}");
+        batch
+    }
+
+    /// Feeds `scans` (one per line) to `packbench scan --mode MODE --json` at `station`;
+    /// returns the verdicts.
+    pub fn scan(&self, station: &str, mode: &str, scans: &[&str]) -> Vec<serde_json::Value> {
+        self.scan_as("admin", station, mode, scans)
+    }
+
+    pub fn scan_as(
+        &self,
+        staff: &str,
+        station: &str,
+        mode: &str,
+        scans: &[&str],
+    ) -> Vec<serde_json::Value> {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_packbench"))
+            .arg("--db")
+            .arg(self.db())
+            .args([
+                "--staff",
+                staff,
+                "--station",
+                station,
+                "scan",
+                "--mode",
+                mode,
+                "--json",
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn packbench scan");
+        let mut input = child.stdin.take().unwrap();
+        for s in scans {
+            writeln!(input, "{s}").unwrap();
+        }
+        drop(input);
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "scan failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+            .collect()
+    }
+}
+
+/// The verdict names of a list of verdicts.
+pub fn verdicts(vs: &[serde_json::Value]) -> Vec<String> {
+    vs.iter()
+        .map(|v| v["verdict"].as_str().unwrap().to_string())
+        .collect()
+}

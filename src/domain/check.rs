@@ -1,0 +1,279 @@
+//! Checking a parcel at the bench (验货): what each scan means. Pure rules over the facts the
+//! store reads at scan time; the flow writes the scan with its verdict before anyone sees it.
+
+use super::order::OrderStatus;
+use serde::Serialize;
+
+/// Why a parcel may not be checked now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockReason {
+    /// The buyer has not paid (and no supervisor let it ship unpaid).
+    Unpaid,
+    /// Paid, then refunded: the order is closed, or every line of it is.
+    Refunded,
+    /// Closed before payment.
+    Cancelled,
+    /// Shipped already (by this bench, another, or outside packbench).
+    Shipped,
+    /// On hold in review.
+    Held,
+    /// Being checked at another bench.
+    OpenElsewhere,
+}
+
+impl BlockReason {
+    pub fn code(self) -> &'static str {
+        match self {
+            BlockReason::Unpaid => "unpaid",
+            BlockReason::Refunded => "refunded",
+            BlockReason::Cancelled => "cancelled",
+            BlockReason::Shipped => "shipped",
+            BlockReason::Held => "held",
+            BlockReason::OpenElsewhere => "open_elsewhere",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            BlockReason::Unpaid => "买家未付款，不能发货",
+            BlockReason::Refunded => "已退款，不能发货",
+            BlockReason::Cancelled => "交易已关闭，不能发货",
+            BlockReason::Shipped => "已经发货了",
+            BlockReason::Held => "订单暂停发货",
+            BlockReason::OpenElsewhere => "正在另一台验货台验货",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            BlockReason::Unpaid => "not paid: do not ship",
+            BlockReason::Refunded => "refunded: do not ship",
+            BlockReason::Cancelled => "cancelled: do not ship",
+            BlockReason::Shipped => "already shipped",
+            BlockReason::Held => "on hold: do not ship",
+            BlockReason::OpenElsewhere => "being checked at another bench",
+        }
+    }
+}
+
+/// What the store knows of one order of a parcel at scan time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderFacts {
+    pub status: OrderStatus,
+    pub ship_unpaid: bool,
+    pub paid: bool,
+    pub held: bool,
+    /// Lines still to ship (not refunded).
+    pub lines_to_ship: usize,
+}
+
+/// Why this parcel may not be checked, if it may not. Status is read at scan time, so a refund
+/// imported after the waybill was printed stops the parcel here. The most final reason wins.
+pub fn block_reason(parcel_shipped: bool, orders: &[OrderFacts]) -> Option<BlockReason> {
+    if parcel_shipped {
+        return Some(BlockReason::Shipped);
+    }
+    let any = |f: &dyn Fn(&OrderFacts) -> bool| orders.iter().any(f);
+    if any(&|o| o.status == OrderStatus::Closed && o.paid) {
+        return Some(BlockReason::Refunded);
+    }
+    if any(&|o| o.status == OrderStatus::Closed) {
+        return Some(BlockReason::Cancelled);
+    }
+    if any(&|o| matches!(o.status, OrderStatus::Shipped | OrderStatus::Completed)) {
+        return Some(BlockReason::Shipped);
+    }
+    if any(&|o| o.status == OrderStatus::Unpaid && !o.ship_unpaid) {
+        return Some(BlockReason::Unpaid);
+    }
+    if orders.is_empty() || orders.iter().all(|o| o.lines_to_ship == 0) {
+        return Some(BlockReason::Refunded);
+    }
+    if any(&|o| o.held) {
+        return Some(BlockReason::Held);
+    }
+    None
+}
+
+/// One merchant code of an open parcel: how many are expected and how many were scanned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LineCount {
+    pub sku_code: String,
+    pub expected: u32,
+    pub scanned: u32,
+}
+
+/// What a scanned item means for the open parcel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemJudgement {
+    /// Counted; `complete` when it was the parcel's last missing unit.
+    Counted { complete: bool },
+    /// Its line is complete already.
+    Surplus,
+    /// It belongs to a refunded line of the parcel.
+    Refunded,
+    /// A product of the shop, not in this parcel.
+    Wrong,
+}
+
+/// Judges a scanned product (by merchant code) against the parcel's counts. A mismatch never
+/// changes a count.
+pub fn judge_item(counts: &[LineCount], refunded_skus: &[String], sku_code: &str) -> ItemJudgement {
+    match counts.iter().find(|c| c.sku_code == sku_code) {
+        Some(c) if c.scanned < c.expected => {
+            let missing_elsewhere = counts
+                .iter()
+                .any(|o| o.sku_code != sku_code && o.scanned < o.expected);
+            let complete = !missing_elsewhere && c.scanned + 1 == c.expected;
+            ItemJudgement::Counted { complete }
+        }
+        Some(_) => ItemJudgement::Surplus,
+        None if refunded_skus.iter().any(|s| s == sku_code) => ItemJudgement::Refunded,
+        None => ItemJudgement::Wrong,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paid(lines: usize) -> OrderFacts {
+        OrderFacts {
+            status: OrderStatus::Paid,
+            ship_unpaid: false,
+            paid: true,
+            held: false,
+            lines_to_ship: lines,
+        }
+    }
+
+    #[test]
+    fn status_at_scan_time_blocks() {
+        assert_eq!(block_reason(false, &[paid(1)]), None);
+        assert_eq!(block_reason(true, &[paid(1)]), Some(BlockReason::Shipped));
+        let refunded = OrderFacts {
+            status: OrderStatus::Closed,
+            ..paid(1)
+        };
+        assert_eq!(
+            block_reason(false, &[paid(1), refunded]),
+            Some(BlockReason::Refunded)
+        );
+        let cancelled = OrderFacts {
+            status: OrderStatus::Closed,
+            paid: false,
+            ..paid(1)
+        };
+        assert_eq!(
+            block_reason(false, &[cancelled]),
+            Some(BlockReason::Cancelled)
+        );
+        let unpaid = OrderFacts {
+            status: OrderStatus::Unpaid,
+            paid: false,
+            ..paid(1)
+        };
+        assert_eq!(
+            block_reason(false, std::slice::from_ref(&unpaid)),
+            Some(BlockReason::Unpaid)
+        );
+        assert_eq!(
+            block_reason(
+                false,
+                &[OrderFacts {
+                    ship_unpaid: true,
+                    ..unpaid
+                }]
+            ),
+            None
+        );
+        assert_eq!(block_reason(false, &[paid(0)]), Some(BlockReason::Refunded));
+        assert_eq!(
+            block_reason(
+                false,
+                &[OrderFacts {
+                    held: true,
+                    ..paid(1)
+                }]
+            ),
+            Some(BlockReason::Held)
+        );
+        let elsewhere = OrderFacts {
+            status: OrderStatus::Shipped,
+            ..paid(1)
+        };
+        assert_eq!(
+            block_reason(false, &[elsewhere]),
+            Some(BlockReason::Shipped)
+        );
+    }
+
+    fn counts() -> Vec<LineCount> {
+        vec![
+            LineCount {
+                sku_code: "A".into(),
+                expected: 2,
+                scanned: 0,
+            },
+            LineCount {
+                sku_code: "B".into(),
+                expected: 1,
+                scanned: 1,
+            },
+        ]
+    }
+
+    #[test]
+    fn items_are_counted_refused_or_complete() {
+        let c = counts();
+        assert_eq!(
+            judge_item(&c, &[], "A"),
+            ItemJudgement::Counted { complete: false }
+        );
+        assert_eq!(judge_item(&c, &[], "B"), ItemJudgement::Surplus);
+        assert_eq!(judge_item(&c, &["R".into()], "R"), ItemJudgement::Refunded);
+        assert_eq!(judge_item(&c, &[], "Z"), ItemJudgement::Wrong);
+        let mut c = c;
+        c[0].scanned = 1;
+        assert_eq!(
+            judge_item(&c, &[], "A"),
+            ItemJudgement::Counted { complete: true }
+        );
+    }
+}
+
+/// The longest scan accepted: no barcode a bench prints or receives is longer.
+pub const MAX_SCAN_LEN: usize = 128;
+
+/// A scan line cleaned as scanners and people send it: control characters dropped, spaces
+/// trimmed. `Ok(None)` for a blank line; `Err(length)` for one too long to be a barcode.
+pub fn clean_scan(raw: &str) -> Result<Option<String>, usize> {
+    let code: String = raw.chars().filter(|c| !c.is_control()).collect();
+    let code = code.trim();
+    let n = code.chars().count();
+    if n == 0 {
+        Ok(None)
+    } else if n > MAX_SCAN_LEN {
+        Err(n)
+    } else {
+        Ok(Some(code.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod scan_tests {
+    use super::*;
+
+    #[test]
+    fn scans_are_cleaned() {
+        assert_eq!(
+            clean_scan("  6901234567892\r\n"),
+            Ok(Some("6901234567892".into()))
+        );
+        assert_eq!(clean_scan("\u{1b}[A77\u{7}00"), Ok(Some("[A7700".into())));
+        assert_eq!(clean_scan(" \t "), Ok(None));
+        assert_eq!(clean_scan(&"9".repeat(129)), Err(129));
+        assert_eq!(clean_scan(&"9".repeat(128)).unwrap().unwrap().len(), 128);
+    }
+}

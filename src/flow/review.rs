@@ -1,0 +1,191 @@
+//! Order review (审单): which paid orders are ready to print, and holding or releasing them.
+
+use crate::domain::review::{HoldReason, remark_holds};
+use crate::domain::{Actor, OrderStatus, Permission};
+use crate::error::{Error, Result};
+use crate::store::{BenchOrder, Db, Store};
+use serde_json::json;
+
+/// Where an unprinted order stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Readiness {
+    /// May be printed.
+    Ready,
+    /// Held, with the reason code.
+    Held(String),
+    /// Unpaid, and nobody let it ship unpaid.
+    Unpaid,
+    /// Every line was refunded.
+    NothingToShip,
+    /// These merchant codes are no product of the catalogue (or a discontinued one).
+    Unresolved(Vec<String>),
+}
+
+impl Readiness {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Readiness::Ready => "ready",
+            Readiness::Held(_) => "held",
+            Readiness::Unpaid => "unpaid",
+            Readiness::NothingToShip => "nothing_to_ship",
+            Readiness::Unresolved(_) => "unresolved",
+        }
+    }
+}
+
+/// Whether `o` may be printed now.
+pub fn readiness(db: &Db<'_>, o: &BenchOrder) -> Result<Readiness> {
+    if let Some(reason) = &o.hold_reason {
+        return Ok(Readiness::Held(reason.clone()));
+    }
+    if o.status == OrderStatus::Unpaid && !o.ship_unpaid {
+        return Ok(Readiness::Unpaid);
+    }
+    let mut unresolved = Vec::new();
+    let mut any = false;
+    for l in o.lines_to_ship() {
+        any = true;
+        let known = db
+            .product_by_sku(&l.sku_code)?
+            .is_some_and(|(_, p)| p.state == crate::domain::ProductState::Active);
+        if !known && !unresolved.contains(&l.sku_code) {
+            unresolved.push(l.sku_code.clone());
+        }
+    }
+    Ok(if !any {
+        Readiness::NothingToShip
+    } else if !unresolved.is_empty() {
+        Readiness::Unresolved(unresolved)
+    } else {
+        Readiness::Ready
+    })
+}
+
+/// Unprinted orders, oldest first, with where each stands.
+pub fn review_list(
+    store: &Store,
+    actor: &Actor,
+    limit: usize,
+) -> Result<Vec<(BenchOrder, Readiness)>> {
+    actor.require(Permission::ViewOrders)?;
+    let db = store.read();
+    db.unprinted_orders(limit)?
+        .into_iter()
+        .map(|o| {
+            let r = readiness(&db, &o)?;
+            Ok((o, r))
+        })
+        .collect()
+}
+
+fn order_to_change(db: &Db<'_>, order_no: &str) -> Result<BenchOrder> {
+    let o = db
+        .bench_order(order_no)?
+        .ok_or_else(|| Error::not_found("order", "订单", order_no))?;
+    if let Some(p) = o.parcel_id.map(|id| db.parcel(id)).transpose()?.flatten() {
+        if p.stage == "shipped" {
+            return Err(Error::invalid(
+                format!("订单 {order_no} 已发货"),
+                format!("order {order_no} has shipped"),
+            ));
+        }
+    }
+    Ok(o)
+}
+
+/// Holds an order: it is not printed, and if printed already it is stopped at the bench.
+pub fn hold(
+    store: &mut Store,
+    actor: &Actor,
+    order_no: &str,
+    reason: HoldReason,
+    note: &str,
+) -> Result<()> {
+    actor.require(Permission::ReviewOrders)?;
+    if reason == HoldReason::Other && note.trim().is_empty() {
+        return Err(Error::invalid(
+            "“其他”原因请写明说明",
+            "give a note for the reason \"other\"",
+        ));
+    }
+    store.write(|db| {
+        let o = order_to_change(db, order_no)?;
+        db.set_hold(o.id, Some(reason.code()), note.trim())?;
+        db.log_event(
+            actor,
+            "order_held",
+            order_no,
+            &json!({"reason": reason.code(), "note": note.trim()}),
+        )
+    })
+}
+
+/// Releases a hold.
+pub fn release(store: &mut Store, actor: &Actor, order_no: &str) -> Result<()> {
+    actor.require(Permission::ReviewOrders)?;
+    store.write(|db| {
+        let o = order_to_change(db, order_no)?;
+        let Some(reason) = o.hold_reason else {
+            return Err(Error::invalid(
+                format!("订单 {order_no} 没有暂停"),
+                format!("order {order_no} is not held"),
+            ));
+        };
+        db.set_hold(o.id, None, "")?;
+        db.log_event(
+            actor,
+            "order_released",
+            order_no,
+            &json!({"reason": reason}),
+        )
+    })
+}
+
+/// Lets an unpaid order ship: the buyer paid by bank transfer (汇款).
+pub fn ship_unpaid(store: &mut Store, actor: &Actor, order_no: &str, note: &str) -> Result<()> {
+    actor.require(Permission::ShipUnpaid)?;
+    store.write(|db| {
+        let o = order_to_change(db, order_no)?;
+        if o.status != OrderStatus::Unpaid {
+            return Err(Error::invalid(
+                format!("订单 {order_no} 不是待付款订单"),
+                format!("order {order_no} is not an unpaid order"),
+            ));
+        }
+        db.set_ship_unpaid(o.id)?;
+        db.log_event(
+            actor,
+            "ship_unpaid",
+            order_no,
+            &json!({"note": note.trim()}),
+        )
+    })
+}
+
+/// Holds the order when a newly added remark says 暂不发货 (reason: remark), unless it is held
+/// already or done with.
+pub(crate) fn hold_on_remark(db: &Db<'_>, actor: &Actor, order_no: &str, text: &str) -> Result<()> {
+    if !remark_holds(text) {
+        return Ok(());
+    }
+    let Some(o) = db.bench_order(order_no)? else {
+        return Ok(());
+    };
+    let open = matches!(o.status, OrderStatus::Paid | OrderStatus::Unpaid);
+    let shipped = o
+        .parcel_id
+        .map(|id| db.parcel(id))
+        .transpose()?
+        .flatten()
+        .is_some_and(|p| p.stage == "shipped");
+    if o.hold_reason.is_none() && open && !shipped {
+        db.set_hold(o.id, Some(HoldReason::Remark.code()), text)?;
+        db.log_event(
+            actor,
+            "order_held",
+            order_no,
+            &json!({"reason": "remark", "note": text}),
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,101 @@
+//! Shipping (发货): a parcel leaves, its stock goes out of the ledger, its orders are shipped.
+
+use crate::domain::check::{BlockReason, OrderFacts, block_reason};
+use crate::domain::{Actor, OrderStatus, Permission};
+use crate::error::{Error, Result};
+use crate::store::{BenchOrder, Db, ParcelRow, Store};
+use serde::Serialize;
+use serde_json::json;
+
+/// What the store says of the parcel's orders now, for `block_reason`.
+pub(crate) fn facts(orders: &[BenchOrder]) -> Vec<OrderFacts> {
+    orders
+        .iter()
+        .map(|o| OrderFacts {
+            status: o.status,
+            ship_unpaid: o.ship_unpaid,
+            paid: o.paid,
+            held: o.hold_reason.is_some(),
+            lines_to_ship: o.lines_to_ship().count(),
+        })
+        .collect()
+}
+
+/// Why a printed parcel may not go now, if it may not.
+pub(crate) fn parcel_block(p: &ParcelRow, orders: &[BenchOrder]) -> Option<BlockReason> {
+    block_reason(p.stage == "shipped", &facts(orders))
+}
+
+/// Ships a parcel in the caller's transaction: stock-out moves for every line, orders marked
+/// shipped, the parcel closed. `mode` is `checked` (at a bench) or `bulk` (without a check).
+pub(crate) fn ship_parcel(
+    db: &Db<'_>,
+    actor: &Actor,
+    p: &ParcelRow,
+    orders: &[BenchOrder],
+    mode: &str,
+) -> Result<()> {
+    for o in orders {
+        for l in o.lines_to_ship() {
+            let (product_id, product) = db.product_by_sku(&l.sku_code)?.ok_or_else(|| {
+                Error::invalid(
+                    format!("商品 {} 不在商品库中", l.sku_code),
+                    format!("product {} is not in the catalogue", l.sku_code),
+                )
+            })?;
+            db.add_stock_move(
+                "shipment",
+                product_id,
+                product.bin.as_deref().unwrap_or(""),
+                -i64::from(l.qty),
+                actor,
+                &o.order_no,
+            )?;
+        }
+        db.set_order_status(o.id, OrderStatus::Shipped)?;
+    }
+    db.ship_parcel(p.id, actor, mode)?;
+    let order_nos: Vec<&str> = orders.iter().map(|o| o.order_no.as_str()).collect();
+    db.log_event(
+        actor,
+        "parcel_shipped",
+        p.tracking_no.as_deref().unwrap_or(""),
+        &json!({"mode": mode, "orders": order_nos, "parcel_id": p.id}),
+    )
+}
+
+/// What a bulk ship did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct BulkShipped {
+    pub shipped: Vec<String>,
+    /// Parcels that may not go, with the reason (`refunded`, `held`, …).
+    pub skipped: Vec<(String, &'static str)>,
+}
+
+/// Ships every printed parcel of a batch without checking (for shops that do not check),
+/// recorded as `bulk`. Parcels that may not go are left, with their reason.
+pub fn ship_batch(store: &mut Store, actor: &Actor, batch_id: i64) -> Result<BulkShipped> {
+    actor.require(Permission::ShipOrders)?;
+    store.write(|db| {
+        db.batch(batch_id)?
+            .ok_or_else(|| Error::not_found("batch", "批次", format!("B{batch_id}")))?;
+        let mut out = BulkShipped::default();
+        for p in db.batch_parcels(batch_id)? {
+            let tracking = p.tracking_no.clone().unwrap_or_default();
+            if p.stage == "shipped" {
+                continue;
+            }
+            let orders = db.parcel_orders(p.id)?;
+            let blocked = parcel_block(&p, &orders)
+                .or_else(|| p.claimed_by.as_ref().map(|_| BlockReason::OpenElsewhere));
+            match blocked {
+                Some(r) => out.skipped.push((tracking, r.code())),
+                None => {
+                    ship_parcel(db, actor, &p, &orders, "bulk")?;
+                    out.shipped.push(tracking);
+                }
+            }
+        }
+        Ok(out)
+    })
+}

@@ -1,0 +1,150 @@
+//! The waybill pool: tracking numbers the couriers handed out, each used once, ever.
+
+use crate::domain::{Actor, Permission};
+use crate::error::{Error, Result};
+use crate::store::{PoolStatus, Store};
+use serde_json::json;
+use std::path::Path;
+
+/// What adding numbers did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Added {
+    pub added: u64,
+    /// Numbers the pool had already, for the same courier.
+    pub known: u64,
+}
+
+/// The most numbers one range may hold: a typo in a range must not fill the disk.
+pub const MAX_RANGE: u64 = 1_000_000;
+
+fn valid_tracking_no(s: &str) -> bool {
+    (6..=32).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// The numbers of a range `FROM-TO` (`7700000001-7700000100`, `SF1000-SF1099`): the same prefix,
+/// a number of the same width, counting up.
+pub fn expand_range(range: &str) -> Result<Vec<String>> {
+    let bad = || {
+        Error::invalid(
+            format!("号段格式不对：{range}（应为 起始-结束，例如 7700000001-7700000100）"),
+            format!("bad range {range} (FROM-TO, e.g. 7700000001-7700000100)"),
+        )
+    };
+    let (from, to) = range.trim().split_once('-').ok_or_else(bad)?;
+    let split = |s: &str| {
+        let digits = s.len() - s.bytes().rev().take_while(u8::is_ascii_digit).count();
+        (s[..digits].to_string(), s[digits..].to_string())
+    };
+    let ((p1, n1), (p2, n2)) = (split(from), split(to));
+    if p1 != p2
+        || n1.is_empty()
+        || n1.len() != n2.len()
+        || n1.len() > 18
+        || !valid_tracking_no(from)
+        || !valid_tracking_no(to)
+    {
+        return Err(bad());
+    }
+    let (a, b): (u64, u64) = (
+        n1.parse().map_err(|_| bad())?,
+        n2.parse().map_err(|_| bad())?,
+    );
+    if a > b || b - a + 1 > MAX_RANGE {
+        return Err(Error::invalid(
+            format!("号段 {range} 为空或超过 {MAX_RANGE} 个"),
+            format!("range {range} is empty or holds more than {MAX_RANGE} numbers"),
+        ));
+    }
+    let width = n1.len();
+    Ok((a..=b).map(|n| format!("{p1}{n:0width$}")).collect())
+}
+
+/// Reads numbers from a file, one per line (blank lines skipped).
+pub fn read_numbers(path: &Path) -> Result<Vec<String>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let no = line.trim().trim_start_matches('\u{feff}');
+        if no.is_empty() {
+            continue;
+        }
+        if !valid_tracking_no(no) {
+            return Err(Error::invalid(
+                format!("{} 第 {} 行不是快递单号：{no:?}", path.display(), i + 1),
+                format!(
+                    "{} line {}: not a tracking number: {no:?}",
+                    path.display(),
+                    i + 1
+                ),
+            ));
+        }
+        out.push(no.to_string());
+    }
+    Ok(out)
+}
+
+/// Adds numbers to a courier's pool, all or none: a number the pool has for another courier
+/// refuses the lot.
+pub fn add(store: &mut Store, actor: &Actor, courier: &str, numbers: &[String]) -> Result<Added> {
+    actor.require(Permission::ManageWaybills)?;
+    let courier = courier.trim();
+    if courier.is_empty() {
+        return Err(Error::invalid("请指定快递公司", "name the courier"));
+    }
+    store.write(|db| {
+        let mut added = Added::default();
+        for no in numbers {
+            if db.add_waybill(no, courier, actor)? {
+                added.added += 1;
+            } else {
+                match db.waybill_courier(no)? {
+                    Some(c) if c == courier => added.known += 1,
+                    Some(c) => {
+                        return Err(Error::invalid(
+                            format!("单号 {no} 已属于 {c}"),
+                            format!("tracking number {no} belongs to {c} already"),
+                        ));
+                    }
+                    None => unreachable!("an insert that did nothing means the number exists"),
+                }
+            }
+        }
+        db.log_event(
+            actor,
+            "waybills_added",
+            courier,
+            &json!({"added": added.added, "known": added.known}),
+        )?;
+        Ok(added)
+    })
+}
+
+pub fn status(store: &Store, actor: &Actor) -> Result<Vec<PoolStatus>> {
+    actor.require(Permission::ViewOrders)?;
+    store.read().pool_status()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_keep_prefix_and_width() {
+        assert_eq!(
+            expand_range("7700000001-7700000003").unwrap(),
+            ["7700000001", "7700000002", "7700000003"]
+        );
+        assert_eq!(
+            expand_range("SF0098-SF0100").unwrap(),
+            ["SF0098", "SF0099", "SF0100"]
+        );
+        assert!(expand_range("SF0001-YT0002").is_err());
+        assert!(expand_range("7700000003-7700000001").is_err());
+        assert!(expand_range("77000001-770000001").is_err());
+        assert!(expand_range("abc").is_err());
+        assert!(
+            expand_range("1000000-9999999").is_err(),
+            "over a million numbers"
+        );
+    }
+}

@@ -1,0 +1,544 @@
+//! The bench's tables: holds, parcels, the waybill pool, batches, scans and stations.
+
+use super::{Db, now};
+use crate::domain::{Actor, OrderLine, OrderStatus, Receiver};
+use crate::error::{Error, Result};
+use rusqlite::{OptionalExtension, Row, params};
+
+/// An order as the bench sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BenchOrder {
+    pub id: i64,
+    pub order_no: String,
+    pub status: OrderStatus,
+    /// Whether the buyer paid at some time (a closed order that was paid was refunded).
+    pub paid: bool,
+    pub ship_unpaid: bool,
+    pub hold_reason: Option<String>,
+    pub hold_note: String,
+    pub parcel_id: Option<i64>,
+    pub buyer: String,
+    pub receiver: Receiver,
+    pub buyer_message: String,
+    /// Paid time (creation time for unpaid orders), as stored: printing goes oldest first.
+    pub age: String,
+    pub lines: Vec<OrderLine>,
+}
+
+impl BenchOrder {
+    /// The lines that go into the parcel.
+    pub fn lines_to_ship(&self) -> impl Iterator<Item = &OrderLine> {
+        self.lines
+            .iter()
+            .filter(|l| l.to_ship(self.status, self.ship_unpaid))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParcelRow {
+    pub id: i64,
+    /// `merged`, `printed` or `shipped`.
+    pub stage: String,
+    pub batch_id: Option<i64>,
+    pub seq: Option<i64>,
+    pub courier: Option<String>,
+    pub tracking_no: Option<String>,
+    pub claimed_by: Option<String>,
+    pub shipped_at: Option<String>,
+    pub ship_mode: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchRow {
+    pub id: i64,
+    pub created_at: String,
+    pub staff_code: String,
+    pub terminal: String,
+    pub courier: String,
+    pub picker_code: Option<String>,
+    pub picked_at: Option<String>,
+    pub parcels: i64,
+    pub shipped: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StationRow {
+    pub terminal: String,
+    pub open_parcel_id: Option<i64>,
+    pub confirm_pending: bool,
+    pub picker_id: Option<i64>,
+    pub pick_batch_id: Option<i64>,
+    pub last_shown_scan: i64,
+}
+
+/// A scan to record.
+#[derive(Debug, Clone, Default)]
+pub struct NewScan<'a> {
+    pub mode: &'a str,
+    pub code: &'a str,
+    pub verdict: &'a str,
+    pub reason: Option<&'a str>,
+    pub parcel_id: Option<i64>,
+    pub batch_id: Option<i64>,
+    pub sku_code: Option<&'a str>,
+    pub counted: bool,
+}
+
+/// A recorded scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanRecord {
+    pub id: i64,
+    pub at: String,
+    pub mode: String,
+    pub code: String,
+    pub verdict: String,
+    pub reason: Option<String>,
+    pub parcel_id: Option<i64>,
+    pub batch_id: Option<i64>,
+    pub sku_code: Option<String>,
+}
+
+/// Free and used numbers of one courier's pool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolStatus {
+    pub courier: String,
+    pub free: i64,
+    pub used: i64,
+}
+
+const BENCH_ORDER_COLS: &str = "id, order_no, status, paid_at IS NOT NULL, ship_unpaid, hold_reason, hold_note, \
+     parcel_id, buyer, receiver_name, receiver_phone, receiver_address, buyer_message, COALESCE(paid_at, created_at)";
+
+/// Orders that may be printed if nothing else stops them: paid (or let through unpaid), not
+/// held, not in a printed parcel.
+const ELIGIBLE: &str = "hold_reason IS NULL AND (status = 'paid' OR (status = 'unpaid' AND ship_unpaid = 1)) \
+     AND (parcel_id IS NULL OR parcel_id IN (SELECT id FROM parcels WHERE stage = 'merged'))";
+
+fn bench_order_from_row(r: &Row<'_>) -> rusqlite::Result<BenchOrder> {
+    let status: String = r.get(2)?;
+    Ok(BenchOrder {
+        id: r.get(0)?,
+        order_no: r.get(1)?,
+        status: OrderStatus::from_code(&status).unwrap_or(OrderStatus::Closed),
+        paid: r.get(3)?,
+        ship_unpaid: r.get(4)?,
+        hold_reason: r.get(5)?,
+        hold_note: r.get(6)?,
+        parcel_id: r.get(7)?,
+        buyer: r.get(8)?,
+        receiver: Receiver {
+            name: r.get(9)?,
+            phone: r.get(10)?,
+            address: r.get(11)?,
+        },
+        buyer_message: r.get(12)?,
+        age: r.get(13)?,
+        lines: Vec::new(),
+    })
+}
+
+fn parcel_from_row(r: &Row<'_>) -> rusqlite::Result<ParcelRow> {
+    Ok(ParcelRow {
+        id: r.get(0)?,
+        stage: r.get(1)?,
+        batch_id: r.get(2)?,
+        seq: r.get(3)?,
+        courier: r.get(4)?,
+        tracking_no: r.get(5)?,
+        claimed_by: r.get(6)?,
+        shipped_at: r.get(7)?,
+        ship_mode: r.get(8)?,
+    })
+}
+
+const PARCEL_COLS: &str =
+    "id, stage, batch_id, seq, courier, tracking_no, claimed_by, shipped_at, ship_mode";
+
+impl Db<'_> {
+    fn with_lines(&self, mut orders: Vec<BenchOrder>) -> Result<Vec<BenchOrder>> {
+        for o in &mut orders {
+            o.lines = self
+                .order_lines(o.id)?
+                .into_iter()
+                .map(|(_, l)| l)
+                .collect();
+        }
+        Ok(orders)
+    }
+
+    /// An order by number, as the bench sees it, with its lines.
+    pub fn bench_order(&self, order_no: &str) -> Result<Option<BenchOrder>> {
+        let o = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {BENCH_ORDER_COLS} FROM orders WHERE order_no = ?1"
+            ))?
+            .query_row([order_no], bench_order_from_row)
+            .optional()?;
+        Ok(self.with_lines(o.into_iter().collect())?.pop())
+    }
+
+    /// Orders that may go into a batch, oldest first, after `(age, id)`; at most `limit`.
+    pub fn eligible_orders(
+        &self,
+        after: Option<(&str, i64)>,
+        limit: usize,
+    ) -> Result<Vec<BenchOrder>> {
+        let (age, id) = after.unwrap_or(("", 0));
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {BENCH_ORDER_COLS} FROM orders INDEXED BY orders_age
+             WHERE {ELIGIBLE} AND (COALESCE(paid_at, created_at), id) > (?1, ?2)
+             ORDER BY COALESCE(paid_at, created_at), id LIMIT ?3"
+        ))?;
+        let rows = stmt.query_map(params![age, id, limit as i64], bench_order_from_row)?;
+        self.with_lines(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Orders still to be printed (paid, or unpaid), held or not, oldest first.
+    pub fn unprinted_orders(&self, limit: usize) -> Result<Vec<BenchOrder>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {BENCH_ORDER_COLS} FROM orders INDEXED BY orders_age
+             WHERE status IN ('paid', 'unpaid')
+               AND (parcel_id IS NULL OR parcel_id IN (SELECT id FROM parcels WHERE stage = 'merged'))
+             ORDER BY COALESCE(paid_at, created_at), id LIMIT ?1"
+        ))?;
+        let rows = stmt.query_map([limit as i64], bench_order_from_row)?;
+        self.with_lines(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Groups of eligible orders, not yet in a parcel, with the same buyer, receiver, phone and
+    /// address: order numbers per group, oldest group first.
+    pub fn merge_candidates(&self) -> Result<Vec<Vec<String>>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT group_concat(order_no, ' ') FROM (
+                 SELECT order_no, buyer, receiver_name, receiver_phone, receiver_address,
+                        COALESCE(paid_at, created_at) AS age
+                 FROM orders WHERE {ELIGIBLE} AND parcel_id IS NULL ORDER BY age, id)
+             GROUP BY buyer, receiver_name, receiver_phone, receiver_address
+             HAVING count(*) > 1 ORDER BY min(age)"
+        ))?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows
+            .map(|r| r.map(|s| s.split(' ').map(str::to_string).collect()))
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn set_hold(&self, order_id: i64, reason: Option<&str>, note: &str) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE orders SET hold_reason = ?2, hold_note = ?3, updated_at = ?4 WHERE id = ?1",
+            )?
+            .execute(params![order_id, reason, note, now()])?;
+        Ok(())
+    }
+
+    pub fn set_ship_unpaid(&self, order_id: i64) -> Result<()> {
+        self.conn.execute(
+            "UPDATE orders SET ship_unpaid = 1, updated_at = ?2 WHERE id = ?1",
+            params![order_id, now()],
+        )?;
+        Ok(())
+    }
+
+    /// Orders of a parcel, with lines, in order number order.
+    pub fn parcel_orders(&self, parcel_id: i64) -> Result<Vec<BenchOrder>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {BENCH_ORDER_COLS} FROM orders WHERE parcel_id = ?1 ORDER BY order_no"
+        ))?;
+        let rows = stmt.query_map([parcel_id], bench_order_from_row)?;
+        self.with_lines(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn new_parcel(&self, order_ids: &[i64]) -> Result<i64> {
+        self.conn
+            .prepare_cached("INSERT INTO parcels (stage, created_at) VALUES ('merged', ?1)")?
+            .execute([now()])?;
+        let id = self.conn.last_insert_rowid();
+        for o in order_ids {
+            self.conn
+                .prepare_cached("UPDATE orders SET parcel_id = ?2 WHERE id = ?1")?
+                .execute(params![o, id])?;
+        }
+        Ok(id)
+    }
+
+    /// Undoes a merge: its orders leave the parcel, which is removed. Only before printing.
+    pub fn dissolve_parcel(&self, parcel_id: i64) -> Result<()> {
+        self.conn.execute(
+            "UPDATE orders SET parcel_id = NULL WHERE parcel_id = ?1",
+            [parcel_id],
+        )?;
+        let n = self.conn.execute(
+            "DELETE FROM parcels WHERE id = ?1 AND stage = 'merged'",
+            [parcel_id],
+        )?;
+        if n != 1 {
+            return Err(Error::invalid(
+                "已打印的包裹不能拆分",
+                "a printed parcel cannot be unmerged",
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn parcel(&self, id: i64) -> Result<Option<ParcelRow>> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!("SELECT {PARCEL_COLS} FROM parcels WHERE id = ?1"))?
+            .query_row([id], parcel_from_row)
+            .optional()?)
+    }
+
+    pub fn parcel_by_tracking(&self, tracking_no: &str) -> Result<Option<ParcelRow>> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {PARCEL_COLS} FROM parcels WHERE tracking_no = ?1"
+            ))?
+            .query_row([tracking_no], parcel_from_row)
+            .optional()?)
+    }
+
+    /// Adds a number to a courier's pool; `false` if the number is known already.
+    pub fn add_waybill(&self, tracking_no: &str, courier: &str, actor: &Actor) -> Result<bool> {
+        let n = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO waybills (tracking_no, courier, added_at, added_by) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (tracking_no) DO NOTHING",
+            )?
+            .execute(params![tracking_no, courier, now(), actor.staff.id])?;
+        Ok(n == 1)
+    }
+
+    /// Whether a number is in the pool (free or used), and of which courier.
+    pub fn waybill_courier(&self, tracking_no: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT courier FROM waybills WHERE tracking_no = ?1")?
+            .query_row([tracking_no], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn pool_status(&self) -> Result<Vec<PoolStatus>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT courier, sum(parcel_id IS NULL), sum(parcel_id IS NOT NULL) FROM waybills GROUP BY courier ORDER BY courier",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(PoolStatus {
+                courier: r.get(0)?,
+                free: r.get(1)?,
+                used: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Takes the lowest free number of `courier` for `parcel_id`, or `None` if the pool is empty.
+    pub fn take_waybill(&self, courier: &str, parcel_id: i64) -> Result<Option<String>> {
+        let Some(no) = self
+            .conn
+            .prepare_cached(
+                "SELECT tracking_no FROM waybills WHERE courier = ?1 AND parcel_id IS NULL ORDER BY tracking_no LIMIT 1",
+            )?
+            .query_row([courier], |r| r.get::<_, String>(0))
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        self.conn
+            .prepare_cached(
+                "UPDATE waybills SET parcel_id = ?2, used_at = ?3 WHERE tracking_no = ?1",
+            )?
+            .execute(params![no, parcel_id, now()])?;
+        Ok(Some(no))
+    }
+
+    pub fn insert_batch(&self, actor: &Actor, courier: &str) -> Result<i64> {
+        self.conn.execute(
+            "INSERT INTO batches (created_at, staff_id, terminal, courier) VALUES (?1, ?2, ?3, ?4)",
+            params![now(), actor.staff.id, actor.terminal, courier],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Puts a parcel in a batch with its tracking number; its orders carry the number too.
+    pub fn print_parcel(
+        &self,
+        parcel_id: i64,
+        batch_id: i64,
+        seq: i64,
+        courier: &str,
+        tracking_no: &str,
+    ) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE parcels SET stage = 'printed', batch_id = ?2, seq = ?3, courier = ?4, tracking_no = ?5 WHERE id = ?1",
+            )?
+            .execute(params![parcel_id, batch_id, seq, courier, tracking_no])?;
+        self.conn
+            .prepare_cached("UPDATE orders SET courier = ?2, tracking_no = ?3, updated_at = ?4 WHERE parcel_id = ?1")?
+            .execute(params![parcel_id, courier, tracking_no, now()])?;
+        Ok(())
+    }
+
+    pub fn batch(&self, id: i64) -> Result<Option<BatchRow>> {
+        Ok(self.batches(Some(id), 1)?.pop())
+    }
+
+    /// Batches, newest first (or the one asked for).
+    pub fn batches(&self, id: Option<i64>, limit: usize) -> Result<Vec<BatchRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT b.id, b.created_at, s.code, b.terminal, b.courier, p.code, b.picked_at,
+                    (SELECT count(*) FROM parcels WHERE batch_id = b.id),
+                    (SELECT count(*) FROM parcels WHERE batch_id = b.id AND stage = 'shipped')
+             FROM batches b JOIN staff s ON s.id = b.staff_id LEFT JOIN staff p ON p.id = b.picker_id
+             WHERE ?1 IS NULL OR b.id = ?1 ORDER BY b.id DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![id, limit as i64], |r| {
+            Ok(BatchRow {
+                id: r.get(0)?,
+                created_at: r.get(1)?,
+                staff_code: r.get(2)?,
+                terminal: r.get(3)?,
+                courier: r.get(4)?,
+                picker_code: r.get(5)?,
+                picked_at: r.get(6)?,
+                parcels: r.get(7)?,
+                shipped: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn batch_parcels(&self, batch_id: i64) -> Result<Vec<ParcelRow>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {PARCEL_COLS} FROM parcels WHERE batch_id = ?1 ORDER BY seq"
+        ))?;
+        let rows = stmt.query_map([batch_id], parcel_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn assign_picker(&self, batch_id: i64, staff_id: i64) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE batches SET picker_id = ?2, picked_at = ?3 WHERE id = ?1")?
+            .execute(params![batch_id, staff_id, now()])?;
+        Ok(())
+    }
+
+    /// Marks a bench as checking this parcel (`None` releases it).
+    pub fn claim_parcel(&self, parcel_id: i64, terminal: Option<&str>) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE parcels SET claimed_by = ?2 WHERE id = ?1")?
+            .execute(params![parcel_id, terminal])?;
+        Ok(())
+    }
+
+    /// Marks a parcel shipped (`checked` at a bench or `bulk` without checking).
+    pub fn ship_parcel(&self, parcel_id: i64, actor: &Actor, mode: &str) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE parcels SET stage = 'shipped', shipped_at = ?2, shipped_by = ?3, ship_mode = ?4, claimed_by = NULL
+                 WHERE id = ?1",
+            )?
+            .execute(params![parcel_id, now(), actor.staff.id, mode])?;
+        Ok(())
+    }
+
+    /// A bench's state; a bench never seen before starts empty.
+    pub fn station(&self, terminal: &str) -> Result<StationRow> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT terminal, open_parcel_id, confirm_pending, picker_id, pick_batch_id, last_shown_scan
+                 FROM stations WHERE terminal = ?1",
+            )?
+            .query_row([terminal], |r| {
+                Ok(StationRow {
+                    terminal: r.get(0)?,
+                    open_parcel_id: r.get(1)?,
+                    confirm_pending: r.get(2)?,
+                    picker_id: r.get(3)?,
+                    pick_batch_id: r.get(4)?,
+                    last_shown_scan: r.get(5)?,
+                })
+            })
+            .optional()?
+            .unwrap_or_else(|| StationRow { terminal: terminal.to_string(), ..Default::default() }))
+    }
+
+    pub fn save_station(&self, s: &StationRow) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO stations (terminal, open_parcel_id, confirm_pending, picker_id, pick_batch_id, last_shown_scan)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (terminal) DO UPDATE SET open_parcel_id = ?2, confirm_pending = ?3, picker_id = ?4,
+                    pick_batch_id = ?5, last_shown_scan = ?6",
+            )?
+            .execute(params![s.terminal, s.open_parcel_id, s.confirm_pending, s.picker_id, s.pick_batch_id, s.last_shown_scan])?;
+        Ok(())
+    }
+
+    /// Writes a scan with its verdict; returns its id.
+    pub fn insert_scan(&self, actor: &Actor, staff_id: i64, s: &NewScan<'_>) -> Result<i64> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO scans (at, staff_id, terminal, mode, code, verdict, reason, parcel_id, batch_id, sku_code, counted)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?
+            .execute(params![
+                now(),
+                staff_id,
+                actor.terminal,
+                s.mode,
+                s.code,
+                s.verdict,
+                s.reason,
+                s.parcel_id,
+                s.batch_id,
+                s.sku_code,
+                s.counted
+            ])?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Units counted so far per merchant code in a parcel's check.
+    pub fn checked_counts(&self, parcel_id: i64) -> Result<Vec<(String, u32)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT sku_code, count(*) FROM scans WHERE parcel_id = ?1 AND counted = 1 GROUP BY sku_code",
+        )?;
+        let rows = stmt.query_map([parcel_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Units picked so far per merchant code in a batch.
+    pub fn picked_counts(&self, batch_id: i64) -> Result<Vec<(String, u32)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT sku_code, count(*) FROM scans WHERE batch_id = ?1 AND counted = 1 AND mode = 'pick' GROUP BY sku_code",
+        )?;
+        let rows = stmt.query_map([batch_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Scans of a bench after `after_id`, oldest first.
+    pub fn scans_after(&self, terminal: &str, after_id: i64) -> Result<Vec<ScanRecord>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, at, mode, code, verdict, reason, parcel_id, batch_id, sku_code FROM scans
+             WHERE terminal = ?1 AND id > ?2 ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![terminal, after_id], |r| {
+            Ok(ScanRecord {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                mode: r.get(2)?,
+                code: r.get(3)?,
+                verdict: r.get(4)?,
+                reason: r.get(5)?,
+                parcel_id: r.get(6)?,
+                batch_id: r.get(7)?,
+                sku_code: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
