@@ -1,1 +1,303 @@
-fn main() {}
+//! Import benchmark: a 100,000-order Taobao export (`demo --export-taobao`) imported by packbench,
+//! against a floor measured in the same run — GBK→UTF-8 with `iconv`, then `sqlite3 .import` of
+//! both files into bare tables. Target: packbench ≤ 2× the floor (medians), peak memory ≤ 200 MB.
+//!
+//! `cargo bench --bench import`; `PACKBENCH_BENCH_ORDERS=N` changes the size of the export.
+//! Needs `iconv` (Debian `libc-bin`) and `sqlite3` (`apt-get install -y sqlite3`).
+
+use criterion::{Criterion, SamplingMode};
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+const PACKBENCH: &str = env!("CARGO_BIN_EXE_packbench");
+const ORDERS_CSV: &str = "ExportOrderList.csv";
+const LINES_CSV: &str = "ExportOrderDetailList.csv";
+const GROUP: &str = "import_100k";
+const TARGET_RATIO: f64 = 2.0;
+const TARGET_PEAK_MB: f64 = 200.0;
+
+fn main() {
+    require_tools();
+    let orders: u64 = std::env::var("PACKBENCH_BENCH_ORDERS")
+        .ok()
+        .map(|v| v.parse().expect("PACKBENCH_BENCH_ORDERS must be a number"))
+        .unwrap_or(100_000);
+    let target = target_dir();
+    let export = ensure_export(&target.join("bench-data"), orders);
+    let scratch = target.join("bench-data").join("scratch");
+    fs::create_dir_all(&scratch).expect("create the scratch directory");
+    let run = Run {
+        orders: export.join(ORDERS_CSV),
+        lines: export.join(LINES_CSV),
+        db: scratch.join("fresh.db"),
+        orders_utf8: scratch.join("orders.utf8.csv"),
+        lines_utf8: scratch.join("lines.utf8.csv"),
+    };
+    run.check_floor(orders);
+
+    let mut c = Criterion::default().configure_from_args();
+    {
+        let mut group = c.benchmark_group(GROUP);
+        // One import takes seconds: ten samples of one iteration each are enough to see a trend.
+        group
+            .sample_size(10)
+            .sampling_mode(SamplingMode::Flat)
+            .warm_up_time(Duration::from_secs(1))
+            .measurement_time(Duration::from_secs(20));
+        group.bench_function("floor_iconv_sqlite3", |b| {
+            b.iter_custom(|iters| run.timed(iters, Run::floor))
+        });
+        group.bench_function("packbench_import", |b| {
+            b.iter_custom(|iters| run.timed(iters, Run::packbench))
+        });
+        group.finish();
+    }
+    c.final_summary();
+
+    report(&target, &run);
+}
+
+/// The files of one run. Each timed iteration starts from no database and no UTF-8 copies; the
+/// clean-up is not timed, for either side.
+struct Run {
+    orders: PathBuf,
+    lines: PathBuf,
+    db: PathBuf,
+    orders_utf8: PathBuf,
+    lines_utf8: PathBuf,
+}
+
+impl Run {
+    fn timed(&self, iters: u64, f: fn(&Run)) -> Duration {
+        let mut total = Duration::ZERO;
+        for _ in 0..iters {
+            self.clean();
+            let start = Instant::now();
+            f(self);
+            total += start.elapsed();
+        }
+        self.clean();
+        total
+    }
+
+    fn clean(&self) {
+        let with = |suffix: &str| {
+            let mut p = self.db.clone().into_os_string();
+            p.push(suffix);
+            PathBuf::from(p)
+        };
+        for p in [
+            self.db.clone(),
+            with("-wal"),
+            with("-shm"),
+            with("-journal"),
+            self.orders_utf8.clone(),
+            self.lines_utf8.clone(),
+        ] {
+            match fs::remove_file(&p) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => panic!("remove {}: {e}", p.display()),
+            }
+        }
+    }
+
+    /// The floor: what converting and loading the same bytes costs with no checks at all.
+    fn floor(&self) {
+        for (from, to) in [
+            (&self.orders, &self.orders_utf8),
+            (&self.lines, &self.lines_utf8),
+        ] {
+            let out = File::create(to).expect("create UTF-8 copy");
+            let status = Command::new("iconv")
+                .args(["-f", "GB18030", "-t", "UTF-8"])
+                .arg(from)
+                .stdout(out)
+                .status()
+                .expect("run iconv");
+            ok("iconv", status);
+        }
+        let script = format!(
+            ".mode csv\n.import '{}' orders\n.import '{}' lines\n",
+            self.orders_utf8.display(),
+            self.lines_utf8.display()
+        );
+        let mut child = Command::new("sqlite3")
+            .arg("-bail")
+            .arg(&self.db)
+            .stdin(Stdio::piped())
+            .spawn()
+            .expect("run sqlite3");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(script.as_bytes())
+            .expect("write to sqlite3");
+        ok("sqlite3", child.wait().expect("wait for sqlite3"));
+    }
+
+    fn packbench_command(&self) -> Command {
+        let mut cmd = Command::new(PACKBENCH);
+        cmd.arg("--db")
+            .arg(&self.db)
+            .args(["import", "orders"])
+            .arg(&self.orders)
+            .arg(&self.lines)
+            .stdout(Stdio::null());
+        cmd
+    }
+
+    fn packbench(&self) {
+        ok(
+            "packbench import",
+            self.packbench_command().status().expect("run packbench"),
+        );
+    }
+
+    /// Once, untimed: the floor really loads every order, so it is not fast by doing nothing.
+    fn check_floor(&self, orders: u64) {
+        self.clean();
+        self.floor();
+        let out = Command::new("sqlite3")
+            .arg(&self.db)
+            .arg("SELECT count(*) FROM orders")
+            .output()
+            .expect("run sqlite3");
+        let n = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        assert_eq!(
+            n,
+            orders.to_string(),
+            "the floor loaded {n} orders, expected {orders}"
+        );
+        self.clean();
+    }
+
+    /// Peak resident memory of one packbench import, in KiB. `wait4` on this child's pid gives its
+    /// own rusage; `RUSAGE_CHILDREN` would be the maximum over every child waited for so far,
+    /// including iconv and sqlite3.
+    fn packbench_peak_kib(&self) -> i64 {
+        self.clean();
+        let child = self.packbench_command().spawn().expect("run packbench");
+        let mut status = 0;
+        // SAFETY: rusage is plain data; wait4 fills it for the child we spawned and reaps it (the
+        // `Child` handle is not waited for again).
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+        assert_eq!(
+            pid,
+            child.id() as libc::pid_t,
+            "wait4: {}",
+            io::Error::last_os_error()
+        );
+        assert!(
+            libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+            "packbench import failed (wait status {status})"
+        );
+        self.clean();
+        usage.ru_maxrss // KiB on Linux
+    }
+}
+
+fn ok(what: &str, status: ExitStatus) {
+    assert!(status.success(), "{what} failed: {status}");
+}
+
+/// Peak memory, and the ratio of the medians criterion just wrote.
+fn report(target: &Path, run: &Run) {
+    let peak_mb = run.packbench_peak_kib() as f64 / 1024.0;
+    let verdict = |ok: bool| if ok { "within target" } else { "OVER TARGET" };
+    println!();
+    println!(
+        "{GROUP}: packbench import peak RSS {peak_mb:.1} MB (target ≤ {TARGET_PEAK_MB} MB: {})",
+        verdict(peak_mb <= TARGET_PEAK_MB)
+    );
+    let dir = criterion_home(target).join(GROUP);
+    match (
+        median_ns(&dir, "floor_iconv_sqlite3"),
+        median_ns(&dir, "packbench_import"),
+    ) {
+        (Some(floor), Some(pb)) => {
+            let ratio = pb / floor;
+            println!(
+                "{GROUP}: median floor {:.3} s, packbench {:.3} s, ratio {ratio:.2}× (target ≤ {TARGET_RATIO}×: {})",
+                floor / 1e9,
+                pb / 1e9,
+                verdict(ratio <= TARGET_RATIO)
+            );
+        }
+        _ => println!(
+            "{GROUP}: ratio unavailable (no estimates under {})",
+            dir.display()
+        ),
+    }
+}
+
+fn median_ns(group_dir: &Path, function: &str) -> Option<f64> {
+    let path = group_dir.join(function).join("new").join("estimates.json");
+    let v: serde_json::Value = serde_json::from_slice(&fs::read(path).ok()?).ok()?;
+    v["median"]["point_estimate"].as_f64()
+}
+
+/// Where criterion writes its results, found as criterion finds it.
+fn criterion_home(target: &Path) -> PathBuf {
+    std::env::var_os("CRITERION_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target.join("criterion"))
+}
+
+/// The cargo target directory this bench was built in (the parent of `target/tmp`).
+fn target_dir() -> PathBuf {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    tmp.parent().unwrap_or(tmp).to_path_buf()
+}
+
+/// The export, written once per size by the binary under test and kept for later runs. It is
+/// written beside its final place and renamed, so an interrupted run leaves no half export.
+fn ensure_export(data: &Path, orders: u64) -> PathBuf {
+    let dir = data.join(format!("taobao-{orders}"));
+    if dir.join(ORDERS_CSV).is_file() && dir.join(LINES_CSV).is_file() {
+        return dir;
+    }
+    let partial = data.join(format!("taobao-{orders}.partial"));
+    let _ = fs::remove_dir_all(&partial);
+    fs::create_dir_all(data).expect("create bench-data directory");
+    eprintln!("writing a {orders}-order export to {} …", dir.display());
+    let status = Command::new(PACKBENCH)
+        .args(["demo", "--orders", &orders.to_string(), "--export-taobao"])
+        .arg(&partial)
+        .stdout(Stdio::null())
+        .status()
+        .expect("run packbench demo");
+    ok("packbench demo --export-taobao", status);
+    let _ = fs::remove_dir_all(&dir);
+    fs::rename(&partial, &dir).expect("move the export in place");
+    dir
+}
+
+/// Stops with a plain message when a tool of the floor is missing.
+fn require_tools() {
+    for (tool, arg, package) in [
+        ("iconv", "--version", "libc-bin"),
+        ("sqlite3", "-version", "sqlite3"),
+    ] {
+        match Command::new(tool)
+            .arg(arg)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+        {
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                eprintln!(
+                    "the import benchmark needs `{tool}` for its floor; install it: apt-get install -y {package}"
+                );
+                std::process::exit(1);
+            }
+            Err(e) => panic!("cannot run {tool}: {e}"),
+        }
+    }
+}
