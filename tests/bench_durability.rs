@@ -323,3 +323,37 @@ fn two_benches_racing_for_one_parcel_ship_it_once() {
         );
     }
 }
+
+#[test]
+fn a_parcel_left_open_at_a_dead_bench_can_be_released() {
+    let s = Scratch::new();
+    let batch = s.printed_batch();
+    let p = &batch["parcels"][0];
+    let t = p["tracking_no"].as_str().unwrap();
+    let code = p["lines"][0]["barcode"]
+        .as_str()
+        .or(p["lines"][0]["sku_code"].as_str())
+        .unwrap();
+    assert_eq!(
+        verdicts(&s.scan("bench-a", "check", &[t])),
+        ["order_opened"]
+    );
+    let v = s.scan("bench-b", "check", &[t]);
+    assert_eq!(v[0]["reason"], "open_elsewhere");
+    // bench-a's PC is dead; the supervisor frees the parcel.
+    s.ok(&[
+        "staff", "add", "YH01", "--name", "验货", "--role", "checker",
+    ]);
+    assert!(
+        !s.run_as("YH01", &["release", t]).status.success(),
+        "a checker may not"
+    );
+    let out = s.ok(&["release", t]);
+    assert!(out.contains("bench-a"));
+    let v = s.scan("bench-b", "check", &[t, code]);
+    assert_eq!(verdicts(&v)[0], "order_opened");
+    assert!(["item_ok", "parcel_complete"].contains(&v[1]["verdict"].as_str().unwrap()));
+    // bench-a, back, no longer has it open.
+    let v = s.scan("bench-a", "check", &[code]);
+    assert_eq!(verdicts(&v), ["no_open_parcel"]);
+}

@@ -75,6 +75,8 @@ pub enum Command {
     Batch(bench::BatchCmd),
     /// The headless bench: one scan per line in, one verdict per line out.
     Scan(bench::ScanArgs),
+    /// Free a parcel left open at a bench that is gone, so another bench may check it.
+    Release { tracking_no: String },
     /// Ship a whole batch without checking (for shops that do not check).
     Ship {
         /// The batch: 12 or B12.
@@ -464,6 +466,11 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
         Command::Batch(cmd) => bench::batch(store, actor, cmd),
         Command::Scan(args) => bench::scan(store, actor, args),
         Command::Ship { batch, json } => bench::ship(store, actor, &batch, json),
+        Command::Release { tracking_no } => {
+            let bench = flow::check::release(store, actor, &tracking_no)?;
+            println!("{tracking_no} 已从验货台 {bench} 释放 · released from bench {bench}");
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Events { kind, limit, json } => {
             let events = crate::flow::orders::events(store, actor, kind.as_deref(), limit)?;
             if json {

@@ -44,12 +44,12 @@ pub struct BatchResult {
     pub left_out: u64,
 }
 
-/// The lines to ship of some orders, summed per merchant code, with barcode and bin from the
+/// The lines in the parcel of some orders (to ship, or shipped), summed per merchant code, with barcode and bin from the
 /// catalogue; in bin order.
 pub(crate) fn item_lines(db: &Db<'_>, orders: &[BenchOrder]) -> Result<Vec<ItemLine>> {
     let mut by_sku: BTreeMap<String, ItemLine> = BTreeMap::new();
     for o in orders {
-        for l in o.lines_to_ship() {
+        for l in o.lines_in_parcel() {
             let e = by_sku
                 .entry(l.sku_code.clone())
                 .or_insert_with(|| ItemLine {

@@ -629,3 +629,34 @@ const REASONS: [&str; 7] = [
     "open_elsewhere",
     "too_long",
 ];
+
+/// Frees a parcel held open by a bench that is gone (a dead PC), so another bench may check it.
+/// Its counts stay with the parcel.
+pub fn release(store: &mut Store, actor: &Actor, tracking_no: &str) -> Result<String> {
+    actor.require(Permission::ReviewOrders)?;
+    store.write(|db| {
+        let p = db
+            .parcel_by_tracking(tracking_no.trim())?
+            .ok_or_else(|| crate::error::Error::not_found("parcel", "包裹", tracking_no))?;
+        let Some(bench) = p.claimed_by.clone() else {
+            return Err(crate::error::Error::invalid(
+                format!("{tracking_no} 没有在任何验货台上"),
+                format!("{tracking_no} is not open at any bench"),
+            ));
+        };
+        db.claim_parcel(p.id, None)?;
+        let mut st = db.station(&bench)?;
+        if st.open_parcel_id == Some(p.id) {
+            st.open_parcel_id = None;
+            st.confirm_pending = false;
+            db.save_station(&st)?;
+        }
+        db.log_event(
+            actor,
+            "parcel_released",
+            tracking_no,
+            &serde_json::json!({"bench": bench}),
+        )?;
+        Ok(bench)
+    })
+}

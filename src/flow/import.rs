@@ -5,7 +5,7 @@
 use crate::domain::remark::{
     DEFAULT_STAFF_CODE_PATTERN, is_flagged, leading_staff_code, unseen_part,
 };
-use crate::domain::{Actor, Order, Permission};
+use crate::domain::{Actor, Order, OrderStatus, Permission};
 use crate::error::{Error, Result};
 use crate::import::products::{PRODUCT_COLUMNS, ParsedProduct, parse_product_row};
 use crate::import::rejects::write_rejects;
@@ -262,6 +262,19 @@ pub(crate) fn apply_order(
     if order.tracking_no.is_none() {
         order.courier = order.courier.or(stored.order.courier.clone());
         order.tracking_no = stored.order.tracking_no.clone();
+    }
+    // An export taken before Taobao heard of a shipment still says paid: what the bench shipped
+    // stays shipped.
+    if stored.order.status == OrderStatus::Shipped
+        && matches!(order.status, OrderStatus::Paid | OrderStatus::Unpaid)
+        && db.order_parcel_stage(stored.id)?.as_deref() == Some("shipped")
+    {
+        order.status = OrderStatus::Shipped;
+        for l in &mut order.lines {
+            if matches!(l.status, OrderStatus::Paid | OrderStatus::Unpaid) {
+                l.status = OrderStatus::Shipped;
+            }
+        }
     }
     let mut changed = false;
     let lines = std::mem::take(&mut order.lines);

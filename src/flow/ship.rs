@@ -1,7 +1,7 @@
 //! Shipping (发货): a parcel leaves, its stock goes out of the ledger, its orders are shipped.
 
 use crate::domain::check::{BlockReason, OrderFacts, block_reason};
-use crate::domain::{Actor, OrderStatus, Permission};
+use crate::domain::{Actor, Permission};
 use crate::error::{Error, Result};
 use crate::store::{BenchOrder, Db, ParcelRow, Store};
 use serde::Serialize;
@@ -52,7 +52,7 @@ pub(crate) fn ship_parcel(
                 &o.order_no,
             )?;
         }
-        db.set_order_status(o.id, OrderStatus::Shipped)?;
+        db.mark_order_shipped(o.id)?;
     }
     db.ship_parcel(p.id, actor, mode)?;
     let order_nos: Vec<&str> = orders.iter().map(|o| o.order_no.as_str()).collect();

@@ -32,6 +32,18 @@ impl BenchOrder {
             .iter()
             .filter(|l| l.to_ship(self.status, self.ship_unpaid))
     }
+
+    /// The lines in the parcel: those to ship, or, once shipped, those that went.
+    pub fn lines_in_parcel(&self) -> impl Iterator<Item = &OrderLine> {
+        let gone = matches!(self.status, OrderStatus::Shipped | OrderStatus::Completed);
+        self.lines.iter().filter(move |l| {
+            if gone {
+                matches!(l.status, OrderStatus::Shipped | OrderStatus::Completed)
+            } else {
+                l.to_ship(self.status, self.ship_unpaid)
+            }
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -221,6 +233,29 @@ impl Db<'_> {
         Ok(rows
             .map(|r| r.map(|s| s.split(' ').map(str::to_string).collect()))
             .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Marks an order and its live lines shipped (refunded lines stay closed).
+    pub fn mark_order_shipped(&self, order_id: i64) -> Result<()> {
+        let now = now();
+        self.conn
+            .prepare_cached("UPDATE orders SET status = 'shipped', updated_at = ?2 WHERE id = ?1")?
+            .execute(params![order_id, now])?;
+        self.conn
+            .prepare_cached("UPDATE order_lines SET status = 'shipped' WHERE order_id = ?1 AND status IN ('paid', 'unpaid')")?
+            .execute([order_id])?;
+        Ok(())
+    }
+
+    /// The stage of the parcel an order is in, if it is in one.
+    pub fn order_parcel_stage(&self, order_id: i64) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT p.stage FROM orders o JOIN parcels p ON p.id = o.parcel_id WHERE o.id = ?1",
+            )?
+            .query_row([order_id], |r| r.get(0))
+            .optional()?)
     }
 
     pub fn set_hold(&self, order_id: i64, reason: Option<&str>, note: &str) -> Result<()> {
