@@ -113,11 +113,172 @@ pub struct ScanArgs {
     #[arg(long, value_enum)]
     pub mode: ScanMode,
     /// Read scans from this file (`-`: standard input, the default).
-    #[arg(long, default_value = "-")]
+    #[arg(long, default_value = "-", conflicts_with = "serial")]
     pub input: String,
+    /// Read scans from a serial scanner on this port (e.g. /dev/ttyUSB0) instead.
+    #[arg(long)]
+    pub serial: Option<String>,
+    /// The serial port's speed (default: the station's setting for that port, else 9600).
+    #[arg(long, requires = "serial")]
+    pub baud: Option<u32>,
     /// One JSON object per verdict.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScannersCmd {
+    /// The serial ports found in /sys/class/tty (pseudo-terminals are not listed).
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StationCmd {
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change this station's scanner settings; what is not given stays.
+    Set {
+        /// Longest gap between two keys of a keyboard-wedge scan, in ms (default 35).
+        #[arg(long)]
+        threshold_ms: Option<u64>,
+        /// Fewest characters of a scan (default 4).
+        #[arg(long)]
+        min_len: Option<usize>,
+        /// What ends a wedge scan: enter, tab or none (a quiet gap).
+        #[arg(long, value_parser = ["enter", "tab", "none"])]
+        suffix: Option<String>,
+        /// Characters the scanner sends first, stripped.
+        #[arg(long)]
+        prefix: Option<String>,
+        /// Whether the scanners send AIM symbology identifiers (]C1, ]E0 …): on or off.
+        #[arg(long, value_parser = ["on", "off"])]
+        aim: Option<String>,
+        /// A serial scanner: PATH[:BAUD[:cr|lf|crlf]], e.g. /dev/ttyUSB0:9600:cr. Repeat for more.
+        #[arg(long)]
+        serial: Vec<String>,
+        /// Forget the serial scanners set before.
+        #[arg(long)]
+        clear_serial: bool,
+    },
+}
+
+pub fn scanners(cmd: ScannersCmd) -> Result<ExitCode, Error> {
+    match cmd {
+        ScannersCmd::List => {
+            let ports = crate::scan::serial::list_ports().map_err(|e| {
+                Error::invalid(
+                    format!("无法列出串口：{e}"),
+                    format!("cannot list serial ports: {e}"),
+                )
+            })?;
+            if ports.is_empty() {
+                println!("没有找到串口 · no serial ports found");
+            }
+            for p in ports {
+                println!("{:<20} {}", p.path, p.kind);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_serial(spec: &str) -> Result<crate::scan::serial::SerialConfig, Error> {
+    use crate::scan::serial::{SerialConfig, Terminator};
+    let bad = || {
+        Error::invalid(
+            format!("串口写法不对：{spec}（例如 /dev/ttyUSB0:9600:cr）"),
+            format!("bad serial port: {spec} (e.g. /dev/ttyUSB0:9600:cr)"),
+        )
+    };
+    let mut parts = spec.split(':');
+    let mut c = SerialConfig::new(parts.next().filter(|p| !p.is_empty()).ok_or_else(bad)?);
+    if let Some(b) = parts.next() {
+        c.baud = b.parse().map_err(|_| bad())?;
+    }
+    if let Some(t) = parts.next() {
+        c.terminator = match t {
+            "cr" => Terminator::Cr,
+            "lf" => Terminator::Lf,
+            "crlf" => Terminator::CrLf,
+            _ => return Err(bad()),
+        };
+    }
+    if parts.next().is_some() {
+        return Err(bad());
+    }
+    Ok(c)
+}
+
+pub fn station(store: &mut Store, actor: &Actor, cmd: StationCmd) -> Result<ExitCode, Error> {
+    let terminal = actor.terminal.clone();
+    match cmd {
+        StationCmd::Show { json } => {
+            let s = flow::station::scanner_settings(store, &terminal)?;
+            if json {
+                println!("{}", json!({"station": terminal, "scanner": s}));
+            } else {
+                println!("验货台 station {terminal}");
+                println!(
+                    "  键盘扫码枪 wedge: 间隔 gap ≤ {} ms · 最短 min {} · 结束 suffix {:?} · 前缀 prefix {:?} · AIM {}",
+                    s.threshold_ms,
+                    s.min_len,
+                    s.suffix,
+                    s.prefix,
+                    if s.aim { "on" } else { "off" }
+                );
+                for p in &s.serial {
+                    println!("  串口 serial: {} {} {:?}", p.path, p.baud, p.terminator);
+                }
+            }
+        }
+        StationCmd::Set {
+            threshold_ms,
+            min_len,
+            suffix,
+            prefix,
+            aim,
+            serial,
+            clear_serial,
+        } => {
+            use crate::scan::wedge::Suffix;
+            let mut s = flow::station::scanner_settings(store, &terminal)?;
+            if let Some(v) = threshold_ms {
+                s.threshold_ms = v;
+            }
+            if let Some(v) = min_len {
+                s.min_len = v;
+            }
+            if let Some(v) = suffix {
+                s.suffix = match v.as_str() {
+                    "enter" => Suffix::Enter,
+                    "tab" => Suffix::Tab,
+                    _ => Suffix::None,
+                };
+            }
+            if let Some(v) = prefix {
+                s.prefix = v;
+            }
+            if let Some(v) = aim {
+                s.aim = v == "on";
+            }
+            if clear_serial {
+                s.serial.clear();
+            }
+            for spec in &serial {
+                let c = parse_serial(spec)?;
+                s.serial.retain(|p| p.path != c.path);
+                s.serial.push(c);
+            }
+            flow::station::set_scanner_settings(store, actor, &terminal, &s)?;
+            println!(
+                "已保存 · saved: {}",
+                serde_json::to_string(&s).expect("serialisable")
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn batch_id(text: &str) -> Result<i64, Error> {
@@ -442,45 +603,122 @@ fn print_verdict(out: &mut impl Write, v: &Verdict, json: bool) -> std::io::Resu
     out.flush()
 }
 
-/// The headless bench: reads scans, one per line, and prints each verdict once it is stored.
+/// A bench session of either mode: scans in, stored verdicts out.
+enum Session {
+    Check(CheckSession),
+    Pick(PickSession),
+}
+
+impl Session {
+    fn scan(&mut self, store: &mut Store, code: &str) -> Result<Vec<Verdict>, Error> {
+        match self {
+            Session::Check(s) => s.scan(store, code),
+            Session::Pick(s) => s.scan(store, code),
+        }
+    }
+
+    fn shown(&mut self, scan_id: i64) {
+        if let Session::Check(s) = self {
+            s.shown(scan_id);
+        }
+    }
+
+    fn close(&mut self, store: &mut Store) -> Result<(), Error> {
+        match self {
+            Session::Check(s) => s.close(store),
+            Session::Pick(_) => Ok(()),
+        }
+    }
+}
+
+/// The headless bench: reads scans, one per line (or from a serial scanner), and prints each
+/// verdict once it is stored.
 pub fn scan(store: &mut Store, actor: &Actor, args: ScanArgs) -> Result<ExitCode, Error> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let io = |e: std::io::Error| Error::io("stdout", e);
+    let mut session = match args.mode {
+        ScanMode::Check => {
+            let (session, resumed) = CheckSession::start(store, actor.clone())?;
+            let mut session = Session::Check(session);
+            for v in &resumed {
+                print_verdict(&mut out, v, args.json).map_err(io)?;
+                session.shown(v.scan_id);
+            }
+            session
+        }
+        ScanMode::Pick => Session::Pick(PickSession::start(actor.clone())?),
+    };
+    if let Some(path) = &args.serial {
+        return scan_serial(store, actor, &mut session, path, args.baud, args.json);
+    }
     let input: Box<dyn BufRead> = if args.input == "-" {
         Box::new(std::io::stdin().lock())
     } else {
         let f = std::fs::File::open(&args.input).map_err(|e| Error::io(&args.input, e))?;
         Box::new(std::io::BufReader::new(f))
     };
+    for line in input.split(b'\n') {
+        let line = line.map_err(|e| Error::io(&args.input, e))?;
+        // A scanner sends ASCII; anything not UTF-8 is kept as well as it can be.
+        for v in session.scan(store, &String::from_utf8_lossy(&line))? {
+            print_verdict(&mut out, &v, args.json).map_err(io)?;
+            session.shown(v.scan_id);
+        }
+    }
+    session.close(store)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs the bench from a serial scanner until the process is stopped. Verdicts go to standard
+/// output exactly as with a replay; the scanner's state (connected, lost, reconnected, rejected
+/// noise) goes to standard error.
+fn scan_serial(
+    store: &mut Store,
+    actor: &Actor,
+    session: &mut Session,
+    path: &str,
+    baud: Option<u32>,
+    json: bool,
+) -> Result<ExitCode, Error> {
+    use crate::scan::serial::{SerialConfig, SerialEvent, spawn_reader};
+    let settings = flow::station::scanner_settings(store, &actor.terminal)?;
+    let mut config = settings
+        .serial
+        .iter()
+        .find(|p| p.path == path)
+        .cloned()
+        .unwrap_or_else(|| SerialConfig::new(path));
+    config.prefix = settings.prefix.clone();
+    config.aim = settings.aim;
+    if let Some(b) = baud {
+        config.baud = b;
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let _reader = spawn_reader(config, tx, stop);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let io = |e: std::io::Error| Error::io("stdout", e);
-    match args.mode {
-        ScanMode::Check => {
-            let (mut session, resumed) = CheckSession::start(store, actor.clone())?;
-            for v in &resumed {
-                print_verdict(&mut out, v, args.json).map_err(io)?;
-                session.shown(v.scan_id);
-            }
-            for line in input.split(b'\n') {
-                let line = line.map_err(|e| Error::io(&args.input, e))?;
-                // A scanner sends ASCII; anything not UTF-8 is kept as well as it can be.
-                let text = String::from_utf8_lossy(&line);
-                for v in session.scan(store, &text)? {
-                    print_verdict(&mut out, &v, args.json).map_err(io)?;
+    for ev in rx {
+        match ev {
+            SerialEvent::Scan(scan) => {
+                for v in session.scan(store, &scan.code)? {
+                    print_verdict(&mut out, &v, json).map_err(io)?;
                     session.shown(v.scan_id);
                 }
             }
-            session.close(store)?;
-        }
-        ScanMode::Pick => {
-            let mut session = PickSession::start(actor.clone())?;
-            for line in input.split(b'\n') {
-                let line = line.map_err(|e| Error::io(&args.input, e))?;
-                for v in session.scan(store, &String::from_utf8_lossy(&line))? {
-                    print_verdict(&mut out, &v, args.json).map_err(io)?;
-                }
+            SerialEvent::Connected(p) => eprintln!("扫码枪已连接 · scanner connected: {p}"),
+            SerialEvent::Reconnected(p) => eprintln!("扫码枪重新连接 · scanner reconnected: {p}"),
+            SerialEvent::Lost { port, reason } => {
+                eprintln!("扫码枪断开 · scanner lost: {port} ({reason})；正在重试 retrying")
+            }
+            SerialEvent::Rejected { port, reason } => {
+                eprintln!("已忽略 · ignored from {port}: {} · {reason}", reason.zh())
             }
         }
     }
+    session.close(store)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -75,6 +75,12 @@ pub enum Command {
     Batch(bench::BatchCmd),
     /// The headless bench: one scan per line in, one verdict per line out.
     Scan(bench::ScanArgs),
+    /// Serial scanners this machine has.
+    #[command(subcommand)]
+    Scanners(bench::ScannersCmd),
+    /// This station's scanner settings (`--station` names the station).
+    #[command(subcommand)]
+    Station(bench::StationCmd),
     /// Free a parcel left open at a bench that is gone, so another bench may check it.
     Release { tracking_no: String },
     /// Ship a whole batch without checking (for shops that do not check).
@@ -466,6 +472,8 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
         Command::Batch(cmd) => bench::batch(store, actor, cmd),
         Command::Scan(args) => bench::scan(store, actor, args),
         Command::Ship { batch, json } => bench::ship(store, actor, &batch, json),
+        Command::Scanners(cmd) => bench::scanners(cmd),
+        Command::Station(cmd) => bench::station(store, actor, cmd),
         Command::Release { tracking_no } => {
             let bench = flow::check::release(store, actor, &tracking_no)?;
             println!("{tracking_no} 已从验货台 {bench} 释放 · released from bench {bench}");

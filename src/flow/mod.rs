@@ -13,4 +13,5 @@ pub mod review;
 pub mod settings;
 pub mod ship;
 pub mod staff;
+pub mod station;
 pub mod waybills;

@@ -1,0 +1,521 @@
+//! Keyboard-wedge scanners type a code as a burst of keys, much faster than any person. This
+//! detector tells the two apart by timing alone: a pure state machine over timestamped key events
+//! (key events carry no time of their own; the caller stamps them as they arrive).
+
+use super::{Rejected, Scan, Source, finish_code};
+use serde::{Deserialize, Serialize};
+use std::time::{Duration, Instant, SystemTime};
+
+/// What ends a scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Suffix {
+    Enter,
+    Tab,
+    /// No suffix: a quiet gap after the burst ends it.
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct WedgeConfig {
+    /// The longest gap between two keys of one burst.
+    pub max_gap: Duration,
+    /// The fewest characters a scan has: fast typing of a short word is not a scan.
+    pub min_len: usize,
+    pub suffix: Suffix,
+    /// Characters the scanner is set to send first; stripped.
+    pub prefix: String,
+    /// Whether the scanner sends AIM symbology identifiers.
+    pub aim: bool,
+}
+
+impl Default for WedgeConfig {
+    fn default() -> Self {
+        WedgeConfig {
+            max_gap: Duration::from_millis(35),
+            min_len: 4,
+            suffix: Suffix::Enter,
+            prefix: String::new(),
+            aim: false,
+        }
+    }
+}
+
+/// A key as the detector needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    /// A key that types this character.
+    Char(char),
+    Enter,
+    Tab,
+    /// Any other key (arrows, shift alone, function keys …): breaks a burst.
+    Other,
+}
+
+/// What the detector saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WedgeEvent {
+    /// A scan. `keys` characters of it were typed into whatever had focus (a text field): the
+    /// caller takes them back out, and the terminator too when `terminated` is true.
+    Scan {
+        scan: Scan,
+        keys: usize,
+        terminated: bool,
+    },
+    /// A burst that was a scan by its timing but not a usable code.
+    Rejected { reason: Rejected, keys: usize },
+}
+
+#[derive(Debug, Clone)]
+pub struct WedgeDetector {
+    config: WedgeConfig,
+    burst: String,
+    keys: usize,
+    last: Option<Instant>,
+}
+
+impl WedgeDetector {
+    pub fn new(config: WedgeConfig) -> WedgeDetector {
+        WedgeDetector {
+            config,
+            burst: String::new(),
+            keys: 0,
+            last: None,
+        }
+    }
+
+    pub fn config(&self) -> &WedgeConfig {
+        &self.config
+    }
+
+    fn reset(&mut self) {
+        self.burst.clear();
+        self.keys = 0;
+    }
+
+    /// Whether the characters gathered so far came fast enough and are enough to be a scan.
+    fn is_burst(&self) -> bool {
+        self.keys >= self.config.min_len
+    }
+
+    fn finish(&mut self, terminated: bool) -> Option<WedgeEvent> {
+        if !self.is_burst() {
+            self.reset();
+            return None;
+        }
+        let keys = self.keys;
+        let result = finish_code(&self.burst, &self.config.prefix, self.config.aim);
+        self.reset();
+        Some(match result {
+            Ok((code, symbology)) => WedgeEvent::Scan {
+                scan: Scan {
+                    code,
+                    symbology,
+                    source: Source::Wedge,
+                    at: SystemTime::now(),
+                },
+                keys,
+                terminated,
+            },
+            Err(reason) => WedgeEvent::Rejected { reason, keys },
+        })
+    }
+
+    /// A key pressed at `at`. `repeat` marks the auto-repeat of a held key: scanners never send
+    /// those, so it ends any burst.
+    pub fn key(&mut self, key: Key, repeat: bool, at: Instant) -> Option<WedgeEvent> {
+        let gap_ok = self
+            .last
+            .is_some_and(|last| at.saturating_duration_since(last) <= self.config.max_gap);
+        // A burst without a suffix ends at the first slow key.
+        let mut out = None;
+        if !gap_ok && self.config.suffix == Suffix::None {
+            out = self.finish(false);
+        }
+        if !gap_ok || repeat {
+            self.reset();
+        }
+        self.last = Some(at);
+        if repeat {
+            return out;
+        }
+        let ends = match (key, self.config.suffix) {
+            (Key::Enter, Suffix::Enter) | (Key::Tab, Suffix::Tab) => true,
+            (Key::Other | Key::Enter | Key::Tab, _) => {
+                self.reset();
+                return out;
+            }
+            (Key::Char(_), _) => false,
+        };
+        if ends {
+            // The terminator must come as fast as the rest of the burst.
+            return out.or_else(|| if gap_ok { self.finish(true) } else { None });
+        }
+        if let Key::Char(c) = key {
+            self.burst.push(c);
+            self.keys += 1;
+            // Far over any code: reject now rather than wait for the end.
+            if self.keys > 4 * super::MAX_CODE {
+                let keys = self.keys;
+                self.reset();
+                return Some(WedgeEvent::Rejected {
+                    reason: Rejected::TooLong {
+                        len: keys,
+                        max: super::MAX_CODE,
+                    },
+                    keys,
+                });
+            }
+        }
+        out
+    }
+
+    /// Time passes without keys: ends a burst when the scanner sends no suffix.
+    pub fn tick(&mut self, now: Instant) -> Option<WedgeEvent> {
+        let quiet = self
+            .last
+            .is_some_and(|last| now.saturating_duration_since(last) > self.config.max_gap);
+        if quiet && self.config.suffix == Suffix::None && !self.burst.is_empty() {
+            return self.finish(false);
+        }
+        if quiet {
+            self.reset();
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Types `text` starting at `t0`, one key every `gap`, then `end` (if any) after one more gap.
+    fn type_at(
+        d: &mut WedgeDetector,
+        t0: Instant,
+        text: &str,
+        gap: Duration,
+        end: Option<Key>,
+    ) -> (Vec<WedgeEvent>, Instant) {
+        let mut out = Vec::new();
+        let mut t = t0;
+        for c in text.chars() {
+            out.extend(d.key(Key::Char(c), false, t));
+            t += gap;
+        }
+        if let Some(k) = end {
+            out.extend(d.key(k, false, t));
+            t += gap;
+        }
+        (out, t)
+    }
+
+    fn code_of(e: &WedgeEvent) -> &str {
+        match e {
+            WedgeEvent::Scan { scan, .. } => &scan.code,
+            other => panic!("not a scan: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bursts_from_3_to_20_ms_a_key_are_scans() {
+        for ms in [3, 5, 10, 15, 20] {
+            let mut d = WedgeDetector::new(WedgeConfig::default());
+            let (ev, _) = type_at(
+                &mut d,
+                Instant::now(),
+                "6901234567892",
+                Duration::from_millis(ms),
+                Some(Key::Enter),
+            );
+            assert_eq!(ev.len(), 1, "{ms} ms");
+            assert_eq!(code_of(&ev[0]), "6901234567892");
+            assert!(matches!(
+                ev[0],
+                WedgeEvent::Scan {
+                    keys: 13,
+                    terminated: true,
+                    ..
+                }
+            ));
+        }
+    }
+
+    #[test]
+    fn people_typing_at_80_to_250_ms_a_key_are_not() {
+        for ms in [80, 120, 180, 250] {
+            let mut d = WedgeDetector::new(WedgeConfig::default());
+            let (ev, _) = type_at(
+                &mut d,
+                Instant::now(),
+                "6901234567892",
+                Duration::from_millis(ms),
+                Some(Key::Enter),
+            );
+            assert!(ev.is_empty(), "{ms} ms");
+        }
+        // Without a suffix, too.
+        let mut d = WedgeDetector::new(WedgeConfig {
+            suffix: Suffix::None,
+            ..Default::default()
+        });
+        let (ev, t) = type_at(
+            &mut d,
+            Instant::now(),
+            "hello world",
+            Duration::from_millis(90),
+            None,
+        );
+        assert!(ev.is_empty());
+        assert!(d.tick(t + Duration::from_secs(1)).is_none());
+    }
+
+    #[test]
+    fn a_scan_in_the_middle_of_typing() {
+        let mut d = WedgeDetector::new(WedgeConfig::default());
+        let t0 = Instant::now();
+        let (ev, t) = type_at(&mut d, t0, "备注：加", Duration::from_millis(150), None);
+        assert!(ev.is_empty());
+        let (ev, t) = type_at(
+            &mut d,
+            t + Duration::from_millis(100),
+            "7700000001",
+            Duration::from_millis(8),
+            Some(Key::Enter),
+        );
+        assert_eq!(ev.len(), 1);
+        assert_eq!(code_of(&ev[0]), "7700000001");
+        // The field gets back its text: exactly the scan's keys are taken out.
+        assert!(matches!(
+            ev[0],
+            WedgeEvent::Scan {
+                keys: 10,
+                terminated: true,
+                ..
+            }
+        ));
+        let (ev, _) = type_at(
+            &mut d,
+            t + Duration::from_millis(200),
+            "急",
+            Duration::from_millis(150),
+            None,
+        );
+        assert!(ev.is_empty());
+    }
+
+    #[test]
+    fn fast_short_typing_is_not_a_scan() {
+        // A fast typist's "ok" + Enter within 35 ms: fewer keys than a scan.
+        let mut d = WedgeDetector::new(WedgeConfig::default());
+        let (ev, _) = type_at(
+            &mut d,
+            Instant::now(),
+            "ok",
+            Duration::from_millis(20),
+            Some(Key::Enter),
+        );
+        assert!(ev.is_empty());
+    }
+
+    #[test]
+    fn a_scan_without_suffix_ends_on_a_quiet_gap() {
+        let mut d = WedgeDetector::new(WedgeConfig {
+            suffix: Suffix::None,
+            ..Default::default()
+        });
+        let (ev, t) = type_at(
+            &mut d,
+            Instant::now(),
+            "TX2017BKL",
+            Duration::from_millis(5),
+            None,
+        );
+        assert!(ev.is_empty());
+        assert!(
+            d.tick(t + Duration::from_millis(10)).is_none(),
+            "not quiet yet"
+        );
+        let e = d
+            .tick(t + Duration::from_millis(60))
+            .expect("the quiet gap ends it");
+        assert_eq!(code_of(&e), "TX2017BKL");
+        assert!(matches!(
+            e,
+            WedgeEvent::Scan {
+                keys: 9,
+                terminated: false,
+                ..
+            }
+        ));
+        // The next key after a quiet gap ends a burst too, if no tick came.
+        let (ev, t) = type_at(
+            &mut d,
+            t + Duration::from_secs(1),
+            "6901234567892",
+            Duration::from_millis(5),
+            None,
+        );
+        assert!(ev.is_empty());
+        let ev = d.key(Key::Char('x'), false, t + Duration::from_millis(300));
+        assert_eq!(code_of(&ev.unwrap()), "6901234567892");
+    }
+
+    #[test]
+    fn tab_suffix_and_enter_is_then_a_break() {
+        let mut d = WedgeDetector::new(WedgeConfig {
+            suffix: Suffix::Tab,
+            ..Default::default()
+        });
+        let (ev, t) = type_at(
+            &mut d,
+            Instant::now(),
+            "7700000001",
+            Duration::from_millis(5),
+            Some(Key::Tab),
+        );
+        assert_eq!(code_of(&ev[0]), "7700000001");
+        let (ev, _) = type_at(
+            &mut d,
+            t,
+            "7700000002",
+            Duration::from_millis(5),
+            Some(Key::Enter),
+        );
+        assert!(ev.is_empty(), "Enter is not this scanner's suffix");
+    }
+
+    #[test]
+    fn full_width_input_from_a_chinese_ime() {
+        let mut d = WedgeDetector::new(WedgeConfig::default());
+        let (ev, _) = type_at(
+            &mut d,
+            Instant::now(),
+            "６９０１２３４５６７８９２",
+            Duration::from_millis(6),
+            Some(Key::Enter),
+        );
+        assert_eq!(code_of(&ev[0]), "6901234567892");
+        let (ev, _) = type_at(
+            &mut d,
+            Instant::now() + Duration::from_secs(1),
+            "ＴＸ２０１７ＢＫＬ",
+            Duration::from_millis(6),
+            Some(Key::Enter),
+        );
+        assert_eq!(code_of(&ev[0]), "TX2017BKL");
+    }
+
+    #[test]
+    fn aim_prefixes_and_a_configured_prefix() {
+        let mut d = WedgeDetector::new(WedgeConfig {
+            aim: true,
+            prefix: "#".into(),
+            ..Default::default()
+        });
+        let (ev, _) = type_at(
+            &mut d,
+            Instant::now(),
+            "#]E06901234567892",
+            Duration::from_millis(4),
+            Some(Key::Enter),
+        );
+        match &ev[0] {
+            WedgeEvent::Scan { scan, keys, .. } => {
+                assert_eq!(scan.code, "6901234567892");
+                assert_eq!(scan.symbology, Some(super::super::Symbology::Ean13));
+                assert_eq!(scan.source, Source::Wedge);
+                assert_eq!(*keys, 17);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_over_long_burst_is_rejected() {
+        let mut d = WedgeDetector::new(WedgeConfig::default());
+        let long = "1".repeat(200);
+        let (ev, _) = type_at(
+            &mut d,
+            Instant::now(),
+            &long,
+            Duration::from_millis(3),
+            Some(Key::Enter),
+        );
+        assert!(matches!(
+            ev[0],
+            WedgeEvent::Rejected {
+                reason: Rejected::TooLong { len: 200, .. },
+                keys: 200
+            }
+        ));
+        // A runaway scanner (no suffix at all, ever) is cut off.
+        let mut d = WedgeDetector::new(WedgeConfig::default());
+        let (ev, _) = type_at(
+            &mut d,
+            Instant::now(),
+            &"2".repeat(600),
+            Duration::from_millis(3),
+            None,
+        );
+        assert!(matches!(
+            ev[0],
+            WedgeEvent::Rejected {
+                reason: Rejected::TooLong { .. },
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn key_repeat_is_never_a_scan() {
+        let mut d = WedgeDetector::new(WedgeConfig::default());
+        let t0 = Instant::now();
+        let mut out = Vec::new();
+        out.extend(d.key(Key::Char('a'), false, t0));
+        // A held key: repeats every 30 ms after the first.
+        for i in 1..20 {
+            out.extend(d.key(
+                Key::Char('a'),
+                true,
+                t0 + Duration::from_millis(500 + 30 * i),
+            ));
+        }
+        out.extend(d.key(Key::Enter, false, t0 + Duration::from_millis(1100)));
+        assert!(out.is_empty());
+        // And a repeat inside a burst breaks it.
+        let (ev, t) = type_at(
+            &mut d,
+            t0 + Duration::from_secs(3),
+            "77000",
+            Duration::from_millis(5),
+            None,
+        );
+        assert!(ev.is_empty());
+        assert!(d.key(Key::Char('0'), true, t).is_none());
+        let (ev, _) = type_at(
+            &mut d,
+            t + Duration::from_millis(5),
+            "01",
+            Duration::from_millis(5),
+            Some(Key::Enter),
+        );
+        assert!(ev.is_empty(), "what came before the repeat does not count");
+    }
+
+    #[test]
+    fn other_keys_break_a_burst() {
+        let mut d = WedgeDetector::new(WedgeConfig::default());
+        let t0 = Instant::now();
+        let (_, t) = type_at(&mut d, t0, "7700", Duration::from_millis(5), None);
+        assert!(d.key(Key::Other, false, t).is_none());
+        let (ev, _) = type_at(
+            &mut d,
+            t + Duration::from_millis(5),
+            "01",
+            Duration::from_millis(5),
+            Some(Key::Enter),
+        );
+        assert!(ev.is_empty());
+    }
+}
