@@ -10,5 +10,6 @@ pub mod flow;
 pub mod import;
 pub mod scan;
 pub mod store;
+pub mod ui;
 
 pub use error::{Error, Result};

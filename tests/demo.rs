@@ -138,24 +138,6 @@ fn the_demo_shop_has_every_role_status_and_case() {
 }
 
 #[test]
-fn the_readme_run_command_shows_a_demo_shop() {
-    let s = Scratch::new();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_packbench"))
-        .args(["--demo", "--db", s.db().to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("待发货"), "{text}");
-    assert!(text.contains(s.db().to_str().unwrap()));
-    assert!(text.contains("order show"));
-}
-
-#[test]
 fn orders_list_filters_by_status_and_product_show_finds_by_barcode() {
     let s = Scratch::new();
     s.import_fixture("taobao-gbk");

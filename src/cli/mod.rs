@@ -12,7 +12,7 @@ use crate::flow::import::ImportOptions;
 use crate::import::{BadRow, ImportSummary, ProductImportSummary};
 use crate::store::Store;
 use clap::{Args, Parser, Subcommand};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
@@ -31,9 +31,15 @@ pub struct Cli {
     /// The station (bench PC) name recorded with every action (default: the host name).
     #[arg(long, global = true, env = "PACKBENCH_STATION")]
     pub station: Option<String>,
-    /// Open a fresh demo shop (a temporary store unless --db is given).
+    /// Open the bench on a fresh demo shop (a temporary store unless --db is given).
     #[arg(long)]
     pub demo: bool,
+    /// The bench's language: zh (default) or en.
+    #[arg(long, global = true, env = "PACKBENCH_LANG", default_value = "zh", value_parser = ["zh", "en"])]
+    pub lang: String,
+    /// Start the bench with its sounds off.
+    #[arg(long)]
+    pub mute: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -261,15 +267,28 @@ fn parse_status(s: &str) -> Result<OrderStatus, Error> {
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
     let station = station_name(cli.station);
-    if cli.demo {
-        return run_demo_store(cli.db, &cli.staff, &station);
-    }
     let Some(command) = cli.command else {
-        // Until the bench GUI lands, show what the store holds.
-        println!(
-            "packbench — 用 --help 查看命令 · see --help for the commands; --demo opens a demo shop"
-        );
-        return Ok(ExitCode::SUCCESS);
+        // No subcommand: the bench window.
+        let db = match (cli.db, cli.demo) {
+            (Some(db), _) => db,
+            (None, true) => std::env::temp_dir().join(format!("packbench-demo-{}.db", std::process::id())),
+            (None, false) => default_store_path(),
+        };
+        let opts = crate::ui::Options {
+            db,
+            lang: crate::ui::i18n::Lang::from_code(&cli.lang).unwrap_or_default(),
+            station,
+            staff: Some(cli.staff).filter(|s| s != "admin"),
+            demo: cli.demo,
+            muted: cli.mute,
+        };
+        return match crate::ui::run(opts) {
+            Ok(()) => Ok(ExitCode::SUCCESS),
+            Err(e) => Err(Error::invalid(
+                format!("无法打开窗口：{e}（没有显示器？命令行用法见 --help）"),
+                format!("cannot open the window: {e} (no display? see --help for the command line)"),
+            )),
+        };
     };
     // Writing the demo export needs no store.
     if let Command::Demo(DemoArgs {
@@ -575,30 +594,4 @@ fn print_product_import(s: &ProductImportSummary, as_json: bool) {
         print_rejected(&s.rejected);
         print_reject_files(&s.reject_files);
     }
-}
-
-/// `packbench --demo`: a fresh demo shop and a listing of its orders.
-fn run_demo_store(db: Option<PathBuf>, staff: &str, station: &str) -> Result<ExitCode, Error> {
-    let path = db.unwrap_or_else(|| {
-        std::env::temp_dir().join(format!("packbench-demo-{}.db", std::process::id()))
-    });
-    let mut store = Store::open(&path)?;
-    let admin = flow::staff::actor(&store, "admin", station)?;
-    flow::demo::fill(&mut store, &admin, flow::demo::DemoOptions::default())?;
-    let actor = flow::staff::actor(&store, staff, station)?;
-    let list = flow::orders::list_orders(&store, &actor, Some(OrderStatus::Paid), 20)?;
-    json::print_orders_text(&list);
-    show_try(&path);
-    Ok(ExitCode::SUCCESS)
-}
-
-fn show_try(path: &Path) {
-    let db = path.display();
-    println!();
-    println!("演示数据库 · demo store: {db}");
-    println!("试试 · try:");
-    println!("  packbench --db {db} orders list --status paid");
-    println!("  packbench --db {db} order show <订单编号> --json");
-    println!("  packbench --db {db} product show TX2017-GY-S");
-    println!("  packbench --db {db} staff list");
 }

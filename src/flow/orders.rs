@@ -24,6 +24,18 @@ pub fn list_orders(
     store.read().list_orders(status, limit)
 }
 
+/// Orders by order number, tracking number, buyer or receiver, optionally of one status.
+pub fn search(
+    store: &Store,
+    actor: &Actor,
+    query: &str,
+    status: Option<OrderStatus>,
+    limit: usize,
+) -> Result<Vec<OrderSummary>> {
+    actor.require(Permission::ViewOrders)?;
+    store.read().search_orders(query, status, limit)
+}
+
 /// Appends a remark by the acting staff member; it carries their staff code, which credits the
 /// sale to them. `flag` is the red flag for special handling.
 pub fn add_remark(

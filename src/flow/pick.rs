@@ -144,6 +144,7 @@ fn judge(
             ),
         );
         v.remaining = Some(units);
+        v.barcode = Some(format!("B{id}"));
         return Ok((v, Some(id), None, false));
     }
     let product = match db.product_by_barcode(code)? {
@@ -227,4 +228,25 @@ fn judge(
     v.sku_code = Some(sku.clone());
     v.barcode = Some(code.to_string());
     Ok((v, Some(batch_id), Some(sku), counted))
+}
+
+/// One line of a batch's pick list with what was picked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PickProgress {
+    pub line: super::batch::ItemLine,
+    pub picked: u32,
+}
+
+/// The pick list of a batch, in bin order, with the units picked so far.
+pub fn progress(store: &Store, actor: &Actor, batch_id: i64) -> Result<Vec<PickProgress>> {
+    actor.require(Permission::Pick)?;
+    let db = store.read();
+    let picked = db.picked_counts(batch_id)?;
+    Ok(pick_list(&db, batch_id)?
+        .into_iter()
+        .map(|line| {
+            let picked = picked.iter().find(|(s, _)| *s == line.sku_code).map_or(0, |(_, n)| *n);
+            PickProgress { line, picked }
+        })
+        .collect())
 }

@@ -380,6 +380,26 @@ impl Db<'_> {
         Ok(out)
     }
 
+    /// Orders found by order number or tracking number (exactly), or buyer or receiver (a part
+    /// of the name), newest first.
+    pub fn search_orders(&self, query: &str, status: Option<OrderStatus>, limit: usize) -> Result<Vec<OrderSummary>> {
+        let q = query.trim();
+        let like = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {ORDER_COLS}, (SELECT count(*) FROM order_lines l WHERE l.order_id = orders.id)
+             FROM orders
+             WHERE (?1 = '' OR order_no = ?1 OR tracking_no = ?1
+                    OR buyer LIKE ?2 ESCAPE '\\' OR receiver_name LIKE ?2 ESCAPE '\\')
+               AND (?3 IS NULL OR status = ?3)
+             ORDER BY created_at DESC, id DESC LIMIT ?4"
+        ))?;
+        let rows = stmt.query_map(params![q, like, status.map(|s| s.code()), limit as i64], |r| {
+            let (id, order, hold_reason) = order_from_row(r)?;
+            Ok(OrderSummary { id, order, hold_reason, line_count: r.get(20)?, remarks: Vec::new() })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Number of orders per status.
     pub fn count_orders_by_status(&self) -> Result<Vec<(OrderStatus, i64)>> {
         let mut stmt = self

@@ -1,0 +1,212 @@
+//! Every word the GUI shows, in Chinese (the default) and English. Screens never write a
+//! user-visible string inline: they ask this catalogue.
+
+use crate::domain::OrderStatus;
+use crate::domain::review::HoldReason;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code {
+            "zh" | "zh-CN" | "cn" => Some(Lang::Zh),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The other language (the toggle in the status bar).
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+
+    /// Picks the text of this language.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+/// The fixed texts of the GUI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum T {
+    AppTitle,
+    ScreenCheck,
+    ScreenPick,
+    ScreenOrders,
+    SignOut,
+    Mute,
+    Unmute,
+    OtherLanguage,
+    Staff,
+    Station,
+    Store,
+    WedgeReady,
+    SerialConnected,
+    SerialLost,
+    SerialWaiting,
+    ScanSignedOut,
+    StoreError,
+    Retry,
+    DemoTry,
+    SignInTitle,
+    StaffCode,
+    Pin,
+    SignIn,
+    WaitingWaybill,
+    ToGo,
+    Tracking,
+    Courier,
+    OrderNos,
+    Receiver,
+    BuyerMessage,
+    Remarks,
+    ColItem,
+    ColSku,
+    ColBarcode,
+    ColBin,
+    ColExpected,
+    ColScanned,
+    History,
+    ShiftParcels,
+    PerHour,
+    NotInParcel,
+    UnknownBarcode,
+    ScanPickerTag,
+    ScanBatch,
+    Picker,
+    Batch,
+    ColQty,
+    ColPicked,
+    Search,
+    SearchHint,
+    AllStatuses,
+    Lines,
+    AddRemark,
+    RemarkHint,
+    Flag,
+    Hold,
+    Release,
+    Note,
+    NoResults,
+    OnHold,
+    Refunded,
+    Back,
+    NotAllowed,
+}
+
+/// The text of `t` in `lang`.
+pub fn tr(lang: Lang, t: T) -> &'static str {
+    let (zh, en) = match t {
+        T::AppTitle => ("packbench 打包台", "packbench bench"),
+        T::ScreenCheck => ("验货", "Check"),
+        T::ScreenPick => ("配货", "Pick"),
+        T::ScreenOrders => ("订单", "Orders"),
+        T::SignOut => ("退出登录", "Sign out"),
+        T::Mute => ("静音", "Mute"),
+        T::Unmute => ("打开声音", "Sound on"),
+        T::OtherLanguage => ("English", "中文"),
+        T::Staff => ("员工", "Staff"),
+        T::Station => ("工位", "Station"),
+        T::Store => ("数据库", "Store"),
+        T::WedgeReady => ("键盘扫码枪就绪", "keyboard scanner ready"),
+        T::SerialConnected => ("已连接", "connected"),
+        T::SerialLost => ("已断开，正在重连", "lost, reconnecting"),
+        T::SerialWaiting => ("等待连接", "waiting"),
+        T::ScanSignedOut => ("请先登录：这次扫描没有记录", "Sign in first: this scan was not recorded"),
+        T::StoreError => ("无法打开数据库", "Cannot open the store"),
+        T::Retry => ("重试", "Retry"),
+        T::DemoTry => ("演示：试试扫这些码（在键盘上快速输入再按回车也可以）", "Demo: try scanning these (or type them fast and press Enter)"),
+        T::SignInTitle => ("员工登录", "Staff sign-in"),
+        T::StaffCode => ("工号", "Staff code"),
+        T::Pin => ("密码", "PIN"),
+        T::SignIn => ("登录", "Sign in"),
+        T::WaitingWaybill => ("请扫快递单", "Scan a waybill"),
+        T::ToGo => ("验货中，还差", "Checking, to go:"),
+        T::Tracking => ("快递单号", "Tracking no."),
+        T::Courier => ("快递", "Courier"),
+        T::OrderNos => ("订单", "Orders"),
+        T::Receiver => ("收货人", "Receiver"),
+        T::BuyerMessage => ("买家留言", "Buyer message"),
+        T::Remarks => ("备注", "Remarks"),
+        T::ColItem => ("商品", "Item"),
+        T::ColSku => ("商家编码", "SKU"),
+        T::ColBarcode => ("条码", "Barcode"),
+        T::ColBin => ("库位", "Bin"),
+        T::ColExpected => ("应扫", "Expected"),
+        T::ColScanned => ("已扫", "Scanned"),
+        T::History => ("最近扫描", "Last scans"),
+        T::ShiftParcels => ("本班已发", "Shipped this shift"),
+        T::PerHour => ("每小时", "per hour"),
+        T::NotInParcel => ("不是本单的商品", "not in this parcel"),
+        T::UnknownBarcode => ("未知条码", "unknown barcode"),
+        T::ScanPickerTag => ("请扫配货员标牌", "Scan your picker tag"),
+        T::ScanBatch => ("请扫配货单上的批次条码", "Scan the batch barcode on the pick list"),
+        T::Picker => ("配货员", "Picker"),
+        T::Batch => ("批次", "Batch"),
+        T::ColQty => ("数量", "Qty"),
+        T::ColPicked => ("已配", "Picked"),
+        T::Search => ("搜索", "Search"),
+        T::SearchHint => ("订单号、快递单号、买家或收货人", "order no., tracking no., buyer or receiver"),
+        T::AllStatuses => ("全部状态", "All statuses"),
+        T::Lines => ("宝贝", "Lines"),
+        T::AddRemark => ("添加备注", "Add remark"),
+        T::RemarkHint => ("备注只能追加，不能修改", "remarks are added, never changed"),
+        T::Flag => ("小红旗", "Red flag"),
+        T::Hold => ("暂停发货", "Hold"),
+        T::Release => ("恢复发货", "Release"),
+        T::Note => ("说明", "Note"),
+        T::NoResults => ("没有找到订单", "No orders found"),
+        T::OnHold => ("暂停发货", "On hold"),
+        T::Refunded => ("已退款", "refunded"),
+        T::Back => ("返回", "Back"),
+        T::NotAllowed => ("你的角色不能做这件事", "your role may not do this"),
+    };
+    lang.pick(zh, en)
+}
+
+/// An order status in words.
+pub fn status(lang: Lang, s: OrderStatus) -> &'static str {
+    match lang {
+        Lang::Zh => s.zh(),
+        Lang::En => match s {
+            OrderStatus::Unpaid => "unpaid",
+            OrderStatus::Paid => "paid, to ship",
+            OrderStatus::Shipped => "shipped",
+            OrderStatus::Completed => "completed",
+            OrderStatus::Closed => "closed",
+        },
+    }
+}
+
+/// A hold reason in words.
+pub fn hold_reason(lang: Lang, r: HoldReason) -> &'static str {
+    match lang {
+        Lang::Zh => r.zh(),
+        Lang::En => match r {
+            HoldReason::AddressChange => "address change",
+            HoldReason::SpecialCourier => "special courier",
+            HoldReason::CannotDeliver => "cannot deliver",
+            HoldReason::ItemChanged => "item changed",
+            HoldReason::OutOfStock => "out of stock",
+            HoldReason::CustomerRequest => "customer request",
+            HoldReason::Remark => "remark: do not ship yet",
+            HoldReason::Other => "other",
+        },
+    }
+}
+
+/// A role in words.
+pub fn role(lang: Lang, r: crate::domain::Role) -> &'static str {
+    lang.pick(r.zh(), r.en())
+}

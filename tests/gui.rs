@@ -1,0 +1,212 @@
+//! The bench GUI, headless (iced_test, tiny-skia): the check screen driven through its messages
+//! over a temporary store, sign-in, and snapshots of the check screen in its states.
+
+mod common;
+
+use common::Scratch;
+use iced::{Font, Settings, Theme};
+use packbench::scan::{Scan, Source};
+use packbench::store::Store;
+use packbench::ui::i18n::Lang;
+use packbench::ui::screen::Screen;
+use packbench::ui::screen::check::BannerKind;
+use packbench::ui::screen::sign_in;
+use packbench::ui::{App, FONT, FONT_NAME, Message};
+use serde_json::Value;
+
+fn settings() -> Settings {
+    Settings { fonts: vec![FONT.into()], default_font: Font::with_name(FONT_NAME), ..Settings::default() }
+}
+
+fn scan(code: &str) -> Message {
+    Message::Scanned(Scan { code: code.into(), symbology: None, source: Source::Wedge, at: std::time::SystemTime::now() })
+}
+
+/// A printed batch, a checker with a PIN, and the bench signed in as them.
+fn bench(lang: Lang) -> (Scratch, Value, App) {
+    let s = Scratch::new();
+    let batch = s.printed_batch();
+    s.ok(&["staff", "add", "YH01", "--name", "陈验货", "--role", "checker", "--pin", "1234"]);
+    let mut app = App::with_store(Store::open(s.db()).unwrap(), "bench-gui", lang);
+    app.check.clock = || "09:30:00".to_string();
+    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged("YH01".into())));
+    let _ = app.update(Message::SignIn(sign_in::Message::PinChanged("1234".into())));
+    let _ = app.update(Message::SignIn(sign_in::Message::Submit));
+    assert!(app.actor.is_some(), "signed in");
+    assert_eq!(app.screen, Screen::Check);
+    (s, batch, app)
+}
+
+fn finds(app: &App, what: &str) -> bool {
+    let mut ui = iced_test::Simulator::with_settings(settings(), app.view());
+    ui.find(what).is_ok()
+}
+
+/// The check screen alone, drawn; its hash is compared with the one committed.
+fn snapshot_matches(app: &App, name: &str) -> bool {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots").join(name);
+    let committed = path.with_file_name(format!("{name}-tiny-skia.sha256"));
+    if std::env::var_os("CI").is_some() {
+        assert!(committed.exists(), "{} must be committed", committed.display());
+    }
+    let mut ui = iced_test::Simulator::with_size(settings(), iced::Size::new(1280.0, 800.0), app.check.view(app.lang));
+    let shot = ui.snapshot(&Theme::Light).unwrap();
+    // To look at them: PACKBENCH_SNAPSHOT_PNG=dir writes the images there.
+    if let Some(dir) = std::env::var_os("PACKBENCH_SNAPSHOT_PNG") {
+        let _ = std::fs::remove_file(std::path::Path::new(&dir).join(format!("{name}-tiny-skia.png")));
+        shot.matches_image(std::path::Path::new(&dir).join(name)).unwrap();
+    }
+    shot.matches_hash(&path).unwrap()
+}
+
+fn unit_codes(p: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for l in p["lines"].as_array().unwrap() {
+        for _ in 0..l["qty"].as_u64().unwrap() {
+            out.push(l["barcode"].as_str().or(l["sku_code"].as_str()).unwrap().to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn sign_in_refuses_a_bad_pin() {
+    let s = Scratch::new();
+    s.ok(&["staff", "add", "YH01", "--name", "陈验货", "--role", "checker", "--pin", "1234"]);
+    let mut app = App::with_store(Store::open(s.db()).unwrap(), "bench-gui", Lang::Zh);
+    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged("YH01".into())));
+    let _ = app.update(Message::SignIn(sign_in::Message::PinChanged("9999".into())));
+    let _ = app.update(Message::SignIn(sign_in::Message::Submit));
+    assert!(app.actor.is_none());
+    assert!(finds(&app, "工号或密码不对"));
+    assert!(app.sign_in.pin.is_empty(), "a wrong PIN is not kept");
+    // A scan while signed out: a clear message, nothing written.
+    let _ = app.update(scan("7700000001"));
+    assert!(app.notice.as_deref().is_some_and(|n| n.contains("请先登录")));
+    assert!(finds(&app, "请先登录：这次扫描没有记录"));
+    // Through the form, as a person would: typed into the fields, then the button.
+    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(String::new())));
+    let mut ui = iced_test::Simulator::with_settings(settings(), app.view());
+    ui.click(iced::widget::Id::new(sign_in::CODE_FIELD)).unwrap();
+    let _ = ui.typewrite("YH01");
+    ui.click(iced::widget::Id::new(sign_in::PIN_FIELD)).unwrap();
+    let _ = ui.typewrite("1234");
+    ui.click("登录").unwrap();
+    let msgs: Vec<Message> = ui.into_messages().collect();
+    for m in msgs {
+        let _ = app.update(m);
+    }
+    assert_eq!(app.actor.as_ref().map(|a| a.staff.code.as_str()), Some("YH01"));
+}
+
+#[test]
+fn the_check_screen_through_a_parcel() {
+    let (s, batch, mut app) = bench(Lang::Zh);
+    assert!(finds(&app, "请扫快递单"));
+    assert!(snapshot_matches(&app, "check-waiting"));
+
+    // A waybill opens its parcel.
+    let p = batch["parcels"].as_array().unwrap().iter().find(|p| unit_codes(p).len() >= 2).unwrap().clone();
+    let t = p["tracking_no"].as_str().unwrap();
+    let units = unit_codes(&p);
+    let _ = app.update(scan(t));
+    let parcel = app.check.parcel.clone().expect("open");
+    assert_eq!(parcel.tracking_no, t);
+    assert!(!parcel.receiver.is_empty());
+    assert!(finds(&app, &format!("快递单号  {t}   ZTO")));
+    assert!(snapshot_matches(&app, "check-pending"));
+
+    // A wrong item: its own red row with the reason in words; no count changes.
+    let _ = app.update(scan("6900000000017"));
+    let m = app.check.mismatch.clone().expect("red");
+    assert!(m.sku_on_line.is_none());
+    assert!(m.reason.contains("没有这个条码的商品"));
+    assert!(finds(&app, "没有这个条码的商品：6900000000017"));
+    assert!(app.check.parcel.as_ref().unwrap().lines.iter().all(|l| l.scanned == 0));
+    assert!(snapshot_matches(&app, "check-red"));
+
+    // The next correct item carries on: red gone, its line counted (green when complete).
+    let _ = app.update(scan(&units[0]));
+    assert!(app.check.mismatch.is_none());
+    assert!(app.check.banner.is_none());
+    let counted: u32 = app.check.parcel.as_ref().unwrap().lines.iter().map(|l| l.scanned).sum();
+    assert_eq!(counted, 1);
+
+    // A surplus turns that line's row red.
+    let first_sku = app.check.parcel.as_ref().unwrap().lines.iter().find(|l| l.scanned == l.expected).map(|l| l.sku_code.clone());
+    if let Some(sku) = first_sku {
+        let code = app.check.parcel.as_ref().unwrap().lines.iter().find(|l| l.sku_code == sku).unwrap().barcode.clone().unwrap_or(sku.clone());
+        let _ = app.update(scan(&code));
+        assert_eq!(app.check.mismatch.as_ref().and_then(|m| m.sku_on_line.clone()), Some(sku));
+    }
+
+    // Completing ships, with the green banner.
+    for u in &units[1..] {
+        let _ = app.update(scan(u));
+    }
+    let banner = app.check.banner.clone().expect("green");
+    assert_eq!(banner.kind, BannerKind::Green);
+    assert!(banner.text.contains("已发货"), "{}", banner.text);
+    assert!(finds(&app, &format!("已发货：{t}")));
+    assert_eq!(app.check.counts().0, 1);
+    assert!(snapshot_matches(&app, "check-complete"));
+    let (_, b) = s.json(&["batch", "show", &batch["batch_id"].to_string(), "--json"]);
+    let shipped = b["parcels"].as_array().unwrap().iter().find(|x| x["tracking_no"] == t).unwrap();
+    assert_eq!(shipped["stage"], "shipped");
+}
+
+#[test]
+fn a_blocked_parcel_shows_the_red_banner() {
+    let (s, batch, mut app) = bench(Lang::Zh);
+    let p = &batch["parcels"][3];
+    s.ok(&["review", "hold", p["order_nos"][0].as_str().unwrap(), "--reason", "address_change"]);
+    let _ = app.update(scan(p["tracking_no"].as_str().unwrap()));
+    let banner = app.check.banner.clone().expect("red");
+    assert_eq!(banner.kind, BannerKind::Red);
+    assert!(banner.text.contains("订单暂停发货"));
+    assert!(finds(&app, &banner.text));
+}
+
+#[test]
+fn english_and_the_other_screens() {
+    let (_s, batch, mut app) = bench(Lang::En);
+    assert!(finds(&app, "Scan a waybill"));
+    let _ = app.update(Message::Show(Screen::Pick));
+    assert_eq!(app.screen, Screen::Check, "a checker may not pick");
+    let _ = app.update(Message::Show(Screen::Orders));
+    assert_eq!(app.screen, Screen::Orders);
+    // A scan on the orders screen looks the parcel up.
+    let t = batch["parcels"][0]["tracking_no"].as_str().unwrap();
+    let _ = app.update(scan(t));
+    assert_eq!(app.orders.selected.as_ref().map(|o| o.order.tracking_no.clone()), Some(Some(t.to_string())));
+    assert!(finds(&app, "Lines"));
+    let _ = app.update(Message::ToggleLanguage);
+    assert!(finds(&app, "宝贝"));
+}
+
+#[test]
+fn a_scan_in_a_text_field_is_taken_back_out() {
+    let (_s, batch, mut app) = bench(Lang::Zh);
+    let _ = app.update(Message::Show(Screen::Orders));
+    use packbench::ui::screen::orders::Message as O;
+    // Somebody typed "tb" into the search box, then a scan landed there.
+    let t = batch["parcels"][0]["tracking_no"].as_str().unwrap();
+    let _ = app.update(Message::Orders(O::QueryChanged("tb".into())));
+    let _ = app.update(Message::Orders(O::QueryChanged(format!("tb{t}"))));
+    let t0 = std::time::Instant::now();
+    for (i, c) in t.chars().enumerate() {
+        let _ = app.update(Message::Key(packbench::ui::input::KeyPress {
+            key: packbench::scan::wedge::Key::Char(c),
+            repeat: false,
+            at: t0 + std::time::Duration::from_millis(4 * i as u64),
+        }));
+    }
+    let _ = app.update(Message::Key(packbench::ui::input::KeyPress {
+        key: packbench::scan::wedge::Key::Enter,
+        repeat: false,
+        at: t0 + std::time::Duration::from_millis(4 * t.len() as u64),
+    }));
+    // The scan was delivered (the order is open) and the field holds only what was typed.
+    assert!(app.orders.selected.is_some());
+    assert_eq!(app.orders.query, t, "the scan looked itself up");
+}

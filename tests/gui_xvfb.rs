@@ -1,0 +1,111 @@
+//! End to end under Xvfb: the real binary on a demo store, scans typed as fast key bursts, a
+//! screenshot taken, the window still there, and the parcel shipped in the store.
+
+mod common;
+
+use common::Scratch;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn have(tool: &str) -> bool {
+    Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().is_ok_and(|o| o.status.success())
+}
+
+struct Kill(Child);
+impl Drop for Kill {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn xdotool(display: &str, args: &[&str]) -> String {
+    let out = Command::new("xdotool").env("DISPLAY", display).args(args).output().expect("xdotool");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn the_demo_bench_checks_a_parcel_typed_by_a_wedge_scanner() {
+    for tool in ["Xvfb", "xdotool", "xwd"] {
+        if !have(tool) {
+            assert!(std::env::var_os("CI").is_none(), "{tool} is missing: .ci/setup installs it");
+            eprintln!("skipped: {tool} is not installed");
+            return;
+        }
+    }
+    let s = Scratch::new();
+    let n = 100 + std::process::id() % 400;
+    let display = format!(":{n}");
+    let _xvfb = Kill(
+        Command::new("Xvfb")
+            .args([&display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start Xvfb"),
+    );
+    let socket = format!("/tmp/.X11-unix/X{n}");
+    let t0 = Instant::now();
+    while !Path::new(&socket).exists() {
+        assert!(t0.elapsed() < Duration::from_secs(20), "Xvfb did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let app = Kill(
+        Command::new(env!("CARGO_BIN_EXE_packbench"))
+            .args(["--demo", "--db", s.db().to_str().unwrap(), "--station", "xvfb-bench"])
+            .env("DISPLAY", &display)
+            .env("ICED_BACKEND", "tiny-skia")
+            .env_remove("WAYLAND_DISPLAY")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start the bench"),
+    );
+    let pid = app.0.id().to_string();
+    let mut window = String::new();
+    let t0 = Instant::now();
+    while window.is_empty() {
+        assert!(t0.elapsed() < Duration::from_secs(60), "no window");
+        std::thread::sleep(Duration::from_millis(200));
+        window = xdotool(&display, &["search", "--onlyvisible", "--pid", &pid]).lines().next().unwrap_or("").to_string();
+    }
+    // Xvfb has no window manager: nothing has focus until it is given (once the window shows).
+    let t0 = Instant::now();
+    while xdotool(&display, &["getwindowfocus"]) != window {
+        assert!(t0.elapsed() < Duration::from_secs(30), "the window never took the focus");
+        xdotool(&display, &["windowfocus", &window]);
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+
+    // The demo's first parcel, as the demo screen lists it.
+    let (ok, batch) = s.json(&["batch", "show", "1", "--json"]);
+    assert!(ok, "{batch}");
+    let p = &batch["parcels"][0];
+    let mut scans = vec![p["tracking_no"].as_str().unwrap().to_string()];
+    for l in p["lines"].as_array().unwrap() {
+        for _ in 0..l["qty"].as_u64().unwrap() {
+            scans.push(l["barcode"].as_str().or(l["sku_code"].as_str()).unwrap().to_string());
+        }
+    }
+    for code in &scans {
+        // A scanner types a code as a burst, ended by Enter.
+        xdotool(&display, &["type", "--delay", "5", &format!("{code}\n")]);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    std::thread::sleep(Duration::from_millis(800));
+    let shot = s.path("bench.xwd");
+    let out = Command::new("xwd").env("DISPLAY", &display).args(["-root", "-silent", "-out", shot.to_str().unwrap()]).status().unwrap();
+    assert!(out.success());
+    assert!(std::fs::metadata(&shot).unwrap().len() > 100_000, "a screenshot of the screen");
+    let mut app = app;
+    assert!(app.0.try_wait().unwrap().is_none(), "the bench is still running");
+
+    let (_, after) = s.json(&["batch", "show", "1", "--json"]);
+    assert_eq!(after["parcels"][0]["stage"], "shipped", "{after}");
+    let (_, ev) = s.json(&["events", "--kind", "parcel_shipped", "--json"]);
+    assert_eq!(ev[0]["staff_code"], "YH01");
+    assert_eq!(ev[0]["terminal"], "xvfb-bench");
+    let _ = app.0.kill();
+}
