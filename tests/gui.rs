@@ -15,21 +15,42 @@ use packbench::ui::{App, FONT, FONT_NAME, Message};
 use serde_json::Value;
 
 fn settings() -> Settings {
-    Settings { fonts: vec![FONT.into()], default_font: Font::with_name(FONT_NAME), ..Settings::default() }
+    Settings {
+        fonts: vec![FONT.into()],
+        default_font: Font::with_name(FONT_NAME),
+        ..Settings::default()
+    }
 }
 
 fn scan(code: &str) -> Message {
-    Message::Scanned(Scan { code: code.into(), symbology: None, source: Source::Wedge, at: std::time::SystemTime::now() })
+    Message::Scanned(Scan {
+        code: code.into(),
+        symbology: None,
+        source: Source::Wedge,
+        at: std::time::SystemTime::now(),
+    })
 }
 
 /// A printed batch, a checker with a PIN, and the bench signed in as them.
 fn bench(lang: Lang) -> (Scratch, Value, App) {
     let s = Scratch::new();
     let batch = s.printed_batch();
-    s.ok(&["staff", "add", "YH01", "--name", "陈验货", "--role", "checker", "--pin", "1234"]);
+    s.ok(&[
+        "staff",
+        "add",
+        "YH01",
+        "--name",
+        "陈验货",
+        "--role",
+        "checker",
+        "--pin",
+        "1234",
+    ]);
     let mut app = App::with_store(Store::open(s.db()).unwrap(), "bench-gui", lang);
     app.check.clock = || "09:30:00".to_string();
-    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged("YH01".into())));
+    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(
+        "YH01".into(),
+    )));
     let _ = app.update(Message::SignIn(sign_in::Message::PinChanged("1234".into())));
     let _ = app.update(Message::SignIn(sign_in::Message::Submit));
     assert!(app.actor.is_some(), "signed in");
@@ -44,17 +65,29 @@ fn finds(app: &App, what: &str) -> bool {
 
 /// The check screen alone, drawn; its hash is compared with the one committed.
 fn snapshot_matches(app: &App, name: &str) -> bool {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots").join(name);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(name);
     let committed = path.with_file_name(format!("{name}-tiny-skia.sha256"));
     if std::env::var_os("CI").is_some() {
-        assert!(committed.exists(), "{} must be committed", committed.display());
+        assert!(
+            committed.exists(),
+            "{} must be committed",
+            committed.display()
+        );
     }
-    let mut ui = iced_test::Simulator::with_size(settings(), iced::Size::new(1280.0, 800.0), app.check.view(app.lang));
+    let mut ui = iced_test::Simulator::with_size(
+        settings(),
+        iced::Size::new(1280.0, 800.0),
+        app.check.view(app.lang),
+    );
     let shot = ui.snapshot(&Theme::Light).unwrap();
     // To look at them: PACKBENCH_SNAPSHOT_PNG=dir writes the images there.
     if let Some(dir) = std::env::var_os("PACKBENCH_SNAPSHOT_PNG") {
-        let _ = std::fs::remove_file(std::path::Path::new(&dir).join(format!("{name}-tiny-skia.png")));
-        shot.matches_image(std::path::Path::new(&dir).join(name)).unwrap();
+        let _ =
+            std::fs::remove_file(std::path::Path::new(&dir).join(format!("{name}-tiny-skia.png")));
+        shot.matches_image(std::path::Path::new(&dir).join(name))
+            .unwrap();
     }
     shot.matches_hash(&path).unwrap()
 }
@@ -63,7 +96,13 @@ fn unit_codes(p: &Value) -> Vec<String> {
     let mut out = Vec::new();
     for l in p["lines"].as_array().unwrap() {
         for _ in 0..l["qty"].as_u64().unwrap() {
-            out.push(l["barcode"].as_str().or(l["sku_code"].as_str()).unwrap().to_string());
+            out.push(
+                l["barcode"]
+                    .as_str()
+                    .or(l["sku_code"].as_str())
+                    .unwrap()
+                    .to_string(),
+            );
         }
     }
     out
@@ -72,9 +111,21 @@ fn unit_codes(p: &Value) -> Vec<String> {
 #[test]
 fn sign_in_refuses_a_bad_pin() {
     let s = Scratch::new();
-    s.ok(&["staff", "add", "YH01", "--name", "陈验货", "--role", "checker", "--pin", "1234"]);
+    s.ok(&[
+        "staff",
+        "add",
+        "YH01",
+        "--name",
+        "陈验货",
+        "--role",
+        "checker",
+        "--pin",
+        "1234",
+    ]);
     let mut app = App::with_store(Store::open(s.db()).unwrap(), "bench-gui", Lang::Zh);
-    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged("YH01".into())));
+    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(
+        "YH01".into(),
+    )));
     let _ = app.update(Message::SignIn(sign_in::Message::PinChanged("9999".into())));
     let _ = app.update(Message::SignIn(sign_in::Message::Submit));
     assert!(app.actor.is_none());
@@ -82,12 +133,19 @@ fn sign_in_refuses_a_bad_pin() {
     assert!(app.sign_in.pin.is_empty(), "a wrong PIN is not kept");
     // A scan while signed out: a clear message, nothing written.
     let _ = app.update(scan("7700000001"));
-    assert!(app.notice.as_deref().is_some_and(|n| n.contains("请先登录")));
+    assert!(
+        app.notice
+            .as_deref()
+            .is_some_and(|n| n.contains("请先登录"))
+    );
     assert!(finds(&app, "请先登录：这次扫描没有记录"));
     // Through the form, as a person would: typed into the fields, then the button.
-    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(String::new())));
+    let _ = app.update(Message::SignIn(
+        sign_in::Message::CodeChanged(String::new()),
+    ));
     let mut ui = iced_test::Simulator::with_settings(settings(), app.view());
-    ui.click(iced::widget::Id::new(sign_in::CODE_FIELD)).unwrap();
+    ui.click(iced::widget::Id::new(sign_in::CODE_FIELD))
+        .unwrap();
     let _ = ui.typewrite("YH01");
     ui.click(iced::widget::Id::new(sign_in::PIN_FIELD)).unwrap();
     let _ = ui.typewrite("1234");
@@ -96,7 +154,10 @@ fn sign_in_refuses_a_bad_pin() {
     for m in msgs {
         let _ = app.update(m);
     }
-    assert_eq!(app.actor.as_ref().map(|a| a.staff.code.as_str()), Some("YH01"));
+    assert_eq!(
+        app.actor.as_ref().map(|a| a.staff.code.as_str()),
+        Some("YH01")
+    );
 }
 
 #[test]
@@ -106,7 +167,13 @@ fn the_check_screen_through_a_parcel() {
     assert!(snapshot_matches(&app, "check-waiting"));
 
     // A waybill opens its parcel.
-    let p = batch["parcels"].as_array().unwrap().iter().find(|p| unit_codes(p).len() >= 2).unwrap().clone();
+    let p = batch["parcels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| unit_codes(p).len() >= 2)
+        .unwrap()
+        .clone();
     let t = p["tracking_no"].as_str().unwrap();
     let units = unit_codes(&p);
     let _ = app.update(scan(t));
@@ -122,22 +189,63 @@ fn the_check_screen_through_a_parcel() {
     assert!(m.sku_on_line.is_none());
     assert!(m.reason.contains("没有这个条码的商品"));
     assert!(finds(&app, "没有这个条码的商品：6900000000017"));
-    assert!(app.check.parcel.as_ref().unwrap().lines.iter().all(|l| l.scanned == 0));
+    assert!(
+        app.check
+            .parcel
+            .as_ref()
+            .unwrap()
+            .lines
+            .iter()
+            .all(|l| l.scanned == 0)
+    );
     assert!(snapshot_matches(&app, "check-red"));
 
     // The next correct item carries on: red gone, its line counted (green when complete).
     let _ = app.update(scan(&units[0]));
     assert!(app.check.mismatch.is_none());
     assert!(app.check.banner.is_none());
-    let counted: u32 = app.check.parcel.as_ref().unwrap().lines.iter().map(|l| l.scanned).sum();
+    let counted: u32 = app
+        .check
+        .parcel
+        .as_ref()
+        .unwrap()
+        .lines
+        .iter()
+        .map(|l| l.scanned)
+        .sum();
     assert_eq!(counted, 1);
 
     // A surplus turns that line's row red.
-    let first_sku = app.check.parcel.as_ref().unwrap().lines.iter().find(|l| l.scanned == l.expected).map(|l| l.sku_code.clone());
+    let first_sku = app
+        .check
+        .parcel
+        .as_ref()
+        .unwrap()
+        .lines
+        .iter()
+        .find(|l| l.scanned == l.expected)
+        .map(|l| l.sku_code.clone());
     if let Some(sku) = first_sku {
-        let code = app.check.parcel.as_ref().unwrap().lines.iter().find(|l| l.sku_code == sku).unwrap().barcode.clone().unwrap_or(sku.clone());
+        let code = app
+            .check
+            .parcel
+            .as_ref()
+            .unwrap()
+            .lines
+            .iter()
+            .find(|l| l.sku_code == sku)
+            .unwrap()
+            .barcode
+            .clone()
+            .unwrap_or(sku.clone());
         let _ = app.update(scan(&code));
-        assert_eq!(app.check.mismatch.as_ref().and_then(|m| m.sku_on_line.clone()), Some(sku));
+        assert_eq!(
+            app.check
+                .mismatch
+                .as_ref()
+                .and_then(|m| m.sku_on_line.clone()),
+            Some(sku)
+        );
     }
 
     // Completing ships, with the green banner.
@@ -151,7 +259,12 @@ fn the_check_screen_through_a_parcel() {
     assert_eq!(app.check.counts().0, 1);
     assert!(snapshot_matches(&app, "check-complete"));
     let (_, b) = s.json(&["batch", "show", &batch["batch_id"].to_string(), "--json"]);
-    let shipped = b["parcels"].as_array().unwrap().iter().find(|x| x["tracking_no"] == t).unwrap();
+    let shipped = b["parcels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["tracking_no"] == t)
+        .unwrap();
     assert_eq!(shipped["stage"], "shipped");
 }
 
@@ -159,7 +272,13 @@ fn the_check_screen_through_a_parcel() {
 fn a_blocked_parcel_shows_the_red_banner() {
     let (s, batch, mut app) = bench(Lang::Zh);
     let p = &batch["parcels"][3];
-    s.ok(&["review", "hold", p["order_nos"][0].as_str().unwrap(), "--reason", "address_change"]);
+    s.ok(&[
+        "review",
+        "hold",
+        p["order_nos"][0].as_str().unwrap(),
+        "--reason",
+        "address_change",
+    ]);
     let _ = app.update(scan(p["tracking_no"].as_str().unwrap()));
     let banner = app.check.banner.clone().expect("red");
     assert_eq!(banner.kind, BannerKind::Red);
@@ -178,7 +297,13 @@ fn english_and_the_other_screens() {
     // A scan on the orders screen looks the parcel up.
     let t = batch["parcels"][0]["tracking_no"].as_str().unwrap();
     let _ = app.update(scan(t));
-    assert_eq!(app.orders.selected.as_ref().map(|o| o.order.tracking_no.clone()), Some(Some(t.to_string())));
+    assert_eq!(
+        app.orders
+            .selected
+            .as_ref()
+            .map(|o| o.order.tracking_no.clone()),
+        Some(Some(t.to_string()))
+    );
     assert!(finds(&app, "Lines"));
     let _ = app.update(Message::ToggleLanguage);
     assert!(finds(&app, "宝贝"));
@@ -209,4 +334,222 @@ fn a_scan_in_a_text_field_is_taken_back_out() {
     // The scan was delivered (the order is open) and the field holds only what was typed.
     assert!(app.orders.selected.is_some());
     assert_eq!(app.orders.query, t, "the scan looked itself up");
+}
+
+#[test]
+fn bad_moments_keep_the_bench_running() {
+    // A store path that is not a store: the error on screen, a retry button, no crash.
+    let s = Scratch::new();
+    let notes = s.path("notes.txt");
+    std::fs::write(&notes, "不是数据库").unwrap();
+    let opts = packbench::ui::Options {
+        db: notes.clone(),
+        lang: Lang::Zh,
+        station: "b".into(),
+        staff: None,
+        demo: false,
+        muted: true,
+    };
+    let mut app = App::new(opts);
+    assert!(finds(&app, "无法打开数据库"));
+    assert!(finds(&app, "重试"));
+    let _ = app.update(scan("7700000001"));
+    assert!(app.notice.is_some());
+    assert_eq!(
+        std::fs::read_to_string(&notes).unwrap(),
+        "不是数据库",
+        "untouched"
+    );
+
+    // The store locked by another bench's long write: a clear message, nothing written, and the
+    // same scan goes through once the lock is gone.
+    let (s, batch, mut app) = bench(Lang::Zh);
+    let t = batch["parcels"][0]["tracking_no"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let other = rusqlite::Connection::open(s.db()).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let _ = app.update(scan(&t));
+    let banner = app.check.banner.clone().expect("an error on screen");
+    assert_eq!(banner.kind, BannerKind::Red);
+    assert!(banner.text.contains("数据库"), "{}", banner.text);
+    assert!(app.check.parcel.is_none());
+    other.execute_batch("ROLLBACK").unwrap();
+    let _ = app.update(scan(&t));
+    assert_eq!(
+        app.check.parcel.as_ref().map(|p| p.tracking_no.clone()),
+        Some(t.clone())
+    );
+
+    // A serial scanner lost mid-parcel: the status bar says so, the parcel keeps its counts, and
+    // scans go on when it is back.
+    use packbench::scan::serial::SerialEvent;
+    let code = batch["parcels"][0]["lines"][0]["barcode"]
+        .as_str()
+        .unwrap_or("x")
+        .to_string();
+    let _ = app.update(Message::Serial(SerialEvent::Connected(
+        "/dev/ttyUSB0".into(),
+    )));
+    let _ = app.update(Message::Serial(SerialEvent::Lost {
+        port: "/dev/ttyUSB0".into(),
+        reason: "unplugged".into(),
+    }));
+    assert!(finds(&app, "/dev/ttyUSB0 已断开，正在重连"));
+    assert_eq!(
+        app.check.parcel.as_ref().map(|p| p.tracking_no.clone()),
+        Some(t.clone())
+    );
+    let _ = app.update(Message::Serial(SerialEvent::Reconnected(
+        "/dev/ttyUSB0".into(),
+    )));
+    let _ = app.update(Message::Serial(SerialEvent::Scan(Scan {
+        code,
+        symbology: None,
+        source: Source::Serial("/dev/ttyUSB0".into()),
+        at: std::time::SystemTime::now(),
+    })));
+    // The parcel had one unit: that scan completed and shipped it.
+    assert_eq!(app.check.counts().0, 1, "the scan after the replug counted");
+}
+
+/// Draws the whole window (with `PACKBENCH_SNAPSHOT_PNG=dir`, also to a PNG to look at).
+fn window_shows(app: &App, name: &str, texts: &[&str]) {
+    let mut ui =
+        iced_test::Simulator::with_size(settings(), iced::Size::new(1280.0, 800.0), app.view());
+    for t in texts {
+        assert!(ui.find(*t).is_ok(), "{name}: {t:?} not on screen");
+    }
+    if let Some(dir) = std::env::var_os("PACKBENCH_SNAPSHOT_PNG") {
+        let path = std::path::Path::new(&dir).join(name);
+        let _ = std::fs::remove_file(path.with_file_name(format!("{name}-tiny-skia.png")));
+        ui.snapshot(&Theme::Light)
+            .unwrap()
+            .matches_image(path)
+            .unwrap();
+    }
+}
+
+#[test]
+fn every_screen_in_chinese_and_english() {
+    for lang in [Lang::Zh, Lang::En] {
+        let tag = if lang == Lang::Zh { "zh" } else { "en" };
+        let s = Scratch::new();
+        let batch = s.printed_batch();
+        s.ok(&[
+            "staff",
+            "add",
+            "PH001",
+            "--name",
+            "张配货",
+            "--role",
+            "picker",
+            "--pin",
+            "1234",
+        ]);
+        s.ok(&[
+            "staff",
+            "add",
+            "DD01",
+            "--name",
+            "刘打单",
+            "--role",
+            "order_printer",
+            "--pin",
+            "1234",
+        ]);
+        let sign_in_as = |app: &mut App, code: &str| {
+            let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(code.into())));
+            let _ = app.update(Message::SignIn(sign_in::Message::PinChanged("1234".into())));
+            let _ = app.update(Message::SignIn(sign_in::Message::Submit));
+        };
+        let mut app = App::with_store(Store::open(s.db()).unwrap(), "bench-1", lang);
+        window_shows(
+            &app,
+            &format!("window-sign-in-{tag}"),
+            &[
+                lang.pick("员工登录", "Staff sign-in"),
+                lang.pick("登录", "Sign in"),
+            ],
+        );
+
+        // The picker: tag, batch, a first item; the pick list by bin with progress.
+        sign_in_as(&mut app, "PH001");
+        assert_eq!(app.screen, Screen::Pick);
+        let b = format!("B{}", batch["batch_id"]);
+        let (_, list) = s.json(&["batch", "picklist", &b, "--json"]);
+        let first = list["lines"][0]["barcode"]
+            .as_str()
+            .or(list["lines"][0]["sku_code"].as_str())
+            .unwrap()
+            .to_string();
+        for code in ["EDB_PH001", b.as_str(), first.as_str()] {
+            let _ = app.update(scan(code));
+        }
+        assert_eq!(app.pick.batch, batch["batch_id"].as_i64());
+        assert_eq!(app.pick.lines.iter().map(|l| l.picked).sum::<u32>(), 1);
+        let bin = list["lines"][0]["bin"].as_str().unwrap();
+        window_shows(
+            &app,
+            &format!("window-pick-{tag}"),
+            &[bin, lang.pick("配货", "Pick")],
+        );
+        let _ = app.update(Message::SignOut);
+
+        // The order printer: the orders screen, an order with its remarks, hold and release.
+        sign_in_as(&mut app, "DD01");
+        assert_eq!(app.screen, Screen::Orders);
+        use packbench::ui::screen::orders::Message as O;
+        let _ = app.update(Message::Orders(O::QueryChanged("Amy".into())));
+        let _ = app.update(Message::Orders(O::Search));
+        assert!(!app.orders.results.is_empty());
+        window_shows(&app, &format!("window-orders-{tag}"), &["Amy_zhang"]);
+        let _ = app.update(Message::Orders(O::Open("7927125739571885174".into())));
+        let _ = app.update(Message::Orders(O::RemarkChanged("仓库注意：易碎".into())));
+        let _ = app.update(Message::Orders(O::FlagToggled(true)));
+        let _ = app.update(Message::Orders(O::AddRemark));
+        let remarks = &app.orders.selected.as_ref().unwrap().remarks;
+        assert_eq!(remarks.last().unwrap().staff_code.as_deref(), Some("DD01"));
+        assert!(remarks.last().unwrap().flag);
+        window_shows(
+            &app,
+            &format!("window-order-{tag}"),
+            &["C03 顺丰到付 [红旗]"],
+        );
+        let _ = app.update(Message::Orders(O::HoldReasonPicked(
+            packbench::ui::screen::orders::HoldChoice {
+                reason: packbench::domain::review::HoldReason::AddressChange,
+                lang,
+            },
+        )));
+        let _ = app.update(Message::Orders(O::Hold));
+        assert_eq!(
+            app.orders.selected.as_ref().unwrap().hold_reason.as_deref(),
+            Some("address_change")
+        );
+        let _ = app.update(Message::Orders(O::Release));
+        assert!(app.orders.selected.as_ref().unwrap().hold_reason.is_none());
+
+        // The checker's screen with a parcel open.
+        let _ = app.update(Message::SignOut);
+        s.ok(&[
+            "staff",
+            "add",
+            "YH01",
+            "--name",
+            "陈验货",
+            "--role",
+            "checker",
+            "--pin",
+            "1234",
+        ]);
+        sign_in_as(&mut app, "YH01");
+        let _ = app.update(scan(batch["parcels"][1]["tracking_no"].as_str().unwrap()));
+        window_shows(
+            &app,
+            &format!("window-check-{tag}"),
+            &[lang.pick("本班已发", "Shipped this shift")],
+        );
+    }
 }

@@ -125,6 +125,13 @@ impl Store {
         Ok(Store { conn, path })
     }
 
+    /// How long a write waits for another bench's write to finish before giving up. The bench
+    /// screen waits less than the command line: it must answer the checker, not hang.
+    pub fn set_busy_timeout(&self, timeout: Duration) -> Result<()> {
+        self.conn.busy_timeout(timeout)?;
+        Ok(())
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

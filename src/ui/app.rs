@@ -101,7 +101,11 @@ impl App {
             wedge: WedgeDetector::new(ScannerSettings::default().wedge()),
             settings: ScannerSettings::default(),
             ports: BTreeMap::new(),
-            sound: if cfg!(test) { Player::silent() } else { Player::new(opts.muted) },
+            sound: if cfg!(test) {
+                Player::silent()
+            } else {
+                Player::new(opts.muted)
+            },
             notice: None,
             demo: opts.demo,
         };
@@ -114,6 +118,7 @@ impl App {
 
     /// A silent application over an open store, for tests.
     pub fn with_store(store: Store, station: &str, lang: Lang) -> App {
+        let _ = store.set_busy_timeout(std::time::Duration::from_secs(2));
         let mut app = App {
             store_path: store.path().to_path_buf(),
             store: Some(store),
@@ -140,6 +145,7 @@ impl App {
     fn open_store(&mut self) {
         match Store::open(&self.store_path) {
             Ok(s) => {
+                let _ = s.set_busy_timeout(std::time::Duration::from_secs(2));
                 self.store = Some(s);
                 self.store_error = None;
                 self.load_settings();
@@ -156,7 +162,11 @@ impl App {
         match flow::station::scanner_settings(store, &self.station) {
             Ok(s) => {
                 self.wedge = WedgeDetector::new(s.wedge());
-                self.ports = s.serial.iter().map(|p| (p.path.clone(), PortState::Waiting)).collect();
+                self.ports = s
+                    .serial
+                    .iter()
+                    .map(|p| (p.path.clone(), PortState::Waiting))
+                    .collect();
                 self.settings = s;
             }
             Err(e) => self.notice = Some(self.lang.pick(&e.zh(), &e.to_string()).to_string()),
@@ -169,17 +179,30 @@ impl App {
         let result = (|| -> crate::Result<Vec<(String, String)>> {
             let admin = flow::staff::actor(store, "admin", &self.station)?;
             flow::demo::fill(store, &admin, flow::demo::DemoOptions::default())?;
-            flow::waybills::add(store, &admin, "中通快递", &flow::waybills::expand_range("7700000001-7700000200")?)?;
+            flow::waybills::add(
+                store,
+                &admin,
+                "中通快递",
+                &flow::waybills::expand_range("7700000001-7700000200")?,
+            )?;
             let batch = flow::batch::create(store, &admin, Some("中通快递"), Some(12))?;
             let mut tries = Vec::new();
             for p in batch.parcels.iter().take(3) {
-                tries.push((p.tracking_no.clone(), format!("{}", self.lang.pick("← 快递单", "← waybill"))));
+                tries.push((
+                    p.tracking_no.clone(),
+                    format!("{}", self.lang.pick("← 快递单", "← waybill")),
+                ));
                 for l in &p.lines {
                     let code = l.barcode.clone().unwrap_or_else(|| l.sku_code.clone());
                     tries.push((code, format!("×{}  {} {}", l.qty, l.title, l.spec)));
                 }
             }
-            tries.push(("6900000000017".into(), self.lang.pick("← 未知条码（变红）", "← unknown barcode (turns red)").into()));
+            tries.push((
+                "6900000000017".into(),
+                self.lang
+                    .pick("← 未知条码（变红）", "← unknown barcode (turns red)")
+                    .into(),
+            ));
             Ok(tries)
         })();
         match result {
@@ -187,7 +210,9 @@ impl App {
             Err(e) => self.notice = Some(self.lang.pick(&e.zh(), &e.to_string()).to_string()),
         }
         if let Some(store) = &self.store {
-            if let Ok(actor) = flow::staff::sign_in(store, "YH01", crate::demo::DEMO_PIN, &self.station) {
+            if let Ok(actor) =
+                flow::staff::sign_in(store, "YH01", crate::demo::DEMO_PIN, &self.station)
+            {
                 self.signed_in(actor);
             }
         }
@@ -217,7 +242,10 @@ impl App {
                 self.pick.start(&actor);
             }
         }
-        self.screen = [Screen::Check, Screen::Pick, Screen::Orders].into_iter().find(|s| self.may_use(*s)).unwrap_or(Screen::Orders);
+        self.screen = [Screen::Check, Screen::Pick, Screen::Orders]
+            .into_iter()
+            .find(|s| self.may_use(*s))
+            .unwrap_or(Screen::Orders);
     }
 
     fn sign_out(&mut self) {
@@ -243,7 +271,14 @@ impl App {
     fn scanned(&mut self, scan: Scan) {
         let lang = self.lang;
         let (Some(actor), Some(store)) = (self.actor.clone(), self.store.as_mut()) else {
-            self.notice = Some(if self.store.is_none() { tr(lang, T::StoreError) } else { tr(lang, T::ScanSignedOut) }.to_string());
+            self.notice = Some(
+                if self.store.is_none() {
+                    tr(lang, T::StoreError)
+                } else {
+                    tr(lang, T::ScanSignedOut)
+                }
+                .to_string(),
+            );
             self.play(Some(Sound::Error));
             return;
         };
@@ -311,12 +346,21 @@ impl App {
             },
             Message::Scanned(scan) => self.scanned(scan),
             Message::SignIn(m) => {
-                if let Some(actor) = self.sign_in.update(self.store.as_ref(), &self.station, lang, m) {
+                if let Some(actor) =
+                    self.sign_in
+                        .update(self.store.as_ref(), &self.station, lang, m)
+                {
                     self.signed_in(actor);
                 }
             }
-            Message::Check(check::Message::Scanned(code)) | Message::Pick(pick::Message::Scanned(code)) => {
-                self.scanned(Scan { code, symbology: None, source: Source::Wedge, at: std::time::SystemTime::now() });
+            Message::Check(check::Message::Scanned(code))
+            | Message::Pick(pick::Message::Scanned(code)) => {
+                self.scanned(Scan {
+                    code,
+                    symbology: None,
+                    source: Source::Wedge,
+                    at: std::time::SystemTime::now(),
+                });
             }
             Message::Orders(m) => {
                 if let (Some(actor), Some(store)) = (self.actor.clone(), self.store.as_mut()) {
@@ -362,44 +406,68 @@ impl App {
     fn status_bar(&self) -> Element<'_, Message> {
         let lang = self.lang;
         let staff = match &self.actor {
-            Some(a) => format!("{}：{} {}（{}）", tr(lang, T::Staff), a.staff.code, a.staff.name, i18n::role(lang, a.staff.role)),
+            Some(a) => format!(
+                "{}：{} {}（{}）",
+                tr(lang, T::Staff),
+                a.staff.code,
+                a.staff.name,
+                i18n::role(lang, a.staff.role)
+            ),
             None => format!("{}：-", tr(lang, T::Staff)),
         };
-        let mut scanners = vec![tr(lang, T::WedgeReady).to_string()];
+        let mut scanners = row![text(tr(lang, T::WedgeReady)).size(14)].spacing(8);
         for (path, state) in &self.ports {
-            scanners.push(format!(
-                "{path} {}",
-                tr(
-                    lang,
-                    match state {
-                        PortState::Waiting => T::SerialWaiting,
-                        PortState::Connected => T::SerialConnected,
-                        PortState::Lost => T::SerialLost,
-                    }
-                )
-            ));
+            let words = tr(
+                lang,
+                match state {
+                    PortState::Waiting => T::SerialWaiting,
+                    PortState::Connected => T::SerialConnected,
+                    PortState::Lost => T::SerialLost,
+                },
+            );
+            let port = text(format!("{path} {words}")).size(14);
+            scanners = scanners.push(container(port).style(if *state == PortState::Lost {
+                container::danger
+            } else {
+                container::transparent
+            }));
         }
-        let lost = self.ports.values().any(|s| *s == PortState::Lost);
         let mut bar = row![
             text(staff).size(14),
             text(format!("{}：{}", tr(lang, T::Station), self.station)).size(14),
-            container(text(scanners.join(" · ")).size(14)).style(if lost { container::danger } else { container::transparent }),
-            text(format!("{}：{}", tr(lang, T::Store), self.store_path.display())).size(14).width(Fill),
-            button(text(tr(lang, if self.sound.muted { T::Unmute } else { T::Mute })).size(14)).on_press(Message::ToggleMute),
+            scanners,
+            text(format!(
+                "{}：{}",
+                tr(lang, T::Store),
+                self.store_path.display()
+            ))
+            .size(14)
+            .width(Fill),
+            button(text(tr(lang, if self.sound.muted { T::Unmute } else { T::Mute })).size(14))
+                .on_press(Message::ToggleMute),
             button(text(tr(lang, T::OtherLanguage)).size(14)).on_press(Message::ToggleLanguage),
         ]
         .spacing(16);
         if self.actor.is_some() {
             bar = bar.push(button(text(tr(lang, T::SignOut)).size(14)).on_press(Message::SignOut));
         }
-        container(bar).padding(6).width(Fill).style(container::rounded_box).into()
+        container(bar)
+            .padding(6)
+            .width(Fill)
+            .style(container::rounded_box)
+            .into()
     }
 
     pub fn view(&self) -> Element<'_, Message> {
         let lang = self.lang;
         let mut page = Column::new();
         if let Some(n) = &self.notice {
-            page = page.push(container(text(n).size(22)).padding(8).width(Fill).style(container::warning));
+            page = page.push(
+                container(text(n).size(22))
+                    .padding(8)
+                    .width(Fill)
+                    .style(container::warning),
+            );
         }
         let body: Element<'_, Message> = if let Some(e) = &self.store_error {
             column![
@@ -412,10 +480,21 @@ impl App {
             .into()
         } else if let Some(actor) = &self.actor {
             let mut side = Column::new().spacing(8).padding(8).width(140);
-            for (s, label) in [(Screen::Check, T::ScreenCheck), (Screen::Pick, T::ScreenPick), (Screen::Orders, T::ScreenOrders)] {
+            for (s, label) in [
+                (Screen::Check, T::ScreenCheck),
+                (Screen::Pick, T::ScreenPick),
+                (Screen::Orders, T::ScreenOrders),
+            ] {
                 if self.may_use(s) {
-                    let b = button(text(tr(lang, label)).size(22)).width(Fill).padding(10).on_press(Message::Show(s));
-                    side = side.push(if s == self.screen { b.style(button::primary) } else { b.style(button::secondary) });
+                    let b = button(text(tr(lang, label)).size(22))
+                        .width(Fill)
+                        .padding(10)
+                        .on_press(Message::Show(s));
+                    side = side.push(if s == self.screen {
+                        b.style(button::primary)
+                    } else {
+                        b.style(button::secondary)
+                    });
                 }
             }
             let screen: Element<'_, Message> = match self.screen {
@@ -427,7 +506,9 @@ impl App {
         } else {
             self.sign_in.view(lang).map(Message::SignIn)
         };
-        page.push(container(body).height(Fill)).push(self.status_bar()).into()
+        page.push(container(body).height(Fill))
+            .push(self.status_bar())
+            .into()
     }
 
     pub fn theme(&self) -> Theme {

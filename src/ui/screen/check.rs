@@ -90,7 +90,10 @@ pub struct State {
 
 /// The shop's time of day (Beijing time, whatever the PC's zone).
 fn wall_clock() -> String {
-    chrono::Utc::now().with_timezone(&crate::domain::time::shop_zone()).format("%H:%M:%S").to_string()
+    chrono::Utc::now()
+        .with_timezone(&crate::domain::time::shop_zone())
+        .format("%H:%M:%S")
+        .to_string()
 }
 
 impl Default for State {
@@ -153,12 +156,20 @@ impl State {
     /// Parcels shipped this shift, and in the last hour.
     pub fn counts(&self) -> (usize, usize) {
         let hour_ago = Instant::now().checked_sub(Duration::from_secs(3600));
-        let last_hour = self.shipped.iter().filter(|t| hour_ago.is_none_or(|h| **t >= h)).count();
+        let last_hour = self
+            .shipped
+            .iter()
+            .filter(|t| hour_ago.is_none_or(|h| **t >= h))
+            .count();
         (self.shipped.len(), last_hour)
     }
 
     fn remember(&mut self, v: &Verdict, lang: Lang) {
-        self.history.push_front(Entry { time: (self.clock)(), text: message_of(v, lang), error: v.is_error() });
+        self.history.push_front(Entry {
+            time: (self.clock)(),
+            text: message_of(v, lang),
+            error: v.is_error(),
+        });
         self.history.truncate(HISTORY);
     }
 
@@ -187,22 +198,35 @@ impl State {
                     }
                     p.buyer_message.push_str(&r.order.buyer_message);
                 }
-                p.remarks.extend(
-                    r.remarks.iter().map(|m| RemarkLine { text: m.text.clone(), staff_code: m.staff_code.clone(), flag: m.flag }),
-                );
+                p.remarks.extend(r.remarks.iter().map(|m| RemarkLine {
+                    text: m.text.clone(),
+                    staff_code: m.staff_code.clone(),
+                    flag: m.flag,
+                }));
             }
         }
         self.parcel = Some(p);
     }
 
     /// A scan: stored with its verdict by the check flow, then shown. Returns the sound to play.
-    pub fn scan(&mut self, store: &mut Store, actor: &Actor, code: &str, lang: Lang) -> Option<Sound> {
-        let Some(session) = &mut self.session else { return None };
+    pub fn scan(
+        &mut self,
+        store: &mut Store,
+        actor: &Actor,
+        code: &str,
+        lang: Lang,
+    ) -> Option<Sound> {
+        let Some(session) = &mut self.session else {
+            return None;
+        };
         let verdicts = match session.scan(store, code) {
             Ok(v) => v,
             Err(e) => {
                 // Nothing was written (the transaction rolled back): say why; scanning again is safe.
-                self.banner = Some(Banner { kind: BannerKind::Red, text: error_text(&e, lang) });
+                self.banner = Some(Banner {
+                    kind: BannerKind::Red,
+                    text: error_text(&e, lang),
+                });
                 return Some(Sound::Error);
             }
         };
@@ -218,7 +242,12 @@ impl State {
     pub fn apply(&mut self, store: &Store, actor: &Actor, v: &Verdict, lang: Lang) -> Sound {
         self.remember(v, lang);
         let msg = message_of(v, lang);
-        let red = |text: String| Some(Banner { kind: BannerKind::Red, text });
+        let red = |text: String| {
+            Some(Banner {
+                kind: BannerKind::Red,
+                text,
+            })
+        };
         match v.verdict {
             "order_opened" => {
                 self.open(store, actor, v, lang);
@@ -234,7 +263,10 @@ impl State {
                 }
                 self.mismatch = None;
                 if v.verdict == "parcel_complete" {
-                    self.banner = Some(Banner { kind: BannerKind::Green, text: msg });
+                    self.banner = Some(Banner {
+                        kind: BannerKind::Green,
+                        text: msg,
+                    });
                     Sound::Complete
                 } else {
                     self.banner = None;
@@ -244,7 +276,10 @@ impl State {
             "shipped" => {
                 self.shipped.push(Instant::now());
                 self.mismatch = None;
-                self.banner = Some(Banner { kind: BannerKind::Green, text: msg });
+                self.banner = Some(Banner {
+                    kind: BannerKind::Green,
+                    text: msg,
+                });
                 Sound::Complete
             }
             "parcel_suspended" => Sound::Ok,
@@ -255,7 +290,11 @@ impl State {
                 };
                 let what = match v.verdict {
                     "item_unknown" => tr(lang, T::UnknownBarcode).to_string(),
-                    "item_wrong" => format!("{} · {}", v.sku_code.clone().unwrap_or_default(), tr(lang, T::NotInParcel)),
+                    "item_wrong" => format!(
+                        "{} · {}",
+                        v.sku_code.clone().unwrap_or_default(),
+                        tr(lang, T::NotInParcel)
+                    ),
                     _ => v.sku_code.clone().unwrap_or_default(),
                 };
                 // The row turns red, and so does the banner: the checker sees it from two metres.
@@ -287,7 +326,10 @@ impl State {
     }
 
     pub fn view(&self, lang: Lang) -> Element<'_, Message> {
-        let bold = Font { weight: font::Weight::Bold, ..Font::DEFAULT };
+        let bold = Font {
+            weight: font::Weight::Bold,
+            ..Font::DEFAULT
+        };
         let banner: Element<'_, Message> = match &self.banner {
             Some(b) => container(text(&b.text).size(40).font(bold))
                 .padding(16)
@@ -301,7 +343,11 @@ impl State {
                 text(match &self.parcel {
                     None => tr(lang, T::WaitingWaybill).to_string(),
                     Some(p) => {
-                        let left: u32 = p.lines.iter().map(|l| l.expected.saturating_sub(l.scanned)).sum();
+                        let left: u32 = p
+                            .lines
+                            .iter()
+                            .map(|l| l.expected.saturating_sub(l.scanned))
+                            .sum();
                         format!("{}  {left}", tr(lang, T::ToGo))
                     }
                 })
@@ -329,27 +375,60 @@ impl State {
                 if !self.demo.is_empty() {
                     c = c.push(text(tr(lang, T::DemoTry)).size(18));
                     for (code, what) in &self.demo {
-                        c = c.push(text(format!("{code}   {what}")).size(18).font(Font::MONOSPACE));
+                        c = c.push(
+                            text(format!("{code}   {what}"))
+                                .size(18)
+                                .font(Font::MONOSPACE),
+                        );
                     }
                 }
                 c.into()
             }
             Some(p) => {
                 let mut c = column![
-                    text(format!("{}  {}   {}", tr(lang, T::Tracking), p.tracking_no, p.courier)).size(26).font(bold),
-                    text(format!("{}  {}", tr(lang, T::OrderNos), p.order_nos.join("  "))).size(18),
-                    text(format!("{}  {}  {}  {}", tr(lang, T::Receiver), p.receiver, p.phone, p.address)).size(18),
+                    text(format!(
+                        "{}  {}   {}",
+                        tr(lang, T::Tracking),
+                        p.tracking_no,
+                        p.courier
+                    ))
+                    .size(26)
+                    .font(bold),
+                    text(format!(
+                        "{}  {}",
+                        tr(lang, T::OrderNos),
+                        p.order_nos.join("  ")
+                    ))
+                    .size(18),
+                    text(format!(
+                        "{}  {}  {}  {}",
+                        tr(lang, T::Receiver),
+                        p.receiver,
+                        p.phone,
+                        p.address
+                    ))
+                    .size(18),
                 ]
                 .spacing(4);
                 if !p.buyer_message.is_empty() {
-                    c = c.push(text(format!("{}  {}", tr(lang, T::BuyerMessage), p.buyer_message)).size(18));
+                    c = c.push(
+                        text(format!(
+                            "{}  {}",
+                            tr(lang, T::BuyerMessage),
+                            p.buyer_message
+                        ))
+                        .size(18),
+                    );
                 }
                 for r in &p.remarks {
                     let line = text(format!(
                         "{}  {}{}{}",
                         tr(lang, T::Remarks),
                         if r.flag { "★ " } else { "" },
-                        r.staff_code.as_deref().map(|c| format!("[{c}] ")).unwrap_or_default(),
+                        r.staff_code
+                            .as_deref()
+                            .map(|c| format!("[{c}] "))
+                            .unwrap_or_default(),
                         r.text
                     ))
                     .size(18);
@@ -376,12 +455,17 @@ impl State {
         table = table.push(container(header).padding([4, 10]));
         if let Some(p) = &self.parcel {
             for l in &p.lines {
-                let red = self.mismatch.as_ref().is_some_and(|m| m.sku_on_line.as_deref() == Some(l.sku_code.as_str()));
+                let red = self
+                    .mismatch
+                    .as_ref()
+                    .is_some_and(|m| m.sku_on_line.as_deref() == Some(l.sku_code.as_str()));
                 let done = l.scanned >= l.expected;
                 let mut cells = row![
-                    text(format!("{} {}", l.title, l.spec)).size(20).width(Fill),
+                    column![text(&l.title).size(20), text(&l.spec).size(16)].width(Fill),
                     text(&l.sku_code).size(20).width(200),
-                    text(l.barcode.as_deref().unwrap_or("-")).size(20).width(180),
+                    text(l.barcode.as_deref().unwrap_or("-"))
+                        .size(20)
+                        .width(180),
                     text(l.bin.as_deref().unwrap_or("-")).size(20).width(100),
                     text(l.expected.to_string()).size(30).font(bold).width(90),
                     text(l.scanned.to_string()).size(30).font(bold).width(90),
@@ -415,10 +499,16 @@ impl State {
             );
         }
 
-        let mut history = Column::new().spacing(2).push(text(tr(lang, T::History)).size(16));
+        let mut history = Column::new()
+            .spacing(2)
+            .push(text(tr(lang, T::History)).size(16));
         for e in &self.history {
             let t = text(format!("{}  {}", e.time, e.text)).size(14);
-            history = history.push(if e.error { container(t).style(container::danger) } else { container(t) });
+            history = history.push(if e.error {
+                container(t).style(container::danger)
+            } else {
+                container(t)
+            });
         }
 
         column![

@@ -8,7 +8,9 @@ use crate::error::Error;
 use crate::flow;
 use crate::store::{OrderRecord, OrderSummary, Store};
 use crate::ui::i18n::{self, Lang, T, tr};
-use iced::widget::{Column, button, checkbox, container, pick_list, row, scrollable, text, text_input};
+use iced::widget::{
+    Column, button, checkbox, container, pick_list, row, scrollable, text, text_input,
+};
 use iced::{Element, Fill, Font, font};
 use std::fmt;
 
@@ -107,7 +109,9 @@ impl State {
             }
             Message::FlagToggled(f) => self.flag = f,
             Message::AddRemark => {
-                let Some(no) = self.selected.as_ref().map(|r| r.order.order_no.clone()) else { return };
+                let Some(no) = self.selected.as_ref().map(|r| r.order.order_no.clone()) else {
+                    return;
+                };
                 match flow::orders::add_remark(store, actor, &no, &self.remark, self.flag) {
                     Ok(()) => {
                         self.remark.clear();
@@ -123,7 +127,10 @@ impl State {
                 self.last = Field::Note;
             }
             Message::Hold => {
-                let (Some(no), Some(reason)) = (self.selected.as_ref().map(|r| r.order.order_no.clone()), self.hold_reason) else {
+                let (Some(no), Some(reason)) = (
+                    self.selected.as_ref().map(|r| r.order.order_no.clone()),
+                    self.hold_reason,
+                ) else {
                     return;
                 };
                 match flow::review::hold(store, actor, &no, reason, &self.hold_note) {
@@ -135,7 +142,9 @@ impl State {
                 }
             }
             Message::Release => {
-                let Some(no) = self.selected.as_ref().map(|r| r.order.order_no.clone()) else { return };
+                let Some(no) = self.selected.as_ref().map(|r| r.order.order_no.clone()) else {
+                    return;
+                };
                 match flow::review::release(store, actor, &no) {
                     Ok(()) => self.open(store, actor, lang, &no),
                     Err(e) => self.notice = Some(err(&e, lang)),
@@ -188,14 +197,22 @@ impl State {
     }
 
     pub fn view(&self, actor: &Actor, lang: Lang) -> Element<'_, Message> {
-        let bold = Font { weight: font::Weight::Bold, ..Font::DEFAULT };
+        let bold = Font {
+            weight: font::Weight::Bold,
+            ..Font::DEFAULT
+        };
         let mut c = Column::new().spacing(10).padding(12);
         if let Some((msg, failed)) = &self.notice {
-            c = c.push(container(text(msg).size(18)).padding(8).width(Fill).style(if *failed {
-                container::danger
-            } else {
-                container::success
-            }));
+            c = c.push(
+                container(text(msg).size(18))
+                    .padding(8)
+                    .width(Fill)
+                    .style(if *failed {
+                        container::danger
+                    } else {
+                        container::success
+                    }),
+            );
         }
         let Some(r) = &self.selected else {
             let choices: Vec<StatusChoice> = std::iter::once(None)
@@ -209,8 +226,18 @@ impl State {
                         .on_submit(Message::Search)
                         .size(20)
                         .padding(8),
-                    pick_list(choices, Some(StatusChoice { status: self.status, lang }), Message::StatusPicked).text_size(18),
-                    button(text(tr(lang, T::Search)).size(18)).on_press(Message::Search).padding(8),
+                    pick_list(
+                        choices,
+                        Some(StatusChoice {
+                            status: self.status,
+                            lang
+                        }),
+                        Message::StatusPicked
+                    )
+                    .text_size(18),
+                    button(text(tr(lang, T::Search)).size(18))
+                        .on_press(Message::Search)
+                        .padding(8),
                 ]
                 .spacing(10),
             );
@@ -220,7 +247,11 @@ impl State {
             }
             for s in &self.results {
                 let o = &s.order;
-                let held = s.hold_reason.as_ref().map(|_| format!("  [{}]", tr(lang, T::OnHold))).unwrap_or_default();
+                let held = s
+                    .hold_reason
+                    .as_ref()
+                    .map(|_| format!("  [{}]", tr(lang, T::OnHold)))
+                    .unwrap_or_default();
                 list = list.push(
                     button(
                         row![
@@ -244,22 +275,60 @@ impl State {
         let o = &r.order;
         c = c.push(row![
             button(text(tr(lang, T::Back))).on_press(Message::Back),
-            text(format!("  {}  {}", o.order_no, i18n::status(lang, o.status))).size(26).font(bold),
+            text(format!(
+                "  {}  {}",
+                o.order_no,
+                i18n::status(lang, o.status)
+            ))
+            .size(26)
+            .font(bold),
         ]);
-        c = c.push(text(format!("{}：{}  {}  {}", tr(lang, T::Receiver), o.receiver.name, o.receiver.phone, o.receiver.address.replace('\n', " "))).size(18));
+        c = c.push(
+            text(format!(
+                "{}：{}  {}  {}",
+                tr(lang, T::Receiver),
+                o.receiver.name,
+                o.receiver.phone,
+                o.receiver.address.replace('\n', " ")
+            ))
+            .size(18),
+        );
         if let Some(t) = &o.tracking_no {
-            c = c.push(text(format!("{}：{} {}", tr(lang, T::Tracking), o.courier.as_deref().unwrap_or(""), t)).size(18));
+            c = c.push(
+                text(format!(
+                    "{}：{} {}",
+                    tr(lang, T::Tracking),
+                    o.courier.as_deref().unwrap_or(""),
+                    t
+                ))
+                .size(18),
+            );
         }
         if !o.buyer_message.is_empty() {
-            c = c.push(text(format!("{}：{}", tr(lang, T::BuyerMessage), o.buyer_message)).size(18));
+            c = c.push(
+                text(format!(
+                    "{}：{}",
+                    tr(lang, T::BuyerMessage),
+                    o.buyer_message
+                ))
+                .size(18),
+            );
         }
         if let Some(h) = &r.hold_reason {
             let words = HoldReason::from_code(h).map_or(h.as_str(), |x| i18n::hold_reason(lang, x));
-            c = c.push(container(text(format!("{}：{words}", tr(lang, T::OnHold))).size(20)).padding(6).style(container::warning));
+            c = c.push(
+                container(text(format!("{}：{words}", tr(lang, T::OnHold))).size(20))
+                    .padding(6)
+                    .style(container::warning),
+            );
         }
         c = c.push(text(tr(lang, T::Lines)).size(20).font(bold));
         for (l, b) in o.lines.iter().zip(&r.line_barcodes) {
-            let refunded = if l.is_refunded(o.status) { format!("  ({})", tr(lang, T::Refunded)) } else { String::new() };
+            let refunded = if l.is_refunded(o.status) {
+                format!("  ({})", tr(lang, T::Refunded))
+            } else {
+                String::new()
+            };
             c = c.push(
                 row![
                     text(&l.sku_code).width(200),
@@ -272,20 +341,29 @@ impl State {
         }
         c = c.push(text(tr(lang, T::Remarks)).size(20).font(bold));
         for m in &r.remarks {
-            let line = text(format!(
-                "{}{}  [{}] {}",
-                if m.flag { "★ " } else { "" },
-                crate::domain::time::to_shop_local(&m.at),
-                m.staff_code.as_deref().unwrap_or("-"),
-                m.text
-            ));
-            c = c.push(if m.flag { Element::from(container(line).style(container::warning)) } else { line.into() });
+            let line = row![
+                text(if m.flag { "★" } else { " " }).width(16),
+                text(crate::domain::time::to_shop_local(&m.at)).width(170),
+                text(format!("[{}]", m.staff_code.as_deref().unwrap_or("-"))).width(70),
+                text(&m.text),
+            ]
+            .spacing(6);
+            c = c.push(if m.flag {
+                Element::from(container(line).style(container::warning))
+            } else {
+                line.into()
+            });
         }
         if actor.require(Permission::AddRemark).is_ok() {
             c = c.push(
                 row![
-                    text_input(tr(lang, T::RemarkHint), &self.remark).on_input(Message::RemarkChanged).on_submit(Message::AddRemark).padding(6),
-                    checkbox(self.flag).label(tr(lang, T::Flag)).on_toggle(Message::FlagToggled),
+                    text_input(tr(lang, T::RemarkHint), &self.remark)
+                        .on_input(Message::RemarkChanged)
+                        .on_submit(Message::AddRemark)
+                        .padding(6),
+                    checkbox(self.flag)
+                        .label(tr(lang, T::Flag))
+                        .on_toggle(Message::FlagToggled),
                     button(text(tr(lang, T::AddRemark))).on_press(Message::AddRemark),
                 ]
                 .spacing(10),
@@ -302,9 +380,16 @@ impl State {
                     .collect();
                 c = c.push(
                     row![
-                        pick_list(reasons, self.hold_reason.map(|reason| HoldChoice { reason, lang }), Message::HoldReasonPicked),
-                        text_input(tr(lang, T::Note), &self.hold_note).on_input(Message::HoldNoteChanged).padding(6),
-                        button(text(tr(lang, T::Hold))).on_press_maybe(self.hold_reason.map(|_| Message::Hold)),
+                        pick_list(
+                            reasons,
+                            self.hold_reason.map(|reason| HoldChoice { reason, lang }),
+                            Message::HoldReasonPicked
+                        ),
+                        text_input(tr(lang, T::Note), &self.hold_note)
+                            .on_input(Message::HoldNoteChanged)
+                            .padding(6),
+                        button(text(tr(lang, T::Hold)))
+                            .on_press_maybe(self.hold_reason.map(|_| Message::Hold)),
                     ]
                     .spacing(10),
                 );
@@ -313,4 +398,3 @@ impl State {
         scrollable(c).height(Fill).into()
     }
 }
-

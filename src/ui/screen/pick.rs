@@ -35,7 +35,13 @@ impl State {
         self.session = None;
     }
 
-    pub fn scan(&mut self, store: &mut Store, actor: &Actor, code: &str, lang: Lang) -> Option<Sound> {
+    pub fn scan(
+        &mut self,
+        store: &mut Store,
+        actor: &Actor,
+        code: &str,
+        lang: Lang,
+    ) -> Option<Sound> {
         let session = self.session.as_mut()?;
         let verdicts = match session.scan(store, code) {
             Ok(v) => v,
@@ -53,7 +59,10 @@ impl State {
 
     fn apply(&mut self, store: &Store, actor: &Actor, v: &Verdict, lang: Lang) -> Sound {
         let msg = lang.pick(&v.message_zh, &v.message_en).to_string();
-        let error = !matches!(v.verdict, "picker_set" | "batch_assigned" | "pick_ok" | "pick_complete");
+        let error = !matches!(
+            v.verdict,
+            "picker_set" | "batch_assigned" | "pick_ok" | "pick_complete"
+        );
         self.last = Some((msg.clone(), error));
         match v.verdict {
             "picker_set" => {
@@ -63,7 +72,10 @@ impl State {
             }
             "batch_assigned" | "pick_ok" | "pick_complete" => {
                 if v.verdict == "batch_assigned" {
-                    self.batch = v.barcode.as_deref().and_then(|b| b.trim_start_matches('B').parse().ok());
+                    self.batch = v
+                        .barcode
+                        .as_deref()
+                        .and_then(|b| b.trim_start_matches('B').parse().ok());
                 }
                 if let Some(b) = self.batch {
                     self.lines = flow::pick::progress(store, actor, b).unwrap_or_default();
@@ -79,26 +91,42 @@ impl State {
     }
 
     pub fn view(&self, lang: Lang) -> Element<'_, Message> {
-        let bold = Font { weight: font::Weight::Bold, ..Font::DEFAULT };
+        let bold = Font {
+            weight: font::Weight::Bold,
+            ..Font::DEFAULT
+        };
         let prompt = match (&self.picker, self.batch) {
             (None, _) => tr(lang, T::ScanPickerTag).to_string(),
             (Some(_), None) => tr(lang, T::ScanBatch).to_string(),
             (Some(_), Some(b)) => {
-                let (done, all) = self.lines.iter().fold((0, 0), |(d, a), l| (d + l.picked.min(l.line.qty), a + l.line.qty));
+                let (done, all) = self.lines.iter().fold((0, 0), |(d, a), l| {
+                    (d + l.picked.min(l.line.qty), a + l.line.qty)
+                });
                 format!("{} B{b}   {done}/{all}", tr(lang, T::Batch))
             }
         };
         let mut c = Column::new().spacing(8).padding(12);
-        c = c.push(container(text(prompt).size(36).font(bold)).padding(14).width(Fill).style(container::bordered_box));
+        c = c.push(
+            container(text(prompt).size(36).font(bold))
+                .padding(14)
+                .width(Fill)
+                .style(container::bordered_box),
+        );
         if let Some(p) = &self.picker {
-            c = c.push(text(format!("{}：{p}", tr(lang, T::Picker))).size(20));
+            // The verdict that set the picker names them already ("配货员：PH001 张配货").
+            c = c.push(text(p).size(20));
         }
         if let Some((msg, error)) = &self.last {
-            c = c.push(container(text(msg).size(24)).padding(8).width(Fill).style(if *error {
-                container::danger
-            } else {
-                container::success
-            }));
+            c = c.push(
+                container(text(msg).size(24))
+                    .padding(8)
+                    .width(Fill)
+                    .style(if *error {
+                        container::danger
+                    } else {
+                        container::success
+                    }),
+            );
         }
         let mut table = Column::new().spacing(4).push(
             row![
@@ -115,9 +143,14 @@ impl State {
             table = table.push(
                 container(
                     row![
-                        text(l.line.bin.as_deref().unwrap_or("-")).size(24).font(bold).width(110),
+                        text(l.line.bin.as_deref().unwrap_or("-"))
+                            .size(24)
+                            .font(bold)
+                            .width(110),
                         text(&l.line.sku_code).size(20).width(200),
-                        text(format!("{} {}", l.line.title, l.line.spec)).size(18).width(Fill),
+                        text(format!("{} {}", l.line.title, l.line.spec))
+                            .size(18)
+                            .width(Fill),
                         text(l.line.qty.to_string()).size(24).width(80),
                         text(l.picked.to_string()).size(24).font(bold).width(80),
                     ]
@@ -125,10 +158,13 @@ impl State {
                 )
                 .padding([4, 8])
                 .width(Fill)
-                .style(if done { container::success } else { container::bordered_box }),
+                .style(if done {
+                    container::success
+                } else {
+                    container::bordered_box
+                }),
             );
         }
         c.push(scrollable(table).height(Fill)).into()
     }
 }
-

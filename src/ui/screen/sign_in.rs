@@ -37,11 +37,20 @@ pub struct State {
 impl State {
     /// The form with a staff code already in it.
     pub fn with_code(code: String) -> State {
-        State { code, ..Default::default() }
+        State {
+            code,
+            ..Default::default()
+        }
     }
 
     /// Handles a message; returns the actor when the sign-in succeeded.
-    pub fn update(&mut self, store: Option<&Store>, station: &str, lang: Lang, msg: Message) -> Option<Actor> {
+    pub fn update(
+        &mut self,
+        store: Option<&Store>,
+        station: &str,
+        lang: Lang,
+        msg: Message,
+    ) -> Option<Actor> {
         match msg {
             Message::CodeChanged(c) => {
                 self.code = c.trim().to_string();
@@ -95,13 +104,19 @@ impl State {
                 .on_submit(Message::Submit)
                 .size(24)
                 .padding(10),
-            button(text(tr(lang, T::SignIn)).size(24)).on_press(Message::Submit).padding(10),
+            button(text(tr(lang, T::SignIn)).size(24))
+                .on_press(Message::Submit)
+                .padding(10),
         ]
         .spacing(16)
         .width(420)
         .align_x(Center);
         if let Some(e) = &self.error {
-            c = c.push(container(text(e).size(20)).padding(8).style(container::danger));
+            c = c.push(
+                container(text(e).size(20))
+                    .padding(8)
+                    .style(container::danger),
+            );
         }
         container(c).center_x(Fill).center_y(Fill).into()
     }
