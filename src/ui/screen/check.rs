@@ -522,3 +522,138 @@ impl State {
         .into()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Role, Staff};
+
+    fn verdict(name: &'static str, sku: Option<&str>, scanned: Option<u32>) -> Verdict {
+        let mut v = Verdict::new(name, format!("{name} 中"), format!("{name} en"));
+        v.sku_code = sku.map(str::to_string);
+        v.scanned = scanned;
+        v.tracking_no = Some("7700000001".into());
+        v
+    }
+
+    fn opened() -> Verdict {
+        let mut v = verdict("order_opened", None, None);
+        v.lines = vec![
+            CheckLine {
+                sku_code: "A".into(),
+                barcode: Some("1".into()),
+                title: "甲".into(),
+                spec: String::new(),
+                bin: None,
+                expected: 2,
+                scanned: 0,
+            },
+            CheckLine {
+                sku_code: "B".into(),
+                barcode: None,
+                title: "乙".into(),
+                spec: String::new(),
+                bin: None,
+                expected: 1,
+                scanned: 0,
+            },
+        ];
+        v
+    }
+
+    fn fixture() -> (Store, Actor, State) {
+        let store = Store::open_in_memory().unwrap();
+        let actor = Actor::new(
+            Staff {
+                id: 1,
+                code: "admin".into(),
+                name: "a".into(),
+                role: Role::Admin,
+                active: true,
+            },
+            "t",
+        );
+        (store, actor, State::default())
+    }
+
+    #[test]
+    fn a_mismatch_is_red_until_the_next_correct_scan() {
+        let (store, actor, mut s) = fixture();
+        assert_eq!(s.apply(&store, &actor, &opened(), Lang::Zh), Sound::Ok);
+        assert_eq!(s.parcel.as_ref().unwrap().lines.len(), 2);
+        // Unknown: a row of its own, red banner, error sound.
+        let mut unknown = verdict("item_unknown", None, None);
+        unknown.barcode = Some("999".into());
+        assert_eq!(s.apply(&store, &actor, &unknown, Lang::Zh), Sound::Error);
+        let m = s.mismatch.clone().unwrap();
+        assert_eq!((m.sku_on_line, m.code.as_str()), (None, "999"));
+        assert_eq!(s.banner.as_ref().unwrap().kind, BannerKind::Red);
+        // The next correct scan: red gone, the line counted.
+        assert_eq!(
+            s.apply(
+                &store,
+                &actor,
+                &verdict("item_ok", Some("A"), Some(1)),
+                Lang::Zh
+            ),
+            Sound::Ok
+        );
+        assert!(s.mismatch.is_none() && s.banner.is_none());
+        assert_eq!(s.parcel.as_ref().unwrap().lines[0].scanned, 1);
+        // A surplus marks its own line.
+        s.apply(
+            &store,
+            &actor,
+            &verdict("item_surplus", Some("B"), Some(1)),
+            Lang::Zh,
+        );
+        assert_eq!(
+            s.mismatch.as_ref().unwrap().sku_on_line.as_deref(),
+            Some("B")
+        );
+    }
+
+    #[test]
+    fn complete_and_shipped_are_green_and_counted() {
+        let (store, actor, mut s) = fixture();
+        s.apply(&store, &actor, &opened(), Lang::En);
+        assert_eq!(
+            s.apply(
+                &store,
+                &actor,
+                &verdict("parcel_complete", Some("B"), Some(1)),
+                Lang::En
+            ),
+            Sound::Complete
+        );
+        assert_eq!(s.banner.as_ref().unwrap().kind, BannerKind::Green);
+        assert_eq!(
+            s.apply(&store, &actor, &verdict("shipped", None, None), Lang::En),
+            Sound::Complete
+        );
+        assert_eq!(s.banner.as_ref().unwrap().text, "shipped en");
+        assert_eq!(s.counts(), (1, 1));
+        assert_eq!(s.history.len(), 3);
+    }
+
+    #[test]
+    fn blocked_while_open_closes_the_parcel() {
+        let (store, actor, mut s) = fixture();
+        s.apply(&store, &actor, &opened(), Lang::Zh);
+        let mut v = verdict("blocked", Some("A"), None);
+        v.reason = Some("refunded");
+        assert_eq!(s.apply(&store, &actor, &v, Lang::Zh), Sound::Error);
+        assert!(s.parcel.is_none());
+        assert_eq!(s.banner.as_ref().unwrap().kind, BannerKind::Red);
+        // The history keeps at most 20.
+        for _ in 0..30 {
+            s.apply(
+                &store,
+                &actor,
+                &verdict("waybill_unknown", None, None),
+                Lang::Zh,
+            );
+        }
+        assert_eq!(s.history.len(), HISTORY);
+    }
+}

@@ -121,3 +121,27 @@ impl State {
         container(c).center_x(Fill).center_y(Fill).into()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scan_typed_into_a_field_is_taken_back() {
+        let mut s = State::default();
+        s.update(
+            None,
+            "b",
+            Lang::Zh,
+            Message::CodeChanged("YH0177000".into()),
+        );
+        s.take_back(5);
+        assert_eq!(s.code, "YH01");
+        s.update(None, "b", Lang::Zh, Message::PinChanged("12".into()));
+        s.take_back(9);
+        assert_eq!(s.pin, "", "never more than the field holds");
+        assert_eq!(s.code, "YH01");
+        // Without a store, sign-in does nothing (the store error is on screen).
+        assert!(s.update(None, "b", Lang::Zh, Message::Submit).is_none());
+    }
+}
