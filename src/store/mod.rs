@@ -121,6 +121,10 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Checking one parcel (waybill, items, unknown codes, shipping) cycles through 19 cached
+        // statements. In rusqlite's default cache of 16 such a cycle misses nearly every time,
+        // and each scan parsed its SQL again: a third of its CPU time (`benches/scan.rs`).
+        conn.set_prepared_statement_cache_capacity(64);
         migrate(&mut conn)?;
         Ok(Store { conn, path })
     }
