@@ -1,5 +1,8 @@
 -- The one schema of a packbench store.
 --
+-- A CHECK lists allowed values as `x = 'a' OR x = 'b'`, not `x IN ('a', 'b')`: for an IN list
+-- SQLite builds a temporary table on every insert (a quarter of an import's work).
+--
 -- Each section headed `-- version: N` takes a store from version N-1 to N; a new store runs them
 -- all, in one immediate transaction, and ends at the last one (PRAGMA user_version). A released
 -- section is never edited: a change is a new section. Times are UTC, RFC 3339 text
@@ -36,7 +39,7 @@ CREATE TABLE staff (
     name       TEXT NOT NULL,
     role       TEXT NOT NULL REFERENCES roles(code),
     pin_hash   TEXT,                      -- Argon2id PHC string; NULL: no PIN set yet
-    active     INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    active     INTEGER NOT NULL DEFAULT 1 CHECK (active = 0 OR active = 1),
     created_at TEXT NOT NULL
 ) STRICT;
 
@@ -58,7 +61,7 @@ CREATE TABLE products (
     spec       TEXT NOT NULL DEFAULT '',
     price_fen  INTEGER NOT NULL CHECK (price_fen >= 0),
     bin        TEXT REFERENCES bins(code),
-    state      TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'discontinued')),
+    state      TEXT NOT NULL DEFAULT 'active' CHECK (state = 'active' OR state = 'discontinued'),
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 ) STRICT;
@@ -69,7 +72,8 @@ CREATE INDEX products_needing_barcode ON products(id) WHERE barcode IS NULL;
 CREATE TABLE stock_moves (
     id         INTEGER PRIMARY KEY,
     at         TEXT NOT NULL,
-    kind       TEXT NOT NULL CHECK (kind IN ('opening', 'receipt', 'shipment', 'return', 'adjust', 'issue')),
+    kind       TEXT NOT NULL CHECK (kind = 'opening' OR kind = 'receipt' OR kind = 'shipment'
+                                    OR kind = 'return' OR kind = 'adjust' OR kind = 'issue'),
     product_id INTEGER NOT NULL REFERENCES products(id),
     bin        TEXT NOT NULL DEFAULT '',  -- '' : not shelved yet
     qty        INTEGER NOT NULL CHECK (qty <> 0),
@@ -100,7 +104,9 @@ CREATE TABLE orders (
     receiver_name    TEXT NOT NULL,
     receiver_phone   TEXT NOT NULL,
     receiver_address TEXT NOT NULL,
-    status           TEXT NOT NULL CHECK (status IN ('unpaid', 'paid', 'shipped', 'completed', 'closed')),
+    status           TEXT NOT NULL CHECK (status = 'unpaid' OR status = 'paid'
+                                          OR status = 'shipped' OR status = 'completed'
+                                          OR status = 'closed'),
     buyer_message    TEXT NOT NULL DEFAULT '',
     shipping_method  TEXT NOT NULL DEFAULT '',
     created_at       TEXT NOT NULL,
@@ -135,7 +141,8 @@ CREATE TABLE order_lines (
     package       TEXT NOT NULL DEFAULT '',
     qty           INTEGER NOT NULL CHECK (qty > 0),
     price_fen     INTEGER NOT NULL CHECK (price_fen >= 0),
-    status        TEXT NOT NULL CHECK (status IN ('unpaid', 'paid', 'shipped', 'completed', 'closed')),
+    status        TEXT NOT NULL CHECK (status = 'unpaid' OR status = 'paid' OR status = 'shipped'
+                                       OR status = 'completed' OR status = 'closed'),
     external_code TEXT NOT NULL DEFAULT '',
     note          TEXT NOT NULL DEFAULT '',
     UNIQUE (order_id, line_key)
@@ -149,8 +156,8 @@ CREATE TABLE remarks (
     order_id   INTEGER NOT NULL REFERENCES orders(id),
     text       TEXT NOT NULL,
     staff_code TEXT,                      -- sales code the remark credits (C07 …)
-    flag       INTEGER NOT NULL DEFAULT 0 CHECK (flag IN (0, 1)),
-    source     TEXT NOT NULL CHECK (source IN ('import', 'staff')),
+    flag       INTEGER NOT NULL DEFAULT 0 CHECK (flag = 0 OR flag = 1),
+    source     TEXT NOT NULL CHECK (source = 'import' OR source = 'staff'),
     staff_id   INTEGER NOT NULL REFERENCES staff(id),   -- who wrote or imported it
     terminal   TEXT NOT NULL,
     at         TEXT NOT NULL
@@ -188,7 +195,8 @@ BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 
 ALTER TABLE orders ADD COLUMN hold_note TEXT NOT NULL DEFAULT '';
 -- A supervisor let this unpaid order ship (bank transfer, 汇款).
-ALTER TABLE orders ADD COLUMN ship_unpaid INTEGER NOT NULL DEFAULT 0 CHECK (ship_unpaid IN (0, 1));
+ALTER TABLE orders ADD COLUMN ship_unpaid INTEGER NOT NULL DEFAULT 0 CHECK (ship_unpaid = 0
+                                                                            OR ship_unpaid = 1);
 -- The parcel the order goes in; NULL until it is merged or printed.
 ALTER TABLE orders ADD COLUMN parcel_id INTEGER REFERENCES parcels(id);
 CREATE INDEX orders_parcel ON orders(parcel_id);
@@ -213,7 +221,7 @@ CREATE TABLE batches (
 -- What gets one tracking number and one check: one order, or several merged (合并发货).
 CREATE TABLE parcels (
     id          INTEGER PRIMARY KEY,
-    stage       TEXT NOT NULL CHECK (stage IN ('merged', 'printed', 'shipped')),
+    stage       TEXT NOT NULL CHECK (stage = 'merged' OR stage = 'printed' OR stage = 'shipped'),
     created_at  TEXT NOT NULL,
     batch_id    INTEGER REFERENCES batches(id),
     seq         INTEGER,                   -- place in the batch, from 1
@@ -222,7 +230,7 @@ CREATE TABLE parcels (
     claimed_by  TEXT,                      -- the bench checking it now
     shipped_at  TEXT,
     shipped_by  INTEGER REFERENCES staff(id),
-    ship_mode   TEXT CHECK (ship_mode IN ('checked', 'bulk'))
+    ship_mode   TEXT CHECK (ship_mode = 'checked' OR ship_mode = 'bulk')
 ) STRICT;
 
 CREATE INDEX parcels_batch ON parcels(batch_id, seq);
@@ -253,14 +261,14 @@ CREATE TABLE scans (
     at        TEXT NOT NULL,
     staff_id  INTEGER NOT NULL REFERENCES staff(id),
     terminal  TEXT NOT NULL,
-    mode      TEXT NOT NULL CHECK (mode IN ('check', 'pick')),
+    mode      TEXT NOT NULL CHECK (mode = 'check' OR mode = 'pick'),
     code      TEXT NOT NULL,
     verdict   TEXT NOT NULL,
     reason    TEXT,
     parcel_id INTEGER REFERENCES parcels(id),
     batch_id  INTEGER REFERENCES batches(id),
     sku_code  TEXT,
-    counted   INTEGER NOT NULL DEFAULT 0 CHECK (counted IN (0, 1))
+    counted   INTEGER NOT NULL DEFAULT 0 CHECK (counted = 0 OR counted = 1)
 ) STRICT;
 
 CREATE INDEX scans_counted ON scans(parcel_id, sku_code) WHERE counted = 1;
@@ -276,8 +284,9 @@ BEGIN SELECT RAISE(ABORT, 'scans are append-only'); END;
 CREATE TABLE stations (
     terminal          TEXT PRIMARY KEY,
     open_parcel_id    INTEGER REFERENCES parcels(id),
-    confirm_pending   INTEGER NOT NULL DEFAULT 0 CHECK (confirm_pending IN (0, 1)),
+    confirm_pending   INTEGER NOT NULL DEFAULT 0 CHECK (confirm_pending = 0 OR confirm_pending = 1),
     picker_id         INTEGER REFERENCES staff(id),
     pick_batch_id     INTEGER REFERENCES batches(id),
     last_shown_scan   INTEGER NOT NULL DEFAULT 0   -- verdicts after this one were not shown yet
 ) STRICT;
+

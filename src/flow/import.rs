@@ -75,10 +75,11 @@ fn read_line_file(path: &Path, rejected: &mut Vec<BadRow>) -> Option<LineFile> {
             })
         });
         match parsed {
+            // Most orders have one line; a default Vec reserves room for four (~900 bytes).
             Ok(line) => file
                 .by_order
                 .entry(line.order_no.clone())
-                .or_default()
+                .or_insert_with(|| Vec::with_capacity(1))
                 .push(line),
             Err(bad) => rejected.push(bad),
         }
@@ -253,7 +254,15 @@ pub(crate) fn apply_order(
         summary.orders_new += 1;
         summary.lines += order.lines.len() as u64;
         if let Some(text) = unseen_part(remark, &[]) {
-            append_imported_remark(db, actor, id, &order.order_no, text, pattern)?;
+            append_imported_remark(
+                db,
+                actor,
+                id,
+                &order.order_no,
+                text,
+                pattern,
+                Some(order.status),
+            )?;
             summary.remarks_appended += 1;
         }
         return Ok(());
@@ -313,7 +322,7 @@ pub(crate) fn apply_order(
         }
     }
     if let Some(text) = unseen_part(remark, &stored.import_remarks) {
-        append_imported_remark(db, actor, stored.id, &order.order_no, text, pattern)?;
+        append_imported_remark(db, actor, stored.id, &order.order_no, text, pattern, None)?;
         summary.remarks_appended += 1;
         changed = true;
     }
@@ -325,6 +334,8 @@ pub(crate) fn apply_order(
     Ok(())
 }
 
+/// Appends a remark from the export. `new_status` is the status of an order this import just
+/// created (nothing to read back for the hold check), `None` for a known order.
 fn append_imported_remark(
     db: &Db<'_>,
     actor: &Actor,
@@ -332,6 +343,7 @@ fn append_imported_remark(
     order_no: &str,
     text: &str,
     pattern: &Regex,
+    new_status: Option<OrderStatus>,
 ) -> Result<()> {
     let code = leading_staff_code(text, pattern);
     db.append_remark(
@@ -342,7 +354,12 @@ fn append_imported_remark(
         "import",
         actor,
     )?;
-    super::review::hold_on_remark(db, actor, order_no, text)
+    match new_status {
+        Some(status) => {
+            super::review::hold_new_order_on_remark(db, actor, order_id, order_no, status, text)
+        }
+        None => super::review::hold_on_remark(db, actor, order_no, text),
+    }
 }
 
 /// Imports a product catalogue. See `ProductImportSummary`.

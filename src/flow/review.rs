@@ -162,6 +162,28 @@ pub fn ship_unpaid(store: &mut Store, actor: &Actor, order_no: &str, note: &str)
     })
 }
 
+/// `hold_on_remark` for an order this import just created: it has no hold and no parcel yet, so
+/// nothing needs reading back.
+pub(crate) fn hold_new_order_on_remark(
+    db: &Db<'_>,
+    actor: &Actor,
+    order_id: i64,
+    order_no: &str,
+    status: OrderStatus,
+    text: &str,
+) -> Result<()> {
+    if remark_holds(text) && matches!(status, OrderStatus::Paid | OrderStatus::Unpaid) {
+        db.set_hold(order_id, Some(HoldReason::Remark.code()), text)?;
+        db.log_event(
+            actor,
+            "order_held",
+            order_no,
+            &json!({"reason": "remark", "note": text}),
+        )?;
+    }
+    Ok(())
+}
+
 /// Holds the order when a newly added remark says 暂不发货 (reason: remark), unless it is held
 /// already or done with.
 pub(crate) fn hold_on_remark(db: &Db<'_>, actor: &Actor, order_no: &str, text: &str) -> Result<()> {

@@ -38,6 +38,9 @@ pub struct Table {
     pub header: StringRecord,
     failed: bool,
     rows_seen: u64,
+    /// Bytes of the largest record so far: each new record is allocated at that size instead of
+    /// being grown field by field.
+    record_bytes: usize,
 }
 
 /// Removes what spreadsheets and Taobao add around values: surrounding spaces, the `="…"` guard
@@ -170,6 +173,7 @@ impl Table {
             header,
             failed: false,
             rows_seen: 0,
+            record_bytes: 0,
         })
     }
 
@@ -200,7 +204,7 @@ impl Table {
 
     /// The next record as it is, whatever its number of fields (blank lines skipped).
     pub fn next_record(&mut self) -> Option<Result<Row, BadRow>> {
-        let mut record = StringRecord::new();
+        let mut record = StringRecord::with_capacity(self.record_bytes, self.header.len());
         loop {
             if self.failed {
                 return None;
@@ -222,6 +226,8 @@ impl Table {
                 Ok(true) if record.len() == 1 && record[0].trim().is_empty() => continue,
                 Ok(true) => {
                     self.rows_seen += 1;
+                    let bytes = record.as_byte_record().as_slice().len();
+                    self.record_bytes = self.record_bytes.max(bytes);
                     let line = record.position().map(|p| p.line()).unwrap_or(0);
                     return Some(Ok(Row { line, record }));
                 }
