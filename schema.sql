@@ -290,3 +290,46 @@ CREATE TABLE stations (
     last_shown_scan   INTEGER NOT NULL DEFAULT 0   -- verdicts after this one were not shown yet
 ) STRICT;
 
+-- version: 3
+-- The print log: every print job — who, what, how many pages, where it went and whether the
+-- printer took it. A failed job stays here to be retried; the self-audit counts prints per day
+-- and finds waybills printed for parcels that have no tracking number.
+
+CREATE TABLE print_jobs (
+    id          INTEGER PRIMARY KEY,
+    at          TEXT NOT NULL,
+    staff_id    INTEGER NOT NULL REFERENCES staff(id),
+    terminal    TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind = 'waybills' OR kind = 'picklist'
+                                    OR kind = 'labels'),
+    batch_id    INTEGER REFERENCES batches(id),
+    subject     TEXT NOT NULL DEFAULT '',      -- B12, or the merchant codes of a label run
+    pages       INTEGER NOT NULL CHECK (pages >= 0),
+    format      TEXT NOT NULL CHECK (format = 'pdf' OR format = 'tspl' OR format = 'zpl'),
+    target      TEXT NOT NULL,                 -- file:PATH, cups:QUEUE or raw:HOST:PORT / raw:DEVICE
+    reprint     INTEGER NOT NULL DEFAULT 0 CHECK (reprint = 0 OR reprint = 1),
+    params      TEXT NOT NULL DEFAULT '{}',    -- JSON: what is needed to run the job again
+    result      TEXT NOT NULL DEFAULT 'pending' CHECK (result = 'pending' OR result = 'ok'
+                                                       OR result = 'failed'),
+    error       TEXT,
+    cups_job    TEXT,                          -- the CUPS request id (WAYBILL-12)
+    finished_at TEXT,
+    retry_of    INTEGER REFERENCES print_jobs(id)
+) STRICT;
+
+CREATE INDEX print_jobs_at ON print_jobs(at);
+CREATE INDEX print_jobs_batch ON print_jobs(batch_id) WHERE batch_id IS NOT NULL;
+CREATE INDEX print_jobs_failed ON print_jobs(id) WHERE result = 'failed';
+
+-- What a job printed: the parcels of a waybill job (with the tracking number printed), the
+-- products of a label run (with copies).
+CREATE TABLE print_job_items (
+    job_id      INTEGER NOT NULL REFERENCES print_jobs(id),
+    parcel_id   INTEGER REFERENCES parcels(id),
+    tracking_no TEXT,
+    product_id  INTEGER REFERENCES products(id),
+    copies      INTEGER NOT NULL DEFAULT 1 CHECK (copies > 0)
+) STRICT;
+
+CREATE INDEX print_job_items_job ON print_job_items(job_id);
+CREATE INDEX print_job_items_parcel ON print_job_items(parcel_id) WHERE parcel_id IS NOT NULL;

@@ -192,6 +192,7 @@ impl Run {
     /// including iconv and sqlite3.
     fn packbench_peak_kib(&self) -> i64 {
         self.clean();
+        #[allow(clippy::zombie_processes)] // reaped by the wait4 below
         let child = self.packbench_command().spawn().expect("run packbench");
         let mut status = 0;
         // SAFETY: rusage is plain data; wait4 fills it for the child we spawned and reaps it (the

@@ -4,6 +4,7 @@
 
 mod bench;
 mod json;
+mod print;
 
 use crate::domain::{Actor, OrderStatus, Role};
 use crate::error::Error;
@@ -97,6 +98,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print waybills, pick lists and barcode labels; the print log.
+    #[command(subcommand)]
+    Print(print::PrintCmd),
+    /// The printers (CUPS queues) of this computer.
+    #[command(subcommand)]
+    Printers(print::PrintersCmd),
+    /// Give products barcodes by the shop's rule.
+    #[command(subcommand)]
+    Barcodes(print::BarcodesCmd),
     /// The event log: who did what, newest first.
     Events {
         #[arg(long)]
@@ -498,6 +508,9 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
             println!("{tracking_no} 已从验货台 {bench} 释放 · released from bench {bench}");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Print(cmd) => print::print(store, actor, cmd),
+        Command::Printers(cmd) => print::printers(cmd),
+        Command::Barcodes(cmd) => print::barcodes(store, actor, cmd),
         Command::Events { kind, limit, json } => {
             let events = crate::flow::orders::events(store, actor, kind.as_deref(), limit)?;
             if json {

@@ -1,6 +1,7 @@
 //! The workflows: plain functions over the store that the GUI, the command line and the tests all
 //! call. Each checks the acting staff member's permission first and records who did what.
 
+pub mod barcodes;
 pub mod batch;
 pub mod check;
 pub mod demo;
@@ -8,6 +9,7 @@ pub mod import;
 pub mod merge;
 pub mod orders;
 pub mod pick;
+pub mod print;
 pub mod products;
 pub mod review;
 pub mod settings;

@@ -4,12 +4,14 @@
 mod bench;
 mod events;
 mod orders;
+mod print;
 mod products;
 mod staff;
 
 pub use bench::{BatchRow, BenchOrder, NewScan, ParcelRow, PoolStatus, ScanRecord, StationRow};
 pub use events::EventRow;
 pub use orders::{OrderRecord, OrderSummary, RemarkRow, StoredOrder};
+pub use print::{NewPrintJob, PrintJobItem, PrintJobRow};
 pub use products::{ProductRecord, StockRow};
 pub use staff::StaffRecord;
 

@@ -196,6 +196,36 @@ impl Db<'_> {
         )?)
     }
 
+    /// Active products without a barcode, by merchant code.
+    pub fn products_needing_barcode(&self) -> Result<Vec<(i64, Product)>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {PRODUCT_COLS} FROM products WHERE barcode IS NULL AND state = 'active' ORDER BY sku_code"
+        ))?;
+        let rows = stmt
+            .query_map([], product_from_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Gives a product its barcode (checked by the caller, unique by the schema).
+    pub fn set_product_barcode(&self, id: i64, barcode: &Barcode) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE products SET barcode = ?2, updated_at = ?3 WHERE id = ?1")?
+            .execute(params![id, barcode.as_str(), super::now()])?;
+        Ok(())
+    }
+
+    /// The highest barcode of `len` characters starting with `prefix` (in-store numbers are
+    /// given in sequence after it).
+    pub fn max_barcode_with_prefix(&self, prefix: &str, len: usize) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT max(barcode) FROM products WHERE barcode >= ?1 AND barcode < ?1 || ':' AND length(barcode) = ?2",
+            )?
+            .query_row(params![prefix, len as i64], |r| r.get(0))?)
+    }
+
     pub fn count_products(&self) -> Result<i64> {
         Ok(self
             .conn

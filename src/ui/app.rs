@@ -190,7 +190,7 @@ impl App {
             for p in batch.parcels.iter().take(3) {
                 tries.push((
                     p.tracking_no.clone(),
-                    format!("{}", self.lang.pick("← 快递单", "← waybill")),
+                    self.lang.pick("← 快递单", "← waybill").to_string(),
                 ));
                 for l in &p.lines {
                     let code = l.barcode.clone().unwrap_or_else(|| l.sku_code.clone());

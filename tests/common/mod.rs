@@ -206,3 +206,282 @@ pub fn verdicts(vs: &[serde_json::Value]) -> Vec<String> {
         .map(|v| v["verdict"].as_str().unwrap().to_string())
         .collect()
 }
+
+// ---- Printing: rendering PDFs, reading their barcodes and text, a CUPS scheduler ----
+
+/// Fails with the Debian packages to install when a tool the print tests need is missing (CI
+/// installs them in `.ci/setup`).
+pub fn require_tool(tool: &str, package: &str) {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found,
+        "`{tool}` is missing: apt-get install -y {package} (bash .ci/setup installs it)"
+    );
+}
+
+/// Renders every page of `pdf` at `dpi` in grey (as a label printer sees it) and reads the
+/// barcodes of each page with zbar (Code 128, EAN-13, EAN-8). One set per page.
+pub fn decode_pages(pdf: &Path, dpi: u32) -> Vec<std::collections::BTreeSet<String>> {
+    require_tool("pdftoppm", "poppler-utils");
+    require_tool("zbarimg", "zbar-tools");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ok = Command::new("pdftoppm")
+        .args(["-r", &dpi.to_string(), "-gray", "-png"])
+        .arg(pdf)
+        .arg(dir.path().join("p"))
+        .status()
+        .expect("run pdftoppm")
+        .success();
+    assert!(ok, "pdftoppm failed on {}", pdf.display());
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        .collect();
+    pages.sort();
+    pages
+        .iter()
+        .map(|png| {
+            let out = Command::new("zbarimg")
+                .args([
+                    "--raw",
+                    "-q",
+                    "--nodbus",
+                    "-Sdisable",
+                    "-Scode128.enable",
+                    "-Sean13.enable",
+                    "-Sean8.enable",
+                ])
+                .arg(png)
+                .output()
+                .expect("run zbarimg");
+            // 0: found, 4: nothing found.
+            assert!(
+                matches!(out.status.code(), Some(0) | Some(4)),
+                "zbarimg failed on {}: {}",
+                png.display(),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .map(|l| l.trim().to_string())
+                .filter(|l| !l.is_empty())
+                .collect()
+        })
+        .collect()
+}
+
+/// Every barcode decoded anywhere in `pdf`.
+pub fn decode_all(pdf: &Path, dpi: u32) -> std::collections::BTreeSet<String> {
+    decode_pages(pdf, dpi).into_iter().flatten().collect()
+}
+
+/// The text of `pdf` (pdftotext, keeping the physical layout: a table reads row by row).
+pub fn pdf_text(pdf: &Path) -> String {
+    require_tool("pdftotext", "poppler-utils");
+    let out = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("run pdftotext");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).expect("utf-8 text")
+}
+
+/// `pdfinfo`'s `Page size` line of page 1 and the page count.
+pub fn pdf_info(pdf: &Path) -> (String, usize) {
+    require_tool("pdfinfo", "poppler-utils");
+    let out = Command::new("pdfinfo")
+        .arg(pdf)
+        .output()
+        .expect("run pdfinfo");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let size = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Page size:"))
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    let pages = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|p| p.trim().parse().ok())
+        .unwrap_or(0);
+    (size, pages)
+}
+
+/// Removes every kind of white space (pdftotext breaks wrapped lines where it likes).
+pub fn squeeze(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// A running CUPS scheduler: started here (`cupsd`) if it is not running. Safe to call from
+/// parallel tests and repeated runs. CI runs as root with `cups` and `printer-driver-cups-pdf`
+/// installed by `.ci/setup`.
+pub fn cups() {
+    use std::sync::Mutex;
+    static STARTED: Mutex<bool> = Mutex::new(false);
+    let mut started = STARTED.lock().unwrap_or_else(|e| e.into_inner());
+    if *started {
+        return;
+    }
+    require_tool("lpstat", "cups-client");
+    require_tool("lpadmin", "cups-client");
+    let running = || {
+        Command::new("lpstat")
+            .arg("-r")
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("is running"))
+    };
+    if !running() {
+        let cupsd = ["cupsd", "/usr/sbin/cupsd"]
+            .into_iter()
+            .find(|c| Command::new(c).arg("-t").output().is_ok())
+            .expect("cupsd is missing: apt-get install -y cups");
+        // cupsd puts itself in the background; a second one (another test binary) exits when
+        // the port is taken, which is fine.
+        let _ = Command::new(cupsd).status();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while !running() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "cupsd did not start (run as root? see /var/log/cups/error_log)"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    }
+    *started = true;
+}
+
+/// Adds (or updates) a CUPS queue; `ppd` for a driver (cups-pdf), none for a raw queue.
+pub fn cups_queue(name: &str, uri: &str, ppd: Option<&str>) {
+    cups();
+    let mut cmd = Command::new("lpadmin");
+    cmd.args(["-p", name, "-E", "-v", uri]);
+    if let Some(p) = ppd {
+        cmd.args(["-P", p]);
+    }
+    let out = cmd.output().expect("run lpadmin");
+    assert!(
+        out.status.success(),
+        "lpadmin -p {name} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+pub fn remove_cups_queue(name: &str) {
+    let _ = Command::new("lpadmin").args(["-x", name]).output();
+}
+
+/// The queue of Debian's cups-pdf ("a printer that writes PDF files"), for printing for real
+/// without paper. Returns the queue name.
+pub fn cups_pdf_queue() -> &'static str {
+    const NAME: &str = "PACKBENCH_PDF";
+    let ppd = [
+        "/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd",
+        "/usr/share/ppd/cups-pdf/CUPS-PDF_noopt.ppd",
+    ]
+    .into_iter()
+    .find(|p| Path::new(p).exists())
+    .expect("cups-pdf is missing: apt-get install -y printer-driver-cups-pdf");
+    cups_queue(NAME, "cups-pdf:/", Some(ppd));
+    NAME
+}
+
+/// The file cups-pdf wrote for CUPS request `request` (`PACKBENCH_PDF-17`), waited for.
+pub fn cups_pdf_output(request: &str) -> PathBuf {
+    let job = request.rsplit('-').next().expect("a CUPS request id");
+    let suffix = format!("-job_{job}.pdf");
+    let mut dirs = vec![PathBuf::from(std::env::var("HOME").unwrap_or_default()).join("PDF")];
+    if let Ok(rd) = std::fs::read_dir("/var/spool/cups-pdf") {
+        dirs.extend(rd.flatten().map(|e| e.path()));
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+    loop {
+        for d in &dirs {
+            let Ok(rd) = std::fs::read_dir(d) else {
+                continue;
+            };
+            for e in rd.flatten() {
+                let p = e.path();
+                if p.to_string_lossy().ends_with(&suffix) {
+                    // cups-pdf writes the file in place: wait until it parses as a whole PDF.
+                    let whole = Command::new("pdfinfo")
+                        .arg(&p)
+                        .output()
+                        .is_ok_and(|o| o.status.success());
+                    if whole {
+                        return p;
+                    }
+                }
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "cups-pdf wrote no file for {request} in {dirs:?} (see /var/log/cups/error_log)"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+}
+
+/// A stand-in for a network label printer: listens on 127.0.0.1 (a free port) and returns the
+/// bytes of the first connection, read to its end.
+pub struct RawListener {
+    pub port: u16,
+    handle: std::thread::JoinHandle<Vec<u8>>,
+}
+
+impl RawListener {
+    pub fn start() -> RawListener {
+        use std::io::Read;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+        let port = listener.local_addr().unwrap().port();
+        let handle = std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().expect("a connection");
+            s.set_read_timeout(Some(std::time::Duration::from_secs(60)))
+                .unwrap();
+            let mut buf = Vec::new();
+            s.read_to_end(&mut buf).expect("read the job");
+            buf
+        });
+        RawListener { port, handle }
+    }
+
+    pub fn address(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    /// The bytes received (waits for the sender to close).
+    pub fn received(self) -> Vec<u8> {
+        self.handle.join().expect("listener thread")
+    }
+}
+
+/// Compares `bytes` with `tests/golden/NAME`; `PACKBENCH_BLESS=1` writes the file instead.
+pub fn assert_golden(name: &str, bytes: &[u8]) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("PACKBENCH_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, bytes).unwrap();
+        return;
+    }
+    let want = std::fs::read(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (PACKBENCH_BLESS=1 writes it)", path.display()));
+    if want != bytes {
+        let got = std::env::temp_dir().join(format!("{name}.actual"));
+        let _ = std::fs::write(&got, bytes);
+        panic!(
+            "{} differs from what was sent ({} vs {} bytes); written to {}",
+            path.display(),
+            want.len(),
+            bytes.len(),
+            got.display()
+        );
+    }
+}

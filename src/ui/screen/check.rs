@@ -194,7 +194,7 @@ impl State {
                 p.address = r.order.receiver.address.replace('\n', " ");
                 if !r.order.buyer_message.is_empty() {
                     if !p.buyer_message.is_empty() {
-                        p.buyer_message.push_str("；");
+                        p.buyer_message.push('；');
                     }
                     p.buyer_message.push_str(&r.order.buyer_message);
                 }

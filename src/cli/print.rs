@@ -1,0 +1,397 @@
+//! Commands of printing: waybills and pick lists of a batch, barcode labels, the print log,
+//! the printers, and the shop's barcode rule.
+
+use crate::domain::Actor;
+use crate::error::Error;
+use crate::flow;
+use crate::flow::barcodes::{AssignFormat, Which};
+use crate::flow::print::{
+    LabelFormat, LabelJob, LabelSelect, PrintOutcome, Target, WaybillJob,
+};
+use crate::print::raw::RawFormat;
+use crate::print::{Dpi, LabelSize, WaybillSize};
+use crate::store::Store;
+use clap::{Args, Subcommand};
+use serde_json::json;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Subcommand)]
+pub enum PrintCmd {
+    /// Waybills (快递单) of a batch, one page per parcel.
+    Waybills {
+        /// The batch: 12 or B12.
+        #[arg(long)]
+        batch: String,
+        /// 100x180 (two-part), 100x150 or 76x130 (default: setting print.waybill_size).
+        #[arg(long)]
+        size: Option<String>,
+        /// Reprint only these parcels, by tracking number.
+        #[arg(long, num_args = 1..)]
+        only: Vec<String>,
+        #[command(flatten)]
+        out: PdfOut,
+    },
+    /// The pick list (配货单) of a batch, A4.
+    Picklist {
+        /// The batch: 12 or B12.
+        #[arg(long)]
+        batch: String,
+        #[command(flatten)]
+        out: PdfOut,
+    },
+    /// Barcode labels of products.
+    Labels(LabelArgs),
+    /// The print log, newest first.
+    Log {
+        /// Only the jobs that failed (to retry).
+        #[arg(long)]
+        failed: bool,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a logged job again, as it was (to the same place unless told otherwise).
+    Retry {
+        job: i64,
+        #[arg(long, conflicts_with_all = ["printer", "to"])]
+        out: Option<PathBuf>,
+        #[arg(long, conflicts_with = "to")]
+        printer: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Where a PDF goes: a file or a CUPS printer.
+#[derive(Debug, Args)]
+pub struct PdfOut {
+    /// Write the PDF to this file.
+    #[arg(long, conflicts_with = "printer", required_unless_present = "printer")]
+    pub out: Option<PathBuf>,
+    /// Print through CUPS on this queue (see `printers list`); the page size is kept.
+    #[arg(long)]
+    pub printer: Option<String>,
+    /// 203 or 300: the printer's resolution, to put barcode bars on its dots (default: setting
+    /// print.dpi).
+    #[arg(long)]
+    pub dpi: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LabelArgs {
+    /// Products by merchant code.
+    #[arg(long, num_args = 1.., required_unless_present_any = ["receipt", "needs_barcode"],
+          conflicts_with_all = ["receipt", "needs_barcode"])]
+    pub sku: Vec<String>,
+    /// The products of an inbound receipt (not available yet).
+    #[arg(long, conflicts_with = "needs_barcode")]
+    pub receipt: Option<String>,
+    /// Products without a barcode: each gets one by the shop's rule (in-store EAN-13), then a
+    /// label.
+    #[arg(long)]
+    pub needs_barcode: bool,
+    /// Labels of each product.
+    #[arg(long, default_value_t = 1)]
+    pub copies: u32,
+    /// 40x30, 50x30 or 60x40 (default: setting print.label_size).
+    #[arg(long)]
+    pub size: Option<String>,
+    /// Write a PDF (or, with --raw, the printer's commands) to this file.
+    #[arg(long, conflicts_with_all = ["printer", "to"])]
+    pub out: Option<PathBuf>,
+    /// Print through CUPS on this queue (a raw queue with --raw).
+    #[arg(long, conflicts_with = "to")]
+    pub printer: Option<String>,
+    /// TSPL or ZPL for a label printer instead of PDF.
+    #[arg(long, value_parser = ["tspl", "zpl"])]
+    pub raw: Option<String>,
+    /// The label printer: HOST:PORT (a network printer's raw port, 9100 if left out) or a device
+    /// such as /dev/usb/lp0. Needs --raw.
+    #[arg(long, requires = "raw")]
+    pub to: Option<String>,
+    /// 203 or 300 dpi (default: setting print.dpi).
+    #[arg(long)]
+    pub dpi: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PrintersCmd {
+    /// The CUPS printers (queues) of this computer.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BarcodesCmd {
+    /// Give products without a barcode one by the shop's rule: an in-store EAN-13
+    /// (2 + setting barcode.shop_digits + sequence + check digit), or the merchant code as
+    /// Code 128.
+    Assign {
+        #[arg(long, conflicts_with = "sku", required_unless_present = "sku")]
+        needs_barcode: bool,
+        #[arg(long, num_args = 1..)]
+        sku: Vec<String>,
+        /// ean13 (default) or code128.
+        #[arg(long, default_value = "ean13", value_parser = ["ean13", "code128"])]
+        format: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn batch_id(text: &str) -> Result<i64, Error> {
+    text.trim()
+        .trim_start_matches(['B', 'b'])
+        .parse()
+        .map_err(|_| {
+            Error::invalid(
+                format!("批次编号不对：{text}（例如 12 或 B12）"),
+                format!("not a batch id: {text} (e.g. 12 or B12)"),
+            )
+        })
+}
+
+fn dpi(text: Option<&str>) -> Result<Option<Dpi>, Error> {
+    text.map(Dpi::parse).transpose()
+}
+
+fn pdf_target(out: &PdfOut) -> Target {
+    match (&out.out, &out.printer) {
+        (Some(path), _) => Target::File(path.clone()),
+        (None, Some(q)) => Target::Cups(q.clone()),
+        // clap requires one of them.
+        (None, None) => unreachable!("--out or --printer"),
+    }
+}
+
+fn report(o: &PrintOutcome, as_json: bool) {
+    if as_json {
+        println!("{}", serde_json::to_string(o).expect("serialisable"));
+        return;
+    }
+    let what = match o.kind.as_str() {
+        "waybills" => "快递单 waybills",
+        "picklist" => "配货单 pick list",
+        _ => "标签 labels",
+    };
+    let via = o
+        .cups_job
+        .as_ref()
+        .map(|j| format!(" (CUPS {j})"))
+        .unwrap_or_default();
+    println!(
+        "{what}: {} 页 pages{} → {}{via} · 打印任务 job {}",
+        o.pages,
+        if o.reprint { " · 补打 reprint" } else { "" },
+        o.target,
+        o.job_id
+    );
+    if !o.assigned.is_empty() {
+        println!(
+            "已分配条码 · barcodes given: {}",
+            o.assigned.join(", ")
+        );
+    }
+}
+
+pub fn print(store: &mut Store, actor: &Actor, cmd: PrintCmd) -> Result<ExitCode, Error> {
+    match cmd {
+        PrintCmd::Waybills {
+            batch,
+            size,
+            only,
+            out,
+        } => {
+            let job = WaybillJob {
+                batch_id: batch_id(&batch)?,
+                only,
+                size: size.as_deref().map(WaybillSize::parse).transpose()?,
+                dpi: dpi(out.dpi.as_deref())?,
+            };
+            let o = flow::print::print_waybills(store, actor, &job, &pdf_target(&out))?;
+            report(&o, out.json);
+        }
+        PrintCmd::Picklist { batch, out } => {
+            let o = flow::print::print_picklist(
+                store,
+                actor,
+                batch_id(&batch)?,
+                dpi(out.dpi.as_deref())?,
+                &pdf_target(&out),
+            )?;
+            report(&o, out.json);
+        }
+        PrintCmd::Labels(a) => {
+            if a.receipt.is_some() {
+                return Err(Error::invalid(
+                    "入库单功能还没有：暂时不能按入库单打印标签，请用 --sku",
+                    "receipts are not available yet: print labels with --sku",
+                ));
+            }
+            let format = match a.raw.as_deref() {
+                None => LabelFormat::Pdf,
+                Some(f) => LabelFormat::Raw(RawFormat::parse(f)?),
+            };
+            let target = match (&a.out, &a.printer, &a.to) {
+                (Some(p), _, _) => Target::File(p.clone()),
+                (None, Some(q), _) => Target::Cups(q.clone()),
+                (None, None, Some(to)) => Target::Raw(to.clone()),
+                (None, None, None) => {
+                    return Err(Error::invalid(
+                        "请指定 --out 文件、--printer 打印机，或 --raw … --to 标签打印机",
+                        "say where the labels go: --out FILE, --printer NAME or --raw … --to HOST:PORT|DEVICE",
+                    ));
+                }
+            };
+            let job = LabelJob {
+                select: if a.needs_barcode {
+                    LabelSelect::NeedsBarcode
+                } else {
+                    LabelSelect::Skus(a.sku)
+                },
+                copies: a.copies,
+                size: a.size.as_deref().map(LabelSize::parse).transpose()?,
+                dpi: dpi(a.dpi.as_deref())?,
+                format,
+            };
+            let o = flow::print::print_labels(store, actor, &job, &target)?;
+            report(&o, a.json);
+        }
+        PrintCmd::Log {
+            failed,
+            limit,
+            json,
+        } => {
+            let jobs = flow::print::log(store, actor, failed, limit)?;
+            if json {
+                let arr: Vec<serde_json::Value> = jobs
+                    .iter()
+                    .map(|j| {
+                        json!({
+                            "id": j.id, "at": j.at, "staff": j.staff_code, "terminal": j.terminal,
+                            "kind": j.kind, "batch": j.batch_id, "subject": j.subject,
+                            "pages": j.pages, "format": j.format, "target": j.target,
+                            "reprint": j.reprint, "result": j.result, "error": j.error,
+                            "cups_job": j.cups_job, "retry_of": j.retry_of,
+                        })
+                    })
+                    .collect();
+                println!("{}", serde_json::Value::Array(arr));
+            } else {
+                for j in &jobs {
+                    println!(
+                        "{:>5}  {}  {:<8} {:<9} {:<14} {:>4}p {:<5} {:<7} {}{}",
+                        j.id,
+                        j.at,
+                        j.staff_code,
+                        j.kind,
+                        j.subject,
+                        j.pages,
+                        j.format,
+                        j.result,
+                        j.target,
+                        j.error
+                            .as_ref()
+                            .map(|e| format!("  ({e})"))
+                            .unwrap_or_default()
+                    );
+                }
+            }
+        }
+        PrintCmd::Retry {
+            job,
+            out,
+            printer,
+            to,
+            json,
+        } => {
+            let target = match (out, printer, to) {
+                (Some(p), _, _) => Some(Target::File(p)),
+                (None, Some(q), _) => Some(Target::Cups(q)),
+                (None, None, Some(t)) => Some(Target::Raw(t)),
+                _ => None,
+            };
+            let o = flow::print::retry(store, actor, job, target)?;
+            report(&o, json);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn printers(cmd: PrintersCmd) -> Result<ExitCode, Error> {
+    match cmd {
+        PrintersCmd::List { json } => {
+            let list = crate::print::printer::list()?;
+            if json {
+                println!("{}", serde_json::to_string(&list).expect("serialisable"));
+            } else if list.is_empty() {
+                println!("没有打印机 · no printers (add one with lpadmin or the CUPS web page)");
+            } else {
+                for p in &list {
+                    println!(
+                        "{}{:<20} {:<10} {:<14} {}",
+                        if p.default { "*" } else { " " },
+                        p.name,
+                        p.state,
+                        if p.accepting {
+                            "accepting"
+                        } else {
+                            "not accepting"
+                        },
+                        p.device
+                    );
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn barcodes(store: &mut Store, actor: &Actor, cmd: BarcodesCmd) -> Result<ExitCode, Error> {
+    match cmd {
+        BarcodesCmd::Assign {
+            needs_barcode,
+            sku,
+            format,
+            json,
+        } => {
+            let which = if needs_barcode {
+                Which::NeedsBarcode
+            } else {
+                Which::Skus(sku)
+            };
+            let format = if format == "code128" {
+                AssignFormat::Code128
+            } else {
+                AssignFormat::Ean13
+            };
+            let r = flow::barcodes::assign(store, actor, &which, format)?;
+            if json {
+                println!("{}", serde_json::to_string(&r).expect("serialisable"));
+            } else {
+                for a in &r.assigned {
+                    println!("{:<20} {}  {}", a.sku_code, a.barcode, a.symbology.code());
+                }
+                for (s, b) in &r.kept {
+                    println!("{s:<20} {b}  (已有条码 · kept)");
+                }
+                println!(
+                    "已分配 {} 个条码 · {} barcode(s) given",
+                    r.assigned.len(),
+                    r.assigned.len()
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

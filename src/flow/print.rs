@@ -1,0 +1,722 @@
+//! Printing as the back room does it: waybills and the pick list of a print batch, barcode
+//! labels for products. Each job is gathered from the store, laid out by `print`, written to the
+//! print log as pending, sent (a PDF file, a CUPS queue, a label printer's port) and marked taken
+//! or failed. A failed job stays in the log and can be retried as it was.
+
+use super::barcodes::{AssignFormat, Which, assign_in};
+use super::batch::{item_lines, pick_list};
+use crate::domain::time::{from_store, shop_zone};
+use crate::domain::{Actor, Permission};
+use crate::error::{Error, Result};
+use crate::print::label::{self, Label, LabelOptions, LabelSize};
+use crate::print::picklist::{self, PickLine, PickList};
+use crate::print::raw::{self, DEFAULT_ZPL_FONT, RawFormat};
+use crate::print::waybill::{self, Sender, Waybill, WaybillItem, WaybillOptions, WaybillSize};
+use crate::print::{Dpi, printer};
+use crate::store::{BatchRow, Db, NewPrintJob, PrintJobItem, PrintJobRow, Store};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+
+pub const SENDER_NAME_SETTING: &str = "shop.sender_name";
+pub const SENDER_PHONE_SETTING: &str = "shop.sender_phone";
+pub const SENDER_ADDRESS_SETTING: &str = "shop.sender_address";
+pub const MASK_PHONE_SETTING: &str = "print.mask_phone";
+pub const DPI_SETTING: &str = "print.dpi";
+pub const WAYBILL_SIZE_SETTING: &str = "print.waybill_size";
+pub const LABEL_SIZE_SETTING: &str = "print.label_size";
+pub const ZPL_FONT_SETTING: &str = "print.zpl_font";
+
+/// Checks a `print.dpi` value.
+pub(crate) fn check_dpi(v: &str) -> Result<()> {
+    Dpi::parse(v).map(|_| ())
+}
+
+pub(crate) fn check_waybill_size(v: &str) -> Result<()> {
+    WaybillSize::parse(v).map(|_| ())
+}
+
+pub(crate) fn check_label_size(v: &str) -> Result<()> {
+    LabelSize::parse(v).map(|_| ())
+}
+
+/// Where a job goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A file (PDF, or TSPL/ZPL for a label printer to be fed later).
+    File(PathBuf),
+    /// A CUPS queue, through `lp`.
+    Cups(String),
+    /// A label printer's own port: `HOST:PORT` or a device file such as `/dev/usb/lp0`.
+    Raw(String),
+}
+
+impl Target {
+    /// As the print log keeps it: `file:PATH`, `cups:QUEUE`, `raw:ADDRESS`.
+    pub fn to_log(&self) -> String {
+        match self {
+            Target::File(p) => format!("file:{}", p.display()),
+            Target::Cups(q) => format!("cups:{q}"),
+            Target::Raw(a) => format!("raw:{a}"),
+        }
+    }
+
+    pub fn from_log(text: &str) -> Option<Target> {
+        let (kind, rest) = text.split_once(':')?;
+        match kind {
+            "file" => Some(Target::File(PathBuf::from(rest))),
+            "cups" => Some(Target::Cups(rest.to_string())),
+            "raw" => Some(Target::Raw(rest.to_string())),
+            _ => None,
+        }
+    }
+}
+
+/// What a print job did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PrintOutcome {
+    pub job_id: i64,
+    /// `waybills`, `picklist` or `labels`.
+    pub kind: String,
+    pub pages: usize,
+    pub target: String,
+    /// `pdf`, `tspl` or `zpl`.
+    pub format: String,
+    /// CUPS's request id (`WAYBILL-12`) when the job went through CUPS.
+    pub cups_job: Option<String>,
+    pub reprint: bool,
+    pub bytes: usize,
+    /// Barcodes given by the shop's rule on the way (labels with `--needs-barcode`).
+    pub assigned: Vec<String>,
+}
+
+fn setting_or(db: &Db<'_>, key: &str, default: &str) -> Result<String> {
+    Ok(db
+        .setting(key)?
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| default.to_string()))
+}
+
+fn dpi_of(db: &Db<'_>, given: Option<Dpi>) -> Result<Dpi> {
+    match given {
+        Some(d) => Ok(d),
+        None => Dpi::parse(&setting_or(db, DPI_SETTING, "203")?),
+    }
+}
+
+/// Shop time as printed on paper.
+fn shop_time(stored: &str) -> String {
+    from_store(stored)
+        .map(|t| t.with_timezone(&shop_zone()).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|| stored.to_string())
+}
+
+fn now_shop() -> String {
+    chrono::Utc::now()
+        .with_timezone(&shop_zone())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+fn batch_row(db: &Db<'_>, batch_id: i64) -> Result<BatchRow> {
+    db.batch(batch_id)?
+        .ok_or_else(|| Error::not_found("batch", "批次", format!("B{batch_id}")))
+}
+
+/// The waybills of a batch as they would print now: every parcel, or those with the tracking
+/// numbers in `only`. Pairs each with its parcel id.
+pub fn batch_waybills(db: &Db<'_>, batch_id: i64, only: &[String]) -> Result<Vec<(i64, Waybill)>> {
+    batch_row(db, batch_id)?;
+    let parcels = db.batch_parcels(batch_id)?;
+    for t in only {
+        if !parcels.iter().any(|p| p.tracking_no.as_deref() == Some(t.trim())) {
+            return Err(Error::invalid(
+                format!("快递单号 {t} 不在批次 B{batch_id} 里"),
+                format!("tracking number {t} is not in batch B{batch_id}"),
+            ));
+        }
+    }
+    let sender = Sender {
+        name: setting_or(db, SENDER_NAME_SETTING, "")?,
+        phone: setting_or(db, SENDER_PHONE_SETTING, "")?,
+        address: setting_or(db, SENDER_ADDRESS_SETTING, "")?,
+    };
+    let printed_before = db.parcels_printed_before(&parcels.iter().map(|p| p.id).collect::<Vec<_>>())?;
+    let printed_at = now_shop();
+    let of = parcels.len() as i64;
+    let mut out = Vec::new();
+    for p in &parcels {
+        let tracking_no = p.tracking_no.clone().unwrap_or_default();
+        if !only.is_empty() && !only.iter().any(|t| t.trim() == tracking_no) {
+            continue;
+        }
+        let orders = db.parcel_orders(p.id)?;
+        let Some(first) = orders.first() else {
+            continue;
+        };
+        let items = item_lines(db, &orders)?
+            .into_iter()
+            .map(|l| WaybillItem {
+                sku_code: l.sku_code,
+                qty: l.qty,
+                spec: l.spec,
+            })
+            .collect();
+        let mut messages: Vec<&str> = Vec::new();
+        for o in &orders {
+            let m = o.buyer_message.trim();
+            if !m.is_empty() && !messages.contains(&m) {
+                messages.push(m);
+            }
+        }
+        out.push((
+            p.id,
+            Waybill {
+                courier: p.courier.clone().unwrap_or_default(),
+                tracking_no,
+                batch_id,
+                seq: p.seq.unwrap_or(0),
+                of,
+                receiver_name: first.receiver.name.clone(),
+                receiver_phone: first.receiver.phone.clone(),
+                receiver_address: first.receiver.address.clone(),
+                sender: sender.clone(),
+                order_nos: orders.iter().map(|o| o.order_no.clone()).collect(),
+                items,
+                buyer_message: messages.join("；"),
+                printed_at: printed_at.clone(),
+                reprint: printed_before.contains(&p.id),
+            },
+        ));
+    }
+    Ok(out)
+}
+
+/// Options of a waybill job; `None` takes the shop's setting.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WaybillJob {
+    pub batch_id: i64,
+    /// Reprint only these parcels (tracking numbers); empty: the whole batch.
+    pub only: Vec<String>,
+    pub size: Option<WaybillSize>,
+    pub dpi: Option<Dpi>,
+}
+
+/// The waybills of a batch as a PDF, without printing or logging them (a preview).
+pub fn waybills_pdf(store: &Store, actor: &Actor, job: &WaybillJob) -> Result<(Vec<u8>, usize)> {
+    actor.require(Permission::PrintBatch)?;
+    let db = store.read();
+    let (data, items, _) = render_waybills(&db, job)?;
+    Ok((data, items.len()))
+}
+
+fn render_waybills(db: &Db<'_>, job: &WaybillJob) -> Result<(Vec<u8>, Vec<PrintJobItem>, bool)> {
+    let opts = WaybillOptions {
+        size: match job.size {
+            Some(s) => s,
+            None => WaybillSize::parse(&setting_or(db, WAYBILL_SIZE_SETTING, "100x180")?)?,
+        },
+        dpi: dpi_of(db, job.dpi)?,
+        mask_phone: setting_or(db, MASK_PHONE_SETTING, "true")? != "false",
+    };
+    let waybills = batch_waybills(db, job.batch_id, &job.only)?;
+    if waybills.is_empty() {
+        return Err(Error::invalid(
+            format!("批次 B{} 没有包裹", job.batch_id),
+            format!("batch B{} has no parcels", job.batch_id),
+        ));
+    }
+    let reprint = waybills.iter().any(|(_, w)| w.reprint);
+    let items = waybills
+        .iter()
+        .map(|(id, w)| PrintJobItem {
+            parcel_id: Some(*id),
+            tracking_no: Some(w.tracking_no.clone()),
+            product_id: None,
+            copies: 1,
+        })
+        .collect();
+    let pages: Vec<Waybill> = waybills.into_iter().map(|(_, w)| w).collect();
+    Ok((waybill::pdf(&pages, &opts)?, items, reprint))
+}
+
+/// Prints the waybills of a batch (one page per parcel) to `target`.
+pub fn print_waybills(
+    store: &mut Store,
+    actor: &Actor,
+    job: &WaybillJob,
+    target: &Target,
+) -> Result<PrintOutcome> {
+    waybills_job(store, actor, job, target, None)
+}
+
+fn waybills_job(
+    store: &mut Store,
+    actor: &Actor,
+    job: &WaybillJob,
+    target: &Target,
+    retry_of: Option<i64>,
+) -> Result<PrintOutcome> {
+    actor.require(Permission::PrintBatch)?;
+    raw_not_for_pdf(target)?;
+    let (data, items, reprint, size) = {
+        let db = store.read();
+        let (data, items, reprint) = render_waybills(&db, job)?;
+        let size = match job.size {
+            Some(s) => s,
+            None => WaybillSize::parse(&setting_or(&db, WAYBILL_SIZE_SETTING, "100x180")?)?,
+        };
+        (data, items, reprint, size)
+    };
+    let params = json!({
+        "batch": job.batch_id,
+        "only": job.only,
+        "size": job.size.map(WaybillSize::code),
+        "dpi": job.dpi.map(|d| d.0),
+    });
+    let (w, h) = size.mm();
+    let pages = items.len();
+    let subject = format!("B{}", job.batch_id);
+    let record = NewPrintJob {
+        kind: "waybills",
+        batch_id: Some(job.batch_id),
+        subject: &subject,
+        pages: pages as i64,
+        format: "pdf",
+        target: &target.to_log(),
+        reprint,
+        params: &params,
+        retry_of,
+    };
+    run_job(store, actor, record, &items, data, target, printer::media(w, h))
+}
+
+fn raw_not_for_pdf(target: &Target) -> Result<()> {
+    if let Target::Raw(to) = target {
+        return Err(Error::invalid(
+            format!("快递单和配货单是 PDF，不能直接发到标签打印机端口 {to}：请用 --printer 或 --out"),
+            format!("waybills and pick lists are PDF and cannot go to a label printer's port {to}: use --printer or --out"),
+        ));
+    }
+    Ok(())
+}
+
+/// The pick list of a batch as printed now.
+pub fn batch_pick_list(db: &Db<'_>, batch_id: i64) -> Result<PickList> {
+    let b = batch_row(db, batch_id)?;
+    let lines = pick_list(db, batch_id)?
+        .into_iter()
+        .map(|l| PickLine {
+            bin: l.bin,
+            sku_code: l.sku_code,
+            title: l.title,
+            spec: l.spec,
+            qty: l.qty,
+        })
+        .collect();
+    Ok(PickList {
+        batch_id,
+        courier: b.courier.clone(),
+        parcels: (b.parcels - b.shipped).max(0) as usize,
+        created_at: shop_time(&b.created_at),
+        printed_at: now_shop(),
+        picker: b.picker_code.clone(),
+        lines,
+        reprint: db.picklist_printed_before(batch_id)?,
+    })
+}
+
+/// Prints the pick list (配货单) of a batch to `target` (A4).
+pub fn print_picklist(
+    store: &mut Store,
+    actor: &Actor,
+    batch_id: i64,
+    dpi: Option<Dpi>,
+    target: &Target,
+) -> Result<PrintOutcome> {
+    picklist_job(store, actor, batch_id, dpi, target, None)
+}
+
+fn picklist_job(
+    store: &mut Store,
+    actor: &Actor,
+    batch_id: i64,
+    dpi: Option<Dpi>,
+    target: &Target,
+    retry_of: Option<i64>,
+) -> Result<PrintOutcome> {
+    actor.require(Permission::PrintBatch)?;
+    raw_not_for_pdf(target)?;
+    let (data, pages, reprint) = {
+        let db = store.read();
+        let list = batch_pick_list(&db, batch_id)?;
+        let mut pdf = crate::print::canvas::PdfBuilder::new("packbench pick list");
+        picklist::draw(&mut pdf, &list, dpi_of(&db, dpi)?)?;
+        let pages = pdf.page_count();
+        (pdf.finish(), pages, list.reprint)
+    };
+    let params = json!({"batch": batch_id, "dpi": dpi.map(|d| d.0)});
+    let subject = format!("B{batch_id}");
+    let record = NewPrintJob {
+        kind: "picklist",
+        batch_id: Some(batch_id),
+        subject: &subject,
+        pages: pages as i64,
+        format: "pdf",
+        target: &target.to_log(),
+        reprint,
+        params: &params,
+        retry_of,
+    };
+    run_job(store, actor, record, &[], data, target, "A4".into())
+}
+
+/// Which products get labels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LabelSelect {
+    Skus(Vec<String>),
+    /// Products without a barcode: each gets one by the shop's rule (EAN-13), then its label.
+    NeedsBarcode,
+}
+
+/// PDF, or a label printer's own language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LabelFormat {
+    #[default]
+    Pdf,
+    Raw(RawFormat),
+}
+
+impl LabelFormat {
+    pub fn code(self) -> &'static str {
+        match self {
+            LabelFormat::Pdf => "pdf",
+            LabelFormat::Raw(f) => f.code(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelJob {
+    pub select: LabelSelect,
+    pub copies: u32,
+    pub size: Option<LabelSize>,
+    pub dpi: Option<Dpi>,
+    pub format: LabelFormat,
+}
+
+/// The labels of some merchant codes; every product must exist and have a barcode.
+pub fn labels_of(db: &Db<'_>, skus: &[String]) -> Result<Vec<(i64, Label)>> {
+    let mut out = Vec::new();
+    let mut missing = Vec::new();
+    for sku in skus {
+        let (id, p) = db
+            .product_by_sku(sku.trim())?
+            .ok_or_else(|| Error::not_found("product", "商品", sku.trim()))?;
+        match p.barcode {
+            Some(barcode) => out.push((
+                id,
+                Label {
+                    sku_code: p.sku_code,
+                    barcode,
+                    name: p.name,
+                    spec: p.spec,
+                    price: p.price,
+                    bin: p.bin,
+                },
+            )),
+            None => missing.push(p.sku_code),
+        }
+    }
+    if !missing.is_empty() {
+        return Err(Error::invalid(
+            format!(
+                "这些商品还没有条码：{}（先用 barcodes assign 分配，或用 --needs-barcode）",
+                missing.join("、")
+            ),
+            format!(
+                "these products have no barcode yet: {} (give them one with `barcodes assign`, or use --needs-barcode)",
+                missing.join(", ")
+            ),
+        ));
+    }
+    Ok(out)
+}
+
+fn label_options(db: &Db<'_>, job: &LabelJob) -> Result<LabelOptions> {
+    if job.copies == 0 || job.copies > 999 {
+        return Err(Error::invalid(
+            "--copies 应在 1 到 999 之间",
+            "--copies must be 1 to 999",
+        ));
+    }
+    Ok(LabelOptions {
+        size: match job.size {
+            Some(s) => s,
+            None => LabelSize::parse(&setting_or(db, LABEL_SIZE_SETTING, "40x30")?)?,
+        },
+        dpi: dpi_of(db, job.dpi)?,
+        copies: job.copies,
+    })
+}
+
+fn render_labels(db: &Db<'_>, labels: &[Label], job: &LabelJob) -> Result<(Vec<u8>, LabelOptions)> {
+    let opts = label_options(db, job)?;
+    let data = match job.format {
+        LabelFormat::Pdf => label::pdf(labels, &opts)?,
+        LabelFormat::Raw(f) => {
+            let font = setting_or(db, ZPL_FONT_SETTING, DEFAULT_ZPL_FONT)?;
+            raw::render(f, labels, &opts, &font)?
+        }
+    };
+    Ok((data, opts))
+}
+
+/// The labels as they would print, without printing or logging them (a preview).
+pub fn labels_preview(store: &Store, actor: &Actor, skus: &[String], job: &LabelJob) -> Result<Vec<u8>> {
+    actor.require(Permission::PrintLabels)?;
+    let db = store.read();
+    let labels: Vec<Label> = labels_of(&db, skus)?.into_iter().map(|(_, l)| l).collect();
+    Ok(render_labels(&db, &labels, job)?.0)
+}
+
+/// Prints barcode labels to `target`. With `NeedsBarcode`, the products without a barcode get
+/// one first, in the same transaction as the job's record: a label run that cannot be laid out
+/// (a barcode too long for the label) gives no barcode either.
+pub fn print_labels(
+    store: &mut Store,
+    actor: &Actor,
+    job: &LabelJob,
+    target: &Target,
+) -> Result<PrintOutcome> {
+    labels_job(store, actor, job, target, None)
+}
+
+fn labels_job(
+    store: &mut Store,
+    actor: &Actor,
+    job: &LabelJob,
+    target: &Target,
+    retry_of: Option<i64>,
+) -> Result<PrintOutcome> {
+    actor.require(Permission::PrintLabels)?;
+    if job.select == LabelSelect::NeedsBarcode {
+        actor.require(Permission::AssignBarcodes)?;
+    }
+    if let (LabelFormat::Pdf, Target::Raw(to)) = (job.format, target) {
+        return Err(Error::invalid(
+            format!("发到标签打印机端口 {to} 要用 --raw tspl 或 --raw zpl"),
+            format!("sending to a label printer's port {to} needs --raw tspl or --raw zpl"),
+        ));
+    }
+    let target_log = target.to_log();
+    let (id, data, pages, opts, assigned) = store.write(|db| {
+        let (skus, assigned) = match &job.select {
+            LabelSelect::Skus(s) => (s.clone(), Vec::new()),
+            LabelSelect::NeedsBarcode => {
+                let r = assign_in(db, actor, &Which::NeedsBarcode, AssignFormat::Ean13)?;
+                let skus: Vec<String> = r.assigned.iter().map(|a| a.sku_code.clone()).collect();
+                (skus.clone(), skus)
+            }
+        };
+        if skus.is_empty() {
+            return Err(Error::invalid(
+                "没有要打印标签的商品",
+                "no product to print labels for",
+            ));
+        }
+        let labels = labels_of(db, &skus)?;
+        let only: Vec<Label> = labels.iter().map(|(_, l)| l.clone()).collect();
+        let (data, opts) = render_labels(db, &only, job)?;
+        let pages = labels.len() * opts.copies as usize;
+        let items: Vec<PrintJobItem> = labels
+            .iter()
+            .map(|(pid, _)| PrintJobItem {
+                product_id: Some(*pid),
+                copies: i64::from(opts.copies),
+                ..Default::default()
+            })
+            .collect();
+        // The products by merchant code, so a retry prints the same labels.
+        let params = json!({
+            "skus": skus,
+            "copies": opts.copies,
+            "size": opts.size.code(),
+            "dpi": opts.dpi.0,
+            "format": job.format.code(),
+        });
+        let id = db.insert_print_job(
+            actor,
+            &NewPrintJob {
+                kind: "labels",
+                batch_id: None,
+                subject: &subject_of(&skus),
+                pages: pages as i64,
+                format: job.format.code(),
+                target: &target_log,
+                reprint: false,
+                params: &params,
+                retry_of,
+            },
+            &items,
+        )?;
+        Ok((id, data, pages, opts, assigned))
+    })?;
+    let (w, h) = opts.size.mm();
+    let raw = matches!(job.format, LabelFormat::Raw(_));
+    let cups_job = deliver_logged(store, id, &data, target, &printer::media(w, h), raw)?;
+    Ok(PrintOutcome {
+        job_id: id,
+        kind: "labels".into(),
+        pages,
+        target: target_log,
+        format: job.format.code().into(),
+        cups_job,
+        reprint: false,
+        bytes: data.len(),
+        assigned,
+    })
+}
+
+/// A short name of a label run's products for the log: the first few merchant codes.
+fn subject_of(skus: &[String]) -> String {
+    let mut s = skus.iter().take(5).cloned().collect::<Vec<_>>().join(",");
+    if skus.len() > 5 {
+        s.push_str(&format!(",…(+{})", skus.len() - 5));
+    }
+    s
+}
+
+/// Records a job as pending, sends it and records how it ended.
+fn run_job(
+    store: &mut Store,
+    actor: &Actor,
+    record: NewPrintJob<'_>,
+    items: &[PrintJobItem],
+    data: Vec<u8>,
+    target: &Target,
+    media: String,
+) -> Result<PrintOutcome> {
+    let id = store.write(|db| db.insert_print_job(actor, &record, items))?;
+    let cups_job = deliver_logged(store, id, &data, target, &media, false)?;
+    Ok(PrintOutcome {
+        job_id: id,
+        kind: record.kind.into(),
+        pages: record.pages as usize,
+        target: target.to_log(),
+        format: record.format.into(),
+        cups_job,
+        reprint: record.reprint,
+        bytes: data.len(),
+        assigned: Vec::new(),
+    })
+}
+
+/// Sends a recorded job and records how it ended; returns CUPS's request id if it went through
+/// CUPS. A failure is kept in the log (to retry) and returned with the job's number.
+fn deliver_logged(
+    store: &mut Store,
+    id: i64,
+    data: &[u8],
+    target: &Target,
+    media: &str,
+    raw: bool,
+) -> Result<Option<String>> {
+    let title = format!("packbench-job{id}");
+    let sent = match target {
+        Target::File(path) => std::fs::write(path, data)
+            .map(|_| None)
+            .map_err(|e| Error::io(path, e)),
+        Target::Cups(queue) => printer::send_cups(
+            &printer::CupsJob {
+                printer: queue,
+                title: &title,
+                media: media.to_string(),
+                raw,
+            },
+            data,
+        )
+        .map(Some),
+        Target::Raw(to) => printer::send_raw(to, data).map(|_| None),
+    };
+    match sent {
+        Ok(cups_job) => {
+            store.write(|db| db.finish_print_job(id, None, cups_job.as_deref()))?;
+            Ok(cups_job)
+        }
+        Err(e) => {
+            let said = e.to_string();
+            store.write(|db| db.finish_print_job(id, Some(&said), None))?;
+            Err(Error::invalid(
+                format!("{}（打印任务 {id} 已记为失败，可用 print retry {id} 重打）", e.zh()),
+                format!("{said} (print job {id} is logged as failed; retry with `print retry {id}`)"),
+            ))
+        }
+    }
+}
+
+/// Runs a logged job again as it was (to the same target, or `to`): the pages are laid out
+/// from the store as it is now, and the new job points back to the old one.
+pub fn retry(store: &mut Store, actor: &Actor, job_id: i64, to: Option<Target>) -> Result<PrintOutcome> {
+    let old = store
+        .read()
+        .print_job(job_id)?
+        .ok_or_else(|| Error::not_found("print job", "打印任务", job_id.to_string()))?;
+    let target = match to {
+        Some(t) => t,
+        None => Target::from_log(&old.target).ok_or_else(|| {
+            Error::invalid(
+                format!("打印任务 {job_id} 的目标无法识别：{}", old.target),
+                format!("print job {job_id} has a target that cannot be read: {}", old.target),
+            )
+        })?,
+    };
+    let p = &old.params;
+    let dpi = p["dpi"].as_u64().map(|d| Dpi::parse(&d.to_string())).transpose()?;
+    match old.kind.as_str() {
+        "waybills" => {
+            let job = WaybillJob {
+                batch_id: old.batch_id.unwrap_or_default(),
+                only: strings(&p["only"]),
+                size: p["size"].as_str().map(WaybillSize::parse).transpose()?,
+                dpi,
+            };
+            waybills_job(store, actor, &job, &target, Some(job_id))
+        }
+        "picklist" => picklist_job(
+            store,
+            actor,
+            old.batch_id.unwrap_or_default(),
+            dpi,
+            &target,
+            Some(job_id),
+        ),
+        _ => {
+            let format = match p["format"].as_str().unwrap_or("pdf") {
+                "pdf" => LabelFormat::Pdf,
+                f => LabelFormat::Raw(RawFormat::parse(f)?),
+            };
+            let job = LabelJob {
+                select: LabelSelect::Skus(strings(&p["skus"])),
+                copies: p["copies"].as_u64().unwrap_or(1) as u32,
+                size: p["size"].as_str().map(LabelSize::parse).transpose()?,
+                dpi,
+                format,
+            };
+            labels_job(store, actor, &job, &target, Some(job_id))
+        }
+    }
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect())
+        .unwrap_or_default()
+}
+
+/// The print log, newest first; `failed_only` for the jobs to retry.
+pub fn log(store: &Store, actor: &Actor, failed_only: bool, limit: usize) -> Result<Vec<PrintJobRow>> {
+    actor.require(Permission::ViewOrders)?;
+    store
+        .read()
+        .print_jobs(failed_only.then_some("failed"), limit)
+}

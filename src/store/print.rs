@@ -1,0 +1,226 @@
+//! The print log: print jobs and what each printed.
+
+use super::{Db, now};
+use crate::domain::Actor;
+use crate::error::Result;
+use rusqlite::{OptionalExtension, Row, params};
+
+/// A print job to record before it is sent.
+#[derive(Debug, Clone, Default)]
+pub struct NewPrintJob<'a> {
+    /// `waybills`, `picklist` or `labels`.
+    pub kind: &'a str,
+    pub batch_id: Option<i64>,
+    pub subject: &'a str,
+    pub pages: i64,
+    /// `pdf`, `tspl` or `zpl`.
+    pub format: &'a str,
+    pub target: &'a str,
+    pub reprint: bool,
+    pub params: &'a serde_json::Value,
+    pub retry_of: Option<i64>,
+}
+
+/// One line of what a job printed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PrintJobItem {
+    pub parcel_id: Option<i64>,
+    pub tracking_no: Option<String>,
+    pub product_id: Option<i64>,
+    pub copies: i64,
+}
+
+/// A recorded print job.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrintJobRow {
+    pub id: i64,
+    pub at: String,
+    pub staff_code: String,
+    pub terminal: String,
+    pub kind: String,
+    pub batch_id: Option<i64>,
+    pub subject: String,
+    pub pages: i64,
+    pub format: String,
+    pub target: String,
+    pub reprint: bool,
+    pub params: serde_json::Value,
+    /// `pending`, `ok` or `failed`.
+    pub result: String,
+    pub error: Option<String>,
+    pub cups_job: Option<String>,
+    pub finished_at: Option<String>,
+    pub retry_of: Option<i64>,
+}
+
+const JOB_COLS: &str = "j.id, j.at, s.code, j.terminal, j.kind, j.batch_id, j.subject, j.pages, j.format, \
+     j.target, j.reprint, j.params, j.result, j.error, j.cups_job, j.finished_at, j.retry_of";
+
+fn job_from_row(r: &Row<'_>) -> rusqlite::Result<PrintJobRow> {
+    let params: String = r.get(11)?;
+    Ok(PrintJobRow {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        staff_code: r.get(2)?,
+        terminal: r.get(3)?,
+        kind: r.get(4)?,
+        batch_id: r.get(5)?,
+        subject: r.get(6)?,
+        pages: r.get(7)?,
+        format: r.get(8)?,
+        target: r.get(9)?,
+        reprint: r.get(10)?,
+        params: serde_json::from_str(&params).unwrap_or(serde_json::Value::Null),
+        result: r.get(12)?,
+        error: r.get(13)?,
+        cups_job: r.get(14)?,
+        finished_at: r.get(15)?,
+        retry_of: r.get(16)?,
+    })
+}
+
+impl Db<'_> {
+    /// Records a job as pending, with what it prints; returns its id.
+    pub fn insert_print_job(
+        &self,
+        actor: &Actor,
+        job: &NewPrintJob<'_>,
+        items: &[PrintJobItem],
+    ) -> Result<i64> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO print_jobs (at, staff_id, terminal, kind, batch_id, subject, pages, format, target,
+                    reprint, params, retry_of)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?
+            .execute(params![
+                now(),
+                actor.staff.id,
+                actor.terminal,
+                job.kind,
+                job.batch_id,
+                job.subject,
+                job.pages,
+                job.format,
+                job.target,
+                job.reprint,
+                job.params.to_string(),
+                job.retry_of
+            ])?;
+        let id = self.conn.last_insert_rowid();
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO print_job_items (job_id, parcel_id, tracking_no, product_id, copies)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for i in items {
+            stmt.execute(params![
+                id,
+                i.parcel_id,
+                i.tracking_no,
+                i.product_id,
+                i.copies.max(1)
+            ])?;
+        }
+        Ok(id)
+    }
+
+    /// Records how a job ended: taken by the printer (`error` None) or failed.
+    pub fn finish_print_job(
+        &self,
+        id: i64,
+        error: Option<&str>,
+        cups_job: Option<&str>,
+    ) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE print_jobs SET result = ?2, error = ?3, cups_job = ?4, finished_at = ?5 WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                if error.is_none() { "ok" } else { "failed" },
+                error,
+                cups_job,
+                now()
+            ])?;
+        Ok(())
+    }
+
+    pub fn print_job(&self, id: i64) -> Result<Option<PrintJobRow>> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {JOB_COLS} FROM print_jobs j JOIN staff s ON s.id = j.staff_id WHERE j.id = ?1"
+            ))?
+            .query_row([id], job_from_row)
+            .optional()?)
+    }
+
+    /// Jobs, newest first: all, or those with `result`.
+    pub fn print_jobs(&self, result: Option<&str>, limit: usize) -> Result<Vec<PrintJobRow>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {JOB_COLS} FROM print_jobs j JOIN staff s ON s.id = j.staff_id
+             WHERE ?1 IS NULL OR j.result = ?1 ORDER BY j.id DESC LIMIT ?2"
+        ))?;
+        let rows = stmt
+            .query_map(params![result, limit as i64], job_from_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    pub fn print_job_items(&self, job_id: i64) -> Result<Vec<PrintJobItem>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT parcel_id, tracking_no, product_id, copies FROM print_job_items WHERE job_id = ?1 ORDER BY rowid",
+        )?;
+        let rows = stmt
+            .query_map([job_id], |r| {
+                Ok(PrintJobItem {
+                    parcel_id: r.get(0)?,
+                    tracking_no: r.get(1)?,
+                    product_id: r.get(2)?,
+                    copies: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// The parcels among `parcel_ids` whose waybill came out of a printer before (a job that
+    /// was taken, or one whose end is unknown — better a 补打 mark too many than a duplicate
+    /// waybill passing as the first).
+    pub fn parcels_printed_before(&self, parcel_ids: &[i64]) -> Result<Vec<i64>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT 1 FROM print_job_items i JOIN print_jobs j ON j.id = i.job_id
+             WHERE i.parcel_id = ?1 AND j.kind = 'waybills' AND j.result IN ('ok', 'pending') LIMIT 1",
+        )?;
+        let mut out = Vec::new();
+        for id in parcel_ids {
+            if stmt.exists([id])? {
+                out.push(*id);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether a pick list of the batch was printed before.
+    pub fn picklist_printed_before(&self, batch_id: i64) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT 1 FROM print_jobs WHERE kind = 'picklist' AND batch_id = ?1 AND result IN ('ok', 'pending') LIMIT 1",
+            )?
+            .exists([batch_id])?)
+    }
+
+    /// Pages and jobs printed per shop day (UTC+8) and kind, newest day first: the self-audit's
+    /// "print count per day".
+    pub fn print_counts_per_day(&self, days: usize) -> Result<Vec<(String, String, i64, i64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT date(at, '+8 hours') AS day, kind, count(*), sum(pages) FROM print_jobs
+             WHERE result = 'ok' GROUP BY day, kind ORDER BY day DESC, kind LIMIT ?1",
+        )?;
+        let rows = stmt
+            .query_map([days as i64 * 3], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+}
