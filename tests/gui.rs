@@ -497,8 +497,45 @@ fn every_screen_in_chinese_and_english() {
         );
         let _ = app.update(Message::SignOut);
 
-        // The order printer: the orders screen, an order with its remarks, hold and release.
+        // The order printer opens on the print screen: the batch, its waybills to a PDF file,
+        // one waybill again, the print log.
         sign_in_as(&mut app, "DD01");
+        assert_eq!(app.screen, Screen::Print);
+        use packbench::ui::screen::print::Message as P;
+        let batch_id = batch["batch_id"].as_i64().unwrap();
+        assert_eq!(app.print.selected, Some(batch_id));
+        let _ = app.update(Message::Print(P::PrintWaybills));
+        let (notice, failed) = app.print.notice.clone().expect("an outcome");
+        assert!(!failed, "{notice}");
+        let parcels = batch["parcels"].as_array().unwrap();
+        let pdf = std::fs::read_dir(s.path("print"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.to_string_lossy().contains("waybills"))
+            .expect("the waybills PDF in the print folder");
+        assert_eq!(common::pdf_info(&pdf).1, parcels.len(), "one page a parcel");
+        let one = parcels[2]["tracking_no"].as_str().unwrap();
+        // A scan puts the tracking number in the reprint field; printing it takes a click.
+        let _ = app.update(scan(one));
+        assert_eq!(app.print.reprint_no, one);
+        assert_eq!(app.print.log.len(), 1);
+        let _ = app.update(Message::Print(P::Reprint));
+        assert!(!app.print.notice.as_ref().unwrap().1);
+        assert_eq!(app.print.log.len(), 2);
+        assert!(app.print.log[0].reprint && app.print.log[0].pages == 1);
+        let _ = app.update(Message::Print(P::PrintPicklist));
+        assert_eq!(app.print.log[0].kind, "picklist");
+        window_shows(
+            &app,
+            &format!("window-print-{tag}"),
+            &[
+                lang.pick("打印快递单", "Print waybills"),
+                lang.pick("补打一张快递单", "Reprint one waybill"),
+            ],
+        );
+
+        // Its orders screen: an order with its remarks, hold and release.
+        let _ = app.update(Message::Show(Screen::Orders));
         assert_eq!(app.screen, Screen::Orders);
         use packbench::ui::screen::orders::Message as O;
         let _ = app.update(Message::Orders(O::QueryChanged("Amy".into())));
@@ -552,4 +589,108 @@ fn every_screen_in_chinese_and_english() {
             &[lang.pick("本班已发", "Shipped this shift")],
         );
     }
+}
+
+#[test]
+fn the_labels_screen_previews_scanned_products_and_prints() {
+    use packbench::ui::screen::labels::{Destination, Message as L};
+    let s = Scratch::new();
+    s.import_fixture("taobao-gbk");
+    s.ok(&[
+        "import",
+        "products",
+        common::fixture("taobao-gbk", "products.csv")
+            .to_str()
+            .unwrap(),
+    ]);
+    s.ok(&[
+        "staff",
+        "add",
+        "TM01",
+        "--name",
+        "孙条码",
+        "--role",
+        "label_printer",
+        "--pin",
+        "1234",
+    ]);
+    let mut app = App::with_store(Store::open(s.db()).unwrap(), "bench-1", Lang::Zh);
+    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(
+        "TM01".into(),
+    )));
+    let _ = app.update(Message::SignIn(sign_in::Message::PinChanged("1234".into())));
+    let _ = app.update(Message::SignIn(sign_in::Message::Submit));
+    assert_eq!(app.screen, Screen::Labels);
+
+    // A scanned barcode adds its product and shows page 1 as it will print.
+    let (_, p) = s.json(&["product", "show", "TX2017-GY-S", "--json"]);
+    let barcode = p["barcode"].as_str().unwrap().to_string();
+    common::require_tool("pdftoppm", "poppler-utils");
+    let _ = app.update(scan(&barcode));
+    assert_eq!(app.labels.skus, "TX2017-GY-S");
+    assert!(app.labels.preview.is_some(), "{:?}", app.labels.notice);
+    window_shows(&app, "window-labels-zh", &["TX2017-GY-S", "打印标签"]);
+    // An unknown code is a red notice and changes nothing.
+    let _ = app.update(scan("6900000000017"));
+    assert!(app.labels.notice.as_ref().unwrap().1);
+    assert_eq!(app.labels.skus, "TX2017-GY-S");
+
+    // Two copies to a PDF file: both decode.
+    let _ = app.update(Message::Labels(L::CopiesChanged("2".into())));
+    let _ = app.update(Message::Labels(L::Print));
+    assert!(
+        !app.labels.notice.as_ref().unwrap().1,
+        "{:?}",
+        app.labels.notice
+    );
+    let pdf = std::fs::read_dir(s.path("print"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .next()
+        .unwrap();
+    let pages = common::decode_pages(&pdf, 203);
+    assert_eq!(pages.len(), 2);
+    assert!(pages.iter().all(|p| p.contains(&barcode[..barcode.len()])));
+
+    // ZPL straight to a label printer's port; without an address it asks for one.
+    let _ = app.update(Message::Labels(L::DestinationPicked(Destination::Raw(
+        packbench::print::raw::RawFormat::Zpl,
+        Lang::Zh,
+    ))));
+    let _ = app.update(Message::Labels(L::Print));
+    assert!(app.labels.notice.as_ref().unwrap().1);
+    let listener = common::RawListener::start();
+    let _ = app.update(Message::Labels(L::AddressChanged(listener.address())));
+    let _ = app.update(Message::Labels(L::Print));
+    assert!(
+        !app.labels.notice.as_ref().unwrap().1,
+        "{:?}",
+        app.labels.notice
+    );
+    let zpl = String::from_utf8(listener.received()).unwrap();
+    assert!(
+        zpl.starts_with("^XA") && zpl.contains("TX2017-GY-S") && zpl.contains("^PQ2"),
+        "{zpl}"
+    );
+
+    // Every product without a barcode gets one and its label.
+    let needing = || {
+        Store::open(s.db())
+            .unwrap()
+            .read()
+            .count_products_needing_barcode()
+            .unwrap()
+    };
+    let before = needing();
+    assert!(before > 0, "the fixture has products without a barcode");
+    let _ = app.update(Message::Labels(L::DestinationPicked(Destination::Pdf(
+        Lang::Zh,
+    ))));
+    let _ = app.update(Message::Labels(L::NeedsBarcodeToggled(true)));
+    let _ = app.update(Message::Labels(L::CopiesChanged("1".into())));
+    let _ = app.update(Message::Labels(L::Print));
+    let (notice, failed) = app.labels.notice.clone().unwrap();
+    assert!(!failed, "{notice}");
+    assert!(notice.contains(&format!("新编条码 {before}")), "{notice}");
+    assert_eq!(needing(), 0);
 }

@@ -9,6 +9,7 @@ pub mod canvas;
 pub mod font;
 pub mod label;
 pub mod picklist;
+pub mod preview;
 pub mod printer;
 pub mod raw;
 pub mod waybill;

@@ -3,7 +3,7 @@
 
 use super::i18n::{self, Lang, T, tr};
 use super::input::{self, KeyPress};
-use super::screen::{Screen, check, orders, pick, sign_in};
+use super::screen::{Screen, check, labels, orders, pick, print, sign_in};
 use super::sound::{Player, Sound};
 use crate::domain::{Actor, Permission};
 use crate::flow;
@@ -51,6 +51,8 @@ pub struct App {
     pub check: check::State,
     pub pick: pick::State,
     pub orders: orders::State,
+    pub print: print::State,
+    pub labels: labels::State,
     wedge: WedgeDetector,
     settings: ScannerSettings,
     pub ports: BTreeMap<String, PortState>,
@@ -74,12 +76,32 @@ pub enum Message {
     Check(check::Message),
     Pick(pick::Message),
     Orders(orders::Message),
+    Print(print::Message),
+    Labels(labels::Message),
     /// The side bar chose a screen.
     Show(Screen),
     SignOut,
     ToggleMute,
     ToggleLanguage,
     RetryStore,
+}
+
+/// The screens in side-bar order; the first a role may use opens at sign-in.
+const SCREENS: [(Screen, T); 5] = [
+    (Screen::Check, T::ScreenCheck),
+    (Screen::Pick, T::ScreenPick),
+    (Screen::Print, T::ScreenPrint),
+    (Screen::Labels, T::ScreenLabels),
+    (Screen::Orders, T::ScreenOrders),
+];
+
+/// Where the GUI writes PDF files: the `print` folder beside the store.
+fn print_dir(store: &std::path::Path) -> PathBuf {
+    store
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."))
+        .join("print")
 }
 
 impl App {
@@ -98,6 +120,8 @@ impl App {
             check: check::State::default(),
             pick: pick::State::default(),
             orders: orders::State::default(),
+            print: print::State::new(print_dir(&opts.db)),
+            labels: labels::State::new(print_dir(&opts.db)),
             wedge: WedgeDetector::new(ScannerSettings::default().wedge()),
             settings: ScannerSettings::default(),
             ports: BTreeMap::new(),
@@ -118,6 +142,7 @@ impl App {
 
     /// A silent application over an open store, for tests.
     pub fn with_store(store: Store, station: &str, lang: Lang) -> App {
+        let dir = store.path().to_path_buf();
         let _ = store.set_busy_timeout(std::time::Duration::from_secs(2));
         let mut app = App {
             store_path: store.path().to_path_buf(),
@@ -131,6 +156,8 @@ impl App {
             check: check::State::default(),
             pick: pick::State::default(),
             orders: orders::State::default(),
+            print: print::State::new(print_dir(&dir)),
+            labels: labels::State::new(print_dir(&dir)),
             wedge: WedgeDetector::new(ScannerSettings::default().wedge()),
             settings: ScannerSettings::default(),
             ports: BTreeMap::new(),
@@ -225,6 +252,8 @@ impl App {
             Screen::Check => a.require(Permission::Check).is_ok(),
             Screen::Pick => a.require(Permission::Pick).is_ok(),
             Screen::Orders => a.require(Permission::ViewOrders).is_ok(),
+            Screen::Print => a.require(Permission::PrintBatch).is_ok(),
+            Screen::Labels => a.require(Permission::PrintLabels).is_ok(),
         }
     }
 
@@ -242,10 +271,12 @@ impl App {
                 self.pick.start(&actor);
             }
         }
-        self.screen = [Screen::Check, Screen::Pick, Screen::Orders]
+        self.screen = SCREENS
             .into_iter()
+            .map(|(s, _)| s)
             .find(|s| self.may_use(*s))
             .unwrap_or(Screen::Orders);
+        self.opened(self.screen);
     }
 
     fn sign_out(&mut self) {
@@ -259,6 +290,20 @@ impl App {
         self.check.demo = demo;
         self.pick = pick::State::default();
         self.orders = orders::State::default();
+        self.print = print::State::new(print_dir(&self.store_path));
+        self.labels = labels::State::new(print_dir(&self.store_path));
+    }
+
+    /// Brings a screen's lists up to date as it is opened.
+    fn opened(&mut self, screen: Screen) {
+        let (Some(actor), Some(store)) = (self.actor.clone(), self.store.as_ref()) else {
+            return;
+        };
+        match screen {
+            Screen::Print => self.print.refresh(store, &actor, self.lang),
+            Screen::Labels => self.labels.refresh(store, &actor),
+            _ => {}
+        }
     }
 
     fn play(&self, sound: Option<Sound>) {
@@ -290,6 +335,14 @@ impl App {
                 self.orders.scanned(store, &actor, lang, &scan.code);
                 None
             }
+            Screen::Print => {
+                self.print.scanned(lang, &scan.code);
+                None
+            }
+            Screen::Labels => {
+                self.labels.scanned(store, &actor, lang, &scan.code);
+                None
+            }
         };
         self.play(sound);
     }
@@ -300,16 +353,16 @@ impl App {
                 // A scan never stays as text in a field: take back what it typed there.
                 if self.actor.is_none() {
                     self.sign_in.take_back(keys);
-                } else if self.screen == Screen::Orders {
-                    self.orders.take_back(keys);
+                } else {
+                    self.take_back(keys);
                 }
                 self.scanned(scan);
             }
             WedgeEvent::Rejected { reason, keys } => {
                 if self.actor.is_none() {
                     self.sign_in.take_back(keys);
-                } else if self.screen == Screen::Orders {
-                    self.orders.take_back(keys);
+                } else {
+                    self.take_back(keys);
                 }
                 self.notice = Some(match self.lang {
                     Lang::Zh => reason.zh(),
@@ -317,6 +370,16 @@ impl App {
                 });
                 self.play(Some(Sound::Error));
             }
+        }
+    }
+
+    /// Takes back what a scan typed into the open screen's field.
+    fn take_back(&mut self, keys: usize) {
+        match self.screen {
+            Screen::Orders => self.orders.take_back(keys),
+            Screen::Print => self.print.take_back(keys),
+            Screen::Labels => self.labels.take_back(keys),
+            Screen::Check | Screen::Pick => {}
         }
     }
 
@@ -367,9 +430,20 @@ impl App {
                     self.orders.update(store, &actor, lang, m);
                 }
             }
+            Message::Print(m) => {
+                if let (Some(actor), Some(store)) = (self.actor.clone(), self.store.as_mut()) {
+                    self.print.update(store, &actor, lang, m);
+                }
+            }
+            Message::Labels(m) => {
+                if let (Some(actor), Some(store)) = (self.actor.clone(), self.store.as_mut()) {
+                    self.labels.update(store, &actor, lang, m);
+                }
+            }
             Message::Show(s) => {
                 if self.may_use(s) {
                     self.screen = s;
+                    self.opened(s);
                 }
             }
             Message::SignOut => self.sign_out(),
@@ -480,11 +554,7 @@ impl App {
             .into()
         } else if let Some(actor) = &self.actor {
             let mut side = Column::new().spacing(8).padding(8).width(140);
-            for (s, label) in [
-                (Screen::Check, T::ScreenCheck),
-                (Screen::Pick, T::ScreenPick),
-                (Screen::Orders, T::ScreenOrders),
-            ] {
+            for (s, label) in SCREENS {
                 if self.may_use(s) {
                     let b = button(text(tr(lang, label)).size(22))
                         .width(Fill)
@@ -501,6 +571,8 @@ impl App {
                 Screen::Check => self.check.view(lang).map(Message::Check),
                 Screen::Pick => self.pick.view(lang).map(Message::Pick),
                 Screen::Orders => self.orders.view(actor, lang).map(Message::Orders),
+                Screen::Print => self.print.view(actor, lang).map(Message::Print),
+                Screen::Labels => self.labels.view(actor, lang).map(Message::Labels),
             };
             row![side, container(screen).width(Fill).height(Fill)].into()
         } else {
