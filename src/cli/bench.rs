@@ -106,6 +106,10 @@ pub enum BatchCmd {
 pub enum ScanMode {
     Check,
     Pick,
+    /// 入库检验: every labelled unit of a receipt (--receipt).
+    InboundCheck,
+    /// 盘点: a bin label, then its items (--session).
+    Stocktake,
 }
 
 #[derive(Debug, Args)]
@@ -124,6 +128,12 @@ pub struct ScanArgs {
     /// One JSON object per verdict.
     #[arg(long)]
     pub json: bool,
+    /// The receipt of an inbound check (12 or R12).
+    #[arg(long)]
+    pub receipt: Option<String>,
+    /// The stocktake session counted (3 or S3).
+    #[arg(long)]
+    pub session: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -637,6 +647,22 @@ pub fn scan(store: &mut Store, actor: &Actor, args: ScanArgs) -> Result<ExitCode
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let io = |e: std::io::Error| Error::io("stdout", e);
+    if matches!(args.mode, ScanMode::InboundCheck | ScanMode::Stocktake) {
+        if args.serial.is_some() {
+            return Err(Error::invalid(
+                "入库检验和盘点暂时只能从标准输入或 --input 文件读扫描",
+                "inbound check and stocktake read scans from standard input or --input only",
+            ));
+        }
+        let session = super::stock::start_session(
+            store,
+            actor,
+            args.mode == ScanMode::InboundCheck,
+            args.receipt.as_deref(),
+            args.session.as_deref(),
+        )?;
+        return super::stock::scan(store, session, &args.input, args.json);
+    }
     let mut session = match args.mode {
         ScanMode::Check => {
             let (session, resumed) = CheckSession::start(store, actor.clone())?;
@@ -648,6 +674,7 @@ pub fn scan(store: &mut Store, actor: &Actor, args: ScanArgs) -> Result<ExitCode
             session
         }
         ScanMode::Pick => Session::Pick(PickSession::start(actor.clone())?),
+        ScanMode::InboundCheck | ScanMode::Stocktake => unreachable!("handled above"),
     };
     if let Some(path) = &args.serial {
         return scan_serial(store, actor, &mut session, path, args.baud, args.json);

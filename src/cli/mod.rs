@@ -5,6 +5,7 @@
 mod bench;
 mod json;
 mod print;
+mod stock;
 
 use crate::domain::{Actor, OrderStatus, Role};
 use crate::error::Error;
@@ -107,6 +108,18 @@ pub enum Command {
     /// Give products barcodes by the shop's rule.
     #[command(subcommand)]
     Barcodes(print::BarcodesCmd),
+    /// Stock: a product's stock and ledger, the ledger check, low and dead stock.
+    #[command(subcommand)]
+    Stock(stock::StockCmd),
+    /// Inbound receipts (入库单).
+    #[command(subcommand)]
+    Receipt(stock::ReceiptCmd),
+    /// Outbound notes (出库单).
+    #[command(subcommand)]
+    Issue(stock::IssueCmd),
+    /// Stocktakes (盘点).
+    #[command(subcommand)]
+    Stocktake(stock::StocktakeCmd),
     /// The event log: who did what, newest first.
     Events {
         #[arg(long)]
@@ -184,6 +197,11 @@ pub enum ProductCmd {
         sku_or_barcode: String,
         #[arg(long)]
         json: bool,
+    },
+    /// Stop products (停用) and free their bins: only with nothing on hand and no open orders.
+    Discontinue {
+        #[arg(required = true)]
+        skus: Vec<String>,
     },
 }
 
@@ -281,7 +299,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         // No subcommand: the bench window.
         let db = match (cli.db, cli.demo) {
             (Some(db), _) => db,
-            (None, true) => std::env::temp_dir().join(format!("packbench-demo-{}.db", std::process::id())),
+            (None, true) => {
+                std::env::temp_dir().join(format!("packbench-demo-{}.db", std::process::id()))
+            }
             (None, false) => default_store_path(),
         };
         let opts = crate::ui::Options {
@@ -296,7 +316,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(()) => Ok(ExitCode::SUCCESS),
             Err(e) => Err(Error::invalid(
                 format!("无法打开窗口：{e}（没有显示器？命令行用法见 --help）"),
-                format!("cannot open the window: {e} (no display? see --help for the command line)"),
+                format!(
+                    "cannot open the window: {e} (no display? see --help for the command line)"
+                ),
             )),
         };
     };
@@ -422,6 +444,18 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Product(ProductCmd::Discontinue { skus }) => {
+            for d in flow::stock::discontinue(store, actor, &skus)? {
+                println!(
+                    "已停用 · discontinued: {}{}",
+                    d.sku_code,
+                    d.freed_bin
+                        .map(|b| format!("（库位 {b} 已空出 · bin {b} freed）"))
+                        .unwrap_or_default()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Staff(StaffCmd::Add {
             code,
             name,
@@ -511,6 +545,10 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
         Command::Print(cmd) => print::print(store, actor, cmd),
         Command::Printers(cmd) => print::printers(cmd),
         Command::Barcodes(cmd) => print::barcodes(store, actor, cmd),
+        Command::Stock(cmd) => stock::stock(store, actor, cmd),
+        Command::Receipt(cmd) => stock::receipt(store, actor, cmd),
+        Command::Issue(cmd) => stock::issue(store, actor, cmd),
+        Command::Stocktake(cmd) => stock::stocktake(store, actor, cmd),
         Command::Events { kind, limit, json } => {
             let events = crate::flow::orders::events(store, actor, kind.as_deref(), limit)?;
             if json {
