@@ -232,12 +232,12 @@ pub fn list(store: &Store, actor: &Actor, limit: usize) -> Result<Vec<ReceiptRow
     store.read().receipts(limit)
 }
 
-/// The merchant codes of a receipt, for its labels.
+/// The merchant codes of a receipt's labels: each as many times as units came in.
 pub fn label_skus(store: &Store, actor: &Actor, id: i64) -> Result<Vec<String>> {
     Ok(show(store, actor, id)?
         .lines
         .into_iter()
-        .map(|l| l.sku_code)
+        .flat_map(|l| std::iter::repeat_n(l.sku_code, l.qty.max(0) as usize))
         .collect())
 }
 

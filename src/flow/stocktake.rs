@@ -401,18 +401,18 @@ impl Counting {
                 ),
             ),
             Ok(CountScan::Bin(bin)) => self.open_bin(db, &s, round, bin)?,
-            Ok(CountScan::Item { code: item, qty }) => match &self.bin {
-                None => StockVerdict::refused(
-                    "no_bin",
-                    "请先扫库位标签（L + 库位编码）".into(),
-                    "scan a bin label (L + bin code) first".into(),
-                ),
-                Some(bin) => {
-                    let found = match db.product_by_barcode(&item)? {
-                        Some(p) => Some(p),
-                        None => db.product_by_sku(&item)?,
-                    };
-                    match found {
+            Ok(CountScan::Item { code: item, qty }) => {
+                let found = match db.product_by_barcode(&item)? {
+                    Some(p) => Some(p),
+                    None => db.product_by_sku(&item)?,
+                };
+                match (&self.bin, found) {
+                    (None, Some(_)) => StockVerdict::refused(
+                        "no_bin",
+                        "请先扫库位标签（L + 库位编码）".into(),
+                        "scan a bin label (L + bin code) first".into(),
+                    ),
+                    (bin, found) => match found {
                         // `L` + a code the store has no bin for: a bin label, not an item.
                         None if item.starts_with('L') && item.contains('-') => {
                             let mut v = StockVerdict::refused(
@@ -432,6 +432,7 @@ impl Counting {
                             format!("unknown barcode: {item}"),
                         ),
                         Some((pid, p)) => {
+                            let bin = bin.as_ref().expect("matched above");
                             let so_far = db.counted_in_bin(id, round, bin, pid)? + qty;
                             let mut v = StockVerdict::new(
                                 "item_counted",
@@ -448,9 +449,9 @@ impl Counting {
                             product_id = Some(pid);
                             v
                         }
-                    }
+                    },
                 }
-            },
+            }
         };
         v.session_id = Some(id);
         if v.bin.is_none() {
