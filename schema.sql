@@ -396,14 +396,18 @@ CREATE TABLE stocktake_bins (
 
 CREATE INDEX stocktake_bins_bin ON stocktake_bins(bin);
 
--- On hand in the session's bins at its start; at approval, the result of each line.
+-- A product in a bin of a session: on hand at the start, units counted (kept in step with the
+-- count scans, so the report reads one row per line), and at approval the result of the lines
+-- that did not simply match their first count.
 CREATE TABLE stocktake_lines (
     session_id INTEGER NOT NULL REFERENCES stocktakes(id),
     bin        TEXT NOT NULL,
     product_id INTEGER NOT NULL REFERENCES products(id),
     snapshot   INTEGER NOT NULL,
-    expected   INTEGER,
-    counted    INTEGER,
+    count1     INTEGER NOT NULL DEFAULT 0,  -- the first count
+    count2     INTEGER NOT NULL DEFAULT 0,  -- the recount
+    expected   INTEGER,                     -- NULL after approval: as count1
+    counted    INTEGER,                     -- NULL after approval: as count1
     reason     TEXT CHECK (reason IS NULL OR reason = 'lost' OR reason = 'damaged'
                            OR reason = 'found' OR reason = 'miscount'),
     PRIMARY KEY (session_id, bin, product_id)

@@ -238,6 +238,10 @@ pub struct DemoArgs {
     pub orders: u64,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Products in all: the clothing catalogue, then generated ones (GEN-000001 …, bins Z-…)
+    /// up to this many.
+    #[arg(long, default_value_t = 0)]
+    pub products: u64,
     /// Write the shop as Taobao export files (GBK) into this folder instead of filling the store.
     #[arg(long)]
     pub export_taobao: Option<PathBuf>,
@@ -327,6 +331,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         export_taobao: Some(dir),
         orders,
         seed,
+        ..
     }) = &command
     {
         let cat = crate::demo::catalogue(*seed);
@@ -501,8 +506,21 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Demo(DemoArgs { orders, seed, .. }) => {
-            let s = flow::demo::fill(store, actor, flow::demo::DemoOptions { orders, seed })?;
+        Command::Demo(DemoArgs {
+            orders,
+            seed,
+            products,
+            ..
+        }) => {
+            let s = flow::demo::fill(
+                store,
+                actor,
+                flow::demo::DemoOptions {
+                    orders,
+                    seed,
+                    products,
+                },
+            )?;
             println!(
                 "演示店铺 · demo shop: {} 名员工 staff, {} 个商品 products, {} 个新订单 new orders ({} 个已有 already there) → {}",
                 s.staff_added,

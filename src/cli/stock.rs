@@ -400,15 +400,37 @@ fn parse_reason(text: &str) -> Result<AdjustReason, Error> {
     })
 }
 
-fn report_json(r: &Report, only_variances: bool) -> serde_json::Value {
-    json!({
-        "session_id": r.session.id,
-        "state": r.session.state,
-        "lines": r.lines.iter().filter(|l| !only_variances || l.variance != 0).map(|l| json!({
-            "bin": l.bin, "sku_code": l.sku_code, "expected": l.expected, "counted": l.counted,
-            "variance": l.variance})).collect::<Vec<_>>(),
-        "awaiting_recount": r.awaiting_recount.iter().map(|(b, s)| json!({"bin": b, "sku_code": s})).collect::<Vec<_>>(),
+/// `{"session_id","state","lines":[{"bin","sku_code","expected","counted","variance"}],
+/// "awaiting_recount":[{"bin","sku_code"}]}`, serialised straight from the report (a whole
+/// shop's stocktake has 100,000 lines).
+fn report_json(r: &Report, only_variances: bool) -> String {
+    #[derive(serde::Serialize)]
+    struct Awaiting<'a> {
+        bin: &'a str,
+        sku_code: &'a str,
+    }
+    #[derive(serde::Serialize)]
+    struct Out<'a> {
+        session_id: i64,
+        state: &'a str,
+        lines: Vec<&'a crate::domain::stock::VarianceLine>,
+        awaiting_recount: Vec<Awaiting<'a>>,
+    }
+    serde_json::to_string(&Out {
+        session_id: r.session.id,
+        state: &r.session.state,
+        lines: r
+            .lines
+            .iter()
+            .filter(|l| !only_variances || l.variance != 0)
+            .collect(),
+        awaiting_recount: r
+            .awaiting_recount
+            .iter()
+            .map(|(bin, sku_code)| Awaiting { bin, sku_code })
+            .collect(),
     })
+    .expect("serialisable")
 }
 
 fn print_report(r: &Report, only_variances: bool) {

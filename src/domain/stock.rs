@@ -190,6 +190,9 @@ pub struct VarianceLine {
     pub sku_code: String,
     #[serde(skip)]
     pub product_id: i64,
+    /// The first count (the recount may replace it in `counted`).
+    #[serde(skip)]
+    pub count1: i64,
     /// Snapshot at the start plus the moves since.
     pub expected: i64,
     /// What the counters found (0 where nobody counted the product).

@@ -104,61 +104,74 @@ impl Report {
 }
 
 /// Expected (snapshot + moves since), counted, variance for every product in the session's
-/// bins and every product counted there.
+/// bins and every product counted there. An approved session reports what was approved.
 fn compute(db: &Db<'_>, s: StocktakeRow) -> Result<Report> {
-    let mut expected: HashMap<(String, i64), i64> = HashMap::new();
-    let mut skus: HashMap<i64, String> = HashMap::new();
-    for (bin, pid, sku, q) in db.stocktake_snapshot(s.id)? {
-        expected.insert((bin, pid), q);
-        skus.insert(pid, sku);
-    }
-    for (bin, pid, sku, q) in db.stocktake_moves_since(s.id, s.last_move)? {
-        *expected.entry((bin, pid)).or_insert(0) += q;
-        skus.entry(pid).or_insert(sku);
-    }
-    let (counts, counted_skus) = db.stocktake_counts(s.id)?;
-    for (pid, sku) in counted_skus {
-        skus.entry(pid).or_insert(sku);
-    }
-    let reopened: HashSet<&str> = counts
-        .opened
-        .iter()
-        .filter(|(round, _, _)| *round == 2)
-        .map(|(_, bin, _)| bin.as_str())
-        .collect();
-    let mut keys: HashSet<(String, i64)> = expected.keys().cloned().collect();
-    for (_, bin, pid) in counts.units.keys() {
-        keys.insert((bin.clone(), *pid));
-    }
-    let mut lines = Vec::with_capacity(keys.len());
-    let mut awaiting = Vec::new();
-    let recounting = s.recount && s.state != "counting";
-    for (bin, pid) in keys {
-        let exp = expected.get(&(bin.clone(), pid)).copied().unwrap_or(0);
-        let first = counts
-            .units
-            .get(&(1, bin.clone(), pid))
-            .copied()
-            .unwrap_or(0);
-        let mut counted = first;
-        if recounting && first != exp {
-            if reopened.contains(bin.as_str()) {
-                counted = counts
-                    .units
-                    .get(&(2, bin.clone(), pid))
-                    .copied()
-                    .unwrap_or(0);
-            } else {
-                awaiting.push((bin.clone(), skus[&pid].clone()));
-            }
+    let approved = s.state == "approved";
+    let mut moves: HashMap<(String, i64), (String, i64)> = HashMap::new();
+    if !approved {
+        for (bin, pid, sku, q) in db.stocktake_moves_since(s.id, s.last_move)? {
+            moves.insert((bin, pid), (sku, q));
         }
+    }
+    let reopened: HashSet<String> = if s.recount && s.state != "counting" {
+        db.recounted_bins(s.id)?.into_iter().collect()
+    } else {
+        HashSet::new()
+    };
+    let recounting = s.recount && s.state != "counting";
+    let mut awaiting = Vec::new();
+    let mut judge = |bin: &str, sku: &str, expected: i64, count1: i64, count2: i64| {
+        if recounting && count1 != expected {
+            if reopened.contains(bin) {
+                return count2;
+            }
+            awaiting.push((bin.to_string(), sku.to_string()));
+        }
+        count1
+    };
+    let rows = db.stocktake_lines(s.id)?;
+    let mut lines = Vec::with_capacity(rows.len() + moves.len());
+    for r in rows {
+        let (expected, counted) = if approved {
+            (
+                r.expected.unwrap_or(r.count1),
+                r.counted.unwrap_or(r.count1),
+            )
+        } else {
+            let moved = if moves.is_empty() {
+                0
+            } else {
+                moves
+                    .remove(&(r.bin.clone(), r.product_id))
+                    .map_or(0, |m| m.1)
+            };
+            let expected = r.snapshot + moved;
+            (
+                expected,
+                judge(&r.bin, &r.sku_code, expected, r.count1, r.count2),
+            )
+        };
         lines.push(VarianceLine {
-            sku_code: skus[&pid].clone(),
-            bin,
-            product_id: pid,
-            expected: exp,
+            bin: r.bin,
+            sku_code: r.sku_code,
+            product_id: r.product_id,
+            count1: r.count1,
+            expected,
             counted,
-            variance: counted - exp,
+            variance: counted - expected,
+        });
+    }
+    // Products that came into a session bin after the start and were not counted there.
+    for ((bin, pid), (sku, q)) in moves {
+        let counted = judge(&bin, &sku, q, 0, 0);
+        lines.push(VarianceLine {
+            bin,
+            sku_code: sku,
+            product_id: pid,
+            count1: 0,
+            expected: q,
+            counted,
+            variance: counted - q,
         });
     }
     lines.sort_unstable_by(|a, b| (&a.bin, &a.sku_code).cmp(&(&b.bin, &b.sku_code)));
@@ -271,7 +284,11 @@ pub fn approve(
                 adjusted += 1;
                 Some(reason.code())
             };
-            db.save_stocktake_line(id, &l.bin, l.product_id, l.expected, l.counted, reason)?;
+            // Lines that matched their first count need no more: the report reads them as
+            // count1 (a whole shop's stocktake writes only what differs).
+            if reason.is_some() || l.expected != l.count1 || l.counted != l.count1 {
+                db.save_stocktake_line(id, &l.bin, l.product_id, l.expected, l.counted, reason)?;
+            }
         }
         db.set_stocktake_state(id, "approved", Some(actor))?;
         db.log_event(
@@ -383,7 +400,9 @@ impl Counting {
 
     fn judge(&mut self, db: &Db<'_>, code: &str) -> Result<StockVerdict> {
         let id = self.session_id;
-        let s = session(db, id)?;
+        let s = db
+            .stocktake_head(id)?
+            .ok_or_else(|| Error::not_found("stocktake", "盘点", format!("S{id}")))?;
         require_open(&s)?;
         let round = if s.state == "recounting" { 2 } else { 1 };
         let parsed = parse_count(code, |b| db.bin_exists(b).unwrap_or(false));
@@ -433,7 +452,7 @@ impl Counting {
                         ),
                         Some((pid, p)) => {
                             let bin = bin.as_ref().expect("matched above");
-                            let so_far = db.counted_in_bin(id, round, bin, pid)? + qty;
+                            let so_far = db.add_stocktake_count(id, round, bin, pid, qty)?;
                             let mut v = StockVerdict::new(
                                 "item_counted",
                                 format!("{} {} +{qty} = {so_far}", bin, p.sku_code),

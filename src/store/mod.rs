@@ -17,7 +17,7 @@ pub use products::{ProductRecord, StockRow};
 pub use staff::StaffRecord;
 pub use stock::{
     LedgerDiff, MoveRow, NewStockScan, NewStocktake, ReceiptLineRow, ReceiptRow, StockLevel,
-    StocktakeCounts, StocktakeRow,
+    StocktakeLineRow, StocktakeRow,
 };
 
 use crate::error::{Error, Result};

@@ -5,7 +5,6 @@ use super::{Db, now};
 use crate::domain::Actor;
 use crate::error::Result;
 use rusqlite::{OptionalExtension, params};
-use std::collections::HashMap;
 
 /// A product and bin where the on-hand table and the ledger disagree.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,12 +105,17 @@ pub struct NewStockScan<'a> {
     pub qty: i64,
 }
 
-/// What a stocktake's counters did: units per (round, bin, product), and who opened which bin
-/// in which round.
-#[derive(Debug, Clone, Default)]
-pub struct StocktakeCounts {
-    pub units: HashMap<(i64, String, i64), i64>,
-    pub opened: Vec<(i64, String, i64)>,
+/// One line of a session as stored.
+#[derive(Debug, Clone)]
+pub struct StocktakeLineRow {
+    pub bin: String,
+    pub product_id: i64,
+    pub sku_code: String,
+    pub snapshot: i64,
+    pub count1: i64,
+    pub count2: i64,
+    pub expected: Option<i64>,
+    pub counted: Option<i64>,
 }
 
 impl Db<'_> {
@@ -439,21 +443,30 @@ impl Db<'_> {
             .optional()?)
     }
 
-    /// Units counted of a product in a bin in a round of a session.
-    pub fn counted_in_bin(
+    /// Adds counted units to a line of a session (making the line if the product was not
+    /// expected there); returns the units counted of it in that round so far.
+    pub fn add_stocktake_count(
         &self,
         session_id: i64,
         round: i64,
         bin: &str,
         product_id: i64,
+        qty: i64,
     ) -> Result<i64> {
-        Ok(self
+        let (c1, c2) = if round == 2 { (0, qty) } else { (qty, 0) };
+        let (t1, t2): (i64, i64) = self
             .conn
             .prepare_cached(
-                "SELECT coalesce(sum(qty), 0) FROM stock_scans
-                 WHERE session_id = ?1 AND round = ?2 AND bin = ?3 AND product_id = ?4",
+                "INSERT INTO stocktake_lines (session_id, bin, product_id, snapshot, count1, count2)
+                 VALUES (?1, ?2, ?3, 0, ?4, ?5)
+                 ON CONFLICT (session_id, bin, product_id)
+                 DO UPDATE SET count1 = count1 + excluded.count1, count2 = count2 + excluded.count2
+                 RETURNING count1, count2",
             )?
-            .query_row(params![session_id, round, bin, product_id], |r| r.get(0))?)
+            .query_row(params![session_id, bin, product_id, c1, c2], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        Ok(if round == 2 { t2 } else { t1 })
     }
 
     /// Who opened a bin in round 1 of a session.
@@ -531,12 +544,24 @@ impl Db<'_> {
         Ok(NewStocktake { id, bins, overlap })
     }
 
+    /// A session with its number of bins.
     pub fn stocktake(&self, id: i64) -> Result<Option<StocktakeRow>> {
+        let Some(mut s) = self.stocktake_head(id)? else {
+            return Ok(None);
+        };
+        s.bins = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM stocktake_bins WHERE session_id = ?1")?
+            .query_row([id], |r| r.get(0))?;
+        Ok(Some(s))
+    }
+
+    /// A session without counting its bins (`bins` is 0): what every count scan reads.
+    pub fn stocktake_head(&self, id: i64) -> Result<Option<StocktakeRow>> {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT t.id, t.created_at, s.code, t.pattern, t.blind, t.recount, t.state, t.last_move,
-                        (SELECT count(*) FROM stocktake_bins b WHERE b.session_id = t.id)
+                "SELECT t.id, t.created_at, s.code, t.pattern, t.blind, t.recount, t.state, t.last_move, 0
                  FROM stocktakes t JOIN staff s ON s.id = t.staff_id WHERE t.id = ?1",
             )?
             .query_row([id], |r| {
@@ -591,16 +616,6 @@ impl Db<'_> {
             .query_row(params![id, bin], |r| r.get(0))?)
     }
 
-    /// The snapshot lines of a session: (bin, product, merchant code, snapshot).
-    pub fn stocktake_snapshot(&self, id: i64) -> Result<Vec<(String, i64, String, i64)>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT l.bin, l.product_id, p.sku_code, l.snapshot FROM stocktake_lines l
-             JOIN products p ON p.id = l.product_id WHERE l.session_id = ?1",
-        )?;
-        let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
     /// The moves into or out of a session's bins since it started: (bin, product, merchant code,
     /// sum of qty).
     pub fn stocktake_moves_since(
@@ -620,27 +635,35 @@ impl Db<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The counts of a session, with merchant codes of the products counted.
-    pub fn stocktake_counts(&self, id: i64) -> Result<(StocktakeCounts, HashMap<i64, String>)> {
-        let mut out = StocktakeCounts::default();
-        let mut skus = HashMap::new();
+    /// Every line of a session, in bin order.
+    pub fn stocktake_lines(&self, id: i64) -> Result<Vec<StocktakeLineRow>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT c.round, c.bin, c.product_id, p.sku_code, sum(c.qty) FROM stock_scans c
-             JOIN products p ON p.id = c.product_id
-             WHERE c.session_id = ?1 AND c.qty > 0 GROUP BY c.round, c.bin, c.product_id",
+            "SELECT l.bin, l.product_id, p.sku_code, l.snapshot, l.count1, l.count2, l.expected, l.counted
+             FROM stocktake_lines l JOIN products p ON p.id = l.product_id WHERE l.session_id = ?1",
         )?;
-        let mut rows = stmt.query([id])?;
-        while let Some(r) = rows.next()? {
-            let pid: i64 = r.get(2)?;
-            skus.entry(pid).or_insert(r.get(3)?);
-            out.units.insert((r.get(0)?, r.get(1)?, pid), r.get(4)?);
-        }
+        let rows = stmt.query_map([id], |r| {
+            Ok(StocktakeLineRow {
+                bin: r.get(0)?,
+                product_id: r.get(1)?,
+                sku_code: r.get(2)?,
+                snapshot: r.get(3)?,
+                count1: r.get(4)?,
+                count2: r.get(5)?,
+                expected: r.get(6)?,
+                counted: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The bins opened again in the recount of a session.
+    pub fn recounted_bins(&self, id: i64) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT DISTINCT round, bin, staff_id FROM stock_scans WHERE session_id = ?1 AND verdict = 'bin_opened'",
+            "SELECT DISTINCT bin FROM stock_scans WHERE session_id = ?1 AND round = 2
+               AND verdict = 'bin_opened'",
         )?;
-        let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        out.opened = rows.collect::<rusqlite::Result<_>>()?;
-        Ok((out, skus))
+        let rows = stmt.query_map([id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Writes the approved result of a line.

@@ -1,9 +1,9 @@
 //! The bench application: sign-in, the screens a role may use in a side bar, the status bar, and
 //! the scanners (keyboard wedge and serial) feeding whichever screen is open.
 
-use super::i18n::{self, Lang, T, tr};
+use super::i18n::{self, Lang, S, T, st, tr};
 use super::input::{self, KeyPress};
-use super::screen::{Screen, check, orders, pick, sign_in};
+use super::screen::{Screen, check, inbound, orders, pick, receipts, sign_in, stock, stocktake};
 use super::sound::{Player, Sound};
 use crate::domain::{Actor, Permission};
 use crate::flow;
@@ -51,6 +51,10 @@ pub struct App {
     pub check: check::State,
     pub pick: pick::State,
     pub orders: orders::State,
+    pub receipts: receipts::State,
+    pub inbound: inbound::State,
+    pub stocktake: stocktake::State,
+    pub stock: stock::State,
     wedge: WedgeDetector,
     settings: ScannerSettings,
     pub ports: BTreeMap<String, PortState>,
@@ -74,6 +78,10 @@ pub enum Message {
     Check(check::Message),
     Pick(pick::Message),
     Orders(orders::Message),
+    Receipts(receipts::Message),
+    Inbound(inbound::Message),
+    Stocktake(stocktake::Message),
+    Stock(stock::Message),
     /// The side bar chose a screen.
     Show(Screen),
     SignOut,
@@ -98,6 +106,10 @@ impl App {
             check: check::State::default(),
             pick: pick::State::default(),
             orders: orders::State::default(),
+            receipts: receipts::State::default(),
+            inbound: inbound::State::default(),
+            stocktake: stocktake::State::default(),
+            stock: stock::State::default(),
             wedge: WedgeDetector::new(ScannerSettings::default().wedge()),
             settings: ScannerSettings::default(),
             ports: BTreeMap::new(),
@@ -131,6 +143,10 @@ impl App {
             check: check::State::default(),
             pick: pick::State::default(),
             orders: orders::State::default(),
+            receipts: receipts::State::default(),
+            inbound: inbound::State::default(),
+            stocktake: stocktake::State::default(),
+            stock: stock::State::default(),
             wedge: WedgeDetector::new(ScannerSettings::default().wedge()),
             settings: ScannerSettings::default(),
             ports: BTreeMap::new(),
@@ -225,6 +241,20 @@ impl App {
             Screen::Check => a.require(Permission::Check).is_ok(),
             Screen::Pick => a.require(Permission::Pick).is_ok(),
             Screen::Orders => a.require(Permission::ViewOrders).is_ok(),
+            Screen::Receipts => a.require(Permission::Receive).is_ok(),
+            Screen::Inbound => a.require(Permission::InboundCheck).is_ok(),
+            // Pickers count too; only stock keepers approve.
+            Screen::Stocktake => {
+                a.require(Permission::Stocktake).is_ok() || a.require(Permission::Pick).is_ok()
+            }
+            Screen::Stock => [
+                Permission::ManageStock,
+                Permission::Receive,
+                Permission::InboundCheck,
+                Permission::ManageProducts,
+            ]
+            .into_iter()
+            .any(|p| a.require(p).is_ok()),
         }
     }
 
@@ -241,11 +271,21 @@ impl App {
             if actor.require(Permission::Pick).is_ok() {
                 self.pick.start(&actor);
             }
+            self.stocktake.start(store, &actor);
+            self.receipts.refresh(store, &actor);
+            self.stock.refresh(store, &actor);
         }
-        self.screen = [Screen::Check, Screen::Pick, Screen::Orders]
-            .into_iter()
-            .find(|s| self.may_use(*s))
-            .unwrap_or(Screen::Orders);
+        self.screen = [
+            Screen::Check,
+            Screen::Pick,
+            Screen::Inbound,
+            Screen::Stocktake,
+            Screen::Receipts,
+            Screen::Orders,
+        ]
+        .into_iter()
+        .find(|s| self.may_use(*s))
+        .unwrap_or(Screen::Orders);
     }
 
     fn sign_out(&mut self) {
@@ -259,6 +299,10 @@ impl App {
         self.check.demo = demo;
         self.pick = pick::State::default();
         self.orders = orders::State::default();
+        self.receipts = receipts::State::default();
+        self.inbound = inbound::State::default();
+        self.stocktake = stocktake::State::default();
+        self.stock = stock::State::default();
     }
 
     fn play(&self, sound: Option<Sound>) {
@@ -290,6 +334,13 @@ impl App {
                 self.orders.scanned(store, &actor, lang, &scan.code);
                 None
             }
+            Screen::Inbound => self.inbound.scan(store, &actor, &scan.code, lang),
+            Screen::Stocktake => self.stocktake.scan(store, &scan.code, lang),
+            Screen::Stock => {
+                self.stock.scanned(store, &actor, lang, &scan.code);
+                None
+            }
+            Screen::Receipts => None,
         };
         self.play(sound);
     }
@@ -300,16 +351,16 @@ impl App {
                 // A scan never stays as text in a field: take back what it typed there.
                 if self.actor.is_none() {
                     self.sign_in.take_back(keys);
-                } else if self.screen == Screen::Orders {
-                    self.orders.take_back(keys);
+                } else {
+                    self.take_back(keys);
                 }
                 self.scanned(scan);
             }
             WedgeEvent::Rejected { reason, keys } => {
                 if self.actor.is_none() {
                     self.sign_in.take_back(keys);
-                } else if self.screen == Screen::Orders {
-                    self.orders.take_back(keys);
+                } else {
+                    self.take_back(keys);
                 }
                 self.notice = Some(match self.lang {
                     Lang::Zh => reason.zh(),
@@ -317,6 +368,16 @@ impl App {
                 });
                 self.play(Some(Sound::Error));
             }
+        }
+    }
+
+    /// Takes back what a scan typed into a field of the open screen.
+    fn take_back(&mut self, keys: usize) {
+        match self.screen {
+            Screen::Orders => self.orders.take_back(keys),
+            Screen::Inbound => self.inbound.take_back(keys),
+            Screen::Stock => self.stock.take_back(keys),
+            _ => {}
         }
     }
 
@@ -365,6 +426,26 @@ impl App {
             Message::Orders(m) => {
                 if let (Some(actor), Some(store)) = (self.actor.clone(), self.store.as_mut()) {
                     self.orders.update(store, &actor, lang, m);
+                }
+            }
+            Message::Receipts(m) => {
+                if let (Some(actor), Some(store)) = (self.actor.clone(), self.store.as_mut()) {
+                    self.receipts.update(store, &actor, lang, m);
+                }
+            }
+            Message::Inbound(m) => {
+                if let (Some(actor), Some(store)) = (self.actor.clone(), self.store.as_mut()) {
+                    self.inbound.update(store, &actor, lang, m);
+                }
+            }
+            Message::Stocktake(m) => {
+                if let (Some(actor), Some(store)) = (self.actor.clone(), self.store.as_mut()) {
+                    self.stocktake.update(store, &actor, lang, m);
+                }
+            }
+            Message::Stock(m) => {
+                if let (Some(actor), Some(store)) = (self.actor.clone(), self.store.as_ref()) {
+                    self.stock.update(store, &actor, lang, m);
                 }
             }
             Message::Show(s) => {
@@ -484,9 +565,17 @@ impl App {
                 (Screen::Check, T::ScreenCheck),
                 (Screen::Pick, T::ScreenPick),
                 (Screen::Orders, T::ScreenOrders),
-            ] {
+            ]
+            .into_iter()
+            .map(|(s, t)| (s, tr(lang, t)))
+            .chain([
+                (Screen::Receipts, st(lang, S::ScreenReceipts)),
+                (Screen::Inbound, st(lang, S::ScreenInbound)),
+                (Screen::Stocktake, st(lang, S::ScreenStocktake)),
+                (Screen::Stock, st(lang, S::ScreenStock)),
+            ]) {
                 if self.may_use(s) {
-                    let b = button(text(tr(lang, label)).size(22))
+                    let b = button(text(label).size(22))
                         .width(Fill)
                         .padding(10)
                         .on_press(Message::Show(s));
@@ -501,6 +590,10 @@ impl App {
                 Screen::Check => self.check.view(lang).map(Message::Check),
                 Screen::Pick => self.pick.view(lang).map(Message::Pick),
                 Screen::Orders => self.orders.view(actor, lang).map(Message::Orders),
+                Screen::Receipts => self.receipts.view(lang).map(Message::Receipts),
+                Screen::Inbound => self.inbound.view(lang).map(Message::Inbound),
+                Screen::Stocktake => self.stocktake.view(actor, lang).map(Message::Stocktake),
+                Screen::Stock => self.stock.view(lang).map(Message::Stock),
             };
             row![side, container(screen).width(Fill).height(Fill)].into()
         } else {
