@@ -613,3 +613,23 @@ fn an_open_stocktake_shows_the_counter_what_is_expected() {
             .all(|l| l["counted"] == 0)
     );
 }
+
+#[test]
+fn demo_makes_a_big_catalogue_with_its_opening_stock_in_the_ledger() {
+    let s = Scratch::new();
+    let out = s.ok(&["demo", "--orders", "20", "--products", "1500"]);
+    assert!(out.contains("1500"), "{out}");
+    let v = s.json_as("admin", &["product", "show", "GEN-001404", "--json"]);
+    assert_eq!(v["bin"], "Z-001-404");
+    assert!(v["barcode"].as_str().unwrap().starts_with("29"));
+    verify_clean(&s);
+    // A stocktake of the generated zone lists every product there.
+    let st = s.json_as(
+        "KC01",
+        &["stocktake", "start", "--bins", "Z-000-*", "--json"],
+    );
+    assert_eq!(st["bins"], 999, "{st}");
+    let id = st["session_id"].to_string();
+    let r = s.json_as("KC01", &["stocktake", "report", &id, "--json"]);
+    assert_eq!(r["lines"].as_array().unwrap().len(), 999);
+}
