@@ -633,3 +633,53 @@ fn demo_makes_a_big_catalogue_with_its_opening_stock_in_the_ledger() {
     let r = s.json_as("KC01", &["stocktake", "report", &id, "--json"]);
     assert_eq!(r["lines"].as_array().unwrap().len(), 999);
 }
+
+#[test]
+fn a_stocktake_counted_with_a_serial_scanner() {
+    use serialport::SerialPort;
+    use std::io::{BufRead, BufReader, Write};
+    let s = catalogue();
+    let st = s.json_as("K1", &["stocktake", "start", "--bins", "A-11-2", "--json"]);
+    let id = st["session_id"].to_string();
+    let (mut master, slave) = serialport::TTYPort::pair().expect("a pseudo-terminal pair");
+    let path = slave.name().expect("the slave has a path");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_packbench"))
+        .arg("--db")
+        .arg(s.db())
+        .args([
+            "--staff",
+            "P1",
+            "--station",
+            "shelf",
+            "scan",
+            "--mode",
+            "stocktake",
+        ])
+        .args(["--session", &id, "--json", "--serial", &path])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    err.read_line(&mut first).unwrap();
+    assert!(first.contains("connected"), "{first}");
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    master
+        .write_all(b"LA-11-2\r\n6952960574012*47\r\n")
+        .unwrap();
+    master.flush().ok();
+    let mut verdicts = Vec::new();
+    for _ in 0..2 {
+        let mut l = String::new();
+        out.read_line(&mut l).unwrap();
+        verdicts.push(serde_json::from_str::<Value>(&l).unwrap());
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(verdicts[0]["verdict"], "bin_opened");
+    assert_eq!(verdicts[1]["scanned"], 47);
+    let r = s.json_as("K1", &["stocktake", "report", &id, "--json"]);
+    assert_eq!(line(&r, "A-11-2", "TX2017-BK-M")["variance"], -1);
+}

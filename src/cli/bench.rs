@@ -648,19 +648,19 @@ pub fn scan(store: &mut Store, actor: &Actor, args: ScanArgs) -> Result<ExitCode
     let mut out = stdout.lock();
     let io = |e: std::io::Error| Error::io("stdout", e);
     if matches!(args.mode, ScanMode::InboundCheck | ScanMode::Stocktake) {
-        if args.serial.is_some() {
-            return Err(Error::invalid(
-                "入库检验和盘点暂时只能从标准输入或 --input 文件读扫描",
-                "inbound check and stocktake read scans from standard input or --input only",
-            ));
-        }
-        let session = super::stock::start_session(
+        let mut session = super::stock::start_session(
             store,
             actor,
             args.mode == ScanMode::InboundCheck,
             args.receipt.as_deref(),
             args.session.as_deref(),
         )?;
+        if let Some(path) = &args.serial {
+            serial_scans(store, actor, path, args.baud, |store, code| {
+                super::stock::feed(store, &mut session, code, args.json)
+            })?;
+            return Ok(ExitCode::SUCCESS);
+        }
         return super::stock::scan(store, session, &args.input, args.json);
     }
     let mut session = match args.mode {
@@ -708,6 +708,29 @@ fn scan_serial(
     baud: Option<u32>,
     json: bool,
 ) -> Result<ExitCode, Error> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let io = |e: std::io::Error| Error::io("stdout", e);
+    serial_scans(store, actor, path, baud, |store, code| {
+        for v in session.scan(store, code)? {
+            print_verdict(&mut out, &v, json).map_err(io)?;
+            session.shown(v.scan_id);
+        }
+        Ok(())
+    })?;
+    session.close(store)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Feeds each scan of a serial scanner to `feed` until the process is stopped; the scanner's
+/// state goes to standard error.
+pub(super) fn serial_scans(
+    store: &mut Store,
+    actor: &Actor,
+    path: &str,
+    baud: Option<u32>,
+    mut feed: impl FnMut(&mut Store, &str) -> Result<(), Error>,
+) -> Result<(), Error> {
     use crate::scan::serial::{SerialConfig, SerialEvent, spawn_reader};
     let settings = flow::station::scanner_settings(store, &actor.terminal)?;
     let mut config = settings
@@ -724,17 +747,9 @@ fn scan_serial(
     let (tx, rx) = std::sync::mpsc::channel();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let _reader = spawn_reader(config, tx, stop);
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let io = |e: std::io::Error| Error::io("stdout", e);
     for ev in rx {
         match ev {
-            SerialEvent::Scan(scan) => {
-                for v in session.scan(store, &scan.code)? {
-                    print_verdict(&mut out, &v, json).map_err(io)?;
-                    session.shown(v.scan_id);
-                }
-            }
+            SerialEvent::Scan(scan) => feed(store, &scan.code)?,
             SerialEvent::Connected(p) => eprintln!("扫码枪已连接 · scanner connected: {p}"),
             SerialEvent::Reconnected(p) => eprintln!("扫码枪重新连接 · scanner reconnected: {p}"),
             SerialEvent::Lost { port, reason } => {
@@ -745,8 +760,7 @@ fn scan_serial(
             }
         }
     }
-    session.close(store)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 pub fn ship(store: &mut Store, actor: &Actor, batch: &str, json: bool) -> Result<ExitCode, Error> {

@@ -600,6 +600,20 @@ fn print_verdict(out: &mut impl Write, v: &StockVerdict, json: bool) -> std::io:
     out.flush()
 }
 
+/// One scan of a stock session: its verdict printed once it is stored.
+pub fn feed(
+    store: &mut Store,
+    session: &mut StockSession,
+    code: &str,
+    json: bool,
+) -> Result<(), Error> {
+    if let Some(v) = session.scan(store, code)? {
+        print_verdict(&mut std::io::stdout().lock(), &v, json)
+            .map_err(|e| Error::io("stdout", e))?;
+    }
+    Ok(())
+}
+
 /// `scan --mode inbound-check|stocktake`: one scan per line in, one verdict per line out.
 pub fn scan(
     store: &mut Store,
