@@ -40,11 +40,8 @@ fn main() {
         copies: 1,
     };
     let data_json = dir.join("data.json");
-    std::fs::write(
-        &data_json,
-        peer_data(&waybills, &labels, &lopts).to_string(),
-    )
-    .expect("write the peer's data");
+    std::fs::write(&data_json, peer_data(&waybills, &labels, &lopts).to_string())
+        .expect("write the peer's data");
 
     // One untimed run parses the font (once per process, as at a bench PC) and warms caches.
     let warm = waybill::pdf(&waybills[..10], &wopts).expect("waybills");
@@ -90,21 +87,14 @@ fn main() {
         ("10,000 labels 40x30", t_l, ours_l.len(), "labels"),
     ] {
         let theirs = peer.as_ref().and_then(|p| {
-            Some((
-                p[key]["median_s"].as_f64()?,
-                p[key]["median_cpu_s"].as_f64()?,
-            ))
+            Some((p[key]["median_s"].as_f64()?, p[key]["median_cpu_s"].as_f64()?))
         });
         let their_size = peer.as_ref().and_then(|p| p[key]["bytes"].as_u64());
         let speedup = theirs.map(|(w, c)| (w / ours.0.as_secs_f64(), c / ours.1.as_secs_f64()));
         println!(
             "{:<24} {:>20} {:>20} {:>15} {:>10} {:>10}",
             name,
-            format!(
-                "{:.3} s ({:.3})",
-                ours.0.as_secs_f64(),
-                ours.1.as_secs_f64()
-            ),
+            format!("{:.3} s ({:.3})", ours.0.as_secs_f64(), ours.1.as_secs_f64()),
             theirs.map_or("—".into(), |(w, c)| format!("{w:.3} s ({c:.3})")),
             speedup.map_or("—".into(), |(w, c)| format!("{w:.1}× ({c:.1}×)")),
             mb(size as u64),
@@ -313,17 +303,7 @@ fn run_peer(data: &Path, dir: &Path, runs: usize) -> Option<serde_json::Value> {
 fn decode_page1(pdf: &Path, dir: &Path) -> String {
     let stem = dir.join("page1");
     let ok = Command::new("pdftoppm")
-        .args([
-            "-r",
-            "203",
-            "-gray",
-            "-png",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            "-singlefile",
-        ])
+        .args(["-r", "203", "-gray", "-png", "-f", "1", "-l", "1", "-singlefile"])
         .arg(pdf)
         .arg(&stem)
         .status()
@@ -332,14 +312,7 @@ fn decode_page1(pdf: &Path, dir: &Path) -> String {
         return "pdftoppm not available".into();
     }
     match Command::new("zbarimg")
-        .args([
-            "--raw",
-            "-q",
-            "--nodbus",
-            "-Sdisable",
-            "-Scode128.enable",
-            "-Sean13.enable",
-        ])
+        .args(["--raw", "-q", "--nodbus", "-Sdisable", "-Scode128.enable", "-Sean13.enable"])
         .arg(stem.with_extension("png"))
         .output()
     {

@@ -9,10 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn have(tool: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .is_ok_and(|o| o.status.success())
+    Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().is_ok_and(|o| o.status.success())
 }
 
 struct Kill(Child);
@@ -24,11 +21,7 @@ impl Drop for Kill {
 }
 
 fn xdotool(display: &str, args: &[&str]) -> String {
-    let out = Command::new("xdotool")
-        .env("DISPLAY", display)
-        .args(args)
-        .output()
-        .expect("xdotool");
+    let out = Command::new("xdotool").env("DISPLAY", display).args(args).output().expect("xdotool");
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
@@ -36,10 +29,7 @@ fn xdotool(display: &str, args: &[&str]) -> String {
 fn the_demo_bench_checks_a_parcel_typed_by_a_wedge_scanner() {
     for tool in ["Xvfb", "xdotool", "xwd"] {
         if !have(tool) {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "{tool} is missing: .ci/setup installs it"
-            );
+            assert!(std::env::var_os("CI").is_none(), "{tool} is missing: .ci/setup installs it");
             eprintln!("skipped: {tool} is not installed");
             return;
         }
@@ -63,13 +53,7 @@ fn the_demo_bench_checks_a_parcel_typed_by_a_wedge_scanner() {
     }
     let app = Kill(
         Command::new(env!("CARGO_BIN_EXE_packbench"))
-            .args([
-                "--demo",
-                "--db",
-                s.db().to_str().unwrap(),
-                "--station",
-                "xvfb-bench",
-            ])
+            .args(["--demo", "--db", s.db().to_str().unwrap(), "--station", "xvfb-bench"])
             .env("DISPLAY", &display)
             .env("ICED_BACKEND", "tiny-skia")
             .env_remove("WAYLAND_DISPLAY")
@@ -84,19 +68,12 @@ fn the_demo_bench_checks_a_parcel_typed_by_a_wedge_scanner() {
     while window.is_empty() {
         assert!(t0.elapsed() < Duration::from_secs(60), "no window");
         std::thread::sleep(Duration::from_millis(200));
-        window = xdotool(&display, &["search", "--onlyvisible", "--pid", &pid])
-            .lines()
-            .next()
-            .unwrap_or("")
-            .to_string();
+        window = xdotool(&display, &["search", "--onlyvisible", "--pid", &pid]).lines().next().unwrap_or("").to_string();
     }
     // Xvfb has no window manager: nothing has focus until it is given (once the window shows).
     let t0 = Instant::now();
     while xdotool(&display, &["getwindowfocus"]) != window {
-        assert!(
-            t0.elapsed() < Duration::from_secs(30),
-            "the window never took the focus"
-        );
+        assert!(t0.elapsed() < Duration::from_secs(30), "the window never took the focus");
         xdotool(&display, &["windowfocus", &window]);
         std::thread::sleep(Duration::from_millis(200));
     }
@@ -109,13 +86,7 @@ fn the_demo_bench_checks_a_parcel_typed_by_a_wedge_scanner() {
     let mut scans = vec![p["tracking_no"].as_str().unwrap().to_string()];
     for l in p["lines"].as_array().unwrap() {
         for _ in 0..l["qty"].as_u64().unwrap() {
-            scans.push(
-                l["barcode"]
-                    .as_str()
-                    .or(l["sku_code"].as_str())
-                    .unwrap()
-                    .to_string(),
-            );
+            scans.push(l["barcode"].as_str().or(l["sku_code"].as_str()).unwrap().to_string());
         }
     }
     for code in &scans {
@@ -125,21 +96,11 @@ fn the_demo_bench_checks_a_parcel_typed_by_a_wedge_scanner() {
     }
     std::thread::sleep(Duration::from_millis(800));
     let shot = s.path("bench.xwd");
-    let out = Command::new("xwd")
-        .env("DISPLAY", &display)
-        .args(["-root", "-silent", "-out", shot.to_str().unwrap()])
-        .status()
-        .unwrap();
+    let out = Command::new("xwd").env("DISPLAY", &display).args(["-root", "-silent", "-out", shot.to_str().unwrap()]).status().unwrap();
     assert!(out.success());
-    assert!(
-        std::fs::metadata(&shot).unwrap().len() > 100_000,
-        "a screenshot of the screen"
-    );
+    assert!(std::fs::metadata(&shot).unwrap().len() > 100_000, "a screenshot of the screen");
     let mut app = app;
-    assert!(
-        app.0.try_wait().unwrap().is_none(),
-        "the bench is still running"
-    );
+    assert!(app.0.try_wait().unwrap().is_none(), "the bench is still running");
 
     let (_, after) = s.json(&["batch", "show", "1", "--json"]);
     assert_eq!(after["parcels"][0]["stage"], "shipped", "{after}");

@@ -41,10 +41,7 @@ fn every_tracking_number_of_a_batch_decodes_on_its_own_page() {
     assert_eq!(out["reprint"], false);
     let (size, pages) = pdf_info(&pdf);
     assert_eq!(pages, tracking.len());
-    assert!(
-        size.starts_with("283.46") && size.contains("510.2"),
-        "100×180 mm: {size}"
-    );
+    assert!(size.starts_with("283.46") && size.contains("510.2"), "100×180 mm: {size}");
     for dpi in [203, 300] {
         let per_page = decode_pages(&pdf, dpi);
         assert_eq!(per_page.len(), tracking.len());
@@ -99,27 +96,12 @@ fn every_waybill_size_and_resolution_decodes() {
         }
     }
     let (size, _) = pdf_info(&s.path("w-76x130-203.pdf"));
-    assert!(
-        size.starts_with("215.43") && size.contains("368.5"),
-        "76×130 mm: {size}"
-    );
+    assert!(size.starts_with("215.43") && size.contains("368.5"), "76×130 mm: {size}");
     // Reprint one parcel only.
     let one = &tracking_numbers(&batch)[3];
     let pdf = s.path("one.pdf");
-    s.ok(&[
-        "print",
-        "waybills",
-        "--batch",
-        "B1",
-        "--only",
-        one,
-        "--out",
-        pdf.to_str().unwrap(),
-    ]);
-    assert_eq!(
-        decode_pages(&pdf, 203),
-        vec![set(std::slice::from_ref(one))]
-    );
+    s.ok(&["print", "waybills", "--batch", "B1", "--only", one, "--out", pdf.to_str().unwrap()]);
+    assert_eq!(decode_pages(&pdf, 203), vec![set(std::slice::from_ref(one))]);
 }
 
 #[test]
@@ -183,9 +165,7 @@ fn every_label_of_the_catalogue_decodes() {
     assert!(want.iter().any(|b| b.len() == 13) && want.iter().any(|b| b.starts_with("TX")));
     // 50×30 takes every barcode of the catalogue, EAN-13 and Code 128 alike.
     let pdf = s.path("labels.pdf");
-    let mut args = vec![
-        "print", "labels", "--size", "50x30", "--copies", "2", "--json",
-    ];
+    let mut args = vec!["print", "labels", "--size", "50x30", "--copies", "2", "--json"];
     args.push("--out");
     args.push(pdf.to_str().unwrap());
     args.push("--sku");
@@ -197,47 +177,25 @@ fn every_label_of_the_catalogue_decodes() {
         let pages = decode_pages(&pdf, dpi);
         assert_eq!(pages.len(), products.len() * 2);
         for (i, page) in pages.iter().enumerate() {
-            assert_eq!(
-                page,
-                &set(&[products[i / 2].1.clone()]),
-                "label {i} at {dpi} dpi"
-            );
+            assert_eq!(page, &set(&[products[i / 2].1.clone()]), "label {i} at {dpi} dpi");
         }
     }
     // 40×30 takes every EAN-13 and the short merchant codes; a long one is refused, with the
     // sizes that take it, and nothing is printed.
     let pdf40 = s.path("labels40.pdf");
     let refused = s.run(&[
-        "print",
-        "labels",
-        "--size",
-        "40x30",
-        "--sku",
-        "TX2017-GY-S",
-        "YK2017-BK-2XL",
-        "--out",
+        "print", "labels", "--size", "40x30", "--sku", "TX2017-GY-S", "YK2017-BK-2XL", "--out",
         pdf40.to_str().unwrap(),
     ]);
     assert!(!refused.status.success());
     let err = String::from_utf8_lossy(&refused.stderr);
-    assert!(
-        err.contains("YK2017BK2XL") && err.contains("50x30"),
-        "{err}"
-    );
+    assert!(err.contains("YK2017BK2XL") && err.contains("50x30"), "{err}");
     assert!(!pdf40.exists());
     let fits: Vec<&(String, String)> = products
         .iter()
         .filter(|(_, b)| b.len() == 13 || b.len() <= 9)
         .collect();
-    let mut args = vec![
-        "print",
-        "labels",
-        "--size",
-        "40x30",
-        "--out",
-        pdf40.to_str().unwrap(),
-        "--sku",
-    ];
+    let mut args = vec!["print", "labels", "--size", "40x30", "--out", pdf40.to_str().unwrap(), "--sku"];
     args.extend(fits.iter().map(|(s, _)| s.as_str()));
     s.ok(&args);
     let want40: BTreeSet<String> = fits.iter().map(|(_, b)| b.clone()).collect();
@@ -245,10 +203,7 @@ fn every_label_of_the_catalogue_decodes() {
         assert_eq!(decode_all(&pdf40, dpi), want40, "40x30 at {dpi} dpi");
     }
     let (size, _) = pdf_info(&pdf40);
-    assert!(
-        size.starts_with("113.386") && size.contains("85.03"),
-        "40×30 mm: {size}"
-    );
+    assert!(size.starts_with("113.386") && size.contains("85.03"), "40×30 mm: {size}");
 }
 
 #[test]
@@ -261,24 +216,12 @@ fn products_without_a_barcode_get_in_store_ean13s_that_decode() {
     ]);
     s.ok(&["settings", "set", "barcode.shop_digits", "88"]);
     // A label of a product without a barcode is refused, naming it.
-    let out = s.run(&[
-        "print",
-        "labels",
-        "--sku",
-        "TX2017-WH-L",
-        "--out",
-        s.path("x.pdf").to_str().unwrap(),
-    ]);
+    let out = s.run(&["print", "labels", "--sku", "TX2017-WH-L", "--out", s.path("x.pdf").to_str().unwrap()]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("TX2017-WH-L"));
     let pdf = s.path("new.pdf");
     let (ok, out) = s.json(&[
-        "print",
-        "labels",
-        "--needs-barcode",
-        "--out",
-        pdf.to_str().unwrap(),
-        "--json",
+        "print", "labels", "--needs-barcode", "--out", pdf.to_str().unwrap(), "--json",
     ]);
     assert!(ok, "{out}");
     let assigned: Vec<String> = out["assigned"]
@@ -287,11 +230,7 @@ fn products_without_a_barcode_get_in_store_ean13s_that_decode() {
         .iter()
         .map(|v| v.as_str().unwrap().to_string())
         .collect();
-    assert_eq!(
-        assigned.len(),
-        8,
-        "the fixture has 8 products without a barcode"
-    );
+    assert_eq!(assigned.len(), 8, "the fixture has 8 products without a barcode");
     let mut barcodes = BTreeSet::new();
     for sku in &assigned {
         let (_, p) = s.json(&["product", "show", sku, "--json"]);
@@ -323,30 +262,14 @@ fn ean8_upca_and_odd_digit_code128_decode_too() {
     s.ok(&["import", "products", csv.to_str().unwrap()]);
     let pdf = s.path("l.pdf");
     s.ok(&[
-        "print",
-        "labels",
-        "--size",
-        "50x30",
-        "--sku",
-        "E8",
-        "UPC",
-        "ODD",
-        "DIG",
-        "MIX",
-        "--out",
+        "print", "labels", "--size", "50x30", "--sku", "E8", "UPC", "ODD", "DIG", "MIX", "--out",
         pdf.to_str().unwrap(),
     ]);
     // zbar reports a UPC-A as the EAN-13 it is, with a leading 0.
-    let want: BTreeSet<String> = [
-        "96385074",
-        "0036000291452",
-        "A1234567",
-        "123456789",
-        "B12-X",
-    ]
-    .into_iter()
-    .map(String::from)
-    .collect();
+    let want: BTreeSet<String> = ["96385074", "0036000291452", "A1234567", "123456789", "B12-X"]
+        .into_iter()
+        .map(String::from)
+        .collect();
     for dpi in [203, 300] {
         assert_eq!(decode_all(&pdf, dpi), want, "at {dpi} dpi");
     }

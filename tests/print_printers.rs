@@ -43,15 +43,7 @@ fn a_waybill_batch_through_cups_pdf_still_decodes() {
         .iter()
         .map(|p| p["tracking_no"].as_str().unwrap().to_string())
         .collect();
-    let (ok, out) = s.json(&[
-        "print",
-        "waybills",
-        "--batch",
-        "B1",
-        "--printer",
-        queue,
-        "--json",
-    ]);
+    let (ok, out) = s.json(&["print", "waybills", "--batch", "B1", "--printer", queue, "--json"]);
     assert!(ok, "{out}");
     let request = out["cups_job"].as_str().unwrap().to_string();
     assert!(request.starts_with(&format!("{queue}-")), "{request}");
@@ -63,15 +55,7 @@ fn a_waybill_batch_through_cups_pdf_still_decodes() {
     assert!(size.starts_with("283") && size.contains(" 510"), "{size}");
     assert_eq!(decode_all(&pdf, 203), tracking);
     // The pick list too (A4).
-    let (ok, out) = s.json(&[
-        "print",
-        "picklist",
-        "--batch",
-        "B1",
-        "--printer",
-        queue,
-        "--json",
-    ]);
+    let (ok, out) = s.json(&["print", "picklist", "--batch", "B1", "--printer", queue, "--json"]);
     assert!(ok, "{out}");
     let pdf = cups_pdf_output(out["cups_job"].as_str().unwrap());
     assert!(pdf_info(&pdf).0.contains("595"), "A4");
@@ -93,13 +77,7 @@ fn tspl_through_a_raw_socket_queue_matches_the_golden_file() {
     let listener = RawListener::start();
     let queue = format!("PACKBENCH_RAW_{}", listener.port);
     cups_queue(&queue, &format!("socket://{}", listener.address()), None);
-    let (ok, out) = s.json(&label_args(&[
-        "--raw",
-        "tspl",
-        "--printer",
-        &queue,
-        "--json",
-    ]));
+    let (ok, out) = s.json(&label_args(&["--raw", "tspl", "--printer", &queue, "--json"]));
     assert!(ok, "{out}");
     assert_eq!(out["format"], "tspl");
     assert_eq!(out["pages"], 8);
@@ -134,41 +112,24 @@ fn a_missing_or_refusing_printer_is_a_clear_error_and_the_job_can_be_retried() {
     let s = Scratch::new();
     s.printed_batch();
     // A queue that does not exist.
-    let out = s.run(&[
-        "print",
-        "waybills",
-        "--batch",
-        "B1",
-        "--printer",
-        "NO_SUCH_PRINTER",
-    ]);
+    let out = s.run(&["print", "waybills", "--batch", "B1", "--printer", "NO_SUCH_PRINTER"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("NO_SUCH_PRINTER") && err.contains("print retry 1"),
-        "{err}"
-    );
+    assert!(err.contains("NO_SUCH_PRINTER") && err.contains("print retry 1"), "{err}");
     // A queue that refuses jobs.
     let queue = format!("PACKBENCH_REFUSING_{}", std::process::id());
     cups_queue(&queue, "socket://127.0.0.1:9", None);
     let reject = std::process::Command::new("cupsreject")
         .arg(&queue)
         .status()
-        .or_else(|_| {
-            std::process::Command::new("/usr/sbin/cupsreject")
-                .arg(&queue)
-                .status()
-        })
+        .or_else(|_| std::process::Command::new("/usr/sbin/cupsreject").arg(&queue).status())
         .expect("cupsreject");
     assert!(reject.success());
     let out = s.run(&["print", "picklist", "--batch", "B1", "--printer", &queue]);
     remove_cups_queue(&queue);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains(&queue) && err.contains("print retry 2"),
-        "{err}"
-    );
+    assert!(err.contains(&queue) && err.contains("print retry 2"), "{err}");
     // A label printer that is not there.
     let s2 = catalogue_store();
     let out = s2.run(&label_args(&["--raw", "tspl", "--to", "127.0.0.1:9"]));
@@ -180,21 +141,10 @@ fn a_missing_or_refusing_printer_is_a_clear_error_and_the_job_can_be_retried() {
     let (_, failed) = s.json(&["print", "log", "--failed", "--json"]);
     let failed = failed.as_array().unwrap();
     assert_eq!(failed.len(), 2);
-    assert!(
-        failed
-            .iter()
-            .all(|j| j["error"].as_str().is_some_and(|e| !e.is_empty()))
-    );
+    assert!(failed.iter().all(|j| j["error"].as_str().is_some_and(|e| !e.is_empty())));
     // Retried into a file: the new job points back to the failed one.
     let pdf = s.path("retry.pdf");
-    let (ok, out) = s.json(&[
-        "print",
-        "retry",
-        "1",
-        "--out",
-        pdf.to_str().unwrap(),
-        "--json",
-    ]);
+    let (ok, out) = s.json(&["print", "retry", "1", "--out", pdf.to_str().unwrap(), "--json"]);
     assert!(ok, "{out}");
     assert_eq!(out["kind"], "waybills");
     // Nothing came out the first time: this is not a reprint.
@@ -225,59 +175,19 @@ fn printers_are_listed() {
 #[test]
 fn printing_needs_the_right_role() {
     let s = catalogue_store();
-    s.ok(&[
-        "staff",
-        "add",
-        "PH001",
-        "--name",
-        "张配货",
-        "--role",
-        "picker",
-    ]);
-    s.ok(&[
-        "staff",
-        "add",
-        "TM01",
-        "--name",
-        "条码员",
-        "--role",
-        "label_printer",
-    ]);
-    let out = s.run_as(
-        "PH001",
-        &[
-            "print",
-            "labels",
-            "--sku",
-            "TX2017-GY-S",
-            "--out",
-            "/dev/null",
-        ],
-    );
+    s.ok(&["staff", "add", "PH001", "--name", "张配货", "--role", "picker"]);
+    s.ok(&["staff", "add", "TM01", "--name", "条码员", "--role", "label_printer"]);
+    let out = s.run_as("PH001", &["print", "labels", "--sku", "TX2017-GY-S", "--out", "/dev/null"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("print_labels"));
     let pdf = s.path("l.pdf");
     let out = s.run_as(
         "TM01",
-        &[
-            "print",
-            "labels",
-            "--sku",
-            "TX2017-GY-S",
-            "--out",
-            pdf.to_str().unwrap(),
-        ],
+        &["print", "labels", "--sku", "TX2017-GY-S", "--out", pdf.to_str().unwrap()],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     // The label printer may not print waybills.
-    let out = s.run_as(
-        "TM01",
-        &["print", "waybills", "--batch", "1", "--out", "/dev/null"],
-    );
+    let out = s.run_as("TM01", &["print", "waybills", "--batch", "1", "--out", "/dev/null"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("print_batch"));
     // A receipt that does not exist has no labels.
     let out = s.run(&["print", "labels", "--receipt", "R1", "--out", "/dev/null"]);

@@ -13,22 +13,10 @@ use std::process::Command;
 fn receivers_and_addresses_extract_back_from_the_waybills() {
     let s = Scratch::new();
     s.ok(&["settings", "set", "shop.sender_name", "小林家原创女装店"]);
-    s.ok(&[
-        "settings",
-        "set",
-        "shop.sender_address",
-        "浙江省杭州市余杭区文一西路998号",
-    ]);
+    s.ok(&["settings", "set", "shop.sender_address", "浙江省杭州市余杭区文一西路998号"]);
     let batch = s.printed_batch();
     let pdf = s.path("w.pdf");
-    s.ok(&[
-        "print",
-        "waybills",
-        "--batch",
-        "B1",
-        "--out",
-        pdf.to_str().unwrap(),
-    ]);
+    s.ok(&["print", "waybills", "--batch", "B1", "--out", pdf.to_str().unwrap()]);
     let text = squeeze(&pdf_text(&pdf));
     assert!(text.contains("小林家原创女装店") && text.contains("浙江省杭州市余杭区文一西路998号"));
     for p in batch["parcels"].as_array().unwrap() {
@@ -36,10 +24,7 @@ fn receivers_and_addresses_extract_back_from_the_waybills() {
         let (_, o) = s.json(&["order", "show", order_no, "--json"]);
         let name = o["receiver"]["name"].as_str().unwrap();
         let address = squeeze(o["receiver"]["address"].as_str().unwrap());
-        assert!(
-            text.contains(&squeeze(name)),
-            "receiver {name} of {order_no}"
-        );
+        assert!(text.contains(&squeeze(name)), "receiver {name} of {order_no}");
         assert!(text.contains(&address), "address of {order_no}: {address}");
         // The phone is masked by default.
         let phone = o["receiver"]["phone"].as_str().unwrap();
@@ -54,16 +39,10 @@ fn receivers_and_addresses_extract_back_from_the_waybills() {
     let fonts = String::from_utf8_lossy(&fonts.stdout);
     let rows: Vec<&str> = fonts.lines().skip(2).collect();
     assert_eq!(rows.len(), 1, "{fonts}");
-    assert!(
-        rows[0].contains("NotoSansCJK") && rows[0].contains("yes yes yes"),
-        "{fonts}"
-    );
+    assert!(rows[0].contains("NotoSansCJK") && rows[0].contains("yes yes yes"), "{fonts}");
     let size = std::fs::metadata(&pdf).unwrap().len();
     let pages = batch["parcels"].as_array().unwrap().len() as u64;
-    assert!(
-        size < 20_000 + pages * 3_000,
-        "{size} bytes for {pages} waybills"
-    );
+    assert!(size < 20_000 + pages * 3_000, "{size} bytes for {pages} waybills");
 }
 
 fn long_address() -> String {
@@ -122,14 +101,7 @@ fn words(pdf: &std::path::Path) -> (f32, f32, Vec<Word>) {
     let (w, h) = (attr(page, "width"), attr(page, "height"));
     let mut out = Vec::new();
     for part in html.split("<word ").skip(1) {
-        let text = part
-            .split('>')
-            .nth(1)
-            .unwrap()
-            .split('<')
-            .next()
-            .unwrap()
-            .to_string();
+        let text = part.split('>').nth(1).unwrap().split('<').next().unwrap().to_string();
         out.push((
             text,
             attr(part, "xMin"),
@@ -158,11 +130,7 @@ fn a_120_character_address_wraps_inside_every_waybill_size() {
         .unwrap();
         std::fs::write(&pdf, bytes).unwrap();
         let text = squeeze(&pdf_text(&pdf));
-        assert!(
-            text.contains(&squeeze(&address)),
-            "{}: address not whole: {text}",
-            size.code()
-        );
+        assert!(text.contains(&squeeze(&address)), "{}: address not whole: {text}", size.code());
         assert!(text.contains("欧阳娜娜138****8000"), "{text}");
         // A character the font lacks is shown as ？, not dropped.
         assert!(text.contains("请用顺丰？"), "{text}");
@@ -183,11 +151,7 @@ fn a_120_character_address_wraps_inside_every_waybill_size() {
             .filter(|(t, ..)| address.contains(t.as_str()) && t.chars().count() > 3)
             .map(|(_, _, y0, ..)| (*y0 * 10.0) as i64)
             .collect::<std::collections::BTreeSet<_>>();
-        assert!(
-            lines_with_address.len() >= 3,
-            "{}: {lines_with_address:?}",
-            size.code()
-        );
+        assert!(lines_with_address.len() >= 3, "{}: {lines_with_address:?}", size.code());
     }
 }
 
@@ -205,14 +169,7 @@ fn label_text_extracts_and_a_whole_font_is_never_embedded() {
     };
     std::fs::write(&pdf, label::pdf(&[l], &LabelOptions::default()).unwrap()).unwrap();
     let text = squeeze(&pdf_text(&pdf));
-    for want in [
-        "加绒卫衣女秋冬连帽外套",
-        "黑色M",
-        "￥39.00",
-        "WY2018-BK-M",
-        "C-04-1",
-        "6907316442385",
-    ] {
+    for want in ["加绒卫衣女秋冬连帽外套", "黑色M", "￥39.00", "WY2018-BK-M", "C-04-1", "6907316442385"] {
         assert!(text.contains(want), "{want} in {text}");
     }
     // With printpdf's text_layout the font is subset: a label is kilobytes, not megabytes.

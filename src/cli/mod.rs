@@ -303,9 +303,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         // No subcommand: the bench window.
         let db = match (cli.db, cli.demo) {
             (Some(db), _) => db,
-            (None, true) => {
-                std::env::temp_dir().join(format!("packbench-demo-{}.db", std::process::id()))
-            }
+            (None, true) => std::env::temp_dir().join(format!("packbench-demo-{}.db", std::process::id())),
             (None, false) => default_store_path(),
         };
         let opts = crate::ui::Options {
@@ -320,9 +318,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(()) => Ok(ExitCode::SUCCESS),
             Err(e) => Err(Error::invalid(
                 format!("无法打开窗口：{e}（没有显示器？命令行用法见 --help）"),
-                format!(
-                    "cannot open the window: {e} (no display? see --help for the command line)"
-                ),
+                format!("cannot open the window: {e} (no display? see --help for the command line)"),
             )),
         };
     };

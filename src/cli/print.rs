@@ -5,7 +5,9 @@ use crate::domain::Actor;
 use crate::error::Error;
 use crate::flow;
 use crate::flow::barcodes::{AssignFormat, Which};
-use crate::flow::print::{LabelFormat, LabelJob, LabelSelect, PrintOutcome, Target, WaybillJob};
+use crate::flow::print::{
+    LabelFormat, LabelJob, LabelSelect, PrintOutcome, Target, WaybillJob,
+};
 use crate::print::raw::RawFormat;
 use crate::print::{Dpi, LabelSize, WaybillSize};
 use crate::store::Store;
@@ -195,7 +197,10 @@ fn report(o: &PrintOutcome, as_json: bool) {
         o.job_id
     );
     if !o.assigned.is_empty() {
-        println!("已分配条码 · barcodes given: {}", o.assigned.join(", "));
+        println!(
+            "已分配条码 · barcodes given: {}",
+            o.assigned.join(", ")
+        );
     }
 }
 

@@ -174,19 +174,10 @@ pub(crate) fn assign_in(
         });
     }
     if !refused.is_empty() {
-        let zh: Vec<String> = refused
-            .iter()
-            .map(|(s, z, _)| format!("{s}：{z}"))
-            .collect();
-        let en: Vec<String> = refused
-            .iter()
-            .map(|(s, _, e)| format!("{s}: {e}"))
-            .collect();
+        let zh: Vec<String> = refused.iter().map(|(s, z, _)| format!("{s}：{z}")).collect();
+        let en: Vec<String> = refused.iter().map(|(s, _, e)| format!("{s}: {e}")).collect();
         return Err(Error::invalid(
-            format!(
-                "这些商家编码不能用作条码，没有分配任何条码：{}",
-                zh.join("；")
-            ),
+            format!("这些商家编码不能用作条码，没有分配任何条码：{}", zh.join("；")),
             format!(
                 "these merchant codes cannot be barcodes; no barcode was given: {}",
                 en.join("; ")

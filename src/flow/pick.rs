@@ -245,10 +245,7 @@ pub fn progress(store: &Store, actor: &Actor, batch_id: i64) -> Result<Vec<PickP
     Ok(pick_list(&db, batch_id)?
         .into_iter()
         .map(|line| {
-            let picked = picked
-                .iter()
-                .find(|(s, _)| *s == line.sku_code)
-                .map_or(0, |(_, n)| *n);
+            let picked = picked.iter().find(|(s, _)| *s == line.sku_code).map_or(0, |(_, n)| *n);
             PickProgress { line, picked }
         })
         .collect())

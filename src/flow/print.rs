@@ -106,11 +106,7 @@ fn dpi_of(db: &Db<'_>, given: Option<Dpi>) -> Result<Dpi> {
 /// Shop time as printed on paper.
 fn shop_time(stored: &str) -> String {
     from_store(stored)
-        .map(|t| {
-            t.with_timezone(&shop_zone())
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        })
+        .map(|t| t.with_timezone(&shop_zone()).format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_else(|| stored.to_string())
 }
 
@@ -132,10 +128,7 @@ pub fn batch_waybills(db: &Db<'_>, batch_id: i64, only: &[String]) -> Result<Vec
     batch_row(db, batch_id)?;
     let parcels = db.batch_parcels(batch_id)?;
     for t in only {
-        if !parcels
-            .iter()
-            .any(|p| p.tracking_no.as_deref() == Some(t.trim()))
-        {
+        if !parcels.iter().any(|p| p.tracking_no.as_deref() == Some(t.trim())) {
             return Err(Error::invalid(
                 format!("快递单号 {t} 不在批次 B{batch_id} 里"),
                 format!("tracking number {t} is not in batch B{batch_id}"),
@@ -147,8 +140,7 @@ pub fn batch_waybills(db: &Db<'_>, batch_id: i64, only: &[String]) -> Result<Vec
         phone: setting_or(db, SENDER_PHONE_SETTING, "")?,
         address: setting_or(db, SENDER_ADDRESS_SETTING, "")?,
     };
-    let printed_before =
-        db.parcels_printed_before(&parcels.iter().map(|p| p.id).collect::<Vec<_>>())?;
+    let printed_before = db.parcels_printed_before(&parcels.iter().map(|p| p.id).collect::<Vec<_>>())?;
     let printed_at = now_shop();
     let of = parcels.len() as i64;
     let mut out = Vec::new();
@@ -295,26 +287,14 @@ fn waybills_job(
         params: &params,
         retry_of,
     };
-    run_job(
-        store,
-        actor,
-        record,
-        &items,
-        data,
-        target,
-        printer::media(w, h),
-    )
+    run_job(store, actor, record, &items, data, target, printer::media(w, h))
 }
 
 fn raw_not_for_pdf(target: &Target) -> Result<()> {
     if let Target::Raw(to) = target {
         return Err(Error::invalid(
-            format!(
-                "快递单和配货单是 PDF，不能直接发到标签打印机端口 {to}：请用 --printer 或 --out"
-            ),
-            format!(
-                "waybills and pick lists are PDF and cannot go to a label printer's port {to}: use --printer or --out"
-            ),
+            format!("快递单和配货单是 PDF，不能直接发到标签打印机端口 {to}：请用 --printer 或 --out"),
+            format!("waybills and pick lists are PDF and cannot go to a label printer's port {to}: use --printer or --out"),
         ));
     }
     Ok(())
@@ -492,12 +472,7 @@ fn render_labels(db: &Db<'_>, labels: &[Label], job: &LabelJob) -> Result<(Vec<u
 }
 
 /// The labels as they would print, without printing or logging them (a preview).
-pub fn labels_preview(
-    store: &Store,
-    actor: &Actor,
-    skus: &[String],
-    job: &LabelJob,
-) -> Result<Vec<u8>> {
+pub fn labels_preview(store: &Store, actor: &Actor, skus: &[String], job: &LabelJob) -> Result<Vec<u8>> {
     actor.require(Permission::PrintLabels)?;
     let db = store.read();
     let labels: Vec<Label> = labels_of(&db, skus)?.into_iter().map(|(_, l)| l).collect();
@@ -672,13 +647,8 @@ fn deliver_logged(
             let said = e.to_string();
             store.write(|db| db.finish_print_job(id, Some(&said), None))?;
             Err(Error::invalid(
-                format!(
-                    "{}（打印任务 {id} 已记为失败，可用 print retry {id} 重打）",
-                    e.zh()
-                ),
-                format!(
-                    "{said} (print job {id} is logged as failed; retry with `print retry {id}`)"
-                ),
+                format!("{}（打印任务 {id} 已记为失败，可用 print retry {id} 重打）", e.zh()),
+                format!("{said} (print job {id} is logged as failed; retry with `print retry {id}`)"),
             ))
         }
     }
@@ -686,12 +656,7 @@ fn deliver_logged(
 
 /// Runs a logged job again as it was (to the same target, or `to`): the pages are laid out
 /// from the store as it is now, and the new job points back to the old one.
-pub fn retry(
-    store: &mut Store,
-    actor: &Actor,
-    job_id: i64,
-    to: Option<Target>,
-) -> Result<PrintOutcome> {
+pub fn retry(store: &mut Store, actor: &Actor, job_id: i64, to: Option<Target>) -> Result<PrintOutcome> {
     let old = store
         .read()
         .print_job(job_id)?
@@ -701,18 +666,12 @@ pub fn retry(
         None => Target::from_log(&old.target).ok_or_else(|| {
             Error::invalid(
                 format!("打印任务 {job_id} 的目标无法识别：{}", old.target),
-                format!(
-                    "print job {job_id} has a target that cannot be read: {}",
-                    old.target
-                ),
+                format!("print job {job_id} has a target that cannot be read: {}", old.target),
             )
         })?,
     };
     let p = &old.params;
-    let dpi = p["dpi"]
-        .as_u64()
-        .map(|d| Dpi::parse(&d.to_string()))
-        .transpose()?;
+    let dpi = p["dpi"].as_u64().map(|d| Dpi::parse(&d.to_string())).transpose()?;
     match old.kind.as_str() {
         "waybills" => {
             let job = WaybillJob {
@@ -750,21 +709,12 @@ pub fn retry(
 
 fn strings(v: &Value) -> Vec<String> {
     v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s.as_str().map(String::from))
-                .collect()
-        })
+        .map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect())
         .unwrap_or_default()
 }
 
 /// The print log, newest first; `failed_only` for the jobs to retry.
-pub fn log(
-    store: &Store,
-    actor: &Actor,
-    failed_only: bool,
-    limit: usize,
-) -> Result<Vec<PrintJobRow>> {
+pub fn log(store: &Store, actor: &Actor, failed_only: bool, limit: usize) -> Result<Vec<PrintJobRow>> {
     actor.require(Permission::ViewOrders)?;
     store
         .read()

@@ -229,7 +229,9 @@ pub fn symbol(barcode: &Barcode) -> Result<Symbol> {
         Symbology::Ean8 => Ok(Symbol {
             symbology: Symbology::Ean8,
             text: text.to_string(),
-            modules: barcoders::sym::ean8::EAN8::new(text).map_err(bad)?.encode(),
+            modules: barcoders::sym::ean8::EAN8::new(text)
+                .map_err(bad)?
+                .encode(),
             quiet_left: QUIET,
             quiet_right: QUIET,
         }),

@@ -71,9 +71,7 @@ impl Face {
     /// The advance of `c` in ems.
     pub fn advance_em(&self, c: char) -> f32 {
         // A missing character is drawn as `？` (see `printable`): a full-width glyph.
-        let units = self
-            .glyph(c)
-            .map_or(self.units_per_em, |(_, a)| f32::from(a));
+        let units = self.glyph(c).map_or(self.units_per_em, |(_, a)| f32::from(a));
         units / self.units_per_em
     }
 

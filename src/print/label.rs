@@ -251,13 +251,7 @@ fn page(c: &mut Canvas, l: &Label, sym: &Symbol, dots: u32, opts: &LabelOptions)
     }
     let small_step = line_step_mm(p.small_pt, 1.1);
     c.text(m, y + small_step * 0.85, spec_pt, &spec);
-    c.text_aligned(
-        w - m,
-        y + small_step * 0.85,
-        p.small_pt,
-        &price,
-        Align::Right,
-    );
+    c.text_aligned(w - m, y + small_step * 0.85, p.small_pt, &price, Align::Right);
     y += small_step + 0.9;
     // The barcode, centred, as tall as the room left (a two-line name takes its room from the
     // bars); its digits stay clear of the merchant code line.

@@ -66,12 +66,7 @@ pub fn draw(pdf: &mut PdfBuilder, list: &PickList, dpi: Dpi) -> Result<()> {
         .iter()
         .map(|l| {
             let title = wrap(face, &face.printable(&l.title), TEXT_PT, COLS[3].1 - 2.0);
-            let spec = wrap(
-                face,
-                &face.printable(&short_spec(&l.spec)),
-                TEXT_PT,
-                COLS[4].1 - 2.0,
-            );
+            let spec = wrap(face, &face.printable(&short_spec(&l.spec)), TEXT_PT, COLS[4].1 - 2.0);
             let n = title.len().max(spec.len()).max(1) as f32;
             (title, spec, (n * step + 3.0).max(8.0))
         })
@@ -97,12 +92,7 @@ pub fn draw(pdf: &mut PdfBuilder, list: &PickList, dpi: Dpi) -> Result<()> {
         // The batch barcode, top right, on every page.
         let x = A4.0 - MARGIN - sym.width_dots(dots) as f32 * dpi.dot_mm();
         c.barcode_with_digits(&sym, x, MARGIN, 18.0, dots, 11.0);
-        c.text(
-            MARGIN,
-            MARGIN + 8.0,
-            20.0,
-            &format!("配货单  {}", batch_code(list.batch_id)),
-        );
+        c.text(MARGIN, MARGIN + 8.0, 20.0, &format!("配货单  {}", batch_code(list.batch_id)));
         if list.reprint {
             c.frame(MARGIN + 62.0, MARGIN + 1.0, 14.0, 8.5, 0.6);
             c.text_aligned(MARGIN + 69.0, MARGIN + 7.8, 13.0, "补打", Align::Centre);
@@ -159,27 +149,14 @@ pub fn draw(pdf: &mut PdfBuilder, list: &PickList, dpi: Dpi) -> Result<()> {
             let base = y + 1.5 + line_step_mm(TEXT_PT, 1.0);
             c.frame(COLS[0].0 + 2.0, y + 1.5, 5.0, 5.0, 0.3);
             c.text(COLS[1].0 + 1.0, base, 10.5, l.bin.as_deref().unwrap_or("—"));
-            fit_line(
-                &mut c,
-                COLS[2].0 + 1.0,
-                base,
-                COLS[2].1 - 2.0,
-                10.0,
-                &l.sku_code,
-            );
+            fit_line(&mut c, COLS[2].0 + 1.0, base, COLS[2].1 - 2.0, 10.0, &l.sku_code);
             for (k, t) in title.iter().enumerate() {
                 c.text(COLS[3].0 + 1.0, base + k as f32 * step, TEXT_PT, t);
             }
             for (k, t) in spec.iter().enumerate() {
                 c.text(COLS[4].0 + 1.0, base + k as f32 * step, TEXT_PT, t);
             }
-            c.text_aligned(
-                COLS[5].0 + COLS[5].1 - 1.5,
-                base,
-                12.0,
-                &l.qty.to_string(),
-                Align::Right,
-            );
+            c.text_aligned(COLS[5].0 + COLS[5].1 - 1.5, base, 12.0, &l.qty.to_string(), Align::Right);
             y += h;
             c.line(MARGIN, y, A4.0 - MARGIN, y, 0.15);
         }

@@ -78,12 +78,7 @@ pub fn list() -> Result<Vec<PrinterInfo>> {
 }
 
 /// Parses `lpstat -v`, `-p` and `-a` (C locale).
-pub fn parse_lpstat(
-    devices: &str,
-    states: &str,
-    accepting: &str,
-    default: &str,
-) -> Vec<PrinterInfo> {
+pub fn parse_lpstat(devices: &str, states: &str, accepting: &str, default: &str) -> Vec<PrinterInfo> {
     let mut out = Vec::new();
     for line in devices.lines() {
         let Some(rest) = line.strip_prefix("device for ") else {
@@ -109,10 +104,9 @@ pub fn parse_lpstat(
             })
             .unwrap_or("unknown")
             .to_string();
-        let accepting = accepting.lines().any(|l| {
-            l.split_once(' ')
-                .is_some_and(|(n, s)| n == name && s.starts_with("accepting"))
-        });
+        let accepting = accepting
+            .lines()
+            .any(|l| l.split_once(' ').is_some_and(|(n, s)| n == name && s.starts_with("accepting")));
         out.push(PrinterInfo {
             name: name.to_string(),
             device: device.trim().to_string(),
@@ -197,12 +191,8 @@ fn spool_error(path: &Path, e: &std::io::Error) -> Error {
 fn run_error(e: std::io::Error, what: &str) -> Error {
     if e.kind() == std::io::ErrorKind::NotFound {
         Error::invalid(
-            format!(
-                "找不到 {what} 命令：这台电脑没有安装 CUPS 打印系统（Debian：apt install cups）"
-            ),
-            format!(
-                "`{what}` not found: CUPS is not installed on this computer (Debian: apt install cups)"
-            ),
+            format!("找不到 {what} 命令：这台电脑没有安装 CUPS 打印系统（Debian：apt install cups）"),
+            format!("`{what}` not found: CUPS is not installed on this computer (Debian: apt install cups)"),
         )
     } else {
         Error::invalid(
@@ -225,10 +215,7 @@ pub fn send_raw(to: &str, data: &[u8]) -> Result<()> {
         f.write_all(data).map_err(|e| printer_error(to, &e))?;
         return f.flush().map_err(|e| printer_error(to, &e));
     }
-    let addr = if to
-        .rsplit_once(':')
-        .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
-    {
+    let addr = if to.rsplit_once(':').is_some_and(|(_, p)| p.parse::<u16>().is_ok()) {
         to.to_string()
     } else {
         format!("{to}:9100")

@@ -115,7 +115,10 @@ pub fn tspl(labels: &[Label], opts: &LabelOptions) -> Result<Vec<u8>> {
         let room = s.width - 2 * s.margin;
         let mut y = s.margin;
         line(&mut out, "CLS");
-        line(&mut out, &tspl_text(s.margin, y, &fit_cells(&l.name, room)));
+        line(
+            &mut out,
+            &tspl_text(s.margin, y, &fit_cells(&l.name, room)),
+        );
         y += s.line;
         let price = price_text(l.price);
         let price_w: u32 = price.chars().map(cell_width).sum();
@@ -124,16 +127,10 @@ pub fn tspl(labels: &[Label], opts: &LabelOptions) -> Result<Vec<u8>> {
             &tspl_text(
                 s.margin,
                 y,
-                &fit_cells(
-                    &short_spec(&l.spec),
-                    room.saturating_sub(price_w + CELL / 2),
-                ),
+                &fit_cells(&short_spec(&l.spec), room.saturating_sub(price_w + CELL / 2)),
             ),
         );
-        line(
-            &mut out,
-            &tspl_text(s.width - s.margin - price_w, y, &price),
-        );
+        line(&mut out, &tspl_text(s.width - s.margin - price_w, y, &price));
         y += s.line;
         let kind = match l.barcode.symbology() {
             Symbology::Ean13 => "EAN13",
@@ -163,10 +160,7 @@ pub fn tspl(labels: &[Label], opts: &LabelOptions) -> Result<Vec<u8>> {
             ),
         );
         if !bin.is_empty() {
-            line(
-                &mut out,
-                &tspl_text(s.width - s.margin - bin_w, bottom, &bin),
-            );
+            line(&mut out, &tspl_text(s.width - s.margin - bin_w, bottom, &bin));
         }
         line(&mut out, &format!("PRINT 1,{}", opts.copies.max(1)));
     }
@@ -232,10 +226,7 @@ pub fn zpl(labels: &[Label], opts: &LabelOptions, font: &str) -> Result<Vec<u8>>
             &mut out,
             s.margin,
             y,
-            &fit_cells(
-                &short_spec(&l.spec),
-                room.saturating_sub(price_w + CELL / 2),
-            ),
+            &fit_cells(&short_spec(&l.spec), room.saturating_sub(price_w + CELL / 2)),
         );
         text(&mut out, s.width - s.margin - price_w, y, &price);
         y += s.line;
@@ -326,14 +317,8 @@ mod tests {
         let (text, _, bad) = encoding_rs::GBK.decode(&job);
         assert!(!bad);
         assert!(text.starts_with("SIZE 40 mm,30 mm\r\nGAP 2 mm,0 mm\r\n"));
-        assert!(
-            text.contains("\"TSS24.BF2\",0,1,1,\"纯棉短袖\\[\"]T恤\\[\"]\""),
-            "{text}"
-        );
-        assert!(
-            text.contains("\"EAN13\",72,2,0,2,2,\"690901749037\""),
-            "{text}"
-        );
+        assert!(text.contains("\"TSS24.BF2\",0,1,1,\"纯棉短袖\\[\"]T恤\\[\"]\""), "{text}");
+        assert!(text.contains("\"EAN13\",72,2,0,2,2,\"690901749037\""), "{text}");
         assert!(text.contains("￥59.00"));
         assert!(text.ends_with("PRINT 1,3\r\n"));
     }
@@ -344,10 +329,7 @@ mod tests {
         let text = String::from_utf8(job).unwrap();
         assert!(text.starts_with("^XA\n^CI28\n^PW"));
         assert!(text.contains("^CW1,E:ANMDS.TTF"));
-        assert!(
-            text.contains("^BCN,72,Y,N,N,A^FH\\^FDAB\\5E12^FS"),
-            "{text}"
-        );
+        assert!(text.contains("^BCN,72,Y,N,N,A^FH\\^FDAB\\5E12^FS"), "{text}");
         assert!(text.contains("^FD卫衣^FS"));
         assert!(text.ends_with("^PQ1\n^XZ\n"));
     }

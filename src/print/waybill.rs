@@ -226,11 +226,7 @@ pub fn check(w: &Waybill, opts: &WaybillOptions) -> Result<()> {
     let p = plan(opts.size);
     let sym = code128(&w.tracking_no)?;
     if sym
-        .fit(
-            opts.dpi,
-            width - 2.0 * p.margin,
-            opts.dpi.max_module_dots(p.max_module_mm),
-        )
+        .fit(opts.dpi, width - 2.0 * p.margin, opts.dpi.max_module_dots(p.max_module_mm))
         .is_none()
     {
         return Err(Error::invalid(
@@ -263,27 +259,13 @@ pub fn draw(pdf: &mut PdfBuilder, waybills: &[Waybill], opts: &WaybillOptions) -
 
 /// A PDF of `waybills`, one page each.
 pub fn pdf(waybills: &[Waybill], opts: &WaybillOptions) -> Result<Vec<u8>> {
-    fn cpu() -> std::time::Duration {
-        let mut ts = libc::timespec {
-            tv_sec: 0,
-            tv_nsec: 0,
-        };
-        unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
-        std::time::Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
-    }
+    fn cpu() -> std::time::Duration { let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 }; unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) }; std::time::Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32) }
     let t0 = cpu();
-    struct T(std::time::Duration);
-    impl T {
-        fn elapsed(&self) -> std::time::Duration {
-            cpu() - self.0
-        }
-    }
+    struct T(std::time::Duration); impl T { fn elapsed(&self) -> std::time::Duration { cpu() - self.0 } }
     let t = T(t0);
     let mut b = PdfBuilder::new("packbench waybills");
     draw(&mut b, waybills, opts)?;
-    if std::env::var_os("PB_T").is_some() {
-        eprintln!("TIMING draw {:?}", t.elapsed());
-    }
+    if std::env::var_os("PB_T").is_some() { eprintln!("TIMING draw {:?}", t.elapsed()); }
     Ok(b.finish())
 }
 
@@ -328,13 +310,7 @@ fn page(c: &mut Canvas, w: &Waybill, opts: &WaybillOptions) {
     c.barcode(&sym, x, y, p.bars, dots);
     y += p.bars;
     let digits_h = line_step_mm(p.digits_pt, 1.15);
-    c.text_aligned(
-        width / 2.0,
-        y + digits_h * 0.85,
-        p.digits_pt,
-        &w.tracking_no,
-        Align::Centre,
-    );
+    c.text_aligned(width / 2.0, y + digits_h * 0.85, p.digits_pt, &w.tracking_no, Align::Centre);
     y += digits_h + 1.0;
     c.line(m, y, width - m, y, thin);
 
@@ -344,31 +320,12 @@ fn page(c: &mut Canvas, w: &Waybill, opts: &WaybillOptions) {
     let body_w = width - m - body_x;
     tag(c, m, y + 1.0, tag_w, "收");
     let name_line = format!("{}  {}", w.receiver_name.trim(), phone);
-    let name_pt = c.fit_size(
-        &name_line,
-        body_w,
-        line_step_mm(p.name_pt, 1.2),
-        p.name_pt,
-        8.0,
-        1.2,
-    );
-    c.text(
-        body_x,
-        y + 1.0 + line_step_mm(name_pt, 1.0),
-        name_pt,
-        &name_line,
-    );
+    let name_pt = c.fit_size(&name_line, body_w, line_step_mm(p.name_pt, 1.2), p.name_pt, 8.0, 1.2);
+    c.text(body_x, y + 1.0 + line_step_mm(name_pt, 1.0), name_pt, &name_line);
     let addr_top = y + 1.5 + line_step_mm(name_pt, 1.25);
     let addr_h = p.receiver - (addr_top - y) - 1.0;
     // The address is what the courier reads: as large as its box allows.
-    let addr_pt = c.fit_size(
-        &w.receiver_address,
-        body_w,
-        addr_h,
-        p.name_pt - 1.0,
-        5.0,
-        1.2,
-    );
+    let addr_pt = c.fit_size(&w.receiver_address, body_w, addr_h, p.name_pt - 1.0, 5.0, 1.2);
     c.paragraph(body_x, addr_top, body_w, addr_pt, 1.2, &w.receiver_address);
     y += p.receiver;
     c.line(m, y, width - m, y, thin);
@@ -377,12 +334,7 @@ fn page(c: &mut Canvas, w: &Waybill, opts: &WaybillOptions) {
     tag(c, m, y + 1.0, tag_w, "寄");
     let s = &w.sender;
     let sender_line = format!("{}  {}", s.name.trim(), s.phone.trim());
-    c.text(
-        body_x,
-        y + 1.0 + line_step_mm(9.0, 1.0),
-        9.0,
-        sender_line.trim(),
-    );
+    c.text(body_x, y + 1.0 + line_step_mm(9.0, 1.0), 9.0, sender_line.trim());
     let s_top = y + 1.5 + line_step_mm(9.0, 1.25);
     let s_h = p.sender - (s_top - y) - 0.5;
     let s_pt = c.fit_size(&s.address, body_w, s_h, 8.5, 5.0, 1.15);
@@ -392,11 +344,7 @@ fn page(c: &mut Canvas, w: &Waybill, opts: &WaybillOptions) {
 
     // Orders, items and the buyer's message: what the checker compares with the parcel.
     let footer_h = 4.0;
-    let mut details = format!(
-        "订单 {}\n{}",
-        w.order_nos.join("，"),
-        item_summary(&w.items)
-    );
+    let mut details = format!("订单 {}\n{}", w.order_nos.join("，"), item_summary(&w.items));
     if !w.buyer_message.trim().is_empty() {
         details.push_str(&format!("\n留言：{}", w.buyer_message.trim()));
     }
@@ -460,10 +408,7 @@ mod tests {
     #[test]
     fn sizes_parse() {
         assert_eq!(WaybillSize::parse("76x130").unwrap(), WaybillSize::W76x130);
-        assert_eq!(
-            WaybillSize::parse("100×150mm").unwrap(),
-            WaybillSize::W100x150
-        );
+        assert_eq!(WaybillSize::parse("100×150mm").unwrap(), WaybillSize::W100x150);
         assert!(WaybillSize::parse("A4").is_err());
     }
 

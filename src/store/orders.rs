@@ -382,19 +382,9 @@ impl Db<'_> {
 
     /// Orders found by order number or tracking number (exactly), or buyer or receiver (a part
     /// of the name), newest first.
-    pub fn search_orders(
-        &self,
-        query: &str,
-        status: Option<OrderStatus>,
-        limit: usize,
-    ) -> Result<Vec<OrderSummary>> {
+    pub fn search_orders(&self, query: &str, status: Option<OrderStatus>, limit: usize) -> Result<Vec<OrderSummary>> {
         let q = query.trim();
-        let like = format!(
-            "%{}%",
-            q.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
+        let like = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {ORDER_COLS}, (SELECT count(*) FROM order_lines l WHERE l.order_id = orders.id)
              FROM orders
@@ -403,19 +393,10 @@ impl Db<'_> {
                AND (?3 IS NULL OR status = ?3)
              ORDER BY created_at DESC, id DESC LIMIT ?4"
         ))?;
-        let rows = stmt.query_map(
-            params![q, like, status.map(|s| s.code()), limit as i64],
-            |r| {
-                let (id, order, hold_reason) = order_from_row(r)?;
-                Ok(OrderSummary {
-                    id,
-                    order,
-                    hold_reason,
-                    line_count: r.get(20)?,
-                    remarks: Vec::new(),
-                })
-            },
-        )?;
+        let rows = stmt.query_map(params![q, like, status.map(|s| s.code()), limit as i64], |r| {
+            let (id, order, hold_reason) = order_from_row(r)?;
+            Ok(OrderSummary { id, order, hold_reason, line_count: r.get(20)?, remarks: Vec::new() })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -219,9 +219,7 @@ impl Db<'_> {
              WHERE result = 'ok' GROUP BY day, kind ORDER BY day DESC, kind LIMIT ?1",
         )?;
         let rows = stmt
-            .query_map([days as i64 * 3], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })?
+            .query_map([days as i64 * 3], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }

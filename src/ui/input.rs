@@ -23,22 +23,11 @@ pub struct KeyPress {
 /// The filter the keyboard subscription runs on every runtime event. It also sees the keys a
 /// focused text field captured (`keyboard::listen` would not), so a scan is caught wherever the
 /// focus is. Modifier keys alone are skipped: scanners press Shift for capitals.
-pub fn key_filter(
-    event: iced::Event,
-    _status: iced::event::Status,
-    _window: iced::window::Id,
-) -> Option<KeyPress> {
-    let iced::Event::Keyboard(KeyEvent::KeyPressed {
-        key, text, repeat, ..
-    }) = event
-    else {
+pub fn key_filter(event: iced::Event, _status: iced::event::Status, _window: iced::window::Id) -> Option<KeyPress> {
+    let iced::Event::Keyboard(KeyEvent::KeyPressed { key, text, repeat, .. }) = event else {
         return None;
     };
-    Some(KeyPress {
-        key: wedge_key(&key, text.as_deref())?,
-        repeat,
-        at: Instant::now(),
-    })
+    Some(KeyPress { key: wedge_key(&key, text.as_deref())?, repeat, at: Instant::now() })
 }
 
 /// The detector's view of a key: what it types, Enter, Tab, or something that breaks a burst.
@@ -47,14 +36,7 @@ pub fn wedge_key(key: &Key, text: Option<&str>) -> Option<wedge::Key> {
         Key::Named(Named::Enter) => wedge::Key::Enter,
         Key::Named(Named::Tab) => wedge::Key::Tab,
         Key::Named(
-            Named::Shift
-            | Named::Control
-            | Named::Alt
-            | Named::AltGraph
-            | Named::Super
-            | Named::Meta
-            | Named::CapsLock
-            | Named::NumLock,
+            Named::Shift | Named::Control | Named::Alt | Named::AltGraph | Named::Super | Named::Meta | Named::CapsLock | Named::NumLock,
         ) => return None,
         // Some keyboards and tools send Linefeed rather than Return: the text tells.
         _ => match text.and_then(|t| t.chars().next()) {
@@ -148,11 +130,7 @@ mod tests {
         let t0 = Instant::now();
         let mut out = Vec::new();
         for (ev, at) in events {
-            if let Some(k) = key_filter(
-                ev,
-                iced::event::Status::Captured,
-                iced::window::Id::unique(),
-            ) {
+            if let Some(k) = key_filter(ev, iced::event::Status::Captured, iced::window::Id::unique()) {
                 out.extend(d.key(k.key, k.repeat, t0 + at));
             }
         }
@@ -174,10 +152,7 @@ mod tests {
         }
         evs.push((press(Key::Named(Named::Enter), Some("\r")), t));
         let out = feed(&mut d, evs);
-        assert!(
-            matches!(&out[..], [WedgeEvent::Scan { scan, keys: 9, .. }] if scan.code == "TX2017BKL"),
-            "{out:?}"
-        );
+        assert!(matches!(&out[..], [WedgeEvent::Scan { scan, keys: 9, .. }] if scan.code == "TX2017BKL"), "{out:?}");
     }
 
     #[test]
@@ -185,15 +160,9 @@ mod tests {
         let mut d = WedgeDetector::new(WedgeConfig::default());
         let mut evs = Vec::new();
         for (i, c) in "7700000001".chars().enumerate() {
-            evs.push((
-                char_event(&c.to_string()),
-                Duration::from_millis(130 * i as u64),
-            ));
+            evs.push((char_event(&c.to_string()), Duration::from_millis(130 * i as u64)));
         }
-        evs.push((
-            press(Key::Named(Named::Enter), None),
-            Duration::from_millis(1400),
-        ));
+        evs.push((press(Key::Named(Named::Enter), None), Duration::from_millis(1400)));
         assert!(feed(&mut d, evs).is_empty());
     }
 
@@ -201,14 +170,8 @@ mod tests {
     fn mouse_and_window_events_are_not_keys() {
         let e = iced::Event::Mouse(iced::mouse::Event::CursorLeft);
         assert!(key_filter(e, iced::event::Status::Ignored, iced::window::Id::unique()).is_none());
-        assert_eq!(
-            wedge_key(&Key::Named(Named::ArrowDown), None),
-            Some(wedge::Key::Other)
-        );
+        assert_eq!(wedge_key(&Key::Named(Named::ArrowDown), None), Some(wedge::Key::Other));
         assert_eq!(wedge_key(&Key::Named(Named::Shift), None), None);
-        assert_eq!(
-            wedge_key(&Key::Unidentified, Some("\n")),
-            Some(wedge::Key::Enter)
-        );
+        assert_eq!(wedge_key(&Key::Unidentified, Some("\n")), Some(wedge::Key::Enter));
     }
 }

@@ -24,26 +24,18 @@ impl Player {
         // No sound card at all (a server, CI): do not even ask ALSA, which would fill the terminal
         // with complaints.
         if cfg!(target_os = "linux") && !std::path::Path::new("/dev/snd").exists() {
-            return Player {
-                stream: None,
-                muted,
-            };
+            return Player { stream: None, muted };
         }
-        let stream = rodio::OutputStreamBuilder::open_default_stream()
-            .ok()
-            .map(|mut s| {
-                s.log_on_drop(false);
-                s
-            });
+        let stream = rodio::OutputStreamBuilder::open_default_stream().ok().map(|mut s| {
+            s.log_on_drop(false);
+            s
+        });
         Player { stream, muted }
     }
 
     /// A player that never makes a sound (tests).
     pub fn silent() -> Player {
-        Player {
-            stream: None,
-            muted: true,
-        }
+        Player { stream: None, muted: true }
     }
 
     pub fn has_device(&self) -> bool {
