@@ -333,3 +333,114 @@ CREATE TABLE print_job_items (
 
 CREATE INDEX print_job_items_job ON print_job_items(job_id);
 CREATE INDEX print_job_items_parcel ON print_job_items(parcel_id) WHERE parcel_id IS NOT NULL;
+
+-- version: 4
+-- Stock: inbound receipts (入库单) and their label check (入库检验), outbound notes (出库单),
+-- stocktakes (盘点). Stock moves refer to them as R12, I12 and S12.
+
+CREATE TABLE receipts (
+    id           INTEGER PRIMARY KEY,
+    created_at   TEXT NOT NULL,
+    staff_id     INTEGER NOT NULL REFERENCES staff(id),
+    terminal     TEXT NOT NULL,
+    file         TEXT NOT NULL DEFAULT '',
+    state        TEXT NOT NULL DEFAULT 'open' CHECK (state = 'open' OR state = 'confirmed'),
+    confirmed_at TEXT,
+    confirmed_by INTEGER REFERENCES staff(id),
+    verified_at  TEXT,                     -- every labelled unit scanned back (入库检验)
+    verified_by  INTEGER REFERENCES staff(id)
+) STRICT;
+
+CREATE TABLE receipt_lines (
+    receipt_id  INTEGER NOT NULL REFERENCES receipts(id),
+    seq         INTEGER NOT NULL,          -- the line's place in the file, from 1
+    product_id  INTEGER NOT NULL REFERENCES products(id),
+    bin         TEXT NOT NULL DEFAULT '',  -- where the units go ('' : not shelved yet)
+    qty         INTEGER NOT NULL CHECK (qty > 0),
+    new_product INTEGER NOT NULL DEFAULT 0 CHECK (new_product = 0 OR new_product = 1),
+    PRIMARY KEY (receipt_id, seq)
+) STRICT;
+
+-- 出库单: stock leaving for a reason other than an order.
+CREATE TABLE issues (
+    id       INTEGER PRIMARY KEY,
+    at       TEXT NOT NULL,
+    staff_id INTEGER NOT NULL REFERENCES staff(id),
+    terminal TEXT NOT NULL,
+    reason   TEXT NOT NULL CHECK (reason = 'damage' OR reason = 'sample' OR reason = 'other'),
+    note     TEXT NOT NULL DEFAULT ''
+) STRICT;
+
+CREATE TABLE stocktakes (
+    id          INTEGER PRIMARY KEY,
+    created_at  TEXT NOT NULL,
+    staff_id    INTEGER NOT NULL REFERENCES staff(id),
+    terminal    TEXT NOT NULL,
+    pattern     TEXT NOT NULL,             -- the glob on bin codes; '*' for --all
+    blind       INTEGER NOT NULL CHECK (blind = 0 OR blind = 1),
+    recount     INTEGER NOT NULL CHECK (recount = 0 OR recount = 1),
+    -- counting, recounting the lines with a variance, then approved or cancelled
+    state       TEXT NOT NULL DEFAULT 'counting' CHECK (state = 'counting' OR state = 'recounting'
+                                                        OR state = 'approved' OR state = 'cancelled'),
+    last_move   INTEGER NOT NULL,          -- stock_moves.id at the start: later moves count too
+    closed_at   TEXT,
+    closed_by   INTEGER REFERENCES staff(id)
+) STRICT;
+
+-- The bins of a session; an open session's bins are in no other open session.
+CREATE TABLE stocktake_bins (
+    session_id INTEGER NOT NULL REFERENCES stocktakes(id),
+    bin        TEXT NOT NULL,
+    PRIMARY KEY (session_id, bin)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX stocktake_bins_bin ON stocktake_bins(bin);
+
+-- A product in a bin of a session: on hand at the start, units counted (kept in step with the
+-- count scans, so the report reads one row per line), and at approval the result of the lines
+-- that did not simply match their first count.
+CREATE TABLE stocktake_lines (
+    session_id INTEGER NOT NULL REFERENCES stocktakes(id),
+    bin        TEXT NOT NULL,
+    product_id INTEGER NOT NULL REFERENCES products(id),
+    snapshot   INTEGER NOT NULL,
+    count1     INTEGER NOT NULL DEFAULT 0,  -- the first count
+    count2     INTEGER NOT NULL DEFAULT 0,  -- the recount
+    expected   INTEGER,                     -- NULL after approval: as count1
+    counted    INTEGER,                     -- NULL after approval: as count1
+    reason     TEXT CHECK (reason IS NULL OR reason = 'lost' OR reason = 'damaged'
+                           OR reason = 'found' OR reason = 'miscount'),
+    PRIMARY KEY (session_id, bin, product_id)
+) STRICT, WITHOUT ROWID;
+
+-- Scans of the stock modes, each written with its verdict like the bench's: inbound checks of
+-- a receipt and stocktake counts (qty units each; `round` 2 is the recount).
+CREATE TABLE stock_scans (
+    id         INTEGER PRIMARY KEY,
+    at         TEXT NOT NULL,
+    staff_id   INTEGER NOT NULL REFERENCES staff(id),
+    terminal   TEXT NOT NULL,
+    mode       TEXT NOT NULL CHECK (mode = 'inbound_check' OR mode = 'stocktake'),
+    code       TEXT NOT NULL,
+    verdict    TEXT NOT NULL,
+    reason     TEXT,
+    receipt_id INTEGER REFERENCES receipts(id),
+    session_id INTEGER REFERENCES stocktakes(id),
+    round      INTEGER NOT NULL DEFAULT 1 CHECK (round = 1 OR round = 2),
+    bin        TEXT,
+    product_id INTEGER REFERENCES products(id),
+    qty        INTEGER NOT NULL DEFAULT 0 CHECK (qty >= 0)
+) STRICT;
+
+CREATE INDEX stock_scans_receipt ON stock_scans(receipt_id, product_id) WHERE receipt_id IS NOT NULL;
+CREATE INDEX stock_scans_session ON stock_scans(session_id, round, bin) WHERE session_id IS NOT NULL;
+
+CREATE TRIGGER stock_scans_no_update BEFORE UPDATE ON stock_scans
+BEGIN SELECT RAISE(ABORT, 'scans are append-only'); END;
+CREATE TRIGGER stock_scans_no_delete BEFORE DELETE ON stock_scans
+BEGIN SELECT RAISE(ABORT, 'scans are append-only'); END;
+
+-- Dead stock and low stock look products up by state.
+CREATE INDEX products_bin ON products(bin) WHERE bin IS NOT NULL AND state = 'active';
+-- Which products have stock in a bin (stocktake snapshots, free bins).
+CREATE INDEX stock_bin ON stock(bin);

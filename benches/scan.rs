@@ -136,7 +136,16 @@ fn ensure_store(data: &Path, orders: u64) -> PathBuf {
     let step = |what: &str, t: Instant| eprintln!("  {what}: {:.1} s", t.elapsed().as_secs_f64());
 
     let t = Instant::now();
-    let s = fill(&mut store, &admin, DemoOptions { orders, seed: SEED }).expect("demo fill");
+    let s = fill(
+        &mut store,
+        &admin,
+        DemoOptions {
+            orders,
+            seed: SEED,
+            ..DemoOptions::default()
+        },
+    )
+    .expect("demo fill");
     step(&format!("demo shop, {} orders", s.orders.orders_new), t);
     let t = Instant::now();
     let numbers = waybills::expand_range(POOL).expect("range");

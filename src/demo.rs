@@ -206,6 +206,29 @@ pub fn catalogue(seed: u64) -> Vec<DemoProduct> {
     out
 }
 
+/// More products for a big store (stocktake and stock benches): `GEN-000001` … with in-store
+/// EAN-13 barcodes (prefix 29, kept clear of the shop's assignment range), one bin each in zone
+/// Z, and opening stock. Made one by one, so the caller need not hold them all.
+pub fn extra_products(seed: u64, n: u64) -> impl Iterator<Item = DemoProduct> {
+    let mut rng = Rng::new(seed.wrapping_add(7));
+    (1..=n).map(move |i| {
+        let mut digits = format!("29{i:010}");
+        digits.push((b'0' + gs1_check_digit(digits.as_bytes())) as char);
+        DemoProduct {
+            product: Product {
+                sku_code: format!("GEN-{i:06}"),
+                barcode: Some(Barcode::parse(&digits).expect("valid EAN-13")),
+                name: "通用商品".to_string(),
+                spec: format!("编号 {i}"),
+                price: Fen(100 + (rng.below(200) as i64) * 50),
+                bin: Some(format!("Z-{:03}-{:03}", i / 1000, i % 1000)),
+                state: ProductState::Active,
+            },
+            qty: rng.below(60) as i64,
+        }
+    })
+}
+
 const SURNAMES: [&str; 24] = [
     "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
     "何", "林", "罗", "高", "杜", "邱", "沈", "万",

@@ -279,7 +279,7 @@ fn printing_needs_the_right_role() {
         &["print", "waybills", "--batch", "1", "--out", "/dev/null"],
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("print_batch"));
-    // Receipts come later.
+    // A receipt that does not exist has no labels.
     let out = s.run(&["print", "labels", "--receipt", "R1", "--out", "/dev/null"]);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("receipts are not available yet"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("receipt not found: R1"));
 }

@@ -106,6 +106,10 @@ pub enum BatchCmd {
 pub enum ScanMode {
     Check,
     Pick,
+    /// 入库检验: every labelled unit of a receipt (--receipt).
+    InboundCheck,
+    /// 盘点: a bin label, then its items (--session).
+    Stocktake,
 }
 
 #[derive(Debug, Args)]
@@ -124,6 +128,12 @@ pub struct ScanArgs {
     /// One JSON object per verdict.
     #[arg(long)]
     pub json: bool,
+    /// The receipt of an inbound check (12 or R12).
+    #[arg(long)]
+    pub receipt: Option<String>,
+    /// The stocktake session counted (3 or S3).
+    #[arg(long)]
+    pub session: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -637,6 +647,22 @@ pub fn scan(store: &mut Store, actor: &Actor, args: ScanArgs) -> Result<ExitCode
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let io = |e: std::io::Error| Error::io("stdout", e);
+    if matches!(args.mode, ScanMode::InboundCheck | ScanMode::Stocktake) {
+        let mut session = super::stock::start_session(
+            store,
+            actor,
+            args.mode == ScanMode::InboundCheck,
+            args.receipt.as_deref(),
+            args.session.as_deref(),
+        )?;
+        if let Some(path) = &args.serial {
+            serial_scans(store, actor, path, args.baud, |store, code| {
+                super::stock::feed(store, &mut session, code, args.json)
+            })?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        return super::stock::scan(store, session, &args.input, args.json);
+    }
     let mut session = match args.mode {
         ScanMode::Check => {
             let (session, resumed) = CheckSession::start(store, actor.clone())?;
@@ -648,6 +674,7 @@ pub fn scan(store: &mut Store, actor: &Actor, args: ScanArgs) -> Result<ExitCode
             session
         }
         ScanMode::Pick => Session::Pick(PickSession::start(actor.clone())?),
+        ScanMode::InboundCheck | ScanMode::Stocktake => unreachable!("handled above"),
     };
     if let Some(path) = &args.serial {
         return scan_serial(store, actor, &mut session, path, args.baud, args.json);
@@ -681,6 +708,29 @@ fn scan_serial(
     baud: Option<u32>,
     json: bool,
 ) -> Result<ExitCode, Error> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let io = |e: std::io::Error| Error::io("stdout", e);
+    serial_scans(store, actor, path, baud, |store, code| {
+        for v in session.scan(store, code)? {
+            print_verdict(&mut out, &v, json).map_err(io)?;
+            session.shown(v.scan_id);
+        }
+        Ok(())
+    })?;
+    session.close(store)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Feeds each scan of a serial scanner to `feed` until the process is stopped; the scanner's
+/// state goes to standard error.
+pub(super) fn serial_scans(
+    store: &mut Store,
+    actor: &Actor,
+    path: &str,
+    baud: Option<u32>,
+    mut feed: impl FnMut(&mut Store, &str) -> Result<(), Error>,
+) -> Result<(), Error> {
     use crate::scan::serial::{SerialConfig, SerialEvent, spawn_reader};
     let settings = flow::station::scanner_settings(store, &actor.terminal)?;
     let mut config = settings
@@ -697,17 +747,9 @@ fn scan_serial(
     let (tx, rx) = std::sync::mpsc::channel();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let _reader = spawn_reader(config, tx, stop);
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let io = |e: std::io::Error| Error::io("stdout", e);
     for ev in rx {
         match ev {
-            SerialEvent::Scan(scan) => {
-                for v in session.scan(store, &scan.code)? {
-                    print_verdict(&mut out, &v, json).map_err(io)?;
-                    session.shown(v.scan_id);
-                }
-            }
+            SerialEvent::Scan(scan) => feed(store, &scan.code)?,
             SerialEvent::Connected(p) => eprintln!("扫码枪已连接 · scanner connected: {p}"),
             SerialEvent::Reconnected(p) => eprintln!("扫码枪重新连接 · scanner reconnected: {p}"),
             SerialEvent::Lost { port, reason } => {
@@ -718,8 +760,7 @@ fn scan_serial(
             }
         }
     }
-    session.close(store)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 pub fn ship(store: &mut Store, actor: &Actor, batch: &str, json: bool) -> Result<ExitCode, Error> {

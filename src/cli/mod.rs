@@ -5,6 +5,7 @@
 mod bench;
 mod json;
 mod print;
+mod stock;
 
 use crate::domain::{Actor, OrderStatus, Role};
 use crate::error::Error;
@@ -107,6 +108,18 @@ pub enum Command {
     /// Give products barcodes by the shop's rule.
     #[command(subcommand)]
     Barcodes(print::BarcodesCmd),
+    /// Stock: a product's stock and ledger, the ledger check, low and dead stock.
+    #[command(subcommand)]
+    Stock(stock::StockCmd),
+    /// Inbound receipts (入库单).
+    #[command(subcommand)]
+    Receipt(stock::ReceiptCmd),
+    /// Outbound notes (出库单).
+    #[command(subcommand)]
+    Issue(stock::IssueCmd),
+    /// Stocktakes (盘点).
+    #[command(subcommand)]
+    Stocktake(stock::StocktakeCmd),
     /// The event log: who did what, newest first.
     Events {
         #[arg(long)]
@@ -185,6 +198,11 @@ pub enum ProductCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Stop products (停用) and free their bins: only with nothing on hand and no open orders.
+    Discontinue {
+        #[arg(required = true)]
+        skus: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -220,6 +238,10 @@ pub struct DemoArgs {
     pub orders: u64,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Products in all: the clothing catalogue, then generated ones (GEN-000001 …, bins Z-…)
+    /// up to this many.
+    #[arg(long, default_value_t = 0)]
+    pub products: u64,
     /// Write the shop as Taobao export files (GBK) into this folder instead of filling the store.
     #[arg(long)]
     pub export_taobao: Option<PathBuf>,
@@ -309,6 +331,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         export_taobao: Some(dir),
         orders,
         seed,
+        ..
     }) = &command
     {
         let cat = crate::demo::catalogue(*seed);
@@ -426,6 +449,18 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Product(ProductCmd::Discontinue { skus }) => {
+            for d in flow::stock::discontinue(store, actor, &skus)? {
+                println!(
+                    "已停用 · discontinued: {}{}",
+                    d.sku_code,
+                    d.freed_bin
+                        .map(|b| format!("（库位 {b} 已空出 · bin {b} freed）"))
+                        .unwrap_or_default()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Staff(StaffCmd::Add {
             code,
             name,
@@ -471,8 +506,21 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Demo(DemoArgs { orders, seed, .. }) => {
-            let s = flow::demo::fill(store, actor, flow::demo::DemoOptions { orders, seed })?;
+        Command::Demo(DemoArgs {
+            orders,
+            seed,
+            products,
+            ..
+        }) => {
+            let s = flow::demo::fill(
+                store,
+                actor,
+                flow::demo::DemoOptions {
+                    orders,
+                    seed,
+                    products,
+                },
+            )?;
             println!(
                 "演示店铺 · demo shop: {} 名员工 staff, {} 个商品 products, {} 个新订单 new orders ({} 个已有 already there) → {}",
                 s.staff_added,
@@ -515,6 +563,10 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
         Command::Print(cmd) => print::print(store, actor, cmd),
         Command::Printers(cmd) => print::printers(cmd),
         Command::Barcodes(cmd) => print::barcodes(store, actor, cmd),
+        Command::Stock(cmd) => stock::stock(store, actor, cmd),
+        Command::Receipt(cmd) => stock::receipt(store, actor, cmd),
+        Command::Issue(cmd) => stock::issue(store, actor, cmd),
+        Command::Stocktake(cmd) => stock::stocktake(store, actor, cmd),
         Command::Events { kind, limit, json } => {
             let events = crate::flow::orders::events(store, actor, kind.as_deref(), limit)?;
             if json {

@@ -87,7 +87,7 @@ pub struct LabelArgs {
     #[arg(long, num_args = 1.., required_unless_present_any = ["receipt", "needs_barcode"],
           conflicts_with_all = ["receipt", "needs_barcode"])]
     pub sku: Vec<String>,
-    /// The products of an inbound receipt (not available yet).
+    /// The products of an inbound receipt (12 or R12): a label per unit received.
     #[arg(long, conflicts_with = "needs_barcode")]
     pub receipt: Option<String>,
     /// Products without a barcode: each gets one by the shop's rule (in-store EAN-13), then a
@@ -227,12 +227,15 @@ pub fn print(store: &mut Store, actor: &Actor, cmd: PrintCmd) -> Result<ExitCode
             report(&o, out.json);
         }
         PrintCmd::Labels(a) => {
-            if a.receipt.is_some() {
-                return Err(Error::invalid(
-                    "入库单功能还没有：暂时不能按入库单打印标签，请用 --sku",
-                    "receipts are not available yet: print labels with --sku",
-                ));
-            }
+            // A receipt's labels: one per unit received (times --copies).
+            let receipt_skus = match &a.receipt {
+                Some(r) => Some(flow::receipt::label_skus(
+                    store,
+                    actor,
+                    flow::receipt::parse_receipt_id(r)?,
+                )?),
+                None => None,
+            };
             let format = match a.raw.as_deref() {
                 None => LabelFormat::Pdf,
                 Some(f) => LabelFormat::Raw(RawFormat::parse(f)?),
@@ -252,7 +255,7 @@ pub fn print(store: &mut Store, actor: &Actor, cmd: PrintCmd) -> Result<ExitCode
                 select: if a.needs_barcode {
                     LabelSelect::NeedsBarcode
                 } else {
-                    LabelSelect::Skus(a.sku)
+                    LabelSelect::Skus(receipt_skus.unwrap_or(a.sku))
                 },
                 copies: a.copies,
                 size: a.size.as_deref().map(LabelSize::parse).transpose()?,

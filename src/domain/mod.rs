@@ -9,6 +9,7 @@ pub mod product;
 pub mod remark;
 pub mod review;
 pub mod staff;
+pub mod stock;
 pub mod time;
 
 pub use barcode::{Barcode, BarcodeError, Symbology};

@@ -1,7 +1,7 @@
 //! Filling a store with the demo shop, through the same paths a real import takes.
 
 use super::import::{apply_order, staff_code_pattern};
-use crate::demo::{DEMO_PIN, DEMO_STAFF, catalogue, orders};
+use crate::demo::{DEMO_PIN, DEMO_STAFF, catalogue, extra_products, orders};
 use crate::domain::{Actor, Permission};
 use crate::error::Result;
 use crate::import::ImportSummary;
@@ -12,6 +12,9 @@ use serde_json::json;
 pub struct DemoOptions {
     pub orders: u64,
     pub seed: u64,
+    /// Products in all: the clothing catalogue, then generated ones up to this many (0: the
+    /// catalogue only).
+    pub products: u64,
 }
 
 impl Default for DemoOptions {
@@ -19,6 +22,7 @@ impl Default for DemoOptions {
         DemoOptions {
             orders: 200,
             seed: 1,
+            products: 0,
         }
     }
 }
@@ -44,12 +48,21 @@ pub fn fill(store: &mut Store, actor: &Actor, opts: DemoOptions) -> Result<DemoS
     }
     let cat = catalogue(opts.seed);
     let pattern = staff_code_pattern(&store.read())?;
+    let extra = opts.products.saturating_sub(cat.len() as u64);
     store.write(|db| {
-        for p in &cat {
+        let more = extra_products(opts.seed, extra);
+        for p in cat.iter().cloned().chain(more) {
             if db.product_by_sku(&p.product.sku_code)?.is_none() {
                 let id = db.insert_product(&p.product)?;
                 if p.qty != 0 {
-                    db.add_stock_move("opening", id, p.product.bin.as_deref().unwrap_or(""), p.qty, actor, "demo")?;
+                    db.add_stock_move(
+                        "opening",
+                        id,
+                        p.product.bin.as_deref().unwrap_or(""),
+                        p.qty,
+                        actor,
+                        "demo",
+                    )?;
                 }
                 summary.products_new += 1;
             }
@@ -62,7 +75,8 @@ pub fn fill(store: &mut Store, actor: &Actor, opts: DemoOptions) -> Result<DemoS
             actor,
             "demo_loaded",
             "",
-            &json!({"seed": opts.seed, "orders": opts.orders, "orders_new": summary.orders.orders_new,
+            &json!({"seed": opts.seed, "orders": opts.orders, "products": opts.products,
+                    "orders_new": summary.orders.orders_new,
                     "products_new": summary.products_new, "staff_added": summary.staff_added}),
         )
     })?;

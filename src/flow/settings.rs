@@ -61,6 +61,13 @@ pub const SETTINGS: &[SettingDef] = &[
         check: check_bool,
     },
     SettingDef {
+        key: super::receipt::REQUIRE_CHECK_SETTING,
+        default: "false",
+        zh: "入库单要先通过入库检验（每件扫过）才能确认入库",
+        en: "a receipt is confirmed only after its inbound check (every unit scanned)",
+        check: check_bool,
+    },
+    SettingDef {
         key: super::pick::TAG_PREFIX_SETTING,
         default: super::pick::DEFAULT_TAG_PREFIX,
         zh: "配货员标牌条码的前缀（EDB_PH001 中的 EDB_）",

@@ -7,6 +7,7 @@ mod orders;
 mod print;
 mod products;
 mod staff;
+mod stock;
 
 pub use bench::{BatchRow, BenchOrder, NewScan, ParcelRow, PoolStatus, ScanRecord, StationRow};
 pub use events::EventRow;
@@ -14,6 +15,10 @@ pub use orders::{OrderRecord, OrderSummary, RemarkRow, StoredOrder};
 pub use print::{NewPrintJob, PrintJobItem, PrintJobRow};
 pub use products::{ProductRecord, StockRow};
 pub use staff::StaffRecord;
+pub use stock::{
+    LedgerDiff, MoveRow, NewStockScan, NewStocktake, ReceiptLineRow, ReceiptRow, StockLevel,
+    StocktakeLineRow, StocktakeRow,
+};
 
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};

@@ -1,9 +1,11 @@
 //! The bench application: sign-in, the screens a role may use in a side bar, the status bar, and
 //! the scanners (keyboard wedge and serial) feeding whichever screen is open.
 
-use super::i18n::{self, Lang, T, tr};
+use super::i18n::{self, Lang, S, T, st, tr};
 use super::input::{self, KeyPress};
-use super::screen::{Screen, check, labels, orders, pick, print, sign_in};
+use super::screen::{
+    Screen, check, inbound, labels, orders, pick, print, receipts, sign_in, stock, stocktake,
+};
 use super::sound::{Player, Sound};
 use crate::domain::{Actor, Permission};
 use crate::flow;
@@ -53,6 +55,10 @@ pub struct App {
     pub orders: orders::State,
     pub print: print::State,
     pub labels: labels::State,
+    pub receipts: receipts::State,
+    pub inbound: inbound::State,
+    pub stocktake: stocktake::State,
+    pub stock: stock::State,
     wedge: WedgeDetector,
     settings: ScannerSettings,
     pub ports: BTreeMap<String, PortState>,
@@ -78,6 +84,10 @@ pub enum Message {
     Orders(orders::Message),
     Print(print::Message),
     Labels(labels::Message),
+    Receipts(receipts::Message),
+    Inbound(inbound::Message),
+    Stocktake(stocktake::Message),
+    Stock(stock::Message),
     /// The side bar chose a screen.
     Show(Screen),
     SignOut,
@@ -87,13 +97,32 @@ pub enum Message {
 }
 
 /// The screens in side-bar order; the first a role may use opens at sign-in.
-const SCREENS: [(Screen, T); 5] = [
-    (Screen::Check, T::ScreenCheck),
-    (Screen::Pick, T::ScreenPick),
-    (Screen::Print, T::ScreenPrint),
-    (Screen::Labels, T::ScreenLabels),
-    (Screen::Orders, T::ScreenOrders),
+const SCREENS: [Screen; 9] = [
+    Screen::Check,
+    Screen::Pick,
+    Screen::Inbound,
+    Screen::Stocktake,
+    Screen::Print,
+    Screen::Receipts,
+    Screen::Labels,
+    Screen::Stock,
+    Screen::Orders,
 ];
+
+/// A screen's name in the side bar.
+fn screen_label(lang: Lang, s: Screen) -> &'static str {
+    match s {
+        Screen::Check => tr(lang, T::ScreenCheck),
+        Screen::Pick => tr(lang, T::ScreenPick),
+        Screen::Orders => tr(lang, T::ScreenOrders),
+        Screen::Print => tr(lang, T::ScreenPrint),
+        Screen::Labels => tr(lang, T::ScreenLabels),
+        Screen::Receipts => st(lang, S::ScreenReceipts),
+        Screen::Inbound => st(lang, S::ScreenInbound),
+        Screen::Stocktake => st(lang, S::ScreenStocktake),
+        Screen::Stock => st(lang, S::ScreenStock),
+    }
+}
 
 /// Where the GUI writes PDF files: the `print` folder beside the store.
 fn print_dir(store: &std::path::Path) -> PathBuf {
@@ -122,6 +151,10 @@ impl App {
             orders: orders::State::default(),
             print: print::State::new(print_dir(&opts.db)),
             labels: labels::State::new(print_dir(&opts.db)),
+            receipts: receipts::State::default(),
+            inbound: inbound::State::default(),
+            stocktake: stocktake::State::default(),
+            stock: stock::State::default(),
             wedge: WedgeDetector::new(ScannerSettings::default().wedge()),
             settings: ScannerSettings::default(),
             ports: BTreeMap::new(),
@@ -158,6 +191,10 @@ impl App {
             orders: orders::State::default(),
             print: print::State::new(print_dir(&dir)),
             labels: labels::State::new(print_dir(&dir)),
+            receipts: receipts::State::default(),
+            inbound: inbound::State::default(),
+            stocktake: stocktake::State::default(),
+            stock: stock::State::default(),
             wedge: WedgeDetector::new(ScannerSettings::default().wedge()),
             settings: ScannerSettings::default(),
             ports: BTreeMap::new(),
@@ -254,6 +291,20 @@ impl App {
             Screen::Orders => a.require(Permission::ViewOrders).is_ok(),
             Screen::Print => a.require(Permission::PrintBatch).is_ok(),
             Screen::Labels => a.require(Permission::PrintLabels).is_ok(),
+            Screen::Receipts => a.require(Permission::Receive).is_ok(),
+            Screen::Inbound => a.require(Permission::InboundCheck).is_ok(),
+            // Pickers count too; only stock keepers approve.
+            Screen::Stocktake => {
+                a.require(Permission::Stocktake).is_ok() || a.require(Permission::Pick).is_ok()
+            }
+            Screen::Stock => [
+                Permission::ManageStock,
+                Permission::Receive,
+                Permission::InboundCheck,
+                Permission::ManageProducts,
+            ]
+            .into_iter()
+            .any(|p| a.require(p).is_ok()),
         }
     }
 
@@ -270,10 +321,12 @@ impl App {
             if actor.require(Permission::Pick).is_ok() {
                 self.pick.start(&actor);
             }
+            self.stocktake.start(store, &actor);
+            self.receipts.refresh(store, &actor);
+            self.stock.refresh(store, &actor);
         }
         self.screen = SCREENS
             .into_iter()
-            .map(|(s, _)| s)
             .find(|s| self.may_use(*s))
             .unwrap_or(Screen::Orders);
         self.opened(self.screen);
@@ -292,6 +345,10 @@ impl App {
         self.orders = orders::State::default();
         self.print = print::State::new(print_dir(&self.store_path));
         self.labels = labels::State::new(print_dir(&self.store_path));
+        self.receipts = receipts::State::default();
+        self.inbound = inbound::State::default();
+        self.stocktake = stocktake::State::default();
+        self.stock = stock::State::default();
     }
 
     /// Brings a screen's lists up to date as it is opened.
@@ -343,6 +400,13 @@ impl App {
                 self.labels.scanned(store, &actor, lang, &scan.code);
                 None
             }
+            Screen::Inbound => self.inbound.scan(store, &actor, &scan.code, lang),
+            Screen::Stocktake => self.stocktake.scan(store, &scan.code, lang),
+            Screen::Stock => {
+                self.stock.scanned(store, &actor, lang, &scan.code);
+                None
+            }
+            Screen::Receipts => None,
         };
         self.play(sound);
     }
@@ -373,13 +437,15 @@ impl App {
         }
     }
 
-    /// Takes back what a scan typed into the open screen's field.
+    /// Takes back what a scan typed into a field of the open screen.
     fn take_back(&mut self, keys: usize) {
         match self.screen {
             Screen::Orders => self.orders.take_back(keys),
             Screen::Print => self.print.take_back(keys),
             Screen::Labels => self.labels.take_back(keys),
-            Screen::Check | Screen::Pick => {}
+            Screen::Inbound => self.inbound.take_back(keys),
+            Screen::Stock => self.stock.take_back(keys),
+            _ => {}
         }
     }
 
@@ -438,6 +504,26 @@ impl App {
             Message::Labels(m) => {
                 if let (Some(actor), Some(store)) = (self.actor.clone(), self.store.as_mut()) {
                     self.labels.update(store, &actor, lang, m);
+                }
+            }
+            Message::Receipts(m) => {
+                if let (Some(actor), Some(store)) = (self.actor.clone(), self.store.as_mut()) {
+                    self.receipts.update(store, &actor, lang, m);
+                }
+            }
+            Message::Inbound(m) => {
+                if let (Some(actor), Some(store)) = (self.actor.clone(), self.store.as_mut()) {
+                    self.inbound.update(store, &actor, lang, m);
+                }
+            }
+            Message::Stocktake(m) => {
+                if let (Some(actor), Some(store)) = (self.actor.clone(), self.store.as_mut()) {
+                    self.stocktake.update(store, &actor, lang, m);
+                }
+            }
+            Message::Stock(m) => {
+                if let (Some(actor), Some(store)) = (self.actor.clone(), self.store.as_ref()) {
+                    self.stock.update(store, &actor, lang, m);
                 }
             }
             Message::Show(s) => {
@@ -554,9 +640,10 @@ impl App {
             .into()
         } else if let Some(actor) = &self.actor {
             let mut side = Column::new().spacing(8).padding(8).width(140);
-            for (s, label) in SCREENS {
+            for s in SCREENS {
+                let label = screen_label(lang, s);
                 if self.may_use(s) {
-                    let b = button(text(tr(lang, label)).size(22))
+                    let b = button(text(label).size(22))
                         .width(Fill)
                         .padding(10)
                         .on_press(Message::Show(s));
@@ -573,6 +660,10 @@ impl App {
                 Screen::Orders => self.orders.view(actor, lang).map(Message::Orders),
                 Screen::Print => self.print.view(actor, lang).map(Message::Print),
                 Screen::Labels => self.labels.view(actor, lang).map(Message::Labels),
+                Screen::Receipts => self.receipts.view(lang).map(Message::Receipts),
+                Screen::Inbound => self.inbound.view(lang).map(Message::Inbound),
+                Screen::Stocktake => self.stocktake.view(actor, lang).map(Message::Stocktake),
+                Screen::Stock => self.stock.view(lang).map(Message::Stock),
             };
             row![side, container(screen).width(Fill).height(Fill)].into()
         } else {

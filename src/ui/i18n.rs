@@ -328,3 +328,104 @@ pub fn hold_reason(lang: Lang, r: HoldReason) -> &'static str {
 pub fn role(lang: Lang, r: crate::domain::Role) -> &'static str {
     lang.pick(r.zh(), r.en())
 }
+
+/// The texts of the stock screens (receipts, inbound check, stocktake, stock), kept apart from
+/// `T` so the two lists can grow side by side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum S {
+    ScreenReceipts,
+    ScreenInbound,
+    ScreenStocktake,
+    ScreenStock,
+    ReceiptFile,
+    CreateReceipt,
+    Confirm,
+    PrintLabels,
+    LabelsFile,
+    Receipt,
+    Open,
+    Verified,
+    Checked,
+    NewProduct,
+    ScanUnits,
+    Session,
+    ScanBin,
+    ScanItems,
+    Blind,
+    Report,
+    Recount,
+    Approve,
+    Cancel,
+    DefaultReason,
+    Expected,
+    Counted,
+    Variance,
+    AwaitingRecount,
+    OnHand,
+    Ledger,
+    LowStock,
+    DeadStock,
+    StockHint,
+    Kind,
+    Ref,
+    Reason,
+    NoVariance,
+}
+
+/// The text of `s` in `lang`.
+pub fn st(lang: Lang, s: S) -> &'static str {
+    let (zh, en) = match s {
+        S::ScreenReceipts => ("入库单", "Receipts"),
+        S::ScreenInbound => ("入库检验", "Inbound check"),
+        S::ScreenStocktake => ("盘点", "Stocktake"),
+        S::ScreenStock => ("库存", "Stock"),
+        S::ReceiptFile => ("入库单 CSV 文件路径", "receipt CSV file path"),
+        S::CreateReceipt => ("新建入库单", "Create receipt"),
+        S::Confirm => ("确认入库", "Confirm"),
+        S::PrintLabels => ("打印条码标签", "Print labels"),
+        S::LabelsFile => ("标签 PDF 保存到", "labels PDF to"),
+        S::Receipt => ("入库单", "Receipt"),
+        S::Open => ("打开", "Open"),
+        S::Verified => ("已检验", "verified"),
+        S::Checked => ("已扫", "Checked"),
+        S::NewProduct => ("新品", "new"),
+        S::ScanUnits => ("请逐件扫描标签", "Scan every unit's label"),
+        S::Session => ("盘点单", "Session"),
+        S::ScanBin => ("请扫库位标签", "Scan a bin label"),
+        S::ScanItems => (
+            "扫描库位里的商品（条码*数量 可批量）",
+            "Scan the items in it (BARCODE*N for many)",
+        ),
+        S::Blind => ("盲盘：不显示账面数量", "Blind: expected quantities hidden"),
+        S::Report => ("差异报告", "Variance report"),
+        S::Recount => ("开始复盘", "Begin recount"),
+        S::Approve => ("审核配平", "Approve"),
+        S::Cancel => ("取消盘点", "Cancel stocktake"),
+        S::DefaultReason => ("其余差异的原因", "Reason for the other lines"),
+        S::Expected => ("账面", "Expected"),
+        S::Counted => ("实盘", "Counted"),
+        S::Variance => ("差异", "Variance"),
+        S::AwaitingRecount => ("待复盘", "Awaiting recount"),
+        S::OnHand => ("库存", "On hand"),
+        S::Ledger => ("库存流水", "Ledger"),
+        S::LowStock => ("低库存（少于 10 件）", "Low stock (fewer than 10)"),
+        S::DeadStock => (
+            "呆滞商品（无库存、无订单）",
+            "Dead stock (none on hand, no orders)",
+        ),
+        S::StockHint => ("商家编码或条码", "merchant code or barcode"),
+        S::Kind => ("类型", "Kind"),
+        S::Ref => ("单据", "Ref"),
+        S::Reason => ("原因", "Reason"),
+        S::NoVariance => ("没有差异", "No variance"),
+    };
+    lang.pick(zh, en)
+}
+
+/// A stocktake adjustment reason in words.
+pub fn adjust_reason(lang: Lang, r: crate::domain::stock::AdjustReason) -> &'static str {
+    match lang {
+        Lang::Zh => r.zh(),
+        Lang::En => r.code(),
+    }
+}

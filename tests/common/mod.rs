@@ -485,3 +485,66 @@ pub fn assert_golden(name: &str, bytes: &[u8]) {
         );
     }
 }
+
+impl Scratch {
+    /// Feeds `scans` to `packbench scan --json ARGS…` as `staff` at `station` (the stock modes
+    /// take `--mode inbound-check --receipt R1` or `--mode stocktake --session S1`); returns the
+    /// verdicts.
+    pub fn scan_with(
+        &self,
+        staff: &str,
+        station: &str,
+        args: &[&str],
+        scans: &[&str],
+    ) -> Vec<serde_json::Value> {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_packbench"))
+            .arg("--db")
+            .arg(self.db())
+            .args(["--staff", staff, "--station", station, "scan", "--json"])
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn packbench scan");
+        let mut input = child.stdin.take().unwrap();
+        for s in scans {
+            writeln!(input, "{s}").unwrap();
+        }
+        drop(input);
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "scan failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+            .collect()
+    }
+
+    /// Runs as `staff` and expects failure; returns stderr.
+    pub fn fails_as(&self, staff: &str, args: &[&str]) -> String {
+        let out = self.run_as(staff, args);
+        assert!(
+            !out.status.success(),
+            "packbench {args:?} as {staff} should have failed: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    }
+
+    /// Runs as `staff`, expects success and JSON on stdout.
+    pub fn json_as(&self, staff: &str, args: &[&str]) -> serde_json::Value {
+        let out = self.run_as(staff, args);
+        assert!(
+            out.status.success(),
+            "packbench {args:?} as {staff} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("JSON output")
+    }
+}

@@ -1,11 +1,15 @@
 //! The screens of the bench, each with its own `State`, `Message`, `update` and `view`.
 
 pub mod check;
+pub mod inbound;
 pub mod labels;
 pub mod orders;
 pub mod pick;
 pub mod print;
+pub mod receipts;
 pub mod sign_in;
+pub mod stock;
+pub mod stocktake;
 
 /// Which screen is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,6 +19,10 @@ pub enum Screen {
     Orders,
     Print,
     Labels,
+    Receipts,
+    Inbound,
+    Stocktake,
+    Stock,
 }
 
 /// A stored time as the shop reads it: Beijing time, "MM-DD HH:MM".

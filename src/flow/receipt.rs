@@ -1,0 +1,408 @@
+//! Inbound receipts (入库单): a purchaser's CSV of what came in; new products are created (so
+//! their labels can be printed), known ones received. Confirming puts the stock in, in one
+//! transaction. The inbound check (入库检验) scans every labelled unit back.
+
+use super::stock::StockVerdict;
+use crate::domain::check::clean_scan;
+use crate::domain::stock::MoveKind;
+use crate::domain::{Actor, Permission};
+use crate::error::{Error, Result};
+use crate::import::BadRow;
+use crate::import::products::{PRODUCT_COLUMNS, parse_product_row};
+use crate::import::table::Table;
+use crate::store::{Db, NewStockScan, ReceiptLineRow, ReceiptRow, Store};
+use serde_json::json;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The setting that makes confirmation wait for the inbound check.
+pub const REQUIRE_CHECK_SETTING: &str = "receipt.require_check";
+
+/// A receipt and its lines.
+#[derive(Debug, Clone)]
+pub struct Receipt {
+    pub row: ReceiptRow,
+    pub lines: Vec<ReceiptLineRow>,
+}
+
+impl Receipt {
+    pub fn units(&self) -> i64 {
+        self.lines.iter().map(|l| l.qty).sum()
+    }
+    pub fn checked(&self) -> i64 {
+        self.lines.iter().map(|l| l.checked.min(l.qty)).sum()
+    }
+}
+
+/// `R12`, `r12` or `12`.
+pub fn parse_receipt_id(text: &str) -> Result<i64> {
+    text.trim()
+        .trim_start_matches(['R', 'r'])
+        .parse()
+        .ok()
+        .filter(|n: &i64| *n > 0)
+        .ok_or_else(|| {
+            Error::invalid(
+                format!("入库单号写法不对：{text}（例如 R12 或 12）"),
+                format!("not a receipt number: {text} (e.g. R12 or 12)"),
+            )
+        })
+}
+
+fn refused(rows: &[BadRow]) -> Error {
+    let zh: Vec<String> = rows
+        .iter()
+        .map(|b| format!("{}:{} [{}] {}", b.file, b.line, b.column, b.reason_zh))
+        .collect();
+    let en: Vec<String> = rows
+        .iter()
+        .map(|b| {
+            format!(
+                "{}:{} [{}] {} ({})",
+                b.file, b.line, b.column, b.reason, b.code
+            )
+        })
+        .collect();
+    Error::invalid(
+        format!("入库单被拒绝，什么都没有写入：\n{}", zh.join("\n")),
+        format!("receipt refused, nothing was written:\n{}", en.join("\n")),
+    )
+}
+
+/// Reads a receipt file (商家编码,条码,名称,规格,单价,库位,数量 — the catalogue's columns) and
+/// writes the receipt: all of it, or (any bad row) nothing.
+pub fn create(store: &mut Store, actor: &Actor, path: &Path) -> Result<Receipt> {
+    actor.require(Permission::Receive)?;
+    let mut table = Table::open(path, &PRODUCT_COLUMNS).map_err(|bad| refused(&bad))?;
+    let id = store.write(|db| {
+        let mut bad: Vec<BadRow> = Vec::new();
+        let mut skus: HashMap<String, u64> = HashMap::new();
+        let mut barcodes: HashMap<String, u64> = HashMap::new();
+        let id = db.insert_receipt(actor, &table.file)?;
+        let mut seq = 0;
+        while let Some(row) = table.next_row() {
+            let p = match row.and_then(|row| parse_product_row(&table, &row)) {
+                Ok(p) => p,
+                Err(b) => {
+                    bad.push(b);
+                    continue;
+                }
+            };
+            let row_bad = |col: &str, code, zh: String, en: String| {
+                BadRow::new(&table.file, p.line, col, code, zh, en)
+            };
+            let sku = p.product.sku_code.clone();
+            if p.qty <= 0 {
+                bad.push(row_bad(
+                    "数量",
+                    "bad_quantity",
+                    format!("入库数量应大于 0：{sku}"),
+                    format!("the quantity received must be more than 0: {sku}"),
+                ));
+                continue;
+            }
+            if let Some(first) = skus.insert(sku.clone(), p.line) {
+                bad.push(row_bad(
+                    "商家编码",
+                    "duplicate_sku",
+                    format!("商家编码 {sku} 与第 {first} 行重复"),
+                    format!("merchant code {sku} repeats line {first}"),
+                ));
+                continue;
+            }
+            if let Some(code) = p.product.barcode.as_ref().map(|b| b.as_str().to_string()) {
+                if let Some(first) = barcodes.insert(code.clone(), p.line) {
+                    bad.push(row_bad(
+                        "条码",
+                        "duplicate_barcode",
+                        format!("条码 {code} 与第 {first} 行重复"),
+                        format!("barcode {code} repeats line {first}"),
+                    ));
+                    continue;
+                }
+                if let Some((_, other)) = db
+                    .product_by_barcode(&code)?
+                    .filter(|(_, o)| o.sku_code != sku)
+                {
+                    bad.push(row_bad(
+                        "条码",
+                        "duplicate_barcode",
+                        format!("条码 {code} 已属于商品 {}", other.sku_code),
+                        format!(
+                            "barcode {code} already belongs to product {}",
+                            other.sku_code
+                        ),
+                    ));
+                    continue;
+                }
+            }
+            if !bad.is_empty() {
+                // Still read the rest to report every bad row; nothing will be kept.
+                continue;
+            }
+            seq += 1;
+            let file_bin = p.product.bin.clone();
+            if let Some(b) = &file_bin {
+                db.ensure_bin(b)?;
+            }
+            let (product_id, bin, new) = match db.product_by_sku(&sku)? {
+                Some((pid, mut known)) => {
+                    if let (Some(have), Some(given)) = (&known.barcode, &p.product.barcode) {
+                        if have != given {
+                            bad.push(row_bad(
+                                "条码",
+                                "barcode_mismatch",
+                                format!(
+                                    "商品 {sku} 的条码是 {}，不是 {}",
+                                    have.as_str(),
+                                    given.as_str()
+                                ),
+                                format!(
+                                    "product {sku} has barcode {}, not {}",
+                                    have.as_str(),
+                                    given.as_str()
+                                ),
+                            ));
+                            continue;
+                        }
+                    }
+                    let mut changed = false;
+                    if known.barcode.is_none() && p.product.barcode.is_some() {
+                        known.barcode = p.product.barcode.clone();
+                        changed = true;
+                    }
+                    if known.bin.is_none() && file_bin.is_some() {
+                        known.bin = file_bin.clone();
+                        changed = true;
+                    }
+                    if changed {
+                        db.update_product(pid, &known)?;
+                    }
+                    let bin = file_bin.or(known.bin).unwrap_or_default();
+                    (pid, bin, false)
+                }
+                None => {
+                    let mut product = p.product.clone();
+                    if product.bin.is_none() {
+                        product.bin = db.first_free_bin()?;
+                    }
+                    let pid = db.insert_product(&product)?;
+                    (pid, product.bin.unwrap_or_default(), true)
+                }
+            };
+            db.insert_receipt_line(id, seq, product_id, &bin, p.qty, new)?;
+        }
+        if !bad.is_empty() {
+            return Err(refused(&bad));
+        }
+        if seq == 0 {
+            return Err(Error::invalid(
+                "入库单文件里没有商品行",
+                "the receipt file has no product rows",
+            ));
+        }
+        db.log_event(
+            actor,
+            "receipt_created",
+            &format!("R{id}"),
+            &json!({"file": table.file, "lines": seq}),
+        )?;
+        Ok(id)
+    })?;
+    show(store, actor, id)
+}
+
+fn load(db: &Db<'_>, id: i64) -> Result<Receipt> {
+    let row = db
+        .receipt(id)?
+        .ok_or_else(|| Error::not_found("receipt", "入库单", format!("R{id}")))?;
+    Ok(Receipt {
+        row,
+        lines: db.receipt_lines(id)?,
+    })
+}
+
+pub fn show(store: &Store, actor: &Actor, id: i64) -> Result<Receipt> {
+    actor.require(Permission::ViewOrders)?;
+    load(&store.read(), id)
+}
+
+pub fn list(store: &Store, actor: &Actor, limit: usize) -> Result<Vec<ReceiptRow>> {
+    actor.require(Permission::ViewOrders)?;
+    store.read().receipts(limit)
+}
+
+/// The merchant codes of a receipt's labels: each as many times as units came in.
+pub fn label_skus(store: &Store, actor: &Actor, id: i64) -> Result<Vec<String>> {
+    Ok(show(store, actor, id)?
+        .lines
+        .into_iter()
+        .flat_map(|l| std::iter::repeat_n(l.sku_code, l.qty.max(0) as usize))
+        .collect())
+}
+
+/// Puts a receipt's stock in: a receipt move per line, one transaction. When the setting
+/// `receipt.require_check` is on, the receipt must have passed its inbound check.
+pub fn confirm(store: &mut Store, actor: &Actor, id: i64) -> Result<Receipt> {
+    actor.require(Permission::Receive)?;
+    store.write(|db| {
+        let r = load(db, id)?;
+        if r.row.state == "confirmed" {
+            return Err(Error::invalid(
+                format!("入库单 R{id} 已经确认过了"),
+                format!("receipt R{id} is already confirmed"),
+            ));
+        }
+        let require = db.setting(REQUIRE_CHECK_SETTING)?.is_some_and(|v| v == "true");
+        if require && r.row.verified_at.is_none() {
+            return Err(Error::invalid(
+                format!(
+                    "入库单 R{id} 还没有通过入库检验（已扫 {}/{} 件），不能确认",
+                    r.checked(),
+                    r.units()
+                ),
+                format!(
+                    "receipt R{id} has not passed its inbound check yet ({}/{} units scanned) and cannot be confirmed",
+                    r.checked(),
+                    r.units()
+                ),
+            ));
+        }
+        let reference = format!("R{id}");
+        for l in &r.lines {
+            db.add_stock_move(MoveKind::Receipt.code(), l.product_id, &l.bin, l.qty, actor, &reference)?;
+        }
+        db.confirm_receipt(id, actor)?;
+        db.log_event(actor, "receipt_confirmed", &reference, &json!({"lines": r.lines.len(), "units": r.units()}))?;
+        load(db, id)
+    })
+}
+
+/// The inbound check of one receipt at one terminal: every labelled unit is scanned back.
+pub struct InboundCheck {
+    actor: Actor,
+    receipt_id: i64,
+}
+
+impl InboundCheck {
+    pub fn start(store: &Store, actor: Actor, receipt_id: i64) -> Result<InboundCheck> {
+        actor.require(Permission::InboundCheck)?;
+        load(&store.read(), receipt_id)?;
+        Ok(InboundCheck { actor, receipt_id })
+    }
+
+    pub fn receipt_id(&self) -> i64 {
+        self.receipt_id
+    }
+
+    /// One scan: a unit's label. Written with its verdict in one transaction.
+    pub fn scan(&mut self, store: &mut Store, raw: &str) -> Result<Option<StockVerdict>> {
+        let code = match clean_scan(raw) {
+            Ok(None) => return Ok(None),
+            Ok(Some(c)) => c,
+            Err(len) => {
+                let mut v = StockVerdict::refused(
+                    "unknown_barcode",
+                    format!("扫描内容太长（{len} 个字符），不是条码"),
+                    format!("scan too long ({len} characters) to be a barcode"),
+                );
+                v.receipt_id = Some(self.receipt_id);
+                return Ok(Some(v));
+            }
+        };
+        let (actor, id) = (&self.actor, self.receipt_id);
+        store.write(|db| {
+            let r = load(db, id)?;
+            let product = match db.product_by_barcode(&code)? {
+                Some(p) => Some(p),
+                None => db.product_by_sku(&code)?,
+            };
+            let line = product
+                .as_ref()
+                .and_then(|(pid, _)| r.lines.iter().find(|l| l.product_id == *pid));
+            let remaining = r.units() - r.checked();
+            let mut v = match (&product, line) {
+                (None, _) => StockVerdict::refused(
+                    "unknown_barcode",
+                    format!("不认识的条码：{code}"),
+                    format!("unknown barcode: {code}"),
+                ),
+                (Some((_, p)), None) => {
+                    let mut v = StockVerdict::refused(
+                        "not_on_receipt",
+                        format!("{} 不在入库单 R{id} 上", p.sku_code),
+                        format!("{} is not on receipt R{id}", p.sku_code),
+                    );
+                    v.sku_code = Some(p.sku_code.clone());
+                    v
+                }
+                (Some(_), Some(l)) if l.checked >= l.qty => {
+                    let mut v = StockVerdict::refused(
+                        "over_quantity",
+                        format!("{} 已扫够 {} 件，多了一件", l.sku_code, l.qty),
+                        format!(
+                            "{}: all {} units already scanned; one too many",
+                            l.sku_code, l.qty
+                        ),
+                    );
+                    v.sku_code = Some(l.sku_code.clone());
+                    v.scanned = Some(l.checked);
+                    v.expected = Some(l.qty);
+                    v
+                }
+                (Some(_), Some(l)) => {
+                    let done = remaining == 1;
+                    let mut v = if done {
+                        StockVerdict::new(
+                            "receipt_verified",
+                            format!("入库单 R{id} 检验完成：{} 件全部扫过", r.units()),
+                            format!("receipt R{id} verified: all {} units scanned", r.units()),
+                        )
+                    } else {
+                        StockVerdict::new(
+                            "item_ok",
+                            format!("{} {}/{}", l.sku_code, l.checked + 1, l.qty),
+                            format!("{} {}/{}", l.sku_code, l.checked + 1, l.qty),
+                        )
+                    };
+                    v.sku_code = Some(l.sku_code.clone());
+                    v.scanned = Some(l.checked + 1);
+                    v.expected = Some(l.qty);
+                    v.qty = 1;
+                    v
+                }
+            };
+            v.receipt_id = Some(id);
+            v.remaining = Some(remaining - v.qty);
+            v.scan_id = db.insert_stock_scan(
+                actor,
+                &NewStockScan {
+                    mode: "inbound_check",
+                    code: &code,
+                    verdict: v.verdict,
+                    reason: v.reason,
+                    receipt_id: Some(id),
+                    session_id: None,
+                    round: 1,
+                    bin: None,
+                    product_id: if v.qty > 0 {
+                        line.map(|l| l.product_id)
+                    } else {
+                        None
+                    },
+                    qty: v.qty,
+                },
+            )?;
+            if v.verdict == "receipt_verified" && r.row.verified_at.is_none() {
+                db.verify_receipt(id, actor)?;
+                db.log_event(
+                    actor,
+                    "receipt_verified",
+                    &format!("R{id}"),
+                    &json!({"units": r.units()}),
+                )?;
+            }
+            Ok(Some(v))
+        })
+    }
+}

@@ -1,0 +1,539 @@
+//! Stocktakes (盘点): a session over some bins, counted by scan (blind by default), an
+//! optional recount of the lines that differ, and an approval that writes the adjust moves
+//! (配平) with a reason per line, in one transaction.
+
+use super::stock::StockVerdict;
+use crate::domain::check::clean_scan;
+use crate::domain::stock::{
+    AdjustReason, CountError, CountScan, MoveKind, VarianceLine, parse_count,
+};
+use crate::domain::{Actor, Permission};
+use crate::error::{Error, Result};
+use crate::store::{Db, NewStockScan, StocktakeRow, Store};
+use serde_json::json;
+use std::collections::{HashMap, HashSet};
+
+/// `S12`, `s12` or `12`.
+pub fn parse_session_id(text: &str) -> Result<i64> {
+    text.trim()
+        .trim_start_matches(['S', 's'])
+        .parse()
+        .ok()
+        .filter(|n: &i64| *n > 0)
+        .ok_or_else(|| {
+            Error::invalid(
+                format!("盘点单号写法不对：{text}（例如 S3 或 3）"),
+                format!("not a stocktake number: {text} (e.g. S3 or 3)"),
+            )
+        })
+}
+
+/// Opens a stocktake over the bins matching `pattern` (a glob on bin codes: `A-*`), or all bins
+/// when `None`. Blind unless `open`. Refused when a bin is in another open session.
+pub fn start(
+    store: &mut Store,
+    actor: &Actor,
+    pattern: Option<&str>,
+    open: bool,
+    recount: bool,
+) -> Result<StocktakeRow> {
+    actor.require(Permission::Stocktake)?;
+    let pattern = pattern.map(str::trim).unwrap_or("*");
+    if pattern.is_empty() || pattern.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            "请给出库位范围，例如 --bins 'A-*'，或用 --all",
+            "give the bins, e.g. --bins 'A-*', or --all",
+        ));
+    }
+    let id = store.write(|db| {
+        let crate::store::NewStocktake { id, bins, overlap } =
+            db.insert_stocktake(actor, pattern, !open, recount)?;
+        if bins == 0 {
+            return Err(Error::invalid(
+                format!("没有库位符合 {pattern}"),
+                format!("no bin matches {pattern}"),
+            ));
+        }
+        if let Some((other, bin)) = overlap {
+            return Err(Error::invalid(
+                format!("库位 {bin} 已在进行中的盘点 S{other} 里；同一库位不能同时盘点"),
+                format!("bin {bin} is in stocktake S{other}, still open; sessions may not overlap on a bin"),
+            ));
+        }
+        db.log_event(
+            actor,
+            "stocktake_started",
+            &format!("S{id}"),
+            &json!({"bins": bins, "pattern": pattern, "blind": !open, "recount": recount}),
+        )?;
+        Ok(id)
+    })?;
+    Ok(store.read().stocktake(id)?.expect("just written"))
+}
+
+fn session(db: &Db<'_>, id: i64) -> Result<StocktakeRow> {
+    db.stocktake(id)?
+        .ok_or_else(|| Error::not_found("stocktake", "盘点", format!("S{id}")))
+}
+
+fn require_open(s: &StocktakeRow) -> Result<()> {
+    if s.state == "counting" || s.state == "recounting" {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            format!("盘点 S{} 已结束（{}）", s.id, s.state),
+            format!("stocktake S{} is closed ({})", s.id, s.state),
+        ))
+    }
+}
+
+/// The report of a session: every line, and the lines waiting for their recount.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub session: StocktakeRow,
+    pub lines: Vec<VarianceLine>,
+    /// Lines with a variance at the first count that were not counted again yet (with
+    /// `--recount` only).
+    pub awaiting_recount: Vec<(String, String)>,
+}
+
+impl Report {
+    pub fn variances(&self) -> impl Iterator<Item = &VarianceLine> {
+        self.lines.iter().filter(|l| l.variance != 0)
+    }
+}
+
+/// Expected (snapshot + moves since), counted, variance for every product in the session's
+/// bins and every product counted there. An approved session reports what was approved.
+fn compute(db: &Db<'_>, s: StocktakeRow) -> Result<Report> {
+    let approved = s.state == "approved";
+    let mut moves: HashMap<(String, i64), (String, i64)> = HashMap::new();
+    if !approved {
+        for (bin, pid, sku, q) in db.stocktake_moves_since(s.id, s.last_move)? {
+            moves.insert((bin, pid), (sku, q));
+        }
+    }
+    let reopened: HashSet<String> = if s.recount && s.state != "counting" {
+        db.recounted_bins(s.id)?.into_iter().collect()
+    } else {
+        HashSet::new()
+    };
+    let recounting = s.recount && s.state != "counting";
+    let mut awaiting = Vec::new();
+    let mut judge = |bin: &str, sku: &str, expected: i64, count1: i64, count2: i64| {
+        if recounting && count1 != expected {
+            if reopened.contains(bin) {
+                return count2;
+            }
+            awaiting.push((bin.to_string(), sku.to_string()));
+        }
+        count1
+    };
+    let rows = db.stocktake_lines(s.id)?;
+    let mut lines = Vec::with_capacity(rows.len() + moves.len());
+    for r in rows {
+        let (expected, counted) = if approved {
+            (
+                r.expected.unwrap_or(r.count1),
+                r.counted.unwrap_or(r.count1),
+            )
+        } else {
+            let moved = if moves.is_empty() {
+                0
+            } else {
+                moves
+                    .remove(&(r.bin.clone(), r.product_id))
+                    .map_or(0, |m| m.1)
+            };
+            let expected = r.snapshot + moved;
+            (
+                expected,
+                judge(&r.bin, &r.sku_code, expected, r.count1, r.count2),
+            )
+        };
+        lines.push(VarianceLine {
+            bin: r.bin,
+            sku_code: r.sku_code,
+            product_id: r.product_id,
+            count1: r.count1,
+            expected,
+            counted,
+            variance: counted - expected,
+        });
+    }
+    // Products that came into a session bin after the start and were not counted there.
+    for ((bin, pid), (sku, q)) in moves {
+        let counted = judge(&bin, &sku, q, 0, 0);
+        lines.push(VarianceLine {
+            bin,
+            sku_code: sku,
+            product_id: pid,
+            count1: 0,
+            expected: q,
+            counted,
+            variance: counted - q,
+        });
+    }
+    lines.sort_unstable_by(|a, b| (&a.bin, &a.sku_code).cmp(&(&b.bin, &b.sku_code)));
+    awaiting.sort();
+    Ok(Report {
+        session: s,
+        lines,
+        awaiting_recount: awaiting,
+    })
+}
+
+/// The variance report of a session (for the stock keeper: it shows what was expected).
+pub fn report(store: &Store, actor: &Actor, id: i64) -> Result<Report> {
+    actor.require(Permission::Stocktake)?;
+    let db = store.read();
+    let s = session(&db, id)?;
+    compute(&db, s)
+}
+
+pub fn list(store: &Store, actor: &Actor, limit: usize) -> Result<Vec<StocktakeRow>> {
+    actor.require(Permission::ViewOrders)?;
+    store.read().stocktakes(limit)
+}
+
+/// Ends the first count of a `--recount` session: the lines with a variance are now to be
+/// counted again (by another counter when two counted). Returns them as (bin, merchant code).
+pub fn begin_recount(store: &mut Store, actor: &Actor, id: i64) -> Result<Vec<(String, String)>> {
+    actor.require(Permission::Stocktake)?;
+    store.write(|db| {
+        let s = session(db, id)?;
+        require_open(&s)?;
+        if !s.recount || s.state != "counting" {
+            return Err(Error::invalid(
+                format!("盘点 S{id} 没有复盘（开始时没有 --recount，或已在复盘）"),
+                format!("stocktake S{id} has no recount to begin (started without --recount, or recounting already)"),
+            ));
+        }
+        db.set_stocktake_state(id, "recounting", None)?;
+        let r = compute(db, session(db, id)?)?;
+        db.log_event(actor, "stocktake_recount", &format!("S{id}"), &json!({"lines": r.awaiting_recount.len()}))?;
+        Ok(r.awaiting_recount)
+    })
+}
+
+/// Approves a session: an adjust move for every line with a variance, each with its reason
+/// (`per_line` by merchant code, else `default`), all in one transaction.
+pub fn approve(
+    store: &mut Store,
+    actor: &Actor,
+    id: i64,
+    default: Option<AdjustReason>,
+    per_line: &HashMap<String, AdjustReason>,
+) -> Result<Report> {
+    actor.require(Permission::Stocktake)?;
+    store.write(|db| {
+        let s = session(db, id)?;
+        require_open(&s)?;
+        let r = compute(db, s)?;
+        if r.session.recount && r.session.state == "counting" && r.variances().next().is_some() {
+            return Err(Error::invalid(
+                format!(
+                    "盘点 S{id} 有 {} 行有差异，要先复盘：packbench stocktake recount {id}",
+                    r.variances().count()
+                ),
+                format!(
+                    "stocktake S{id} has {} line(s) with a variance to count again first: packbench stocktake recount {id}",
+                    r.variances().count()
+                ),
+            ));
+        }
+        if !r.awaiting_recount.is_empty() {
+            let list: Vec<String> = r.awaiting_recount.iter().map(|(b, s)| format!("{b} {s}")).collect();
+            return Err(Error::invalid(
+                format!("这些行还没有复盘：{}", list.join("、")),
+                format!("these lines are not recounted yet: {}", list.join(", ")),
+            ));
+        }
+        let variance_skus: HashSet<&str> = r.variances().map(|l| l.sku_code.as_str()).collect();
+        if let Some(extra) = per_line.keys().find(|k| !variance_skus.contains(k.as_str())) {
+            return Err(Error::invalid(
+                format!("{extra} 在盘点 S{id} 里没有差异，不需要原因"),
+                format!("{extra} has no variance in stocktake S{id}; it takes no reason"),
+            ));
+        }
+        let missing: Vec<String> = r
+            .variances()
+            .filter(|l| default.is_none() && !per_line.contains_key(&l.sku_code))
+            .map(|l| format!("{} {} ({:+})", l.bin, l.sku_code, l.variance))
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::invalid(
+                format!(
+                    "这些差异行没有原因（--reason 或 --line 商家编码=lost|damaged|found|miscount）：{}",
+                    missing.join("、")
+                ),
+                format!(
+                    "these lines have a variance and no reason (--reason, or --line SKU=lost|damaged|found|miscount): {}",
+                    missing.join(", ")
+                ),
+            ));
+        }
+        let reference = format!("S{id}");
+        let mut adjusted = 0;
+        for l in &r.lines {
+            let reason = if l.variance == 0 {
+                None
+            } else {
+                let reason = per_line.get(&l.sku_code).copied().or(default).expect("checked above");
+                db.add_stock_move(MoveKind::Adjust.code(), l.product_id, &l.bin, l.variance, actor, &reference)?;
+                adjusted += 1;
+                Some(reason.code())
+            };
+            // Lines that matched their first count need no more: the report reads them as
+            // count1 (a whole shop's stocktake writes only what differs).
+            if reason.is_some() || l.expected != l.count1 || l.counted != l.count1 {
+                db.save_stocktake_line(id, &l.bin, l.product_id, l.expected, l.counted, reason)?;
+            }
+        }
+        db.set_stocktake_state(id, "approved", Some(actor))?;
+        db.log_event(
+            actor,
+            "stocktake_approved",
+            &reference,
+            &json!({"lines": r.lines.len(), "adjusted": adjusted,
+                    "net": r.lines.iter().map(|l| l.variance).sum::<i64>()}),
+        )?;
+        let mut r = r;
+        r.session = session(db, id)?;
+        Ok(r)
+    })
+}
+
+/// Cancels a session: nothing is adjusted; its bins are free for another session.
+pub fn cancel(store: &mut Store, actor: &Actor, id: i64) -> Result<()> {
+    actor.require(Permission::Stocktake)?;
+    store.write(|db| {
+        let s = session(db, id)?;
+        require_open(&s)?;
+        db.set_stocktake_state(id, "cancelled", Some(actor))?;
+        db.log_event(actor, "stocktake_cancelled", &format!("S{id}"), &json!({}))
+    })
+}
+
+/// Counting by scan at one terminal: a bin label (`L` + code), then the items in it, each scan
+/// one unit or `barcode*N` for N.
+pub struct Counting {
+    actor: Actor,
+    session_id: i64,
+    bin: Option<String>,
+}
+
+impl Counting {
+    /// Counters are stock keepers or pickers (who know the shelves); approving is for stock
+    /// keepers. A restarted terminal resumes in the bin it had open.
+    pub fn start(store: &Store, actor: Actor, session_id: i64) -> Result<Counting> {
+        if actor.require(Permission::Stocktake).is_err() {
+            actor.require(Permission::Pick)?;
+        }
+        let db = store.read();
+        let s = session(&db, session_id)?;
+        require_open(&s)?;
+        let round = if s.state == "recounting" { 2 } else { 1 };
+        let bin = db.last_opened_bin(session_id, round, &actor.terminal)?;
+        Ok(Counting {
+            actor,
+            session_id,
+            bin,
+        })
+    }
+
+    pub fn session_id(&self) -> i64 {
+        self.session_id
+    }
+
+    /// The bin open at this terminal.
+    pub fn bin(&self) -> Option<&str> {
+        self.bin.as_deref()
+    }
+
+    /// One scan, written with its verdict in one transaction.
+    pub fn scan(&mut self, store: &mut Store, raw: &str) -> Result<Option<StockVerdict>> {
+        let Some(code) = self.clean(raw) else {
+            return Ok(None);
+        };
+        let code = match code {
+            Ok(c) => c,
+            Err(v) => return Ok(Some(v)),
+        };
+        store.write(|db| self.judge(db, &code)).map(Some)
+    }
+
+    /// Several scans in one transaction (a handheld's upload of a whole count).
+    pub fn scan_all<'a>(
+        &mut self,
+        store: &mut Store,
+        raws: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Vec<StockVerdict>> {
+        let codes: Vec<_> = raws.into_iter().filter_map(|r| self.clean(r)).collect();
+        store.write(|db| {
+            let mut out = Vec::with_capacity(codes.len());
+            for c in &codes {
+                match c {
+                    Ok(code) => out.push(self.judge(db, code)?),
+                    Err(v) => out.push(v.clone()),
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    fn clean(&self, raw: &str) -> Option<Result<String, StockVerdict>> {
+        match clean_scan(raw) {
+            Ok(None) => None,
+            Ok(Some(c)) => Some(Ok(c)),
+            Err(len) => {
+                let mut v = StockVerdict::refused(
+                    "unknown_barcode",
+                    format!("扫描内容太长（{len} 个字符），不是条码"),
+                    format!("scan too long ({len} characters) to be a barcode"),
+                );
+                v.session_id = Some(self.session_id);
+                Some(Err(v))
+            }
+        }
+    }
+
+    fn judge(&mut self, db: &Db<'_>, code: &str) -> Result<StockVerdict> {
+        let id = self.session_id;
+        let s = db
+            .stocktake_head(id)?
+            .ok_or_else(|| Error::not_found("stocktake", "盘点", format!("S{id}")))?;
+        require_open(&s)?;
+        let round = if s.state == "recounting" { 2 } else { 1 };
+        let parsed = parse_count(code, |b| db.bin_exists(b).unwrap_or(false));
+        let mut product_id = None;
+        let mut v = match parsed {
+            Err(CountError::BadQuantity(q)) => StockVerdict::refused(
+                "bad_quantity",
+                format!(
+                    "数量不对：{q:?}（应为 1 到 {} 的整数，例如 条码*24）",
+                    crate::domain::stock::MAX_BULK
+                ),
+                format!(
+                    "bad quantity: {q:?} (a whole number from 1 to {}, e.g. BARCODE*24)",
+                    crate::domain::stock::MAX_BULK
+                ),
+            ),
+            Ok(CountScan::Bin(bin)) => self.open_bin(db, &s, round, bin)?,
+            Ok(CountScan::Item { code: item, qty }) => {
+                let found = match db.product_by_barcode(&item)? {
+                    Some(p) => Some(p),
+                    None => db.product_by_sku(&item)?,
+                };
+                match (&self.bin, found) {
+                    (None, Some(_)) => StockVerdict::refused(
+                        "no_bin",
+                        "请先扫库位标签（L + 库位编码）".into(),
+                        "scan a bin label (L + bin code) first".into(),
+                    ),
+                    (bin, found) => match found {
+                        // `L` + a code the store has no bin for: a bin label, not an item.
+                        None if item.starts_with('L') && item.contains('-') => {
+                            let mut v = StockVerdict::refused(
+                                "bin_outside_session",
+                                format!("库位 {} 不存在，不在盘点 S{id} 的范围内", &item[1..]),
+                                format!(
+                                    "bin {} does not exist and is not in stocktake S{id}",
+                                    &item[1..]
+                                ),
+                            );
+                            v.bin = Some(item[1..].to_string());
+                            v
+                        }
+                        None => StockVerdict::refused(
+                            "unknown_barcode",
+                            format!("不认识的条码：{item}"),
+                            format!("unknown barcode: {item}"),
+                        ),
+                        Some((pid, p)) => {
+                            let bin = bin.as_ref().expect("matched above");
+                            let so_far = db.add_stocktake_count(id, round, bin, pid, qty)?;
+                            let mut v = StockVerdict::new(
+                                "item_counted",
+                                format!("{} {} +{qty} = {so_far}", bin, p.sku_code),
+                                format!("{} {} +{qty} = {so_far}", bin, p.sku_code),
+                            );
+                            v.bin = Some(bin.clone());
+                            v.sku_code = Some(p.sku_code);
+                            v.qty = qty;
+                            v.scanned = Some(so_far);
+                            if !s.blind {
+                                v.expected = Some(db.stock_in_bin(pid, bin)?);
+                            }
+                            product_id = Some(pid);
+                            v
+                        }
+                    },
+                }
+            }
+        };
+        v.session_id = Some(id);
+        if v.bin.is_none() {
+            v.bin = self.bin.clone();
+        }
+        v.scan_id = db.insert_stock_scan(
+            &self.actor,
+            &NewStockScan {
+                mode: "stocktake",
+                code,
+                verdict: v.verdict,
+                reason: v.reason,
+                receipt_id: None,
+                session_id: Some(id),
+                round,
+                bin: if v.reason.is_none() {
+                    v.bin.as_deref()
+                } else {
+                    None
+                },
+                product_id,
+                qty: v.qty,
+            },
+        )?;
+        Ok(v)
+    }
+
+    fn open_bin(
+        &mut self,
+        db: &Db<'_>,
+        s: &StocktakeRow,
+        round: i64,
+        bin: String,
+    ) -> Result<StockVerdict> {
+        if !db.stocktake_has_bin(s.id, &bin)? {
+            let mut v = StockVerdict::refused(
+                "bin_outside_session",
+                format!("库位 {bin} 不在盘点 S{} 的范围（{}）内", s.id, s.pattern),
+                format!("bin {bin} is not in stocktake S{} ({})", s.id, s.pattern),
+            );
+            v.bin = Some(bin);
+            return Ok(v);
+        }
+        if round == 2
+            && db.counters(s.id)? >= 2
+            && db.bin_counters(s.id, &bin)?.contains(&self.actor.staff.id)
+        {
+            let mut v = StockVerdict::refused(
+                "same_counter",
+                format!("库位 {bin} 是你初盘的，复盘要换另一位盘点员"),
+                format!("you counted bin {bin} first; another counter must recount it"),
+            );
+            v.bin = Some(bin);
+            return Ok(v);
+        }
+        self.bin = Some(bin.clone());
+        let (zh, en) = if round == 2 {
+            (format!("复盘库位 {bin}"), format!("recounting bin {bin}"))
+        } else {
+            (format!("盘点库位 {bin}"), format!("counting bin {bin}"))
+        };
+        let mut v = StockVerdict::new("bin_opened", zh, en);
+        v.bin = Some(bin);
+        Ok(v)
+    }
+}

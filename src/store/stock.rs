@@ -1,0 +1,689 @@
+//! The stock side: ledger checks, low and dead stock, inbound receipts, outbound notes,
+//! stocktake sessions and the scans of the stock modes.
+
+use super::{Db, now};
+use crate::domain::Actor;
+use crate::error::Result;
+use rusqlite::{OptionalExtension, params};
+
+/// A product and bin where the on-hand table and the ledger disagree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerDiff {
+    pub sku_code: String,
+    pub bin: String,
+    /// The sum of the moves.
+    pub ledger: i64,
+    /// What the on-hand table says.
+    pub on_hand: i64,
+}
+
+/// A product with its on-hand total, for the low and dead lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StockLevel {
+    pub sku_code: String,
+    pub name: String,
+    pub spec: String,
+    pub bin: Option<String>,
+    pub on_hand: i64,
+}
+
+/// One move of the ledger as listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoveRow {
+    pub id: i64,
+    pub at: String,
+    pub kind: String,
+    pub sku_code: String,
+    pub bin: String,
+    pub qty: i64,
+    pub staff_code: String,
+    pub terminal: String,
+    pub reference: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiptRow {
+    pub id: i64,
+    pub created_at: String,
+    pub staff_code: String,
+    pub file: String,
+    pub state: String,
+    pub confirmed_at: Option<String>,
+    pub verified_at: Option<String>,
+    pub verified_by: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiptLineRow {
+    pub seq: i64,
+    pub product_id: i64,
+    pub sku_code: String,
+    pub barcode: Option<String>,
+    pub name: String,
+    pub spec: String,
+    pub bin: String,
+    pub qty: i64,
+    pub new_product: bool,
+    /// Units scanned back at the inbound check.
+    pub checked: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StocktakeRow {
+    pub id: i64,
+    pub created_at: String,
+    pub staff_code: String,
+    pub pattern: String,
+    pub blind: bool,
+    pub recount: bool,
+    pub state: String,
+    pub last_move: i64,
+    pub bins: i64,
+}
+
+/// A session just opened: its id, its number of bins, and (refuse it) another open session
+/// sharing a bin with it.
+#[derive(Debug, Clone)]
+pub struct NewStocktake {
+    pub id: i64,
+    pub bins: i64,
+    pub overlap: Option<(i64, String)>,
+}
+
+/// A scan of the stock modes, as written.
+#[derive(Debug, Clone, Copy)]
+pub struct NewStockScan<'a> {
+    pub mode: &'a str,
+    pub code: &'a str,
+    pub verdict: &'a str,
+    pub reason: Option<&'a str>,
+    pub receipt_id: Option<i64>,
+    pub session_id: Option<i64>,
+    pub round: i64,
+    pub bin: Option<&'a str>,
+    pub product_id: Option<i64>,
+    pub qty: i64,
+}
+
+/// One line of a session as stored.
+#[derive(Debug, Clone)]
+pub struct StocktakeLineRow {
+    pub bin: String,
+    pub product_id: i64,
+    pub sku_code: String,
+    pub snapshot: i64,
+    pub count1: i64,
+    pub count2: i64,
+    pub expected: Option<i64>,
+    pub counted: Option<i64>,
+}
+
+impl Db<'_> {
+    pub fn last_move_id(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT coalesce(max(id), 0) FROM stock_moves", [], |r| {
+                r.get(0)
+            })?)
+    }
+
+    /// Every product and bin where the on-hand table is not the sum of the ledger.
+    pub fn ledger_diffs(&self) -> Result<Vec<LedgerDiff>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT p.sku_code, d.bin, d.ledger, d.on_hand FROM (
+                 SELECT product_id, bin, sum(ledger) AS ledger, sum(on_hand) AS on_hand FROM (
+                     SELECT product_id, bin, qty AS ledger, 0 AS on_hand FROM stock_moves
+                     UNION ALL SELECT product_id, bin, 0, qty FROM stock)
+                 GROUP BY product_id, bin HAVING sum(ledger) <> sum(on_hand)) d
+             JOIN products p ON p.id = d.product_id ORDER BY p.sku_code, d.bin",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(LedgerDiff {
+                sku_code: r.get(0)?,
+                bin: r.get(1)?,
+                ledger: r.get(2)?,
+                on_hand: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Rebuilds the on-hand table from the ledger.
+    pub fn rebuild_stock(&self) -> Result<()> {
+        self.conn.execute_batch(
+            "DELETE FROM stock;
+             INSERT INTO stock (product_id, bin, qty)
+                 SELECT product_id, bin, sum(qty) FROM stock_moves GROUP BY product_id, bin;",
+        )?;
+        Ok(())
+    }
+
+    /// (product, bin) rows with negative on-hand, by merchant code.
+    pub fn negative_stock(&self) -> Result<Vec<(String, String, i64)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT p.sku_code, s.bin, s.qty FROM stock s JOIN products p ON p.id = s.product_id
+             WHERE s.qty < 0 ORDER BY p.sku_code, s.bin",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Units of a product in a bin now.
+    pub fn stock_in_bin(&self, product_id: i64, bin: &str) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT qty FROM stock WHERE product_id = ?1 AND bin = ?2")?
+            .query_row(params![product_id, bin], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0))
+    }
+
+    /// The newest moves of a product, newest first.
+    pub fn moves_of(&self, product_id: i64, limit: usize) -> Result<Vec<MoveRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT m.id, m.at, m.kind, p.sku_code, m.bin, m.qty, s.code, m.terminal, m.ref
+             FROM stock_moves m JOIN products p ON p.id = m.product_id JOIN staff s ON s.id = m.staff_id
+             WHERE m.product_id = ?1 ORDER BY m.id DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![product_id, limit as i64], |r| {
+            Ok(MoveRow {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                kind: r.get(2)?,
+                sku_code: r.get(3)?,
+                bin: r.get(4)?,
+                qty: r.get(5)?,
+                staff_code: r.get(6)?,
+                terminal: r.get(7)?,
+                reference: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Active products with fewer than `below` units on hand, fewest first.
+    pub fn low_stock(&self, below: i64) -> Result<Vec<StockLevel>> {
+        self.levels(
+            "WHERE p.state = 'active' GROUP BY p.id HAVING coalesce(sum(s.qty), 0) < ?1
+             ORDER BY 5, p.sku_code",
+            below,
+        )
+    }
+
+    /// Active products with nothing on hand (or less) and no open order waiting for them.
+    pub fn dead_stock(&self) -> Result<Vec<StockLevel>> {
+        self.levels(
+            "WHERE p.state = 'active' AND NOT EXISTS (
+                 SELECT 1 FROM order_lines l JOIN orders o ON o.id = l.order_id
+                 WHERE l.sku_code = p.sku_code AND (o.status = 'paid' OR o.status = 'unpaid')
+                   AND (l.status = 'paid' OR l.status = 'unpaid'))
+             GROUP BY p.id HAVING coalesce(sum(s.qty), 0) <= ?1 ORDER BY p.sku_code",
+            0,
+        )
+    }
+
+    fn levels(&self, tail: &str, n: i64) -> Result<Vec<StockLevel>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT p.sku_code, p.name, p.spec, p.bin, coalesce(sum(s.qty), 0)
+             FROM products p LEFT JOIN stock s ON s.product_id = p.id {tail}"
+        ))?;
+        let rows = stmt.query_map([n], |r| {
+            Ok(StockLevel {
+                sku_code: r.get(0)?,
+                name: r.get(1)?,
+                spec: r.get(2)?,
+                bin: r.get(3)?,
+                on_hand: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Whether an order not shipped yet still wants this merchant code.
+    pub fn has_open_orders(&self, sku_code: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM order_lines l JOIN orders o ON o.id = l.order_id
+                 WHERE l.sku_code = ?1 AND (o.status = 'paid' OR o.status = 'unpaid')
+                   AND (l.status = 'paid' OR l.status = 'unpaid'))",
+            )?
+            .query_row([sku_code], |r| r.get(0))?)
+    }
+
+    /// Stops a product and frees its bin.
+    pub fn discontinue_product(&self, product_id: i64) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE products SET state = 'discontinued', bin = NULL, updated_at = ?2 WHERE id = ?1",
+            )?
+            .execute(params![product_id, now()])?;
+        Ok(())
+    }
+
+    pub fn bin_exists(&self, code: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM bins WHERE code = ?1)")?
+            .query_row([code], |r| r.get(0))?)
+    }
+
+    /// The first bin (by code) no active product is given and nothing lies in.
+    pub fn first_free_bin(&self) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT b.code FROM bins b
+                 WHERE NOT EXISTS (SELECT 1 FROM products p WHERE p.bin = b.code AND p.state = 'active')
+                   AND NOT EXISTS (SELECT 1 FROM stock s WHERE s.bin = b.code AND s.qty <> 0)
+                 ORDER BY b.code LIMIT 1",
+            )?
+            .query_row([], |r| r.get(0))
+            .optional()?)
+    }
+
+    // ---- inbound receipts ----
+
+    pub fn insert_receipt(&self, actor: &Actor, file: &str) -> Result<i64> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO receipts (created_at, staff_id, terminal, file) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![now(), actor.staff.id, actor.terminal, file])?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    pub fn insert_receipt_line(
+        &self,
+        receipt_id: i64,
+        seq: i64,
+        product_id: i64,
+        bin: &str,
+        qty: i64,
+        new_product: bool,
+    ) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO receipt_lines (receipt_id, seq, product_id, bin, qty, new_product)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![receipt_id, seq, product_id, bin, qty, new_product])?;
+        Ok(())
+    }
+
+    pub fn receipt(&self, id: i64) -> Result<Option<ReceiptRow>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT r.id, r.created_at, s.code, r.file, r.state, r.confirmed_at, r.verified_at, v.code
+                 FROM receipts r JOIN staff s ON s.id = r.staff_id LEFT JOIN staff v ON v.id = r.verified_by
+                 WHERE r.id = ?1",
+            )?
+            .query_row([id], |r| {
+                Ok(ReceiptRow {
+                    id: r.get(0)?,
+                    created_at: r.get(1)?,
+                    staff_code: r.get(2)?,
+                    file: r.get(3)?,
+                    state: r.get(4)?,
+                    confirmed_at: r.get(5)?,
+                    verified_at: r.get(6)?,
+                    verified_by: r.get(7)?,
+                })
+            })
+            .optional()?)
+    }
+
+    pub fn receipts(&self, limit: usize) -> Result<Vec<ReceiptRow>> {
+        let ids: Vec<i64> = self
+            .conn
+            .prepare_cached("SELECT id FROM receipts ORDER BY id DESC LIMIT ?1")?
+            .query_map([limit as i64], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out = Vec::new();
+        for id in ids {
+            out.extend(self.receipt(id)?);
+        }
+        Ok(out)
+    }
+
+    pub fn receipt_lines(&self, receipt_id: i64) -> Result<Vec<ReceiptLineRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT l.seq, l.product_id, p.sku_code, p.barcode, p.name, p.spec, l.bin, l.qty, l.new_product,
+                    (SELECT coalesce(sum(c.qty), 0) FROM stock_scans c
+                     WHERE c.receipt_id = l.receipt_id AND c.product_id = l.product_id)
+             FROM receipt_lines l JOIN products p ON p.id = l.product_id
+             WHERE l.receipt_id = ?1 ORDER BY l.seq",
+        )?;
+        let rows = stmt.query_map([receipt_id], |r| {
+            Ok(ReceiptLineRow {
+                seq: r.get(0)?,
+                product_id: r.get(1)?,
+                sku_code: r.get(2)?,
+                barcode: r.get(3)?,
+                name: r.get(4)?,
+                spec: r.get(5)?,
+                bin: r.get(6)?,
+                qty: r.get(7)?,
+                new_product: r.get(8)?,
+                checked: r.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn confirm_receipt(&self, id: i64, actor: &Actor) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE receipts SET state = 'confirmed', confirmed_at = ?2, confirmed_by = ?3 WHERE id = ?1",
+            )?
+            .execute(params![id, now(), actor.staff.id])?;
+        Ok(())
+    }
+
+    pub fn verify_receipt(&self, id: i64, actor: &Actor) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE receipts SET verified_at = ?2, verified_by = ?3 WHERE id = ?1")?
+            .execute(params![id, now(), actor.staff.id])?;
+        Ok(())
+    }
+
+    // ---- outbound notes ----
+
+    pub fn insert_issue(&self, actor: &Actor, reason: &str, note: &str) -> Result<i64> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO issues (at, staff_id, terminal, reason, note) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![now(), actor.staff.id, actor.terminal, reason, note])?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    // ---- scans of the stock modes ----
+
+    pub fn insert_stock_scan(&self, actor: &Actor, s: &NewStockScan<'_>) -> Result<i64> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO stock_scans (at, staff_id, terminal, mode, code, verdict, reason, receipt_id,
+                     session_id, round, bin, product_id, qty)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            )?
+            .execute(params![
+                now(),
+                actor.staff.id,
+                actor.terminal,
+                s.mode,
+                s.code,
+                s.verdict,
+                s.reason,
+                s.receipt_id,
+                s.session_id,
+                s.round,
+                s.bin,
+                s.product_id,
+                s.qty
+            ])?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// The bin this terminal last opened in a stocktake session and round (to resume).
+    pub fn last_opened_bin(
+        &self,
+        session_id: i64,
+        round: i64,
+        terminal: &str,
+    ) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT bin FROM stock_scans WHERE session_id = ?1 AND round = ?2 AND terminal = ?3
+                   AND verdict = 'bin_opened' ORDER BY id DESC LIMIT 1",
+            )?
+            .query_row(params![session_id, round, terminal], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Adds counted units to a line of a session (making the line if the product was not
+    /// expected there); returns the units counted of it in that round so far.
+    pub fn add_stocktake_count(
+        &self,
+        session_id: i64,
+        round: i64,
+        bin: &str,
+        product_id: i64,
+        qty: i64,
+    ) -> Result<i64> {
+        let (c1, c2) = if round == 2 { (0, qty) } else { (qty, 0) };
+        let (t1, t2): (i64, i64) = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO stocktake_lines (session_id, bin, product_id, snapshot, count1, count2)
+                 VALUES (?1, ?2, ?3, 0, ?4, ?5)
+                 ON CONFLICT (session_id, bin, product_id)
+                 DO UPDATE SET count1 = count1 + excluded.count1, count2 = count2 + excluded.count2
+                 RETURNING count1, count2",
+            )?
+            .query_row(params![session_id, bin, product_id, c1, c2], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        Ok(if round == 2 { t2 } else { t1 })
+    }
+
+    /// Who opened a bin in round 1 of a session.
+    pub fn bin_counters(&self, session_id: i64, bin: &str) -> Result<Vec<i64>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT staff_id FROM stock_scans WHERE session_id = ?1 AND round = 1 AND bin = ?2
+               AND verdict = 'bin_opened'",
+        )?;
+        let rows = stmt.query_map(params![session_id, bin], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// How many staff members counted in round 1 of a session.
+    pub fn counters(&self, session_id: i64) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT count(DISTINCT staff_id) FROM stock_scans WHERE session_id = ?1 AND round = 1
+                   AND verdict = 'bin_opened'",
+            )?
+            .query_row([session_id], |r| r.get(0))?)
+    }
+
+    // ---- stocktakes ----
+
+    /// Opens a session over the bins matching `pattern` (a GLOB), with a snapshot of their stock.
+    /// Returns the session and its number of bins. An overlap with another open session is
+    /// returned as that session's id and a bin both have (the caller refuses; the transaction
+    /// is then rolled back).
+    pub fn insert_stocktake(
+        &self,
+        actor: &Actor,
+        pattern: &str,
+        blind: bool,
+        recount: bool,
+    ) -> Result<NewStocktake> {
+        let last_move = self.last_move_id()?;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO stocktakes (created_at, staff_id, terminal, pattern, blind, recount, last_move)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![now(), actor.staff.id, actor.terminal, pattern, blind, recount, last_move])?;
+        let id = self.conn.last_insert_rowid();
+        let bins = self.conn.execute(
+            "INSERT INTO stocktake_bins (session_id, bin) SELECT ?1, code FROM bins WHERE code GLOB ?2",
+            params![id, pattern],
+        )? as i64;
+        let overlap = self
+            .conn
+            .query_row(
+                "SELECT o.session_id, o.bin FROM stocktake_bins n
+                 JOIN stocktake_bins o ON o.bin = n.bin AND o.session_id <> n.session_id
+                 JOIN stocktakes s ON s.id = o.session_id
+                   AND (s.state = 'counting' OR s.state = 'recounting')
+                 WHERE n.session_id = ?1 LIMIT 1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        if overlap.is_none() {
+            self.conn.execute(
+                "INSERT INTO stocktake_lines (session_id, bin, product_id, snapshot)
+                 SELECT ?1, s.bin, s.product_id, s.qty FROM stocktake_bins b
+                 JOIN stock s ON s.bin = b.bin WHERE b.session_id = ?1",
+                [id],
+            )?;
+            self.conn.execute(
+                "INSERT OR IGNORE INTO stocktake_lines (session_id, bin, product_id, snapshot)
+                 SELECT ?1, p.bin, p.id, 0 FROM stocktake_bins b
+                 JOIN products p ON p.bin = b.bin AND p.state = 'active' WHERE b.session_id = ?1",
+                [id],
+            )?;
+        }
+        Ok(NewStocktake { id, bins, overlap })
+    }
+
+    /// A session with its number of bins.
+    pub fn stocktake(&self, id: i64) -> Result<Option<StocktakeRow>> {
+        let Some(mut s) = self.stocktake_head(id)? else {
+            return Ok(None);
+        };
+        s.bins = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM stocktake_bins WHERE session_id = ?1")?
+            .query_row([id], |r| r.get(0))?;
+        Ok(Some(s))
+    }
+
+    /// A session without counting its bins (`bins` is 0): what every count scan reads.
+    pub fn stocktake_head(&self, id: i64) -> Result<Option<StocktakeRow>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT t.id, t.created_at, s.code, t.pattern, t.blind, t.recount, t.state, t.last_move, 0
+                 FROM stocktakes t JOIN staff s ON s.id = t.staff_id WHERE t.id = ?1",
+            )?
+            .query_row([id], |r| {
+                Ok(StocktakeRow {
+                    id: r.get(0)?,
+                    created_at: r.get(1)?,
+                    staff_code: r.get(2)?,
+                    pattern: r.get(3)?,
+                    blind: r.get(4)?,
+                    recount: r.get(5)?,
+                    state: r.get(6)?,
+                    last_move: r.get(7)?,
+                    bins: r.get(8)?,
+                })
+            })
+            .optional()?)
+    }
+
+    pub fn stocktakes(&self, limit: usize) -> Result<Vec<StocktakeRow>> {
+        let ids: Vec<i64> = self
+            .conn
+            .prepare_cached("SELECT id FROM stocktakes ORDER BY id DESC LIMIT ?1")?
+            .query_map([limit as i64], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out = Vec::new();
+        for id in ids {
+            out.extend(self.stocktake(id)?);
+        }
+        Ok(out)
+    }
+
+    pub fn set_stocktake_state(&self, id: i64, state: &str, actor: Option<&Actor>) -> Result<()> {
+        match actor {
+            Some(a) => self.conn.execute(
+                "UPDATE stocktakes SET state = ?2, closed_at = ?3, closed_by = ?4 WHERE id = ?1",
+                params![id, state, now(), a.staff.id],
+            )?,
+            None => self.conn.execute(
+                "UPDATE stocktakes SET state = ?2 WHERE id = ?1",
+                params![id, state],
+            )?,
+        };
+        Ok(())
+    }
+
+    pub fn stocktake_has_bin(&self, id: i64, bin: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM stocktake_bins WHERE session_id = ?1 AND bin = ?2)",
+            )?
+            .query_row(params![id, bin], |r| r.get(0))?)
+    }
+
+    /// The moves into or out of a session's bins since it started: (bin, product, merchant code,
+    /// sum of qty).
+    pub fn stocktake_moves_since(
+        &self,
+        id: i64,
+        last_move: i64,
+    ) -> Result<Vec<(String, i64, String, i64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT m.bin, m.product_id, p.sku_code, sum(m.qty) FROM stock_moves m
+             JOIN stocktake_bins b ON b.session_id = ?1 AND b.bin = m.bin
+             JOIN products p ON p.id = m.product_id
+             WHERE m.id > ?2 GROUP BY m.bin, m.product_id",
+        )?;
+        let rows = stmt.query_map(params![id, last_move], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every line of a session, in bin order.
+    pub fn stocktake_lines(&self, id: i64) -> Result<Vec<StocktakeLineRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT l.bin, l.product_id, p.sku_code, l.snapshot, l.count1, l.count2, l.expected, l.counted
+             FROM stocktake_lines l JOIN products p ON p.id = l.product_id WHERE l.session_id = ?1",
+        )?;
+        let rows = stmt.query_map([id], |r| {
+            Ok(StocktakeLineRow {
+                bin: r.get(0)?,
+                product_id: r.get(1)?,
+                sku_code: r.get(2)?,
+                snapshot: r.get(3)?,
+                count1: r.get(4)?,
+                count2: r.get(5)?,
+                expected: r.get(6)?,
+                counted: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The bins opened again in the recount of a session.
+    pub fn recounted_bins(&self, id: i64) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT bin FROM stock_scans WHERE session_id = ?1 AND round = 2
+               AND verdict = 'bin_opened'",
+        )?;
+        let rows = stmt.query_map([id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Writes the approved result of a line.
+    pub fn save_stocktake_line(
+        &self,
+        id: i64,
+        bin: &str,
+        product_id: i64,
+        expected: i64,
+        counted: i64,
+        reason: Option<&str>,
+    ) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO stocktake_lines (session_id, bin, product_id, snapshot, expected, counted, reason)
+                 VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6)
+                 ON CONFLICT (session_id, bin, product_id) DO UPDATE SET expected = excluded.expected,
+                     counted = excluded.counted, reason = excluded.reason",
+            )?
+            .execute(params![id, bin, product_id, expected, counted, reason])?;
+        Ok(())
+    }
+}
