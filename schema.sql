@@ -444,3 +444,9 @@ BEGIN SELECT RAISE(ABORT, 'scans are append-only'); END;
 CREATE INDEX products_bin ON products(bin) WHERE bin IS NOT NULL AND state = 'active';
 -- Which products have stock in a bin (stocktake snapshots, free bins).
 CREATE INDEX stock_bin ON stock(bin);
+
+-- version: 5
+-- Orders come in by the hundred thousand with no parcel yet: index only those that have one (the
+-- index over every order's NULL was an eighth of an import's index work).
+DROP INDEX orders_parcel;
+CREATE INDEX orders_parcel ON orders(parcel_id) WHERE parcel_id IS NOT NULL;
