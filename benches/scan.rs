@@ -58,6 +58,10 @@ fn main() {
     fresh_copy(&prepared, &floor_db);
 
     let mut store = Store::open(&pb_db).expect("open the packbench copy");
+    // As the bench window and `packbench scan` run it.
+    store
+        .checkpoint_in_background()
+        .expect("start the checkpoint thread");
     let checker = staff::actor(&store, CHECKER, TERMINAL).expect("the demo checker");
     let parcels = batch_parcels(&store, &checker);
     let script = script(&parcels);

@@ -644,6 +644,8 @@ impl Session {
 /// The headless bench: reads scans, one per line (or from a serial scanner), and prints each
 /// verdict once it is stored.
 pub fn scan(store: &mut Store, actor: &Actor, args: ScanArgs) -> Result<ExitCode, Error> {
+    // A scanner session runs for hours: no scan waits for a WAL checkpoint.
+    store.checkpoint_in_background()?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let io = |e: std::io::Error| Error::io("stdout", e);

@@ -208,8 +208,10 @@ impl App {
 
     fn open_store(&mut self) {
         match Store::open(&self.store_path) {
-            Ok(s) => {
+            Ok(mut s) => {
                 let _ = s.set_busy_timeout(std::time::Duration::from_secs(2));
+                // No scan waits for a WAL checkpoint; without the thread SQLite's own still runs.
+                let _ = s.checkpoint_in_background();
                 self.store = Some(s);
                 self.store_error = None;
                 self.load_settings();
