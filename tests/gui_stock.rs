@@ -99,6 +99,9 @@ fn receipts_inbound_check_stocktake_and_stock_screens() {
         // The inspector: every unit scanned back; a wrong one is red.
         sign_in_as(&mut app, "RK1");
         assert_eq!(app.screen, Screen::Inbound);
+        // A scan before a receipt is open says so instead of vanishing.
+        let _ = app.update(scan("6901234567892"));
+        assert!(app.inbound.notice.is_some());
         let _ = app.update(Message::Inbound(inbound::Message::ReceiptChanged(
             "R1".into(),
         )));
@@ -137,6 +140,9 @@ fn receipts_inbound_check_stocktake_and_stock_screens() {
         let _ = app.update(Message::Show(Screen::Stocktake));
         assert_eq!(app.screen, Screen::Stocktake);
         assert_eq!(app.stocktake.session_text, "1");
+        // A scan before the session is open says so instead of vanishing.
+        let _ = app.update(scan("LA-01-1"));
+        assert!(app.stocktake.notice.as_ref().is_some_and(|(_, red)| *red));
         let _ = app.update(Message::Stocktake(stocktake::Message::Open));
         let _ = app.update(scan("LB-01-4"));
         assert_eq!(app.stocktake.bin.as_deref(), Some("B-01-4"));

@@ -408,7 +408,10 @@ impl App {
                 self.stock.scanned(store, &actor, lang, &scan.code);
                 None
             }
-            Screen::Receipts => None,
+            Screen::Receipts => {
+                self.notice = Some(st(lang, S::NoScanHere).to_string());
+                Some(Sound::Error)
+            }
         };
         self.play(sound);
     }

@@ -333,6 +333,9 @@ pub fn role(lang: Lang, r: crate::domain::Role) -> &'static str {
 /// `T` so the two lists can grow side by side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum S {
+    OpenSessionFirst,
+    OpenReceiptFirst,
+    NoScanHere,
     ScreenReceipts,
     ScreenInbound,
     ScreenStocktake,
@@ -375,6 +378,18 @@ pub enum S {
 /// The text of `s` in `lang`.
 pub fn st(lang: Lang, s: S) -> &'static str {
     let (zh, en) = match s {
+        S::OpenSessionFirst => (
+            "先打开盘点单：输入盘点单号，点“打开”，再扫库位",
+            "Open the stocktake first: its number, Open, then scan a bin",
+        ),
+        S::OpenReceiptFirst => (
+            "先打开入库单：输入入库单号，点“打开”，再扫标签",
+            "Open the receipt first: its number, Open, then scan the labels",
+        ),
+        S::NoScanHere => (
+            "这个页面不用扫码：入库检验请到“入库检验”页",
+            "This screen takes no scans: scan labels on the Inbound check screen",
+        ),
         S::ScreenReceipts => ("入库单", "Receipts"),
         S::ScreenInbound => ("入库检验", "Inbound check"),
         S::ScreenStocktake => ("盘点", "Stocktake"),

@@ -67,7 +67,11 @@ impl State {
         code: &str,
         lang: Lang,
     ) -> Option<Sound> {
-        let check = self.check.as_mut()?;
+        let Some(check) = self.check.as_mut() else {
+            // A scan must never vanish without a word.
+            self.notice = Some(st(lang, S::OpenReceiptFirst).to_string());
+            return Some(Sound::Error);
+        };
         let sound = match check.scan(store, code) {
             Ok(Some(v)) => {
                 self.last = Some((

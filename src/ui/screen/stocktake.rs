@@ -190,7 +190,11 @@ impl State {
 
     /// A scan: a bin label or an item of the open bin.
     pub fn scan(&mut self, store: &mut Store, code: &str, lang: Lang) -> Option<Sound> {
-        let counting = self.counting.as_mut()?;
+        let Some(counting) = self.counting.as_mut() else {
+            // A scan must never vanish without a word.
+            self.notice = Some((st(lang, S::OpenSessionFirst).to_string(), true));
+            return Some(Sound::Error);
+        };
         match counting.scan(store, code) {
             Ok(Some(v)) => Some(self.apply(&v, lang)),
             Ok(None) => None,
