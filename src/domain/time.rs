@@ -22,7 +22,12 @@ impl DateError {
 /// order, and chrono's format parser was a visible share of it. Anything else goes the long way.
 fn exact_export_time(s: &str) -> Option<DateTime<Utc>> {
     let b = s.as_bytes();
-    if b.len() != 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b' ' || b[13] != b':' || b[16] != b':'
+    if b.len() != 19
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b' '
+        || b[13] != b':'
+        || b[16] != b':'
     {
         return None;
     }
@@ -127,7 +132,10 @@ mod tests {
             "1999-12-31 16:00:01",
         ] {
             let slow = NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S").unwrap();
-            let slow = shop_zone().from_local_datetime(&slow).unwrap().with_timezone(&Utc);
+            let slow = shop_zone()
+                .from_local_datetime(&slow)
+                .unwrap()
+                .with_timezone(&Utc);
             assert_eq!(exact_export_time(t), Some(slow), "{t}");
         }
         for bad in [

@@ -180,7 +180,8 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(Duration::from_millis(100))?;
-        self.conn.pragma_update(None, "wal_autocheckpoint", 20_000)?;
+        self.conn
+            .pragma_update(None, "wal_autocheckpoint", 20_000)?;
         let stop = std::sync::Arc::new((std::sync::Mutex::new(false), std::sync::Condvar::new()));
         let signal = stop.clone();
         let thread = std::thread::Builder::new()
