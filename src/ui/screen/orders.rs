@@ -202,18 +202,7 @@ impl State {
             ..Font::DEFAULT
         };
         let mut c = Column::new().spacing(10).padding(12);
-        if let Some((msg, failed)) = &self.notice {
-            c = c.push(
-                container(text(msg).size(18))
-                    .padding(8)
-                    .width(Fill)
-                    .style(if *failed {
-                        container::danger
-                    } else {
-                        container::success
-                    }),
-            );
-        }
+        c = c.push(super::notice_slot(self.notice.as_ref()));
         let Some(r) = &self.selected else {
             let choices: Vec<StatusChoice> = std::iter::once(None)
                 .chain(OrderStatus::ALL.into_iter().map(Some))

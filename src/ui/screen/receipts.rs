@@ -8,7 +8,7 @@ use crate::flow::print::{LabelFormat, LabelJob, LabelSelect, Target};
 use crate::flow::receipt::Receipt;
 use crate::store::{ReceiptRow, Store};
 use crate::ui::i18n::{Lang, S, T, st, tr};
-use iced::widget::{Column, button, container, row, scrollable, text, text_input};
+use iced::widget::{Column, button, row, scrollable, text, text_input};
 use iced::{Element, Fill, Font, font};
 use std::path::PathBuf;
 
@@ -120,18 +120,7 @@ impl State {
             ..Font::DEFAULT
         };
         let mut c = Column::new().spacing(10).padding(12);
-        if let Some((msg, failed)) = &self.notice {
-            c = c.push(
-                container(text(msg).size(18))
-                    .padding(8)
-                    .width(Fill)
-                    .style(if *failed {
-                        container::danger
-                    } else {
-                        container::success
-                    }),
-            );
-        }
+        c = c.push(super::notice_slot(self.notice.as_ref()));
         c = c.push(
             row![
                 text_input(st(lang, S::ReceiptFile), &self.file)

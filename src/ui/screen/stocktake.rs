@@ -237,18 +237,7 @@ impl State {
             ..Font::DEFAULT
         };
         let mut c = Column::new().spacing(10).padding(12);
-        if let Some((msg, failed)) = &self.notice {
-            c = c.push(
-                container(text(msg).size(18))
-                    .padding(8)
-                    .width(Fill)
-                    .style(if *failed {
-                        container::danger
-                    } else {
-                        container::success
-                    }),
-            );
-        }
+        c = c.push(super::notice_slot(self.notice.as_ref()));
         c = c.push(
             row![
                 text(st(lang, S::Session)).size(20),
