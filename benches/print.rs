@@ -183,7 +183,7 @@ fn data() -> (Vec<Waybill>, Vec<Label>) {
             Waybill {
                 courier: "ZTO".into(),
                 tracking_no: format!("77{:08}", i + 1),
-                batch_id: 1,
+                batch_id: packbench::domain::BatchId(1),
                 seq: i as i64 + 1,
                 of: WAYBILLS as i64,
                 receiver_name: o.receiver.name.clone(),

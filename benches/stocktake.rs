@@ -138,7 +138,7 @@ fn fresh_copy(from: &Path, to: &Path) {
 
 /// The prepared store and its open session: built once and kept. Built under another name and
 /// renamed when closed, so an interrupted build is never used.
-fn ensure_store(data: &Path, products: u64) -> (PathBuf, i64) {
+fn ensure_store(data: &Path, products: u64) -> (PathBuf, packbench::domain::SessionId) {
     let path = data.join(format!("stocktake-{products}.db"));
     if path.is_file() {
         let store = Store::open(&path).expect("open the prepared store");

@@ -45,6 +45,12 @@ pub enum Error {
     Database(#[from] rusqlite::Error),
 }
 
+impl From<crate::domain::IdError> for Error {
+    fn from(e: crate::domain::IdError) -> Error {
+        Error::invalid(e.zh(), e.to_string())
+    }
+}
+
 impl Error {
     /// A validation error with both messages.
     pub fn invalid(zh: impl Into<String>, en: impl Into<String>) -> Error {

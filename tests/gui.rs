@@ -487,7 +487,7 @@ fn every_screen_in_chinese_and_english() {
         for code in ["EDB_PH001", b.as_str(), first.as_str()] {
             let _ = app.update(scan(code));
         }
-        assert_eq!(app.pick.batch, batch["batch_id"].as_i64());
+        assert_eq!(app.pick.batch.map(|b| b.get()), batch["batch_id"].as_i64());
         assert_eq!(app.pick.lines.iter().map(|l| l.picked).sum::<u32>(), 1);
         let bin = list["lines"][0]["bin"].as_str().unwrap();
         window_shows(
@@ -503,7 +503,7 @@ fn every_screen_in_chinese_and_english() {
         assert_eq!(app.screen, Screen::Print);
         use packbench::ui::screen::print::Message as P;
         let batch_id = batch["batch_id"].as_i64().unwrap();
-        assert_eq!(app.print.selected, Some(batch_id));
+        assert_eq!(app.print.selected.map(|b| b.get()), Some(batch_id));
         let _ = app.update(Message::Print(P::PrintWaybills));
         let (notice, failed) = app.print.notice.clone().expect("an outcome");
         assert!(!failed, "{notice}");

@@ -126,7 +126,9 @@ fn receipts_inbound_check_stocktake_and_stock_screens() {
 
         // Back to the purchaser to confirm.
         sign_in_as(&mut app, "CG1");
-        let _ = app.update(Message::Receipts(receipts::Message::Open(1)));
+        let _ = app.update(Message::Receipts(receipts::Message::Open(
+            packbench::domain::ReceiptId(1),
+        )));
         let _ = app.update(Message::Receipts(receipts::Message::Confirm));
         assert_eq!(
             app.receipts.selected.as_ref().unwrap().row.state,
@@ -139,7 +141,7 @@ fn receipts_inbound_check_stocktake_and_stock_screens() {
         assert_eq!(app.screen, Screen::Pick);
         let _ = app.update(Message::Show(Screen::Stocktake));
         assert_eq!(app.screen, Screen::Stocktake);
-        assert_eq!(app.stocktake.session_text, "1");
+        assert_eq!(app.stocktake.session_text, "S1");
         // A scan before the session is open says so instead of vanishing.
         let _ = app.update(scan("LA-01-1"));
         assert!(app.stocktake.notice.as_ref().is_some_and(|(_, red)| *red));

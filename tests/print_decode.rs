@@ -142,7 +142,7 @@ fn the_pick_list_carries_the_batch_barcode_and_nothing_else() {
     assert_eq!(out["pages"], pages);
     for dpi in [203, 300] {
         for page in decode_pages(&pdf, dpi) {
-            assert_eq!(page, set(&["B1".to_string()]), "at {dpi} dpi");
+            assert_eq!(page, set(&["B00001".to_string()]), "at {dpi} dpi");
         }
     }
     // Its lines are the pick list's, in bin order.

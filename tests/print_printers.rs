@@ -75,7 +75,10 @@ fn a_waybill_batch_through_cups_pdf_still_decodes() {
     assert!(ok, "{out}");
     let pdf = cups_pdf_output(out["cups_job"].as_str().unwrap());
     assert!(pdf_info(&pdf).0.contains("595"), "A4");
-    assert_eq!(decode_all(&pdf, 203), BTreeSet::from(["B1".to_string()]));
+    assert_eq!(
+        decode_all(&pdf, 203),
+        BTreeSet::from(["B00001".to_string()])
+    );
     // Both jobs are in the log as taken.
     let (_, log) = s.json(&["print", "log", "--json"]);
     let results: Vec<&str> = log

@@ -79,7 +79,7 @@ fn waybill(address: &str) -> Waybill {
     Waybill {
         courier: "YTO".into(),
         tracking_no: "YT1234567890123".into(),
-        batch_id: 7,
+        batch_id: packbench::domain::BatchId(7),
         seq: 3,
         of: 12,
         receiver_name: "欧阳娜娜".into(),

@@ -1,7 +1,7 @@
 //! Commands of the bench: review, merge, waybills, batches, the headless scanner, bulk ship.
 
-use crate::domain::Actor;
 use crate::domain::review::HoldReason;
+use crate::domain::{Actor, BatchId};
 use crate::error::Error;
 use crate::flow;
 use crate::flow::check::{CheckSession, Verdict};
@@ -291,18 +291,6 @@ pub fn station(store: &mut Store, actor: &Actor, cmd: StationCmd) -> Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
-fn batch_id(text: &str) -> Result<i64, Error> {
-    text.trim()
-        .trim_start_matches(['B', 'b'])
-        .parse()
-        .map_err(|_| {
-            Error::invalid(
-                format!("批次编号不对：{text}（例如 12 或 B12）"),
-                format!("not a batch id: {text} (e.g. 12 or B12)"),
-            )
-        })
-}
-
 pub fn review(store: &mut Store, actor: &Actor, cmd: ReviewCmd) -> Result<ExitCode, Error> {
     match cmd {
         ReviewCmd::List { limit, json } => {
@@ -475,7 +463,7 @@ pub fn batch(store: &mut Store, actor: &Actor, cmd: BatchCmd) -> Result<ExitCode
                 println!("{}", batch_json(b.batch_id, &b.parcels, Some(b.left_out)));
             } else {
                 println!(
-                    "批次 B{} · batch B{}: {} 个包裹 parcels",
+                    "批次 {} · batch {}: {} 个包裹 parcels",
                     b.batch_id,
                     b.batch_id,
                     b.parcels.len()
@@ -497,13 +485,13 @@ pub fn batch(store: &mut Store, actor: &Actor, cmd: BatchCmd) -> Result<ExitCode
             }
         }
         BatchCmd::Show { id, json } => {
-            let v = flow::batch::show(store, actor, batch_id(&id)?)?;
+            let v = flow::batch::show(store, actor, id.parse::<BatchId>()?)?;
             if json {
                 println!("{}", batch_json(v.batch.id, &v.parcels, None));
             } else {
                 let b = &v.batch;
                 println!(
-                    "批次 B{} {} {} · {} · {}{}",
+                    "批次 {} {} {} · {} · {}{}",
                     b.id,
                     b.courier,
                     b.created_at,
@@ -540,7 +528,7 @@ pub fn batch(store: &mut Store, actor: &Actor, cmd: BatchCmd) -> Result<ExitCode
             } else {
                 for b in list {
                     println!(
-                        "B{:<6} {}  {:<10} {:>4} 包裹 parcels  {:>4} 已发 shipped  {}",
+                        "{:<7} {}  {:<10} {:>4} 包裹 parcels  {:>4} 已发 shipped  {}",
                         b.id,
                         b.created_at,
                         b.courier,
@@ -552,15 +540,15 @@ pub fn batch(store: &mut Store, actor: &Actor, cmd: BatchCmd) -> Result<ExitCode
             }
         }
         BatchCmd::Picklist { id, json } => {
-            let id = batch_id(&id)?;
+            let id = id.parse::<BatchId>()?;
             let lines = flow::batch::show_pick_list(store, actor, id)?;
             if json {
                 println!(
                     "{}",
-                    json!({"batch_id": id, "barcode": format!("B{id}"), "lines": lines})
+                    json!({"batch_id": id, "barcode": id.barcode(), "lines": lines})
                 );
             } else {
-                println!("配货单 pick list B{id}");
+                println!("配货单 pick list {id}");
                 print_lines(&lines);
             }
         }
@@ -569,7 +557,7 @@ pub fn batch(store: &mut Store, actor: &Actor, cmd: BatchCmd) -> Result<ExitCode
 }
 
 fn batch_json(
-    id: i64,
+    id: BatchId,
     parcels: &[flow::batch::PrintedParcel],
     left_out: Option<u64>,
 ) -> serde_json::Value {
@@ -766,7 +754,7 @@ pub(super) fn serial_scans(
 }
 
 pub fn ship(store: &mut Store, actor: &Actor, batch: &str, json: bool) -> Result<ExitCode, Error> {
-    let r = flow::ship::ship_batch(store, actor, batch_id(batch)?)?;
+    let r = flow::ship::ship_batch(store, actor, batch.parse::<BatchId>()?)?;
     if json {
         let skipped: Vec<_> = r
             .skipped

@@ -1,7 +1,7 @@
 //! Commands of printing: waybills and pick lists of a batch, barcode labels, the print log,
 //! the printers, and the shop's barcode rule.
 
-use crate::domain::Actor;
+use crate::domain::{Actor, BatchId, ReceiptId};
 use crate::error::Error;
 use crate::flow;
 use crate::flow::barcodes::{AssignFormat, Which};
@@ -147,18 +147,6 @@ pub enum BarcodesCmd {
     },
 }
 
-fn batch_id(text: &str) -> Result<i64, Error> {
-    text.trim()
-        .trim_start_matches(['B', 'b'])
-        .parse()
-        .map_err(|_| {
-            Error::invalid(
-                format!("批次编号不对：{text}（例如 12 或 B12）"),
-                format!("not a batch id: {text} (e.g. 12 or B12)"),
-            )
-        })
-}
-
 fn dpi(text: Option<&str>) -> Result<Option<Dpi>, Error> {
     text.map(Dpi::parse).transpose()
 }
@@ -208,7 +196,7 @@ pub fn print(store: &mut Store, actor: &Actor, cmd: PrintCmd) -> Result<ExitCode
             out,
         } => {
             let job = WaybillJob {
-                batch_id: batch_id(&batch)?,
+                batch_id: batch.parse::<BatchId>()?,
                 only,
                 size: size.as_deref().map(WaybillSize::parse).transpose()?,
                 dpi: dpi(out.dpi.as_deref())?,
@@ -220,7 +208,7 @@ pub fn print(store: &mut Store, actor: &Actor, cmd: PrintCmd) -> Result<ExitCode
             let o = flow::print::print_picklist(
                 store,
                 actor,
-                batch_id(&batch)?,
+                batch.parse::<BatchId>()?,
                 dpi(out.dpi.as_deref())?,
                 &pdf_target(&out),
             )?;
@@ -232,7 +220,7 @@ pub fn print(store: &mut Store, actor: &Actor, cmd: PrintCmd) -> Result<ExitCode
                 Some(r) => Some(flow::receipt::label_skus(
                     store,
                     actor,
-                    flow::receipt::parse_receipt_id(r)?,
+                    r.parse::<ReceiptId>()?,
                 )?),
                 None => None,
             };

@@ -1,13 +1,13 @@
 //! Commands of the stock side: the ledger, receipts, outbound notes, stocktakes, and the scan
 //! modes `inbound-check` and `stocktake`.
 
-use crate::domain::Actor;
 use crate::domain::stock::{AdjustReason, IssueReason};
+use crate::domain::{Actor, ReceiptId, SessionId};
 use crate::error::Error;
 use crate::flow;
-use crate::flow::receipt::{InboundCheck, Receipt, parse_receipt_id};
+use crate::flow::receipt::{InboundCheck, Receipt};
 use crate::flow::stock::StockVerdict;
-use crate::flow::stocktake::{Counting, Report, parse_session_id};
+use crate::flow::stocktake::{Counting, Report};
 use crate::store::{StockLevel, Store};
 use clap::Subcommand;
 use serde_json::json;
@@ -295,7 +295,7 @@ fn print_receipt(r: &Receipt, json: bool) {
         return;
     }
     println!(
-        "入库单 receipt R{} · {} · {} · {}{}",
+        "入库单 receipt {} · {} · {} · {}{}",
         r.row.id,
         r.row.state,
         r.row.staff_code,
@@ -327,11 +327,11 @@ pub fn receipt(store: &mut Store, actor: &Actor, cmd: ReceiptCmd) -> Result<Exit
             print_receipt(&r, json);
         }
         ReceiptCmd::Show { id, json } => {
-            let r = flow::receipt::show(store, actor, parse_receipt_id(&id)?)?;
+            let r = flow::receipt::show(store, actor, id.parse::<ReceiptId>()?)?;
             print_receipt(&r, json);
         }
         ReceiptCmd::Confirm { id, json } => {
-            let r = flow::receipt::confirm(store, actor, parse_receipt_id(&id)?)?;
+            let r = flow::receipt::confirm(store, actor, id.parse::<ReceiptId>()?)?;
             print_receipt(&r, json);
         }
         ReceiptCmd::List { limit, json } => {
@@ -348,7 +348,7 @@ pub fn receipt(store: &mut Store, actor: &Actor, cmd: ReceiptCmd) -> Result<Exit
             } else {
                 for r in &list {
                     println!(
-                        "R{:<5} {}  {:<10} {:<8} {}",
+                        "{:<6} {}  {:<10} {:<8} {}",
                         r.id, r.created_at, r.state, r.staff_code, r.file
                     );
                 }
@@ -411,7 +411,7 @@ fn report_json(r: &Report, only_variances: bool) -> String {
     }
     #[derive(serde::Serialize)]
     struct Out<'a> {
-        session_id: i64,
+        session_id: SessionId,
         state: &'a str,
         lines: Vec<&'a crate::domain::stock::VarianceLine>,
         awaiting_recount: Vec<Awaiting<'a>>,
@@ -435,7 +435,7 @@ fn report_json(r: &Report, only_variances: bool) -> String {
 
 fn print_report(r: &Report, only_variances: bool) {
     println!(
-        "盘点 stocktake S{} · {} · {} · {} 行 lines · {} 行有差异 with a variance",
+        "盘点 stocktake {} · {} · {} · {} 行 lines · {} 行有差异 with a variance",
         r.session.id,
         r.session.pattern,
         r.session.state,
@@ -475,7 +475,7 @@ pub fn stocktake(store: &mut Store, actor: &Actor, cmd: StocktakeCmd) -> Result<
                 );
             } else {
                 println!(
-                    "盘点 stocktake S{} · {} 个库位 bins ({}) · {}{}",
+                    "盘点 stocktake {} · {} 个库位 bins ({}) · {}{}",
                     s.id,
                     s.bins,
                     s.pattern,
@@ -493,7 +493,7 @@ pub fn stocktake(store: &mut Store, actor: &Actor, cmd: StocktakeCmd) -> Result<
             variances,
             json,
         } => {
-            let r = flow::stocktake::report(store, actor, parse_session_id(&id)?)?;
+            let r = flow::stocktake::report(store, actor, id.parse::<SessionId>()?)?;
             if json {
                 println!("{}", report_json(&r, variances));
             } else {
@@ -501,7 +501,7 @@ pub fn stocktake(store: &mut Store, actor: &Actor, cmd: StocktakeCmd) -> Result<
             }
         }
         StocktakeCmd::Recount { id, json } => {
-            let id = parse_session_id(&id)?;
+            let id = id.parse::<SessionId>()?;
             let lines = flow::stocktake::begin_recount(store, actor, id)?;
             if json {
                 println!(
@@ -509,7 +509,7 @@ pub fn stocktake(store: &mut Store, actor: &Actor, cmd: StocktakeCmd) -> Result<
                     json!({"session_id": id, "recount": lines.iter().map(|(b, s)| json!({"bin": b, "sku_code": s})).collect::<Vec<_>>()})
                 );
             } else {
-                println!("复盘 recount S{id}: {} 行 lines", lines.len());
+                println!("复盘 recount {id}: {} 行 lines", lines.len());
                 for (b, s) in &lines {
                     println!("  {b:<12} {s}");
                 }
@@ -532,22 +532,27 @@ pub fn stocktake(store: &mut Store, actor: &Actor, cmd: StocktakeCmd) -> Result<
                 })?;
                 per_line.insert(sku.trim().to_string(), parse_reason(r)?);
             }
-            let r =
-                flow::stocktake::approve(store, actor, parse_session_id(&id)?, default, &per_line)?;
+            let r = flow::stocktake::approve(
+                store,
+                actor,
+                id.parse::<SessionId>()?,
+                default,
+                &per_line,
+            )?;
             if json {
                 println!("{}", report_json(&r, true));
             } else {
                 println!(
-                    "盘点 S{} 已审核 · approved: {} 行配平 lines adjusted",
+                    "盘点 {} 已审核 · approved: {} 行配平 lines adjusted",
                     r.session.id,
                     r.variances().count()
                 );
             }
         }
         StocktakeCmd::Cancel { id } => {
-            let id = parse_session_id(&id)?;
+            let id = id.parse::<SessionId>()?;
             flow::stocktake::cancel(store, actor, id)?;
-            println!("盘点 S{id} 已取消 · cancelled");
+            println!("盘点 {id} 已取消 · cancelled");
         }
         StocktakeCmd::List { limit, json } => {
             let list = flow::stocktake::list(store, actor, limit)?;
@@ -561,7 +566,7 @@ pub fn stocktake(store: &mut Store, actor: &Actor, cmd: StocktakeCmd) -> Result<
             } else {
                 for s in &list {
                     println!(
-                        "S{:<5} {}  {:<10} {:<8} {} ({} bins)",
+                        "{:<6} {}  {:<10} {:<8} {} ({} bins)",
                         s.id, s.created_at, s.state, s.staff_code, s.pattern, s.bins
                     );
                 }
@@ -656,7 +661,7 @@ pub fn start_session(
         Ok(StockSession::Inbound(InboundCheck::start(
             store,
             actor.clone(),
-            parse_receipt_id(id)?,
+            id.parse::<ReceiptId>()?,
         )?))
     } else {
         let id = session.ok_or_else(|| {
@@ -668,7 +673,7 @@ pub fn start_session(
         Ok(StockSession::Count(Counting::start(
             store,
             actor.clone(),
-            parse_session_id(id)?,
+            id.parse::<SessionId>()?,
         )?))
     }
 }

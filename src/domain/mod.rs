@@ -3,6 +3,7 @@
 
 pub mod barcode;
 pub mod check;
+pub mod ids;
 pub mod money;
 pub mod order;
 pub mod product;
@@ -13,6 +14,7 @@ pub mod stock;
 pub mod time;
 
 pub use barcode::{Barcode, BarcodeError, Symbology};
+pub use ids::{BatchId, IdError, ReceiptId, SessionId};
 pub use money::{Fen, MoneyError};
 pub use order::{Order, OrderLine, OrderStatus, Receiver};
 pub use product::{Product, ProductState};

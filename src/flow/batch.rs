@@ -2,7 +2,7 @@
 //! pool, in one transaction; and the pick list of a batch.
 
 use super::review::{Readiness, readiness};
-use crate::domain::{Actor, Permission};
+use crate::domain::{Actor, BatchId, Permission};
 use crate::error::{Error, Result};
 use crate::store::{BatchRow, BenchOrder, Db, ParcelRow, Store};
 use serde::Serialize;
@@ -38,7 +38,7 @@ pub struct PrintedParcel {
 /// What `batch create` made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BatchResult {
-    pub batch_id: i64,
+    pub batch_id: BatchId,
     pub parcels: Vec<PrintedParcel>,
     /// Ready parcels that got no tracking number: the pool ran out.
     pub left_out: u64,
@@ -213,7 +213,7 @@ pub fn create(
         db.log_event(
             actor,
             "batch_created",
-            &format!("B{batch_id}"),
+            &batch_id.to_string(),
             &json!({"courier": courier, "parcels": printed.len(), "left_out": left_out}),
         )?;
         Ok(BatchResult {
@@ -243,12 +243,12 @@ fn printed_parcel(db: &Db<'_>, p: &ParcelRow) -> Result<PrintedParcel> {
     })
 }
 
-pub fn show(store: &Store, actor: &Actor, batch_id: i64) -> Result<BatchView> {
+pub fn show(store: &Store, actor: &Actor, batch_id: BatchId) -> Result<BatchView> {
     actor.require(Permission::ViewOrders)?;
     let db = store.read();
     let batch = db
         .batch(batch_id)?
-        .ok_or_else(|| Error::not_found("batch", "批次", format!("B{batch_id}")))?;
+        .ok_or_else(|| Error::not_found("batch", "批次", batch_id.to_string()))?;
     let parcels = db
         .batch_parcels(batch_id)?
         .iter()
@@ -264,7 +264,7 @@ pub fn list(store: &Store, actor: &Actor, limit: usize) -> Result<Vec<BatchRow>>
 
 /// The pick list (配货单) of a batch: what is still to ship in its unshipped parcels, summed per
 /// merchant code, in bin order — the picker's walk through the shelves.
-pub fn pick_list(db: &Db<'_>, batch_id: i64) -> Result<Vec<ItemLine>> {
+pub fn pick_list(db: &Db<'_>, batch_id: BatchId) -> Result<Vec<ItemLine>> {
     let mut orders = Vec::new();
     for p in db.batch_parcels(batch_id)? {
         if p.stage != "shipped" {
@@ -274,10 +274,10 @@ pub fn pick_list(db: &Db<'_>, batch_id: i64) -> Result<Vec<ItemLine>> {
     item_lines(db, &orders)
 }
 
-pub fn show_pick_list(store: &Store, actor: &Actor, batch_id: i64) -> Result<Vec<ItemLine>> {
+pub fn show_pick_list(store: &Store, actor: &Actor, batch_id: BatchId) -> Result<Vec<ItemLine>> {
     actor.require(Permission::ViewOrders)?;
     let db = store.read();
     db.batch(batch_id)?
-        .ok_or_else(|| Error::not_found("batch", "批次", format!("B{batch_id}")))?;
+        .ok_or_else(|| Error::not_found("batch", "批次", batch_id.to_string()))?;
     pick_list(&db, batch_id)
 }

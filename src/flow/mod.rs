@@ -20,3 +20,6 @@ pub mod station;
 pub mod stock;
 pub mod stocktake;
 pub mod waybills;
+
+#[cfg(test)]
+mod testkit;

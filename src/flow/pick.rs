@@ -1,11 +1,11 @@
-//! Picking (配货): the picker scans their tag, then the batch's barcode (`B` + id) on the pick
+//! Picking (配货): the picker scans their tag, then the batch's barcode (`B00012`) on the pick
 //! list; the batch is theirs (it counts toward their performance). Items scanned into the basket
 //! are counted against the pick list.
 
 use super::batch::pick_list;
 use super::check::Verdict;
 use crate::domain::check::clean_scan;
-use crate::domain::{Actor, Permission};
+use crate::domain::{Actor, BatchId, Permission};
 use crate::error::Result;
 use crate::store::{Db, NewScan, Store};
 use serde_json::json;
@@ -69,7 +69,7 @@ impl PickSession {
     }
 }
 
-type Judged = (Verdict, Option<i64>, Option<String>, bool);
+type Judged = (Verdict, Option<BatchId>, Option<String>, bool);
 
 fn judge(
     db: &Db<'_>,
@@ -107,7 +107,7 @@ fn judge(
         });
     }
     // The batch barcode on the pick list.
-    if let Some(id) = code.strip_prefix('B').and_then(|d| d.parse::<i64>().ok()) {
+    if let Some(id) = BatchId::from_scan(code) {
         let Some(batch) = db.batch(id)? else {
             let v = Verdict::new(
                 "batch_unknown",
@@ -132,19 +132,19 @@ fn judge(
             picker,
             &st.terminal,
             "batch_picked",
-            &format!("B{id}"),
+            &id.to_string(),
             &json!({"units": units, "before": batch.picker_code}),
         )?;
         let mut v = Verdict::new(
             "batch_assigned",
-            format!("批次 B{id} 归你配货：{} 种 {units} 件", list.len()),
+            format!("批次 {id} 归你配货：{} 种 {units} 件", list.len()),
             format!(
-                "batch B{id} is yours to pick: {} SKU(s), {units} unit(s)",
+                "batch {id} is yours to pick: {} SKU(s), {units} unit(s)",
                 list.len()
             ),
         );
         v.remaining = Some(units);
-        v.barcode = Some(format!("B{id}"));
+        v.barcode = Some(id.to_string());
         return Ok((v, Some(id), None, false));
     }
     let product = match db.product_by_barcode(code)? {
@@ -238,7 +238,7 @@ pub struct PickProgress {
 }
 
 /// The pick list of a batch, in bin order, with the units picked so far.
-pub fn progress(store: &Store, actor: &Actor, batch_id: i64) -> Result<Vec<PickProgress>> {
+pub fn progress(store: &Store, actor: &Actor, batch_id: BatchId) -> Result<Vec<PickProgress>> {
     actor.require(Permission::Pick)?;
     let db = store.read();
     let picked = db.picked_counts(batch_id)?;
@@ -252,4 +252,23 @@ pub fn progress(store: &Store, actor: &Actor, batch_id: i64) -> Result<Vec<PickP
             PickProgress { line, picked }
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flow::testkit;
+
+    #[test]
+    fn the_batch_barcode_as_printed_takes_the_batch() {
+        let mut shop = testkit::shop();
+        let id = shop.batch.batch_id;
+        let mut s = PickSession::start(shop.actor("PH001", "shelf-1")).unwrap();
+        s.scan(&mut shop.store, "EDB_PH001").unwrap();
+        let v = s.scan(&mut shop.store, &id.barcode()).unwrap();
+        assert_eq!(v[0].verdict, "batch_assigned");
+        assert_eq!(v[0].barcode.as_deref(), Some(id.to_string().as_str()));
+        let progress = progress(&shop.store, &shop.admin, id).unwrap();
+        assert!(!progress.is_empty());
+    }
 }

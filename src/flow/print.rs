@@ -6,7 +6,7 @@
 use super::barcodes::{AssignFormat, Which, assign_in};
 use super::batch::{item_lines, pick_list};
 use crate::domain::time::{from_store, shop_zone};
-use crate::domain::{Actor, Permission};
+use crate::domain::{Actor, BatchId, Permission};
 use crate::error::{Error, Result};
 use crate::print::label::{self, Label, LabelOptions, LabelSize};
 use crate::print::picklist::{self, PickLine, PickList};
@@ -121,14 +121,18 @@ fn now_shop() -> String {
         .to_string()
 }
 
-fn batch_row(db: &Db<'_>, batch_id: i64) -> Result<BatchRow> {
+fn batch_row(db: &Db<'_>, batch_id: BatchId) -> Result<BatchRow> {
     db.batch(batch_id)?
-        .ok_or_else(|| Error::not_found("batch", "批次", format!("B{batch_id}")))
+        .ok_or_else(|| Error::not_found("batch", "批次", batch_id.to_string()))
 }
 
 /// The waybills of a batch as they would print now: every parcel, or those with the tracking
 /// numbers in `only`. Pairs each with its parcel id.
-pub fn batch_waybills(db: &Db<'_>, batch_id: i64, only: &[String]) -> Result<Vec<(i64, Waybill)>> {
+pub fn batch_waybills(
+    db: &Db<'_>,
+    batch_id: BatchId,
+    only: &[String],
+) -> Result<Vec<(i64, Waybill)>> {
     batch_row(db, batch_id)?;
     let parcels = db.batch_parcels(batch_id)?;
     for t in only {
@@ -137,8 +141,8 @@ pub fn batch_waybills(db: &Db<'_>, batch_id: i64, only: &[String]) -> Result<Vec
             .any(|p| p.tracking_no.as_deref() == Some(t.trim()))
         {
             return Err(Error::invalid(
-                format!("快递单号 {t} 不在批次 B{batch_id} 里"),
-                format!("tracking number {t} is not in batch B{batch_id}"),
+                format!("快递单号 {t} 不在批次 {batch_id} 里"),
+                format!("tracking number {t} is not in batch {batch_id}"),
             ));
         }
     }
@@ -200,9 +204,9 @@ pub fn batch_waybills(db: &Db<'_>, batch_id: i64, only: &[String]) -> Result<Vec
 }
 
 /// Options of a waybill job; `None` takes the shop's setting.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WaybillJob {
-    pub batch_id: i64,
+    pub batch_id: BatchId,
     /// Reprint only these parcels (tracking numbers); empty: the whole batch.
     pub only: Vec<String>,
     pub size: Option<WaybillSize>,
@@ -229,8 +233,8 @@ fn render_waybills(db: &Db<'_>, job: &WaybillJob) -> Result<(Vec<u8>, Vec<PrintJ
     let waybills = batch_waybills(db, job.batch_id, &job.only)?;
     if waybills.is_empty() {
         return Err(Error::invalid(
-            format!("批次 B{} 没有包裹", job.batch_id),
-            format!("batch B{} has no parcels", job.batch_id),
+            format!("批次 {} 没有包裹", job.batch_id),
+            format!("batch {} has no parcels", job.batch_id),
         ));
     }
     let reprint = waybills.iter().any(|(_, w)| w.reprint);
@@ -283,7 +287,7 @@ fn waybills_job(
     });
     let (w, h) = size.mm();
     let pages = items.len();
-    let subject = format!("B{}", job.batch_id);
+    let subject = job.batch_id.to_string();
     let record = NewPrintJob {
         kind: "waybills",
         batch_id: Some(job.batch_id),
@@ -321,7 +325,7 @@ fn raw_not_for_pdf(target: &Target) -> Result<()> {
 }
 
 /// The pick list of a batch as printed now.
-pub fn batch_pick_list(db: &Db<'_>, batch_id: i64) -> Result<PickList> {
+pub fn batch_pick_list(db: &Db<'_>, batch_id: BatchId) -> Result<PickList> {
     let b = batch_row(db, batch_id)?;
     let lines = pick_list(db, batch_id)?
         .into_iter()
@@ -349,7 +353,7 @@ pub fn batch_pick_list(db: &Db<'_>, batch_id: i64) -> Result<PickList> {
 pub fn print_picklist(
     store: &mut Store,
     actor: &Actor,
-    batch_id: i64,
+    batch_id: BatchId,
     dpi: Option<Dpi>,
     target: &Target,
 ) -> Result<PrintOutcome> {
@@ -359,7 +363,7 @@ pub fn print_picklist(
 fn picklist_job(
     store: &mut Store,
     actor: &Actor,
-    batch_id: i64,
+    batch_id: BatchId,
     dpi: Option<Dpi>,
     target: &Target,
     retry_of: Option<i64>,
@@ -375,7 +379,7 @@ fn picklist_job(
         (pdf.finish(), pages, list.reprint)
     };
     let params = json!({"batch": batch_id, "dpi": dpi.map(|d| d.0)});
-    let subject = format!("B{batch_id}");
+    let subject = batch_id.to_string();
     let record = NewPrintJob {
         kind: "picklist",
         batch_id: Some(batch_id),
@@ -713,24 +717,25 @@ pub fn retry(
         .as_u64()
         .map(|d| Dpi::parse(&d.to_string()))
         .transpose()?;
+    let batch = || {
+        old.batch_id.ok_or_else(|| {
+            Error::invalid(
+                format!("打印任务 {job_id} 没有记下批次，无法重打"),
+                format!("print job {job_id} names no batch and cannot be run again"),
+            )
+        })
+    };
     match old.kind.as_str() {
         "waybills" => {
             let job = WaybillJob {
-                batch_id: old.batch_id.unwrap_or_default(),
+                batch_id: batch()?,
                 only: strings(&p["only"]),
                 size: p["size"].as_str().map(WaybillSize::parse).transpose()?,
                 dpi,
             };
             waybills_job(store, actor, &job, &target, Some(job_id))
         }
-        "picklist" => picklist_job(
-            store,
-            actor,
-            old.batch_id.unwrap_or_default(),
-            dpi,
-            &target,
-            Some(job_id),
-        ),
+        "picklist" => picklist_job(store, actor, batch()?, dpi, &target, Some(job_id)),
         _ => {
             let format = match p["format"].as_str().unwrap_or("pdf") {
                 "pdf" => LabelFormat::Pdf,

@@ -5,7 +5,7 @@
 use super::stock::StockVerdict;
 use crate::domain::check::clean_scan;
 use crate::domain::stock::MoveKind;
-use crate::domain::{Actor, Permission};
+use crate::domain::{Actor, Permission, ReceiptId};
 use crate::error::{Error, Result};
 use crate::import::BadRow;
 use crate::import::products::{PRODUCT_COLUMNS, parse_product_row};
@@ -32,21 +32,6 @@ impl Receipt {
     pub fn checked(&self) -> i64 {
         self.lines.iter().map(|l| l.checked.min(l.qty)).sum()
     }
-}
-
-/// `R12`, `r12` or `12`.
-pub fn parse_receipt_id(text: &str) -> Result<i64> {
-    text.trim()
-        .trim_start_matches(['R', 'r'])
-        .parse()
-        .ok()
-        .filter(|n: &i64| *n > 0)
-        .ok_or_else(|| {
-            Error::invalid(
-                format!("入库单号写法不对：{text}（例如 R12 或 12）"),
-                format!("not a receipt number: {text} (e.g. R12 or 12)"),
-            )
-        })
 }
 
 fn refused(rows: &[BadRow]) -> Error {
@@ -204,7 +189,7 @@ pub fn create(store: &mut Store, actor: &Actor, path: &Path) -> Result<Receipt> 
         db.log_event(
             actor,
             "receipt_created",
-            &format!("R{id}"),
+            &id.to_string(),
             &json!({"file": table.file, "lines": seq}),
         )?;
         Ok(id)
@@ -212,17 +197,17 @@ pub fn create(store: &mut Store, actor: &Actor, path: &Path) -> Result<Receipt> 
     show(store, actor, id)
 }
 
-fn load(db: &Db<'_>, id: i64) -> Result<Receipt> {
+fn load(db: &Db<'_>, id: ReceiptId) -> Result<Receipt> {
     let row = db
         .receipt(id)?
-        .ok_or_else(|| Error::not_found("receipt", "入库单", format!("R{id}")))?;
+        .ok_or_else(|| Error::not_found("receipt", "入库单", id.to_string()))?;
     Ok(Receipt {
         row,
         lines: db.receipt_lines(id)?,
     })
 }
 
-pub fn show(store: &Store, actor: &Actor, id: i64) -> Result<Receipt> {
+pub fn show(store: &Store, actor: &Actor, id: ReceiptId) -> Result<Receipt> {
     actor.require(Permission::ViewOrders)?;
     load(&store.read(), id)
 }
@@ -233,7 +218,7 @@ pub fn list(store: &Store, actor: &Actor, limit: usize) -> Result<Vec<ReceiptRow
 }
 
 /// The merchant codes of a receipt's labels: each as many times as units came in.
-pub fn label_skus(store: &Store, actor: &Actor, id: i64) -> Result<Vec<String>> {
+pub fn label_skus(store: &Store, actor: &Actor, id: ReceiptId) -> Result<Vec<String>> {
     Ok(show(store, actor, id)?
         .lines
         .into_iter()
@@ -243,32 +228,32 @@ pub fn label_skus(store: &Store, actor: &Actor, id: i64) -> Result<Vec<String>> 
 
 /// Puts a receipt's stock in: a receipt move per line, one transaction. When the setting
 /// `receipt.require_check` is on, the receipt must have passed its inbound check.
-pub fn confirm(store: &mut Store, actor: &Actor, id: i64) -> Result<Receipt> {
+pub fn confirm(store: &mut Store, actor: &Actor, id: ReceiptId) -> Result<Receipt> {
     actor.require(Permission::Receive)?;
     store.write(|db| {
         let r = load(db, id)?;
         if r.row.state == "confirmed" {
             return Err(Error::invalid(
-                format!("入库单 R{id} 已经确认过了"),
-                format!("receipt R{id} is already confirmed"),
+                format!("入库单 {id} 已经确认过了"),
+                format!("receipt {id} is already confirmed"),
             ));
         }
         let require = db.setting(REQUIRE_CHECK_SETTING)?.is_some_and(|v| v == "true");
         if require && r.row.verified_at.is_none() {
             return Err(Error::invalid(
                 format!(
-                    "入库单 R{id} 还没有通过入库检验（已扫 {}/{} 件），不能确认",
+                    "入库单 {id} 还没有通过入库检验（已扫 {}/{} 件），不能确认",
                     r.checked(),
                     r.units()
                 ),
                 format!(
-                    "receipt R{id} has not passed its inbound check yet ({}/{} units scanned) and cannot be confirmed",
+                    "receipt {id} has not passed its inbound check yet ({}/{} units scanned) and cannot be confirmed",
                     r.checked(),
                     r.units()
                 ),
             ));
         }
-        let reference = format!("R{id}");
+        let reference = id.to_string();
         for l in &r.lines {
             db.add_stock_move(MoveKind::Receipt.code(), l.product_id, &l.bin, l.qty, actor, &reference)?;
         }
@@ -281,17 +266,17 @@ pub fn confirm(store: &mut Store, actor: &Actor, id: i64) -> Result<Receipt> {
 /// The inbound check of one receipt at one terminal: every labelled unit is scanned back.
 pub struct InboundCheck {
     actor: Actor,
-    receipt_id: i64,
+    receipt_id: ReceiptId,
 }
 
 impl InboundCheck {
-    pub fn start(store: &Store, actor: Actor, receipt_id: i64) -> Result<InboundCheck> {
+    pub fn start(store: &Store, actor: Actor, receipt_id: ReceiptId) -> Result<InboundCheck> {
         actor.require(Permission::InboundCheck)?;
         load(&store.read(), receipt_id)?;
         Ok(InboundCheck { actor, receipt_id })
     }
 
-    pub fn receipt_id(&self) -> i64 {
+    pub fn receipt_id(&self) -> ReceiptId {
         self.receipt_id
     }
 
@@ -330,8 +315,8 @@ impl InboundCheck {
                 (Some((_, p)), None) => {
                     let mut v = StockVerdict::refused(
                         "not_on_receipt",
-                        format!("{} 不在入库单 R{id} 上", p.sku_code),
-                        format!("{} is not on receipt R{id}", p.sku_code),
+                        format!("{} 不在入库单 {id} 上", p.sku_code),
+                        format!("{} is not on receipt {id}", p.sku_code),
                     );
                     v.sku_code = Some(p.sku_code.clone());
                     v
@@ -355,8 +340,8 @@ impl InboundCheck {
                     let mut v = if done {
                         StockVerdict::new(
                             "receipt_verified",
-                            format!("入库单 R{id} 检验完成：{} 件全部扫过", r.units()),
-                            format!("receipt R{id} verified: all {} units scanned", r.units()),
+                            format!("入库单 {id} 检验完成：{} 件全部扫过", r.units()),
+                            format!("receipt {id} verified: all {} units scanned", r.units()),
                         )
                     } else {
                         StockVerdict::new(
@@ -398,7 +383,7 @@ impl InboundCheck {
                 db.log_event(
                     actor,
                     "receipt_verified",
-                    &format!("R{id}"),
+                    &id.to_string(),
                     &json!({"units": r.units()}),
                 )?;
             }

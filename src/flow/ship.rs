@@ -1,7 +1,7 @@
 //! Shipping (发货): a parcel leaves, its stock goes out of the ledger, its orders are shipped.
 
 use crate::domain::check::{BlockReason, OrderFacts, block_reason};
-use crate::domain::{Actor, Permission};
+use crate::domain::{Actor, BatchId, Permission};
 use crate::error::{Error, Result};
 use crate::store::{BenchOrder, Db, ParcelRow, Store};
 use serde::Serialize;
@@ -74,11 +74,11 @@ pub struct BulkShipped {
 
 /// Ships every printed parcel of a batch without checking (for shops that do not check),
 /// recorded as `bulk`. Parcels that may not go are left, with their reason.
-pub fn ship_batch(store: &mut Store, actor: &Actor, batch_id: i64) -> Result<BulkShipped> {
+pub fn ship_batch(store: &mut Store, actor: &Actor, batch_id: BatchId) -> Result<BulkShipped> {
     actor.require(Permission::ShipOrders)?;
     store.write(|db| {
         db.batch(batch_id)?
-            .ok_or_else(|| Error::not_found("batch", "批次", format!("B{batch_id}")))?;
+            .ok_or_else(|| Error::not_found("batch", "批次", batch_id.to_string()))?;
         let mut out = BulkShipped::default();
         for p in db.batch_parcels(batch_id)? {
             let tracking = p.tracking_no.clone().unwrap_or_default();

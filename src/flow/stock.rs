@@ -252,9 +252,9 @@ pub struct StockVerdict {
     /// `bin_outside_session`, `no_bin`, `bad_quantity`, `same_counter`.
     pub verdict: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub receipt_id: Option<i64>,
+    pub receipt_id: Option<crate::domain::ReceiptId>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<i64>,
+    pub session_id: Option<crate::domain::SessionId>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bin: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

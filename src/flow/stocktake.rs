@@ -7,26 +7,11 @@ use crate::domain::check::clean_scan;
 use crate::domain::stock::{
     AdjustReason, CountError, CountScan, MoveKind, VarianceLine, parse_count,
 };
-use crate::domain::{Actor, Permission};
+use crate::domain::{Actor, Permission, SessionId};
 use crate::error::{Error, Result};
 use crate::store::{Db, NewStockScan, StocktakeRow, Store};
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
-
-/// `S12`, `s12` or `12`.
-pub fn parse_session_id(text: &str) -> Result<i64> {
-    text.trim()
-        .trim_start_matches(['S', 's'])
-        .parse()
-        .ok()
-        .filter(|n: &i64| *n > 0)
-        .ok_or_else(|| {
-            Error::invalid(
-                format!("盘点单号写法不对：{text}（例如 S3 或 3）"),
-                format!("not a stocktake number: {text} (e.g. S3 or 3)"),
-            )
-        })
-}
 
 /// Opens a stocktake over the bins matching `pattern` (a glob on bin codes: `A-*`), or all bins
 /// when `None`. Blind unless `open`. Refused when a bin is in another open session.
@@ -56,14 +41,14 @@ pub fn start(
         }
         if let Some((other, bin)) = overlap {
             return Err(Error::invalid(
-                format!("库位 {bin} 已在进行中的盘点 S{other} 里；同一库位不能同时盘点"),
-                format!("bin {bin} is in stocktake S{other}, still open; sessions may not overlap on a bin"),
+                format!("库位 {bin} 已在进行中的盘点 {other} 里；同一库位不能同时盘点"),
+                format!("bin {bin} is in stocktake {other}, still open; sessions may not overlap on a bin"),
             ));
         }
         db.log_event(
             actor,
             "stocktake_started",
-            &format!("S{id}"),
+            &id.to_string(),
             &json!({"bins": bins, "pattern": pattern, "blind": !open, "recount": recount}),
         )?;
         Ok(id)
@@ -71,9 +56,9 @@ pub fn start(
     Ok(store.read().stocktake(id)?.expect("just written"))
 }
 
-fn session(db: &Db<'_>, id: i64) -> Result<StocktakeRow> {
+fn session(db: &Db<'_>, id: SessionId) -> Result<StocktakeRow> {
     db.stocktake(id)?
-        .ok_or_else(|| Error::not_found("stocktake", "盘点", format!("S{id}")))
+        .ok_or_else(|| Error::not_found("stocktake", "盘点", id.to_string()))
 }
 
 fn require_open(s: &StocktakeRow) -> Result<()> {
@@ -81,8 +66,8 @@ fn require_open(s: &StocktakeRow) -> Result<()> {
         Ok(())
     } else {
         Err(Error::invalid(
-            format!("盘点 S{} 已结束（{}）", s.id, s.state),
-            format!("stocktake S{} is closed ({})", s.id, s.state),
+            format!("盘点 {} 已结束（{}）", s.id, s.state),
+            format!("stocktake {} is closed ({})", s.id, s.state),
         ))
     }
 }
@@ -184,7 +169,7 @@ fn compute(db: &Db<'_>, s: StocktakeRow) -> Result<Report> {
 }
 
 /// The variance report of a session (for the stock keeper: it shows what was expected).
-pub fn report(store: &Store, actor: &Actor, id: i64) -> Result<Report> {
+pub fn report(store: &Store, actor: &Actor, id: SessionId) -> Result<Report> {
     actor.require(Permission::Stocktake)?;
     let db = store.read();
     let s = session(&db, id)?;
@@ -198,20 +183,24 @@ pub fn list(store: &Store, actor: &Actor, limit: usize) -> Result<Vec<StocktakeR
 
 /// Ends the first count of a `--recount` session: the lines with a variance are now to be
 /// counted again (by another counter when two counted). Returns them as (bin, merchant code).
-pub fn begin_recount(store: &mut Store, actor: &Actor, id: i64) -> Result<Vec<(String, String)>> {
+pub fn begin_recount(
+    store: &mut Store,
+    actor: &Actor,
+    id: SessionId,
+) -> Result<Vec<(String, String)>> {
     actor.require(Permission::Stocktake)?;
     store.write(|db| {
         let s = session(db, id)?;
         require_open(&s)?;
         if !s.recount || s.state != "counting" {
             return Err(Error::invalid(
-                format!("盘点 S{id} 没有复盘（开始时没有 --recount，或已在复盘）"),
-                format!("stocktake S{id} has no recount to begin (started without --recount, or recounting already)"),
+                format!("盘点 {id} 没有复盘（开始时没有 --recount，或已在复盘）"),
+                format!("stocktake {id} has no recount to begin (started without --recount, or recounting already)"),
             ));
         }
         db.set_stocktake_state(id, "recounting", None)?;
         let r = compute(db, session(db, id)?)?;
-        db.log_event(actor, "stocktake_recount", &format!("S{id}"), &json!({"lines": r.awaiting_recount.len()}))?;
+        db.log_event(actor, "stocktake_recount", &id.to_string(), &json!({"lines": r.awaiting_recount.len()}))?;
         Ok(r.awaiting_recount)
     })
 }
@@ -221,7 +210,7 @@ pub fn begin_recount(store: &mut Store, actor: &Actor, id: i64) -> Result<Vec<(S
 pub fn approve(
     store: &mut Store,
     actor: &Actor,
-    id: i64,
+    id: SessionId,
     default: Option<AdjustReason>,
     per_line: &HashMap<String, AdjustReason>,
 ) -> Result<Report> {
@@ -233,11 +222,11 @@ pub fn approve(
         if r.session.recount && r.session.state == "counting" && r.variances().next().is_some() {
             return Err(Error::invalid(
                 format!(
-                    "盘点 S{id} 有 {} 行有差异，要先复盘：packbench stocktake recount {id}",
+                    "盘点 {id} 有 {} 行有差异，要先复盘：packbench stocktake recount {id}",
                     r.variances().count()
                 ),
                 format!(
-                    "stocktake S{id} has {} line(s) with a variance to count again first: packbench stocktake recount {id}",
+                    "stocktake {id} has {} line(s) with a variance to count again first: packbench stocktake recount {id}",
                     r.variances().count()
                 ),
             ));
@@ -252,8 +241,8 @@ pub fn approve(
         let variance_skus: HashSet<&str> = r.variances().map(|l| l.sku_code.as_str()).collect();
         if let Some(extra) = per_line.keys().find(|k| !variance_skus.contains(k.as_str())) {
             return Err(Error::invalid(
-                format!("{extra} 在盘点 S{id} 里没有差异，不需要原因"),
-                format!("{extra} has no variance in stocktake S{id}; it takes no reason"),
+                format!("{extra} 在盘点 {id} 里没有差异，不需要原因"),
+                format!("{extra} has no variance in stocktake {id}; it takes no reason"),
             ));
         }
         let missing: Vec<String> = r
@@ -273,7 +262,7 @@ pub fn approve(
                 ),
             ));
         }
-        let reference = format!("S{id}");
+        let reference = id.to_string();
         let mut adjusted = 0;
         for l in &r.lines {
             let reason = if l.variance == 0 {
@@ -305,13 +294,13 @@ pub fn approve(
 }
 
 /// Cancels a session: nothing is adjusted; its bins are free for another session.
-pub fn cancel(store: &mut Store, actor: &Actor, id: i64) -> Result<()> {
+pub fn cancel(store: &mut Store, actor: &Actor, id: SessionId) -> Result<()> {
     actor.require(Permission::Stocktake)?;
     store.write(|db| {
         let s = session(db, id)?;
         require_open(&s)?;
         db.set_stocktake_state(id, "cancelled", Some(actor))?;
-        db.log_event(actor, "stocktake_cancelled", &format!("S{id}"), &json!({}))
+        db.log_event(actor, "stocktake_cancelled", &id.to_string(), &json!({}))
     })
 }
 
@@ -319,14 +308,14 @@ pub fn cancel(store: &mut Store, actor: &Actor, id: i64) -> Result<()> {
 /// one unit or `barcode*N` for N.
 pub struct Counting {
     actor: Actor,
-    session_id: i64,
+    session_id: SessionId,
     bin: Option<String>,
 }
 
 impl Counting {
     /// Counters are stock keepers or pickers (who know the shelves); approving is for stock
     /// keepers. A restarted terminal resumes in the bin it had open.
-    pub fn start(store: &Store, actor: Actor, session_id: i64) -> Result<Counting> {
+    pub fn start(store: &Store, actor: Actor, session_id: SessionId) -> Result<Counting> {
         if actor.require(Permission::Stocktake).is_err() {
             actor.require(Permission::Pick)?;
         }
@@ -342,7 +331,7 @@ impl Counting {
         })
     }
 
-    pub fn session_id(&self) -> i64 {
+    pub fn session_id(&self) -> SessionId {
         self.session_id
     }
 
@@ -402,7 +391,7 @@ impl Counting {
         let id = self.session_id;
         let s = db
             .stocktake_head(id)?
-            .ok_or_else(|| Error::not_found("stocktake", "盘点", format!("S{id}")))?;
+            .ok_or_else(|| Error::not_found("stocktake", "盘点", id.to_string()))?;
         require_open(&s)?;
         let round = if s.state == "recounting" { 2 } else { 1 };
         let parsed = parse_count(code, |b| db.bin_exists(b).unwrap_or(false));
@@ -436,9 +425,9 @@ impl Counting {
                         None if item.starts_with('L') && item.contains('-') => {
                             let mut v = StockVerdict::refused(
                                 "bin_outside_session",
-                                format!("库位 {} 不存在，不在盘点 S{id} 的范围内", &item[1..]),
+                                format!("库位 {} 不存在，不在盘点 {id} 的范围内", &item[1..]),
                                 format!(
-                                    "bin {} does not exist and is not in stocktake S{id}",
+                                    "bin {} does not exist and is not in stocktake {id}",
                                     &item[1..]
                                 ),
                             );
@@ -508,8 +497,8 @@ impl Counting {
         if !db.stocktake_has_bin(s.id, &bin)? {
             let mut v = StockVerdict::refused(
                 "bin_outside_session",
-                format!("库位 {bin} 不在盘点 S{} 的范围（{}）内", s.id, s.pattern),
-                format!("bin {bin} is not in stocktake S{} ({})", s.id, s.pattern),
+                format!("库位 {bin} 不在盘点 {} 的范围（{}）内", s.id, s.pattern),
+                format!("bin {bin} is not in stocktake {} ({})", s.id, s.pattern),
             );
             v.bin = Some(bin);
             return Ok(v);

@@ -1,11 +1,12 @@
 //! Pick lists (配货单): A4, one line per merchant code in bin order (the picker's walk through
-//! the shelves) with a tick box, and the batch barcode `B` + id at the top of every page for the
-//! picker to scan before the first item.
+//! the shelves) with a tick box, and the batch barcode (`B00012`, long enough for a wedge scanner)
+//! at the top of every page for the picker to scan before the first item.
 
 use super::barcode::{Dpi, code128};
 use super::canvas::{Align, Canvas, PdfBuilder, line_step_mm};
 use super::font::wrap;
 use super::short_spec;
+use crate::domain::BatchId;
 use crate::error::Result;
 
 /// One merchant code to pick.
@@ -21,7 +22,7 @@ pub struct PickLine {
 /// A batch's pick list as printed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PickList {
-    pub batch_id: i64,
+    pub batch_id: BatchId,
     pub courier: String,
     pub parcels: usize,
     /// Shop time the batch was made and the list printed.
@@ -47,14 +48,9 @@ const COLS: [(f32, f32); 6] = [
     (MARGIN + 171.0, 15.0),
 ];
 
-/// The batch barcode text a picker scans: `B` + id.
-pub fn batch_code(batch_id: i64) -> String {
-    format!("B{batch_id}")
-}
-
 /// Draws the pick list into `pdf` (as many A4 pages as it takes).
 pub fn draw(pdf: &mut PdfBuilder, list: &PickList, dpi: Dpi) -> Result<()> {
-    let sym = code128(&batch_code(list.batch_id))?;
+    let sym = code128(&list.batch_id.barcode())?;
     let dots = sym
         .fit(dpi, 70.0, dpi.max_module_dots(0.5))
         .expect("a batch code is short");
@@ -101,7 +97,7 @@ pub fn draw(pdf: &mut PdfBuilder, list: &PickList, dpi: Dpi) -> Result<()> {
             MARGIN,
             MARGIN + 8.0,
             20.0,
-            &format!("配货单  {}", batch_code(list.batch_id)),
+            &format!("配货单  {}", list.batch_id),
         );
         if list.reprint {
             c.frame(MARGIN + 62.0, MARGIN + 1.0, 14.0, 8.5, 0.6);
@@ -198,12 +194,12 @@ fn fit_line(c: &mut Canvas, x: f32, base: f32, width_mm: f32, max_pt: f32, text:
     c.text(x, base, pt, text);
 }
 
-fn footer(c: &mut Canvas, page: usize, of: usize, batch_id: i64) {
+fn footer(c: &mut Canvas, page: usize, of: usize, batch_id: BatchId) {
     c.text_aligned(
         A4.0 / 2.0,
         A4.1 - MARGIN,
         8.0,
-        &format!("{}  第 {page}/{of} 页", batch_code(batch_id)),
+        &format!("{batch_id}  第 {page}/{of} 页"),
         Align::Centre,
     );
 }

@@ -5,6 +5,7 @@
 use super::barcode::{Dpi, code128};
 use super::canvas::{Align, Canvas, PdfBuilder, line_step_mm};
 use super::short_spec;
+use crate::domain::BatchId;
 use crate::error::{Error, Result};
 
 /// The waybill stocks in use.
@@ -78,7 +79,7 @@ pub struct WaybillItem {
 pub struct Waybill {
     pub courier: String,
     pub tracking_no: String,
-    pub batch_id: i64,
+    pub batch_id: BatchId,
     /// Place in the batch, from 1, and the number of parcels in it: `12/120`.
     pub seq: i64,
     pub of: i64,
@@ -303,7 +304,7 @@ fn page(c: &mut Canvas, w: &Waybill, opts: &WaybillOptions) {
     // Header: courier, batch and sequence; 补打 on a reprint.
     let mut y = m;
     c.text(m, y + 6.0, 15.0, &courier_name(&w.courier));
-    let seq = format!("B{}  {}/{}", w.batch_id, w.seq, w.of);
+    let seq = format!("{}  {}/{}", w.batch_id, w.seq, w.of);
     let mut right = width - m;
     if w.reprint {
         let bw = 13.0;

@@ -319,6 +319,24 @@ mod tests {
     }
 
     #[test]
+    fn the_printed_batch_barcode_is_a_scan() {
+        // The pick list used to print `B2`: two keys under the minimum, ignored as typing.
+        use crate::domain::BatchId;
+        for id in [BatchId(2), BatchId(12), BatchId(123_456)] {
+            let mut d = WedgeDetector::new(WedgeConfig::default());
+            let (ev, _) = type_at(
+                &mut d,
+                Instant::now(),
+                &id.barcode(),
+                Duration::from_millis(5),
+                Some(Key::Enter),
+            );
+            assert_eq!(ev.len(), 1, "{id}");
+            assert_eq!(BatchId::from_scan(code_of(&ev[0])), Some(id));
+        }
+    }
+
+    #[test]
     fn a_scan_without_suffix_ends_on_a_quiet_gap() {
         let mut d = WedgeDetector::new(WedgeConfig {
             suffix: Suffix::None,

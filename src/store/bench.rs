@@ -1,7 +1,7 @@
 //! The bench's tables: holds, parcels, the waybill pool, batches, scans and stations.
 
 use super::{Db, now};
-use crate::domain::{Actor, OrderLine, OrderStatus, Receiver};
+use crate::domain::{Actor, BatchId, OrderLine, OrderStatus, Receiver};
 use crate::error::{Error, Result};
 use rusqlite::{OptionalExtension, Row, params};
 
@@ -51,7 +51,7 @@ pub struct ParcelRow {
     pub id: i64,
     /// `merged`, `printed` or `shipped`.
     pub stage: String,
-    pub batch_id: Option<i64>,
+    pub batch_id: Option<BatchId>,
     pub seq: Option<i64>,
     pub courier: Option<String>,
     pub tracking_no: Option<String>,
@@ -62,7 +62,7 @@ pub struct ParcelRow {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BatchRow {
-    pub id: i64,
+    pub id: BatchId,
     pub created_at: String,
     pub staff_code: String,
     pub terminal: String,
@@ -79,7 +79,7 @@ pub struct StationRow {
     pub open_parcel_id: Option<i64>,
     pub confirm_pending: bool,
     pub picker_id: Option<i64>,
-    pub pick_batch_id: Option<i64>,
+    pub pick_batch_id: Option<BatchId>,
     pub last_shown_scan: i64,
 }
 
@@ -91,7 +91,7 @@ pub struct NewScan<'a> {
     pub verdict: &'a str,
     pub reason: Option<&'a str>,
     pub parcel_id: Option<i64>,
-    pub batch_id: Option<i64>,
+    pub batch_id: Option<BatchId>,
     pub sku_code: Option<&'a str>,
     pub counted: bool,
 }
@@ -106,7 +106,7 @@ pub struct ScanRecord {
     pub verdict: String,
     pub reason: Option<String>,
     pub parcel_id: Option<i64>,
-    pub batch_id: Option<i64>,
+    pub batch_id: Option<BatchId>,
     pub sku_code: Option<String>,
 }
 
@@ -389,19 +389,19 @@ impl Db<'_> {
         Ok(Some(no))
     }
 
-    pub fn insert_batch(&self, actor: &Actor, courier: &str) -> Result<i64> {
+    pub fn insert_batch(&self, actor: &Actor, courier: &str) -> Result<BatchId> {
         self.conn.execute(
             "INSERT INTO batches (created_at, staff_id, terminal, courier) VALUES (?1, ?2, ?3, ?4)",
             params![now(), actor.staff.id, actor.terminal, courier],
         )?;
-        Ok(self.conn.last_insert_rowid())
+        Ok(BatchId(self.conn.last_insert_rowid()))
     }
 
     /// Puts a parcel in a batch with its tracking number; its orders carry the number too.
     pub fn print_parcel(
         &self,
         parcel_id: i64,
-        batch_id: i64,
+        batch_id: BatchId,
         seq: i64,
         courier: &str,
         tracking_no: &str,
@@ -417,12 +417,12 @@ impl Db<'_> {
         Ok(())
     }
 
-    pub fn batch(&self, id: i64) -> Result<Option<BatchRow>> {
+    pub fn batch(&self, id: BatchId) -> Result<Option<BatchRow>> {
         Ok(self.batches(Some(id), 1)?.pop())
     }
 
     /// Batches, newest first (or the one asked for).
-    pub fn batches(&self, id: Option<i64>, limit: usize) -> Result<Vec<BatchRow>> {
+    pub fn batches(&self, id: Option<BatchId>, limit: usize) -> Result<Vec<BatchRow>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT b.id, b.created_at, s.code, b.terminal, b.courier, p.code, b.picked_at,
                     (SELECT count(*) FROM parcels WHERE batch_id = b.id),
@@ -446,7 +446,7 @@ impl Db<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    pub fn batch_parcels(&self, batch_id: i64) -> Result<Vec<ParcelRow>> {
+    pub fn batch_parcels(&self, batch_id: BatchId) -> Result<Vec<ParcelRow>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {PARCEL_COLS} FROM parcels WHERE batch_id = ?1 ORDER BY seq"
         ))?;
@@ -454,7 +454,7 @@ impl Db<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    pub fn assign_picker(&self, batch_id: i64, staff_id: i64) -> Result<()> {
+    pub fn assign_picker(&self, batch_id: BatchId, staff_id: i64) -> Result<()> {
         self.conn
             .prepare_cached("UPDATE batches SET picker_id = ?2, picked_at = ?3 WHERE id = ?1")?
             .execute(params![batch_id, staff_id, now()])?;
@@ -547,7 +547,7 @@ impl Db<'_> {
     }
 
     /// Units picked so far per merchant code in a batch.
-    pub fn picked_counts(&self, batch_id: i64) -> Result<Vec<(String, u32)>> {
+    pub fn picked_counts(&self, batch_id: BatchId) -> Result<Vec<(String, u32)>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT sku_code, count(*) FROM scans WHERE batch_id = ?1 AND counted = 1 AND mode = 'pick' GROUP BY sku_code",
         )?;

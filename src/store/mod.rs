@@ -20,6 +20,7 @@ pub use stock::{
     StocktakeLineRow, StocktakeRow,
 };
 
+use crate::domain::{BatchId, ReceiptId, SessionId};
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::io::Read;
@@ -364,6 +365,25 @@ impl Db<'_> {
         Ok(())
     }
 }
+
+/// The typed numbers go into SQL, and come out of it, as the integers they are.
+macro_rules! sql_id {
+    ($($t:ty),*) => {$(
+        impl rusqlite::types::ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(rusqlite::types::ToSqlOutput::from(self.0))
+            }
+        }
+        impl rusqlite::types::FromSql for $t {
+            fn column_result(
+                v: rusqlite::types::ValueRef<'_>,
+            ) -> rusqlite::types::FromSqlResult<$t> {
+                i64::column_result(v).map(|n| Self(n))
+            }
+        }
+    )*};
+}
+sql_id!(BatchId, ReceiptId, SessionId);
 
 /// The current time as the store keeps it.
 pub(crate) fn now() -> String {

@@ -1,7 +1,7 @@
 //! The print log: print jobs and what each printed.
 
 use super::{Db, now};
-use crate::domain::Actor;
+use crate::domain::{Actor, BatchId};
 use crate::error::Result;
 use rusqlite::{OptionalExtension, Row, params};
 
@@ -10,7 +10,7 @@ use rusqlite::{OptionalExtension, Row, params};
 pub struct NewPrintJob<'a> {
     /// `waybills`, `picklist` or `labels`.
     pub kind: &'a str,
-    pub batch_id: Option<i64>,
+    pub batch_id: Option<BatchId>,
     pub subject: &'a str,
     pub pages: i64,
     /// `pdf`, `tspl` or `zpl`.
@@ -38,7 +38,7 @@ pub struct PrintJobRow {
     pub staff_code: String,
     pub terminal: String,
     pub kind: String,
-    pub batch_id: Option<i64>,
+    pub batch_id: Option<BatchId>,
     pub subject: String,
     pub pages: i64,
     pub format: String,
@@ -202,7 +202,7 @@ impl Db<'_> {
     }
 
     /// Whether a pick list of the batch was printed before.
-    pub fn picklist_printed_before(&self, batch_id: i64) -> Result<bool> {
+    pub fn picklist_printed_before(&self, batch_id: BatchId) -> Result<bool> {
         Ok(self
             .conn
             .prepare_cached(

@@ -2,7 +2,7 @@
 //! stocktake sessions and the scans of the stock modes.
 
 use super::{Db, now};
-use crate::domain::Actor;
+use crate::domain::{Actor, ReceiptId, SessionId};
 use crate::error::Result;
 use rusqlite::{OptionalExtension, params};
 
@@ -43,7 +43,7 @@ pub struct MoveRow {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReceiptRow {
-    pub id: i64,
+    pub id: ReceiptId,
     pub created_at: String,
     pub staff_code: String,
     pub file: String,
@@ -70,7 +70,7 @@ pub struct ReceiptLineRow {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StocktakeRow {
-    pub id: i64,
+    pub id: SessionId,
     pub created_at: String,
     pub staff_code: String,
     pub pattern: String,
@@ -85,9 +85,9 @@ pub struct StocktakeRow {
 /// sharing a bin with it.
 #[derive(Debug, Clone)]
 pub struct NewStocktake {
-    pub id: i64,
+    pub id: SessionId,
     pub bins: i64,
-    pub overlap: Option<(i64, String)>,
+    pub overlap: Option<(SessionId, String)>,
 }
 
 /// A scan of the stock modes, as written.
@@ -97,8 +97,8 @@ pub struct NewStockScan<'a> {
     pub code: &'a str,
     pub verdict: &'a str,
     pub reason: Option<&'a str>,
-    pub receipt_id: Option<i64>,
-    pub session_id: Option<i64>,
+    pub receipt_id: Option<ReceiptId>,
+    pub session_id: Option<SessionId>,
     pub round: i64,
     pub bin: Option<&'a str>,
     pub product_id: Option<i64>,
@@ -284,18 +284,18 @@ impl Db<'_> {
 
     // ---- inbound receipts ----
 
-    pub fn insert_receipt(&self, actor: &Actor, file: &str) -> Result<i64> {
+    pub fn insert_receipt(&self, actor: &Actor, file: &str) -> Result<ReceiptId> {
         self.conn
             .prepare_cached(
                 "INSERT INTO receipts (created_at, staff_id, terminal, file) VALUES (?1, ?2, ?3, ?4)",
             )?
             .execute(params![now(), actor.staff.id, actor.terminal, file])?;
-        Ok(self.conn.last_insert_rowid())
+        Ok(ReceiptId(self.conn.last_insert_rowid()))
     }
 
     pub fn insert_receipt_line(
         &self,
-        receipt_id: i64,
+        receipt_id: ReceiptId,
         seq: i64,
         product_id: i64,
         bin: &str,
@@ -311,7 +311,7 @@ impl Db<'_> {
         Ok(())
     }
 
-    pub fn receipt(&self, id: i64) -> Result<Option<ReceiptRow>> {
+    pub fn receipt(&self, id: ReceiptId) -> Result<Option<ReceiptRow>> {
         Ok(self
             .conn
             .prepare_cached(
@@ -335,7 +335,7 @@ impl Db<'_> {
     }
 
     pub fn receipts(&self, limit: usize) -> Result<Vec<ReceiptRow>> {
-        let ids: Vec<i64> = self
+        let ids: Vec<ReceiptId> = self
             .conn
             .prepare_cached("SELECT id FROM receipts ORDER BY id DESC LIMIT ?1")?
             .query_map([limit as i64], |r| r.get(0))?
@@ -347,7 +347,7 @@ impl Db<'_> {
         Ok(out)
     }
 
-    pub fn receipt_lines(&self, receipt_id: i64) -> Result<Vec<ReceiptLineRow>> {
+    pub fn receipt_lines(&self, receipt_id: ReceiptId) -> Result<Vec<ReceiptLineRow>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT l.seq, l.product_id, p.sku_code, p.barcode, p.name, p.spec, l.bin, l.qty, l.new_product,
                     (SELECT coalesce(sum(c.qty), 0) FROM stock_scans c
@@ -372,7 +372,7 @@ impl Db<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    pub fn confirm_receipt(&self, id: i64, actor: &Actor) -> Result<()> {
+    pub fn confirm_receipt(&self, id: ReceiptId, actor: &Actor) -> Result<()> {
         self.conn
             .prepare_cached(
                 "UPDATE receipts SET state = 'confirmed', confirmed_at = ?2, confirmed_by = ?3 WHERE id = ?1",
@@ -381,7 +381,7 @@ impl Db<'_> {
         Ok(())
     }
 
-    pub fn verify_receipt(&self, id: i64, actor: &Actor) -> Result<()> {
+    pub fn verify_receipt(&self, id: ReceiptId, actor: &Actor) -> Result<()> {
         self.conn
             .prepare_cached("UPDATE receipts SET verified_at = ?2, verified_by = ?3 WHERE id = ?1")?
             .execute(params![id, now(), actor.staff.id])?;
@@ -429,7 +429,7 @@ impl Db<'_> {
     /// The bin this terminal last opened in a stocktake session and round (to resume).
     pub fn last_opened_bin(
         &self,
-        session_id: i64,
+        session_id: SessionId,
         round: i64,
         terminal: &str,
     ) -> Result<Option<String>> {
@@ -447,7 +447,7 @@ impl Db<'_> {
     /// expected there); returns the units counted of it in that round so far.
     pub fn add_stocktake_count(
         &self,
-        session_id: i64,
+        session_id: SessionId,
         round: i64,
         bin: &str,
         product_id: i64,
@@ -470,7 +470,7 @@ impl Db<'_> {
     }
 
     /// Who opened a bin in round 1 of a session.
-    pub fn bin_counters(&self, session_id: i64, bin: &str) -> Result<Vec<i64>> {
+    pub fn bin_counters(&self, session_id: SessionId, bin: &str) -> Result<Vec<i64>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT DISTINCT staff_id FROM stock_scans WHERE session_id = ?1 AND round = 1 AND bin = ?2
                AND verdict = 'bin_opened'",
@@ -480,7 +480,7 @@ impl Db<'_> {
     }
 
     /// How many staff members counted in round 1 of a session.
-    pub fn counters(&self, session_id: i64) -> Result<i64> {
+    pub fn counters(&self, session_id: SessionId) -> Result<i64> {
         Ok(self
             .conn
             .prepare_cached(
@@ -510,7 +510,7 @@ impl Db<'_> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
             .execute(params![now(), actor.staff.id, actor.terminal, pattern, blind, recount, last_move])?;
-        let id = self.conn.last_insert_rowid();
+        let id = SessionId(self.conn.last_insert_rowid());
         let bins = self.conn.execute(
             "INSERT INTO stocktake_bins (session_id, bin) SELECT ?1, code FROM bins WHERE code GLOB ?2",
             params![id, pattern],
@@ -545,7 +545,7 @@ impl Db<'_> {
     }
 
     /// A session with its number of bins.
-    pub fn stocktake(&self, id: i64) -> Result<Option<StocktakeRow>> {
+    pub fn stocktake(&self, id: SessionId) -> Result<Option<StocktakeRow>> {
         let Some(mut s) = self.stocktake_head(id)? else {
             return Ok(None);
         };
@@ -557,7 +557,7 @@ impl Db<'_> {
     }
 
     /// A session without counting its bins (`bins` is 0): what every count scan reads.
-    pub fn stocktake_head(&self, id: i64) -> Result<Option<StocktakeRow>> {
+    pub fn stocktake_head(&self, id: SessionId) -> Result<Option<StocktakeRow>> {
         Ok(self
             .conn
             .prepare_cached(
@@ -581,7 +581,7 @@ impl Db<'_> {
     }
 
     pub fn stocktakes(&self, limit: usize) -> Result<Vec<StocktakeRow>> {
-        let ids: Vec<i64> = self
+        let ids: Vec<SessionId> = self
             .conn
             .prepare_cached("SELECT id FROM stocktakes ORDER BY id DESC LIMIT ?1")?
             .query_map([limit as i64], |r| r.get(0))?
@@ -593,7 +593,12 @@ impl Db<'_> {
         Ok(out)
     }
 
-    pub fn set_stocktake_state(&self, id: i64, state: &str, actor: Option<&Actor>) -> Result<()> {
+    pub fn set_stocktake_state(
+        &self,
+        id: SessionId,
+        state: &str,
+        actor: Option<&Actor>,
+    ) -> Result<()> {
         match actor {
             Some(a) => self.conn.execute(
                 "UPDATE stocktakes SET state = ?2, closed_at = ?3, closed_by = ?4 WHERE id = ?1",
@@ -607,7 +612,7 @@ impl Db<'_> {
         Ok(())
     }
 
-    pub fn stocktake_has_bin(&self, id: i64, bin: &str) -> Result<bool> {
+    pub fn stocktake_has_bin(&self, id: SessionId, bin: &str) -> Result<bool> {
         Ok(self
             .conn
             .prepare_cached(
@@ -620,7 +625,7 @@ impl Db<'_> {
     /// sum of qty).
     pub fn stocktake_moves_since(
         &self,
-        id: i64,
+        id: SessionId,
         last_move: i64,
     ) -> Result<Vec<(String, i64, String, i64)>> {
         let mut stmt = self.conn.prepare_cached(
@@ -636,7 +641,7 @@ impl Db<'_> {
     }
 
     /// Every line of a session, in bin order.
-    pub fn stocktake_lines(&self, id: i64) -> Result<Vec<StocktakeLineRow>> {
+    pub fn stocktake_lines(&self, id: SessionId) -> Result<Vec<StocktakeLineRow>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT l.bin, l.product_id, p.sku_code, l.snapshot, l.count1, l.count2, l.expected, l.counted
              FROM stocktake_lines l JOIN products p ON p.id = l.product_id WHERE l.session_id = ?1",
@@ -657,7 +662,7 @@ impl Db<'_> {
     }
 
     /// The bins opened again in the recount of a session.
-    pub fn recounted_bins(&self, id: i64) -> Result<Vec<String>> {
+    pub fn recounted_bins(&self, id: SessionId) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT DISTINCT bin FROM stock_scans WHERE session_id = ?1 AND round = 2
                AND verdict = 'bin_opened'",
@@ -669,7 +674,7 @@ impl Db<'_> {
     /// Writes the approved result of a line.
     pub fn save_stocktake_line(
         &self,
-        id: i64,
+        id: SessionId,
         bin: &str,
         product_id: i64,
         expected: i64,

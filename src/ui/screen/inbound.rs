@@ -2,7 +2,7 @@
 //! the receipt or over its quantity turns the screen red. The receipt is verified by the
 //! inspector when every unit is scanned.
 
-use crate::domain::Actor;
+use crate::domain::{Actor, ReceiptId};
 use crate::error::Error;
 use crate::flow;
 use crate::flow::receipt::{InboundCheck, Receipt};
@@ -38,7 +38,10 @@ impl State {
             Message::ReceiptChanged(t) => self.receipt_text = t,
             Message::Open => {
                 self.notice = None;
-                let opened = flow::receipt::parse_receipt_id(&self.receipt_text)
+                let opened = self
+                    .receipt_text
+                    .parse::<ReceiptId>()
+                    .map_err(Error::from)
                     .and_then(|id| InboundCheck::start(store, actor.clone(), id));
                 match opened {
                     Ok(c) => {
@@ -129,9 +132,9 @@ impl State {
             return c.into();
         };
         let head = match &r.row.verified_by {
-            Some(by) => format!("R{}  {} ({by})", r.row.id, st(lang, S::Verified)),
+            Some(by) => format!("{}  {} ({by})", r.row.id, st(lang, S::Verified)),
             None => format!(
-                "R{}  {}  {}/{}",
+                "{}  {}  {}/{}",
                 r.row.id,
                 st(lang, S::ScanUnits),
                 r.checked(),

@@ -20,7 +20,7 @@ pub enum Message {
 pub struct State {
     session: Option<PickSession>,
     pub picker: Option<String>,
-    pub batch: Option<i64>,
+    pub batch: Option<crate::domain::BatchId>,
     pub lines: Vec<PickProgress>,
     /// The last verdict, and whether it was a mismatch.
     pub last: Option<(String, bool)>,
@@ -72,10 +72,7 @@ impl State {
             }
             "batch_assigned" | "pick_ok" | "pick_complete" => {
                 if v.verdict == "batch_assigned" {
-                    self.batch = v
-                        .barcode
-                        .as_deref()
-                        .and_then(|b| b.trim_start_matches('B').parse().ok());
+                    self.batch = v.barcode.as_deref().and_then(|b| b.parse().ok());
                 }
                 if let Some(b) = self.batch {
                     self.lines = flow::pick::progress(store, actor, b).unwrap_or_default();
@@ -102,7 +99,7 @@ impl State {
                 let (done, all) = self.lines.iter().fold((0, 0), |(d, a), l| {
                     (d + l.picked.min(l.line.qty), a + l.line.qty)
                 });
-                format!("{} B{b}   {done}/{all}", tr(lang, T::Batch))
+                format!("{} {b}   {done}/{all}", tr(lang, T::Batch))
             }
         };
         let mut c = Column::new().spacing(8).padding(12);

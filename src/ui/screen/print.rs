@@ -2,7 +2,7 @@
 //! waybills and pick list to a printer or a PDF file; one parcel's waybill again (补打); the
 //! print log with a retry for a job the printer did not take.
 
-use crate::domain::{Actor, Permission};
+use crate::domain::{Actor, BatchId, Permission};
 use crate::error::Error;
 use crate::flow;
 use crate::flow::print::{Target, WaybillJob};
@@ -17,7 +17,7 @@ use std::path::PathBuf;
 #[derive(Debug, Clone)]
 pub enum Message {
     Refresh,
-    Select(i64),
+    Select(BatchId),
     CourierChanged(String),
     LimitChanged(String),
     CreateBatch,
@@ -56,7 +56,7 @@ enum Field {
 #[derive(Default)]
 pub struct State {
     pub batches: Vec<BatchRow>,
-    pub selected: Option<i64>,
+    pub selected: Option<BatchId>,
     /// Ready parcels not printed yet (orders, counted as review counts them).
     pub ready: usize,
     pub pool: Vec<PoolStatus>,
@@ -201,7 +201,7 @@ impl State {
                 match flow::batch::create(store, actor, courier, limit) {
                     Ok(b) => {
                         let mut msg = format!(
-                            "{} B{}: {} {}",
+                            "{} {}: {} {}",
                             tr(lang, T::Batch),
                             b.batch_id,
                             b.parcels.len(),
@@ -244,13 +244,14 @@ impl State {
                     return;
                 }
                 let what = match only.first() {
-                    Some(t) => format!("B{batch_id}-waybill-{t}"),
-                    None => format!("B{batch_id}-waybills"),
+                    Some(t) => format!("{batch_id}-waybill-{t}"),
+                    None => format!("{batch_id}-waybills"),
                 };
                 let job = WaybillJob {
                     batch_id,
                     only,
-                    ..WaybillJob::default()
+                    size: None,
+                    dpi: None,
                 };
                 let target = self.target(&what);
                 let result = flow::print::print_waybills(store, actor, &job, &target);
@@ -267,7 +268,7 @@ impl State {
                 if !self.ensure_out_dir(lang) {
                     return;
                 }
-                let target = self.target(&format!("B{batch_id}-picklist"));
+                let target = self.target(&format!("{batch_id}-picklist"));
                 let result = flow::print::print_picklist(store, actor, batch_id, None, &target);
                 self.printed(result, lang);
                 self.log = flow::print::log(store, actor, false, 8).unwrap_or_default();
@@ -284,14 +285,11 @@ impl State {
         }
     }
 
-    /// A scan on this screen: a batch barcode (`B12`) opens the batch, a tracking number is put
-    /// in the reprint field.
+    /// A scan on this screen: a batch barcode (`B00012`) opens the batch, a tracking number is
+    /// put in the reprint field.
     pub fn scanned(&mut self, lang: Lang, code: &str) {
         let code = code.trim();
-        if let Some(id) = code
-            .strip_prefix(['B', 'b'])
-            .and_then(|n| n.parse::<i64>().ok())
-        {
+        if let Some(id) = BatchId::from_scan(code) {
             if self.batches.iter().any(|b| b.id == id) {
                 self.selected = Some(id);
                 self.notice = None;
@@ -394,7 +392,7 @@ impl State {
         list = list.push(text(tr(lang, T::Batches)).size(18));
         for b in &self.batches {
             let label = format!(
-                "B{:<5} {}  {} {}  {} {}",
+                "{:<6} {}  {} {}  {} {}",
                 b.id,
                 b.courier,
                 b.parcels,
@@ -419,7 +417,7 @@ impl State {
         {
             detail = detail.push(
                 text(format!(
-                    "{} B{} · {} · {} {} · {} {}",
+                    "{} {} · {} · {} {} · {} {}",
                     tr(lang, T::Batch),
                     b.id,
                     b.courier,

@@ -1,7 +1,7 @@
 //! The receipts screen (入库单): create a receipt from a CSV, see its lines, print its labels
 //! through the printing layer (a PDF file), and confirm it (stock in).
 
-use crate::domain::Actor;
+use crate::domain::{Actor, ReceiptId};
 use crate::error::Error;
 use crate::flow;
 use crate::flow::print::{LabelFormat, LabelJob, LabelSelect, Target};
@@ -16,7 +16,7 @@ use std::path::PathBuf;
 pub enum Message {
     FileChanged(String),
     Create,
-    Open(i64),
+    Open(ReceiptId),
     Confirm,
     LabelsFileChanged(String),
     PrintLabels,
@@ -41,12 +41,12 @@ impl State {
         self.list = flow::receipt::list(store, actor, 50).unwrap_or_default();
     }
 
-    fn select(&mut self, store: &Store, actor: &Actor, lang: Lang, id: i64) {
+    fn select(&mut self, store: &Store, actor: &Actor, lang: Lang, id: ReceiptId) {
         match flow::receipt::show(store, actor, id) {
             Ok(r) => {
                 if self.labels_file.is_empty() {
                     self.labels_file = std::env::temp_dir()
-                        .join(format!("labels-R{id}.pdf"))
+                        .join(format!("labels-{id}.pdf"))
                         .display()
                         .to_string();
                 }
@@ -63,7 +63,7 @@ impl State {
             Message::Create => {
                 match flow::receipt::create(store, actor, &PathBuf::from(self.file.trim())) {
                     Ok(r) => {
-                        self.notice = Some((format!("R{}", r.row.id), false));
+                        self.notice = Some((r.row.id.to_string(), false));
                         self.selected = Some(r);
                         self.file.clear();
                     }
@@ -81,7 +81,7 @@ impl State {
                 };
                 match flow::receipt::confirm(store, actor, id) {
                     Ok(r) => {
-                        self.notice = Some((format!("R{id} {}", st(lang, S::Confirm)), false));
+                        self.notice = Some((format!("{id} {}", st(lang, S::Confirm)), false));
                         self.selected = Some(r);
                     }
                     Err(e) => self.notice = Some(err(&e, lang)),
@@ -134,7 +134,7 @@ impl State {
         let mut list = Column::new().spacing(4).width(260);
         for r in &self.list {
             let label = format!(
-                "R{}  {}{}",
+                "{}  {}{}",
                 r.id,
                 r.state,
                 if r.verified_by.is_some() { " ✓" } else { "" }
@@ -150,7 +150,7 @@ impl State {
         if let Some(r) = &self.selected {
             detail = detail.push(
                 text(format!(
-                    "{} R{} · {} · {} · {}/{}{}",
+                    "{} {} · {} · {} · {}/{}{}",
                     st(lang, S::Receipt),
                     r.row.id,
                     r.row.state,

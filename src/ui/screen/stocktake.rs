@@ -3,7 +3,7 @@
 //! recount, and approves with a reason per line (or cancels).
 
 use crate::domain::stock::AdjustReason;
-use crate::domain::{Actor, Permission};
+use crate::domain::{Actor, Permission, SessionId};
 use crate::error::Error;
 use crate::flow;
 use crate::flow::stock::StockVerdict;
@@ -57,7 +57,7 @@ pub enum Message {
 pub struct State {
     pub session_text: String,
     counting: Option<Counting>,
-    pub session_id: Option<i64>,
+    pub session_id: Option<SessionId>,
     pub blind: bool,
     /// The bin open at this terminal.
     pub bin: Option<String>,
@@ -90,10 +90,10 @@ impl State {
 
     fn open(&mut self, store: &Store, actor: &Actor, lang: Lang) {
         self.notice = None;
-        let id = match flow::stocktake::parse_session_id(&self.session_text) {
+        let id = match self.session_text.parse::<SessionId>() {
             Ok(id) => id,
             Err(e) => {
-                self.notice = Some(err(&e, lang));
+                self.notice = Some(err(&e.into(), lang));
                 return;
             }
         };
@@ -153,7 +153,7 @@ impl State {
                     Ok(r) => {
                         self.notice = Some((
                             format!(
-                                "S{id} {} · {} {}",
+                                "{id} {} · {} {}",
                                 st(lang, S::Approve),
                                 r.variances().count(),
                                 st(lang, S::Variance)
@@ -170,7 +170,7 @@ impl State {
                 let Some(id) = self.session_id else { return };
                 match flow::stocktake::cancel(store, actor, id) {
                     Ok(()) => {
-                        self.notice = Some((format!("S{id} {}", st(lang, S::Cancel)), false));
+                        self.notice = Some((format!("{id} {}", st(lang, S::Cancel)), false));
                         self.counting = None;
                         self.report = None;
                     }
@@ -252,7 +252,7 @@ impl State {
         if let Some(id) = self.session_id {
             let prompt = match &self.bin {
                 None => st(lang, S::ScanBin).to_string(),
-                Some(b) => format!("S{id}  {}  {b}", tr(lang, T::ColBin)),
+                Some(b) => format!("{id}  {}  {b}", tr(lang, T::ColBin)),
             };
             c = c.push(
                 container(text(prompt).size(48).font(bold))
@@ -325,7 +325,7 @@ impl State {
         lang: Lang,
     ) -> Element<'a, Message> {
         let mut table = Column::new().spacing(4).push(text(format!(
-            "S{} · {} · {} {}",
+            "{} · {} · {} {}",
             r.session.id,
             r.session.pattern,
             r.lines.len(),
