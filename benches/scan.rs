@@ -225,7 +225,7 @@ impl Step {
     /// Checks the verdicts against the script (a benchmark of wrong answers measures nothing);
     /// returns the kind of scan, for the breakdown.
     fn check(&self, verdicts: &[Verdict]) -> &'static str {
-        let names: Vec<&str> = verdicts.iter().map(|v| v.verdict).collect();
+        let names: Vec<&str> = verdicts.iter().map(|v| v.name()).collect();
         let (ok, kind) = match self.expect {
             Expect::Waybill => (names == ["order_opened"], "waybill (order_opened)"),
             Expect::Unit => (names == ["item_ok"], "unit (item_ok)"),

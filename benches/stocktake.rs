@@ -199,7 +199,7 @@ fn ensure_store(data: &Path, products: u64) -> (PathBuf, packbench::domain::Sess
     let verdicts = counting
         .scan_all(&mut store, scans.iter().map(String::as_str))
         .expect("count");
-    assert!(verdicts.iter().all(|v| v.reason.is_none()));
+    assert!(verdicts.iter().all(|v| v.reason().is_none()));
     step(&format!("counting ({} scans)", scans.len()), t);
 
     let t = Instant::now();

@@ -138,7 +138,7 @@ impl World {
                 let vs = c
                     .scan_all(&mut self.store, scans.iter().map(String::as_str))
                     .unwrap();
-                assert!(vs.iter().all(|v| v.reason.is_none()), "{vs:?}");
+                assert!(vs.iter().all(|v| v.reason().is_none()), "{vs:?}");
                 flow::stocktake::approve(
                     &mut self.store,
                     &admin,

@@ -580,11 +580,7 @@ fn print_verdict(out: &mut impl Write, v: &Verdict, json: bool) -> std::io::Resu
         writeln!(out, "{}", serde_json::to_string(v).expect("serialisable"))?;
     } else {
         let mark = if v.is_error() { "✗" } else { "✓" };
-        writeln!(
-            out,
-            "{mark} [{}] {} · {}",
-            v.verdict, v.message_zh, v.message_en
-        )?;
+        writeln!(out, "{mark} [{}] {} · {}", v.name(), v.zh(), v.en())?;
         for l in &v.lines {
             writeln!(
                 out,
@@ -769,8 +765,47 @@ pub fn ship(store: &mut Store, actor: &Actor, batch: &str, json: bool) -> Result
             r.skipped.len()
         );
         for (t, why) in &r.skipped {
-            println!("  {t}: {why}");
+            println!("  {t}: {} · {}", why.zh(), why.en());
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Outcome;
+
+    fn text_of(v: &Verdict) -> String {
+        let mut out = Vec::new();
+        print_verdict(&mut out, v, false).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn a_wrong_pick_prints_a_cross() {
+        // `scan --mode pick` printed ✓ for these: the error names were the bench's only.
+        let wrong = Verdict::new(Outcome::PickWrong { sku: "A-1".into() });
+        assert_eq!(
+            text_of(&wrong),
+            "✗ [pick_wrong] A-1 不在这个批次里 · A-1 is not in this batch\n"
+        );
+        let surplus = Verdict::new(Outcome::PickSurplus {
+            sku: "A-1".into(),
+            scanned: 2,
+            expected: 2,
+        });
+        assert!(text_of(&surplus).starts_with("✗ [pick_surplus]"));
+        let ok = Verdict::new(Outcome::Picked {
+            sku: "A-1".into(),
+            scanned: 1,
+            expected: 2,
+            bin: Some("A-01-1".into()),
+            complete: false,
+        });
+        assert_eq!(
+            text_of(&ok),
+            "✓ [pick_ok] A-1 1/2（库位 A-01-1） · A-1 1/2 (bin A-01-1)\n"
+        );
+    }
 }

@@ -596,11 +596,7 @@ fn print_verdict(out: &mut impl Write, v: &StockVerdict, json: bool) -> std::io:
         writeln!(out, "{}", serde_json::to_string(v).expect("serialisable"))?;
     } else {
         let mark = if v.is_error() { "✗" } else { "✓" };
-        writeln!(
-            out,
-            "{mark} [{}] {} · {}",
-            v.verdict, v.message_zh, v.message_en
-        )?;
+        writeln!(out, "{mark} [{}] {} · {}", v.name(), v.zh(), v.en())?;
     }
     out.flush()
 }

@@ -23,6 +23,15 @@ pub enum BlockReason {
 }
 
 impl BlockReason {
+    pub const ALL: [BlockReason; 6] = [
+        BlockReason::Unpaid,
+        BlockReason::Refunded,
+        BlockReason::Cancelled,
+        BlockReason::Shipped,
+        BlockReason::Held,
+        BlockReason::OpenElsewhere,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             BlockReason::Unpaid => "unpaid",

@@ -5,7 +5,7 @@
 use super::batch::{ItemLine, item_lines};
 use super::ship::{parcel_block, ship_parcel};
 use crate::domain::check::{BlockReason, ItemJudgement, LineCount, clean_scan, judge_item};
-use crate::domain::{Actor, Permission};
+use crate::domain::{Actor, Kind, Outcome, Permission, Reason, Tone};
 use crate::error::Result;
 use crate::store::{BenchOrder, Db, NewScan, ParcelRow, ScanRecord, StationRow, Store};
 use serde::Serialize;
@@ -25,74 +25,109 @@ pub struct CheckLine {
     pub scanned: u32,
 }
 
-/// What a scan meant.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// What a scan meant (`outcome`) and where: the parcel it concerns, the code read, the stored
+/// scan. The JSON form is the documented contract: `{"verdict","tracking_no","order_nos",
+/// "sku_code","barcode","scanned","expected","remaining","reason","message_zh","message_en",
+/// "scan_id"}`, with `replayed` and `lines` when there are some.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
-    /// `order_opened`, `waybill_unknown`, `blocked`, `item_ok`, `item_wrong`, `item_unknown`,
-    /// `item_surplus`, `line_refunded`, `no_open_parcel`, `parcel_complete`, `shipped`,
-    /// `parcel_suspended`, `scan_rejected`.
-    pub verdict: &'static str,
+    pub outcome: Outcome,
     pub tracking_no: Option<String>,
     pub order_nos: Vec<String>,
-    pub sku_code: Option<String>,
+    /// The product's barcode, or the code as read.
     pub barcode: Option<String>,
-    /// Units of this merchant code counted so far, and expected.
-    pub scanned: Option<u32>,
-    pub expected: Option<u32>,
-    /// Units still missing in the whole parcel.
+    /// Units still missing in the whole parcel (or, picking, the batch).
     pub remaining: Option<u32>,
-    pub reason: Option<&'static str>,
-    pub message_zh: String,
-    pub message_en: String,
     /// The stored scan this verdict belongs to (0: none).
     pub scan_id: i64,
     /// Shown again after a restart (it may or may not have been shown before).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub replayed: bool,
     /// The parcel's lines, with `order_opened`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<CheckLine>,
 }
 
 impl Verdict {
-    /// A verdict with only its name and messages.
-    pub fn new(verdict: &'static str, zh: String, en: String) -> Verdict {
+    /// A verdict with nothing around it yet.
+    pub fn new(outcome: Outcome) -> Verdict {
         Verdict {
-            verdict,
+            outcome,
             tracking_no: None,
             order_nos: Vec::new(),
-            sku_code: None,
             barcode: None,
-            scanned: None,
-            expected: None,
             remaining: None,
-            reason: None,
-            message_zh: zh,
-            message_en: en,
             scan_id: 0,
             replayed: false,
             lines: Vec::new(),
         }
     }
 
-    /// Whether this verdict counted a unit.
-    pub fn counted(&self) -> bool {
-        matches!(self.verdict, "item_ok" | "parcel_complete")
+    /// The stable name (`item_ok`, `pick_wrong`, …).
+    pub fn name(&self) -> &'static str {
+        self.outcome.name()
     }
 
-    /// Whether the bench should show this scan as a mismatch (red).
+    /// Whether this verdict counted a unit.
+    pub fn counted(&self) -> bool {
+        self.outcome.counted()
+    }
+
+    /// Whether the bench shows this scan as a mismatch (red).
     pub fn is_error(&self) -> bool {
-        matches!(
-            self.verdict,
-            "waybill_unknown"
-                | "blocked"
-                | "item_wrong"
-                | "item_unknown"
-                | "item_surplus"
-                | "line_refunded"
-                | "no_open_parcel"
-                | "scan_rejected"
-        )
+        self.outcome.is_error()
+    }
+
+    pub fn tone(&self) -> Tone {
+        self.outcome.tone()
+    }
+
+    pub fn zh(&self) -> String {
+        self.outcome.zh()
+    }
+
+    pub fn en(&self) -> String {
+        self.outcome.en()
+    }
+}
+
+impl Serialize for Verdict {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Json<'a> {
+            verdict: &'static str,
+            tracking_no: &'a Option<String>,
+            order_nos: &'a [String],
+            sku_code: Option<&'a str>,
+            barcode: &'a Option<String>,
+            scanned: Option<i64>,
+            expected: Option<i64>,
+            remaining: Option<u32>,
+            reason: Option<&'static str>,
+            message_zh: String,
+            message_en: String,
+            scan_id: i64,
+            #[serde(skip_serializing_if = "std::ops::Not::not")]
+            replayed: bool,
+            #[serde(skip_serializing_if = "<[CheckLine]>::is_empty")]
+            lines: &'a [CheckLine],
+        }
+        let count = self.outcome.line_count();
+        Json {
+            verdict: self.name(),
+            tracking_no: &self.tracking_no,
+            order_nos: &self.order_nos,
+            sku_code: self.outcome.sku(),
+            barcode: &self.barcode,
+            scanned: count.map(|c| c.0),
+            expected: count.and_then(|c| c.1),
+            remaining: self.remaining,
+            reason: self.outcome.reason().map(Reason::code),
+            message_zh: self.zh(),
+            message_en: self.en(),
+            scan_id: self.scan_id,
+            replayed: self.replayed,
+            lines: &self.lines,
+        }
+        .serialize(s)
     }
 }
 
@@ -170,30 +205,21 @@ impl OpenParcel {
     }
 
     /// A verdict about this parcel, with its tracking number, orders and what remains.
-    fn verdict(&self, verdict: &'static str, zh: String, en: String) -> Verdict {
+    fn verdict(&self, outcome: Outcome) -> Verdict {
         Verdict {
             tracking_no: self.row.tracking_no.clone(),
             order_nos: self.orders.iter().map(|o| o.order_no.clone()).collect(),
             remaining: Some(self.remaining()),
-            ..Verdict::new(verdict, zh, en)
+            ..Verdict::new(outcome)
         }
     }
 
     fn opened(&self) -> Verdict {
-        let n: u32 = self.counts.iter().map(|c| c.expected).sum();
-        let mut v = self.verdict(
-            "order_opened",
-            format!(
-                "开始验货 {}：共 {n} 件，还差 {} 件",
-                self.tracking(),
-                self.remaining()
-            ),
-            format!(
-                "checking {}: {n} item(s), {} to go",
-                self.tracking(),
-                self.remaining()
-            ),
-        );
+        let mut v = self.verdict(Outcome::OrderOpened {
+            tracking_no: self.tracking(),
+            units: self.counts.iter().map(|c| c.expected).sum(),
+            remaining: self.remaining(),
+        });
         v.lines = self.lines();
         v
     }
@@ -273,13 +299,8 @@ impl CheckSession {
                         .filter(|c| !c.is_control())
                         .take(crate::domain::check::MAX_SCAN_LEN)
                         .collect();
-                    let mut v = Verdict::new(
-                        "scan_rejected",
-                        format!("扫描内容太长（{len} 个字符），不是条码，已忽略"),
-                        format!("scan too long ({len} characters) to be a barcode; ignored"),
-                    );
-                    v.reason = Some("too_long");
-                    v.scan_id = record(db, actor, &text, &v, None, false)?;
+                    let mut v = Verdict::new(Outcome::TooLong { chars: *len });
+                    v.scan_id = record(db, actor, &text, &v, None)?;
                     vec![v]
                 }
                 Ok(code) => judge(db, actor, &mut st, code, confirm)?,
@@ -300,7 +321,6 @@ fn record(
     code: &str,
     v: &Verdict,
     parcel_id: Option<i64>,
-    counted: bool,
 ) -> Result<i64> {
     db.insert_scan(
         actor,
@@ -308,24 +328,25 @@ fn record(
         &NewScan {
             mode: "check",
             code,
-            verdict: v.verdict,
-            reason: v.reason,
+            verdict: v.name(),
+            reason: v.outcome.reason().map(Reason::code),
             parcel_id,
             batch_id: None,
-            sku_code: v.sku_code.as_deref(),
-            counted,
+            sku_code: v.outcome.sku(),
+            counted: v.counted(),
         },
     )
 }
 
-fn blocked(p: &OpenParcel, reason: BlockReason) -> Verdict {
-    let mut v = p.verdict(
-        "blocked",
-        format!("{}：{}", reason.zh(), p.tracking()),
-        format!("{}: {}", reason.en(), p.tracking()),
-    );
-    v.reason = Some(reason.code());
-    v
+/// The parcel may not be checked now; `item` was scanned when that was found, `closed` when
+/// it was open at this bench.
+fn blocked(p: &OpenParcel, reason: BlockReason, item: Option<String>, closed: bool) -> Verdict {
+    p.verdict(Outcome::Blocked {
+        reason,
+        tracking_no: p.tracking(),
+        item,
+        closed,
+    })
 }
 
 fn judge(
@@ -344,20 +365,12 @@ fn judge(
     };
     let Some((_, product)) = product else {
         let no_parcel = st.open_parcel_id.is_none();
-        let v = if no_parcel || db.waybill_courier(code)?.is_some() {
-            Verdict::new(
-                "waybill_unknown",
-                format!("此单号不在系统中：{code}"),
-                format!("this tracking number is not in the system: {code}"),
-            )
+        let code_ = code.to_string();
+        let mut v = Verdict::new(if no_parcel || db.waybill_courier(code)?.is_some() {
+            Outcome::WaybillUnknown { code: code_ }
         } else {
-            Verdict::new(
-                "item_unknown",
-                format!("没有这个条码的商品：{code}"),
-                format!("no product has this barcode: {code}"),
-            )
-        };
-        let mut v = v;
+            Outcome::UnknownItem { code: code_ }
+        });
         v.barcode = Some(code.to_string());
         if let Some(pid) = st.open_parcel_id {
             let p = OpenParcel::load(db, db.parcel(pid)?.expect("open parcel exists"))?;
@@ -365,27 +378,23 @@ fn judge(
             v.order_nos = p.orders.iter().map(|o| o.order_no.clone()).collect();
             v.remaining = Some(p.remaining());
         }
-        v.scan_id = record(db, actor, code, &v, st.open_parcel_id, false)?;
+        v.scan_id = record(db, actor, code, &v, st.open_parcel_id)?;
         return Ok(vec![v]);
     };
     let Some(pid) = st.open_parcel_id else {
-        let mut v = Verdict::new(
-            "no_open_parcel",
-            "请先扫快递单，再扫商品".to_string(),
-            "scan the waybill first, then the items".to_string(),
-        );
-        v.sku_code = Some(product.sku_code.clone());
+        let mut v = Verdict::new(Outcome::NoOpenParcel {
+            sku: product.sku_code.clone(),
+        });
         v.barcode = Some(code.to_string());
-        v.scan_id = record(db, actor, code, &v, None, false)?;
+        v.scan_id = record(db, actor, code, &v, None)?;
         return Ok(vec![v]);
     };
     let mut p = OpenParcel::load(db, db.parcel(pid)?.expect("open parcel exists"))?;
     // Status is read at every scan: a refund imported while the parcel is on the bench stops it.
     if let Some(reason) = parcel_block(&p.row, &p.orders) {
-        let mut v = blocked(&p, reason);
-        v.sku_code = Some(product.sku_code.clone());
+        let mut v = blocked(&p, reason, Some(product.sku_code.clone()), true);
         v.barcode = Some(code.to_string());
-        v.scan_id = record(db, actor, code, &v, Some(pid), false)?;
+        v.scan_id = record(db, actor, code, &v, Some(pid))?;
         db.claim_parcel(pid, None)?;
         st.open_parcel_id = None;
         st.confirm_pending = false;
@@ -397,65 +406,47 @@ fn judge(
     } else {
         judge_item(&p.counts, &p.refunded, &sku)
     };
-    let counted = matches!(judgement, ItemJudgement::Counted { .. });
-    if counted {
+    if matches!(judgement, ItemJudgement::Counted { .. }) {
         if let Some(c) = p.counts.iter_mut().find(|c| c.sku_code == sku) {
             c.scanned += 1;
         }
     }
-    let line = p.counts.iter().find(|c| c.sku_code == sku).cloned();
-    let (scanned, expected) = line
-        .as_ref()
-        .map_or((None, None), |c| (Some(c.scanned), Some(c.expected)));
+    let (scanned, expected) = p
+        .counts
+        .iter()
+        .find(|c| c.sku_code == sku)
+        .map_or((0, 0), |c| (c.scanned, c.expected));
     let title = p
         .items
         .iter()
         .find(|i| i.sku_code == sku)
         .map_or(product.name.clone(), |i| i.title.clone());
-    let mut v = match judgement {
-        ItemJudgement::Counted { complete: false } => p.verdict(
-            "item_ok",
-            format!("{sku} {}/{}", scanned.unwrap_or(0), expected.unwrap_or(0)),
-            format!("{sku} {}/{}", scanned.unwrap_or(0), expected.unwrap_or(0)),
-        ),
-        ItemJudgement::Counted { complete: true } => p.verdict(
-            "parcel_complete",
-            if confirm {
-                "验货完成，请再扫一次快递单确认发货".into()
-            } else {
-                "验货完成".into()
-            },
-            if confirm {
-                "parcel complete: scan the waybill again to ship".into()
-            } else {
-                "parcel complete".into()
-            },
-        ),
-        ItemJudgement::Surplus => p.verdict(
-            "item_surplus",
-            format!("多了：{sku} 已经够 {} 件", expected.unwrap_or(0)),
-            format!("surplus: {sku} is complete at {}", expected.unwrap_or(0)),
-        ),
-        ItemJudgement::Refunded => p.verdict(
-            "line_refunded",
-            format!("{sku} 已退款，不要发"),
-            format!("{sku} was refunded: do not pack it"),
-        ),
-        ItemJudgement::Wrong => p.verdict(
-            "item_wrong",
-            format!("拿错了：{sku}（{title}）不是本单的商品"),
-            format!("wrong item: {sku} is not in this parcel"),
-        ),
-    };
-    v.sku_code = Some(sku);
+    let mut v = p.verdict(match judgement {
+        ItemJudgement::Counted { complete: false } => Outcome::ItemCounted {
+            sku,
+            scanned,
+            expected,
+        },
+        ItemJudgement::Counted { complete: true } => Outcome::ParcelComplete {
+            sku,
+            scanned,
+            expected,
+            confirm,
+        },
+        ItemJudgement::Surplus => Outcome::Surplus {
+            sku,
+            scanned,
+            expected,
+        },
+        ItemJudgement::Refunded => Outcome::LineRefunded { sku },
+        ItemJudgement::Wrong => Outcome::WrongItem { sku, title },
+    });
     v.barcode = product
         .barcode
         .as_ref()
         .map(|b| b.as_str().to_string())
         .or_else(|| Some(code.to_string()));
-    v.scanned = scanned;
-    v.expected = expected;
-    v.scan_id = record(db, actor, code, &v, Some(pid), counted)?;
+    v.scan_id = record(db, actor, code, &v, Some(pid))?;
     let mut out = vec![v];
     if matches!(judgement, ItemJudgement::Counted { complete: true }) {
         if confirm {
@@ -487,11 +478,9 @@ fn ship(
     ship_parcel(db, actor, &p.row, &p.orders, "checked")?;
     st.open_parcel_id = None;
     st.confirm_pending = false;
-    let mut v = p.verdict(
-        "shipped",
-        format!("已发货：{}", p.tracking()),
-        format!("shipped: {}", p.tracking()),
-    );
+    let mut v = p.verdict(Outcome::Shipped {
+        tracking_no: p.tracking(),
+    });
     v.remaining = Some(0);
     v.scan_id = scan_id;
     Ok(v)
@@ -509,8 +498,8 @@ fn judge_waybill(
     let p = OpenParcel::load(db, row)?;
     if st.open_parcel_id == Some(pid) {
         if let Some(reason) = parcel_block(&p.row, &p.orders) {
-            let mut v = blocked(&p, reason);
-            v.scan_id = record(db, actor, code, &v, Some(pid), false)?;
+            let mut v = blocked(&p, reason, None, true);
+            v.scan_id = record(db, actor, code, &v, Some(pid))?;
             db.claim_parcel(pid, None)?;
             st.open_parcel_id = None;
             st.confirm_pending = false;
@@ -518,11 +507,11 @@ fn judge_waybill(
         }
         if st.confirm_pending && p.complete() {
             let mut v = ship(db, actor, st, &p, 0)?;
-            v.scan_id = record(db, actor, code, &v, Some(pid), false)?;
+            v.scan_id = record(db, actor, code, &v, Some(pid))?;
             return Ok(vec![v]);
         }
         let mut v = p.opened();
-        v.scan_id = record(db, actor, code, &v, Some(pid), false)?;
+        v.scan_id = record(db, actor, code, &v, Some(pid))?;
         return Ok(vec![v]);
     }
     let reason = parcel_block(&p.row, &p.orders).or_else(|| {
@@ -533,31 +522,23 @@ fn judge_waybill(
             .map(|_| BlockReason::OpenElsewhere)
     });
     if let Some(reason) = reason {
-        let mut v = blocked(&p, reason);
-        v.scan_id = record(db, actor, code, &v, Some(pid), false)?;
+        let mut v = blocked(&p, reason, None, false);
+        v.scan_id = record(db, actor, code, &v, Some(pid))?;
         return Ok(vec![v]);
     }
     let mut out = Vec::new();
     if let Some(old) = st.open_parcel_id {
         // The open parcel keeps its counts (and its claim) until its waybill comes back.
         let old = OpenParcel::load(db, db.parcel(old)?.expect("open parcel exists"))?;
-        out.push(old.verdict(
-            "parcel_suspended",
-            format!(
-                "{} 暂停验货，已扫的件数保留；再扫它的快递单继续",
-                old.tracking()
-            ),
-            format!(
-                "{} suspended with its counts; scan its waybill to go on",
-                old.tracking()
-            ),
-        ));
+        out.push(old.verdict(Outcome::ParcelSuspended {
+            tracking_no: old.tracking(),
+        }));
     }
     db.claim_parcel(pid, Some(&actor.terminal))?;
     st.open_parcel_id = Some(pid);
     st.confirm_pending = false;
     let mut v = p.opened();
-    v.scan_id = record(db, actor, code, &v, Some(pid), false)?;
+    v.scan_id = record(db, actor, code, &v, Some(pid))?;
     for s in &mut out {
         s.scan_id = v.scan_id;
     }
@@ -574,25 +555,17 @@ fn judge_waybill(
     Ok(out)
 }
 
-/// A stored scan shown again after a restart.
+/// A stored scan shown again after a restart. A name this program never wrote reads as a
+/// rejected scan.
 fn replay(db: &Db<'_>, s: &ScanRecord) -> Result<Verdict> {
-    let verdict = VERDICTS
-        .iter()
-        .copied()
-        .find(|v| *v == s.verdict)
-        .unwrap_or("scan_rejected");
-    let mut v = Verdict::new(
-        verdict,
-        format!("（重放）上次的扫描 {}：{}", s.code, s.verdict),
-        format!("(replayed) last scan {}: {}", s.code, s.verdict),
-    );
+    let mut v = Verdict::new(Outcome::Replayed {
+        kind: Kind::from_name(&s.verdict).unwrap_or(Kind::ScanRejected),
+        code: s.code.clone(),
+        sku: s.sku_code.clone(),
+        reason: s.reason.as_deref().and_then(Reason::from_code),
+    });
     v.scan_id = s.id;
     v.replayed = true;
-    v.sku_code = s.sku_code.clone();
-    v.reason = s
-        .reason
-        .as_deref()
-        .and_then(|r| REASONS.iter().copied().find(|x| *x == r));
     if let Some(p) = s.parcel_id.map(|id| db.parcel(id)).transpose()?.flatten() {
         v.tracking_no = p.tracking_no.clone();
         v.order_nos = db
@@ -603,32 +576,6 @@ fn replay(db: &Db<'_>, s: &ScanRecord) -> Result<Verdict> {
     }
     Ok(v)
 }
-
-const VERDICTS: [&str; 13] = [
-    "order_opened",
-    "waybill_unknown",
-    "blocked",
-    "item_ok",
-    "item_wrong",
-    "item_unknown",
-    "item_surplus",
-    "line_refunded",
-    "no_open_parcel",
-    "parcel_complete",
-    "shipped",
-    "parcel_suspended",
-    "scan_rejected",
-];
-
-const REASONS: [&str; 7] = [
-    "unpaid",
-    "refunded",
-    "cancelled",
-    "shipped",
-    "held",
-    "open_elsewhere",
-    "too_long",
-];
 
 /// Frees a parcel held open by a bench that is gone (a dead PC), so another bench may check it.
 /// Its counts stay with the parcel.
@@ -659,4 +606,45 @@ pub fn release(store: &mut Store, actor: &Actor, tracking_no: &str) -> Result<St
         )?;
         Ok(bench)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_json_contract_is_as_documented() {
+        // As packbench printed it before verdicts were typed, byte for byte.
+        let mut v = Verdict::new(Outcome::WrongItem {
+            sku: "NZ2017-WH-M".into(),
+            title: "高腰阔腿牛仔裤女直筒".into(),
+        });
+        v.tracking_no = Some("7700000002".into());
+        v.order_nos = vec!["6040217493265564053".into(), "8880531529394561002".into()];
+        v.barcode = Some("6941950589686".into());
+        v.remaining = Some(3);
+        v.scan_id = 7;
+        assert_eq!(
+            serde_json::to_string(&v).unwrap(),
+            r#"{"verdict":"item_wrong","tracking_no":"7700000002","order_nos":["6040217493265564053","8880531529394561002"],"sku_code":"NZ2017-WH-M","barcode":"6941950589686","scanned":null,"expected":null,"remaining":3,"reason":null,"message_zh":"拿错了：NZ2017-WH-M（高腰阔腿牛仔裤女直筒）不是本单的商品","message_en":"wrong item: NZ2017-WH-M is not in this parcel","scan_id":7}"#
+        );
+        v.outcome = Outcome::ItemCounted {
+            sku: "YK2017-AP-S".into(),
+            scanned: 1,
+            expected: 1,
+        };
+        v.barcode = Some("6912059698036".into());
+        v.scan_id = 4;
+        assert_eq!(
+            serde_json::to_string(&v).unwrap(),
+            r#"{"verdict":"item_ok","tracking_no":"7700000002","order_nos":["6040217493265564053","8880531529394561002"],"sku_code":"YK2017-AP-S","barcode":"6912059698036","scanned":1,"expected":1,"remaining":3,"reason":null,"message_zh":"YK2017-AP-S 1/1","message_en":"YK2017-AP-S 1/1","scan_id":4}"#
+        );
+        let mut v = Verdict::new(Outcome::TooLong { chars: 200 });
+        v.scan_id = 7;
+        v.replayed = true;
+        assert_eq!(
+            serde_json::to_string(&v).unwrap(),
+            r#"{"verdict":"scan_rejected","tracking_no":null,"order_nos":[],"sku_code":null,"barcode":null,"scanned":null,"expected":null,"remaining":null,"reason":"too_long","message_zh":"扫描内容太长（200 个字符），不是条码，已忽略","message_en":"scan too long (200 characters) to be a barcode; ignored","scan_id":7,"replayed":true}"#
+        );
+    }
 }

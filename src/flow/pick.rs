@@ -5,7 +5,7 @@
 use super::batch::pick_list;
 use super::check::Verdict;
 use crate::domain::check::clean_scan;
-use crate::domain::{Actor, BatchId, Permission};
+use crate::domain::{Actor, BatchId, Outcome, Permission, Reason};
 use crate::error::Result;
 use crate::store::{Db, NewScan, Store};
 use serde_json::json;
@@ -29,15 +29,7 @@ impl PickSession {
         let code = match clean_scan(raw) {
             Ok(None) => return Ok(Vec::new()),
             Ok(Some(c)) => c,
-            Err(len) => {
-                let mut v = Verdict::new(
-                    "scan_rejected",
-                    format!("扫描内容太长（{len} 个字符），已忽略"),
-                    format!("scan too long ({len} characters); ignored"),
-                );
-                v.reason = Some("too_long");
-                return Ok(vec![v]);
-            }
+            Err(chars) => return Ok(vec![Verdict::new(Outcome::TooLong { chars })]),
         };
         let actor = &self.actor;
         store.write(|db| {
@@ -46,21 +38,20 @@ impl PickSession {
                 .setting(TAG_PREFIX_SETTING)?
                 .unwrap_or_else(|| DEFAULT_TAG_PREFIX.to_string());
             let picker = st.picker_id;
-            let (v, batch_id, sku, counted) = judge(db, &mut st, &code, &prefix)?;
+            let (mut v, batch_id, sku) = judge(db, &mut st, &code, &prefix)?;
             let staff_id = st.picker_id.or(picker).unwrap_or(actor.staff.id);
-            let mut v = v;
             v.scan_id = db.insert_scan(
                 actor,
                 staff_id,
                 &NewScan {
                     mode: "pick",
                     code: &code,
-                    verdict: v.verdict,
-                    reason: v.reason,
+                    verdict: v.name(),
+                    reason: v.outcome.reason().map(Reason::code),
                     parcel_id: None,
                     batch_id,
                     sku_code: sku.as_deref(),
-                    counted,
+                    counted: v.counted(),
                 },
             )?;
             db.save_station(&st)?;
@@ -69,7 +60,8 @@ impl PickSession {
     }
 }
 
-type Judged = (Verdict, Option<BatchId>, Option<String>, bool);
+/// A verdict, the batch it concerns and the merchant code scanned (as stored).
+type Judged = (Verdict, Option<BatchId>, Option<String>);
 
 fn judge(
     db: &Db<'_>,
@@ -79,50 +71,32 @@ fn judge(
 ) -> Result<Judged> {
     // A picker's tag: the prefix and a staff code.
     if let Some(staff_code) = code.strip_prefix(prefix).filter(|_| !prefix.is_empty()) {
-        return Ok(match db.staff_by_code(staff_code)? {
+        let outcome = match db.staff_by_code(staff_code)? {
             Some(s) if s.active && s.role.allows(Permission::Pick) => {
                 st.picker_id = Some(s.id);
                 st.pick_batch_id = None;
-                (
-                    Verdict::new(
-                        "picker_set",
-                        format!("配货员：{} {}", s.code, s.name),
-                        format!("picker: {} {}", s.code, s.name),
-                    ),
-                    None,
-                    None,
-                    false,
-                )
+                Outcome::PickerSet {
+                    code: s.code,
+                    name: s.name,
+                }
             }
-            _ => (
-                Verdict::new(
-                    "picker_unknown",
-                    format!("不是配货员的标牌：{code}"),
-                    format!("not a picker's tag: {code}"),
-                ),
-                None,
-                None,
-                false,
-            ),
-        });
+            _ => Outcome::PickerUnknown {
+                code: code.to_string(),
+            },
+        };
+        return Ok((Verdict::new(outcome), None, None));
     }
     // The batch barcode on the pick list.
     if let Some(id) = BatchId::from_scan(code) {
         let Some(batch) = db.batch(id)? else {
-            let v = Verdict::new(
-                "batch_unknown",
-                format!("没有这个批次：{code}"),
-                format!("no such batch: {code}"),
-            );
-            return Ok((v, None, None, false));
+            return Ok((Verdict::new(Outcome::BatchUnknown(id)), None, None));
         };
         let Some(picker) = st.picker_id else {
-            let v = Verdict::new(
-                "no_picker",
-                "请先扫配货员标牌".into(),
-                "scan the picker's tag first".into(),
-            );
-            return Ok((v, Some(id), None, false));
+            return Ok((
+                Verdict::new(Outcome::NoPicker { batch: id }),
+                Some(id),
+                None,
+            ));
         };
         db.assign_picker(id, picker)?;
         st.pick_batch_id = Some(id);
@@ -135,37 +109,27 @@ fn judge(
             &id.to_string(),
             &json!({"units": units, "before": batch.picker_code}),
         )?;
-        let mut v = Verdict::new(
-            "batch_assigned",
-            format!("批次 {id} 归你配货：{} 种 {units} 件", list.len()),
-            format!(
-                "batch {id} is yours to pick: {} SKU(s), {units} unit(s)",
-                list.len()
-            ),
-        );
+        let mut v = Verdict::new(Outcome::BatchAssigned {
+            batch: id,
+            skus: list.len(),
+            units,
+        });
         v.remaining = Some(units);
         v.barcode = Some(id.to_string());
-        return Ok((v, Some(id), None, false));
+        return Ok((v, Some(id), None));
     }
     let product = match db.product_by_barcode(code)? {
         Some(p) => Some(p),
         None => db.product_by_sku(code)?,
     };
     let Some((_, product)) = product else {
-        let v = Verdict::new(
-            "item_unknown",
-            format!("没有这个条码的商品：{code}"),
-            format!("no product has this barcode: {code}"),
-        );
-        return Ok((v, st.pick_batch_id, None, false));
+        let v = Verdict::new(Outcome::UnknownItem {
+            code: code.to_string(),
+        });
+        return Ok((v, st.pick_batch_id, None));
     };
     let Some(batch_id) = st.pick_batch_id else {
-        let v = Verdict::new(
-            "no_batch",
-            "请先扫配货单上的批次条码".into(),
-            "scan the batch barcode on the pick list first".into(),
-        );
-        return Ok((v, None, Some(product.sku_code), false));
+        return Ok((Verdict::new(Outcome::NoBatch), None, Some(product.sku_code)));
     };
     let list = pick_list(db, batch_id)?;
     let picked = db.picked_counts(batch_id)?;
@@ -179,55 +143,26 @@ fn judge(
             })
             .sum()
     };
-    let (mut v, counted) = match list.iter().find(|l| l.sku_code == sku) {
-        Some(l) if done(&sku) < l.qty => {
-            let n = done(&sku) + 1;
-            let left = remaining_after(1);
-            let verdict = if left == 0 {
-                "pick_complete"
-            } else {
-                "pick_ok"
-            };
-            let mut v = Verdict::new(
-                verdict,
-                format!(
-                    "{sku} {n}/{}（库位 {}）",
-                    l.qty,
-                    l.bin.as_deref().unwrap_or("-")
-                ),
-                format!(
-                    "{sku} {n}/{} (bin {})",
-                    l.qty,
-                    l.bin.as_deref().unwrap_or("-")
-                ),
-            );
-            v.scanned = Some(n);
-            v.expected = Some(l.qty);
-            (v, true)
-        }
-        Some(l) => {
-            let mut v = Verdict::new(
-                "pick_surplus",
-                format!("{sku} 已经够 {} 件", l.qty),
-                format!("{sku} is complete at {}", l.qty),
-            );
-            v.scanned = Some(done(&sku));
-            v.expected = Some(l.qty);
-            (v, false)
-        }
-        None => (
-            Verdict::new(
-                "pick_wrong",
-                format!("{sku} 不在这个批次里"),
-                format!("{sku} is not in this batch"),
-            ),
-            false,
-        ),
+    let outcome = match list.iter().find(|l| l.sku_code == sku) {
+        Some(l) if done(&sku) < l.qty => Outcome::Picked {
+            sku: sku.clone(),
+            scanned: done(&sku) + 1,
+            expected: l.qty,
+            bin: l.bin.clone(),
+            complete: remaining_after(1) == 0,
+        },
+        Some(l) => Outcome::PickSurplus {
+            sku: sku.clone(),
+            scanned: done(&sku),
+            expected: l.qty,
+        },
+        None => Outcome::PickWrong { sku: sku.clone() },
     };
+    let counted = outcome.counted();
+    let mut v = Verdict::new(outcome);
     v.remaining = Some(remaining_after(u32::from(counted)));
-    v.sku_code = Some(sku.clone());
     v.barcode = Some(code.to_string());
-    Ok((v, Some(batch_id), Some(sku), counted))
+    Ok((v, Some(batch_id), Some(sku)))
 }
 
 /// One line of a batch's pick list with what was picked.
@@ -266,7 +201,14 @@ mod tests {
         let mut s = PickSession::start(shop.actor("PH001", "shelf-1")).unwrap();
         s.scan(&mut shop.store, "EDB_PH001").unwrap();
         let v = s.scan(&mut shop.store, &id.barcode()).unwrap();
-        assert_eq!(v[0].verdict, "batch_assigned");
+        assert_eq!(
+            v[0].outcome,
+            Outcome::BatchAssigned {
+                batch: id,
+                skus: progress(&shop.store, &shop.admin, id).unwrap().len(),
+                units: v[0].remaining.unwrap(),
+            }
+        );
         assert_eq!(v[0].barcode.as_deref(), Some(id.to_string().as_str()));
         let progress = progress(&shop.store, &shop.admin, id).unwrap();
         assert!(!progress.is_empty());

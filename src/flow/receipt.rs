@@ -5,7 +5,7 @@
 use super::stock::StockVerdict;
 use crate::domain::check::clean_scan;
 use crate::domain::stock::MoveKind;
-use crate::domain::{Actor, Permission, ReceiptId};
+use crate::domain::{Actor, Outcome, Permission, Reason, ReceiptId};
 use crate::error::{Error, Result};
 use crate::import::BadRow;
 use crate::import::products::{PRODUCT_COLUMNS, parse_product_row};
@@ -285,12 +285,8 @@ impl InboundCheck {
         let code = match clean_scan(raw) {
             Ok(None) => return Ok(None),
             Ok(Some(c)) => c,
-            Err(len) => {
-                let mut v = StockVerdict::refused(
-                    "unknown_barcode",
-                    format!("扫描内容太长（{len} 个字符），不是条码"),
-                    format!("scan too long ({len} characters) to be a barcode"),
-                );
+            Err(chars) => {
+                let mut v = StockVerdict::new(Outcome::NotABarcode { chars });
                 v.receipt_id = Some(self.receipt_id);
                 return Ok(Some(v));
             }
@@ -306,79 +302,56 @@ impl InboundCheck {
                 .as_ref()
                 .and_then(|(pid, _)| r.lines.iter().find(|l| l.product_id == *pid));
             let remaining = r.units() - r.checked();
-            let mut v = match (&product, line) {
-                (None, _) => StockVerdict::refused(
-                    "unknown_barcode",
-                    format!("不认识的条码：{code}"),
-                    format!("unknown barcode: {code}"),
-                ),
-                (Some((_, p)), None) => {
-                    let mut v = StockVerdict::refused(
-                        "not_on_receipt",
-                        format!("{} 不在入库单 {id} 上", p.sku_code),
-                        format!("{} is not on receipt {id}", p.sku_code),
-                    );
-                    v.sku_code = Some(p.sku_code.clone());
-                    v
-                }
-                (Some(_), Some(l)) if l.checked >= l.qty => {
-                    let mut v = StockVerdict::refused(
-                        "over_quantity",
-                        format!("{} 已扫够 {} 件，多了一件", l.sku_code, l.qty),
-                        format!(
-                            "{}: all {} units already scanned; one too many",
-                            l.sku_code, l.qty
-                        ),
-                    );
-                    v.sku_code = Some(l.sku_code.clone());
-                    v.scanned = Some(l.checked);
-                    v.expected = Some(l.qty);
-                    v
-                }
-                (Some(_), Some(l)) => {
-                    let done = remaining == 1;
-                    let mut v = if done {
-                        StockVerdict::new(
-                            "receipt_verified",
-                            format!("入库单 {id} 检验完成：{} 件全部扫过", r.units()),
-                            format!("receipt {id} verified: all {} units scanned", r.units()),
-                        )
-                    } else {
-                        StockVerdict::new(
-                            "item_ok",
-                            format!("{} {}/{}", l.sku_code, l.checked + 1, l.qty),
-                            format!("{} {}/{}", l.sku_code, l.checked + 1, l.qty),
-                        )
-                    };
-                    v.sku_code = Some(l.sku_code.clone());
-                    v.scanned = Some(l.checked + 1);
-                    v.expected = Some(l.qty);
-                    v.qty = 1;
-                    v
-                }
+            let outcome = match (&product, line) {
+                (None, _) => Outcome::UnknownBarcode { code: code.clone() },
+                (Some((_, p)), None) => Outcome::NotOnReceipt {
+                    receipt: id,
+                    sku: p.sku_code.clone(),
+                },
+                (Some(_), Some(l)) if l.checked >= l.qty => Outcome::OverQuantity {
+                    sku: l.sku_code.clone(),
+                    scanned: l.checked,
+                    expected: l.qty,
+                },
+                (Some(_), Some(l)) if remaining == 1 => Outcome::ReceiptVerified {
+                    receipt: id,
+                    sku: l.sku_code.clone(),
+                    scanned: l.checked + 1,
+                    expected: l.qty,
+                    units: r.units(),
+                },
+                (Some(_), Some(l)) => Outcome::UnitChecked {
+                    receipt: id,
+                    sku: l.sku_code.clone(),
+                    scanned: l.checked + 1,
+                    expected: l.qty,
+                },
             };
+            let verified = matches!(outcome, Outcome::ReceiptVerified { .. });
+            let mut v = StockVerdict::new(outcome);
+            let qty = v.outcome.qty();
             v.receipt_id = Some(id);
-            v.remaining = Some(remaining - v.qty);
+            v.remaining = Some(remaining - qty);
             v.scan_id = db.insert_stock_scan(
                 actor,
                 &NewStockScan {
                     mode: "inbound_check",
                     code: &code,
-                    verdict: v.verdict,
-                    reason: v.reason,
+                    verdict: v.name(),
+                    reason: v.reason().map(Reason::code),
                     receipt_id: Some(id),
                     session_id: None,
                     round: 1,
                     bin: None,
-                    product_id: if v.qty > 0 {
+                    product_id: if qty > 0 {
                         line.map(|l| l.product_id)
                     } else {
                         None
                     },
-                    qty: v.qty,
+                    qty,
                 },
             )?;
-            if v.verdict == "receipt_verified" && r.row.verified_at.is_none() {
+            if verified && r.row.verified_at.is_none() {
                 db.verify_receipt(id, actor)?;
                 db.log_event(
                     actor,

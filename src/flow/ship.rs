@@ -69,7 +69,7 @@ pub(crate) fn ship_parcel(
 pub struct BulkShipped {
     pub shipped: Vec<String>,
     /// Parcels that may not go, with the reason (`refunded`, `held`, …).
-    pub skipped: Vec<(String, &'static str)>,
+    pub skipped: Vec<(String, BlockReason)>,
 }
 
 /// Ships every printed parcel of a batch without checking (for shops that do not check),
@@ -89,7 +89,7 @@ pub fn ship_batch(store: &mut Store, actor: &Actor, batch_id: BatchId) -> Result
             let blocked = parcel_block(&p, &orders)
                 .or_else(|| p.claimed_by.as_ref().map(|_| BlockReason::OpenElsewhere));
             match blocked {
-                Some(r) => out.skipped.push((tracking, r.code())),
+                Some(r) => out.skipped.push((tracking, r)),
                 None => {
                     ship_parcel(db, actor, &p, &orders, "bulk")?;
                     out.shipped.push(tracking);

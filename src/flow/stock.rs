@@ -2,7 +2,7 @@
 //! products (停用) and outbound notes (出库单).
 
 use crate::domain::stock::{IssueReason, MoveKind};
-use crate::domain::{Actor, Permission, ProductState};
+use crate::domain::{Actor, Outcome, Permission, ProductState, Reason, ReceiptId, SessionId, Tone};
 use crate::error::{Error, Result};
 use crate::store::{LedgerDiff, MoveRow, ProductRecord, StockLevel, Store};
 use serde::Serialize;
@@ -243,68 +243,138 @@ pub fn issue(
     })
 }
 
-/// What a scan of the stock modes (inbound check, stocktake) meant. Written with the scan before
-/// it is shown, like the bench's verdicts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// What a scan of the stock modes (inbound check, stocktake) meant (`outcome`), and where: the
+/// receipt or session, the bin. Written with the scan before it is shown, like the bench's
+/// verdicts. The JSON form: `{"verdict","receipt_id"?,"session_id"?,"bin"?,"sku_code"?,"qty",
+/// "scanned"?,"expected"?,"remaining"?,"reason"?,"message_zh","message_en","scan_id"}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StockVerdict {
-    /// Inbound check: `item_ok`, `receipt_verified`, `not_on_receipt`, `over_quantity`,
-    /// `unknown_barcode`. Stocktake: `bin_opened`, `item_counted`, `unknown_barcode`,
-    /// `bin_outside_session`, `no_bin`, `bad_quantity`, `same_counter`.
-    pub verdict: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub receipt_id: Option<crate::domain::ReceiptId>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<crate::domain::SessionId>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Outcome,
+    pub receipt_id: Option<ReceiptId>,
+    pub session_id: Option<SessionId>,
+    /// The bin the scan named, else the bin open at the terminal.
     pub bin: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sku_code: Option<String>,
-    /// Units this scan counted.
-    pub qty: i64,
-    /// Units of this product counted so far (on the receipt, or in the bin).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scanned: Option<i64>,
-    /// What is expected: on the receipt; in a stocktake only when it is open (not blind).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expected: Option<i64>,
     /// Units of the whole receipt still to scan.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remaining: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<&'static str>,
-    pub message_zh: String,
-    pub message_en: String,
     pub scan_id: i64,
 }
 
 impl StockVerdict {
-    pub fn new(verdict: &'static str, zh: String, en: String) -> StockVerdict {
+    pub fn new(outcome: Outcome) -> StockVerdict {
         StockVerdict {
-            verdict,
+            outcome,
             receipt_id: None,
             session_id: None,
             bin: None,
-            sku_code: None,
-            qty: 0,
-            scanned: None,
-            expected: None,
             remaining: None,
-            reason: None,
-            message_zh: zh,
-            message_en: en,
             scan_id: 0,
         }
     }
 
-    /// A refusal with its reason (also the verdict's name).
-    pub fn refused(reason: &'static str, zh: String, en: String) -> StockVerdict {
-        let mut v = StockVerdict::new(reason, zh, en);
-        v.reason = Some(reason);
-        v
+    /// The stable name (`item_counted`, `not_on_receipt`, …).
+    pub fn name(&self) -> &'static str {
+        self.outcome.name()
     }
 
     /// Whether the screen shows this scan red.
     pub fn is_error(&self) -> bool {
-        self.reason.is_some()
+        self.outcome.is_error()
+    }
+
+    pub fn tone(&self) -> Tone {
+        self.outcome.tone()
+    }
+
+    /// Why it was refused, if it was.
+    pub fn reason(&self) -> Option<Reason> {
+        self.outcome.reason()
+    }
+
+    pub fn zh(&self) -> String {
+        self.outcome.zh()
+    }
+
+    pub fn en(&self) -> String {
+        self.outcome.en()
+    }
+}
+
+impl Serialize for StockVerdict {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Json<'a> {
+            verdict: &'static str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            receipt_id: Option<ReceiptId>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            session_id: Option<SessionId>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            bin: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            sku_code: Option<&'a str>,
+            qty: i64,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            scanned: Option<i64>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            expected: Option<i64>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            remaining: Option<i64>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            reason: Option<&'static str>,
+            message_zh: String,
+            message_en: String,
+            scan_id: i64,
+        }
+        let count = self.outcome.line_count();
+        Json {
+            verdict: self.name(),
+            receipt_id: self.receipt_id,
+            session_id: self.session_id,
+            bin: self.bin.as_deref(),
+            sku_code: self.outcome.sku(),
+            qty: self.outcome.qty(),
+            scanned: count.map(|c| c.0),
+            expected: count.and_then(|c| c.1),
+            remaining: self.remaining,
+            reason: self.reason().map(Reason::code),
+            message_zh: self.zh(),
+            message_en: self.en(),
+            scan_id: self.scan_id,
+        }
+        .serialize(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_json_of_a_stock_scan_is_as_before() {
+        let mut v = StockVerdict::new(Outcome::UnitChecked {
+            receipt: ReceiptId(1),
+            sku: "TX2017-GY-S".into(),
+            scanned: 1,
+            expected: 2,
+        });
+        v.receipt_id = Some(ReceiptId(1));
+        v.remaining = Some(2);
+        v.scan_id = 1;
+        assert_eq!(
+            serde_json::to_string(&v).unwrap(),
+            r#"{"verdict":"item_ok","receipt_id":1,"sku_code":"TX2017-GY-S","qty":1,"scanned":1,"expected":2,"remaining":2,"message_zh":"TX2017-GY-S 1/2","message_en":"TX2017-GY-S 1/2","scan_id":1}"#
+        );
+        let mut v = StockVerdict::new(Outcome::BinOutsideSession {
+            bin: "C-08-3".into(),
+            session: SessionId(1),
+            pattern: Some("B-*".into()),
+        });
+        v.session_id = Some(SessionId(1));
+        v.bin = Some("C-08-3".into());
+        v.scan_id = 19;
+        assert_eq!(
+            serde_json::to_string(&v).unwrap(),
+            r#"{"verdict":"bin_outside_session","session_id":1,"bin":"C-08-3","qty":0,"reason":"bin_outside_session","message_zh":"库位 C-08-3 不在盘点 S1 的范围（B-*）内","message_en":"bin C-08-3 is not in stocktake S1 (B-*)","scan_id":19}"#
+        );
     }
 }

@@ -7,7 +7,7 @@ use crate::domain::check::clean_scan;
 use crate::domain::stock::{
     AdjustReason, CountError, CountScan, MoveKind, VarianceLine, parse_count,
 };
-use crate::domain::{Actor, Permission, SessionId};
+use crate::domain::{Actor, Outcome, Permission, Reason, SessionId};
 use crate::error::{Error, Result};
 use crate::store::{Db, NewStockScan, StocktakeRow, Store};
 use serde_json::json;
@@ -375,12 +375,8 @@ impl Counting {
         match clean_scan(raw) {
             Ok(None) => None,
             Ok(Some(c)) => Some(Ok(c)),
-            Err(len) => {
-                let mut v = StockVerdict::refused(
-                    "unknown_barcode",
-                    format!("扫描内容太长（{len} 个字符），不是条码"),
-                    format!("scan too long ({len} characters) to be a barcode"),
-                );
+            Err(chars) => {
+                let mut v = StockVerdict::new(Outcome::NotABarcode { chars });
                 v.session_id = Some(self.session_id);
                 Some(Err(v))
             }
@@ -396,18 +392,8 @@ impl Counting {
         let round = if s.state == "recounting" { 2 } else { 1 };
         let parsed = parse_count(code, |b| db.bin_exists(b).unwrap_or(false));
         let mut product_id = None;
-        let mut v = match parsed {
-            Err(CountError::BadQuantity(q)) => StockVerdict::refused(
-                "bad_quantity",
-                format!(
-                    "数量不对：{q:?}（应为 1 到 {} 的整数，例如 条码*24）",
-                    crate::domain::stock::MAX_BULK
-                ),
-                format!(
-                    "bad quantity: {q:?} (a whole number from 1 to {}, e.g. BARCODE*24)",
-                    crate::domain::stock::MAX_BULK
-                ),
-            ),
+        let (outcome, named_bin) = match parsed {
+            Err(CountError::BadQuantity(text)) => (Outcome::BadQuantity { text }, None),
             Ok(CountScan::Bin(bin)) => self.open_bin(db, &s, round, bin)?,
             Ok(CountScan::Item { code: item, qty }) => {
                 let found = match db.product_by_barcode(&item)? {
@@ -415,114 +401,88 @@ impl Counting {
                     None => db.product_by_sku(&item)?,
                 };
                 match (&self.bin, found) {
-                    (None, Some(_)) => StockVerdict::refused(
-                        "no_bin",
-                        "请先扫库位标签（L + 库位编码）".into(),
-                        "scan a bin label (L + bin code) first".into(),
-                    ),
-                    (bin, found) => match found {
-                        // `L` + a code the store has no bin for: a bin label, not an item.
-                        None if item.starts_with('L') && item.contains('-') => {
-                            let mut v = StockVerdict::refused(
-                                "bin_outside_session",
-                                format!("库位 {} 不存在，不在盘点 {id} 的范围内", &item[1..]),
-                                format!(
-                                    "bin {} does not exist and is not in stocktake {id}",
-                                    &item[1..]
-                                ),
-                            );
-                            v.bin = Some(item[1..].to_string());
-                            v
-                        }
-                        None => StockVerdict::refused(
-                            "unknown_barcode",
-                            format!("不认识的条码：{item}"),
-                            format!("unknown barcode: {item}"),
-                        ),
-                        Some((pid, p)) => {
-                            let bin = bin.as_ref().expect("matched above");
-                            let so_far = db.add_stocktake_count(id, round, bin, pid, qty)?;
-                            let mut v = StockVerdict::new(
-                                "item_counted",
-                                format!("{} {} +{qty} = {so_far}", bin, p.sku_code),
-                                format!("{} {} +{qty} = {so_far}", bin, p.sku_code),
-                            );
-                            v.bin = Some(bin.clone());
-                            v.sku_code = Some(p.sku_code);
-                            v.qty = qty;
-                            v.scanned = Some(so_far);
-                            if !s.blind {
-                                v.expected = Some(db.stock_in_bin(pid, bin)?);
-                            }
-                            product_id = Some(pid);
-                            v
-                        }
-                    },
+                    (None, Some(_)) => (Outcome::NoBin, None),
+                    // `L` + a code the store has no bin for: a bin label, not an item.
+                    (_, None) if item.starts_with('L') && item.contains('-') => {
+                        let bin = item[1..].to_string();
+                        let o = Outcome::BinOutsideSession {
+                            bin: bin.clone(),
+                            session: id,
+                            pattern: None,
+                        };
+                        (o, Some(bin))
+                    }
+                    (_, None) => (Outcome::UnknownBarcode { code: item }, None),
+                    (Some(bin), Some((pid, p))) => {
+                        let so_far = db.add_stocktake_count(id, round, bin, pid, qty)?;
+                        product_id = Some(pid);
+                        let expected = if s.blind {
+                            None
+                        } else {
+                            Some(db.stock_in_bin(pid, bin)?)
+                        };
+                        let o = Outcome::Counted {
+                            bin: bin.clone(),
+                            sku: p.sku_code,
+                            qty,
+                            so_far,
+                            expected,
+                        };
+                        (o, None)
+                    }
                 }
             }
         };
+        let mut v = StockVerdict::new(outcome);
         v.session_id = Some(id);
-        if v.bin.is_none() {
-            v.bin = self.bin.clone();
-        }
+        v.bin = named_bin.or_else(|| self.bin.clone());
+        let refused = v.reason().is_some();
         v.scan_id = db.insert_stock_scan(
             &self.actor,
             &NewStockScan {
                 mode: "stocktake",
                 code,
-                verdict: v.verdict,
-                reason: v.reason,
+                verdict: v.name(),
+                reason: v.reason().map(Reason::code),
                 receipt_id: None,
                 session_id: Some(id),
                 round,
-                bin: if v.reason.is_none() {
-                    v.bin.as_deref()
-                } else {
-                    None
-                },
+                bin: if refused { None } else { v.bin.as_deref() },
                 product_id,
-                qty: v.qty,
+                qty: v.outcome.qty(),
             },
         )?;
         Ok(v)
     }
 
+    /// A bin label: the bin opens at this terminal, unless it is outside the session or this
+    /// counter may not recount it. Returns the outcome and the bin it named.
     fn open_bin(
         &mut self,
         db: &Db<'_>,
         s: &StocktakeRow,
         round: i64,
         bin: String,
-    ) -> Result<StockVerdict> {
+    ) -> Result<(Outcome, Option<String>)> {
         if !db.stocktake_has_bin(s.id, &bin)? {
-            let mut v = StockVerdict::refused(
-                "bin_outside_session",
-                format!("库位 {bin} 不在盘点 {} 的范围（{}）内", s.id, s.pattern),
-                format!("bin {bin} is not in stocktake {} ({})", s.id, s.pattern),
-            );
-            v.bin = Some(bin);
-            return Ok(v);
+            let o = Outcome::BinOutsideSession {
+                bin: bin.clone(),
+                session: s.id,
+                pattern: Some(s.pattern.clone()),
+            };
+            return Ok((o, Some(bin)));
         }
         if round == 2
             && db.counters(s.id)? >= 2
             && db.bin_counters(s.id, &bin)?.contains(&self.actor.staff.id)
         {
-            let mut v = StockVerdict::refused(
-                "same_counter",
-                format!("库位 {bin} 是你初盘的，复盘要换另一位盘点员"),
-                format!("you counted bin {bin} first; another counter must recount it"),
-            );
-            v.bin = Some(bin);
-            return Ok(v);
+            return Ok((Outcome::SameCounter { bin: bin.clone() }, Some(bin)));
         }
         self.bin = Some(bin.clone());
-        let (zh, en) = if round == 2 {
-            (format!("复盘库位 {bin}"), format!("recounting bin {bin}"))
-        } else {
-            (format!("盘点库位 {bin}"), format!("counting bin {bin}"))
+        let o = Outcome::BinOpened {
+            bin: bin.clone(),
+            recount: round == 2,
         };
-        let mut v = StockVerdict::new("bin_opened", zh, en);
-        v.bin = Some(bin);
-        Ok(v)
+        Ok((o, Some(bin)))
     }
 }

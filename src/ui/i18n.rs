@@ -444,3 +444,11 @@ pub fn adjust_reason(lang: Lang, r: crate::domain::stock::AdjustReason) -> &'sta
         Lang::En => r.code(),
     }
 }
+
+/// What a scan meant, in words (built once per language, in `domain::outcome`).
+pub fn outcome(lang: Lang, o: &crate::domain::Outcome) -> String {
+    match lang {
+        Lang::Zh => o.zh(),
+        Lang::En => o.en(),
+    }
+}

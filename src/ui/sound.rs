@@ -9,6 +9,18 @@ pub enum Sound {
     Complete,
 }
 
+impl Sound {
+    /// The sound of a verdict's tone (a neutral one, followed at once by another, beeps).
+    pub fn of(tone: crate::domain::Tone) -> Sound {
+        use crate::domain::Tone;
+        match tone {
+            Tone::Ok | Tone::Neutral => Sound::Ok,
+            Tone::Error => Sound::Error,
+            Tone::Complete => Sound::Complete,
+        }
+    }
+}
+
 const OK: &[u8] = include_bytes!("../../assets/sounds/ok.wav");
 const ERROR: &[u8] = include_bytes!("../../assets/sounds/error.wav");
 const COMPLETE: &[u8] = include_bytes!("../../assets/sounds/complete.wav");

@@ -1,12 +1,12 @@
 //! The check screen (验货), the bench's main screen: what the last scan meant, readable from two
 //! metres. A mismatch turns its row red at once and stays red only until the next correct scan.
 
-use crate::domain::Actor;
+use crate::domain::{Actor, Outcome};
 use crate::error::Error;
 use crate::flow;
 use crate::flow::check::{CheckLine, CheckSession, Verdict};
 use crate::store::Store;
-use crate::ui::i18n::{Lang, T, tr};
+use crate::ui::i18n::{self, Lang, T, tr};
 use crate::ui::sound::Sound;
 use iced::widget::{Column, column, container, row, scrollable, text};
 use iced::{Element, Fill, Font, font};
@@ -113,7 +113,7 @@ impl Default for State {
 }
 
 fn message_of(v: &Verdict, lang: Lang) -> String {
-    lang.pick(&v.message_zh, &v.message_en).to_string()
+    i18n::outcome(lang, &v.outcome)
 }
 
 fn error_text(e: &Error, lang: Lang) -> String {
@@ -131,7 +131,7 @@ impl State {
         self.shift_start = Instant::now();
         for v in resumed {
             // Only the open parcel is shown again; replayed verdicts go to the history.
-            if v.verdict == "order_opened" && v.scan_id == 0 {
+            if matches!(v.outcome, Outcome::OrderOpened { .. }) && v.scan_id == 0 {
                 self.open(store, actor, &v, lang);
             } else {
                 self.remember(&v, lang);
@@ -248,21 +248,22 @@ impl State {
                 text,
             })
         };
-        match v.verdict {
-            "order_opened" => {
+        match &v.outcome {
+            Outcome::OrderOpened { .. } => {
                 self.open(store, actor, v, lang);
                 self.mismatch = None;
                 self.banner = None;
                 Sound::Ok
             }
-            "item_ok" | "parcel_complete" => {
-                if let (Some(p), Some(sku)) = (&mut self.parcel, &v.sku_code) {
+            Outcome::ItemCounted { sku, scanned, .. }
+            | Outcome::ParcelComplete { sku, scanned, .. } => {
+                if let Some(p) = &mut self.parcel {
                     if let Some(l) = p.lines.iter_mut().find(|l| &l.sku_code == sku) {
-                        l.scanned = v.scanned.unwrap_or(l.scanned + 1);
+                        l.scanned = *scanned;
                     }
                 }
                 self.mismatch = None;
-                if v.verdict == "parcel_complete" {
+                if matches!(v.outcome, Outcome::ParcelComplete { .. }) {
                     self.banner = Some(Banner {
                         kind: BannerKind::Green,
                         text: msg,
@@ -273,7 +274,7 @@ impl State {
                     Sound::Ok
                 }
             }
-            "shipped" => {
+            Outcome::Shipped { .. } => {
                 self.shipped.push(Instant::now());
                 self.mismatch = None;
                 self.banner = Some(Banner {
@@ -282,20 +283,21 @@ impl State {
                 });
                 Sound::Complete
             }
-            "parcel_suspended" => Sound::Ok,
-            "item_surplus" | "item_wrong" | "item_unknown" | "line_refunded" => {
-                let on_line = match v.verdict {
-                    "item_surplus" => v.sku_code.clone(),
+            Outcome::ParcelSuspended { .. } => Sound::Ok,
+            Outcome::Surplus { .. }
+            | Outcome::WrongItem { .. }
+            | Outcome::UnknownItem { .. }
+            | Outcome::LineRefunded { .. } => {
+                let on_line = match &v.outcome {
+                    Outcome::Surplus { sku, .. } => Some(sku.clone()),
                     _ => None,
                 };
-                let what = match v.verdict {
-                    "item_unknown" => tr(lang, T::UnknownBarcode).to_string(),
-                    "item_wrong" => format!(
-                        "{} · {}",
-                        v.sku_code.clone().unwrap_or_default(),
-                        tr(lang, T::NotInParcel)
-                    ),
-                    _ => v.sku_code.clone().unwrap_or_default(),
+                let what = match &v.outcome {
+                    Outcome::UnknownItem { .. } => tr(lang, T::UnknownBarcode).to_string(),
+                    Outcome::WrongItem { sku, .. } => {
+                        format!("{sku} · {}", tr(lang, T::NotInParcel))
+                    }
+                    o => o.sku().unwrap_or_default().to_string(),
                 };
                 // The row turns red, and so does the banner: the checker sees it from two metres.
                 self.banner = red(msg.clone());
@@ -307,11 +309,11 @@ impl State {
                 });
                 Sound::Error
             }
-            "blocked" => {
+            Outcome::Blocked { closed, .. } => {
                 self.mismatch = None;
                 self.banner = red(msg);
-                if v.sku_code.is_some() {
-                    // Stopped while on the bench: the parcel is closed.
+                if *closed {
+                    // Stopped while on the bench: the flow closed the parcel.
                     self.parcel = None;
                 }
                 Sound::Error
@@ -526,18 +528,29 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::check::BlockReason;
     use crate::domain::{Role, Staff};
 
-    fn verdict(name: &'static str, sku: Option<&str>, scanned: Option<u32>) -> Verdict {
-        let mut v = Verdict::new(name, format!("{name} 中"), format!("{name} en"));
-        v.sku_code = sku.map(str::to_string);
-        v.scanned = scanned;
+    fn verdict(outcome: Outcome) -> Verdict {
+        let mut v = Verdict::new(outcome);
         v.tracking_no = Some("7700000001".into());
         v
     }
 
+    fn counted(sku: &str, scanned: u32, expected: u32) -> Verdict {
+        verdict(Outcome::ItemCounted {
+            sku: sku.into(),
+            scanned,
+            expected,
+        })
+    }
+
     fn opened() -> Verdict {
-        let mut v = verdict("order_opened", None, None);
+        let mut v = verdict(Outcome::OrderOpened {
+            tracking_no: "7700000001".into(),
+            units: 3,
+            remaining: 3,
+        });
         v.lines = vec![
             CheckLine {
                 sku_code: "A".into(),
@@ -582,7 +595,7 @@ mod tests {
         assert_eq!(s.apply(&store, &actor, &opened(), Lang::Zh), Sound::Ok);
         assert_eq!(s.parcel.as_ref().unwrap().lines.len(), 2);
         // Unknown: a row of its own, red banner, error sound.
-        let mut unknown = verdict("item_unknown", None, None);
+        let mut unknown = verdict(Outcome::UnknownItem { code: "999".into() });
         unknown.barcode = Some("999".into());
         assert_eq!(s.apply(&store, &actor, &unknown, Lang::Zh), Sound::Error);
         let m = s.mismatch.clone().unwrap();
@@ -590,23 +603,18 @@ mod tests {
         assert_eq!(s.banner.as_ref().unwrap().kind, BannerKind::Red);
         // The next correct scan: red gone, the line counted.
         assert_eq!(
-            s.apply(
-                &store,
-                &actor,
-                &verdict("item_ok", Some("A"), Some(1)),
-                Lang::Zh
-            ),
+            s.apply(&store, &actor, &counted("A", 1, 2), Lang::Zh),
             Sound::Ok
         );
         assert!(s.mismatch.is_none() && s.banner.is_none());
         assert_eq!(s.parcel.as_ref().unwrap().lines[0].scanned, 1);
         // A surplus marks its own line.
-        s.apply(
-            &store,
-            &actor,
-            &verdict("item_surplus", Some("B"), Some(1)),
-            Lang::Zh,
-        );
+        let surplus = Outcome::Surplus {
+            sku: "B".into(),
+            scanned: 1,
+            expected: 1,
+        };
+        s.apply(&store, &actor, &verdict(surplus), Lang::Zh);
         assert_eq!(
             s.mismatch.as_ref().unwrap().sku_on_line.as_deref(),
             Some("B")
@@ -617,42 +625,61 @@ mod tests {
     fn complete_and_shipped_are_green_and_counted() {
         let (store, actor, mut s) = fixture();
         s.apply(&store, &actor, &opened(), Lang::En);
+        let complete = Outcome::ParcelComplete {
+            sku: "B".into(),
+            scanned: 1,
+            expected: 1,
+            confirm: false,
+        };
         assert_eq!(
-            s.apply(
-                &store,
-                &actor,
-                &verdict("parcel_complete", Some("B"), Some(1)),
-                Lang::En
-            ),
+            s.apply(&store, &actor, &verdict(complete), Lang::En),
             Sound::Complete
         );
         assert_eq!(s.banner.as_ref().unwrap().kind, BannerKind::Green);
+        let shipped = Outcome::Shipped {
+            tracking_no: "7700000001".into(),
+        };
         assert_eq!(
-            s.apply(&store, &actor, &verdict("shipped", None, None), Lang::En),
+            s.apply(&store, &actor, &verdict(shipped), Lang::En),
             Sound::Complete
         );
-        assert_eq!(s.banner.as_ref().unwrap().text, "shipped en");
+        assert_eq!(s.banner.as_ref().unwrap().text, "shipped: 7700000001");
         assert_eq!(s.counts(), (1, 1));
         assert_eq!(s.history.len(), 3);
+    }
+
+    fn blocked(item: Option<&str>, closed: bool) -> Verdict {
+        verdict(Outcome::Blocked {
+            reason: BlockReason::Refunded,
+            tracking_no: "7700000001".into(),
+            item: item.map(str::to_string),
+            closed,
+        })
     }
 
     #[test]
     fn blocked_while_open_closes_the_parcel() {
         let (store, actor, mut s) = fixture();
         s.apply(&store, &actor, &opened(), Lang::Zh);
-        let mut v = verdict("blocked", Some("A"), None);
-        v.reason = Some("refunded");
-        assert_eq!(s.apply(&store, &actor, &v, Lang::Zh), Sound::Error);
+        assert_eq!(
+            s.apply(&store, &actor, &blocked(Some("A"), true), Lang::Zh),
+            Sound::Error
+        );
         assert!(s.parcel.is_none());
         assert_eq!(s.banner.as_ref().unwrap().kind, BannerKind::Red);
+        // The open parcel's own waybill, refunded meanwhile: the flow closed it too (the screen
+        // used to keep it, as no item was scanned).
+        s.apply(&store, &actor, &opened(), Lang::Zh);
+        s.apply(&store, &actor, &blocked(None, true), Lang::Zh);
+        assert!(s.parcel.is_none());
+        // Another parcel's waybill, blocked: the open one stays.
+        s.apply(&store, &actor, &opened(), Lang::Zh);
+        s.apply(&store, &actor, &blocked(None, false), Lang::Zh);
+        assert!(s.parcel.is_some());
         // The history keeps at most 20.
         for _ in 0..30 {
-            s.apply(
-                &store,
-                &actor,
-                &verdict("waybill_unknown", None, None),
-                Lang::Zh,
-            );
+            let unknown = Outcome::WaybillUnknown { code: "1".into() };
+            s.apply(&store, &actor, &verdict(unknown), Lang::Zh);
         }
         assert_eq!(s.history.len(), HISTORY);
     }

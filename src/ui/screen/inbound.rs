@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::flow;
 use crate::flow::receipt::{InboundCheck, Receipt};
 use crate::store::Store;
-use crate::ui::i18n::{Lang, S, T, st, tr};
+use crate::ui::i18n::{self, Lang, S, T, st, tr};
 use crate::ui::sound::Sound;
 use iced::widget::{Column, button, container, row, scrollable, text, text_input};
 use iced::{Element, Fill, Font, font};
@@ -77,15 +77,8 @@ impl State {
         };
         let sound = match check.scan(store, code) {
             Ok(Some(v)) => {
-                self.last = Some((
-                    lang.pick(&v.message_zh, &v.message_en).to_string(),
-                    v.is_error(),
-                ));
-                Some(match v.verdict {
-                    "receipt_verified" => Sound::Complete,
-                    _ if v.is_error() => Sound::Error,
-                    _ => Sound::Ok,
-                })
+                self.last = Some((i18n::outcome(lang, &v.outcome), v.is_error()));
+                Some(Sound::of(v.tone()))
             }
             Ok(None) => None,
             Err(e) => {

@@ -1,12 +1,12 @@
 //! The pick screen (配货): the picker scans their tag and the batch on the pick list; the list
 //! shows, bin by bin, what is picked.
 
-use crate::domain::Actor;
+use crate::domain::{Actor, Outcome};
 use crate::flow;
 use crate::flow::check::Verdict;
 use crate::flow::pick::{PickProgress, PickSession};
 use crate::store::Store;
-use crate::ui::i18n::{Lang, T, tr};
+use crate::ui::i18n::{self, Lang, T, tr};
 use crate::ui::sound::Sound;
 use iced::widget::{Column, container, row, scrollable, text};
 use iced::{Element, Fill, Font, font};
@@ -58,21 +58,17 @@ impl State {
     }
 
     fn apply(&mut self, store: &Store, actor: &Actor, v: &Verdict, lang: Lang) -> Sound {
-        let msg = lang.pick(&v.message_zh, &v.message_en).to_string();
-        let error = !matches!(
-            v.verdict,
-            "picker_set" | "batch_assigned" | "pick_ok" | "pick_complete"
-        );
-        self.last = Some((msg.clone(), error));
-        match v.verdict {
-            "picker_set" => {
+        let msg = i18n::outcome(lang, &v.outcome);
+        self.last = Some((msg.clone(), v.is_error()));
+        match &v.outcome {
+            Outcome::PickerSet { .. } => {
                 self.picker = Some(msg);
                 self.batch = None;
                 self.lines.clear();
             }
-            "batch_assigned" | "pick_ok" | "pick_complete" => {
-                if v.verdict == "batch_assigned" {
-                    self.batch = v.barcode.as_deref().and_then(|b| b.parse().ok());
+            Outcome::BatchAssigned { .. } | Outcome::Picked { .. } => {
+                if let Outcome::BatchAssigned { batch, .. } = v.outcome {
+                    self.batch = Some(batch);
                 }
                 if let Some(b) = self.batch {
                     self.lines = flow::pick::progress(store, actor, b).unwrap_or_default();
@@ -80,11 +76,7 @@ impl State {
             }
             _ => {}
         }
-        match v.verdict {
-            "pick_complete" => Sound::Complete,
-            _ if error => Sound::Error,
-            _ => Sound::Ok,
-        }
+        Sound::of(v.tone())
     }
 
     pub fn view(&self, lang: Lang) -> Element<'_, Message> {

@@ -3,7 +3,7 @@
 //! recount, and approves with a reason per line (or cancels).
 
 use crate::domain::stock::AdjustReason;
-use crate::domain::{Actor, Permission, SessionId};
+use crate::domain::{Actor, Outcome, Permission, SessionId};
 use crate::error::Error;
 use crate::flow;
 use crate::flow::stock::StockVerdict;
@@ -206,29 +206,23 @@ impl State {
     }
 
     fn apply(&mut self, v: &StockVerdict, lang: Lang) -> Sound {
-        self.last = Some((
-            lang.pick(&v.message_zh, &v.message_en).to_string(),
-            v.is_error(),
-        ));
-        match v.verdict {
-            "bin_opened" => {
-                self.bin = v.bin.clone();
+        self.last = Some((i18n::outcome(lang, &v.outcome), v.is_error()));
+        match &v.outcome {
+            Outcome::BinOpened { bin, .. } => {
+                self.bin = Some(bin.clone());
                 self.last_count = None;
             }
-            "item_counted" => {
-                self.last_count = Some((
-                    v.sku_code.clone().unwrap_or_default(),
-                    v.scanned.unwrap_or(0),
-                    v.expected,
-                ));
+            Outcome::Counted {
+                sku,
+                so_far,
+                expected,
+                ..
+            } => {
+                self.last_count = Some((sku.clone(), *so_far, *expected));
             }
             _ => {}
         }
-        if v.is_error() {
-            Sound::Error
-        } else {
-            Sound::Ok
-        }
+        Sound::of(v.tone())
     }
 
     pub fn view(&self, actor: &Actor, lang: Lang) -> Element<'_, Message> {
