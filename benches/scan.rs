@@ -199,7 +199,9 @@ fn batch_parcels(store: &Store, actor: &Actor) -> Vec<PrintedParcel> {
     let id = newest.first().expect("the prepared store has a batch").id;
     let view = batch::show(store, actor, id).expect("the batch");
     assert!(
-        view.parcels.iter().all(|p| p.stage == "printed"),
+        view.parcels
+            .iter()
+            .all(|p| p.stage == packbench::domain::check::ParcelStage::Printed),
         "the copy was scanned before"
     );
     view.parcels

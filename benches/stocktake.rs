@@ -76,7 +76,10 @@ fn main() {
         )
         .expect("approve");
         approve_times.push(t.elapsed());
-        assert_eq!(r.session.state, "approved");
+        assert_eq!(
+            r.session.state,
+            packbench::domain::stock::StocktakeState::Approved
+        );
         let check = stock::verify(&mut store, &keeper, false).expect("verify");
         assert!(check.diffs.is_empty(), "on hand differs from the ledger");
     }
@@ -240,7 +243,14 @@ fn move_during_session(
     store
         .write(|db| {
             for l in picked.iter().skip(MOVED / 2) {
-                db.add_stock_move("shipment", l.product_id, &l.bin, -2, admin, "bench")?;
+                db.add_stock_move(
+                    packbench::domain::stock::MoveKind::Shipment,
+                    l.product_id,
+                    &l.bin,
+                    -2,
+                    admin,
+                    "bench",
+                )?;
             }
             Ok(())
         })

@@ -524,7 +524,10 @@ fn every_screen_in_chinese_and_english() {
         assert_eq!(app.print.log.len(), 2);
         assert!(app.print.log[0].reprint && app.print.log[0].pages == 1);
         let _ = app.update(Message::Print(P::PrintPicklist));
-        assert_eq!(app.print.log[0].kind, "picklist");
+        assert_eq!(
+            app.print.log[0].kind,
+            packbench::domain::print::JobKind::Picklist
+        );
         window_shows(
             &app,
             &format!("window-print-{tag}"),

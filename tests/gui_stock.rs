@@ -132,7 +132,7 @@ fn receipts_inbound_check_stocktake_and_stock_screens() {
         let _ = app.update(Message::Receipts(receipts::Message::Confirm));
         assert_eq!(
             app.receipts.selected.as_ref().unwrap().row.state,
-            "confirmed"
+            packbench::domain::stock::ReceiptState::Confirmed
         );
 
         // A stocktake of B-01-4 (TX2017-GY-S, 27 + 2): a picker counts one short.
@@ -188,7 +188,10 @@ fn receipts_inbound_check_stocktake_and_stock_screens() {
         let _ = app.update(scan("6909017490375"));
         let shown = app.stock.shown.as_ref().expect("product shown");
         assert_eq!(shown.record.on_hand, 28);
-        assert_eq!(shown.moves[0].kind, "adjust");
+        assert_eq!(
+            shown.moves[0].kind,
+            packbench::domain::stock::MoveKind::Adjust
+        );
         let _ = app.update(Message::Stock(stock::Message::Search));
         assert!(!app.stock.low.is_empty());
         shows(

@@ -2,7 +2,7 @@
 //! stocktake adjustments, on-hand equals the sum of the moves for every product and bin, and
 //! equals what a plain model of the same work says.
 
-use packbench::domain::stock::{AdjustReason, IssueReason};
+use packbench::domain::stock::{AdjustReason, IssueReason, MoveKind};
 use packbench::domain::{Actor, Barcode, Fen, Product, ProductState};
 use packbench::flow;
 use packbench::flow::stock::IssueLine;
@@ -101,8 +101,8 @@ impl World {
             }
             Op::Shipment { p, qty } | Op::Return { p, qty } => {
                 let (kind, sign) = match op {
-                    Op::Shipment { .. } => ("shipment", -1),
-                    _ => ("return", 1),
+                    Op::Shipment { .. } => (MoveKind::Shipment, -1),
+                    _ => (MoveKind::Return, 1),
                 };
                 let id = self.ids[*p];
                 self.store

@@ -508,7 +508,7 @@ pub fn batch(store: &mut Store, actor: &Actor, cmd: BatchCmd) -> Result<ExitCode
                         p.seq,
                         p.tracking_no,
                         p.order_nos.join(" "),
-                        p.stage
+                        p.stage.code()
                     );
                     print_lines(&p.lines);
                 }

@@ -165,11 +165,7 @@ fn report(o: &PrintOutcome, as_json: bool) {
         println!("{}", serde_json::to_string(o).expect("serialisable"));
         return;
     }
-    let what = match o.kind.as_str() {
-        "waybills" => "快递单 waybills",
-        "picklist" => "配货单 pick list",
-        _ => "标签 labels",
-    };
+    let what = format!("{} {}", o.kind.zh(), o.kind.en());
     let via = o
         .cups_job
         .as_ref()
@@ -280,11 +276,11 @@ pub fn print(store: &mut Store, actor: &Actor, cmd: PrintCmd) -> Result<ExitCode
                         j.id,
                         j.at,
                         j.staff_code,
-                        j.kind,
+                        j.kind.code(),
                         j.subject,
                         j.pages,
                         j.format,
-                        j.result,
+                        j.result.code(),
                         j.target,
                         j.error
                             .as_ref()

@@ -1,7 +1,7 @@
 //! Commands of the stock side: the ledger, receipts, outbound notes, stocktakes, and the scan
 //! modes `inbound-check` and `stocktake`.
 
-use crate::domain::stock::{AdjustReason, IssueReason};
+use crate::domain::stock::{AdjustReason, IssueReason, StocktakeState};
 use crate::domain::{Actor, ReceiptId, SessionId};
 use crate::error::Error;
 use crate::flow;
@@ -213,7 +213,13 @@ pub fn stock(store: &mut Store, actor: &Actor, cmd: StockCmd) -> Result<ExitCode
                 for m in &s.moves {
                     println!(
                         "  {}  {:<8} {:>+6} {:<10} {:<8} {:<10} {}",
-                        m.at, m.kind, m.qty, m.bin, m.staff_code, m.terminal, m.reference
+                        m.at,
+                        m.kind.code(),
+                        m.qty,
+                        m.bin,
+                        m.staff_code,
+                        m.terminal,
+                        m.reference
                     );
                 }
             }
@@ -295,9 +301,10 @@ fn print_receipt(r: &Receipt, json: bool) {
         return;
     }
     println!(
-        "入库单 receipt {} · {} · {} · {}{}",
+        "入库单 receipt {} · {} {} · {} · {}{}",
         r.row.id,
-        r.row.state,
+        r.row.state.zh(),
+        r.row.state.en(),
         r.row.staff_code,
         r.row.file,
         match &r.row.verified_by {
@@ -349,7 +356,11 @@ pub fn receipt(store: &mut Store, actor: &Actor, cmd: ReceiptCmd) -> Result<Exit
                 for r in &list {
                     println!(
                         "{:<6} {}  {:<10} {:<8} {}",
-                        r.id, r.created_at, r.state, r.staff_code, r.file
+                        r.id,
+                        r.created_at,
+                        r.state.code(),
+                        r.staff_code,
+                        r.file
                     );
                 }
             }
@@ -412,13 +423,13 @@ fn report_json(r: &Report, only_variances: bool) -> String {
     #[derive(serde::Serialize)]
     struct Out<'a> {
         session_id: SessionId,
-        state: &'a str,
+        state: StocktakeState,
         lines: Vec<&'a crate::domain::stock::VarianceLine>,
         awaiting_recount: Vec<Awaiting<'a>>,
     }
     serde_json::to_string(&Out {
         session_id: r.session.id,
-        state: &r.session.state,
+        state: r.session.state,
         lines: r
             .lines
             .iter()
@@ -435,10 +446,11 @@ fn report_json(r: &Report, only_variances: bool) -> String {
 
 fn print_report(r: &Report, only_variances: bool) {
     println!(
-        "盘点 stocktake {} · {} · {} · {} 行 lines · {} 行有差异 with a variance",
+        "盘点 stocktake {} · {} · {} {} · {} 行 lines · {} 行有差异 with a variance",
         r.session.id,
         r.session.pattern,
-        r.session.state,
+        r.session.state.zh(),
+        r.session.state.en(),
         r.lines.len(),
         r.variances().count()
     );
@@ -567,7 +579,12 @@ pub fn stocktake(store: &mut Store, actor: &Actor, cmd: StocktakeCmd) -> Result<
                 for s in &list {
                     println!(
                         "{:<6} {}  {:<10} {:<8} {} ({} bins)",
-                        s.id, s.created_at, s.state, s.staff_code, s.pattern, s.bins
+                        s.id,
+                        s.created_at,
+                        s.state.code(),
+                        s.staff_code,
+                        s.pattern,
+                        s.bins
                     );
                 }
             }

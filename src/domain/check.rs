@@ -66,6 +66,17 @@ impl BlockReason {
     }
 }
 
+coded_enum! {
+    /// Where a parcel stands (the store's `parcels.stage`).
+    pub enum ParcelStage {
+        /// Orders put together, no tracking number yet.
+        Merged = "merged", "已合并", "merged";
+        /// In a batch, with its tracking number.
+        Printed = "printed", "已打单", "printed";
+        Shipped = "shipped", "已发货", "shipped";
+    }
+}
+
 /// What the store knows of one order of a parcel at scan time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderFacts {

@@ -3,133 +3,80 @@
 
 use serde::Serialize;
 
-/// What a stock move is (the ledger's `kind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MoveKind {
-    /// Stock a store started with (a catalogue import, the demo).
-    Opening,
-    /// In on an inbound receipt (入库单), ref `R12`.
-    Receipt,
-    /// Out with a parcel, ref the order number.
-    Shipment,
-    /// Back from a buyer.
-    Return,
-    /// 配平: a stocktake's correction, ref `S12`.
-    Adjust,
-    /// Out on an outbound note (出库单), ref `I12`.
-    Issue,
-}
-
-impl MoveKind {
-    pub const ALL: [MoveKind; 6] = [
-        MoveKind::Opening,
-        MoveKind::Receipt,
-        MoveKind::Shipment,
-        MoveKind::Return,
-        MoveKind::Adjust,
-        MoveKind::Issue,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            MoveKind::Opening => "opening",
-            MoveKind::Receipt => "receipt",
-            MoveKind::Shipment => "shipment",
-            MoveKind::Return => "return",
-            MoveKind::Adjust => "adjust",
-            MoveKind::Issue => "issue",
-        }
-    }
-
-    pub fn zh(self) -> &'static str {
-        match self {
-            MoveKind::Opening => "期初",
-            MoveKind::Receipt => "入库",
-            MoveKind::Shipment => "发货",
-            MoveKind::Return => "退货",
-            MoveKind::Adjust => "配平",
-            MoveKind::Issue => "出库",
-        }
+coded_enum! {
+    /// What a stock move is (the ledger's `kind`).
+    pub enum MoveKind {
+        /// Stock a store started with (a catalogue import, the demo).
+        Opening = "opening", "期初", "opening";
+        /// In on an inbound receipt (入库单), ref `R12`.
+        Receipt = "receipt", "入库", "receipt";
+        /// Out with a parcel, ref the order number.
+        Shipment = "shipment", "发货", "shipment";
+        /// Back from a buyer.
+        Return = "return", "退货", "return";
+        /// 配平: a stocktake's correction, ref `S12`.
+        Adjust = "adjust", "配平", "adjustment";
+        /// Out on an outbound note (出库单), ref `I12`.
+        Issue = "issue", "出库", "issue";
     }
 }
 
-/// Why stock leaves on an outbound note (出库单).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IssueReason {
-    /// 报损
-    Damage,
-    /// 样品
-    Sample,
-    /// 其他
-    Other,
+coded_enum! {
+    /// Where an inbound receipt stands (the store's `receipts.state`).
+    pub enum ReceiptState {
+        /// Created; its stock is not in yet.
+        Open = "open", "未入库", "open";
+        /// Its stock is in.
+        Confirmed = "confirmed", "已入库", "confirmed";
+    }
 }
 
-impl IssueReason {
-    pub fn code(self) -> &'static str {
-        match self {
-            IssueReason::Damage => "damage",
-            IssueReason::Sample => "sample",
-            IssueReason::Other => "other",
-        }
+coded_enum! {
+    /// Where a stocktake session stands (the store's `stocktakes.state`).
+    pub enum StocktakeState {
+        /// The first count.
+        Counting = "counting", "盘点中", "counting";
+        /// The lines that differ are counted again.
+        Recounting = "recounting", "复盘中", "recounting";
+        /// Adjusted; closed.
+        Approved = "approved", "已审核", "approved";
+        /// Closed without adjusting.
+        Cancelled = "cancelled", "已取消", "cancelled";
+    }
+}
+
+impl StocktakeState {
+    /// Whether counters may still scan and the keeper approve or cancel.
+    pub fn is_open(self) -> bool {
+        matches!(self, StocktakeState::Counting | StocktakeState::Recounting)
     }
 
-    pub fn zh(self) -> &'static str {
-        match self {
-            IssueReason::Damage => "报损",
-            IssueReason::Sample => "样品",
-            IssueReason::Other => "其他",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<IssueReason> {
-        match s {
-            "damage" => Some(IssueReason::Damage),
-            "sample" => Some(IssueReason::Sample),
-            "other" => Some(IssueReason::Other),
-            _ => None,
+    /// The count a scan goes into: 1, or 2 in the recount.
+    pub fn round(self) -> i64 {
+        if self == StocktakeState::Recounting {
+            2
+        } else {
+            1
         }
     }
 }
 
-/// Why a stocktake line differs from the books; every adjust move has one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AdjustReason {
-    Lost,
-    Damaged,
-    Found,
-    Miscount,
+coded_enum! {
+    /// Why stock leaves on an outbound note (出库单).
+    pub enum IssueReason {
+        Damage = "damage", "报损", "damage";
+        Sample = "sample", "样品", "sample";
+        Other = "other", "其他", "other";
+    }
 }
 
-impl AdjustReason {
-    pub fn code(self) -> &'static str {
-        match self {
-            AdjustReason::Lost => "lost",
-            AdjustReason::Damaged => "damaged",
-            AdjustReason::Found => "found",
-            AdjustReason::Miscount => "miscount",
-        }
-    }
-
-    pub fn zh(self) -> &'static str {
-        match self {
-            AdjustReason::Lost => "丢失",
-            AdjustReason::Damaged => "损坏",
-            AdjustReason::Found => "找到",
-            AdjustReason::Miscount => "数错",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<AdjustReason> {
-        match s {
-            "lost" => Some(AdjustReason::Lost),
-            "damaged" => Some(AdjustReason::Damaged),
-            "found" => Some(AdjustReason::Found),
-            "miscount" => Some(AdjustReason::Miscount),
-            _ => None,
-        }
+coded_enum! {
+    /// Why a stocktake line differs from the books; every adjust move has one.
+    pub enum AdjustReason {
+        Lost = "lost", "丢失", "lost";
+        Damaged = "damaged", "损坏", "damaged";
+        Found = "found", "找到", "found";
+        Miscount = "miscount", "数错", "miscount";
     }
 }
 
@@ -261,5 +208,13 @@ mod tests {
             assert_eq!(IssueReason::from_code(r.code()), Some(r));
         }
         assert_eq!(AdjustReason::from_code("stolen"), None);
+        for k in MoveKind::ALL {
+            assert_eq!(MoveKind::from_code(k.code()), Some(*k));
+        }
+        for s in StocktakeState::ALL {
+            assert_eq!(StocktakeState::from_code(s.code()), Some(*s));
+        }
+        assert!(StocktakeState::Recounting.is_open() && StocktakeState::Recounting.round() == 2);
+        assert!(!StocktakeState::Approved.is_open());
     }
 }

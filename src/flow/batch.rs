@@ -2,6 +2,7 @@
 //! pool, in one transaction; and the pick list of a batch.
 
 use super::review::{Readiness, readiness};
+use crate::domain::check::ParcelStage;
 use crate::domain::{Actor, BatchId, Permission};
 use crate::error::{Error, Result};
 use crate::store::{BatchRow, BenchOrder, Db, ParcelRow, Store};
@@ -31,8 +32,8 @@ pub struct PrintedParcel {
     pub courier: String,
     pub order_nos: Vec<String>,
     pub lines: Vec<ItemLine>,
-    /// `printed` or `shipped`.
-    pub stage: String,
+    /// Printed or shipped.
+    pub stage: ParcelStage,
 }
 
 /// What `batch create` made.
@@ -207,7 +208,7 @@ pub fn create(
                 courier: courier.clone(),
                 order_nos: orders.iter().map(|o| o.order_no.clone()).collect(),
                 lines: item_lines(db, &orders)?,
-                stage: "printed".into(),
+                stage: ParcelStage::Printed,
             });
         }
         db.log_event(
@@ -239,7 +240,7 @@ fn printed_parcel(db: &Db<'_>, p: &ParcelRow) -> Result<PrintedParcel> {
         courier: p.courier.clone().unwrap_or_default(),
         order_nos: orders.iter().map(|o| o.order_no.clone()).collect(),
         lines: item_lines(db, &orders)?,
-        stage: p.stage.clone(),
+        stage: p.stage,
     })
 }
 
@@ -267,7 +268,7 @@ pub fn list(store: &Store, actor: &Actor, limit: usize) -> Result<Vec<BatchRow>>
 pub fn pick_list(db: &Db<'_>, batch_id: BatchId) -> Result<Vec<ItemLine>> {
     let mut orders = Vec::new();
     for p in db.batch_parcels(batch_id)? {
-        if p.stage != "shipped" {
+        if p.stage != ParcelStage::Shipped {
             orders.extend(db.parcel_orders(p.id)?);
         }
     }

@@ -56,7 +56,7 @@ pub fn fill(store: &mut Store, actor: &Actor, opts: DemoOptions) -> Result<DemoS
                 let id = db.insert_product(&p.product)?;
                 if p.qty != 0 {
                     db.add_stock_move(
-                        "opening",
+                        crate::domain::stock::MoveKind::Opening,
                         id,
                         p.product.bin.as_deref().unwrap_or(""),
                         p.qty,

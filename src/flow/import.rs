@@ -2,6 +2,7 @@
 //! anything is kept; one bad row and the transaction is rolled back, unless the user asked to
 //! skip bad rows (they then go to a reject file beside the input).
 
+use crate::domain::check::ParcelStage;
 use crate::domain::remark::{
     DEFAULT_STAFF_CODE_PATTERN, is_flagged, leading_staff_code, unseen_part,
 };
@@ -276,7 +277,7 @@ pub(crate) fn apply_order(
     // stays shipped.
     if stored.order.status == OrderStatus::Shipped
         && matches!(order.status, OrderStatus::Paid | OrderStatus::Unpaid)
-        && db.order_parcel_stage(stored.id)?.as_deref() == Some("shipped")
+        && db.order_parcel_stage(stored.id)? == Some(ParcelStage::Shipped)
     {
         order.status = OrderStatus::Shipped;
         for l in &mut order.lines {
@@ -467,7 +468,7 @@ fn apply_product(
             let id = db.insert_product(&p.product)?;
             if p.qty != 0 {
                 db.add_stock_move(
-                    "opening",
+                    crate::domain::stock::MoveKind::Opening,
                     id,
                     p.product.bin.as_deref().unwrap_or(""),
                     p.qty,

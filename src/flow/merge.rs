@@ -2,6 +2,7 @@
 //! tracking number and one check.
 
 use super::review::{Readiness, readiness};
+use crate::domain::check::ParcelStage;
 use crate::domain::{Actor, Permission};
 use crate::error::{Error, Result};
 use crate::store::{BenchOrder, Db, Store};
@@ -69,7 +70,10 @@ pub fn merge(store: &mut Store, actor: &Actor, order_nos: &[String]) -> Result<M
                 }
             }
             if let Some(pid) = o.parcel_id {
-                if db.parcel(pid)?.is_some_and(|p| p.stage != "merged") {
+                if db
+                    .parcel(pid)?
+                    .is_some_and(|p| p.stage != ParcelStage::Merged)
+                {
                     return Err(Error::invalid(
                         format!("订单 {no} 已打印"),
                         format!("order {no} is printed already"),

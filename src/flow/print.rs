@@ -5,6 +5,7 @@
 
 use super::barcodes::{AssignFormat, Which, assign_in};
 use super::batch::{item_lines, pick_list};
+use crate::domain::print::{JobKind, JobResult};
 use crate::domain::time::{from_store, shop_zone};
 use crate::domain::{Actor, BatchId, Permission};
 use crate::error::{Error, Result};
@@ -75,8 +76,7 @@ impl Target {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PrintOutcome {
     pub job_id: i64,
-    /// `waybills`, `picklist` or `labels`.
-    pub kind: String,
+    pub kind: JobKind,
     pub pages: usize,
     pub target: String,
     /// `pdf`, `tspl` or `zpl`.
@@ -289,7 +289,7 @@ fn waybills_job(
     let pages = items.len();
     let subject = job.batch_id.to_string();
     let record = NewPrintJob {
-        kind: "waybills",
+        kind: JobKind::Waybills,
         batch_id: Some(job.batch_id),
         subject: &subject,
         pages: pages as i64,
@@ -381,7 +381,7 @@ fn picklist_job(
     let params = json!({"batch": batch_id, "dpi": dpi.map(|d| d.0)});
     let subject = batch_id.to_string();
     let record = NewPrintJob {
-        kind: "picklist",
+        kind: JobKind::Picklist,
         batch_id: Some(batch_id),
         subject: &subject,
         pages: pages as i64,
@@ -576,7 +576,7 @@ fn labels_job(
         let id = db.insert_print_job(
             actor,
             &NewPrintJob {
-                kind: "labels",
+                kind: JobKind::Labels,
                 batch_id: None,
                 subject: &subject_of(&skus),
                 pages: pages as i64,
@@ -595,7 +595,7 @@ fn labels_job(
     let cups_job = deliver_logged(store, id, &data, target, &printer::media(w, h), raw)?;
     Ok(PrintOutcome {
         job_id: id,
-        kind: "labels".into(),
+        kind: JobKind::Labels,
         pages,
         target: target_log,
         format: job.format.code().into(),
@@ -629,7 +629,7 @@ fn run_job(
     let cups_job = deliver_logged(store, id, &data, target, &media, false)?;
     Ok(PrintOutcome {
         job_id: id,
-        kind: record.kind.into(),
+        kind: record.kind,
         pages: record.pages as usize,
         target: target.to_log(),
         format: record.format.into(),
@@ -725,8 +725,8 @@ pub fn retry(
             )
         })
     };
-    match old.kind.as_str() {
-        "waybills" => {
+    match old.kind {
+        JobKind::Waybills => {
             let job = WaybillJob {
                 batch_id: batch()?,
                 only: strings(&p["only"]),
@@ -735,8 +735,8 @@ pub fn retry(
             };
             waybills_job(store, actor, &job, &target, Some(job_id))
         }
-        "picklist" => picklist_job(store, actor, batch()?, dpi, &target, Some(job_id)),
-        _ => {
+        JobKind::Picklist => picklist_job(store, actor, batch()?, dpi, &target, Some(job_id)),
+        JobKind::Labels => {
             let format = match p["format"].as_str().unwrap_or("pdf") {
                 "pdf" => LabelFormat::Pdf,
                 f => LabelFormat::Raw(RawFormat::parse(f)?),
@@ -773,5 +773,5 @@ pub fn log(
     actor.require(Permission::ViewOrders)?;
     store
         .read()
-        .print_jobs(failed_only.then_some("failed"), limit)
+        .print_jobs(failed_only.then_some(JobResult::Failed), limit)
 }

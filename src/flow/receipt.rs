@@ -4,7 +4,7 @@
 
 use super::stock::StockVerdict;
 use crate::domain::check::clean_scan;
-use crate::domain::stock::MoveKind;
+use crate::domain::stock::{MoveKind, ReceiptState};
 use crate::domain::{Actor, Outcome, Permission, Reason, ReceiptId};
 use crate::error::{Error, Result};
 use crate::import::BadRow;
@@ -232,7 +232,7 @@ pub fn confirm(store: &mut Store, actor: &Actor, id: ReceiptId) -> Result<Receip
     actor.require(Permission::Receive)?;
     store.write(|db| {
         let r = load(db, id)?;
-        if r.row.state == "confirmed" {
+        if r.row.state == ReceiptState::Confirmed {
             return Err(Error::invalid(
                 format!("入库单 {id} 已经确认过了"),
                 format!("receipt {id} is already confirmed"),
@@ -255,7 +255,7 @@ pub fn confirm(store: &mut Store, actor: &Actor, id: ReceiptId) -> Result<Receip
         }
         let reference = id.to_string();
         for l in &r.lines {
-            db.add_stock_move(MoveKind::Receipt.code(), l.product_id, &l.bin, l.qty, actor, &reference)?;
+            db.add_stock_move(MoveKind::Receipt, l.product_id, &l.bin, l.qty, actor, &reference)?;
         }
         db.confirm_receipt(id, actor)?;
         db.log_event(actor, "receipt_confirmed", &reference, &json!({"lines": r.lines.len(), "units": r.units()}))?;

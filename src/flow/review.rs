@@ -1,5 +1,6 @@
 //! Order review (审单): which paid orders are ready to print, and holding or releasing them.
 
+use crate::domain::check::ParcelStage;
 use crate::domain::review::{HoldReason, remark_holds};
 use crate::domain::{Actor, OrderStatus, Permission};
 use crate::error::{Error, Result};
@@ -83,7 +84,7 @@ fn order_to_change(db: &Db<'_>, order_no: &str) -> Result<BenchOrder> {
         .bench_order(order_no)?
         .ok_or_else(|| Error::not_found("order", "订单", order_no))?;
     if let Some(p) = o.parcel_id.map(|id| db.parcel(id)).transpose()?.flatten() {
-        if p.stage == "shipped" {
+        if p.stage == ParcelStage::Shipped {
             return Err(Error::invalid(
                 format!("订单 {order_no} 已发货"),
                 format!("order {order_no} has shipped"),
@@ -199,7 +200,7 @@ pub(crate) fn hold_on_remark(db: &Db<'_>, actor: &Actor, order_no: &str, text: &
         .map(|id| db.parcel(id))
         .transpose()?
         .flatten()
-        .is_some_and(|p| p.stage == "shipped");
+        .is_some_and(|p| p.stage == ParcelStage::Shipped);
     if o.hold_reason.is_none() && open && !shipped {
         db.set_hold(o.id, Some(HoldReason::Remark.code()), text)?;
         db.log_event(

@@ -1,6 +1,6 @@
 //! Shipping (发货): a parcel leaves, its stock goes out of the ledger, its orders are shipped.
 
-use crate::domain::check::{BlockReason, OrderFacts, block_reason};
+use crate::domain::check::{BlockReason, OrderFacts, ParcelStage, block_reason};
 use crate::domain::{Actor, BatchId, Permission};
 use crate::error::{Error, Result};
 use crate::store::{BenchOrder, Db, ParcelRow, Store};
@@ -23,7 +23,7 @@ pub(crate) fn facts(orders: &[BenchOrder]) -> Vec<OrderFacts> {
 
 /// Why a printed parcel may not go now, if it may not.
 pub(crate) fn parcel_block(p: &ParcelRow, orders: &[BenchOrder]) -> Option<BlockReason> {
-    block_reason(p.stage == "shipped", &facts(orders))
+    block_reason(p.stage == ParcelStage::Shipped, &facts(orders))
 }
 
 /// Ships a parcel in the caller's transaction: stock-out moves for every line, orders marked
@@ -44,7 +44,7 @@ pub(crate) fn ship_parcel(
                 )
             })?;
             db.add_stock_move(
-                "shipment",
+                crate::domain::stock::MoveKind::Shipment,
                 product_id,
                 product.bin.as_deref().unwrap_or(""),
                 -i64::from(l.qty),
@@ -82,7 +82,7 @@ pub fn ship_batch(store: &mut Store, actor: &Actor, batch_id: BatchId) -> Result
         let mut out = BulkShipped::default();
         for p in db.batch_parcels(batch_id)? {
             let tracking = p.tracking_no.clone().unwrap_or_default();
-            if p.stage == "shipped" {
+            if p.stage == ParcelStage::Shipped {
                 continue;
             }
             let orders = db.parcel_orders(p.id)?;

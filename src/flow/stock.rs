@@ -199,7 +199,7 @@ pub fn issue(
         ));
     }
     store.write(|db| {
-        let id = db.insert_issue(actor, reason.code(), note)?;
+        let id = db.insert_issue(actor, reason, note)?;
         let reference = format!("I{id}");
         let mut out = Vec::new();
         for l in lines {
@@ -219,14 +219,7 @@ pub fn issue(
                 .clone()
                 .or_else(|| rec.stock.iter().find(|s| s.qty > 0).map(|s| s.bin.clone()))
                 .unwrap_or_default();
-            db.add_stock_move(
-                MoveKind::Issue.code(),
-                rec.id,
-                &bin,
-                -l.qty,
-                actor,
-                &reference,
-            )?;
+            db.add_stock_move(MoveKind::Issue, rec.id, &bin, -l.qty, actor, &reference)?;
             out.push((rec.product.sku_code.clone(), bin, l.qty));
         }
         db.log_event(

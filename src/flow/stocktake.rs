@@ -5,7 +5,7 @@
 use super::stock::StockVerdict;
 use crate::domain::check::clean_scan;
 use crate::domain::stock::{
-    AdjustReason, CountError, CountScan, MoveKind, VarianceLine, parse_count,
+    AdjustReason, CountError, CountScan, MoveKind, StocktakeState, VarianceLine, parse_count,
 };
 use crate::domain::{Actor, Outcome, Permission, Reason, SessionId};
 use crate::error::{Error, Result};
@@ -62,12 +62,12 @@ fn session(db: &Db<'_>, id: SessionId) -> Result<StocktakeRow> {
 }
 
 fn require_open(s: &StocktakeRow) -> Result<()> {
-    if s.state == "counting" || s.state == "recounting" {
+    if s.state.is_open() {
         Ok(())
     } else {
         Err(Error::invalid(
-            format!("盘点 {} 已结束（{}）", s.id, s.state),
-            format!("stocktake {} is closed ({})", s.id, s.state),
+            format!("盘点 {} 已结束（{}）", s.id, s.state.zh()),
+            format!("stocktake {} is closed ({})", s.id, s.state.en()),
         ))
     }
 }
@@ -91,19 +91,19 @@ impl Report {
 /// Expected (snapshot + moves since), counted, variance for every product in the session's
 /// bins and every product counted there. An approved session reports what was approved.
 fn compute(db: &Db<'_>, s: StocktakeRow) -> Result<Report> {
-    let approved = s.state == "approved";
+    let approved = s.state == StocktakeState::Approved;
     let mut moves: HashMap<(String, i64), (String, i64)> = HashMap::new();
     if !approved {
         for (bin, pid, sku, q) in db.stocktake_moves_since(s.id, s.last_move)? {
             moves.insert((bin, pid), (sku, q));
         }
     }
-    let reopened: HashSet<String> = if s.recount && s.state != "counting" {
+    let reopened: HashSet<String> = if s.recount && s.state != StocktakeState::Counting {
         db.recounted_bins(s.id)?.into_iter().collect()
     } else {
         HashSet::new()
     };
-    let recounting = s.recount && s.state != "counting";
+    let recounting = s.recount && s.state != StocktakeState::Counting;
     let mut awaiting = Vec::new();
     let mut judge = |bin: &str, sku: &str, expected: i64, count1: i64, count2: i64| {
         if recounting && count1 != expected {
@@ -192,13 +192,13 @@ pub fn begin_recount(
     store.write(|db| {
         let s = session(db, id)?;
         require_open(&s)?;
-        if !s.recount || s.state != "counting" {
+        if !s.recount || s.state != StocktakeState::Counting {
             return Err(Error::invalid(
                 format!("盘点 {id} 没有复盘（开始时没有 --recount，或已在复盘）"),
                 format!("stocktake {id} has no recount to begin (started without --recount, or recounting already)"),
             ));
         }
-        db.set_stocktake_state(id, "recounting", None)?;
+        db.set_stocktake_state(id, StocktakeState::Recounting, None)?;
         let r = compute(db, session(db, id)?)?;
         db.log_event(actor, "stocktake_recount", &id.to_string(), &json!({"lines": r.awaiting_recount.len()}))?;
         Ok(r.awaiting_recount)
@@ -219,7 +219,7 @@ pub fn approve(
         let s = session(db, id)?;
         require_open(&s)?;
         let r = compute(db, s)?;
-        if r.session.recount && r.session.state == "counting" && r.variances().next().is_some() {
+        if r.session.recount && r.session.state == StocktakeState::Counting && r.variances().next().is_some() {
             return Err(Error::invalid(
                 format!(
                     "盘点 {id} 有 {} 行有差异，要先复盘：packbench stocktake recount {id}",
@@ -269,9 +269,9 @@ pub fn approve(
                 None
             } else {
                 let reason = per_line.get(&l.sku_code).copied().or(default).expect("checked above");
-                db.add_stock_move(MoveKind::Adjust.code(), l.product_id, &l.bin, l.variance, actor, &reference)?;
+                db.add_stock_move(MoveKind::Adjust, l.product_id, &l.bin, l.variance, actor, &reference)?;
                 adjusted += 1;
-                Some(reason.code())
+                Some(reason)
             };
             // Lines that matched their first count need no more: the report reads them as
             // count1 (a whole shop's stocktake writes only what differs).
@@ -279,7 +279,7 @@ pub fn approve(
                 db.save_stocktake_line(id, &l.bin, l.product_id, l.expected, l.counted, reason)?;
             }
         }
-        db.set_stocktake_state(id, "approved", Some(actor))?;
+        db.set_stocktake_state(id, StocktakeState::Approved, Some(actor))?;
         db.log_event(
             actor,
             "stocktake_approved",
@@ -299,7 +299,7 @@ pub fn cancel(store: &mut Store, actor: &Actor, id: SessionId) -> Result<()> {
     store.write(|db| {
         let s = session(db, id)?;
         require_open(&s)?;
-        db.set_stocktake_state(id, "cancelled", Some(actor))?;
+        db.set_stocktake_state(id, StocktakeState::Cancelled, Some(actor))?;
         db.log_event(actor, "stocktake_cancelled", &id.to_string(), &json!({}))
     })
 }
@@ -322,7 +322,7 @@ impl Counting {
         let db = store.read();
         let s = session(&db, session_id)?;
         require_open(&s)?;
-        let round = if s.state == "recounting" { 2 } else { 1 };
+        let round = s.state.round();
         let bin = db.last_opened_bin(session_id, round, &actor.terminal)?;
         Ok(Counting {
             actor,
@@ -389,7 +389,7 @@ impl Counting {
             .stocktake_head(id)?
             .ok_or_else(|| Error::not_found("stocktake", "盘点", id.to_string()))?;
         require_open(&s)?;
-        let round = if s.state == "recounting" { 2 } else { 1 };
+        let round = s.state.round();
         let parsed = parse_count(code, |b| db.bin_exists(b).unwrap_or(false));
         let mut product_id = None;
         let (outcome, named_bin) = match parsed {

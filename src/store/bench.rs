@@ -1,6 +1,7 @@
 //! The bench's tables: holds, parcels, the waybill pool, batches, scans and stations.
 
 use super::{Db, now};
+use crate::domain::check::ParcelStage;
 use crate::domain::{Actor, BatchId, OrderLine, OrderStatus, Receiver};
 use crate::error::{Error, Result};
 use rusqlite::{OptionalExtension, Row, params};
@@ -49,8 +50,7 @@ impl BenchOrder {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParcelRow {
     pub id: i64,
-    /// `merged`, `printed` or `shipped`.
-    pub stage: String,
+    pub stage: ParcelStage,
     pub batch_id: Option<BatchId>,
     pub seq: Option<i64>,
     pub courier: Option<String>,
@@ -248,7 +248,7 @@ impl Db<'_> {
     }
 
     /// The stage of the parcel an order is in, if it is in one.
-    pub fn order_parcel_stage(&self, order_id: i64) -> Result<Option<String>> {
+    pub fn order_parcel_stage(&self, order_id: i64) -> Result<Option<ParcelStage>> {
         Ok(self
             .conn
             .prepare_cached(

@@ -20,6 +20,9 @@ pub use stock::{
     StocktakeLineRow, StocktakeRow,
 };
 
+use crate::domain::check::ParcelStage;
+use crate::domain::print::{JobKind, JobResult};
+use crate::domain::stock::{AdjustReason, IssueReason, MoveKind, ReceiptState, StocktakeState};
 use crate::domain::{BatchId, ReceiptId, SessionId};
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
@@ -384,6 +387,39 @@ macro_rules! sql_id {
     )*};
 }
 sql_id!(BatchId, ReceiptId, SessionId);
+
+/// The coded enums go into SQL as their codes; a code this program never wrote is an error.
+macro_rules! sql_code {
+    ($($t:ty),*) => {$(
+        impl rusqlite::types::ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(rusqlite::types::ToSqlOutput::from(self.code()))
+            }
+        }
+        impl rusqlite::types::FromSql for $t {
+            fn column_result(
+                v: rusqlite::types::ValueRef<'_>,
+            ) -> rusqlite::types::FromSqlResult<$t> {
+                let code = v.as_str()?;
+                <$t>::from_code(code).ok_or_else(|| {
+                    rusqlite::types::FromSqlError::Other(
+                        format!("unknown {}: {code:?}", stringify!($t)).into(),
+                    )
+                })
+            }
+        }
+    )*};
+}
+sql_code!(
+    MoveKind,
+    ReceiptState,
+    StocktakeState,
+    JobKind,
+    JobResult,
+    ParcelStage,
+    IssueReason,
+    AdjustReason
+);
 
 /// The current time as the store keeps it.
 pub(crate) fn now() -> String {

@@ -1,15 +1,15 @@
 //! The print log: print jobs and what each printed.
 
 use super::{Db, now};
+use crate::domain::print::{JobKind, JobResult};
 use crate::domain::{Actor, BatchId};
 use crate::error::Result;
 use rusqlite::{OptionalExtension, Row, params};
 
 /// A print job to record before it is sent.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct NewPrintJob<'a> {
-    /// `waybills`, `picklist` or `labels`.
-    pub kind: &'a str,
+    pub kind: JobKind,
     pub batch_id: Option<BatchId>,
     pub subject: &'a str,
     pub pages: i64,
@@ -37,7 +37,7 @@ pub struct PrintJobRow {
     pub at: String,
     pub staff_code: String,
     pub terminal: String,
-    pub kind: String,
+    pub kind: JobKind,
     pub batch_id: Option<BatchId>,
     pub subject: String,
     pub pages: i64,
@@ -45,8 +45,7 @@ pub struct PrintJobRow {
     pub target: String,
     pub reprint: bool,
     pub params: serde_json::Value,
-    /// `pending`, `ok` or `failed`.
-    pub result: String,
+    pub result: JobResult,
     pub error: Option<String>,
     pub cups_job: Option<String>,
     pub finished_at: Option<String>,
@@ -137,7 +136,11 @@ impl Db<'_> {
             )?
             .execute(params![
                 id,
-                if error.is_none() { "ok" } else { "failed" },
+                if error.is_none() {
+                    JobResult::Ok
+                } else {
+                    JobResult::Failed
+                },
                 error,
                 cups_job,
                 now()
@@ -156,7 +159,7 @@ impl Db<'_> {
     }
 
     /// Jobs, newest first: all, or those with `result`.
-    pub fn print_jobs(&self, result: Option<&str>, limit: usize) -> Result<Vec<PrintJobRow>> {
+    pub fn print_jobs(&self, result: Option<JobResult>, limit: usize) -> Result<Vec<PrintJobRow>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {JOB_COLS} FROM print_jobs j JOIN staff s ON s.id = j.staff_id
              WHERE ?1 IS NULL OR j.result = ?1 ORDER BY j.id DESC LIMIT ?2"

@@ -150,7 +150,7 @@ impl Db<'_> {
     /// `bin` is `''` for stock not shelved yet.
     pub fn add_stock_move(
         &self,
-        kind: &str,
+        kind: crate::domain::stock::MoveKind,
         product_id: i64,
         bin: &str,
         qty: i64,

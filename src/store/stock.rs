@@ -2,6 +2,7 @@
 //! stocktake sessions and the scans of the stock modes.
 
 use super::{Db, now};
+use crate::domain::stock::{AdjustReason, IssueReason, MoveKind, ReceiptState, StocktakeState};
 use crate::domain::{Actor, ReceiptId, SessionId};
 use crate::error::Result;
 use rusqlite::{OptionalExtension, params};
@@ -32,7 +33,7 @@ pub struct StockLevel {
 pub struct MoveRow {
     pub id: i64,
     pub at: String,
-    pub kind: String,
+    pub kind: MoveKind,
     pub sku_code: String,
     pub bin: String,
     pub qty: i64,
@@ -47,7 +48,7 @@ pub struct ReceiptRow {
     pub created_at: String,
     pub staff_code: String,
     pub file: String,
-    pub state: String,
+    pub state: ReceiptState,
     pub confirmed_at: Option<String>,
     pub verified_at: Option<String>,
     pub verified_by: Option<String>,
@@ -76,7 +77,7 @@ pub struct StocktakeRow {
     pub pattern: String,
     pub blind: bool,
     pub recount: bool,
-    pub state: String,
+    pub state: StocktakeState,
     pub last_move: i64,
     pub bins: i64,
 }
@@ -375,9 +376,9 @@ impl Db<'_> {
     pub fn confirm_receipt(&self, id: ReceiptId, actor: &Actor) -> Result<()> {
         self.conn
             .prepare_cached(
-                "UPDATE receipts SET state = 'confirmed', confirmed_at = ?2, confirmed_by = ?3 WHERE id = ?1",
+                "UPDATE receipts SET state = ?4, confirmed_at = ?2, confirmed_by = ?3 WHERE id = ?1",
             )?
-            .execute(params![id, now(), actor.staff.id])?;
+            .execute(params![id, now(), actor.staff.id, ReceiptState::Confirmed])?;
         Ok(())
     }
 
@@ -390,7 +391,7 @@ impl Db<'_> {
 
     // ---- outbound notes ----
 
-    pub fn insert_issue(&self, actor: &Actor, reason: &str, note: &str) -> Result<i64> {
+    pub fn insert_issue(&self, actor: &Actor, reason: IssueReason, note: &str) -> Result<i64> {
         self.conn
             .prepare_cached(
                 "INSERT INTO issues (at, staff_id, terminal, reason, note) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -596,7 +597,7 @@ impl Db<'_> {
     pub fn set_stocktake_state(
         &self,
         id: SessionId,
-        state: &str,
+        state: StocktakeState,
         actor: Option<&Actor>,
     ) -> Result<()> {
         match actor {
@@ -679,7 +680,7 @@ impl Db<'_> {
         product_id: i64,
         expected: i64,
         counted: i64,
-        reason: Option<&str>,
+        reason: Option<AdjustReason>,
     ) -> Result<()> {
         self.conn
             .prepare_cached(

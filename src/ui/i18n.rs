@@ -452,3 +452,8 @@ pub fn outcome(lang: Lang, o: &crate::domain::Outcome) -> String {
         Lang::En => o.en(),
     }
 }
+
+/// A state, kind or reason in words (`open`, `adjust`, `picklist` … as people say them).
+pub fn words(lang: Lang, c: &impl crate::domain::Coded) -> &'static str {
+    lang.pick(c.zh(), c.en())
+}

@@ -2,6 +2,7 @@
 //! waybills and pick list to a printer or a PDF file; one parcel's waybill again (补打); the
 //! print log with a retry for a job the printer did not take.
 
+use crate::domain::print::{JobKind, JobResult};
 use crate::domain::{Actor, BatchId, Permission};
 use crate::error::Error;
 use crate::flow;
@@ -75,11 +76,11 @@ pub struct State {
 }
 
 /// A print job's kind in words.
-pub fn job_kind(kind: &str) -> T {
+pub fn job_kind(kind: JobKind) -> T {
     match kind {
-        "waybills" => T::KindWaybills,
-        "picklist" => T::KindPicklist,
-        _ => T::KindLabels,
+        JobKind::Waybills => T::KindWaybills,
+        JobKind::Picklist => T::KindPicklist,
+        JobKind::Labels => T::KindLabels,
     }
 }
 
@@ -469,13 +470,13 @@ impl State {
         }
         detail = detail.push(text(tr(lang, T::PrintLog)).size(18));
         for j in &self.log {
-            let failed = j.result == "failed";
+            let failed = j.result == JobResult::Failed;
             let mut line = row![
                 text(format!(
                     "#{} {} {} {}{} · {} {} → {} · {}",
                     j.id,
                     crate::ui::screen::shop_time(&j.at),
-                    tr(lang, job_kind(&j.kind)),
+                    tr(lang, job_kind(j.kind)),
                     j.subject,
                     if j.reprint {
                         format!(" ({})", tr(lang, T::Reprint))
@@ -489,10 +490,10 @@ impl State {
                         .trim_start_matches("cups:"),
                     tr(
                         lang,
-                        match j.result.as_str() {
-                            "ok" => T::JobOk,
-                            "failed" => T::JobFailed,
-                            _ => T::JobPending,
+                        match j.result {
+                            JobResult::Ok => T::JobOk,
+                            JobResult::Failed => T::JobFailed,
+                            JobResult::Pending => T::JobPending,
                         }
                     ),
                 ))

@@ -1,6 +1,7 @@
 //! The receipts screen (入库单): create a receipt from a CSV, see its lines, print its labels
 //! through the printing layer (a PDF file), and confirm it (stock in).
 
+use crate::domain::stock::ReceiptState;
 use crate::domain::{Actor, ReceiptId};
 use crate::error::Error;
 use crate::flow;
@@ -136,7 +137,7 @@ impl State {
             let label = format!(
                 "{}  {}{}",
                 r.id,
-                r.state,
+                r.state.code(),
                 if r.verified_by.is_some() { " ✓" } else { "" }
             );
             list = list.push(
@@ -153,7 +154,7 @@ impl State {
                     "{} {} · {} · {} · {}/{}{}",
                     st(lang, S::Receipt),
                     r.row.id,
-                    r.row.state,
+                    r.row.state.code(),
                     r.row.file,
                     r.checked(),
                     r.units(),
@@ -174,7 +175,9 @@ impl State {
                     button(text(st(lang, S::PrintLabels))).on_press(Message::PrintLabels),
                     button(text(st(lang, S::Confirm)))
                         .style(button::success)
-                        .on_press_maybe((r.row.state == "open").then_some(Message::Confirm)),
+                        .on_press_maybe(
+                            (r.row.state == ReceiptState::Open).then_some(Message::Confirm)
+                        ),
                 ]
                 .spacing(10),
             );

@@ -148,7 +148,7 @@ impl State {
                 product = product.push(
                     row![
                         text(&m.at).size(14).width(190),
-                        text(&m.kind).width(90),
+                        text(m.kind.code()).width(90),
                         text(format!("{:+}", m.qty)).width(70),
                         text(&m.bin).width(90),
                         text(&m.staff_code).width(80),

@@ -79,10 +79,7 @@ impl State {
     /// On sign-in: the newest open session is offered.
     pub fn start(&mut self, store: &Store, actor: &Actor) {
         if let Ok(list) = flow::stocktake::list(store, actor, 20) {
-            if let Some(s) = list
-                .iter()
-                .find(|s| s.state == "counting" || s.state == "recounting")
-            {
+            if let Some(s) = list.iter().find(|s| s.state.is_open()) {
                 self.session_text = s.id.to_string();
             }
         }
