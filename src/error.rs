@@ -41,8 +41,157 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("database error: {0}")]
-    Database(#[from] rusqlite::Error),
+    /// The store failed (locked by another station, read-only, disk full, …): said in plain
+    /// words; SQLite's own text is kept for the log (`detail`, or `{:#}`).
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+/// What went wrong in the store, as the person at the bench needs to know it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StoreFault {
+    /// Another station (or program) holds the write lock longer than we wait.
+    Busy,
+    /// The file (or its folder) may not be written.
+    ReadOnly,
+    DiskFull,
+    /// The disk (or network drive) failed a read or write.
+    Io,
+    /// The file is damaged.
+    Corrupt,
+    /// The file cannot be opened at all (no such folder, no permission).
+    CannotOpen,
+    Other,
+}
+
+impl StoreFault {
+    fn of(e: &rusqlite::Error) -> StoreFault {
+        use rusqlite::ErrorCode as C;
+        match e.sqlite_error_code() {
+            Some(C::DatabaseBusy | C::DatabaseLocked) => StoreFault::Busy,
+            Some(C::ReadOnly) => StoreFault::ReadOnly,
+            Some(C::DiskFull) => StoreFault::DiskFull,
+            Some(C::SystemIoFailure) => StoreFault::Io,
+            Some(C::DatabaseCorrupt | C::NotADatabase) => StoreFault::Corrupt,
+            Some(C::CannotOpen | C::PermissionDenied) => StoreFault::CannotOpen,
+            _ => StoreFault::Other,
+        }
+    }
+}
+
+/// A store error: its fault, whether it stopped a scan, and SQLite's own words for the log.
+#[derive(Debug)]
+pub struct StoreError {
+    pub fault: StoreFault,
+    /// The store failed while a scan was being written: the scan was not recorded.
+    pub scan: bool,
+    source: rusqlite::Error,
+}
+
+impl StoreError {
+    /// SQLite's own words ("database is locked"), for the log; never the first thing shown.
+    pub fn detail(&self) -> String {
+        self.source.to_string()
+    }
+
+    pub fn zh(&self) -> String {
+        let (what, then) = match self.fault {
+            StoreFault::Busy => ("另一台工位正在写入", "请再扫一次"),
+            StoreFault::ReadOnly => (
+                "数据库文件是只读的，不能写入",
+                "请管理员检查文件和文件夹的权限后再扫一次",
+            ),
+            StoreFault::DiskFull => ("磁盘已满，不能写入", "请腾出磁盘空间后再扫一次"),
+            StoreFault::Io => (
+                "读写数据库文件时出错（磁盘或网络盘故障）",
+                "请再扫一次；仍不行请检查磁盘",
+            ),
+            StoreFault::Corrupt => ("数据库文件已损坏", "请停止使用并联系管理员从备份恢复"),
+            StoreFault::CannotOpen => (
+                "无法打开数据库文件（文件夹不存在或没有权限）",
+                "请检查后再扫一次",
+            ),
+            StoreFault::Other => ("数据库出错", "请再扫一次"),
+        };
+        if self.scan {
+            format!("{what}，这次扫描没有记录，{then}")
+        } else {
+            match self.fault {
+                StoreFault::Busy => format!("{what}，请稍后再试"),
+                StoreFault::ReadOnly => format!("{what}（请检查文件和文件夹的权限）"),
+                StoreFault::DiskFull => format!("{what}，请腾出磁盘空间"),
+                StoreFault::Corrupt => format!("{what}，请停止使用并从备份恢复"),
+                _ => what.to_string(),
+            }
+        }
+    }
+
+    fn en(&self) -> String {
+        let (what, then) = match self.fault {
+            StoreFault::Busy => ("another station is writing to the store", "scan it again"),
+            StoreFault::ReadOnly => (
+                "the store file is read-only and cannot be written",
+                "have the permissions of the file and its folder fixed, then scan it again",
+            ),
+            StoreFault::DiskFull => (
+                "the disk is full and the store cannot be written",
+                "free some space, then scan it again",
+            ),
+            StoreFault::Io => (
+                "the store file could not be read or written (a disk or network drive fault)",
+                "scan it again; if that fails, check the disk",
+            ),
+            StoreFault::Corrupt => (
+                "the store file is damaged",
+                "stop and have it restored from a backup",
+            ),
+            StoreFault::CannotOpen => (
+                "the store file cannot be opened (no such folder, or no permission)",
+                "check it, then scan again",
+            ),
+            StoreFault::Other => ("the store reported an error", "scan it again"),
+        };
+        if self.scan {
+            format!("{what}: this scan was not recorded; {then}")
+        } else {
+            match self.fault {
+                StoreFault::Busy => format!("{what}; try again in a moment"),
+                StoreFault::ReadOnly => {
+                    format!("{what} (check the permissions of the file and its folder)")
+                }
+                StoreFault::DiskFull => format!("{what}; free some space"),
+                StoreFault::Corrupt => format!("{what}; stop and restore a backup"),
+                _ => what.to_string(),
+            }
+        }
+    }
+}
+
+/// Plain words; `{:#}` adds SQLite's own, for a log.
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.en())?;
+        if f.alternate() {
+            write!(f, " ({})", self.source)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(source: rusqlite::Error) -> Error {
+        Error::Store(StoreError {
+            fault: StoreFault::of(&source),
+            scan: false,
+            source,
+        })
+    }
 }
 
 impl From<crate::domain::IdError> for Error {
@@ -72,6 +221,23 @@ impl Error {
         Error::Io {
             path: path.into(),
             source,
+        }
+    }
+
+    /// The same error met while a scan was being written: its message says the scan was not
+    /// recorded and to scan again.
+    pub fn in_scan(self) -> Error {
+        match self {
+            Error::Store(e) => Error::Store(StoreError { scan: true, ..e }),
+            other => other,
+        }
+    }
+
+    /// What went wrong underneath, for a log: SQLite's own words for a store error.
+    pub fn detail(&self) -> Option<String> {
+        match self {
+            Error::Store(e) => Some(e.detail()),
+            _ => None,
         }
     }
 
@@ -105,7 +271,81 @@ impl Error {
                 format!("导入被拒绝：{} 行有错误，什么都没有写入", s.rejected.len())
             }
             Error::Io { path, source } => format!("无法读写 {}：{source}", path.display()),
-            Error::Database(e) => format!("数据库错误：{e}"),
+            Error::Store(e) => e.zh(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sqlite(code: i32, text: &str) -> Error {
+        Error::from(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(code),
+            Some(text.into()),
+        ))
+    }
+
+    #[test]
+    fn store_errors_are_said_in_plain_words() {
+        use rusqlite::ffi;
+        for (code, text, fault) in [
+            (ffi::SQLITE_BUSY, "database is locked", StoreFault::Busy),
+            (
+                ffi::SQLITE_LOCKED,
+                "database table is locked",
+                StoreFault::Busy,
+            ),
+            (
+                ffi::SQLITE_READONLY,
+                "attempt to write a readonly database",
+                StoreFault::ReadOnly,
+            ),
+            (
+                ffi::SQLITE_FULL,
+                "database or disk is full",
+                StoreFault::DiskFull,
+            ),
+            (ffi::SQLITE_IOERR, "disk I/O error", StoreFault::Io),
+            (
+                ffi::SQLITE_CORRUPT,
+                "database disk image is malformed",
+                StoreFault::Corrupt,
+            ),
+            (
+                ffi::SQLITE_CANTOPEN,
+                "unable to open database file",
+                StoreFault::CannotOpen,
+            ),
+            (
+                ffi::SQLITE_CONSTRAINT,
+                "UNIQUE constraint failed",
+                StoreFault::Other,
+            ),
+        ] {
+            let e = sqlite(code, text);
+            let Error::Store(s) = &e else { panic!("{e:?}") };
+            assert_eq!(s.fault, fault, "{text}");
+            // SQLite's words are kept for the log, never shown in the message.
+            assert_eq!(e.detail().as_deref(), Some(text));
+            assert!(
+                !e.zh().contains(text) && !e.to_string().contains(text),
+                "{text}"
+            );
+            assert!(format!("{e:#}").ends_with(&format!("({text})")));
+            let scan = e.in_scan();
+            assert!(scan.zh().contains("这次扫描没有记录"), "{}", scan.zh());
+            assert!(scan.to_string().contains("this scan was not recorded"));
+        }
+        let busy = sqlite(rusqlite::ffi::SQLITE_BUSY, "database is locked");
+        assert_eq!(busy.zh(), "另一台工位正在写入，请稍后再试");
+        assert_eq!(
+            busy.in_scan().zh(),
+            "另一台工位正在写入，这次扫描没有记录，请再扫一次"
+        );
+        // Not a store error: untouched.
+        let other = Error::invalid("中", "en").in_scan();
+        assert_eq!((other.zh(), other.detail()), ("中".to_string(), None));
     }
 }

@@ -260,6 +260,9 @@ pub fn main() -> ExitCode {
         Err(e) => {
             eprintln!("错误：{}", e.zh());
             eprintln!("error: {e}");
+            if let Some(detail) = e.detail() {
+                eprintln!("  ({detail})");
+            }
             ExitCode::FAILURE
         }
     }

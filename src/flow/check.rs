@@ -288,29 +288,31 @@ impl CheckSession {
         };
         let actor = &self.actor;
         let shown = self.shown;
-        store.write(|db| {
-            let confirm = db.setting(CONFIRM_SETTING)?.is_some_and(|v| v == "true");
-            let mut st = db.station(&actor.terminal)?;
-            st.last_shown_scan = st.last_shown_scan.max(shown);
-            let mut out = match &code {
-                Err(len) => {
-                    let text: String = raw
-                        .chars()
-                        .filter(|c| !c.is_control())
-                        .take(crate::domain::check::MAX_SCAN_LEN)
-                        .collect();
-                    let mut v = Verdict::new(Outcome::TooLong { chars: *len });
-                    v.scan_id = record(db, actor, &text, &v, None)?;
-                    vec![v]
+        store
+            .write(|db| {
+                let confirm = db.setting(CONFIRM_SETTING)?.is_some_and(|v| v == "true");
+                let mut st = db.station(&actor.terminal)?;
+                st.last_shown_scan = st.last_shown_scan.max(shown);
+                let mut out = match &code {
+                    Err(len) => {
+                        let text: String = raw
+                            .chars()
+                            .filter(|c| !c.is_control())
+                            .take(crate::domain::check::MAX_SCAN_LEN)
+                            .collect();
+                        let mut v = Verdict::new(Outcome::TooLong { chars: *len });
+                        v.scan_id = record(db, actor, &text, &v, None)?;
+                        vec![v]
+                    }
+                    Ok(code) => judge(db, actor, &mut st, code, confirm)?,
+                };
+                db.save_station(&st)?;
+                for v in &mut out {
+                    v.replayed = false;
                 }
-                Ok(code) => judge(db, actor, &mut st, code, confirm)?,
-            };
-            db.save_station(&st)?;
-            for v in &mut out {
-                v.replayed = false;
-            }
-            Ok(out)
-        })
+                Ok(out)
+            })
+            .map_err(crate::error::Error::in_scan)
     }
 }
 
@@ -611,6 +613,36 @@ pub fn release(store: &mut Store, actor: &Actor, tracking_no: &str) -> Result<St
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{Error, StoreFault};
+    use crate::flow::testkit;
+    use std::time::Duration;
+
+    #[test]
+    fn a_scan_on_a_locked_store_says_it_was_not_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let mut shop = testkit::shop_in(Store::open(&path).unwrap());
+        shop.store
+            .set_busy_timeout(Duration::from_millis(50))
+            .unwrap();
+        let tracking = shop.batch.parcels[0].tracking_no.clone();
+        let checker = shop.actor("YH01", "bench-1");
+        let (mut s, _) = CheckSession::start(&mut shop.store, checker).unwrap();
+        let other = rusqlite::Connection::open(&path).unwrap();
+        other.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let e = s.scan(&mut shop.store, &tracking).unwrap_err();
+        assert!(
+            matches!(&e, Error::Store(st) if st.fault == StoreFault::Busy && st.scan),
+            "{e:?}"
+        );
+        assert_eq!(e.zh(), "另一台工位正在写入，这次扫描没有记录，请再扫一次");
+        assert_eq!(e.detail().as_deref(), Some("database is locked"));
+        // Nothing was written: once the lock is gone the same scan opens the parcel.
+        other.execute_batch("ROLLBACK").unwrap();
+        let v = s.scan(&mut shop.store, &tracking).unwrap();
+        assert_eq!(v[0].outcome.kind(), Kind::OrderOpened);
+        assert_eq!(v[0].scan_id, 1);
+    }
 
     #[test]
     fn the_json_contract_is_as_documented() {

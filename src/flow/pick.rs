@@ -32,31 +32,33 @@ impl PickSession {
             Err(chars) => return Ok(vec![Verdict::new(Outcome::TooLong { chars })]),
         };
         let actor = &self.actor;
-        store.write(|db| {
-            let mut st = db.station(&actor.terminal)?;
-            let prefix = db
-                .setting(TAG_PREFIX_SETTING)?
-                .unwrap_or_else(|| DEFAULT_TAG_PREFIX.to_string());
-            let picker = st.picker_id;
-            let (mut v, batch_id, sku) = judge(db, &mut st, &code, &prefix)?;
-            let staff_id = st.picker_id.or(picker).unwrap_or(actor.staff.id);
-            v.scan_id = db.insert_scan(
-                actor,
-                staff_id,
-                &NewScan {
-                    mode: "pick",
-                    code: &code,
-                    verdict: v.name(),
-                    reason: v.outcome.reason().map(Reason::code),
-                    parcel_id: None,
-                    batch_id,
-                    sku_code: sku.as_deref(),
-                    counted: v.counted(),
-                },
-            )?;
-            db.save_station(&st)?;
-            Ok(vec![v])
-        })
+        store
+            .write(|db| {
+                let mut st = db.station(&actor.terminal)?;
+                let prefix = db
+                    .setting(TAG_PREFIX_SETTING)?
+                    .unwrap_or_else(|| DEFAULT_TAG_PREFIX.to_string());
+                let picker = st.picker_id;
+                let (mut v, batch_id, sku) = judge(db, &mut st, &code, &prefix)?;
+                let staff_id = st.picker_id.or(picker).unwrap_or(actor.staff.id);
+                v.scan_id = db.insert_scan(
+                    actor,
+                    staff_id,
+                    &NewScan {
+                        mode: "pick",
+                        code: &code,
+                        verdict: v.name(),
+                        reason: v.outcome.reason().map(Reason::code),
+                        parcel_id: None,
+                        batch_id,
+                        sku_code: sku.as_deref(),
+                        counted: v.counted(),
+                    },
+                )?;
+                db.save_station(&st)?;
+                Ok(vec![v])
+            })
+            .map_err(crate::error::Error::in_scan)
     }
 }
 

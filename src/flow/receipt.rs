@@ -292,75 +292,77 @@ impl InboundCheck {
             }
         };
         let (actor, id) = (&self.actor, self.receipt_id);
-        store.write(|db| {
-            let r = load(db, id)?;
-            let product = match db.product_by_barcode(&code)? {
-                Some(p) => Some(p),
-                None => db.product_by_sku(&code)?,
-            };
-            let line = product
-                .as_ref()
-                .and_then(|(pid, _)| r.lines.iter().find(|l| l.product_id == *pid));
-            let remaining = r.units() - r.checked();
-            let outcome = match (&product, line) {
-                (None, _) => Outcome::UnknownBarcode { code: code.clone() },
-                (Some((_, p)), None) => Outcome::NotOnReceipt {
-                    receipt: id,
-                    sku: p.sku_code.clone(),
-                },
-                (Some(_), Some(l)) if l.checked >= l.qty => Outcome::OverQuantity {
-                    sku: l.sku_code.clone(),
-                    scanned: l.checked,
-                    expected: l.qty,
-                },
-                (Some(_), Some(l)) if remaining == 1 => Outcome::ReceiptVerified {
-                    receipt: id,
-                    sku: l.sku_code.clone(),
-                    scanned: l.checked + 1,
-                    expected: l.qty,
-                    units: r.units(),
-                },
-                (Some(_), Some(l)) => Outcome::UnitChecked {
-                    receipt: id,
-                    sku: l.sku_code.clone(),
-                    scanned: l.checked + 1,
-                    expected: l.qty,
-                },
-            };
-            let verified = matches!(outcome, Outcome::ReceiptVerified { .. });
-            let mut v = StockVerdict::new(outcome);
-            let qty = v.outcome.qty();
-            v.receipt_id = Some(id);
-            v.remaining = Some(remaining - qty);
-            v.scan_id = db.insert_stock_scan(
-                actor,
-                &NewStockScan {
-                    mode: "inbound_check",
-                    code: &code,
-                    verdict: v.name(),
-                    reason: v.reason().map(Reason::code),
-                    receipt_id: Some(id),
-                    session_id: None,
-                    round: 1,
-                    bin: None,
-                    product_id: if qty > 0 {
-                        line.map(|l| l.product_id)
-                    } else {
-                        None
+        store
+            .write(|db| {
+                let r = load(db, id)?;
+                let product = match db.product_by_barcode(&code)? {
+                    Some(p) => Some(p),
+                    None => db.product_by_sku(&code)?,
+                };
+                let line = product
+                    .as_ref()
+                    .and_then(|(pid, _)| r.lines.iter().find(|l| l.product_id == *pid));
+                let remaining = r.units() - r.checked();
+                let outcome = match (&product, line) {
+                    (None, _) => Outcome::UnknownBarcode { code: code.clone() },
+                    (Some((_, p)), None) => Outcome::NotOnReceipt {
+                        receipt: id,
+                        sku: p.sku_code.clone(),
                     },
-                    qty,
-                },
-            )?;
-            if verified && r.row.verified_at.is_none() {
-                db.verify_receipt(id, actor)?;
-                db.log_event(
+                    (Some(_), Some(l)) if l.checked >= l.qty => Outcome::OverQuantity {
+                        sku: l.sku_code.clone(),
+                        scanned: l.checked,
+                        expected: l.qty,
+                    },
+                    (Some(_), Some(l)) if remaining == 1 => Outcome::ReceiptVerified {
+                        receipt: id,
+                        sku: l.sku_code.clone(),
+                        scanned: l.checked + 1,
+                        expected: l.qty,
+                        units: r.units(),
+                    },
+                    (Some(_), Some(l)) => Outcome::UnitChecked {
+                        receipt: id,
+                        sku: l.sku_code.clone(),
+                        scanned: l.checked + 1,
+                        expected: l.qty,
+                    },
+                };
+                let verified = matches!(outcome, Outcome::ReceiptVerified { .. });
+                let mut v = StockVerdict::new(outcome);
+                let qty = v.outcome.qty();
+                v.receipt_id = Some(id);
+                v.remaining = Some(remaining - qty);
+                v.scan_id = db.insert_stock_scan(
                     actor,
-                    "receipt_verified",
-                    &id.to_string(),
-                    &json!({"units": r.units()}),
+                    &NewStockScan {
+                        mode: "inbound_check",
+                        code: &code,
+                        verdict: v.name(),
+                        reason: v.reason().map(Reason::code),
+                        receipt_id: Some(id),
+                        session_id: None,
+                        round: 1,
+                        bin: None,
+                        product_id: if qty > 0 {
+                            line.map(|l| l.product_id)
+                        } else {
+                            None
+                        },
+                        qty,
+                    },
                 )?;
-            }
-            Ok(Some(v))
-        })
+                if verified && r.row.verified_at.is_none() {
+                    db.verify_receipt(id, actor)?;
+                    db.log_event(
+                        actor,
+                        "receipt_verified",
+                        &id.to_string(),
+                        &json!({"units": r.units()}),
+                    )?;
+                }
+                Ok(Some(v))
+            })
+            .map_err(Error::in_scan)
     }
 }

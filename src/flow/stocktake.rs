@@ -349,7 +349,10 @@ impl Counting {
             Ok(c) => c,
             Err(v) => return Ok(Some(v)),
         };
-        store.write(|db| self.judge(db, &code)).map(Some)
+        store
+            .write(|db| self.judge(db, &code))
+            .map(Some)
+            .map_err(Error::in_scan)
     }
 
     /// Several scans in one transaction (a handheld's upload of a whole count).
@@ -359,16 +362,18 @@ impl Counting {
         raws: impl IntoIterator<Item = &'a str>,
     ) -> Result<Vec<StockVerdict>> {
         let codes: Vec<_> = raws.into_iter().filter_map(|r| self.clean(r)).collect();
-        store.write(|db| {
-            let mut out = Vec::with_capacity(codes.len());
-            for c in &codes {
-                match c {
-                    Ok(code) => out.push(self.judge(db, code)?),
-                    Err(v) => out.push(v.clone()),
+        store
+            .write(|db| {
+                let mut out = Vec::with_capacity(codes.len());
+                for c in &codes {
+                    match c {
+                        Ok(code) => out.push(self.judge(db, code)?),
+                        Err(v) => out.push(v.clone()),
+                    }
                 }
-            }
-            Ok(out)
-        })
+                Ok(out)
+            })
+            .map_err(Error::in_scan)
     }
 
     fn clean(&self, raw: &str) -> Option<Result<String, StockVerdict>> {

@@ -12,9 +12,13 @@ pub(crate) struct Shop {
     pub batch: BatchResult,
 }
 
-/// The demo shop with 40 orders and a batch of (at most) 6 printed parcels.
+/// The demo shop with 40 orders and a batch of (at most) 6 printed parcels, in memory.
 pub(crate) fn shop() -> Shop {
-    let mut store = Store::open_in_memory().unwrap();
+    shop_in(Store::open_in_memory().unwrap())
+}
+
+/// The same shop in `store` (a file, for tests with a second connection).
+pub(crate) fn shop_in(mut store: Store) -> Shop {
     let admin = super::staff::actor(&store, "admin", "test").unwrap();
     let opts = DemoOptions {
         orders: 40,

@@ -329,7 +329,7 @@ fn refuse_non_sqlite(path: &Path) -> Result<()> {
 fn not_a_store_or(e: rusqlite::Error, path: &Path) -> Error {
     match e.sqlite_error_code() {
         Some(rusqlite::ErrorCode::NotADatabase) => Error::NotAStore(path.to_path_buf()),
-        _ => Error::Database(e),
+        _ => Error::from(e),
     }
 }
 
