@@ -66,6 +66,8 @@ pub struct Store {
     checkpointer: Option<Checkpointer>,
     conn: Connection,
     path: PathBuf,
+    /// Opened for reading only (the file is marked read-only).
+    read_only: bool,
 }
 
 /// The thread that copies the WAL back into the store file while a bench works (see
@@ -104,9 +106,18 @@ pub struct TableDigest {
 impl Store {
     /// Opens (or creates) the store at `path`. A file that is not a packbench store is refused
     /// before anything is written to it.
+    ///
+    /// Opening is cheap and takes no lock: the write lock (and the migration) only when the store
+    /// is behind this program's schema, so a second connection (the window's background work,
+    /// `orders list` beside an import) never waits for a writer. A file marked read-only (a copy,
+    /// a backup) is opened for reading only, and nothing is created beside it.
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
         refuse_non_sqlite(&path)?;
+        let read_only = std::fs::metadata(&path).is_ok_and(|m| m.permissions().readonly());
+        if read_only {
+            return Store::open_read_only(path);
+        }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
@@ -117,15 +128,41 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| not_a_store_or(e, &path))?;
-        Store::init(conn, path)
+        Store::init(conn, path, false)
+    }
+
+    /// A store file nobody may write: read as it is. Without a WAL beside it (a copy of a store
+    /// closed cleanly) it is opened immutable, which needs no `-shm` file (none can be made in
+    /// a read-only folder); with one, read-only through the WAL.
+    fn open_read_only(path: PathBuf) -> Result<Store> {
+        let mut wal = path.clone().into_os_string();
+        wal.push("-wal");
+        let mode = if Path::new(&wal).exists() {
+            "mode=ro"
+        } else {
+            "immutable=1"
+        };
+        let uri = format!("file:{}?{mode}", uri_path(&path));
+        let conn = Connection::open_with_flags(
+            uri,
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| not_a_store_or(e, &path))?;
+        Store::init(conn, path, true)
     }
 
     /// A store in memory, for tests and throw-away work.
     pub fn open_in_memory() -> Result<Store> {
-        Store::init(Connection::open_in_memory()?, PathBuf::from(":memory:"))
+        Store::init(
+            Connection::open_in_memory()?,
+            PathBuf::from(":memory:"),
+            false,
+        )
     }
 
-    fn init(mut conn: Connection, path: PathBuf) -> Result<Store> {
+    fn init(mut conn: Connection, path: PathBuf, read_only: bool) -> Result<Store> {
         // Several benches may share one store file: wait for a writer instead of failing.
         conn.busy_timeout(Duration::from_secs(10))?;
         let app_id: i64 = conn
@@ -146,10 +183,26 @@ impl Store {
                 supported: latest_version(),
             });
         }
+        if read_only && version < latest_version() {
+            return Err(Error::invalid(
+                format!(
+                    "{} 是旧版本的数据库（版本 {version}），而且是只读的：无法升级，请先让它可写",
+                    path.display()
+                ),
+                format!(
+                    "{} is an older store (version {version}) and read-only: it cannot be upgraded; make it writable first",
+                    path.display()
+                ),
+            ));
+        }
         // WAL lets the GUI read while a scan is written. synchronous=FULL because a bench PC loses
         // power: with NORMAL, a committed scan or shipment can roll back after a power cut; FULL
-        // syncs the WAL on every commit, so what the screen showed as done stays done.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // syncs the WAL on every commit, so what the screen showed as done stays done. A store in
+        // WAL already stays so without asking for a lock.
+        let journal: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        if !read_only && !journal.eq_ignore_ascii_case("wal") {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+        }
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // An import writes tens of MB in one transaction. In SQLite's default 2 MB page cache the
@@ -161,11 +214,14 @@ impl Store {
         // statements. In rusqlite's default cache of 16 such a cycle misses nearly every time,
         // and each scan parsed its SQL again: a third of its CPU time (`benches/scan.rs`).
         conn.set_prepared_statement_cache_capacity(64);
-        migrate(&mut conn)?;
+        if version < latest_version() {
+            migrate(&mut conn)?;
+        }
         Ok(Store {
             checkpointer: None,
             conn,
             path,
+            read_only,
         })
     }
 
@@ -176,7 +232,7 @@ impl Store {
     /// checkpoint is PASSIVE: it never waits for, or blocks, a scan being written. A commit still
     /// checkpoints itself past 20,000 pages, should the thread fall behind.
     pub fn checkpoint_in_background(&mut self) -> Result<()> {
-        if self.checkpointer.is_some() || self.path == Path::new(":memory:") {
+        if self.checkpointer.is_some() || self.read_only || self.path == Path::new(":memory:") {
             return Ok(());
         }
         let conn = Connection::open_with_flags(
@@ -221,6 +277,11 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Whether the store was opened for reading only (its file is marked read-only).
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     /// Reads (autocommit; each query sees committed data).
@@ -334,11 +395,15 @@ fn not_a_store_or(e: rusqlite::Error, path: &Path) -> Error {
 }
 
 /// Brings the store to the latest version: the sections of `schema.sql` above its version, in
-/// one immediate transaction (a half-migrated store cannot exist).
+/// one immediate transaction (a half-migrated store cannot exist). Called only when the store
+/// was read as behind.
 fn migrate(conn: &mut Connection) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     // Read again under the write lock: another bench may have migrated meanwhile.
     let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current >= latest_version() {
+        return Ok(());
+    }
     for (version, sql) in migrations().into_iter().filter(|(v, _)| *v > current) {
         tx.execute_batch(&sql)?;
         tx.pragma_update(None, "user_version", version)?;
@@ -346,6 +411,20 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;
     tx.commit()?;
     Ok(())
+}
+
+/// A path as the file part of an SQLite URI: `%`, `?` and `#` escaped.
+fn uri_path(path: &Path) -> String {
+    let mut out = String::new();
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 impl Db<'_> {
@@ -457,6 +536,77 @@ mod tests {
     }
 
     use super::*;
+
+    /// A store with some demo orders at `path`, closed again.
+    fn demo_store(path: &Path) {
+        let mut s = Store::open(path).unwrap();
+        let admin = crate::flow::staff::actor(&s, "admin", "t").unwrap();
+        let opts = crate::flow::demo::DemoOptions {
+            orders: 5,
+            seed: 1,
+            products: 0,
+        };
+        crate::flow::demo::fill(&mut s, &admin, opts).unwrap();
+    }
+
+    #[test]
+    fn opening_waits_for_no_writer_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        demo_store(&path);
+        let before = std::fs::read(&path).unwrap();
+        // An import holds the write lock: `orders list` opens and reads at once.
+        let import = Connection::open(&path).unwrap();
+        import.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let t = std::time::Instant::now();
+        let store = Store::open(&path).expect("open beside a writer");
+        let listed = store.read().list_orders(None, 10).unwrap();
+        assert!(!listed.is_empty());
+        assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+        import.execute_batch("ROLLBACK").unwrap();
+        drop((store, import));
+        // Opening an up-to-date store rewrote its header (application id) every time.
+        assert!(std::fs::read(&path).unwrap() == before, "the file changed");
+    }
+
+    #[test]
+    fn a_read_only_copy_opens_and_lists_orders() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        demo_store(&path);
+        let ro = dir.path().join("copy");
+        std::fs::create_dir(&ro).unwrap();
+        let copy = ro.join("s.db");
+        std::fs::copy(&path, &copy).unwrap();
+        let mode = |p: &Path, m: u32| {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap()
+        };
+        mode(&copy, 0o444);
+        mode(&ro, 0o555);
+        let opened = Store::open(&copy).and_then(|mut s| {
+            // A bench window on it: no checkpoint thread (it would need to write).
+            s.checkpoint_in_background()?;
+            let listed = s.read().list_orders(None, 10);
+            Ok((listed, s.is_read_only()))
+        });
+        // Writing is refused in plain words.
+        let write = Store::open(&copy).and_then(|mut s| s.write(|db| db.set_setting("k", "v")));
+        let files: Vec<_> = std::fs::read_dir(&ro)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        mode(&ro, 0o755);
+        mode(&copy, 0o644);
+        let (listed, read_only) = opened.expect("open");
+        assert!(!listed.expect("list").is_empty() && read_only);
+        let e = write.unwrap_err();
+        assert!(
+            matches!(&e, Error::Store(s) if s.fault == crate::error::StoreFault::ReadOnly),
+            "{e:?}"
+        );
+        assert_eq!(files, ["s.db"], "nothing written beside a read-only store");
+    }
 
     #[test]
     fn schema_sections_are_in_order_from_one() {
