@@ -330,8 +330,8 @@ fn record(
         &NewScan {
             mode: "check",
             code,
-            verdict: v.name(),
-            reason: v.outcome.reason().map(Reason::code),
+            verdict: v.outcome.kind(),
+            reason: v.outcome.reason(),
             parcel_id,
             batch_id: None,
             sku_code: v.outcome.sku(),

@@ -5,7 +5,7 @@
 use super::batch::pick_list;
 use super::check::Verdict;
 use crate::domain::check::clean_scan;
-use crate::domain::{Actor, BatchId, Outcome, Permission, Reason};
+use crate::domain::{Actor, BatchId, Outcome, Permission};
 use crate::error::Result;
 use crate::store::{Db, NewScan, Store};
 use serde_json::json;
@@ -47,8 +47,8 @@ impl PickSession {
                     &NewScan {
                         mode: "pick",
                         code: &code,
-                        verdict: v.name(),
-                        reason: v.outcome.reason().map(Reason::code),
+                        verdict: v.outcome.kind(),
+                        reason: v.outcome.reason(),
                         parcel_id: None,
                         batch_id,
                         sku_code: sku.as_deref(),

@@ -5,7 +5,7 @@
 use super::stock::StockVerdict;
 use crate::domain::check::clean_scan;
 use crate::domain::stock::{MoveKind, ReceiptState};
-use crate::domain::{Actor, Outcome, Permission, Reason, ReceiptId};
+use crate::domain::{Actor, Outcome, Permission, ReceiptId};
 use crate::error::{Error, Result};
 use crate::import::BadRow;
 use crate::import::products::{PRODUCT_COLUMNS, parse_product_row};
@@ -338,8 +338,8 @@ impl InboundCheck {
                     &NewStockScan {
                         mode: "inbound_check",
                         code: &code,
-                        verdict: v.name(),
-                        reason: v.reason().map(Reason::code),
+                        verdict: v.outcome.kind(),
+                        reason: v.reason(),
                         receipt_id: Some(id),
                         session_id: None,
                         round: 1,

@@ -7,7 +7,7 @@ use crate::domain::check::clean_scan;
 use crate::domain::stock::{
     AdjustReason, CountError, CountScan, MoveKind, StocktakeState, VarianceLine, parse_count,
 };
-use crate::domain::{Actor, Outcome, Permission, Reason, SessionId};
+use crate::domain::{Actor, Outcome, Permission, SessionId};
 use crate::error::{Error, Result};
 use crate::store::{Db, NewStockScan, StocktakeRow, Store};
 use serde_json::json;
@@ -447,8 +447,8 @@ impl Counting {
             &NewStockScan {
                 mode: "stocktake",
                 code,
-                verdict: v.name(),
-                reason: v.reason().map(Reason::code),
+                verdict: v.outcome.kind(),
+                reason: v.reason(),
                 receipt_id: None,
                 session_id: Some(id),
                 round,

@@ -2,7 +2,7 @@
 
 use super::{Db, now};
 use crate::domain::check::ParcelStage;
-use crate::domain::{Actor, BatchId, OrderLine, OrderStatus, Receiver};
+use crate::domain::{Actor, BatchId, Kind, OrderLine, OrderStatus, Reason, Receiver};
 use crate::error::{Error, Result};
 use rusqlite::{OptionalExtension, Row, params};
 
@@ -84,12 +84,12 @@ pub struct StationRow {
 }
 
 /// A scan to record.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct NewScan<'a> {
     pub mode: &'a str,
     pub code: &'a str,
-    pub verdict: &'a str,
-    pub reason: Option<&'a str>,
+    pub verdict: Kind,
+    pub reason: Option<Reason>,
     pub parcel_id: Option<i64>,
     pub batch_id: Option<BatchId>,
     pub sku_code: Option<&'a str>,

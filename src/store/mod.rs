@@ -500,6 +500,19 @@ sql_code!(
     AdjustReason
 );
 
+/// What a scan meant goes into the `verdict` and `reason` columns as its stable name.
+impl rusqlite::types::ToSql for crate::domain::Kind {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::from(self.name()))
+    }
+}
+
+impl rusqlite::types::ToSql for crate::domain::Reason {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::from(self.code()))
+    }
+}
+
 /// The current time as the store keeps it.
 pub(crate) fn now() -> String {
     crate::domain::time::to_store(&chrono::Utc::now())

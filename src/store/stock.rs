@@ -3,7 +3,7 @@
 
 use super::{Db, now};
 use crate::domain::stock::{AdjustReason, IssueReason, MoveKind, ReceiptState, StocktakeState};
-use crate::domain::{Actor, ReceiptId, SessionId};
+use crate::domain::{Actor, Kind, Reason, ReceiptId, SessionId};
 use crate::error::Result;
 use rusqlite::{OptionalExtension, params};
 
@@ -96,8 +96,8 @@ pub struct NewStocktake {
 pub struct NewStockScan<'a> {
     pub mode: &'a str,
     pub code: &'a str,
-    pub verdict: &'a str,
-    pub reason: Option<&'a str>,
+    pub verdict: Kind,
+    pub reason: Option<Reason>,
     pub receipt_id: Option<ReceiptId>,
     pub session_id: Option<SessionId>,
     pub round: i64,
