@@ -7,7 +7,7 @@ use super::check::Verdict;
 use crate::domain::check::clean_scan;
 use crate::domain::{Actor, Permission};
 use crate::error::Result;
-use crate::store::{Db, NewScan, Store};
+use crate::store::{BatchRow, Db, NewScan, Store};
 use serde_json::json;
 
 /// The setting holding the prefix of picker tags (`EDB_` in `EDB_PH001`).
@@ -116,6 +116,12 @@ fn judge(
             );
             return Ok((v, None, None, false));
         };
+        if batch.is_cancelled() {
+            if st.pick_batch_id == Some(id) {
+                st.pick_batch_id = None;
+            }
+            return Ok((batch_cancelled(&batch), Some(id), None, false));
+        }
         let Some(picker) = st.picker_id else {
             let v = Verdict::new(
                 "no_picker",
@@ -167,6 +173,14 @@ fn judge(
         );
         return Ok((v, None, Some(product.sku_code), false));
     };
+    // The batch may have been cancelled since its barcode was scanned here.
+    if let Some(batch) = db.batch(batch_id)?.filter(|b| b.is_cancelled()) {
+        st.pick_batch_id = None;
+        let mut v = batch_cancelled(&batch);
+        v.sku_code = Some(product.sku_code.clone());
+        v.barcode = Some(code.to_string());
+        return Ok((v, Some(batch_id), Some(product.sku_code), false));
+    }
     let list = pick_list(db, batch_id)?;
     let picked = db.picked_counts(batch_id)?;
     let sku = product.sku_code.clone();
@@ -228,6 +242,20 @@ fn judge(
     v.sku_code = Some(sku.clone());
     v.barcode = Some(code.to_string());
     Ok((v, Some(batch_id), Some(sku), counted))
+}
+
+/// A cancelled batch is not picked: what was picked of it goes back to the shelves.
+fn batch_cancelled(b: &BatchRow) -> Verdict {
+    let mut v = Verdict::new(
+        "batch_cancelled",
+        format!("批次 B{} 已经取消，不要配货；已配的货放回库位", b.id),
+        format!(
+            "batch B{} was cancelled: do not pick it; put back what was picked",
+            b.id
+        ),
+    );
+    v.barcode = Some(format!("B{}", b.id));
+    v
 }
 
 /// One line of a batch's pick list with what was picked.
