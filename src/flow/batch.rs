@@ -296,17 +296,23 @@ pub struct CancelledBatch {
     pub numbers_returned: Vec<String>,
 }
 
-/// The first few of a list for a message: `a、b 等 5 个` / `a, b and 3 more`.
-fn some_of(items: &[String]) -> (String, String) {
+/// Parcels named in a message, the first few of them: `7700000001、7700000002 等 5 个` /
+/// `parcels 7700000001, 7700000002 and 3 more`.
+fn some_parcels(items: &[String]) -> (String, String) {
     const SHOWN: usize = 3;
     let head = &items[..items.len().min(SHOWN)];
     let more = items.len().saturating_sub(SHOWN);
+    let noun = if items.len() == 1 {
+        "parcel"
+    } else {
+        "parcels"
+    };
     if more == 0 {
-        (head.join("、"), head.join(", "))
+        (head.join("、"), format!("{noun} {}", head.join(", ")))
     } else {
         (
             format!("{} 等 {} 个", head.join("、"), items.len()),
-            format!("{} and {more} more", head.join(", ")),
+            format!("{noun} {} and {more} more", head.join(", ")),
         )
     }
 }
@@ -402,19 +408,19 @@ pub fn cancel(
             .map(|p| p.tracking_no.clone().unwrap_or_default())
             .collect();
         if !shipped.is_empty() {
-            let (zh, en) = some_of(&shipped);
+            let (zh, en) = some_parcels(&shipped);
             return Err(Error::invalid(
                 format!("B{batch_id} 的包裹 {zh} 已经发货，不能取消"),
-                format!("parcel {en} of B{batch_id} shipped: it cannot be cancelled"),
+                format!("{en} of B{batch_id} shipped: B{batch_id} cannot be cancelled"),
             ));
         }
         let scanned = db.batch_parcels_scanned(batch_id)?;
         if !scanned.is_empty() {
-            let (zh, en) = some_of(&scanned);
+            let (zh, en) = some_parcels(&scanned);
             return Err(Error::invalid(
                 format!("B{batch_id} 的包裹 {zh} 已经在验货台扫过，不能取消"),
                 format!(
-                    "parcel {en} of B{batch_id} was scanned at a check bench: it cannot be cancelled"
+                    "{en} of B{batch_id} scanned at a check bench: B{batch_id} cannot be cancelled"
                 ),
             ));
         }
