@@ -560,3 +560,23 @@ fn a_batch_printed_before_the_upgrade_can_be_cancelled() {
         .unwrap();
     assert_eq!(used, 0);
 }
+
+#[test]
+fn a_cancel_finds_what_points_at_a_parcel_by_index() {
+    // Removing a parcel makes SQLite look for rows still pointing at it, and a cancel asks
+    // whether a parcel was scanned: with a million scans a full read of them each time held
+    // the write lock for seconds.
+    let s = Scratch::new();
+    drop(s.open());
+    let raw = rusqlite::Connection::open(s.db()).unwrap();
+    for table in ["scans", "waybills", "orders", "print_job_items"] {
+        let plan: String = raw
+            .query_row(
+                &format!("EXPLAIN QUERY PLAN SELECT 1 FROM {table} WHERE parcel_id = ?1"),
+                [7],
+                |r| r.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("USING"), "{table}: {plan}");
+    }
+}
