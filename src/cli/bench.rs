@@ -82,6 +82,25 @@ pub enum BatchCmd {
         #[arg(long)]
         json: bool,
     },
+    /// What `batch create` would take now, without taking it: parcels, ready, free numbers.
+    Plan {
+        #[arg(long)]
+        courier: Option<String>,
+        #[arg(long)]
+        limit: Option<usize>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cancel a batch made by mistake, before its waybills are printed: its numbers go back to
+    /// the pool and its orders are ready again.
+    Cancel {
+        /// 12 or B12
+        id: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
     Show {
         /// 12 or B12
         id: String,
@@ -484,10 +503,58 @@ pub fn batch(store: &mut Store, actor: &Actor, cmd: BatchCmd) -> Result<ExitCode
                 }
             }
         }
+        BatchCmd::Plan {
+            courier,
+            limit,
+            json,
+        } => {
+            let p = flow::batch::plan(store, actor, courier.as_deref(), limit)?;
+            if json {
+                println!("{}", serde_json::to_string(&p).expect("serialisable"));
+            } else {
+                println!(
+                    "{}：将取 {} 个包裹（可打印 {} 个，可用单号 {} 个） · would take {} parcel(s) ({} ready, {} free number(s))",
+                    p.courier,
+                    p.parcels,
+                    p.ready,
+                    p.free_numbers,
+                    p.parcels,
+                    p.ready,
+                    p.free_numbers
+                );
+                if p.left_out > 0 {
+                    println!(
+                        "单号不够：{} 个包裹会留下 · pool short: {} parcel(s) would be left out",
+                        p.left_out, p.left_out
+                    );
+                }
+            }
+        }
+        BatchCmd::Cancel { id, reason, json } => {
+            let c = flow::batch::cancel(store, actor, id.parse::<BatchId>()?, &reason)?;
+            if json {
+                println!("{}", serde_json::to_string(&c).expect("serialisable"));
+            } else {
+                println!(
+                    "批次 {} 已取消：{} 个包裹，{} 个单号退回单号池 · batch {} cancelled: {} parcel(s), {} number(s) back in the pool",
+                    c.batch_id,
+                    c.parcels,
+                    c.numbers_returned.len(),
+                    c.batch_id,
+                    c.parcels,
+                    c.numbers_returned.len()
+                );
+                for t in &c.numbers_returned {
+                    println!("  {t}");
+                }
+            }
+        }
         BatchCmd::Show { id, json } => {
             let v = flow::batch::show(store, actor, id.parse::<BatchId>()?)?;
             if json {
-                println!("{}", batch_json(v.batch.id, &v.parcels, None));
+                let mut out = batch_json(v.batch.id, &v.parcels, None);
+                out["cancelled"] = cancelled_json(&v.batch);
+                println!("{out}");
             } else {
                 let b = &v.batch;
                 println!(
@@ -502,6 +569,14 @@ pub fn batch(store: &mut Store, actor: &Actor, cmd: BatchCmd) -> Result<ExitCode
                         .map(|p| format!(" · 配货 picker {p}"))
                         .unwrap_or_default()
                 );
+                if b.is_cancelled() {
+                    println!(
+                        "已取消 · cancelled {} {}：{}",
+                        b.cancelled_at.as_deref().unwrap_or_default(),
+                        b.cancelled_by.as_deref().unwrap_or_default(),
+                        b.cancel_reason.as_deref().unwrap_or_default()
+                    );
+                }
                 for p in &v.parcels {
                     println!(
                         "  {:>3}  {}  {}  [{}]",
@@ -521,20 +596,26 @@ pub fn batch(store: &mut Store, actor: &Actor, cmd: BatchCmd) -> Result<ExitCode
                     .iter()
                     .map(|b| {
                         json!({"batch_id": b.id, "created_at": b.created_at, "staff_code": b.staff_code, "courier": b.courier,
-                               "parcels": b.parcels, "shipped": b.shipped, "picker": b.picker_code})
+                               "parcels": b.parcels, "shipped": b.shipped, "picker": b.picker_code,
+                               "cancelled": cancelled_json(b)})
                     })
                     .collect();
                 println!("{}", serde_json::Value::Array(arr));
             } else {
                 for b in list {
                     println!(
-                        "{:<7} {}  {:<10} {:>4} 包裹 parcels  {:>4} 已发 shipped  {}",
+                        "{:<7} {}  {:<10} {:>4} 包裹 parcels  {:>4} 已发 shipped  {}{}",
                         b.id,
                         b.created_at,
                         b.courier,
                         b.parcels,
                         b.shipped,
-                        b.picker_code.unwrap_or_default()
+                        b.picker_code.as_deref().unwrap_or_default(),
+                        if b.is_cancelled() {
+                            "  [已取消 cancelled]"
+                        } else {
+                            ""
+                        }
                     );
                 }
             }
@@ -554,6 +635,15 @@ pub fn batch(store: &mut Store, actor: &Actor, cmd: BatchCmd) -> Result<ExitCode
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `null`, or when, by whom and why a batch was cancelled.
+fn cancelled_json(b: &crate::store::BatchRow) -> serde_json::Value {
+    if b.is_cancelled() {
+        json!({"at": b.cancelled_at, "by": b.cancelled_by, "reason": b.cancel_reason})
+    } else {
+        serde_json::Value::Null
+    }
 }
 
 fn batch_json(

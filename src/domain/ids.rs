@@ -16,7 +16,7 @@ pub const BARCODE_DIGITS: usize = 5;
 
 /// Text that is not a number of the kind asked for.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("not {} number: {text} (e.g. {} or {})", .kind.en(), .kind.example(), .kind.example_bare())]
+#[error("not {}: {text} (e.g. {} or {})", .kind.en(), .kind.example(), .kind.example_bare())]
 pub struct IdError {
     pub kind: IdKind,
     pub text: String,
@@ -25,7 +25,7 @@ pub struct IdError {
 impl IdError {
     pub fn zh(&self) -> String {
         format!(
-            "{}写法不对：{}（例如 {} 或 {}）",
+            "{}：{}（例如 {} 或 {}）",
             self.kind.zh(),
             self.text,
             self.kind.example(),
@@ -53,17 +53,17 @@ impl IdKind {
 
     fn zh(self) -> &'static str {
         match self {
-            IdKind::Batch => "批次编号",
-            IdKind::Receipt => "入库单号",
-            IdKind::Session => "盘点单号",
+            IdKind::Batch => "批次编号不对",
+            IdKind::Receipt => "入库单号写法不对",
+            IdKind::Session => "盘点单号写法不对",
         }
     }
 
     fn en(self) -> &'static str {
         match self {
-            IdKind::Batch => "a batch",
-            IdKind::Receipt => "a receipt",
-            IdKind::Session => "a stocktake",
+            IdKind::Batch => "a batch id",
+            IdKind::Receipt => "a receipt number",
+            IdKind::Session => "a stocktake number",
         }
     }
 

@@ -94,6 +94,7 @@ kinds! {
     PickComplete = "pick_complete", Complete, "配货完成", "pick list complete";
     PickSurplus = "pick_surplus", Error, "配多了", "picked too many";
     PickWrong = "pick_wrong", Error, "不在这个批次里", "not in this batch";
+    BatchCancelled = "batch_cancelled", Error, "批次已取消", "batch cancelled";
     // ---- the inbound check (入库检验)
     ReceiptVerified = "receipt_verified", Complete, "入库单检验完成", "receipt verified";
     NotOnReceipt = "not_on_receipt", Error, "不在入库单上", "not on the receipt";
@@ -283,6 +284,12 @@ pub enum Outcome {
     PickWrong {
         sku: String,
     },
+    /// The batch was cancelled: do not pick it, put back what was picked. `item`: the merchant
+    /// code scanned when that was found.
+    BatchCancelled {
+        batch: BatchId,
+        item: Option<String>,
+    },
     // ---- the inbound check (入库检验)
     /// A labelled unit of the receipt; more to go.
     UnitChecked {
@@ -380,6 +387,7 @@ impl Outcome {
             Outcome::Picked { complete: true, .. } => Kind::PickComplete,
             Outcome::PickSurplus { .. } => Kind::PickSurplus,
             Outcome::PickWrong { .. } => Kind::PickWrong,
+            Outcome::BatchCancelled { .. } => Kind::BatchCancelled,
             Outcome::UnitChecked { .. } => Kind::ItemOk,
             Outcome::ReceiptVerified { .. } => Kind::ReceiptVerified,
             Outcome::NotOnReceipt { .. } => Kind::NotOnReceipt,
@@ -434,7 +442,7 @@ impl Outcome {
     /// The merchant code this scan is about, if it is about one.
     pub fn sku(&self) -> Option<&str> {
         match self {
-            Outcome::Blocked { item, .. } => item.as_deref(),
+            Outcome::Blocked { item, .. } | Outcome::BatchCancelled { item, .. } => item.as_deref(),
             Outcome::Replayed { sku, .. } => sku.as_deref(),
             Outcome::ItemCounted { sku, .. }
             | Outcome::ParcelComplete { sku, .. }
@@ -557,6 +565,9 @@ impl Outcome {
             ),
             Outcome::PickSurplus { sku, expected, .. } => format!("{sku} 已经够 {expected} 件"),
             Outcome::PickWrong { sku } => format!("{sku} 不在这个批次里"),
+            Outcome::BatchCancelled { batch, .. } => {
+                format!("批次 {batch} 已经取消，不要配货；已配的货放回库位")
+            }
             Outcome::UnitChecked {
                 sku,
                 scanned,
@@ -670,6 +681,9 @@ impl Outcome {
                 format!("{sku} is complete at {expected}")
             }
             Outcome::PickWrong { sku } => format!("{sku} is not in this batch"),
+            Outcome::BatchCancelled { batch, .. } => {
+                format!("batch {batch} was cancelled: do not pick it; put back what was picked")
+            }
             Outcome::UnitChecked {
                 sku,
                 scanned,
@@ -753,6 +767,7 @@ mod tests {
             "pick_complete",
             "pick_surplus",
             "pick_wrong",
+            "batch_cancelled",
             "receipt_verified",
             "not_on_receipt",
             "over_quantity",

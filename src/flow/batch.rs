@@ -1,8 +1,10 @@
 //! Print batches (打印批次): the ready parcels, oldest first, each with a tracking number from the
 //! pool, in one transaction; and the pick list of a batch.
 
+use super::print::shop_time;
 use super::review::{Readiness, readiness};
 use crate::domain::check::ParcelStage;
+use crate::domain::print::JobResult;
 use crate::domain::{Actor, BatchId, Permission};
 use crate::error::{Error, Result};
 use crate::store::{BatchRow, BenchOrder, Db, ParcelRow, Store};
@@ -149,6 +151,93 @@ fn ready_parcels(db: &Db<'_>, max: usize) -> Result<Vec<(Vec<BenchOrder>, Option
     Ok(out)
 }
 
+/// What `create` takes, gathered in the caller's transaction: the courier, the ready parcels
+/// (oldest first, at most the limit) and the courier's free numbers. `plan` and `create` both
+/// start here, so the confirmation shows exactly what the batch takes.
+struct Selection {
+    courier: String,
+    parcels: Vec<(Vec<BenchOrder>, Option<i64>)>,
+    free: usize,
+}
+
+impl Selection {
+    /// The parcels that get a number.
+    fn taken(&self) -> usize {
+        self.parcels.len().min(self.free)
+    }
+}
+
+fn select(db: &Db<'_>, courier: Option<&str>, limit: Option<usize>) -> Result<Selection> {
+    if limit == Some(0) {
+        return Err(Error::invalid(
+            "--limit 至少为 1",
+            "--limit must be at least 1",
+        ));
+    }
+    let courier = choose_courier(db, courier)?;
+    let parcels = ready_parcels(db, limit.unwrap_or(usize::MAX))?;
+    if parcels.is_empty() {
+        return Err(Error::invalid(
+            "没有可以打印的订单",
+            "no order is ready to print",
+        ));
+    }
+    let free = db
+        .pool_status()?
+        .into_iter()
+        .find(|p| p.courier == courier)
+        .map_or(0, |p| p.free) as usize;
+    if free == 0 {
+        return Err(Error::invalid(
+            format!("{courier} 的单号用完了：{} 个包裹在等单号", parcels.len()),
+            format!(
+                "no tracking numbers left for {courier}: {} parcel(s) are waiting",
+                parcels.len()
+            ),
+        ));
+    }
+    Ok(Selection {
+        courier,
+        parcels,
+        free,
+    })
+}
+
+/// What `create` would do now, without doing it: for the confirmation the window shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BatchPlan {
+    pub courier: String,
+    /// Parcels the batch would take (each gets a tracking number).
+    pub parcels: usize,
+    /// Ready parcels in all (up to the limit).
+    pub ready: usize,
+    /// The courier's free numbers now.
+    pub free_numbers: usize,
+    /// Ready parcels that would get no number: the pool is short.
+    pub left_out: usize,
+}
+
+/// What `create` with the same courier and limit would take now, by the same rules and with the
+/// same refusals; nothing is written. Creating with `Some(&plan.courier)` and
+/// `Some(plan.parcels)` never takes more than the plan showed.
+pub fn plan(
+    store: &Store,
+    actor: &Actor,
+    courier: Option<&str>,
+    limit: Option<usize>,
+) -> Result<BatchPlan> {
+    actor.require(Permission::PrintBatch)?;
+    let db = store.read();
+    let s = select(&db, courier, limit)?;
+    Ok(BatchPlan {
+        parcels: s.taken(),
+        ready: s.parcels.len(),
+        free_numbers: s.free,
+        left_out: s.parcels.len() - s.taken(),
+        courier: s.courier,
+    })
+}
+
 /// Creates a print batch: takes the ready parcels oldest first (at most `limit`), gives each a
 /// tracking number of `courier`, records who and when, and marks the orders printed — all in
 /// one transaction. When the pool runs out, the batch keeps what it got and says how many ready
@@ -160,42 +249,16 @@ pub fn create(
     limit: Option<usize>,
 ) -> Result<BatchResult> {
     actor.require(Permission::PrintBatch)?;
-    if limit == Some(0) {
-        return Err(Error::invalid(
-            "--limit 至少为 1",
-            "--limit must be at least 1",
-        ));
-    }
     store.write(|db| {
-        let courier = choose_courier(db, courier)?;
-        let parcels = ready_parcels(db, limit.unwrap_or(usize::MAX))?;
-        if parcels.is_empty() {
-            return Err(Error::invalid(
-                "没有可以打印的订单",
-                "no order is ready to print",
-            ));
-        }
-        let free = db
-            .pool_status()?
-            .into_iter()
-            .find(|p| p.courier == courier)
-            .map_or(0, |p| p.free) as usize;
-        if free == 0 {
-            return Err(Error::invalid(
-                format!("{courier} 的单号用完了：{} 个包裹在等单号", parcels.len()),
-                format!(
-                    "no tracking numbers left for {courier}: {} parcel(s) are waiting",
-                    parcels.len()
-                ),
-            ));
-        }
+        let s = select(db, courier, limit)?;
+        let (taken, left_out) = (s.taken(), (s.parcels.len() - s.taken()) as u64);
+        let courier = s.courier;
         let batch_id = db.insert_batch(actor, &courier)?;
-        let left_out = parcels.len().saturating_sub(free) as u64;
         let mut printed = Vec::new();
-        for (i, (orders, merged)) in parcels.into_iter().take(free).enumerate() {
+        for (i, (orders, merged)) in s.parcels.into_iter().take(taken).enumerate() {
             let parcel_id = match merged {
                 Some(id) => id,
-                None => db.new_parcel(&[orders[0].id])?,
+                None => db.new_batch_parcel(orders[0].id)?,
             };
             let tracking_no = db
                 .take_waybill(&courier, parcel_id)?
@@ -221,6 +284,168 @@ pub fn create(
             batch_id,
             parcels: printed,
             left_out,
+        })
+    })
+}
+
+/// What `cancel` undid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CancelledBatch {
+    pub batch_id: BatchId,
+    /// Parcels the batch had.
+    pub parcels: usize,
+    /// Tracking numbers back in the pool, in the batch's order.
+    pub numbers_returned: Vec<String>,
+}
+
+/// Parcels named in a message, the first few of them: `7700000001、7700000002 等 5 个` /
+/// `parcels 7700000001, 7700000002 and 3 more`.
+fn some_parcels(items: &[String]) -> (String, String) {
+    const SHOWN: usize = 3;
+    let head = &items[..items.len().min(SHOWN)];
+    let more = items.len().saturating_sub(SHOWN);
+    let noun = if items.len() == 1 {
+        "parcel"
+    } else {
+        "parcels"
+    };
+    if more == 0 {
+        (head.join("、"), format!("{noun} {}", head.join(", ")))
+    } else {
+        (
+            format!("{} 等 {} 个", head.join("、"), items.len()),
+            format!("{noun} {} and {more} more", head.join(", ")),
+        )
+    }
+}
+
+/// The batch, refused when it was cancelled: a cancelled batch is not printed, picked, checked
+/// or shipped.
+pub(crate) fn live_batch(db: &Db<'_>, batch_id: BatchId) -> Result<BatchRow> {
+    let b = db
+        .batch(batch_id)?
+        .ok_or_else(|| Error::not_found("batch", "批次", batch_id.to_string()))?;
+    if b.is_cancelled() {
+        return Err(cancelled_error(&b));
+    }
+    Ok(b)
+}
+
+fn cancelled_error(b: &BatchRow) -> Error {
+    let at = shop_time(b.cancelled_at.as_deref().unwrap_or_default());
+    let by = b.cancelled_by.as_deref().unwrap_or_default();
+    let why = b.cancel_reason.as_deref().unwrap_or_default();
+    Error::invalid(
+        format!(
+            "批次 {} 已经取消（{at}，{by}：{why}），不能再打印、配货或验货",
+            b.id
+        ),
+        format!(
+            "batch {} was cancelled ({at}, {by}: {why}); it cannot be printed, picked or checked",
+            b.id
+        ),
+    )
+}
+
+/// Cancels a batch made by mistake, before any of it is on paper — in one transaction. Refused
+/// once a waybill job of the batch was taken by a printer (or may have been: a job whose end is
+/// unknown), once a parcel shipped, or once a check bench scanned a parcel. A failed job does
+/// not stop it: nothing reached a printer, so its numbers are not used.
+///
+/// Every tracking number goes back to the pool; the parcels the batch made are removed and their
+/// orders are ready again; parcels merged before the batch are merged and unprinted again. The
+/// batch stays, marked cancelled with who, when and why, and the event `batch_cancelled` lists
+/// the numbers returned.
+pub fn cancel(
+    store: &mut Store,
+    actor: &Actor,
+    batch_id: BatchId,
+    reason: &str,
+) -> Result<CancelledBatch> {
+    actor.require(Permission::PrintBatch)?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(Error::invalid(
+            "取消批次要写明原因",
+            "say why the batch is cancelled (a reason)",
+        ));
+    }
+    store.write(|db| {
+        let b = db
+            .batch(batch_id)?
+            .ok_or_else(|| Error::not_found("batch", "批次", batch_id.to_string()))?;
+        if b.is_cancelled() {
+            let at = shop_time(b.cancelled_at.as_deref().unwrap_or_default());
+            let by = b.cancelled_by.as_deref().unwrap_or_default();
+            return Err(Error::invalid(
+                format!("批次 {batch_id} 已经取消过了（{at}，{by}）"),
+                format!("batch {batch_id} was cancelled already ({at}, by {by})"),
+            ));
+        }
+        if let Some((job, result)) = db.batch_waybills_on_paper(batch_id)? {
+            return Err(if result == JobResult::Pending {
+                Error::invalid(
+                    format!(
+                        "{batch_id} 的快递单可能已经打印（打印任务 {job} 没有结束的记录），不能取消：请作废这些单号"
+                    ),
+                    format!(
+                        "{batch_id}'s waybills may have been printed (print job {job} never recorded its end): it cannot be cancelled; void its numbers instead"
+                    ),
+                )
+            } else {
+                Error::invalid(
+                    format!(
+                        "{batch_id} 的快递单已经打印过（打印任务 {job}），不能取消：请作废这些单号"
+                    ),
+                    format!(
+                        "{batch_id}'s waybills were printed (print job {job}): it cannot be cancelled; void its numbers instead"
+                    ),
+                )
+            });
+        }
+        let parcels = db.batch_parcels(batch_id)?;
+        let shipped: Vec<String> = parcels
+            .iter()
+            .filter(|p| p.stage == ParcelStage::Shipped)
+            .map(|p| p.tracking_no.clone().unwrap_or_default())
+            .collect();
+        if !shipped.is_empty() {
+            let (zh, en) = some_parcels(&shipped);
+            return Err(Error::invalid(
+                format!("{batch_id} 的包裹 {zh} 已经发货，不能取消"),
+                format!("{en} of {batch_id} shipped: {batch_id} cannot be cancelled"),
+            ));
+        }
+        let scanned = db.batch_parcels_scanned(batch_id)?;
+        if !scanned.is_empty() {
+            let (zh, en) = some_parcels(&scanned);
+            return Err(Error::invalid(
+                format!("{batch_id} 的包裹 {zh} 已经在验货台扫过，不能取消"),
+                format!(
+                    "{en} of {batch_id} scanned at a check bench: {batch_id} cannot be cancelled"
+                ),
+            ));
+        }
+        let mut numbers_returned = Vec::new();
+        for p in &parcels {
+            numbers_returned.extend(db.unprint_parcel(p)?);
+        }
+        db.mark_batch_cancelled(batch_id, actor, reason)?;
+        db.log_event(
+            actor,
+            "batch_cancelled",
+            &batch_id.to_string(),
+            &json!({
+                "reason": reason,
+                "courier": b.courier,
+                "parcels": parcels.len(),
+                "numbers_returned": numbers_returned,
+            }),
+        )?;
+        Ok(CancelledBatch {
+            batch_id,
+            parcels: parcels.len(),
+            numbers_returned,
         })
     })
 }
@@ -278,7 +503,6 @@ pub fn pick_list(db: &Db<'_>, batch_id: BatchId) -> Result<Vec<ItemLine>> {
 pub fn show_pick_list(store: &Store, actor: &Actor, batch_id: BatchId) -> Result<Vec<ItemLine>> {
     actor.require(Permission::ViewOrders)?;
     let db = store.read();
-    db.batch(batch_id)?
-        .ok_or_else(|| Error::not_found("batch", "批次", batch_id.to_string()))?;
+    live_batch(&db, batch_id)?;
     pick_list(&db, batch_id)
 }

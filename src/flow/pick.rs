@@ -93,6 +93,17 @@ fn judge(
         let Some(batch) = db.batch(id)? else {
             return Ok((Verdict::new(Outcome::BatchUnknown(id)), None, None));
         };
+        if batch.is_cancelled() {
+            if st.pick_batch_id == Some(id) {
+                st.pick_batch_id = None;
+            }
+            let mut v = Verdict::new(Outcome::BatchCancelled {
+                batch: id,
+                item: None,
+            });
+            v.barcode = Some(id.to_string());
+            return Ok((v, Some(id), None));
+        }
         let Some(picker) = st.picker_id else {
             return Ok((
                 Verdict::new(Outcome::NoPicker { batch: id }),
@@ -133,6 +144,16 @@ fn judge(
     let Some(batch_id) = st.pick_batch_id else {
         return Ok((Verdict::new(Outcome::NoBatch), None, Some(product.sku_code)));
     };
+    // The batch may have been cancelled since its barcode was scanned here.
+    if let Some(batch) = db.batch(batch_id)?.filter(|b| b.is_cancelled()) {
+        st.pick_batch_id = None;
+        let mut v = Verdict::new(Outcome::BatchCancelled {
+            batch: batch.id,
+            item: Some(product.sku_code.clone()),
+        });
+        v.barcode = Some(code.to_string());
+        return Ok((v, Some(batch_id), Some(product.sku_code)));
+    }
     let list = pick_list(db, batch_id)?;
     let picked = db.picked_counts(batch_id)?;
     let sku = product.sku_code.clone();

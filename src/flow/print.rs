@@ -4,7 +4,7 @@
 //! or failed. A failed job stays in the log and can be retried as it was.
 
 use super::barcodes::{AssignFormat, Which, assign_in};
-use super::batch::{item_lines, pick_list};
+use super::batch::{item_lines, live_batch, pick_list};
 use crate::domain::print::{JobKind, JobResult};
 use crate::domain::time::{from_store, shop_zone};
 use crate::domain::{Actor, BatchId, Permission};
@@ -103,8 +103,8 @@ fn dpi_of(db: &Db<'_>, given: Option<Dpi>) -> Result<Dpi> {
     }
 }
 
-/// Shop time as printed on paper.
-fn shop_time(stored: &str) -> String {
+/// Shop time as printed on paper (and said in messages).
+pub(crate) fn shop_time(stored: &str) -> String {
     from_store(stored)
         .map(|t| {
             t.with_timezone(&shop_zone())
@@ -121,9 +121,9 @@ fn now_shop() -> String {
         .to_string()
 }
 
+/// The batch to print from; a cancelled one is refused.
 fn batch_row(db: &Db<'_>, batch_id: BatchId) -> Result<BatchRow> {
-    db.batch(batch_id)?
-        .ok_or_else(|| Error::not_found("batch", "批次", batch_id.to_string()))
+    live_batch(db, batch_id)
 }
 
 /// The waybills of a batch as they would print now: every parcel, or those with the tracking

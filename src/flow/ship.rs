@@ -77,8 +77,7 @@ pub struct BulkShipped {
 pub fn ship_batch(store: &mut Store, actor: &Actor, batch_id: BatchId) -> Result<BulkShipped> {
     actor.require(Permission::ShipOrders)?;
     store.write(|db| {
-        db.batch(batch_id)?
-            .ok_or_else(|| Error::not_found("batch", "批次", batch_id.to_string()))?;
+        super::batch::live_batch(db, batch_id)?;
         let mut out = BulkShipped::default();
         for p in db.batch_parcels(batch_id)? {
             let tracking = p.tracking_no.clone().unwrap_or_default();

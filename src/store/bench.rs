@@ -71,6 +71,16 @@ pub struct BatchRow {
     pub picked_at: Option<String>,
     pub parcels: i64,
     pub shipped: i64,
+    /// When, by whom (staff code) and why the batch was cancelled; `None` while it stands.
+    pub cancelled_at: Option<String>,
+    pub cancelled_by: Option<String>,
+    pub cancel_reason: Option<String>,
+}
+
+impl BatchRow {
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled_at.is_some()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -297,6 +307,20 @@ impl Db<'_> {
         Ok(id)
     }
 
+    /// A parcel a print batch makes for one order on its own (a cancel of the batch removes it).
+    pub fn new_batch_parcel(&self, order_id: i64) -> Result<i64> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO parcels (stage, created_at, made_by_batch) VALUES ('merged', ?1, 1)",
+            )?
+            .execute([now()])?;
+        let id = self.conn.last_insert_rowid();
+        self.conn
+            .prepare_cached("UPDATE orders SET parcel_id = ?2 WHERE id = ?1")?
+            .execute(params![order_id, id])?;
+        Ok(id)
+    }
+
     /// Undoes a merge: its orders leave the parcel, which is removed. Only before printing.
     pub fn dissolve_parcel(&self, parcel_id: i64) -> Result<()> {
         self.conn.execute(
@@ -426,8 +450,10 @@ impl Db<'_> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT b.id, b.created_at, s.code, b.terminal, b.courier, p.code, b.picked_at,
                     (SELECT count(*) FROM parcels WHERE batch_id = b.id),
-                    (SELECT count(*) FROM parcels WHERE batch_id = b.id AND stage = 'shipped')
+                    (SELECT count(*) FROM parcels WHERE batch_id = b.id AND stage = 'shipped'),
+                    b.cancelled_at, c.code, b.cancel_reason
              FROM batches b JOIN staff s ON s.id = b.staff_id LEFT JOIN staff p ON p.id = b.picker_id
+                  LEFT JOIN staff c ON c.id = b.cancelled_by
              WHERE ?1 IS NULL OR b.id = ?1 ORDER BY b.id DESC LIMIT ?2",
         )?;
         let rows = stmt.query_map(params![id, limit as i64], |r| {
@@ -441,6 +467,9 @@ impl Db<'_> {
                 picked_at: r.get(6)?,
                 parcels: r.get(7)?,
                 shipped: r.get(8)?,
+                cancelled_at: r.get(9)?,
+                cancelled_by: r.get(10)?,
+                cancel_reason: r.get(11)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -452,6 +481,76 @@ impl Db<'_> {
         ))?;
         let rows = stmt.query_map([batch_id], parcel_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Tracking numbers of the batch's parcels that a check bench has scanned (any verdict):
+    /// their scans, append-only, point at the parcel for good.
+    pub fn batch_parcels_scanned(&self, batch_id: BatchId) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.tracking_no FROM parcels p
+             WHERE p.batch_id = ?1 AND EXISTS (SELECT 1 FROM scans s WHERE s.parcel_id = p.id)
+             ORDER BY p.seq",
+        )?;
+        let rows = stmt.query_map([batch_id], |r| r.get::<_, Option<String>>(0))?;
+        Ok(rows
+            .filter_map(|r| r.transpose())
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Takes a printed parcel out of its batch, before any of it is on paper: its tracking number
+    /// goes back to the pool, its orders lose the number, and the parcel is removed (one the
+    /// batch made) or is a merged, unprinted parcel again. Returns the number set free.
+    pub fn unprint_parcel(&self, p: &ParcelRow) -> Result<Option<String>> {
+        let now = now();
+        self.conn
+            .prepare_cached(
+                "UPDATE waybills SET parcel_id = NULL, used_at = NULL WHERE parcel_id = ?1",
+            )?
+            .execute([p.id])?;
+        self.conn
+            .prepare_cached(
+                "UPDATE orders SET courier = NULL, tracking_no = NULL, updated_at = ?2 WHERE parcel_id = ?1",
+            )?
+            .execute(params![p.id, now])?;
+        let made_by_batch: bool = self
+            .conn
+            .prepare_cached("SELECT made_by_batch FROM parcels WHERE id = ?1")?
+            .query_row([p.id], |r| r.get(0))?;
+        if made_by_batch {
+            self.conn
+                .prepare_cached("UPDATE orders SET parcel_id = NULL WHERE parcel_id = ?1")?
+                .execute([p.id])?;
+            // A failed waybill job names the parcel; the log keeps the number it tried.
+            self.conn
+                .prepare_cached("UPDATE print_job_items SET parcel_id = NULL WHERE parcel_id = ?1")?
+                .execute([p.id])?;
+            self.conn
+                .prepare_cached("DELETE FROM parcels WHERE id = ?1")?
+                .execute([p.id])?;
+        } else {
+            self.conn
+                .prepare_cached(
+                    "UPDATE parcels SET stage = 'merged', batch_id = NULL, seq = NULL, courier = NULL,
+                        tracking_no = NULL, claimed_by = NULL WHERE id = ?1",
+                )?
+                .execute([p.id])?;
+        }
+        Ok(p.tracking_no.clone())
+    }
+
+    /// Marks a batch cancelled: who, when, why. The row stays.
+    pub fn mark_batch_cancelled(
+        &self,
+        batch_id: BatchId,
+        actor: &Actor,
+        reason: &str,
+    ) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE batches SET cancelled_at = ?2, cancelled_by = ?3, cancel_reason = ?4 WHERE id = ?1",
+            )?
+            .execute(params![batch_id, now(), actor.staff.id, reason])?;
+        Ok(())
     }
 
     pub fn assign_picker(&self, batch_id: BatchId, staff_id: i64) -> Result<()> {

@@ -204,6 +204,19 @@ impl Db<'_> {
         Ok(out)
     }
 
+    /// The first waybill job of a batch that may have put its numbers on paper (taken by the
+    /// printer, or `pending`: its end is unknown), as `(job id, result)`.
+    pub fn batch_waybills_on_paper(&self, batch_id: BatchId) -> Result<Option<(i64, JobResult)>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id, result FROM print_jobs
+                 WHERE kind = 'waybills' AND batch_id = ?1 AND result <> 'failed' ORDER BY id LIMIT 1",
+            )?
+            .query_row([batch_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
     /// Whether a pick list of the batch was printed before.
     pub fn picklist_printed_before(&self, batch_id: BatchId) -> Result<bool> {
         Ok(self
