@@ -2,9 +2,7 @@
 //! with a shipment during it and a recount, bad input refused with nothing written, who may do
 //! what, dead stock and discontinuing.
 
-mod common;
-
-use common::{Scratch, fixture};
+use crate::common::{Scratch, fixture};
 use serde_json::Value;
 
 fn catalogue() -> Scratch {
