@@ -13,6 +13,7 @@ mod common;
 
 mod bench_check;
 mod bench_durability;
+mod cli_tables;
 mod demo;
 mod gui;
 mod gui_stock;
