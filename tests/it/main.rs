@@ -24,6 +24,7 @@ mod malformed;
 mod print_decode;
 mod print_printers;
 mod print_text;
+mod readme;
 mod reimport;
 mod scanners;
 mod stock;
