@@ -1,9 +1,9 @@
 //! A batch shows what it will take before it takes it (`batch plan`), and a batch made by mistake
 //! can be cancelled before printing, its numbers back in the pool (`batch cancel`).
 
-mod common;
 
-use common::{Scratch, fixture, verdicts};
+
+use crate::common::{Scratch, fixture, verdicts};
 use packbench::domain::Actor;
 use packbench::flow;
 use serde_json::Value;
