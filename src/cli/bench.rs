@@ -1,5 +1,6 @@
 //! Commands of the bench: review, merge, waybills, batches, the headless scanner, bulk ship.
 
+use super::table::pad;
 use crate::domain::Actor;
 use crate::domain::review::HoldReason;
 use crate::error::Error;
@@ -363,8 +364,11 @@ pub fn review(store: &mut Store, actor: &Actor, cmd: ReviewCmd) -> Result<ExitCo
                         .map(|p| format!("  [合并 P{p}]"))
                         .unwrap_or_default();
                     println!(
-                        "{:<20} {:<12} {}{}",
-                        o.order_no, o.receiver.name, why, merged
+                        "{:<20} {} {}{}",
+                        o.order_no,
+                        pad(&o.receiver.name, 12),
+                        why,
+                        merged
                     );
                 }
             }
@@ -458,8 +462,10 @@ pub fn waybills(store: &mut Store, actor: &Actor, cmd: WaybillsCmd) -> Result<Ex
             } else {
                 for p in pools {
                     println!(
-                        "{:<12} 可用 free {:>7} · 已用 used {:>7}",
-                        p.courier, p.free, p.used
+                        "{} 可用 free {:>7} · 已用 used {:>7}",
+                        pad(&p.courier, 12),
+                        p.free,
+                        p.used
                     );
                 }
             }
@@ -471,9 +477,9 @@ pub fn waybills(store: &mut Store, actor: &Actor, cmd: WaybillsCmd) -> Result<Ex
 fn print_lines(lines: &[flow::batch::ItemLine]) {
     for l in lines {
         println!(
-            "    {:<10} {:<16} {:<14} ×{:<3} {} {}",
+            "    {:<10} {} {:<14} ×{:<3} {} {}",
             l.bin.as_deref().unwrap_or("-"),
-            l.sku_code,
+            pad(&l.sku_code, 16),
             l.barcode.as_deref().unwrap_or("-"),
             l.qty,
             l.title,
@@ -616,10 +622,10 @@ pub fn batch(store: &mut Store, actor: &Actor, cmd: BatchCmd) -> Result<ExitCode
             } else {
                 for b in list {
                     println!(
-                        "B{:<6} {}  {:<10} {:>4} 包裹 parcels  {:>4} 已发 shipped  {}{}",
+                        "B{:<6} {}  {} {:>4} 包裹 parcels  {:>4} 已发 shipped  {}{}",
                         b.id,
                         b.created_at,
-                        b.courier,
+                        pad(&b.courier, 10),
                         b.parcels,
                         b.shipped,
                         b.picker_code.as_deref().unwrap_or_default(),
@@ -690,8 +696,8 @@ fn print_verdict(out: &mut impl Write, v: &Verdict, json: bool) -> std::io::Resu
         for l in &v.lines {
             writeln!(
                 out,
-                "    {:<16} {:<14} {}/{}  {} {}",
-                l.sku_code,
+                "    {} {:<14} {}/{}  {} {}",
+                pad(&l.sku_code, 16),
                 l.barcode.as_deref().unwrap_or("-"),
                 l.scanned,
                 l.expected,

@@ -1,5 +1,6 @@
 //! What the command line prints: JSON in the documented shapes, and plain text for people.
 
+use super::table::pad;
 use crate::domain::Order;
 use crate::domain::time::to_shop_rfc3339;
 use crate::store::{EventRow, OrderRecord, OrderSummary, ProductRecord, RemarkRow, StaffRecord};
@@ -111,8 +112,8 @@ pub fn print_order_text(r: &OrderRecord) {
             ""
         };
         println!(
-            "  {:<16} {:<14} ×{:<3} {:>8}  {} {}{}",
-            l.sku_code,
+            "  {} {:<14} ×{:<3} {:>8}  {} {}{}",
+            pad(&l.sku_code, 16),
             b.as_deref().unwrap_or("-"),
             l.qty,
             l.price.to_string(),
@@ -131,12 +132,6 @@ pub fn print_order_text(r: &OrderRecord) {
             m.text
         );
     }
-}
-
-/// Pads `s` to `width` terminal columns (CJK characters take two).
-fn pad(s: &str, width: usize) -> String {
-    let w: usize = s.chars().map(|c| if c >= '\u{1100}' { 2 } else { 1 }).sum();
-    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
 }
 
 pub fn print_orders_text(list: &[OrderSummary]) {

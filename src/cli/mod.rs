@@ -6,6 +6,7 @@ mod bench;
 mod json;
 mod print;
 mod stock;
+mod table;
 
 use crate::domain::{Actor, OrderStatus, Role};
 use crate::error::Error;
@@ -491,9 +492,9 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
             } else {
                 for s in &list {
                     println!(
-                        "{:<10} {:<8} {:<18} {}{}",
+                        "{:<10} {} {:<18} {}{}",
                         s.staff.code,
-                        s.staff.name,
+                        table::pad(&s.staff.name, 8),
                         s.staff.role.code(),
                         s.staff.role.zh(),
                         if s.staff.active {
@@ -574,8 +575,13 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
             } else {
                 for e in &events {
                     println!(
-                        "{}  {:<8} {:<10} {:<22} {}  {}",
-                        e.at, e.staff_code, e.terminal, e.kind, e.subject, e.detail
+                        "{}  {:<8} {} {:<22} {}  {}",
+                        e.at,
+                        e.staff_code,
+                        table::pad(&e.terminal, 10),
+                        e.kind,
+                        e.subject,
+                        e.detail
                     );
                 }
             }
@@ -599,13 +605,10 @@ fn print_rejected(rejected: &[BadRow]) {
         } else {
             format!(" [{}]", b.column)
         };
-        eprintln!("  {}:{}{}  {}", b.file, b.line, col, b.reason_zh);
-        eprintln!(
-            "  {:width$}  {}",
-            "",
-            b.reason,
-            width = b.file.len() + 1 + b.line.to_string().len() + col.len()
-        );
+        // The English reason under the Chinese one (a file or column name may be Chinese).
+        let place = format!("{}:{}{}", b.file, b.line, col);
+        eprintln!("  {place}  {}", b.reason_zh);
+        eprintln!("  {}  {}", table::pad("", table::width(&place)), b.reason);
     }
 }
 

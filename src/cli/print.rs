@@ -1,6 +1,7 @@
 //! Commands of printing: waybills and pick lists of a batch, barcode labels, the print log,
 //! the printers, and the shop's barcode rule.
 
+use super::table::pad;
 use crate::domain::Actor;
 use crate::error::Error;
 use crate::flow;
@@ -378,10 +379,15 @@ pub fn barcodes(store: &mut Store, actor: &Actor, cmd: BarcodesCmd) -> Result<Ex
                 println!("{}", serde_json::to_string(&r).expect("serialisable"));
             } else {
                 for a in &r.assigned {
-                    println!("{:<20} {}  {}", a.sku_code, a.barcode, a.symbology.code());
+                    println!(
+                        "{} {}  {}",
+                        pad(&a.sku_code, 20),
+                        a.barcode,
+                        a.symbology.code()
+                    );
                 }
                 for (s, b) in &r.kept {
-                    println!("{s:<20} {b}  (已有条码 · kept)");
+                    println!("{} {b}  (已有条码 · kept)", pad(s, 20));
                 }
                 println!(
                     "已分配 {} 个条码 · {} barcode(s) given",

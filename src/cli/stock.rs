@@ -1,6 +1,7 @@
 //! Commands of the stock side: the ledger, receipts, outbound notes, stocktakes, and the scan
 //! modes `inbound-check` and `stocktake`.
 
+use super::table::pad;
 use crate::domain::Actor;
 use crate::domain::stock::{AdjustReason, IssueReason};
 use crate::error::Error;
@@ -158,8 +159,8 @@ fn levels_json(list: &[StockLevel]) -> serde_json::Value {
 fn print_levels(list: &[StockLevel]) {
     for l in list {
         println!(
-            "{:<18} {:>6}  {:<10} {} {}",
-            l.sku_code,
+            "{} {:>6}  {:<10} {} {}",
+            pad(&l.sku_code, 18),
             l.on_hand,
             l.bin.as_deref().unwrap_or("-"),
             l.name,
@@ -208,12 +209,18 @@ pub fn stock(store: &mut Store, actor: &Actor, cmd: StockCmd) -> Result<ExitCode
                     } else {
                         &b.bin
                     };
-                    println!("  {bin:<12} {:>6}", b.qty);
+                    println!("  {} {:>6}", pad(bin, 12), b.qty);
                 }
                 for m in &s.moves {
                     println!(
-                        "  {}  {:<8} {:>+6} {:<10} {:<8} {:<10} {}",
-                        m.at, m.kind, m.qty, m.bin, m.staff_code, m.terminal, m.reference
+                        "  {}  {:<8} {:>+6} {:<10} {:<8} {} {}",
+                        m.at,
+                        m.kind,
+                        m.qty,
+                        m.bin,
+                        m.staff_code,
+                        pad(&m.terminal, 10),
+                        m.reference
                     );
                 }
             }
@@ -307,9 +314,9 @@ fn print_receipt(r: &Receipt, json: bool) {
     );
     for l in &r.lines {
         println!(
-            "  {:>3} {:<18} {:<14} {:<10} {:>5}{} {} {}",
+            "  {:>3} {} {:<14} {:<10} {:>5}{} {} {}",
             l.seq,
-            l.sku_code,
+            pad(&l.sku_code, 18),
             l.barcode.as_deref().unwrap_or("-"),
             if l.bin.is_empty() { "-" } else { &l.bin },
             l.qty,
@@ -385,7 +392,7 @@ pub fn issue(store: &mut Store, actor: &Actor, cmd: IssueCmd) -> Result<ExitCode
             reason.code()
         );
         for (s, b, q) in &done.lines {
-            println!("  {s:<18} {b:<10} -{q}");
+            println!("  {} {b:<10} -{q}", pad(s, 18));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -448,8 +455,12 @@ fn print_report(r: &Report, only_variances: bool) {
         .filter(|l| !only_variances || l.variance != 0)
     {
         println!(
-            "  {:<12} {:<18} 应有 expected {:>6} · 实盘 counted {:>6} · 差异 variance {:>+6}",
-            l.bin, l.sku_code, l.expected, l.counted, l.variance
+            "  {:<12} {} 应有 expected {:>6} · 实盘 counted {:>6} · 差异 variance {:>+6}",
+            l.bin,
+            pad(&l.sku_code, 18),
+            l.expected,
+            l.counted,
+            l.variance
         );
     }
     for (b, s) in &r.awaiting_recount {

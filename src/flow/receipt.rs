@@ -8,7 +8,7 @@ use crate::domain::stock::MoveKind;
 use crate::domain::{Actor, Permission};
 use crate::error::{Error, Result};
 use crate::import::BadRow;
-use crate::import::products::{PRODUCT_COLUMNS, parse_product_row};
+use crate::import::products::{RECEIPT_COLUMNS, parse_receipt_row};
 use crate::import::table::Table;
 use crate::store::{Db, NewStockScan, ReceiptLineRow, ReceiptRow, Store};
 use serde_json::json;
@@ -69,11 +69,12 @@ fn refused(rows: &[BadRow]) -> Error {
     )
 }
 
-/// Reads a receipt file (商家编码,条码,名称,规格,单价,库位,数量 — the catalogue's columns) and
+/// Reads a receipt file (商家编码,条码,名称,规格,单价,库位,数量 — the catalogue's columns with the
+/// quantity received last; `库存` or `qty` for it are read too) and
 /// writes the receipt: all of it, or (any bad row) nothing.
 pub fn create(store: &mut Store, actor: &Actor, path: &Path) -> Result<Receipt> {
     actor.require(Permission::Receive)?;
-    let mut table = Table::open(path, &PRODUCT_COLUMNS).map_err(|bad| refused(&bad))?;
+    let mut table = Table::open(path, &RECEIPT_COLUMNS).map_err(|bad| refused(&bad))?;
     let id = store.write(|db| {
         let mut bad: Vec<BadRow> = Vec::new();
         let mut skus: HashMap<String, u64> = HashMap::new();
@@ -81,7 +82,7 @@ pub fn create(store: &mut Store, actor: &Actor, path: &Path) -> Result<Receipt> 
         let id = db.insert_receipt(actor, &table.file)?;
         let mut seq = 0;
         while let Some(row) = table.next_row() {
-            let p = match row.and_then(|row| parse_product_row(&table, &row)) {
+            let p = match row.and_then(|row| parse_receipt_row(&table, &row)) {
                 Ok(p) => p,
                 Err(b) => {
                     bad.push(b);

@@ -1,5 +1,6 @@
 //! The product catalogue in packbench's own format: `商家编码,条码,名称,规格,单价,库位,库存`
-//! (or `sku_code,barcode,name,spec,price,bin,qty`), UTF-8 or GBK.
+//! (or `sku_code,barcode,name,spec,price,bin,qty`), UTF-8 or GBK; a receipt file is the same
+//! with `数量` (the quantity received) in place of `库存`.
 
 use super::BadRow;
 use super::table::{Column, Row, Table};
@@ -43,6 +44,17 @@ pub const PRODUCT_COLUMNS: [Column; 7] = [
         required: false,
     },
 ];
+/// A receipt file: the catalogue's columns, the last one the quantity received (数量, as the
+/// README gives it; 库存 and qty are read too) and required.
+pub const RECEIPT_COLUMNS: [Column; 7] = {
+    let mut columns = PRODUCT_COLUMNS;
+    columns[P_QTY] = Column {
+        name: "数量",
+        aliases: &["数量", "库存", "qty"],
+        required: true,
+    };
+    columns
+};
 const P_SKU: usize = 0;
 const P_BARCODE: usize = 1;
 const P_NAME: usize = 2;
@@ -59,14 +71,28 @@ pub struct ParsedProduct {
     pub qty: i64,
 }
 
-/// Parses one catalogue row.
+/// Parses one catalogue row (a table opened with `PRODUCT_COLUMNS`); `qty` is the opening stock.
 pub fn parse_product_row(t: &Table, row: &Row) -> Result<ParsedProduct, BadRow> {
+    parse_row(t, row, &PRODUCT_COLUMNS, "the stock")
+}
+
+/// Parses one receipt row (a table opened with `RECEIPT_COLUMNS`); `qty` is the quantity received.
+pub fn parse_receipt_row(t: &Table, row: &Row) -> Result<ParsedProduct, BadRow> {
+    parse_row(t, row, &RECEIPT_COLUMNS, "the quantity")
+}
+
+fn parse_row(
+    t: &Table,
+    row: &Row,
+    columns: &[Column; 7],
+    qty_en: &str,
+) -> Result<ParsedProduct, BadRow> {
     let bad = |col: usize, code: &'static str, zh: String, en: String| {
-        BadRow::new(&t.file, row.line, PRODUCT_COLUMNS[col].name, code, zh, en)
+        BadRow::new(&t.file, row.line, columns[col].name, code, zh, en)
     };
     let required = |col: usize| {
         let v = t.get(row, col).into_owned();
-        let name = PRODUCT_COLUMNS[col].name;
+        let name = columns[col].name;
         if v.is_empty() {
             Err(bad(
                 col,
@@ -121,8 +147,8 @@ pub fn parse_product_row(t: &Table, row: &Row) -> Result<ParsedProduct, BadRow> 
                 bad(
                     P_QTY,
                     "bad_quantity",
-                    format!("库存应为 0 或正整数：{qty_text:?}"),
-                    format!("the stock must be a whole number, 0 or more: {qty_text:?}"),
+                    format!("{}应为 0 或正整数：{qty_text:?}", columns[P_QTY].name),
+                    format!("{qty_en} must be a whole number, 0 or more: {qty_text:?}"),
                 )
             })?
     };

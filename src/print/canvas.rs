@@ -435,35 +435,11 @@ impl PdfBuilder {
             secure: true,
             image_optimization: None,
         };
-        fn cpu() -> std::time::Duration {
-            let mut ts = libc::timespec {
-                tv_sec: 0,
-                tv_nsec: 0,
-            };
-            unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
-            std::time::Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
-        }
-        struct T(std::time::Duration);
-        impl T {
-            fn elapsed(&self) -> std::time::Duration {
-                cpu() - self.0
-            }
-        }
-        let t = T(cpu());
         let mut doc = self.doc.to_lopdf_document(&opts, &mut warnings);
-        let t1 = t.elapsed();
         doc.compress();
-        let t2 = t.elapsed();
         let mut out = Vec::new();
         doc.save_modern(&mut out)
             .expect("writing a PDF to memory cannot fail");
-        if std::env::var_os("PB_T").is_some() {
-            eprintln!(
-                "TIMING to_lopdf {t1:?} compress {:?} save {:?}",
-                t2 - t1,
-                t.elapsed() - t2
-            );
-        }
         out
     }
 }

@@ -263,27 +263,8 @@ pub fn draw(pdf: &mut PdfBuilder, waybills: &[Waybill], opts: &WaybillOptions) -
 
 /// A PDF of `waybills`, one page each.
 pub fn pdf(waybills: &[Waybill], opts: &WaybillOptions) -> Result<Vec<u8>> {
-    fn cpu() -> std::time::Duration {
-        let mut ts = libc::timespec {
-            tv_sec: 0,
-            tv_nsec: 0,
-        };
-        unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
-        std::time::Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
-    }
-    let t0 = cpu();
-    struct T(std::time::Duration);
-    impl T {
-        fn elapsed(&self) -> std::time::Duration {
-            cpu() - self.0
-        }
-    }
-    let t = T(t0);
     let mut b = PdfBuilder::new("packbench waybills");
     draw(&mut b, waybills, opts)?;
-    if std::env::var_os("PB_T").is_some() {
-        eprintln!("TIMING draw {:?}", t.elapsed());
-    }
     Ok(b.finish())
 }
 

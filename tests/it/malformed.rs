@@ -1,9 +1,7 @@
 //! Malformed input is refused with its named reason, and the store is left exactly as it was:
 //! same row counts, same content checksum in every table.
 
-mod common;
-
-use common::{Scratch, fixture, read_gbk};
+use crate::common::{Scratch, fixture, read_gbk};
 use serde_json::Value;
 use std::path::PathBuf;
 

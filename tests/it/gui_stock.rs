@@ -3,9 +3,7 @@
 //! counted by scan with the big bin display, its variance report and approval with a reason;
 //! the stock screen with a product's ledger and the low and dead lists. In both languages.
 
-mod common;
-
-use common::{Scratch, fixture};
+use crate::common::{Scratch, fixture};
 use iced::{Font, Settings};
 use packbench::domain::stock::AdjustReason;
 use packbench::scan::{Scan, Source};

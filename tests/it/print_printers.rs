@@ -3,9 +3,7 @@
 //! (both captured by a listener and compared with golden TSPL/ZPL), and a printer that is missing
 //! or refuses: the job stays in the print log as failed and is retried.
 
-mod common;
-
-use common::{
+use crate::common::{
     RawListener, Scratch, assert_golden, cups, cups_pdf_output, cups_pdf_queue, cups_queue,
     decode_all, fixture, pdf_info, remove_cups_queue,
 };

@@ -342,7 +342,7 @@ pub fn cups() {
             .into_iter()
             .find(|c| Command::new(c).arg("-t").output().is_ok())
             .expect("cupsd is missing: apt-get install -y cups");
-        // cupsd puts itself in the background; a second one (another test binary) exits when
+        // cupsd puts itself in the background; a second one (another test run on this machine) exits when
         // the port is taken, which is fine.
         let _ = Command::new(cupsd).status();
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);

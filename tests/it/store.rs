@@ -1,9 +1,7 @@
 //! The store: append-only remarks and events, refusing files that are not ours, refusing a store
 //! from a newer version, and permissions applied to every command.
 
-mod common;
-
-use common::Scratch;
+use crate::common::{self, Scratch};
 use packbench::domain::{Actor, OrderStatus, Permission, Role};
 use packbench::store::Store;
 use packbench::{Error, flow};

@@ -2,9 +2,7 @@
 //! 300-dpi printer would (`pdftoppm -gray`), read with zbar; the decoded set must be exactly the
 //! intended one.
 
-mod common;
-
-use common::{Scratch, decode_all, decode_pages, fixture, pdf_info};
+use crate::common::{self, Scratch, decode_all, decode_pages, fixture, pdf_info};
 use std::collections::BTreeSet;
 
 fn tracking_numbers(batch: &serde_json::Value) -> Vec<String> {

@@ -1,9 +1,7 @@
 //! Durable scans: a bench killed at any moment resumes with exactly the counts of the verdicts it
 //! showed, and two benches never check or ship one parcel twice.
 
-mod common;
-
-use common::{Scratch, verdicts};
+use crate::common::{Scratch, verdicts};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Write};

@@ -2,9 +2,7 @@
 //! with a shipment during it and a recount, bad input refused with nothing written, who may do
 //! what, dead stock and discontinuing.
 
-mod common;
-
-use common::{Scratch, fixture};
+use crate::common::{Scratch, fixture};
 use serde_json::Value;
 
 fn catalogue() -> Scratch {
@@ -194,6 +192,44 @@ fn a_receipt_with_a_duplicate_barcode_or_a_bad_quantity_writes_nothing() {
         "{err}"
     );
     assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(s.digest(), before);
+}
+
+#[test]
+fn a_receipt_file_with_the_readmes_header_is_read() {
+    let s = catalogue();
+    // The README's header (数量), the catalogue's (库存) and the English one (qty).
+    for (n, header) in ["数量", "库存", "qty"].iter().enumerate() {
+        let csv = s.path(&format!("r{n}.csv"));
+        std::fs::write(
+            &csv,
+            format!(
+                "商家编码,条码,名称,规格,单价,库位,{header}\n\
+                 TX2017-GY-S,6909017490375,纯棉短袖T恤,灰 S,59.00,,{}\n",
+                n + 2
+            ),
+        )
+        .unwrap();
+        let r = s.json_as(
+            "CG1",
+            &["receipt", "create", csv.to_str().unwrap(), "--json"],
+        );
+        assert_eq!(r["lines"][0]["qty"], n as i64 + 2, "{header}: {r}");
+    }
+    // Without a quantity column the file is refused by the column's name, not row by row.
+    let csv = s.path("none.csv");
+    std::fs::write(
+        &csv,
+        "商家编码,条码,名称,规格,单价,库位\nTX2017-GY-S,6909017490375,纯棉短袖T恤,灰 S,59.00,\n",
+    )
+    .unwrap();
+    let before = s.digest();
+    let err = s.fails_as("CG1", &["receipt", "create", csv.to_str().unwrap()]);
+    assert!(
+        err.contains("数量") && err.contains("missing_column"),
+        "{err}"
+    );
+    assert!(!err.contains("入库数量应大于 0"), "{err}");
     assert_eq!(s.digest(), before);
 }
 

@@ -1,8 +1,6 @@
 //! Re-importing is idempotent; a later export updates exactly what changed.
 
-mod common;
-
-use common::{Scratch, fixture, read_gbk, write_gbk};
+use crate::common::{Scratch, fixture, read_gbk, write_gbk};
 use serde_json::Value;
 
 fn import(s: &Scratch, orders: &std::path::Path, lines: &std::path::Path) -> Value {

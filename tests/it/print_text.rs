@@ -1,9 +1,7 @@
 //! The Chinese on waybills and labels is real text in the embedded font: it extracts back with
 //! pdftotext, a long address wraps inside the page, and one subset font is embedded per PDF.
 
-mod common;
-
-use common::{Scratch, pdf_text, require_tool, squeeze};
+use crate::common::{Scratch, pdf_text, require_tool, squeeze};
 use packbench::domain::{Barcode, Fen};
 use packbench::print::label::{self, Label, LabelOptions};
 use packbench::print::waybill::{self, Sender, Waybill, WaybillItem, WaybillOptions, WaybillSize};

@@ -1,8 +1,6 @@
 //! The bench core through the command line: review, merge, batches, pick, check and ship.
 
-mod common;
-
-use common::{Scratch, verdicts};
+use crate::common::{self, Scratch, verdicts};
 use serde_json::Value;
 
 fn parcel(batch: &Value, pred: impl Fn(&Value) -> bool) -> &Value {

@@ -1,8 +1,6 @@
 //! The shared fixtures import exactly as their expected.json says, through the command line.
 
-mod common;
-
-use common::{Scratch, fixture};
+use crate::common::{Scratch, fixture};
 use packbench::domain::{Actor, OrderStatus, Symbology};
 use packbench::flow;
 use serde_json::Value;

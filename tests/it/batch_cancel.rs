@@ -1,9 +1,7 @@
 //! A batch shows what it will take before it takes it (`batch plan`), and a batch made by mistake
 //! can be cancelled before printing, its numbers back in the pool (`batch cancel`).
 
-mod common;
-
-use common::{Scratch, fixture, verdicts};
+use crate::common::{Scratch, fixture, verdicts};
 use packbench::domain::Actor;
 use packbench::flow;
 use serde_json::Value;
@@ -483,7 +481,7 @@ fn cancelling_twice_says_it_was_cancelled_already() {
 fn a_batch_printed_before_the_upgrade_can_be_cancelled() {
     // A store at version 5 with batch B1: a merged parcel of two orders and one of its own.
     let s = Scratch::new();
-    let schema = include_str!("../schema.sql");
+    let schema = include_str!("../../schema.sql");
     let v5 = &schema[..schema.find("-- version: 6").expect("a section 6")];
     let raw = rusqlite::Connection::open(s.db()).unwrap();
     raw.execute_batch(v5).unwrap();

@@ -1,8 +1,6 @@
 //! The demo shop: in a store, and as Taobao export files that import back into the same shop.
 
-mod common;
-
-use common::Scratch;
+use crate::common::{self, Scratch};
 use packbench::domain::Role;
 use serde_json::Value;
 use std::collections::BTreeSet;

@@ -1,9 +1,7 @@
 //! Serial scanners over a pseudo-terminal pair: real bytes, split reads, terminators, noise,
 //! unplug and replug; and the headless bench fed by a serial scanner.
 
-mod common;
-
-use common::Scratch;
+use crate::common::Scratch;
 use packbench::scan::Rejected;
 use packbench::scan::serial::{SerialConfig, SerialEvent, Terminator, spawn_reader};
 use serialport::{SerialPort, TTYPort};

@@ -1,9 +1,8 @@
 //! End to end under Xvfb: the real binary on a demo store, scans typed as fast key bursts, a
 //! screenshot taken, the window still there, and the parcel shipped in the store.
 
-mod common;
-
-use common::Scratch;
+use crate::common::Scratch;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -45,16 +44,33 @@ fn the_demo_bench_checks_a_parcel_typed_by_a_wedge_scanner() {
         }
     }
     let s = Scratch::new();
-    let n = 100 + std::process::id() % 400;
-    let display = format!(":{n}");
-    let _xvfb = Kill(
+    // Xvfb picks a free display itself and says which on its standard output, once it accepts
+    // connections: no number two tests (or two checkouts on one machine) could both choose.
+    let mut xvfb = Kill(
         Command::new("Xvfb")
-            .args([&display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("start Xvfb"),
     );
+    let mut line = String::new();
+    BufReader::new(xvfb.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .expect("read Xvfb's display number");
+    let n: u32 = line
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("Xvfb did not start (said {line:?})"));
+    let display = format!(":{n}");
     let socket = format!("/tmp/.X11-unix/X{n}");
     let t0 = Instant::now();
     while !Path::new(&socket).exists() {

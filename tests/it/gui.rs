@@ -1,9 +1,7 @@
 //! The bench GUI, headless (iced_test, tiny-skia): the check screen driven through its messages
 //! over a temporary store, sign-in, and snapshots of the check screen in its states.
 
-mod common;
-
-use common::Scratch;
+use crate::common::{self, Scratch};
 use iced::{Font, Settings, Theme};
 use packbench::scan::{Scan, Source};
 use packbench::store::Store;

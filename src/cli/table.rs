@@ -1,0 +1,31 @@
+//! Cells of the text tables, padded by display width: a Chinese character takes two terminal
+//! columns, so `{:<12}` (which counts characters) would push every later column of a row with a
+//! Chinese name out of line.
+
+use unicode_width::UnicodeWidthStr;
+
+/// The terminal columns `s` takes.
+pub fn width(s: &str) -> usize {
+    s.width()
+}
+
+/// `s` left-aligned in `columns` terminal columns (never cut).
+pub fn pad(s: &str, columns: usize) -> String {
+    format!("{s}{}", " ".repeat(columns.saturating_sub(width(s))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_takes_two_columns() {
+        assert_eq!(pad("ab", 6), "ab    ");
+        assert_eq!(pad("陈验货", 8), "陈验货  ");
+        assert_eq!(width(&pad("王小二 W", 12)), 12);
+        // Full-width forms too (a name typed with a Chinese IME).
+        assert_eq!(width("ＡＢ"), 4);
+        // Too long: kept whole, the row just runs on.
+        assert_eq!(pad("顺丰速运", 4), "顺丰速运");
+    }
+}

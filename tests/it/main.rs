@@ -1,0 +1,32 @@
+//! The end-to-end tests, as one test binary (one link of iced and the rest instead of one per
+//! file): a module per subject, over temporary stores, sharing the harness in `common`.
+//!
+//! The tests run as threads of one process. A test must not change what the process shares:
+//! no `std::env::set_var`, no `set_current_dir` (pass `env`/`current_dir` to the `Command`
+//! instead), and per-test names for anything outside the process — temporary folders from
+//! `Scratch`, ports from the OS (`127.0.0.1:0`), CUPS queue and X display names made unique.
+//! Something only one test at a time may use is taken through a lock in `common`.
+//!
+//! A new test file goes here as `tests/it/NAME.rs` with `mod NAME;` below.
+
+mod common;
+
+mod batch_cancel;
+mod bench_check;
+mod bench_durability;
+mod cli_tables;
+mod demo;
+mod gui;
+mod gui_stock;
+mod gui_xvfb;
+mod import_fixtures;
+mod ledger;
+mod malformed;
+mod print_decode;
+mod print_printers;
+mod print_text;
+mod readme;
+mod reimport;
+mod scanners;
+mod stock;
+mod store;
