@@ -10,8 +10,9 @@ use iced::advanced::graphics::text::font_system;
 use iced::font::Weight;
 use std::sync::{Arc, Once};
 
-/// Noto Sans CJK SC Regular, subset: the bytes the PDFs embed, not a second copy of them.
-pub static REGULAR_BYTES: &[u8] = crate::print::font::CJK_FONT;
+/// Noto Sans CJK SC Regular, subset: the very static the PDFs embed. A static of our own set to
+/// it would put a second 1.5 MB copy of the bytes in the binary.
+pub use crate::print::font::CJK_FONT as REGULAR_BYTES;
 /// Noto Sans CJK SC Bold, subset to the same characters as the regular face.
 pub static BOLD_BYTES: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-Bold-subset.otf");
 /// Noto Sans Mono CJK SC Regular, subset to ASCII.
