@@ -42,8 +42,8 @@ const ICON_FAMILY: &str = "Iced-Icons";
 const LOCALE: &str = "zh-CN";
 
 /// Makes the embedded faces the only fonts of the window. Call before any text is laid out
-/// (`ui::run`, every test and bench that renders); later calls do nothing. Faces loaded into
-/// iced afterwards (`Settings::fonts`, `font::load`) would be added again, so none are.
+/// (`ui::run`, every test and bench that renders); later calls do nothing. Do not also hand the
+/// faces to iced (`Settings::fonts`, `font::load`): it would add a second, copied face.
 pub fn install() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
@@ -63,8 +63,9 @@ pub fn install() {
         db.set_cursive_family(FAMILY);
         db.set_fantasy_family(FAMILY);
         db.set_monospace_family(MONO_FAMILY);
-        // A new font system rather than faces removed from the old one: it also drops the
-        // monospace and fallback lists cosmic-text built from the machine's fonts.
+        // A new font system rather than faces removed from the old one: cosmic-text keeps lists
+        // of monospace face ids built when it starts and caches keyed by face id, which
+        // `db_mut()` does not clear; they would still point at the machine's fonts.
         *old = cosmic_text::FontSystem::new_with_locale_and_db_and_fallback(
             LOCALE.to_string(),
             db,
