@@ -4,11 +4,11 @@
 //! the size of the store. Runs in-process with no window: layout and drawing are measured with
 //! iced_test's headless renderer, an upper bound for a frame.
 
-use iced::{Font, Settings, Theme};
+use iced::Theme;
 use packbench::scan::{Scan, Source};
 use packbench::ui::i18n::Lang;
 use packbench::ui::screen::sign_in;
-use packbench::ui::{App, FONT, FONT_NAME, Message, Options};
+use packbench::ui::{App, Message, Options};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -127,12 +127,9 @@ fn main() {
     assert!(app.actor.is_some(), "signed in");
     let _ = app.view();
     let cold = t0.elapsed();
-    let settings = Settings {
-        fonts: vec![FONT.into()],
-        default_font: Font::with_name(FONT_NAME),
-        ..Settings::default()
-    };
+    // The first frame includes loading the font system and swapping in the embedded faces.
     let t1 = Instant::now();
+    let settings = packbench::ui::fonts::settings();
     let mut ui = iced_test::Simulator::with_size(
         settings.clone(),
         iced::Size::new(1280.0, 800.0),

@@ -2,22 +2,19 @@
 //! over a temporary store, sign-in, and snapshots of the check screen in its states.
 
 use crate::common::{self, Scratch};
-use iced::{Font, Settings, Theme};
+use iced::{Settings, Theme};
 use packbench::scan::{Scan, Source};
 use packbench::store::Store;
 use packbench::ui::i18n::Lang;
 use packbench::ui::screen::Screen;
 use packbench::ui::screen::check::BannerKind;
 use packbench::ui::screen::sign_in;
-use packbench::ui::{App, FONT, FONT_NAME, Message};
+use packbench::ui::{App, Message};
 use serde_json::Value;
 
+/// The embedded fonts only, whatever the machine has installed.
 fn settings() -> Settings {
-    Settings {
-        fonts: vec![FONT.into()],
-        default_font: Font::with_name(FONT_NAME),
-        ..Settings::default()
-    }
+    packbench::ui::fonts::settings()
 }
 
 fn scan(code: &str) -> Message {

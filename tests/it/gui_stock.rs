@@ -4,20 +4,17 @@
 //! the stock screen with a product's ledger and the low and dead lists. In both languages.
 
 use crate::common::{Scratch, fixture};
-use iced::{Font, Settings};
+use iced::Settings;
 use packbench::domain::stock::AdjustReason;
 use packbench::scan::{Scan, Source};
 use packbench::store::Store;
 use packbench::ui::i18n::Lang;
 use packbench::ui::screen::{Screen, inbound, receipts, sign_in, stock, stocktake};
-use packbench::ui::{App, FONT, FONT_NAME, Message};
+use packbench::ui::{App, Message};
 
+/// The embedded fonts only, whatever the machine has installed.
 fn settings() -> Settings {
-    Settings {
-        fonts: vec![FONT.into()],
-        default_font: Font::with_name(FONT_NAME),
-        ..Settings::default()
-    }
+    packbench::ui::fonts::settings()
 }
 
 fn scan(code: &str) -> Message {

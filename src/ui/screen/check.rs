@@ -6,10 +6,11 @@ use crate::error::Error;
 use crate::flow;
 use crate::flow::check::{CheckLine, CheckSession, Verdict};
 use crate::store::Store;
+use crate::ui::fonts;
 use crate::ui::i18n::{self, Lang, T, tr};
 use crate::ui::sound::Sound;
 use iced::widget::{Column, column, container, row, scrollable, text};
-use iced::{Element, Fill, Font, font};
+use iced::{Element, Fill};
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
@@ -328,10 +329,7 @@ impl State {
     }
 
     pub fn view(&self, lang: Lang) -> Element<'_, Message> {
-        let bold = Font {
-            weight: font::Weight::Bold,
-            ..Font::DEFAULT
-        };
+        let bold = fonts::BOLD;
         let banner: Element<'_, Message> = match &self.banner {
             Some(b) => container(text(&b.text).size(40).font(bold))
                 .padding(16)
@@ -377,11 +375,7 @@ impl State {
                 if !self.demo.is_empty() {
                     c = c.push(text(tr(lang, T::DemoTry)).size(18));
                     for (code, what) in &self.demo {
-                        c = c.push(
-                            text(format!("{code}   {what}"))
-                                .size(18)
-                                .font(Font::MONOSPACE),
-                        );
+                        c = c.push(text(format!("{code}   {what}")).size(18).font(fonts::MONO));
                     }
                 }
                 c.into()

@@ -7,10 +7,11 @@ use crate::error::Error;
 use crate::flow;
 use crate::flow::receipt::{InboundCheck, Receipt};
 use crate::store::Store;
+use crate::ui::fonts;
 use crate::ui::i18n::{self, Lang, S, T, st, tr};
 use crate::ui::sound::Sound;
 use iced::widget::{Column, button, container, row, scrollable, text, text_input};
-use iced::{Element, Fill, Font, font};
+use iced::{Element, Fill};
 
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -97,10 +98,7 @@ impl State {
     }
 
     pub fn view(&self, lang: Lang) -> Element<'_, Message> {
-        let bold = Font {
-            weight: font::Weight::Bold,
-            ..Font::DEFAULT
-        };
+        let bold = fonts::BOLD;
         let mut c = Column::new().spacing(10).padding(12);
         if let Some(n) = &self.notice {
             c = c.push(

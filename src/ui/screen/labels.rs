@@ -10,9 +10,10 @@ use crate::flow::print::{LabelFormat, LabelJob, LabelSelect, Target};
 use crate::print::LabelSize;
 use crate::print::raw::RawFormat;
 use crate::store::Store;
+use crate::ui::fonts;
 use crate::ui::i18n::{Lang, T, tr};
 use iced::widget::{Column, button, checkbox, container, image, pick_list, row, text, text_input};
-use iced::{Element, Fill, Font};
+use iced::{Element, Fill};
 use std::fmt;
 use std::path::PathBuf;
 
@@ -331,7 +332,7 @@ impl State {
         let mut skus = text_input(tr(lang, T::SkusHint), &self.skus)
             .size(18)
             .padding(8)
-            .font(Font::MONOSPACE);
+            .font(fonts::MONO);
         if !self.needs_barcode {
             skus = skus
                 .on_input(Message::SkusChanged)

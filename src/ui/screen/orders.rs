@@ -7,11 +7,12 @@ use crate::domain::{Actor, OrderStatus, Permission};
 use crate::error::Error;
 use crate::flow;
 use crate::store::{OrderRecord, OrderSummary, Store};
+use crate::ui::fonts;
 use crate::ui::i18n::{self, Lang, T, tr};
 use iced::widget::{
     Column, button, checkbox, container, pick_list, row, scrollable, text, text_input,
 };
-use iced::{Element, Fill, Font, font};
+use iced::{Element, Fill};
 use std::fmt;
 
 #[derive(Debug, Clone)]
@@ -197,10 +198,7 @@ impl State {
     }
 
     pub fn view(&self, actor: &Actor, lang: Lang) -> Element<'_, Message> {
-        let bold = Font {
-            weight: font::Weight::Bold,
-            ..Font::DEFAULT
-        };
+        let bold = fonts::BOLD;
         let mut c = Column::new().spacing(10).padding(12);
         c = c.push(super::notice_slot(self.notice.as_ref()));
         let Some(r) = &self.selected else {
@@ -244,7 +242,7 @@ impl State {
                 list = list.push(
                     button(
                         row![
-                            text(&o.order_no).width(210).font(Font::MONOSPACE),
+                            text(&o.order_no).width(210).font(fonts::MONO),
                             text(i18n::status(lang, o.status)).width(120),
                             text(&o.buyer).width(180),
                             text(&o.receiver.name).width(120),

@@ -6,10 +6,11 @@ use crate::flow;
 use crate::flow::check::Verdict;
 use crate::flow::pick::{PickProgress, PickSession};
 use crate::store::Store;
+use crate::ui::fonts;
 use crate::ui::i18n::{self, Lang, T, tr};
 use crate::ui::sound::Sound;
 use iced::widget::{Column, container, row, scrollable, text};
-use iced::{Element, Fill, Font, font};
+use iced::{Element, Fill};
 
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -80,10 +81,7 @@ impl State {
     }
 
     pub fn view(&self, lang: Lang) -> Element<'_, Message> {
-        let bold = Font {
-            weight: font::Weight::Bold,
-            ..Font::DEFAULT
-        };
+        let bold = fonts::BOLD;
         let prompt = match (&self.picker, self.batch) {
             (None, _) => tr(lang, T::ScanPickerTag).to_string(),
             (Some(_), None) => tr(lang, T::ScanBatch).to_string(),

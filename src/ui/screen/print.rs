@@ -9,9 +9,10 @@ use crate::flow;
 use crate::flow::print::{Target, WaybillJob};
 use crate::flow::review::Readiness;
 use crate::store::{BatchRow, PoolStatus, PrintJobRow, Store};
+use crate::ui::fonts;
 use crate::ui::i18n::{Lang, T, tr};
 use iced::widget::{Column, button, container, pick_list, row, scrollable, text, text_input};
-use iced::{Element, Fill, Font};
+use iced::{Element, Fill};
 use std::fmt;
 use std::path::PathBuf;
 
@@ -401,7 +402,7 @@ impl State {
                 tr(lang, T::Shipped),
                 b.shipped
             );
-            let btn = button(text(label).size(16).font(Font::MONOSPACE))
+            let btn = button(text(label).size(16).font(fonts::MONO))
                 .width(Fill)
                 .on_press(Message::Select(b.id));
             list = list.push(if Some(b.id) == self.selected {
@@ -455,7 +456,7 @@ impl State {
                         .size(18)
                         .padding(8)
                         .width(240)
-                        .font(Font::MONOSPACE),
+                        .font(fonts::MONO),
                     if may_print && !self.reprint_no.trim().is_empty() {
                         reprint.on_press(Message::Reprint)
                     } else {

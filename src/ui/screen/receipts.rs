@@ -8,9 +8,10 @@ use crate::flow;
 use crate::flow::print::{LabelFormat, LabelJob, LabelSelect, Target};
 use crate::flow::receipt::Receipt;
 use crate::store::{ReceiptRow, Store};
+use crate::ui::fonts;
 use crate::ui::i18n::{Lang, S, T, st, tr};
 use iced::widget::{Column, button, row, scrollable, text, text_input};
-use iced::{Element, Fill, Font, font};
+use iced::{Element, Fill};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone)]
@@ -116,10 +117,7 @@ impl State {
     }
 
     pub fn view(&self, lang: Lang) -> Element<'_, Message> {
-        let bold = Font {
-            weight: font::Weight::Bold,
-            ..Font::DEFAULT
-        };
+        let bold = fonts::BOLD;
         let mut c = Column::new().spacing(10).padding(12);
         c = c.push(super::notice_slot(self.notice.as_ref()));
         c = c.push(

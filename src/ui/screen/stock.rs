@@ -5,9 +5,10 @@ use crate::domain::Actor;
 use crate::flow;
 use crate::flow::stock::{DEFAULT_LOW_BELOW, StockShow};
 use crate::store::{StockLevel, Store};
+use crate::ui::fonts;
 use crate::ui::i18n::{Lang, S, T, st, tr};
 use iced::widget::{Column, button, container, row, scrollable, text, text_input};
-use iced::{Element, Fill, Font, font};
+use iced::{Element, Fill};
 
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -74,10 +75,7 @@ impl State {
     }
 
     pub fn view(&self, lang: Lang) -> Element<'_, Message> {
-        let bold = Font {
-            weight: font::Weight::Bold,
-            ..Font::DEFAULT
-        };
+        let bold = fonts::BOLD;
         let mut c = Column::new().spacing(10).padding(12);
         c = c.push(
             row![

@@ -9,10 +9,11 @@ use crate::flow;
 use crate::flow::stock::StockVerdict;
 use crate::flow::stocktake::{Counting, Report};
 use crate::store::Store;
+use crate::ui::fonts;
 use crate::ui::i18n::{self, Lang, S, T, st, tr};
 use crate::ui::sound::Sound;
 use iced::widget::{Column, button, container, pick_list, row, scrollable, text, text_input};
-use iced::{Element, Fill, Font, font};
+use iced::{Element, Fill};
 use std::collections::HashMap;
 use std::fmt;
 
@@ -223,10 +224,7 @@ impl State {
     }
 
     pub fn view(&self, actor: &Actor, lang: Lang) -> Element<'_, Message> {
-        let bold = Font {
-            weight: font::Weight::Bold,
-            ..Font::DEFAULT
-        };
+        let bold = fonts::BOLD;
         let mut c = Column::new().spacing(10).padding(12);
         c = c.push(super::notice_slot(self.notice.as_ref()));
         c = c.push(
