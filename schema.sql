@@ -452,10 +452,8 @@ DROP INDEX orders_parcel;
 CREATE INDEX orders_parcel ON orders(parcel_id) WHERE parcel_id IS NOT NULL;
 
 -- version: 6
--- PLACEHOLDER on branch `batch`: section 6 belongs to the print-screen branch (an index). At the
--- merge this section is replaced by that one; section 7 does not depend on it.
-CREATE TEMP TABLE batch_branch_placeholder (x);
-DROP TABLE temp.batch_branch_placeholder;
+-- A checker's parcels today and in the last hour (the bench's counters), read at every shipment.
+CREATE INDEX parcels_shipped_by ON parcels(shipped_by, shipped_at) WHERE shipped_at IS NOT NULL;
 
 -- version: 7
 -- A print batch made by mistake can be cancelled before any of its waybills is on paper: its

@@ -83,6 +83,13 @@ pub struct AssignResult {
     pub kept: Vec<(String, String)>,
 }
 
+/// How many active products have no barcode yet (the labels screen says so before it gives them
+/// one).
+pub fn needing_count(store: &Store, actor: &Actor) -> Result<usize> {
+    actor.require(Permission::PrintLabels)?;
+    Ok(store.read().count_products_needing_barcode()? as usize)
+}
+
 /// Gives barcodes by the shop's rule, all in one transaction: if any product cannot get one
 /// (a merchant code that cannot be a Code 128, or is another product's barcode), none does.
 pub fn assign(

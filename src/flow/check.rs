@@ -131,6 +131,27 @@ impl Serialize for Verdict {
     }
 }
 
+/// Parcels this staff member shipped today (the shop's day, Beijing time) and in the last hour:
+/// the bench's counters, read from the store so they survive a sign-in or a restart.
+pub fn shipped_counts(store: &Store, actor: &Actor) -> Result<(usize, usize)> {
+    let now = chrono::Utc::now();
+    let zone = crate::domain::time::shop_zone();
+    let midnight = now
+        .with_timezone(&zone)
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight exists")
+        .and_local_timezone(zone)
+        .single()
+        .expect("a fixed offset has one midnight")
+        .with_timezone(&chrono::Utc);
+    let hour_ago = now - chrono::Duration::hours(1);
+    let db = store.read();
+    let today = db.shipped_by_since(actor.staff.id, &crate::domain::time::to_store(&midnight))?;
+    let hour = db.shipped_by_since(actor.staff.id, &crate::domain::time::to_store(&hour_ago))?;
+    Ok((today as usize, hour as usize))
+}
+
 /// A parcel open at this bench, as read in the scan's transaction.
 struct OpenParcel {
     row: ParcelRow,
@@ -227,6 +248,7 @@ impl OpenParcel {
 
 /// A checking session at one bench. Verdicts are stored before they are returned; call `shown`
 /// once a verdict is on the screen, so a restart knows what the checker saw.
+#[derive(Debug, Clone)]
 pub struct CheckSession {
     actor: Actor,
     shown: i64,

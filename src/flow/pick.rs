@@ -15,6 +15,7 @@ pub const TAG_PREFIX_SETTING: &str = "pick.tag_prefix";
 pub const DEFAULT_TAG_PREFIX: &str = "EDB_";
 
 /// A picking session at one terminal. Like checking, every scan is stored before its verdict.
+#[derive(Debug, Clone)]
 pub struct PickSession {
     actor: Actor,
 }

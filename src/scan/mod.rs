@@ -15,6 +15,8 @@ pub enum Source {
     Wedge,
     /// A serial scanner on this port.
     Serial(String),
+    /// Typed by hand into a screen's field and confirmed with Enter (a damaged label).
+    Keyed,
 }
 
 /// The symbology a scanner reported with an AIM identifier (`]C1`, `]E0` …).

@@ -185,6 +185,144 @@ impl WedgeDetector {
     }
 }
 
+/// What the gate lets through after a key or a tick.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gated<E> {
+    /// Keys that were a person typing: deliver them now, in this order.
+    pub release: Vec<E>,
+    /// A scan (or a rejected burst) that swallowed the keys it was made of.
+    pub wedge: Option<WedgeEvent>,
+}
+
+impl<E> Gated<E> {
+    fn none() -> Gated<E> {
+        Gated {
+            release: Vec::new(),
+            wedge: None,
+        }
+    }
+}
+
+/// Holds each key back for one gap (`max_gap`, 35 ms by default) before a text field sees it:
+/// a burst that turns out to be a scan never reaches the field (no digit typed into 最多, no
+/// Enter that submits a form), while a person's keys arrive one gap late, in order.
+///
+/// `E` is whatever the caller must deliver later (the window's key event).
+#[derive(Debug, Clone)]
+pub struct KeyGate<E> {
+    detector: WedgeDetector,
+    held: Vec<E>,
+    /// Characters among `held` (the burst so far).
+    chars: usize,
+    last: Option<Instant>,
+}
+
+impl<E> KeyGate<E> {
+    pub fn new(config: WedgeConfig) -> KeyGate<E> {
+        KeyGate {
+            detector: WedgeDetector::new(config),
+            held: Vec::new(),
+            chars: 0,
+            last: None,
+        }
+    }
+
+    pub fn config(&self) -> &WedgeConfig {
+        self.detector.config()
+    }
+
+    /// When the held keys are decided if no other key comes: the caller ticks then.
+    pub fn deadline(&self) -> Option<Instant> {
+        if self.held.is_empty() {
+            return None;
+        }
+        self.last
+            .map(|t| t + self.detector.config().max_gap + Duration::from_millis(1))
+    }
+
+    /// Whether keys are held back now.
+    pub fn holding(&self) -> bool {
+        !self.held.is_empty()
+    }
+
+    fn release_all(&mut self, out: &mut Gated<E>) {
+        out.release.append(&mut self.held);
+        self.chars = 0;
+    }
+
+    fn swallow(&mut self, ev: WedgeEvent, out: &mut Gated<E>) {
+        self.held.clear();
+        self.chars = 0;
+        out.wedge = Some(ev);
+    }
+
+    /// Time passed with no key: held keys older than one gap are decided. A burst long enough
+    /// to be a scan that never got its suffix is rejected (the user sees why) rather than typed
+    /// into a field.
+    pub fn tick(&mut self, now: Instant) -> Gated<E> {
+        let mut out = Gated::none();
+        let quiet = self.last.is_some_and(|last| {
+            now.saturating_duration_since(last) > self.detector.config().max_gap
+        });
+        if !quiet || self.held.is_empty() {
+            if quiet {
+                let _ = self.detector.tick(now);
+            }
+            return out;
+        }
+        match self.detector.tick(now) {
+            Some(ev) => self.swallow(ev, &mut out),
+            None if self.chars >= self.detector.config().min_len => {
+                let keys = self.chars;
+                self.swallow(
+                    WedgeEvent::Rejected {
+                        reason: Rejected::Unfinished,
+                        keys,
+                    },
+                    &mut out,
+                );
+            }
+            None => self.release_all(&mut out),
+        }
+        out
+    }
+
+    /// A mouse press or another deliberate act: keys held so far are released at once unless
+    /// they already make a burst, so a click never overtakes the digit typed just before it.
+    pub fn flush(&mut self) -> Gated<E> {
+        let mut out = Gated::none();
+        if self.chars < self.detector.config().min_len {
+            self.release_all(&mut out);
+        }
+        out
+    }
+
+    /// A key pressed at `at`; `event` is delivered later if it was typing.
+    pub fn key(&mut self, key: Key, repeat: bool, at: Instant, event: E) -> Gated<E> {
+        let mut out = self.tick(at);
+        let wedge = self.detector.key(key, repeat, at);
+        self.last = Some(at);
+        if let Some(ev) = wedge {
+            // The burst (and its suffix, or this over-long key) ends here: none of it reaches a
+            // field. (A burst without suffix ended in `tick` above, before this key.)
+            self.swallow(ev, &mut out);
+            return out;
+        }
+        match key {
+            Key::Char(_) if !repeat => {
+                self.held.push(event);
+                self.chars += 1;
+            }
+            // A terminator that made no scan, a repeat, arrows, Backspace …: a person's keys.
+            _ => {
+                self.release_all(&mut out);
+                out.release.push(event);
+            }
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -535,5 +673,160 @@ mod tests {
             Some(Key::Enter),
         );
         assert!(ev.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod gate_tests {
+    use super::*;
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    /// Feeds `keys` at `gap` apart from `t0`; returns everything released and every wedge event.
+    fn feed(
+        g: &mut KeyGate<String>,
+        t0: Instant,
+        keys: &[Key],
+        gap: Duration,
+    ) -> (Vec<String>, Vec<WedgeEvent>, Instant) {
+        let (mut rel, mut ev) = (Vec::new(), Vec::new());
+        let mut t = t0;
+        for k in keys {
+            let name = match k {
+                Key::Char(c) => c.to_string(),
+                Key::Enter => "⏎".into(),
+                Key::Tab => "⇥".into(),
+                Key::Other => "?".into(),
+            };
+            let out = g.key(*k, false, t, name);
+            rel.extend(out.release);
+            ev.extend(out.wedge);
+            t += gap;
+        }
+        (rel, ev, t)
+    }
+
+    fn chars(s: &str) -> Vec<Key> {
+        s.chars().map(Key::Char).collect()
+    }
+
+    #[test]
+    fn a_scan_never_reaches_the_field() {
+        let mut g = KeyGate::new(WedgeConfig::default());
+        let mut keys = chars("7700000001");
+        keys.push(Key::Enter);
+        let (rel, ev, t) = feed(&mut g, Instant::now(), &keys, ms(5));
+        assert!(rel.is_empty(), "nothing typed, no Enter submitted: {rel:?}");
+        assert!(matches!(&ev[..], [WedgeEvent::Scan { scan, .. }] if scan.code == "7700000001"));
+        assert!(!g.holding());
+        assert!(g.tick(t + ms(100)).release.is_empty());
+    }
+
+    #[test]
+    fn typing_arrives_one_gap_late_and_in_order() {
+        let mut g = KeyGate::new(WedgeConfig::default());
+        let t0 = Instant::now();
+        let mut rel = Vec::new();
+        // "12" then Enter, 150 ms a key: each key waits for the next event or the deadline.
+        let mut out = g.key(Key::Char('1'), false, t0, "1".to_string());
+        assert!(out.release.is_empty() && g.holding());
+        let deadline = g.deadline().unwrap();
+        assert!(deadline > t0 + ms(35) && deadline <= t0 + ms(37));
+        out = g.tick(deadline);
+        rel.extend(out.release);
+        rel.extend(
+            g.key(Key::Char('2'), false, t0 + ms(150), "2".into())
+                .release,
+        );
+        rel.extend(g.key(Key::Enter, false, t0 + ms(300), "⏎".into()).release);
+        assert_eq!(rel, ["1", "2", "⏎"]);
+        assert!(!g.holding());
+    }
+
+    #[test]
+    fn a_short_fast_pair_is_still_typing() {
+        // Two keys rolled over faster than a scanner, then Enter: a person (under min_len).
+        let mut g = KeyGate::new(WedgeConfig::default());
+        let (rel, ev, _) = feed(
+            &mut g,
+            Instant::now(),
+            &[Key::Char('1'), Key::Char('2'), Key::Enter],
+            ms(10),
+        );
+        assert_eq!(rel, ["1", "2", "⏎"]);
+        assert!(ev.is_empty());
+    }
+
+    #[test]
+    fn a_scan_right_after_typing_keeps_the_typing() {
+        let mut g = KeyGate::new(WedgeConfig::default());
+        let t0 = Instant::now();
+        let (mut rel, _, _) = feed(&mut g, t0, &chars("2"), ms(5));
+        let mut keys = chars("6901234567892");
+        keys.push(Key::Enter);
+        let (r2, ev, _) = feed(&mut g, t0 + ms(400), &keys, ms(4));
+        rel.extend(r2);
+        assert_eq!(rel, ["2"], "the typed 2 stays, the scan is not typed");
+        assert_eq!(ev.len(), 1);
+    }
+
+    #[test]
+    fn a_burst_without_its_suffix_is_rejected_not_typed() {
+        let mut g = KeyGate::new(WedgeConfig::default());
+        let t0 = Instant::now();
+        let (rel, ev, t) = feed(&mut g, t0, &chars("7700000001"), ms(5));
+        assert!(rel.is_empty() && ev.is_empty());
+        let out = g.tick(t + ms(40));
+        assert!(out.release.is_empty());
+        assert!(matches!(
+            out.wedge,
+            Some(WedgeEvent::Rejected {
+                reason: Rejected::Unfinished,
+                keys: 10
+            })
+        ));
+    }
+
+    #[test]
+    fn without_suffix_the_quiet_gap_ends_the_scan() {
+        let mut g = KeyGate::new(WedgeConfig {
+            suffix: Suffix::None,
+            ..WedgeConfig::default()
+        });
+        let t0 = Instant::now();
+        let (rel, _, t) = feed(&mut g, t0, &chars("TX2017BKL"), ms(5));
+        assert!(rel.is_empty());
+        let out = g.tick(t + ms(40));
+        assert!(
+            matches!(out.wedge, Some(WedgeEvent::Scan { ref scan, .. }) if scan.code == "TX2017BKL")
+        );
+        assert!(out.release.is_empty());
+    }
+
+    #[test]
+    fn a_click_releases_typing_but_not_a_burst() {
+        let mut g = KeyGate::new(WedgeConfig::default());
+        let t0 = Instant::now();
+        g.key(Key::Char('5'), false, t0, "5".to_string());
+        assert_eq!(g.flush().release, ["5"]);
+        let _ = feed(&mut g, t0 + ms(500), &chars("77000"), ms(5));
+        assert!(
+            g.flush().release.is_empty(),
+            "a scan in progress is not typed by a click"
+        );
+        assert!(g.holding());
+    }
+
+    #[test]
+    fn arrows_and_repeats_pass_in_order() {
+        let mut g = KeyGate::new(WedgeConfig::default());
+        let t0 = Instant::now();
+        g.key(Key::Char('a'), false, t0, "a".to_string());
+        let out = g.key(Key::Other, false, t0 + ms(10), "?".into());
+        assert_eq!(out.release, ["a", "?"]);
+        let out = g.key(Key::Char('b'), true, t0 + ms(20), "b".into());
+        assert_eq!(out.release, ["b"]);
     }
 }

@@ -177,6 +177,16 @@ const PARCEL_COLS: &str =
     "id, stage, batch_id, seq, courier, tracking_no, claimed_by, shipped_at, ship_mode";
 
 impl Db<'_> {
+    /// Parcels a staff member shipped at or after `since` (a stored time).
+    pub fn shipped_by_since(&self, staff_id: i64, since: &str) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM parcels WHERE shipped_by = ?1 AND shipped_at >= ?2 \
+             AND shipped_at IS NOT NULL",
+            params![staff_id, since],
+            |r| r.get(0),
+        )?)
+    }
+
     fn with_lines(&self, mut orders: Vec<BenchOrder>) -> Result<Vec<BenchOrder>> {
         for o in &mut orders {
             o.lines = self

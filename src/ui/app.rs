@@ -1,24 +1,28 @@
-//! The bench application: sign-in, the screens a role may use in a side bar, the status bar, and
-//! the scanners (keyboard wedge and serial) feeding whichever screen is open.
+//! The bench application: sign-in, the screens a role may use in a side bar, the status bar, the
+//! notice line, and the scanners (keyboard wedge through the scan guard, serial ports through
+//! subscriptions) feeding whichever screen is open. Every screen's `update` returns an
+//! [`Action`]; this is the one place that plays its sound, shows its notice and runs its job.
 
-use super::i18n::{self, Lang, S, T, st, tr};
-use super::input::{self, KeyPress};
+use super::guard;
+use super::i18n::{self, Bi, Lang, T, tr};
+use super::input;
+use super::job::{Job, Worker};
 use super::screen::{
-    Screen, check, inbound, labels, orders, pick, print, receipts, sign_in, stock, stocktake,
+    Action, Ctx, Notice, NoticeChange, SCREENS, Screen, check, inbound, labels, notice_slot,
+    orders, pick, print, receipts, sign_in, stock, stocktake,
 };
 use super::sound::{Player, Sound};
-use crate::domain::{Actor, Permission};
+use crate::domain::Actor;
 use crate::flow;
 use crate::scan::serial::SerialEvent;
 use crate::scan::settings::ScannerSettings;
-use crate::scan::wedge::{Suffix, WedgeDetector, WedgeEvent};
+use crate::scan::wedge::{Suffix, WedgeEvent};
 use crate::scan::{Scan, Source};
 use crate::store::Store;
 use iced::widget::{Column, button, column, container, row, text};
 use iced::{Element, Fill, Subscription, Task, Theme};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::time::Instant;
 
 /// How the application starts.
 #[derive(Debug, Clone)]
@@ -41,10 +45,22 @@ pub enum PortState {
     Lost,
 }
 
+/// Where jobs run: on the store worker's thread (the window), here and now (tests), or on the
+/// worker with their answers kept for `settle` (tests of the threaded path, benches).
+enum Runner {
+    Worker(Worker),
+    Inline,
+    Queued(
+        Worker,
+        Vec<iced::futures::channel::oneshot::Receiver<Message>>,
+    ),
+}
+
 pub struct App {
     store: Option<Store>,
     store_path: PathBuf,
-    store_error: Option<String>,
+    store_error: Option<Bi>,
+    runner: Runner,
     pub lang: Lang,
     pub station: String,
     pub actor: Option<Actor>,
@@ -59,21 +75,19 @@ pub struct App {
     pub inbound: inbound::State,
     pub stocktake: stocktake::State,
     pub stock: stock::State,
-    wedge: WedgeDetector,
     settings: ScannerSettings,
     pub ports: BTreeMap<String, PortState>,
     sound: Player,
-    /// A message for everyone at the bench (a scan while signed out, a scanner problem).
-    pub notice: Option<String>,
+    /// The outcome of the last action, or a word for everyone at the bench (a scan while
+    /// signed out, a scanner problem). Shown in one slot above every screen.
+    pub notice: Option<Notice>,
     demo: bool,
 }
 
 #[derive(Debug, Clone)]
 pub enum Message {
-    /// A key was pressed somewhere in the window (stamped on arrival).
-    Key(KeyPress),
-    /// Time passed: a wedge burst without suffix may be over.
-    Tick(Instant),
+    /// The scan guard saw a keyboard-wedge burst: a scan, or input that was not one.
+    Wedge(WedgeEvent),
     /// News from a serial scanner.
     Serial(SerialEvent),
     /// A scan, from whichever scanner.
@@ -96,34 +110,6 @@ pub enum Message {
     RetryStore,
 }
 
-/// The screens in side-bar order; the first a role may use opens at sign-in.
-const SCREENS: [Screen; 9] = [
-    Screen::Check,
-    Screen::Pick,
-    Screen::Inbound,
-    Screen::Stocktake,
-    Screen::Print,
-    Screen::Receipts,
-    Screen::Labels,
-    Screen::Stock,
-    Screen::Orders,
-];
-
-/// A screen's name in the side bar.
-fn screen_label(lang: Lang, s: Screen) -> &'static str {
-    match s {
-        Screen::Check => tr(lang, T::ScreenCheck),
-        Screen::Pick => tr(lang, T::ScreenPick),
-        Screen::Orders => tr(lang, T::ScreenOrders),
-        Screen::Print => tr(lang, T::ScreenPrint),
-        Screen::Labels => tr(lang, T::ScreenLabels),
-        Screen::Receipts => st(lang, S::ScreenReceipts),
-        Screen::Inbound => st(lang, S::ScreenInbound),
-        Screen::Stocktake => st(lang, S::ScreenStocktake),
-        Screen::Stock => st(lang, S::ScreenStock),
-    }
-}
-
 /// Where the GUI writes PDF files: the `print` folder beside the store.
 fn print_dir(store: &std::path::Path) -> PathBuf {
     store
@@ -137,35 +123,19 @@ impl App {
     /// Opens the store and the station's scanner settings. A store that cannot be opened is shown
     /// as an error with a retry button; the application keeps running.
     pub fn new(opts: Options) -> App {
-        let mut app = App {
-            store: None,
-            store_path: opts.db.clone(),
-            store_error: None,
-            lang: opts.lang,
-            station: opts.station.clone(),
-            actor: None,
-            screen: Screen::Check,
-            sign_in: sign_in::State::with_code(opts.staff.clone().unwrap_or_default()),
-            check: check::State::default(),
-            pick: pick::State::default(),
-            orders: orders::State::default(),
-            print: print::State::new(print_dir(&opts.db)),
-            labels: labels::State::new(print_dir(&opts.db)),
-            receipts: receipts::State::default(),
-            inbound: inbound::State::default(),
-            stocktake: stocktake::State::default(),
-            stock: stock::State::default(),
-            wedge: WedgeDetector::new(ScannerSettings::default().wedge()),
-            settings: ScannerSettings::default(),
-            ports: BTreeMap::new(),
-            sound: if cfg!(test) {
-                Player::silent()
-            } else {
-                Player::new(opts.muted)
-            },
-            notice: None,
-            demo: opts.demo,
+        let mut app = App::blank(
+            opts.db.clone(),
+            opts.lang,
+            &opts.station,
+            Runner::Worker(Worker::spawn(opts.db.clone())),
+        );
+        app.sign_in = sign_in::State::with_code(opts.staff.clone().unwrap_or_default());
+        app.sound = if cfg!(test) {
+            Player::silent()
+        } else {
+            Player::new(opts.muted)
         };
+        app.demo = opts.demo;
         app.open_store();
         if opts.demo {
             app.prepare_demo();
@@ -173,14 +143,31 @@ impl App {
         app
     }
 
-    /// A silent application over an open store, for tests.
-    pub fn with_store(store: Store, station: &str, lang: Lang) -> App {
-        let dir = store.path().to_path_buf();
-        let _ = store.set_busy_timeout(std::time::Duration::from_secs(2));
-        let mut app = App {
-            store_path: store.path().to_path_buf(),
-            store: Some(store),
+    /// The window at start: asks the screen's size and shrinks to it if the screen is smaller
+    /// than the default window (a 1024×768 bench monitor).
+    pub fn boot(opts: Options) -> (App, Task<Message>) {
+        let app = App::new(opts);
+        let fit = iced::window::oldest().and_then(|id| {
+            iced::window::monitor_size(id).then(move |size| match size {
+                Some(s) if s.width < super::WINDOW.width || s.height < super::WINDOW.height => {
+                    let fitted = iced::Size::new(
+                        s.width.min(super::WINDOW.width),
+                        (s.height - 40.0).clamp(480.0, super::WINDOW.height),
+                    );
+                    iced::window::resize(id, fitted)
+                }
+                _ => Task::none(),
+            })
+        });
+        (app, fit)
+    }
+
+    fn blank(path: PathBuf, lang: Lang, station: &str, runner: Runner) -> App {
+        App {
+            store: None,
+            store_path: path.clone(),
             store_error: None,
+            runner,
             lang,
             station: station.into(),
             actor: None,
@@ -189,27 +176,72 @@ impl App {
             check: check::State::default(),
             pick: pick::State::default(),
             orders: orders::State::default(),
-            print: print::State::new(print_dir(&dir)),
-            labels: labels::State::new(print_dir(&dir)),
-            receipts: receipts::State::default(),
+            print: print::State::new(print_dir(&path)),
+            labels: labels::State::new(print_dir(&path)),
+            receipts: receipts::State::new(print_dir(&path)),
             inbound: inbound::State::default(),
             stocktake: stocktake::State::default(),
             stock: stock::State::default(),
-            wedge: WedgeDetector::new(ScannerSettings::default().wedge()),
             settings: ScannerSettings::default(),
             ports: BTreeMap::new(),
             sound: Player::silent(),
             notice: None,
             demo: false,
-        };
+        }
+    }
+
+    /// A silent application over an open store, for tests: jobs run at once on this store.
+    pub fn with_store(store: Store, station: &str, lang: Lang) -> App {
+        let _ = store.set_busy_timeout(std::time::Duration::from_secs(2));
+        let mut app = App::blank(store.path().to_path_buf(), lang, station, Runner::Inline);
+        app.store = Some(store);
         app.load_settings();
         app
+    }
+
+    /// The same, with jobs on a store worker of its own as the window runs them; their
+    /// answers wait for `settle`.
+    pub fn with_store_and_worker(store: Store, station: &str, lang: Lang) -> App {
+        let path = store.path().to_path_buf();
+        let mut app = App::with_store(store, station, lang);
+        app.runner = Runner::Queued(Worker::spawn(path), Vec::new());
+        app
+    }
+
+    /// Jobs sent to the worker and not answered yet (`with_store_and_worker`).
+    pub fn jobs_pending(&self) -> usize {
+        match &self.runner {
+            Runner::Queued(_, waiting) => waiting.len(),
+            _ => 0,
+        }
+    }
+
+    /// Waits for every job sent to the worker and feeds its answer back, until none is left
+    /// (`with_store_and_worker`).
+    pub fn settle(&mut self) {
+        loop {
+            let waiting = match &mut self.runner {
+                Runner::Queued(_, waiting) if !waiting.is_empty() => std::mem::take(waiting),
+                _ => return,
+            };
+            for rx in waiting {
+                if let Ok(msg) = iced::futures::executor::block_on(rx) {
+                    let _ = self.update(msg);
+                }
+            }
+        }
+    }
+
+    /// The store the window reads (tests look at it).
+    pub fn store(&self) -> Option<&Store> {
+        self.store.as_ref()
     }
 
     fn open_store(&mut self) {
         match Store::open(&self.store_path) {
             Ok(mut s) => {
-                let _ = s.set_busy_timeout(std::time::Duration::from_secs(2));
+                // Reads never wait in WAL; the window never writes on this connection.
+                let _ = s.set_busy_timeout(std::time::Duration::from_millis(200));
                 // No scan waits for a WAL checkpoint; without the thread SQLite's own still runs.
                 let _ = s.checkpoint_in_background();
                 self.store = Some(s);
@@ -218,7 +250,7 @@ impl App {
             }
             Err(e) => {
                 self.store = None;
-                self.store_error = Some(self.lang.pick(&e.zh(), &e.to_string()).to_string());
+                self.store_error = Some(Bi::error(&e));
             }
         }
     }
@@ -227,7 +259,6 @@ impl App {
         let Some(store) = &self.store else { return };
         match flow::station::scanner_settings(store, &self.station) {
             Ok(s) => {
-                self.wedge = WedgeDetector::new(s.wedge());
                 self.ports = s
                     .serial
                     .iter()
@@ -235,14 +266,15 @@ impl App {
                     .collect();
                 self.settings = s;
             }
-            Err(e) => self.notice = Some(self.lang.pick(&e.zh(), &e.to_string()).to_string()),
+            Err(e) => self.notice = Some(Notice::error(&e)),
         }
     }
 
     /// The demo: a shop, a printed batch, the demo checker signed in, scans to try on screen.
+    /// It runs before the window shows, on the window's thread.
     fn prepare_demo(&mut self) {
         let Some(store) = &mut self.store else { return };
-        let result = (|| -> crate::Result<Vec<(String, String)>> {
+        let result = (|| -> crate::Result<Vec<(String, Bi)>> {
             let admin = flow::staff::actor(store, "admin", &self.station)?;
             flow::demo::fill(store, &admin, flow::demo::DemoOptions::default())?;
             flow::waybills::add(
@@ -254,312 +286,316 @@ impl App {
             let batch = flow::batch::create(store, &admin, Some("中通快递"), Some(12))?;
             let mut tries = Vec::new();
             for p in batch.parcels.iter().take(3) {
-                tries.push((
-                    p.tracking_no.clone(),
-                    self.lang.pick("← 快递单", "← waybill").to_string(),
-                ));
+                tries.push((p.tracking_no.clone(), Bi::new("← 快递单", "← waybill")));
                 for l in &p.lines {
                     let code = l.barcode.clone().unwrap_or_else(|| l.sku_code.clone());
-                    tries.push((code, format!("×{}  {} {}", l.qty, l.title, l.spec)));
+                    let what = format!("×{}  {} {}", l.qty, l.title, l.spec);
+                    tries.push((code, Bi::new(what.clone(), what)));
                 }
             }
             tries.push((
                 "6900000000017".into(),
-                self.lang
-                    .pick("← 未知条码（变红）", "← unknown barcode (turns red)")
-                    .into(),
+                Bi::new("← 未知条码（变红）", "← unknown barcode (turns red)"),
             ));
             Ok(tries)
         })();
         match result {
             Ok(tries) => self.check.demo = tries,
-            Err(e) => self.notice = Some(self.lang.pick(&e.zh(), &e.to_string()).to_string()),
+            Err(e) => self.notice = Some(Notice::error(&e)),
         }
-        if let Some(store) = &self.store {
-            if let Ok(actor) =
-                flow::staff::sign_in(store, "YH01", crate::demo::DEMO_PIN, &self.station)
-            {
-                self.signed_in(actor);
-            }
+        let signed = self.store.as_ref().and_then(|store| {
+            flow::staff::sign_in(store, "YH01", crate::demo::DEMO_PIN, &self.station).ok()
+        });
+        if let Some(actor) = signed {
+            // Before the window runs: the demo's jobs (the bench's check session) run here.
+            let runner = std::mem::replace(&mut self.runner, Runner::Inline);
+            let _focus_only = self.signed_in(actor);
+            self.runner = runner;
         }
     }
 
     /// Whether the signed-in staff member may use a screen.
     pub fn may_use(&self, screen: Screen) -> bool {
-        let Some(a) = &self.actor else { return false };
-        match screen {
-            Screen::Check => a.require(Permission::Check).is_ok(),
-            Screen::Pick => a.require(Permission::Pick).is_ok(),
-            Screen::Orders => a.require(Permission::ViewOrders).is_ok(),
-            Screen::Print => a.require(Permission::PrintBatch).is_ok(),
-            Screen::Labels => a.require(Permission::PrintLabels).is_ok(),
-            Screen::Receipts => a.require(Permission::Receive).is_ok(),
-            Screen::Inbound => a.require(Permission::InboundCheck).is_ok(),
-            // Pickers count too; only stock keepers approve.
-            Screen::Stocktake => {
-                a.require(Permission::Stocktake).is_ok() || a.require(Permission::Pick).is_ok()
-            }
-            Screen::Stock => [
-                Permission::ManageStock,
-                Permission::Receive,
-                Permission::InboundCheck,
-                Permission::ManageProducts,
-            ]
-            .into_iter()
-            .any(|p| a.require(p).is_ok()),
-        }
+        self.actor.as_ref().is_some_and(|a| screen.may_open(a))
     }
 
-    fn signed_in(&mut self, actor: Actor) {
+    fn signed_in(&mut self, actor: Actor) -> Task<Message> {
         self.actor = Some(actor.clone());
         self.notice = None;
-        let lang = self.lang;
-        if let Some(store) = &mut self.store {
-            if actor.require(Permission::Check).is_ok() {
-                if let Err(e) = self.check.start(store, &actor, lang) {
-                    self.notice = Some(lang.pick(&e.zh(), &e.to_string()).to_string());
-                }
-            }
-            if actor.require(Permission::Pick).is_ok() {
-                self.pick.start(&actor);
-            }
-            self.stocktake.start(store, &actor);
-            self.receipts.refresh(store, &actor);
-            self.stock.refresh(store, &actor);
-        }
         self.screen = SCREENS
-            .into_iter()
+            .iter()
+            .map(|e| e.screen)
             .find(|s| self.may_use(*s))
             .unwrap_or(Screen::Orders);
-        self.opened(self.screen);
+        let mut tasks = Vec::new();
+        if let Some(store) = &self.store {
+            let ctx = Ctx {
+                store,
+                actor: &actor,
+                lang: self.lang,
+            };
+            let a = self.check.start(ctx);
+            tasks.push(self.carry(a, Message::Check));
+            let ctx = Ctx {
+                store: self.store.as_ref().expect("open"),
+                actor: &actor,
+                lang: self.lang,
+            };
+            self.pick.start(ctx);
+            self.stocktake.start(ctx);
+        }
+        tasks.push(self.opened(self.screen));
+        Task::batch(tasks)
     }
 
-    fn sign_out(&mut self) {
-        if let Some(store) = &mut self.store {
-            self.check.stop(store);
-        }
-        self.pick.stop();
+    fn sign_out(&mut self) -> Task<Message> {
+        let stop = self.check.stop();
+        let task = self.carry(stop, Message::Check);
         self.actor = None;
         let demo = std::mem::take(&mut self.check.demo);
+        let path = self.store_path.clone();
+        self.sign_in = sign_in::State::default();
         self.check = check::State::default();
         self.check.demo = demo;
         self.pick = pick::State::default();
         self.orders = orders::State::default();
-        self.print = print::State::new(print_dir(&self.store_path));
-        self.labels = labels::State::new(print_dir(&self.store_path));
-        self.receipts = receipts::State::default();
+        self.print = print::State::new(print_dir(&path));
+        self.labels = labels::State::new(print_dir(&path));
+        self.receipts = receipts::State::new(print_dir(&path));
         self.inbound = inbound::State::default();
         self.stocktake = stocktake::State::default();
         self.stock = stock::State::default();
+        self.notice = None;
+        Task::batch([task, iced::widget::operation::focus(sign_in::CODE_FIELD)])
     }
 
     /// Brings a screen's lists up to date as it is opened.
-    fn opened(&mut self, screen: Screen) {
+    fn opened(&mut self, screen: Screen) -> Task<Message> {
         let (Some(actor), Some(store)) = (self.actor.clone(), self.store.as_ref()) else {
-            return;
+            return Task::none();
+        };
+        let ctx = Ctx {
+            store,
+            actor: &actor,
+            lang: self.lang,
         };
         match screen {
-            Screen::Print => self.print.refresh(store, &actor, self.lang),
-            Screen::Labels => self.labels.refresh(store, &actor),
-            _ => {}
+            Screen::Print => {
+                let a = self.print.opened(ctx);
+                self.carry(a, Message::Print)
+            }
+            Screen::Labels => {
+                let a = self.labels.opened(ctx);
+                self.carry(a, Message::Labels)
+            }
+            Screen::Receipts => {
+                let a = self.receipts.opened(ctx);
+                self.carry(a, Message::Receipts)
+            }
+            Screen::Stock => {
+                let a = self.stock.opened(ctx);
+                self.carry(a, Message::Stock)
+            }
+            _ => Task::none(),
         }
     }
 
-    fn play(&self, sound: Option<Sound>) {
-        if let Some(s) = sound {
+    /// Carries out what a screen asked for: sound, notice, focus, and its job.
+    fn carry<M: Send + 'static>(
+        &mut self,
+        action: Action<M>,
+        wrap: fn(M) -> Message,
+    ) -> Task<Message> {
+        if let Some(s) = action.sound {
             self.sound.play(s);
+        }
+        match action.notice {
+            NoticeChange::Keep => {}
+            NoticeChange::Show(n) => self.notice = Some(n),
+            NoticeChange::Clear => self.notice = None,
+        }
+        let focus = match action.focus {
+            Some(id) => iced::widget::operation::focus(id),
+            None => Task::none(),
+        };
+        let job = match action.job {
+            None => Task::none(),
+            Some(job) => self.run(job.map(wrap)),
+        };
+        Task::batch([focus, job])
+    }
+
+    /// Runs a job: on the worker (the window), or at once (tests), its message fed back.
+    fn run(&mut self, job: Job<Message>) -> Task<Message> {
+        match &mut self.runner {
+            Runner::Worker(w) => w.submit(job),
+            Runner::Queued(w, waiting) => {
+                waiting.push(w.queue(job));
+                Task::none()
+            }
+            Runner::Inline => {
+                let msg = job.run(self.store.as_mut());
+                self.update(msg)
+            }
         }
     }
 
     /// A code from a scanner goes to the open screen.
-    fn scanned(&mut self, scan: Scan) {
+    fn scanned(&mut self, scan: Scan) -> Task<Message> {
         let lang = self.lang;
-        let (Some(actor), Some(store)) = (self.actor.clone(), self.store.as_mut()) else {
-            self.notice = Some(
-                if self.store.is_none() {
-                    tr(lang, T::StoreError)
-                } else {
-                    tr(lang, T::ScanSignedOut)
-                }
-                .to_string(),
-            );
-            self.play(Some(Sound::Error));
-            return;
+        if self.store.is_none() {
+            self.notice = Some(Notice::failed(Bi::t(T::StoreError)));
+            self.sound.play(Sound::Error);
+            return Task::none();
+        }
+        let Some(actor) = self.actor.clone() else {
+            // A staff badge scanned at the sign-in form fills the staff code.
+            let a = self.sign_in.update_scan(scan);
+            return self.carry(a, Message::SignIn);
         };
-        self.notice = None;
-        let sound = match self.screen {
-            Screen::Check => self.check.scan(store, &actor, &scan.code, lang),
-            Screen::Pick => self.pick.scan(store, &actor, &scan.code, lang),
+        let store = self.store.as_ref().expect("checked above");
+        let ctx = Ctx {
+            store,
+            actor: &actor,
+            lang,
+        };
+        match self.screen {
+            Screen::Check => {
+                let a = self.check.update(ctx, check::Message::Scanned(scan));
+                self.carry(a, Message::Check)
+            }
+            Screen::Pick => {
+                let a = self.pick.update(ctx, pick::Message::Scanned(scan));
+                self.carry(a, Message::Pick)
+            }
             Screen::Orders => {
-                self.orders.scanned(store, &actor, lang, &scan.code);
-                None
+                let a = self.orders.update(ctx, orders::Message::Scanned(scan));
+                self.carry(a, Message::Orders)
             }
             Screen::Print => {
-                self.print.scanned(lang, &scan.code);
-                None
+                let a = self.print.update(ctx, print::Message::Scanned(scan));
+                self.carry(a, Message::Print)
             }
             Screen::Labels => {
-                self.labels.scanned(store, &actor, lang, &scan.code);
-                None
+                let a = self.labels.update(ctx, labels::Message::Scanned(scan));
+                self.carry(a, Message::Labels)
             }
-            Screen::Inbound => self.inbound.scan(store, &actor, &scan.code, lang),
-            Screen::Stocktake => self.stocktake.scan(store, &scan.code, lang),
+            Screen::Inbound => {
+                let a = self.inbound.update(ctx, inbound::Message::Scanned(scan));
+                self.carry(a, Message::Inbound)
+            }
+            Screen::Stocktake => {
+                let a = self
+                    .stocktake
+                    .update(ctx, stocktake::Message::Scanned(scan));
+                self.carry(a, Message::Stocktake)
+            }
             Screen::Stock => {
-                self.stock.scanned(store, &actor, lang, &scan.code);
-                None
+                let a = self.stock.update(ctx, stock::Message::Scanned(scan));
+                self.carry(a, Message::Stock)
             }
             Screen::Receipts => {
-                self.notice = Some(st(lang, S::NoScanHere).to_string());
-                Some(Sound::Error)
-            }
-        };
-        self.play(sound);
-    }
-
-    fn wedge_event(&mut self, ev: WedgeEvent) {
-        match ev {
-            WedgeEvent::Scan { scan, keys, .. } => {
-                // A scan never stays as text in a field: take back what it typed there.
-                if self.actor.is_none() {
-                    self.sign_in.take_back(keys);
-                } else {
-                    self.take_back(keys);
-                }
-                self.scanned(scan);
-            }
-            WedgeEvent::Rejected { reason, keys } => {
-                if self.actor.is_none() {
-                    self.sign_in.take_back(keys);
-                } else {
-                    self.take_back(keys);
-                }
-                self.notice = Some(match self.lang {
-                    Lang::Zh => reason.zh(),
-                    Lang::En => reason.to_string(),
-                });
-                self.play(Some(Sound::Error));
+                let a = self.receipts.update(ctx, receipts::Message::Scanned(scan));
+                self.carry(a, Message::Receipts)
             }
         }
     }
 
-    /// Takes back what a scan typed into a field of the open screen.
-    fn take_back(&mut self, keys: usize) {
-        match self.screen {
-            Screen::Orders => self.orders.take_back(keys),
-            Screen::Print => self.print.take_back(keys),
-            Screen::Labels => self.labels.take_back(keys),
-            Screen::Inbound => self.inbound.take_back(keys),
-            Screen::Stock => self.stock.take_back(keys),
-            _ => {}
+    fn wedge_event(&mut self, ev: WedgeEvent) -> Task<Message> {
+        match ev {
+            WedgeEvent::Scan { scan, .. } => self.scanned(scan),
+            WedgeEvent::Rejected { reason, .. } => {
+                self.notice = Some(Notice::failed(Bi::new(reason.zh(), reason.to_string())));
+                self.sound.play(Sound::Error);
+                Task::none()
+            }
         }
     }
 
     pub fn update(&mut self, message: Message) -> Task<Message> {
         let lang = self.lang;
+        macro_rules! screen {
+            ($field:ident, $wrap:path, $m:expr) => {{
+                let (Some(actor), Some(store)) = (self.actor.clone(), self.store.as_ref()) else {
+                    return Task::none();
+                };
+                let ctx = Ctx {
+                    store,
+                    actor: &actor,
+                    lang,
+                };
+                let a = self.$field.update(ctx, $m);
+                self.carry(a, $wrap)
+            }};
+        }
         match message {
-            Message::Key(k) => {
-                if let Some(ev) = self.wedge.key(k.key, k.repeat, k.at) {
-                    self.wedge_event(ev);
-                }
-            }
-            Message::Tick(now) => {
-                if let Some(ev) = self.wedge.tick(now) {
-                    self.wedge_event(ev);
-                }
-            }
+            Message::Wedge(ev) => self.wedge_event(ev),
             Message::Serial(ev) => match ev {
                 SerialEvent::Scan(scan) => self.scanned(scan),
                 SerialEvent::Connected(p) | SerialEvent::Reconnected(p) => {
                     self.ports.insert(p, PortState::Connected);
+                    Task::none()
                 }
                 SerialEvent::Lost { port, .. } => {
                     // An open parcel keeps its counts; scanning goes on when the port is back.
                     self.ports.insert(port, PortState::Lost);
+                    Task::none()
                 }
-                SerialEvent::Rejected { .. } => {}
+                SerialEvent::Rejected { .. } => Task::none(),
             },
             Message::Scanned(scan) => self.scanned(scan),
             Message::SignIn(m) => {
-                if let Some(actor) =
-                    self.sign_in
-                        .update(self.store.as_ref(), &self.station, lang, m)
-                {
-                    self.signed_in(actor);
+                let (a, actor) = self.sign_in.update(self.store.as_ref(), &self.station, m);
+                let task = self.carry(a, Message::SignIn);
+                match actor {
+                    Some(actor) => Task::batch([task, self.signed_in(actor)]),
+                    None => task,
                 }
             }
-            Message::Check(check::Message::Scanned(code))
-            | Message::Pick(pick::Message::Scanned(code)) => {
-                self.scanned(Scan {
-                    code,
-                    symbology: None,
-                    source: Source::Wedge,
-                    at: std::time::SystemTime::now(),
-                });
-            }
-            Message::Orders(m) => {
-                if let (Some(actor), Some(store)) = (self.actor.clone(), self.store.as_mut()) {
-                    self.orders.update(store, &actor, lang, m);
-                }
-            }
-            Message::Print(m) => {
-                if let (Some(actor), Some(store)) = (self.actor.clone(), self.store.as_mut()) {
-                    self.print.update(store, &actor, lang, m);
-                }
-            }
-            Message::Labels(m) => {
-                if let (Some(actor), Some(store)) = (self.actor.clone(), self.store.as_mut()) {
-                    self.labels.update(store, &actor, lang, m);
-                }
-            }
-            Message::Receipts(m) => {
-                if let (Some(actor), Some(store)) = (self.actor.clone(), self.store.as_mut()) {
-                    self.receipts.update(store, &actor, lang, m);
-                }
-            }
-            Message::Inbound(m) => {
-                if let (Some(actor), Some(store)) = (self.actor.clone(), self.store.as_mut()) {
-                    self.inbound.update(store, &actor, lang, m);
-                }
-            }
-            Message::Stocktake(m) => {
-                if let (Some(actor), Some(store)) = (self.actor.clone(), self.store.as_mut()) {
-                    self.stocktake.update(store, &actor, lang, m);
-                }
-            }
-            Message::Stock(m) => {
-                if let (Some(actor), Some(store)) = (self.actor.clone(), self.store.as_ref()) {
-                    self.stock.update(store, &actor, lang, m);
-                }
-            }
+            Message::Check(m) => screen!(check, Message::Check, m),
+            Message::Pick(m) => screen!(pick, Message::Pick, m),
+            Message::Orders(m) => screen!(orders, Message::Orders, m),
+            Message::Print(m) => screen!(print, Message::Print, m),
+            Message::Labels(m) => screen!(labels, Message::Labels, m),
+            Message::Receipts(m) => screen!(receipts, Message::Receipts, m),
+            Message::Inbound(m) => screen!(inbound, Message::Inbound, m),
+            Message::Stocktake(m) => screen!(stocktake, Message::Stocktake, m),
+            Message::Stock(m) => screen!(stock, Message::Stock, m),
             Message::Show(s) => {
-                if self.may_use(s) {
+                if self.may_use(s) && s != self.screen {
                     self.screen = s;
-                    self.opened(s);
+                    self.notice = None;
+                    self.opened(s)
+                } else {
+                    Task::none()
                 }
             }
             Message::SignOut => self.sign_out(),
-            Message::ToggleMute => self.sound.muted = !self.sound.muted,
-            Message::ToggleLanguage => self.lang = self.lang.other(),
+            Message::ToggleMute => {
+                self.sound.muted = !self.sound.muted;
+                Task::none()
+            }
+            Message::ToggleLanguage => {
+                self.lang = self.lang.other();
+                Task::none()
+            }
             Message::RetryStore => {
                 self.open_store();
                 if self.demo && self.store.is_some() && self.actor.is_none() {
                     self.prepare_demo();
                 }
+                Task::none()
             }
         }
-        Task::none()
     }
 
     pub fn subscription(&self) -> Subscription<Message> {
-        let mut subs = vec![iced::event::listen_with(input::key_filter).map(Message::Key)];
+        let mut subs = Vec::new();
         for p in &self.settings.serial {
             let mut config = p.clone();
             config.prefix = self.settings.prefix.clone();
             config.aim = self.settings.aim;
             subs.push(input::serial(config).map(Message::Serial));
-        }
-        if self.settings.suffix == Suffix::None {
-            subs.push(input::ticker().map(Message::Tick));
         }
         Subscription::batch(subs)
     }
@@ -571,14 +607,16 @@ impl App {
     fn status_bar(&self) -> Element<'_, Message> {
         let lang = self.lang;
         let staff = match &self.actor {
-            Some(a) => format!(
-                "{}：{} {}（{}）",
+            Some(a) => lang.label(
                 tr(lang, T::Staff),
-                a.staff.code,
-                a.staff.name,
-                i18n::role(lang, a.staff.role)
+                format!(
+                    "{} {} ({})",
+                    a.staff.code,
+                    a.staff.name,
+                    i18n::role(lang, a.staff.role)
+                ),
             ),
-            None => format!("{}：-", tr(lang, T::Staff)),
+            None => lang.label(tr(lang, T::Staff), "-"),
         };
         let mut scanners = row![text(tr(lang, T::WedgeReady)).size(14)].spacing(8);
         for (path, state) in &self.ports {
@@ -599,24 +637,19 @@ impl App {
         }
         let mut bar = row![
             text(staff).size(14),
-            text(format!("{}：{}", tr(lang, T::Station), self.station)).size(14),
+            text(lang.label(tr(lang, T::Station), &self.station)).size(14),
             scanners,
-            text(format!(
-                "{}：{}",
-                tr(lang, T::Store),
-                self.store_path.display()
-            ))
-            .size(14)
-            .width(Fill),
+            text(lang.label(tr(lang, T::Store), self.store_path.display())).size(14),
             button(text(tr(lang, if self.sound.muted { T::Unmute } else { T::Mute })).size(14))
                 .on_press(Message::ToggleMute),
             button(text(tr(lang, T::OtherLanguage)).size(14)).on_press(Message::ToggleLanguage),
         ]
-        .spacing(16);
+        .spacing(16)
+        .align_y(iced::Alignment::Center);
         if self.actor.is_some() {
             bar = bar.push(button(text(tr(lang, T::SignOut)).size(14)).on_press(Message::SignOut));
         }
-        container(bar)
+        container(bar.wrap().vertical_spacing(4))
             .padding(6)
             .width(Fill)
             .style(container::rounded_box)
@@ -625,61 +658,73 @@ impl App {
 
     pub fn view(&self) -> Element<'_, Message> {
         let lang = self.lang;
-        let mut page = Column::new();
-        if let Some(n) = &self.notice {
-            page = page.push(
-                container(text(n).size(22))
-                    .padding(8)
-                    .width(Fill)
-                    .style(container::warning),
-            );
-        }
         let body: Element<'_, Message> = if let Some(e) = &self.store_error {
             column![
                 text(tr(lang, T::StoreError)).size(32),
-                text(e).size(18),
+                text(e.get(lang)).size(18),
                 button(text(tr(lang, T::Retry)).size(20)).on_press(Message::RetryStore),
             ]
             .spacing(16)
             .padding(40)
             .into()
-        } else if let Some(actor) = &self.actor {
-            let mut side = Column::new().spacing(8).padding(8).width(140);
-            for s in SCREENS {
-                let label = screen_label(lang, s);
-                if self.may_use(s) {
-                    let b = button(text(label).size(22))
-                        .width(Fill)
-                        .padding(10)
-                        .on_press(Message::Show(s));
-                    side = side.push(if s == self.screen {
-                        b.style(button::primary)
-                    } else {
-                        b.style(button::secondary)
-                    });
-                }
+        } else if let (Some(actor), Some(store)) = (&self.actor, &self.store) {
+            let mut side = Column::new().spacing(8).padding(8).width(128);
+            for e in SCREENS.iter().filter(|e| (e.may_open)(actor)) {
+                let b = button(text((e.label)(lang)).size(20))
+                    .width(Fill)
+                    .padding(10)
+                    .on_press(Message::Show(e.screen));
+                side = side.push(if e.screen == self.screen {
+                    b.style(button::primary)
+                } else {
+                    b.style(button::secondary)
+                });
             }
+            let ctx = Ctx { store, actor, lang };
             let screen: Element<'_, Message> = match self.screen {
-                Screen::Check => self.check.view(lang).map(Message::Check),
-                Screen::Pick => self.pick.view(lang).map(Message::Pick),
-                Screen::Orders => self.orders.view(actor, lang).map(Message::Orders),
-                Screen::Print => self.print.view(actor, lang).map(Message::Print),
-                Screen::Labels => self.labels.view(actor, lang).map(Message::Labels),
-                Screen::Receipts => self.receipts.view(lang).map(Message::Receipts),
-                Screen::Inbound => self.inbound.view(lang).map(Message::Inbound),
-                Screen::Stocktake => self.stocktake.view(actor, lang).map(Message::Stocktake),
-                Screen::Stock => self.stock.view(lang).map(Message::Stock),
+                Screen::Check => self.check.view(ctx).map(Message::Check),
+                Screen::Pick => self.pick.view(ctx).map(Message::Pick),
+                Screen::Orders => self.orders.view(ctx).map(Message::Orders),
+                Screen::Print => self.print.view(ctx).map(Message::Print),
+                Screen::Labels => self.labels.view(ctx).map(Message::Labels),
+                Screen::Receipts => self.receipts.view(ctx).map(Message::Receipts),
+                Screen::Inbound => self.inbound.view(ctx).map(Message::Inbound),
+                Screen::Stocktake => self.stocktake.view(ctx).map(Message::Stocktake),
+                Screen::Stock => self.stock.view(ctx).map(Message::Stock),
             };
-            row![side, container(screen).width(Fill).height(Fill)].into()
+            let main = column![notice_slot(self.notice.as_ref(), lang), screen]
+                .spacing(4)
+                .padding([4, 8]);
+            row![side, container(main).width(Fill).height(Fill)].into()
         } else {
-            self.sign_in.view(lang).map(Message::SignIn)
+            let page = self.sign_in.view(lang).map(Message::SignIn);
+            match &self.notice {
+                Some(_) => column![notice_slot(self.notice.as_ref(), lang), page].into(),
+                None => page,
+            }
         };
-        page.push(container(body).height(Fill))
-            .push(self.status_bar())
-            .into()
+        let page = Column::new()
+            .push(container(body).height(Fill))
+            .push(self.status_bar());
+        guard::guard(page, self.settings.wedge(), Message::Wedge).into()
     }
 
     pub fn theme(&self) -> Theme {
         Theme::Light
+    }
+
+    /// Whether the wedge scanner sends no suffix (tests).
+    pub fn wedge_without_suffix(&self) -> bool {
+        self.settings.suffix == Suffix::None
+    }
+}
+
+/// The source of a code typed into a screen's field and confirmed with Enter.
+pub fn keyed(code: String) -> Scan {
+    Scan {
+        code,
+        symbology: None,
+        source: Source::Keyed,
+        at: std::time::SystemTime::now(),
     }
 }

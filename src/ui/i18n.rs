@@ -28,12 +28,61 @@ impl Lang {
         }
     }
 
+    /// A label and its value: `库位：A-01` in Chinese, `Bin: A-01` in English.
+    pub fn label(self, label: &str, value: impl std::fmt::Display) -> String {
+        match self {
+            Lang::Zh => format!("{label}：{value}"),
+            Lang::En => format!("{label}: {value}"),
+        }
+    }
+
     /// Picks the text of this language.
     pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
         match self {
             Lang::Zh => zh,
             Lang::En => en,
         }
+    }
+}
+
+/// Text in both languages, chosen when it is drawn: switching language re-renders what is on
+/// screen, old messages included.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Bi {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Bi {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Bi {
+        Bi {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    /// A fixed text of the catalogue.
+    pub fn t(t: T) -> Bi {
+        Bi::new(tr(Lang::Zh, t), tr(Lang::En, t))
+    }
+
+    /// A fixed text of the stock screens.
+    pub fn s(s: S) -> Bi {
+        Bi::new(st(Lang::Zh, s), st(Lang::En, s))
+    }
+
+    /// The same text built in each language by `f`.
+    pub fn with(f: impl Fn(Lang) -> String) -> Bi {
+        Bi::new(f(Lang::Zh), f(Lang::En))
+    }
+
+    /// An error as the user reads it.
+    pub fn error(e: &crate::error::Error) -> Bi {
+        Bi::new(e.zh(), e.to_string())
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        lang.pick(&self.zh, &self.en)
     }
 }
 
@@ -147,6 +196,30 @@ pub enum T {
     JobOk,
     JobFailed,
     JobPending,
+    Saving,
+    TypeCode,
+    TypeCodeHint,
+    Printing,
+    Page,
+    Working,
+    CancelBatch,
+    CancelReasonDefault,
+    BatchCancelled,
+    NumbersBack,
+    ConfirmBatch,
+    ConfirmCancelBatch,
+    KeepBatch,
+    ConfirmAssign,
+    More,
+    Close,
+    UpFolder,
+    NoFilesHere,
+    TooManyFiles,
+    Downloads,
+    Desktop,
+    Documents,
+    Home,
+    ChooseFile,
 }
 
 /// The text of `t` in `lang`.
@@ -289,6 +362,39 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
             "第 1 页预览（按 203 dpi 打印效果）",
             "Page 1 as it prints (203 dpi)",
         ),
+        T::Saving => ("正在保存…", "saving…"),
+        T::Printing => ("正在打印…", "printing…"),
+        T::Page => ("页", "page"),
+        T::Working => ("正在处理…", "working…"),
+        T::CancelBatch => ("取消批次", "Cancel batch"),
+        T::CancelReasonDefault => ("批次建错了", "batch made by mistake"),
+        T::BatchCancelled => ("已取消", "cancelled"),
+        T::NumbersBack => ("个单号退回单号池", "tracking numbers back in the pool"),
+        T::ConfirmBatch => ("确认新建", "Create it"),
+        T::ConfirmCancelBatch => ("确认取消批次", "Cancel this batch"),
+        T::KeepBatch => ("不取消", "Keep it"),
+        T::ConfirmAssign => ("分配条码并打印", "Give barcodes and print"),
+        T::More => ("更多", "More"),
+        T::Close => ("关闭", "Close"),
+        T::UpFolder => ("上一级", "Up"),
+        T::NoFilesHere => (
+            "这个文件夹里没有合适的文件",
+            "No suitable files in this folder",
+        ),
+        T::TooManyFiles => (
+            "文件太多，只列出一部分：请进入子文件夹",
+            "Too many files: only some are listed; open a subfolder",
+        ),
+        T::Downloads => ("下载", "Downloads"),
+        T::Desktop => ("桌面", "Desktop"),
+        T::Documents => ("文档", "Documents"),
+        T::Home => ("主文件夹", "Home"),
+        T::ChooseFile => ("选择文件…", "Choose file…"),
+        T::TypeCode => ("手输条码", "Type a code"),
+        T::TypeCodeHint => (
+            "标签坏了：输入单号或条码，回车",
+            "damaged label: type the number, Enter",
+        ),
     };
     lang.pick(zh, en)
 }
@@ -373,6 +479,15 @@ pub enum S {
     Ref,
     Reason,
     NoVariance,
+    ChooseReceiptFile,
+    ReceiptFormat,
+    Confirmed,
+    InBinSoFar,
+    ReadingReport,
+    ConfirmApprove,
+    ConfirmCancel,
+    Approved,
+    Cancelled,
 }
 
 /// The text of `s` in `lang`.
@@ -433,6 +548,18 @@ pub fn st(lang: Lang, s: S) -> &'static str {
         S::Ref => ("单据", "Ref"),
         S::Reason => ("原因", "Reason"),
         S::NoVariance => ("没有差异", "No variance"),
+        S::ChooseReceiptFile => ("先选择入库单 CSV 文件", "Choose the receipt CSV file first"),
+        S::ReceiptFormat => (
+            "CSV 的列：商家编码,条码,名称,规格,单价,库位,数量（UTF-8 或 GBK）",
+            "CSV columns: 商家编码,条码,名称,规格,单价,库位,数量 (UTF-8 or GBK)",
+        ),
+        S::Confirmed => ("已入库", "received"),
+        S::InBinSoFar => ("这个库位已扫", "In this bin so far"),
+        S::ReadingReport => ("正在读取差异报告…", "Reading the variance report…"),
+        S::ConfirmApprove => ("确认审核，写入库存", "Approve and adjust stock"),
+        S::ConfirmCancel => ("确认取消盘点", "Cancel the stocktake"),
+        S::Approved => ("已审核", "approved"),
+        S::Cancelled => ("已取消", "cancelled"),
     };
     lang.pick(zh, en)
 }

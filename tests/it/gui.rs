@@ -6,9 +6,9 @@ use iced::{Settings, Theme};
 use packbench::scan::{Scan, Source};
 use packbench::store::Store;
 use packbench::ui::i18n::Lang;
-use packbench::ui::screen::Screen;
 use packbench::ui::screen::check::BannerKind;
 use packbench::ui::screen::sign_in;
+use packbench::ui::screen::{Screen, Tone};
 use packbench::ui::{App, Message};
 use serde_json::Value;
 
@@ -74,7 +74,11 @@ fn snapshot_matches(app: &App, name: &str) -> bool {
     let mut ui = iced_test::Simulator::with_size(
         settings(),
         iced::Size::new(1280.0, 800.0),
-        app.check.view(app.lang),
+        app.check.view(packbench::ui::screen::Ctx {
+            store: app.store().unwrap(),
+            actor: app.actor.as_ref().unwrap(),
+            lang: app.lang,
+        }),
     );
     let shot = ui.snapshot(&Theme::Light).unwrap();
     // To look at them: PACKBENCH_SNAPSHOT_PNG=dir writes the images there.
@@ -126,14 +130,11 @@ fn sign_in_refuses_a_bad_pin() {
     assert!(app.actor.is_none());
     assert!(finds(&app, "工号或密码不对"));
     assert!(app.sign_in.pin.is_empty(), "a wrong PIN is not kept");
-    // A scan while signed out: a clear message, nothing written.
+    // A scan while signed out is a staff badge: its code goes into the form, nothing is
+    // written, and the PIN is next.
     let _ = app.update(scan("7700000001"));
-    assert!(
-        app.notice
-            .as_deref()
-            .is_some_and(|n| n.contains("请先登录"))
-    );
-    assert!(finds(&app, "请先登录：这次扫描没有记录"));
+    assert_eq!(app.sign_in.code, "7700000001");
+    assert!(app.actor.is_none());
     // Through the form, as a person would: typed into the fields, then the button.
     let _ = app.update(Message::SignIn(
         sign_in::Message::CodeChanged(String::new()),
@@ -141,9 +142,9 @@ fn sign_in_refuses_a_bad_pin() {
     let mut ui = iced_test::Simulator::with_settings(settings(), app.view());
     ui.click(iced::widget::Id::new(sign_in::CODE_FIELD))
         .unwrap();
-    let _ = ui.typewrite("YH01");
+    type_slowly(&mut ui, "YH01");
     ui.click(iced::widget::Id::new(sign_in::PIN_FIELD)).unwrap();
-    let _ = ui.typewrite("1234");
+    type_slowly(&mut ui, "1234");
     ui.click("登录").unwrap();
     let msgs: Vec<Message> = ui.into_messages().collect();
     for m in msgs {
@@ -182,7 +183,7 @@ fn the_check_screen_through_a_parcel() {
     let _ = app.update(scan("6900000000017"));
     let m = app.check.mismatch.clone().expect("red");
     assert!(m.sku_on_line.is_none());
-    assert!(m.reason.contains("没有这个条码的商品"));
+    assert!(m.reason.zh.contains("没有这个条码的商品"));
     assert!(finds(&app, "没有这个条码的商品：6900000000017"));
     assert!(
         app.check
@@ -249,7 +250,7 @@ fn the_check_screen_through_a_parcel() {
     }
     let banner = app.check.banner.clone().expect("green");
     assert_eq!(banner.kind, BannerKind::Green);
-    assert!(banner.text.contains("已发货"), "{}", banner.text);
+    assert!(banner.text.zh.contains("已发货"), "{:?}", banner.text);
     assert!(finds(&app, &format!("已发货：{t}")));
     assert_eq!(app.check.counts().0, 1);
     assert!(snapshot_matches(&app, "check-complete"));
@@ -277,8 +278,8 @@ fn a_blocked_parcel_shows_the_red_banner() {
     let _ = app.update(scan(p["tracking_no"].as_str().unwrap()));
     let banner = app.check.banner.clone().expect("red");
     assert_eq!(banner.kind, BannerKind::Red);
-    assert!(banner.text.contains("订单暂停发货"));
-    assert!(finds(&app, &banner.text));
+    assert!(banner.text.zh.contains("订单暂停发货"));
+    assert!(finds(&app, &banner.text.zh));
 }
 
 #[test]
@@ -304,31 +305,103 @@ fn english_and_the_other_screens() {
     assert!(finds(&app, "宝贝"));
 }
 
+/// A person typing: slower than any scanner, so each key reaches the focused field.
+fn type_slowly(ui: &mut iced_test::Simulator<'_, Message>, text: &str) {
+    for c in text.chars() {
+        let _ = ui.typewrite(&c.to_string());
+        std::thread::sleep(std::time::Duration::from_millis(45));
+    }
+    // The last key is held back one gap: any event after it lets it through.
+    let _ = ui.simulate([iced::Event::Mouse(iced::mouse::Event::CursorMoved {
+        position: iced::Point::new(1.0, 1.0),
+    })]);
+}
+
+/// Sends the simulator's messages back to the app, as the runtime would.
+fn feed(app: &mut App, msgs: Vec<Message>) {
+    for m in msgs {
+        let _ = app.update(m);
+    }
+}
+
 #[test]
-fn a_scan_in_a_text_field_is_taken_back_out() {
-    let (_s, batch, mut app) = bench(Lang::Zh);
+fn a_scan_never_acts_on_a_form() {
+    // The order printer's screen with the cursor in 最多, where a person typed 2.
+    let s = Scratch::new();
+    let batch = s.printed_batch();
+    s.ok(&[
+        "waybills",
+        "add",
+        "--courier",
+        "ZTO",
+        "--range",
+        "7800000001-7800000050",
+    ]);
+    s.ok(&[
+        "staff",
+        "add",
+        "DD01",
+        "--name",
+        "刘打单",
+        "--role",
+        "order_printer",
+        "--pin",
+        "1234",
+    ]);
+    let mut app = App::with_store(Store::open(s.db()).unwrap(), "bench-1", Lang::Zh);
+    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(
+        "DD01".into(),
+    )));
+    let _ = app.update(Message::SignIn(sign_in::Message::PinChanged("1234".into())));
+    let _ = app.update(Message::SignIn(sign_in::Message::Submit));
+    assert_eq!(app.screen, Screen::Print);
+    let batches_before = app.print.batches.len();
+    let t = batch["parcels"][0]["tracking_no"].as_str().unwrap();
+    let msgs: Vec<Message> = {
+        let mut ui =
+            iced_test::Simulator::with_size(settings(), iced::Size::new(1280.0, 800.0), app.view());
+        ui.click(packbench::ui::i18n::tr(
+            Lang::Zh,
+            packbench::ui::i18n::T::AllOfThem,
+        ))
+        .unwrap();
+        // A person: one key, then a pause longer than any scanner's.
+        let _ = ui.typewrite("2");
+        std::thread::sleep(std::time::Duration::from_millis(60));
+        // The scanner: a burst and its Enter, while the cursor is still in 最多.
+        let _ = ui.typewrite(t);
+        let _ = ui.tap_key(iced::keyboard::key::Named::Enter);
+        std::thread::sleep(std::time::Duration::from_millis(60));
+        let _ = ui.simulate([iced::Event::Mouse(iced::mouse::Event::CursorMoved {
+            position: iced::Point::new(5.0, 5.0),
+        })]);
+        ui.into_messages().collect()
+    };
+    feed(&mut app, msgs);
+    // The typed 2 is there and nothing else; no batch was made or even planned; the scan did
+    // what a scan does on this screen (the reprint field).
+    assert_eq!(app.print.limit, "2");
+    assert!(app.print.plan.is_none());
+    assert_eq!(app.print.batches.len(), batches_before);
+    assert_eq!(app.print.reprint_no, t);
+    let (_, b) = s.json(&["batch", "list", "--json"]);
+    assert_eq!(b.as_array().unwrap().len(), batches_before, "no batch made");
+
+    // On the orders screen, a scan into the search box (with "tb" typed) looks itself up
+    // and leaves the typed text alone.
     let _ = app.update(Message::Show(Screen::Orders));
     use packbench::ui::screen::orders::Message as O;
-    // Somebody typed "tb" into the search box, then a scan landed there.
-    let t = batch["parcels"][0]["tracking_no"].as_str().unwrap();
     let _ = app.update(Message::Orders(O::QueryChanged("tb".into())));
-    let _ = app.update(Message::Orders(O::QueryChanged(format!("tb{t}"))));
-    let t0 = std::time::Instant::now();
-    for (i, c) in t.chars().enumerate() {
-        let _ = app.update(Message::Key(packbench::ui::input::KeyPress {
-            key: packbench::scan::wedge::Key::Char(c),
-            repeat: false,
-            at: t0 + std::time::Duration::from_millis(4 * i as u64),
-        }));
-    }
-    let _ = app.update(Message::Key(packbench::ui::input::KeyPress {
-        key: packbench::scan::wedge::Key::Enter,
-        repeat: false,
-        at: t0 + std::time::Duration::from_millis(4 * t.len() as u64),
-    }));
-    // The scan was delivered (the order is open) and the field holds only what was typed.
-    assert!(app.orders.selected.is_some());
+    let msgs: Vec<Message> = {
+        let mut ui =
+            iced_test::Simulator::with_size(settings(), iced::Size::new(1280.0, 800.0), app.view());
+        let _ = ui.typewrite(t);
+        let _ = ui.tap_key(iced::keyboard::key::Named::Enter);
+        ui.into_messages().collect()
+    };
+    feed(&mut app, msgs);
     assert_eq!(app.orders.query, t, "the scan looked itself up");
+    assert!(app.orders.selected.is_some());
 }
 
 #[test]
@@ -369,7 +442,7 @@ fn bad_moments_keep_the_bench_running() {
     let banner = app.check.banner.clone().expect("an error on screen");
     assert_eq!(banner.kind, BannerKind::Red);
     assert_eq!(
-        banner.text, "另一台工位正在写入，这次扫描没有记录，请再扫一次",
+        banner.text.zh, "另一台工位正在写入，这次扫描没有记录，请再扫一次",
         "plain words that say what happened to the scan"
     );
     assert!(app.check.parcel.is_none());
@@ -503,8 +576,8 @@ fn every_screen_in_chinese_and_english() {
         let batch_id = batch["batch_id"].as_i64().unwrap();
         assert_eq!(app.print.selected.map(|b| b.get()), Some(batch_id));
         let _ = app.update(Message::Print(P::PrintWaybills));
-        let (notice, failed) = app.print.notice.clone().expect("an outcome");
-        assert!(!failed, "{notice}");
+        let notice = app.notice.clone().expect("an outcome");
+        assert_eq!(notice.tone, Tone::Done, "{notice:?}");
         let parcels = batch["parcels"].as_array().unwrap();
         let pdf = std::fs::read_dir(s.path("print"))
             .unwrap()
@@ -518,7 +591,7 @@ fn every_screen_in_chinese_and_english() {
         assert_eq!(app.print.reprint_no, one);
         assert_eq!(app.print.log.len(), 1);
         let _ = app.update(Message::Print(P::Reprint));
-        assert!(!app.print.notice.as_ref().unwrap().1);
+        assert_eq!(app.notice.as_ref().unwrap().tone, Tone::Done);
         assert_eq!(app.print.log.len(), 2);
         assert!(app.print.log[0].reprint && app.print.log[0].pages == 1);
         let _ = app.update(Message::Print(P::PrintPicklist));
@@ -629,20 +702,21 @@ fn the_labels_screen_previews_scanned_products_and_prints() {
     common::require_tool("pdftoppm", "poppler-utils");
     let _ = app.update(scan(&barcode));
     assert_eq!(app.labels.skus, "TX2017-GY-S");
-    assert!(app.labels.preview.is_some(), "{:?}", app.labels.notice);
+    assert!(app.labels.preview.is_some(), "{:?}", app.notice);
     window_shows(&app, "window-labels-zh", &["TX2017-GY-S", "打印标签"]);
     // An unknown code is a red notice and changes nothing.
     let _ = app.update(scan("6900000000017"));
-    assert!(app.labels.notice.as_ref().unwrap().1);
+    assert_eq!(app.notice.as_ref().unwrap().tone, Tone::Failed);
     assert_eq!(app.labels.skus, "TX2017-GY-S");
 
     // Two copies to a PDF file: both decode.
     let _ = app.update(Message::Labels(L::CopiesChanged("2".into())));
     let _ = app.update(Message::Labels(L::Print));
-    assert!(
-        !app.labels.notice.as_ref().unwrap().1,
+    assert_eq!(
+        app.notice.as_ref().unwrap().tone,
+        Tone::Done,
         "{:?}",
-        app.labels.notice
+        app.notice
     );
     let pdf = std::fs::read_dir(s.path("print"))
         .unwrap()
@@ -659,14 +733,15 @@ fn the_labels_screen_previews_scanned_products_and_prints() {
         Lang::Zh,
     ))));
     let _ = app.update(Message::Labels(L::Print));
-    assert!(app.labels.notice.as_ref().unwrap().1);
+    assert_eq!(app.notice.as_ref().unwrap().tone, Tone::Failed);
     let listener = common::RawListener::start();
     let _ = app.update(Message::Labels(L::AddressChanged(listener.address())));
     let _ = app.update(Message::Labels(L::Print));
-    assert!(
-        !app.labels.notice.as_ref().unwrap().1,
+    assert_eq!(
+        app.notice.as_ref().unwrap().tone,
+        Tone::Done,
         "{:?}",
-        app.labels.notice
+        app.notice
     );
     let zpl = String::from_utf8(listener.received()).unwrap();
     assert!(
@@ -689,9 +764,78 @@ fn the_labels_screen_previews_scanned_products_and_prints() {
     ))));
     let _ = app.update(Message::Labels(L::NeedsBarcodeToggled(true)));
     let _ = app.update(Message::Labels(L::CopiesChanged("1".into())));
+    // Giving barcodes is for good: the screen says how many and waits for 确认.
     let _ = app.update(Message::Labels(L::Print));
-    let (notice, failed) = app.labels.notice.clone().unwrap();
-    assert!(!failed, "{notice}");
-    assert!(notice.contains(&format!("新编条码 {before}")), "{notice}");
+    assert!(app.labels.asking);
+    assert_eq!(needing(), before, "nothing given before the confirmation");
+    assert!(finds(
+        &app,
+        &format!(
+            "{before} 个没有条码的商品将按本店规则分配条码（以后不能改回），然后打印它们的标签。"
+        )
+    ));
+    let _ = app.update(Message::Labels(L::ConfirmAssign));
+    let notice = app.notice.clone().unwrap();
+    assert_eq!(notice.tone, Tone::Done, "{notice:?}");
+    assert!(
+        notice.text.zh.contains(&format!("新编条码 {before}")),
+        "{notice:?}"
+    );
     assert_eq!(needing(), 0);
+}
+
+#[test]
+fn a_scan_waits_for_a_locked_store_off_the_window_thread() {
+    // The window's way: jobs on the store worker. Another bench holds the write lock.
+    let s = Scratch::new();
+    let batch = s.printed_batch();
+    s.ok(&[
+        "staff",
+        "add",
+        "YH01",
+        "--name",
+        "陈验货",
+        "--role",
+        "checker",
+        "--pin",
+        "1234",
+    ]);
+    let mut app = App::with_store_and_worker(Store::open(s.db()).unwrap(), "bench-w", Lang::Zh);
+    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(
+        "YH01".into(),
+    )));
+    let _ = app.update(Message::SignIn(sign_in::Message::PinChanged("1234".into())));
+    let _ = app.update(Message::SignIn(sign_in::Message::Submit));
+    app.settle();
+    assert_eq!(app.screen, Screen::Check);
+    let t = batch["parcels"][0]["tracking_no"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let other = rusqlite::Connection::open(s.db()).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        other.execute_batch("ROLLBACK").unwrap();
+    });
+    // The window answers at once: the scan is under way, nothing is shown as done.
+    let t0 = std::time::Instant::now();
+    let _ = app.update(scan(&t));
+    assert!(finds(&app, "正在保存…"));
+    assert!(
+        t0.elapsed() < std::time::Duration::from_millis(500),
+        "{:?}",
+        t0.elapsed()
+    );
+    assert_eq!(app.check.pending, 1);
+    assert!(app.check.parcel.is_none(), "no verdict before it is stored");
+    assert_eq!(app.jobs_pending(), 1);
+    // Once the lock is gone the stored verdict arrives and is shown.
+    app.settle();
+    release.join().unwrap();
+    assert_eq!(app.check.pending, 0);
+    assert_eq!(
+        app.check.parcel.as_ref().map(|p| p.tracking_no.clone()),
+        Some(t)
+    );
 }

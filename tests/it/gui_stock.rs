@@ -9,7 +9,7 @@ use packbench::domain::stock::AdjustReason;
 use packbench::scan::{Scan, Source};
 use packbench::store::Store;
 use packbench::ui::i18n::Lang;
-use packbench::ui::screen::{Screen, inbound, receipts, sign_in, stock, stocktake};
+use packbench::ui::screen::{Screen, Tone, inbound, receipts, sign_in, stock, stocktake};
 use packbench::ui::{App, Message};
 
 /// The embedded fonts only, whatever the machine has installed.
@@ -32,6 +32,11 @@ fn shows(app: &App, texts: &[&str]) {
     for t in texts {
         assert!(ui.find(*t).is_ok(), "{t:?} not on screen");
     }
+}
+
+/// The window's notice line shows a failure.
+fn failed(app: &App) -> bool {
+    app.notice.as_ref().is_some_and(|n| n.tone == Tone::Failed)
 }
 
 fn sign_in_as(app: &mut App, code: &str) {
@@ -80,12 +85,18 @@ fn receipts_inbound_check_stocktake_and_stock_screens() {
         let _ = app.update(Message::Receipts(receipts::Message::Create));
         let r = app.receipts.selected.as_ref().expect("receipt created");
         assert_eq!(r.lines.len(), 2);
-        let pdf = s.path("labels.pdf");
-        let _ = app.update(Message::Receipts(receipts::Message::LabelsFileChanged(
-            pdf.display().to_string(),
-        )));
+        // Labels go to the print folder beside the store, as every PDF of the window does.
         let _ = app.update(Message::Receipts(receipts::Message::PrintLabels));
-        assert!(pdf.is_file(), "{:?}", app.receipts.notice);
+        let printed: Vec<_> = std::fs::read_dir(s.db().parent().unwrap().join("print"))
+            .map(|d| d.flatten().map(|e| e.file_name()).collect())
+            .unwrap_or_default();
+        assert!(
+            printed
+                .iter()
+                .any(|n| n.to_string_lossy().starts_with("labels-R1-")),
+            "{printed:?} {:?}",
+            app.notice
+        );
         shows(
             &app,
             &["NEW-RED-M", lang.pick("打印条码标签", "Print labels")],
@@ -96,7 +107,7 @@ fn receipts_inbound_check_stocktake_and_stock_screens() {
         assert_eq!(app.screen, Screen::Inbound);
         // A scan before a receipt is open says so instead of vanishing.
         let _ = app.update(scan("6901234567892"));
-        assert!(app.inbound.notice.is_some());
+        assert!(failed(&app));
         let _ = app.update(Message::Inbound(inbound::Message::ReceiptChanged(
             "R1".into(),
         )));
@@ -136,11 +147,15 @@ fn receipts_inbound_check_stocktake_and_stock_screens() {
         assert_eq!(app.screen, Screen::Pick);
         let _ = app.update(Message::Show(Screen::Stocktake));
         assert_eq!(app.screen, Screen::Stocktake);
-        assert_eq!(app.stocktake.session_text, "S1");
+        // The open session is offered; the typed field stays empty (typing S1 gives S1).
+        assert_eq!(app.stocktake.sessions.len(), 1);
+        assert_eq!(app.stocktake.session_text, "");
         // A scan before the session is open says so instead of vanishing.
         let _ = app.update(scan("LA-01-1"));
-        assert!(app.stocktake.notice.as_ref().is_some_and(|(_, red)| *red));
-        let _ = app.update(Message::Stocktake(stocktake::Message::Open));
+        assert!(failed(&app));
+        let _ = app.update(Message::Stocktake(stocktake::Message::OpenId(
+            packbench::domain::SessionId(1),
+        )));
         let _ = app.update(scan("LB-01-4"));
         assert_eq!(app.stocktake.bin.as_deref(), Some("B-01-4"));
         let _ = app.update(scan("6909017490375*28"));
@@ -154,19 +169,27 @@ fn receipts_inbound_check_stocktake_and_stock_screens() {
         let _ = app.update(scan("6999999999994"));
         assert_eq!(app.stocktake.last.as_ref().map(|l| l.1), Some(true));
         // A picker sees no report and cannot approve.
-        let _ = app.update(Message::Stocktake(stocktake::Message::Approve));
+        let _ = app.update(Message::Stocktake(stocktake::Message::AskApprove));
+        let _ = app.update(Message::Stocktake(stocktake::Message::ConfirmApprove));
         assert!(app.stocktake.report.is_none());
 
         sign_in_as(&mut app, "K1");
         assert_eq!(app.screen, Screen::Stocktake);
-        let _ = app.update(Message::Stocktake(stocktake::Message::Open));
+        let _ = app.update(Message::Stocktake(stocktake::Message::OpenId(
+            packbench::domain::SessionId(1),
+        )));
         let _ = app.update(Message::Stocktake(stocktake::Message::ShowReport));
         let report = app.stocktake.report.as_ref().expect("report");
         assert_eq!(report.variances().count(), 1);
         shows(&app, &["-1", lang.pick("差异报告", "Variance report")]);
-        // Without a reason nothing is approved.
-        let _ = app.update(Message::Stocktake(stocktake::Message::Approve));
-        assert_eq!(app.stocktake.notice.as_ref().map(|n| n.1), Some(true));
+        // Approving asks first, with what it will write; without a reason nothing is approved.
+        let _ = app.update(Message::Stocktake(stocktake::Message::AskApprove));
+        shows(
+            &app,
+            &[lang.pick("确认审核，写入库存", "Approve and adjust stock")],
+        );
+        let _ = app.update(Message::Stocktake(stocktake::Message::ConfirmApprove));
+        assert!(failed(&app));
         let _ = app.update(Message::Stocktake(stocktake::Message::LineReasonPicked(
             "TX2017-GY-S".into(),
             stocktake::ReasonChoice {
@@ -174,8 +197,13 @@ fn receipts_inbound_check_stocktake_and_stock_screens() {
                 lang,
             },
         )));
-        let _ = app.update(Message::Stocktake(stocktake::Message::Approve));
-        assert_eq!(app.stocktake.notice.as_ref().map(|n| n.1), Some(false));
+        let _ = app.update(Message::Stocktake(stocktake::Message::AskApprove));
+        let _ = app.update(Message::Stocktake(stocktake::Message::ConfirmApprove));
+        assert!(
+            app.notice.as_ref().is_some_and(|n| n.tone == Tone::Done),
+            "{:?}",
+            app.notice
+        );
 
         // The stock screen: the ledger of the product scanned, the low and dead lists.
         let _ = app.update(Message::Show(Screen::Stock));
@@ -189,6 +217,8 @@ fn receipts_inbound_check_stocktake_and_stock_screens() {
         );
         let _ = app.update(Message::Stock(stock::Message::Search));
         assert!(!app.stock.low.is_empty());
+        // The ledger reads in words and Beijing time, not the store's codes.
+        shows(&app, &[lang.pick("配平", "adjustment")]);
         shows(
             &app,
             &[

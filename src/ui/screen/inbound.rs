@@ -2,112 +2,134 @@
 //! the receipt or over its quantity turns the screen red. The receipt is verified by the
 //! inspector when every unit is scanned.
 
-use crate::domain::{Actor, ReceiptId};
+use super::{Action, Ctx, Notice, PAGE, pager};
+use crate::domain::ReceiptId;
 use crate::error::Error;
 use crate::flow;
 use crate::flow::receipt::{InboundCheck, Receipt};
+use crate::flow::stock::StockVerdict;
+use crate::scan::Scan;
 use crate::store::Store;
 use crate::ui::fonts;
-use crate::ui::i18n::{self, Lang, S, T, st, tr};
+use crate::ui::i18n::{Bi, S, T, st, tr};
+use crate::ui::job::{Failure, Job};
 use crate::ui::sound::Sound;
 use iced::widget::{Column, button, container, row, scrollable, text, text_input};
 use iced::{Element, Fill};
+use std::sync::{Arc, Mutex};
 
 #[derive(Debug, Clone)]
 pub enum Message {
+    Scanned(Scan),
     ReceiptChanged(String),
     Open,
+    Judged(Result<Option<StockVerdict>, Failure>),
+    Page(usize),
 }
 
 #[derive(Default)]
 pub struct State {
     pub receipt_text: String,
-    check: Option<InboundCheck>,
+    /// Shared with the scan jobs, which run in order on the store worker.
+    check: Option<Arc<Mutex<InboundCheck>>>,
     pub receipt: Option<Receipt>,
+    receipt_id: Option<ReceiptId>,
     /// The last scan's verdict, and whether it was refused.
-    pub last: Option<(String, bool)>,
-    pub notice: Option<String>,
-}
-
-fn err(e: &Error, lang: Lang) -> String {
-    lang.pick(&e.zh(), &e.to_string()).to_string()
+    pub last: Option<(Bi, bool)>,
+    pub pending: usize,
+    /// The page of the receipt's lines shown.
+    pub page: usize,
 }
 
 impl State {
-    pub fn update(&mut self, store: &mut Store, actor: &Actor, lang: Lang, msg: Message) {
+    pub fn update(&mut self, ctx: Ctx<'_>, msg: Message) -> Action<Message> {
         match msg {
-            Message::ReceiptChanged(t) => self.receipt_text = t,
+            Message::Scanned(scan) => self.scan(ctx, scan),
+            Message::ReceiptChanged(t) => {
+                self.receipt_text = t;
+                Action::none()
+            }
             Message::Open => {
-                self.notice = None;
-                let opened = self
-                    .receipt_text
-                    .parse::<ReceiptId>()
-                    .map_err(Error::from)
-                    .and_then(|id| InboundCheck::start(store, actor.clone(), id));
-                match opened {
-                    Ok(c) => {
-                        self.check = Some(c);
-                        self.last = None;
-                        self.reload(store, actor, lang);
+                let text = std::mem::take(&mut self.receipt_text);
+                self.open(ctx, &text)
+            }
+            Message::Page(p) => {
+                self.page = p;
+                Action::none()
+            }
+            Message::Judged(r) => {
+                self.pending = self.pending.saturating_sub(1);
+                let sound = match r {
+                    Ok(Some(v)) => {
+                        self.last = Some((Bi::new(v.outcome.zh(), v.outcome.en()), v.is_error()));
+                        Some(Sound::of(v.tone()))
                     }
-                    Err(e) => self.notice = Some(err(&e, lang)),
+                    Ok(None) => None,
+                    Err(e) => {
+                        self.last = Some((Bi::error(&e), true));
+                        Some(Sound::Error)
+                    }
+                };
+                self.reload(ctx);
+                Action {
+                    sound,
+                    ..Action::none()
                 }
             }
         }
     }
 
-    fn reload(&mut self, store: &Store, actor: &Actor, lang: Lang) {
-        let Some(c) = &self.check else { return };
-        match flow::receipt::show(store, actor, c.receipt_id()) {
-            Ok(r) => self.receipt = Some(r),
-            Err(e) => self.notice = Some(err(&e, lang)),
+    fn open(&mut self, ctx: Ctx<'_>, text: &str) -> Action<Message> {
+        let opened = text
+            .trim()
+            .parse::<ReceiptId>()
+            .map_err(Error::from)
+            .and_then(|id| InboundCheck::start(ctx.store, ctx.actor.clone(), id).map(|c| (id, c)));
+        match opened {
+            Ok((id, c)) => {
+                self.check = Some(Arc::new(Mutex::new(c)));
+                self.receipt_id = Some(id);
+                self.receipt = None;
+                self.last = None;
+                self.reload(ctx);
+                Action::none().clear_notice()
+            }
+            Err(e) => Action::notice(Notice::failed(Bi::error(&e))).with_sound(Sound::Error),
         }
     }
 
-    pub fn scan(
-        &mut self,
-        store: &mut Store,
-        actor: &Actor,
-        code: &str,
-        lang: Lang,
-    ) -> Option<Sound> {
-        let Some(check) = self.check.as_mut() else {
+    fn reload(&mut self, ctx: Ctx<'_>) {
+        let Some(id) = self.receipt_id else { return };
+        if let Ok(r) = flow::receipt::show(ctx.store, ctx.actor, id) {
+            self.receipt = Some(r);
+        }
+    }
+
+    fn scan(&mut self, ctx: Ctx<'_>, scan: Scan) -> Action<Message> {
+        // A receipt's own barcode opens it.
+        // A receipt's own barcode (or `R12`) opens it.
+        if ReceiptId::from_scan(scan.code.trim()).is_some() {
+            return self.open(ctx, scan.code.trim());
+        }
+        let Some(check) = self.check.clone() else {
             // A scan must never vanish without a word.
-            self.notice = Some(st(lang, S::OpenReceiptFirst).to_string());
-            return Some(Sound::Error);
+            return Action::notice(Notice::failed(Bi::s(S::OpenReceiptFirst)))
+                .with_sound(Sound::Error);
         };
-        let sound = match check.scan(store, code) {
-            Ok(Some(v)) => {
-                self.last = Some((i18n::outcome(lang, &v.outcome), v.is_error()));
-                Some(Sound::of(v.tone()))
-            }
-            Ok(None) => None,
-            Err(e) => {
-                self.last = Some((err(&e, lang), true));
-                Some(Sound::Error)
-            }
-        };
-        self.reload(store, actor, lang);
-        sound
+        self.pending += 1;
+        Action::job(Job::new(
+            move |s: &mut Store| {
+                let mut c = check.lock().unwrap_or_else(|e| e.into_inner());
+                c.scan(s, &scan.code)
+            },
+            Message::Judged,
+        ))
     }
 
-    /// Takes back the last `n` characters a scan typed into the receipt field.
-    pub fn take_back(&mut self, n: usize) {
-        let keep = self.receipt_text.chars().count().saturating_sub(n);
-        self.receipt_text = self.receipt_text.chars().take(keep).collect();
-    }
-
-    pub fn view(&self, lang: Lang) -> Element<'_, Message> {
+    pub fn view(&self, ctx: Ctx<'_>) -> Element<'_, Message> {
+        let lang = ctx.lang;
         let bold = fonts::BOLD;
-        let mut c = Column::new().spacing(10).padding(12);
-        if let Some(n) = &self.notice {
-            c = c.push(
-                container(text(n).size(18))
-                    .padding(8)
-                    .width(Fill)
-                    .style(container::danger),
-            );
-        }
+        let mut c = Column::new().spacing(8).padding(4);
         c = c.push(
             row![
                 text(st(lang, S::Receipt)).size(20),
@@ -144,7 +166,7 @@ impl State {
         );
         if let Some((msg, error)) = &self.last {
             c = c.push(
-                container(text(msg).size(26))
+                container(text(msg.get(lang).to_string()).size(24))
                     .padding(8)
                     .width(Fill)
                     .style(if *error {
@@ -156,21 +178,24 @@ impl State {
         }
         let mut table = Column::new().spacing(4).push(
             row![
-                text(tr(lang, T::ColSku)).width(200),
-                text(tr(lang, T::ColBarcode)).width(160),
-                text(tr(lang, T::ColItem)).width(Fill),
+                text(tr(lang, T::ColSku)).width(iced::FillPortion(3)),
+                text(tr(lang, T::ColBarcode)).width(iced::FillPortion(3)),
+                text(tr(lang, T::ColItem)).width(iced::FillPortion(4)),
                 text(tr(lang, T::ColQty)).width(80),
                 text(st(lang, S::Checked)).width(80),
             ]
             .spacing(10),
         );
-        for l in &r.lines {
+        if let Some(bar) = pager(self.page, r.lines.len(), Message::Page) {
+            table = table.push(bar);
+        }
+        for l in r.lines.iter().skip(self.page * PAGE).take(PAGE) {
             table = table.push(
                 container(
                     row![
-                        text(&l.sku_code).size(20).width(200),
-                        text(l.barcode.as_deref().unwrap_or("-")).width(160),
-                        text(format!("{} {}", l.name, l.spec)).width(Fill),
+                        text(&l.sku_code).size(18).width(iced::FillPortion(3)),
+                        text(l.barcode.as_deref().unwrap_or("-")).width(iced::FillPortion(3)),
+                        text(format!("{} {}", l.name, l.spec)).width(iced::FillPortion(4)),
                         text(l.qty.to_string()).size(22).width(80),
                         text(l.checked.to_string()).size(22).font(bold).width(80),
                     ]

@@ -3,22 +3,41 @@
 //! see page 1 as it will print, and print to a PDF file, a CUPS printer or a label printer's
 //! own port in TSPL or ZPL.
 
-use crate::domain::{Actor, Permission};
-use crate::error::Error;
+use super::{Action, Ctx, Notice};
+use crate::domain::Permission;
 use crate::flow;
-use crate::flow::print::{LabelFormat, LabelJob, LabelSelect, Target};
+use crate::flow::print::{LabelFormat, LabelJob, LabelSelect, PrintOutcome, Target};
 use crate::print::LabelSize;
 use crate::print::raw::RawFormat;
+use crate::scan::Scan;
 use crate::store::Store;
 use crate::ui::fonts;
-use crate::ui::i18n::{Lang, T, tr};
+use crate::ui::i18n::{Bi, Lang, T, tr};
+use crate::ui::job::{Failure, Job};
+use crate::ui::sound::Sound;
 use iced::widget::{Column, button, checkbox, container, image, pick_list, row, text, text_input};
 use iced::{Element, Fill};
 use std::fmt;
 use std::path::PathBuf;
 
+/// Page 1 of a preview, rendered off the window's thread.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub width: u32,
+    pub height: u32,
+    pub rgba: Vec<u8>,
+}
+
 #[derive(Debug, Clone)]
 pub enum Message {
+    Scanned(Scan),
+    /// The shop's label size, the printers and how many products lack a barcode.
+    Loaded(Result<(Option<LabelSize>, Vec<String>, usize), Failure>),
+    Previewed(Result<Page, Failure>),
+    /// Labels for products without a barcode give them one: say how many first.
+    ConfirmAssign,
+    DropAssign,
+    Printed(Result<PrintOutcome, Failure>),
     SkusChanged(String),
     NeedsBarcodeToggled(bool),
     SizePicked(LabelSize),
@@ -63,14 +82,6 @@ impl fmt::Display for SizeChoice {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-enum Field {
-    #[default]
-    Skus,
-    Copies,
-    Address,
-}
-
 pub struct State {
     /// Merchant codes, separated by spaces or commas.
     pub skus: String,
@@ -84,8 +95,11 @@ pub struct State {
     /// Page 1 as it will print.
     pub preview: Option<image::Handle>,
     pub out_dir: PathBuf,
-    pub notice: Option<(String, bool)>,
-    last: Field,
+    /// Products with no barcode yet (they get one when their labels print).
+    pub needing: usize,
+    /// Waiting for 确认: products will be given barcodes.
+    pub asking: bool,
+    pub busy: usize,
 }
 
 impl Default for State {
@@ -100,14 +114,11 @@ impl Default for State {
             address: String::new(),
             preview: None,
             out_dir: PathBuf::new(),
-            notice: None,
-            last: Field::Skus,
+            needing: 0,
+            asking: false,
+            busy: 0,
         }
     }
-}
-
-fn err(e: &Error, lang: Lang) -> (String, bool) {
-    (lang.pick(&e.zh(), &e.to_string()).to_string(), true)
 }
 
 impl State {
@@ -118,18 +129,23 @@ impl State {
         }
     }
 
-    /// Takes the shop's label size and this computer's printers.
-    pub fn refresh(&mut self, store: &Store, actor: &Actor) {
-        if let Ok(size) = flow::settings::get(store, actor, flow::print::LABEL_SIZE_SETTING)
-            .and_then(|s| LabelSize::parse(&s))
-        {
-            if self.preview.is_none() {
-                self.size = size;
-            }
-        }
-        self.printers = crate::print::printer::list()
-            .map(|l| l.into_iter().map(|p| p.name).collect())
-            .unwrap_or_default();
+    /// Takes the shop's label size, this computer's printers (lpstat: a job) and the count of
+    /// products without a barcode.
+    pub fn opened(&mut self, ctx: Ctx<'_>) -> Action<Message> {
+        let actor = ctx.actor.clone();
+        Action::job(Job::new(
+            move |s: &mut Store| {
+                let size = flow::settings::get(s, &actor, flow::print::LABEL_SIZE_SETTING)
+                    .and_then(|v| LabelSize::parse(&v))
+                    .ok();
+                let printers = crate::print::printer::list()
+                    .map(|l| l.into_iter().map(|p| p.name).collect())
+                    .unwrap_or_default();
+                let needing = flow::barcodes::needing_count(s, &actor)?;
+                Ok((size, printers, needing))
+            },
+            Message::Loaded,
+        ))
     }
 
     fn sku_list(&self) -> Vec<String> {
@@ -141,7 +157,7 @@ impl State {
             .collect()
     }
 
-    fn job(&self, lang: Lang) -> Result<LabelJob, (String, bool)> {
+    fn job(&self) -> Result<LabelJob, Notice> {
         let copies = self
             .copies
             .trim()
@@ -149,14 +165,14 @@ impl State {
             .ok()
             .filter(|c| (1..=999).contains(c));
         let Some(copies) = copies else {
-            return Err((tr(lang, T::CopiesInvalid).to_string(), true));
+            return Err(Notice::failed(Bi::t(T::CopiesInvalid)));
         };
         let select = if self.needs_barcode {
             LabelSelect::NeedsBarcode
         } else {
             let skus = self.sku_list();
             if skus.is_empty() {
-                return Err((tr(lang, T::NoSkus).to_string(), true));
+                return Err(Notice::failed(Bi::t(T::NoSkus)));
             }
             LabelSelect::Skus(skus)
         };
@@ -172,74 +188,145 @@ impl State {
         })
     }
 
-    pub fn update(&mut self, store: &mut Store, actor: &Actor, lang: Lang, msg: Message) {
+    pub fn update(&mut self, ctx: Ctx<'_>, msg: Message) -> Action<Message> {
         match msg {
+            Message::Scanned(scan) => self.scanned(ctx, &scan.code),
+            Message::Loaded(Ok((size, printers, needing))) => {
+                if let (Some(size), None) = (size, &self.preview) {
+                    self.size = size;
+                }
+                self.printers = printers;
+                self.needing = needing;
+                Action::none()
+            }
+            Message::Loaded(Err(e)) => Action::notice(Notice::failed(Bi::error(&e))),
             Message::SkusChanged(s) => {
                 self.skus = s;
-                self.last = Field::Skus;
                 self.preview = None;
+                Action::none()
             }
             Message::NeedsBarcodeToggled(b) => {
                 self.needs_barcode = b;
                 self.preview = None;
+                self.asking = false;
+                Action::none()
             }
             Message::SizePicked(s) => {
                 self.size = s;
                 if self.preview.is_some() {
-                    self.preview(store, actor, lang);
+                    return self.preview(ctx);
                 }
+                Action::none()
             }
             Message::CopiesChanged(c) => {
                 self.copies = c.chars().filter(|c| c.is_ascii_digit()).collect();
-                self.last = Field::Copies;
+                Action::none()
             }
-            Message::DestinationPicked(d) => self.destination = Some(d),
+            Message::DestinationPicked(d) => {
+                self.destination = Some(d);
+                Action::none()
+            }
             Message::AddressChanged(a) => {
                 self.address = a;
-                self.last = Field::Address;
+                Action::none()
             }
-            Message::Preview => self.preview(store, actor, lang),
-            Message::Print => self.print(store, actor, lang),
+            Message::Preview => self.preview(ctx),
+            Message::Previewed(r) => {
+                self.busy = self.busy.saturating_sub(1);
+                match r {
+                    Ok(p) => {
+                        self.preview = Some(image::Handle::from_rgba(p.width, p.height, p.rgba));
+                        Action::none().clear_notice()
+                    }
+                    Err(e) => {
+                        self.preview = None;
+                        Action::notice(Notice::failed(Bi::error(&e)))
+                    }
+                }
+            }
+            Message::Print => {
+                if self.needs_barcode {
+                    // Giving barcodes is for good: the count first, then 确认.
+                    self.asking = true;
+                    return Action::none();
+                }
+                self.print(ctx)
+            }
+            Message::ConfirmAssign => {
+                self.asking = false;
+                self.print(ctx)
+            }
+            Message::DropAssign => {
+                self.asking = false;
+                Action::none()
+            }
+            Message::Printed(r) => {
+                self.busy = self.busy.saturating_sub(1);
+                match r {
+                    Ok(o) => {
+                        let target = o
+                            .target
+                            .trim_start_matches("file:")
+                            .trim_start_matches("cups:")
+                            .to_string();
+                        let (job, pages, assigned) = (o.job_id, o.pages, o.assigned.len());
+                        self.needing = self.needing.saturating_sub(assigned);
+                        Action::notice(Notice::done(Bi::with(|l| {
+                            let mut m = format!(
+                                "{} {job}: {pages} {} → {target}",
+                                tr(l, T::PrintJob),
+                                tr(l, if pages == 1 { T::Page } else { T::Pages })
+                            );
+                            if assigned > 0 {
+                                m.push_str(&format!(
+                                    " · {} {assigned}",
+                                    tr(l, T::BarcodesAssigned)
+                                ));
+                            }
+                            m
+                        })))
+                    }
+                    Err(e) => {
+                        Action::notice(Notice::failed(Bi::error(&e))).with_sound(Sound::Error)
+                    }
+                }
+            }
         }
     }
 
-    fn preview(&mut self, store: &Store, actor: &Actor, lang: Lang) {
-        let job = match self.job(lang) {
+    /// Page 1 as it will print: rendered (pdftoppm) as a job.
+    fn preview(&mut self, ctx: Ctx<'_>) -> Action<Message> {
+        let job = match self.job() {
             Ok(j) => j,
-            Err(n) => {
-                self.notice = Some(n);
-                return;
-            }
+            Err(n) => return Action::notice(n),
         };
-        let LabelSelect::Skus(skus) = &job.select else {
-            self.notice = Some((tr(lang, T::PreviewNeedsSkus).to_string(), true));
-            return;
+        let LabelSelect::Skus(skus) = job.select.clone() else {
+            return Action::notice(Notice::failed(Bi::t(T::PreviewNeedsSkus)));
         };
         let job = LabelJob {
             format: LabelFormat::Pdf,
-            ..job.clone()
+            ..job
         };
-        let page = flow::print::labels_preview(store, actor, skus, &job)
-            .and_then(|pdf| crate::print::preview::render_page(&pdf, 1, 203));
-        match page {
-            Ok(p) => {
-                self.preview = Some(image::Handle::from_rgba(p.width, p.height, p.rgba()));
-                self.notice = None;
-            }
-            Err(e) => {
-                self.preview = None;
-                self.notice = Some(err(&e, lang));
-            }
-        }
+        let actor = ctx.actor.clone();
+        self.busy += 1;
+        Action::job(Job::new(
+            move |s: &mut Store| {
+                let pdf = flow::print::labels_preview(s, &actor, &skus, &job)?;
+                let p = crate::print::preview::render_page(&pdf, 1, 203)?;
+                Ok(Page {
+                    width: p.width,
+                    height: p.height,
+                    rgba: p.rgba(),
+                })
+            },
+            Message::Previewed,
+        ))
     }
 
-    fn print(&mut self, store: &mut Store, actor: &Actor, lang: Lang) {
-        let job = match self.job(lang) {
+    fn print(&mut self, ctx: Ctx<'_>) -> Action<Message> {
+        let job = match self.job() {
             Ok(j) => j,
-            Err(n) => {
-                self.notice = Some(n);
-                return;
-            }
+            Err(n) => return Action::notice(n),
         };
         let stamp = chrono::Utc::now()
             .with_timezone(&crate::domain::time::shop_zone())
@@ -247,57 +334,33 @@ impl State {
         let target = match &self.destination {
             None | Some(Destination::Pdf(_)) => {
                 if let Err(e) = std::fs::create_dir_all(&self.out_dir) {
-                    self.notice = Some((
-                        format!(
-                            "{} {}: {e}",
-                            tr(lang, T::CannotWrite),
-                            self.out_dir.display()
-                        ),
-                        true,
-                    ));
-                    return;
+                    let dir = self.out_dir.display().to_string();
+                    return Action::notice(Notice::failed(Bi::with(|l| {
+                        format!("{} {dir}: {e}", tr(l, T::CannotWrite))
+                    })));
                 }
                 Target::File(self.out_dir.join(format!("labels-{stamp}.pdf")))
             }
             Some(Destination::Printer(p, _)) => Target::Cups(p.clone()),
             Some(Destination::Raw(..)) => {
                 if self.address.trim().is_empty() {
-                    self.notice = Some((tr(lang, T::AddressNeeded).to_string(), true));
-                    return;
+                    return Action::notice(Notice::failed(Bi::t(T::AddressNeeded)));
                 }
                 Target::Raw(self.address.trim().to_string())
             }
         };
-        self.notice = Some(
-            match flow::print::print_labels(store, actor, &job, &target) {
-                Ok(o) => {
-                    let mut msg = format!(
-                        "{} {}: {} {} → {}",
-                        tr(lang, T::PrintJob),
-                        o.job_id,
-                        o.pages,
-                        tr(lang, T::Pages),
-                        o.target
-                            .trim_start_matches("file:")
-                            .trim_start_matches("cups:")
-                    );
-                    if !o.assigned.is_empty() {
-                        msg.push_str(&format!(
-                            " · {} {}",
-                            tr(lang, T::BarcodesAssigned),
-                            o.assigned.len()
-                        ));
-                    }
-                    (msg, false)
-                }
-                Err(e) => err(&e, lang),
-            },
-        );
+        let actor = ctx.actor.clone();
+        self.busy += 1;
+        Action::job(Job::new(
+            move |s: &mut Store| flow::print::print_labels(s, &actor, &job, &target),
+            Message::Printed,
+        ))
+        .with_notice(Notice::done(Bi::t(T::Printing)))
     }
 
     /// A scan adds the product's merchant code to the list (a barcode is looked up).
-    pub fn scanned(&mut self, store: &Store, actor: &Actor, lang: Lang, code: &str) {
-        match flow::products::show_product(store, actor, code.trim()) {
+    fn scanned(&mut self, ctx: Ctx<'_>, code: &str) -> Action<Message> {
+        match flow::products::show_product(ctx.store, ctx.actor, code.trim()) {
             Ok(p) => {
                 let sku = p.product.sku_code.clone();
                 if !self.sku_list().contains(&sku) {
@@ -307,28 +370,17 @@ impl State {
                     self.skus.push_str(&sku);
                 }
                 self.needs_barcode = false;
-                self.notice = None;
-                self.preview(store, actor, lang);
+                self.asking = false;
+                self.preview(ctx).clear_notice()
             }
-            Err(e) => self.notice = Some(err(&e, lang)),
+            Err(e) => Action::notice(Notice::failed(Bi::error(&e))).with_sound(Sound::Error),
         }
     }
 
-    /// Takes back the last `n` characters a scan typed into a field.
-    pub fn take_back(&mut self, n: usize) {
-        let f = match self.last {
-            Field::Skus => &mut self.skus,
-            Field::Copies => &mut self.copies,
-            Field::Address => &mut self.address,
-        };
-        let keep = f.chars().count().saturating_sub(n);
-        *f = f.chars().take(keep).collect();
-    }
-
-    pub fn view(&self, actor: &Actor, lang: Lang) -> Element<'_, Message> {
-        let may_print = actor.require(Permission::PrintLabels).is_ok();
-        let mut c = Column::new().spacing(12).padding(12);
-        c = c.push(super::notice_slot(self.notice.as_ref()));
+    pub fn view(&self, ctx: Ctx<'_>) -> Element<'_, Message> {
+        let lang = ctx.lang;
+        let may_print = ctx.actor.require(Permission::PrintLabels).is_ok();
+        let mut c = Column::new().spacing(10).padding(4);
         let mut skus = text_input(tr(lang, T::SkusHint), &self.skus)
             .size(18)
             .padding(8)
@@ -345,7 +397,7 @@ impl State {
         );
         c = c.push(
             checkbox(self.needs_barcode)
-                .label(tr(lang, T::NeedsBarcode))
+                .label(format!("{} ({})", tr(lang, T::NeedsBarcode), self.needing))
                 .on_toggle(Message::NeedsBarcodeToggled)
                 .text_size(18),
         );
@@ -416,7 +468,7 @@ impl State {
                 } else {
                     preview.on_press(Message::Preview)
                 },
-                if may_print {
+                if may_print && !self.asking {
                     print.on_press(Message::Print)
                 } else {
                     print
@@ -424,6 +476,37 @@ impl State {
             ]
             .spacing(12),
         );
+        if self.asking {
+            let n = self.needing;
+            let words = match lang {
+                Lang::Zh => format!(
+                    "{n} 个没有条码的商品将按本店规则分配条码（以后不能改回），然后打印它们的标签。"
+                ),
+                Lang::En => format!(
+                    "{n} products without a barcode will be given one by the shop's rule (for good), then their labels print."
+                ),
+            };
+            c = c.push(
+                container(
+                    row![
+                        text(words).size(16).width(Fill),
+                        button(text(tr(lang, T::ConfirmAssign)).size(16))
+                            .padding(6)
+                            .style(button::success)
+                            .on_press_maybe((n > 0).then_some(Message::ConfirmAssign)),
+                        button(text(tr(lang, T::Back)).size(16))
+                            .padding(6)
+                            .style(button::secondary)
+                            .on_press(Message::DropAssign),
+                    ]
+                    .spacing(8)
+                    .align_y(iced::Alignment::Center),
+                )
+                .padding(8)
+                .width(Fill)
+                .style(container::warning),
+            );
+        }
         if let Some(handle) = &self.preview {
             c = c.push(text(tr(lang, T::PreviewPage1)).size(16));
             c = c.push(
@@ -432,6 +515,6 @@ impl State {
                     .style(container::bordered_box),
             );
         }
-        container(c).width(Fill).into()
+        iced::widget::scrollable(c).height(Fill).into()
     }
 }

@@ -1,4 +1,9 @@
-//! The screens of the bench, each with its own `State`, `Message`, `update` and `view`.
+//! The screens of the bench, each with its own `State`, `Message`, `update` and `view`, all
+//! speaking one protocol (icebreaker's shape): a scan arrives as an ordinary message, and
+//! `update` returns an [`Action`] — a sound, a notice, store work to run off the window's thread
+//! — for the window to carry out. Screens read through the window's connection (WAL readers
+//! never wait for a writer) and write only through jobs, which the `&Store` they are given
+//! enforces.
 
 pub mod check;
 pub mod inbound;
@@ -11,8 +16,14 @@ pub mod sign_in;
 pub mod stock;
 pub mod stocktake;
 
+use crate::domain::{Actor, Permission};
+use crate::store::Store;
+use crate::ui::i18n::{Bi, Lang, S, T, st, tr};
+use crate::ui::job::Job;
+use crate::ui::sound::Sound;
+
 /// Which screen is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Screen {
     Check,
     Pick,
@@ -23,6 +34,232 @@ pub enum Screen {
     Inbound,
     Stocktake,
     Stock,
+}
+
+/// A screen in the side bar: its name and who may open it.
+pub struct Entry {
+    pub screen: Screen,
+    pub label: fn(Lang) -> &'static str,
+    pub may_open: fn(&Actor) -> bool,
+}
+
+fn allows(a: &Actor, p: Permission) -> bool {
+    a.require(p).is_ok()
+}
+
+/// The screens in side-bar order; the first a role may use opens at sign-in.
+pub const SCREENS: [Entry; 9] = [
+    Entry {
+        screen: Screen::Check,
+        label: |l| tr(l, T::ScreenCheck),
+        may_open: |a| allows(a, Permission::Check),
+    },
+    Entry {
+        screen: Screen::Pick,
+        label: |l| tr(l, T::ScreenPick),
+        may_open: |a| allows(a, Permission::Pick),
+    },
+    Entry {
+        screen: Screen::Inbound,
+        label: |l| st(l, S::ScreenInbound),
+        may_open: |a| allows(a, Permission::InboundCheck),
+    },
+    Entry {
+        screen: Screen::Stocktake,
+        label: |l| st(l, S::ScreenStocktake),
+        // Pickers count too; only stock keepers approve.
+        may_open: |a| allows(a, Permission::Stocktake) || allows(a, Permission::Pick),
+    },
+    Entry {
+        screen: Screen::Print,
+        label: |l| tr(l, T::ScreenPrint),
+        may_open: |a| allows(a, Permission::PrintBatch),
+    },
+    Entry {
+        screen: Screen::Receipts,
+        label: |l| st(l, S::ScreenReceipts),
+        may_open: |a| allows(a, Permission::Receive),
+    },
+    Entry {
+        screen: Screen::Labels,
+        label: |l| tr(l, T::ScreenLabels),
+        may_open: |a| allows(a, Permission::PrintLabels),
+    },
+    Entry {
+        screen: Screen::Stock,
+        label: |l| st(l, S::ScreenStock),
+        may_open: |a| {
+            [
+                Permission::ManageStock,
+                Permission::Receive,
+                Permission::InboundCheck,
+                Permission::ManageProducts,
+            ]
+            .into_iter()
+            .any(|p| allows(a, p))
+        },
+    },
+    Entry {
+        screen: Screen::Orders,
+        label: |l| tr(l, T::ScreenOrders),
+        may_open: |a| allows(a, Permission::ViewOrders),
+    },
+];
+
+impl Screen {
+    pub fn entry(self) -> &'static Entry {
+        SCREENS
+            .iter()
+            .find(|e| e.screen == self)
+            .expect("every screen is in the table")
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        (self.entry().label)(lang)
+    }
+
+    pub fn may_open(self, actor: &Actor) -> bool {
+        (self.entry().may_open)(actor)
+    }
+}
+
+/// What a screen's `update` and `view` get from the window.
+#[derive(Clone, Copy)]
+pub struct Ctx<'a> {
+    /// The window's own connection, for reads.
+    pub store: &'a Store,
+    pub actor: &'a Actor,
+    pub lang: Lang,
+}
+
+/// How a notice reads: the outcome of the last action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Done,
+    Failed,
+    /// Done, but something needs a look (some parcels left out, …).
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub text: Bi,
+    pub tone: Tone,
+}
+
+impl Notice {
+    pub fn done(text: Bi) -> Notice {
+        Notice {
+            text,
+            tone: Tone::Done,
+        }
+    }
+
+    pub fn failed(text: Bi) -> Notice {
+        Notice {
+            text,
+            tone: Tone::Failed,
+        }
+    }
+
+    pub fn warning(text: Bi) -> Notice {
+        Notice {
+            text,
+            tone: Tone::Warning,
+        }
+    }
+
+    pub fn error(e: &crate::error::Error) -> Notice {
+        Notice::failed(Bi::error(e))
+    }
+}
+
+/// What happens to the notice line after an update.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum NoticeChange {
+    #[default]
+    Keep,
+    Show(Notice),
+    Clear,
+}
+
+/// What a screen asks of the window after an update.
+#[must_use]
+pub struct Action<M> {
+    pub sound: Option<Sound>,
+    pub notice: NoticeChange,
+    /// Store work to run off the window's thread; its message comes back through `update`.
+    pub job: Option<Job<M>>,
+    /// A field to give the keyboard focus to.
+    pub focus: Option<&'static str>,
+}
+
+impl<M> Default for Action<M> {
+    fn default() -> Self {
+        Action {
+            sound: None,
+            notice: NoticeChange::Keep,
+            job: None,
+            focus: None,
+        }
+    }
+}
+
+impl<M: Send + 'static> Action<M> {
+    /// Nothing to do.
+    pub fn none() -> Action<M> {
+        Action::default()
+    }
+
+    pub fn job(job: Job<M>) -> Action<M> {
+        Action {
+            job: Some(job),
+            ..Action::default()
+        }
+    }
+
+    pub fn notice(notice: Notice) -> Action<M> {
+        Action::none().with_notice(notice)
+    }
+
+    pub fn error(e: &crate::error::Error) -> Action<M> {
+        Action::notice(Notice::error(e)).with_sound(Sound::Error)
+    }
+
+    pub fn with_sound(mut self, sound: Sound) -> Action<M> {
+        self.sound = Some(sound);
+        self
+    }
+
+    pub fn with_notice(mut self, notice: Notice) -> Action<M> {
+        self.notice = NoticeChange::Show(notice);
+        self
+    }
+
+    pub fn clear_notice(mut self) -> Action<M> {
+        self.notice = NoticeChange::Clear;
+        self
+    }
+
+    pub fn with_job(mut self, job: Job<M>) -> Action<M> {
+        self.job = Some(job);
+        self
+    }
+
+    pub fn with_focus(mut self, id: &'static str) -> Action<M> {
+        self.focus = Some(id);
+        self
+    }
+
+    /// The same action for a parent's message type.
+    pub fn map<N: Send + 'static>(self, f: impl FnOnce(M) -> N + Send + 'static) -> Action<N> {
+        Action {
+            sound: self.sound,
+            notice: self.notice,
+            job: self.job.map(|j| j.map(f)),
+            focus: self.focus,
+        }
+    }
 }
 
 /// A stored time as the shop reads it: Beijing time, "MM-DD HH:MM".
@@ -36,17 +273,64 @@ pub fn shop_time(stored: &str) -> String {
         .unwrap_or_else(|| stored.to_string())
 }
 
-/// The outcome of a screen's last action, green or red, in a slot of fixed height: a message
-/// coming or going never moves the buttons under the hand.
-pub fn notice_slot<'a, M: 'a>(notice: Option<&'a (String, bool)>) -> iced::Element<'a, M> {
-    use iced::widget::{container, text};
+/// The outcome of the last action, green, amber or red, in a slot of fixed height at the top of
+/// every screen: a message coming or going never moves the buttons under the hand, and a long
+/// one wraps inside it.
+pub fn notice_slot<'a, M: 'a>(notice: Option<&'a Notice>, lang: Lang) -> iced::Element<'a, M> {
+    use iced::widget::{container, scrollable, text};
     let slot = match notice {
-        Some((msg, failed)) => container(text(msg).size(18)).padding(8).style(if *failed {
-            container::danger
-        } else {
-            container::success
+        Some(n) => container(scrollable(
+            text(n.text.get(lang)).size(17).width(iced::Fill),
+        ))
+        .padding([4, 8])
+        .style(match n.tone {
+            Tone::Done => container::success,
+            Tone::Failed => container::danger,
+            Tone::Warning => container::warning,
         }),
-        None => container(text("").size(18)).padding(8),
+        None => container(text("").size(17)).padding([4, 8]),
     };
-    slot.width(iced::Fill).height(44).into()
+    slot.width(iced::Fill).height(56).into()
+}
+
+/// Rows a long table draws at once: a 100,000-line report or a 30,000-line receipt builds one
+/// page of widgets, never one per row.
+pub const PAGE: usize = 50;
+
+/// The page buttons of a long table (none when it fits one page): the first, the last, and the
+/// ten around the current one.
+pub fn pager<'a, M: Clone + 'a>(
+    page: usize,
+    rows: usize,
+    on_page: fn(usize) -> M,
+) -> Option<iced::Element<'a, M>> {
+    use iced::widget::{button, row, text};
+    let pages = rows.div_ceil(PAGE);
+    if pages <= 1 {
+        return None;
+    }
+    let page = page.min(pages - 1);
+    let mut bar = row![text(format!("{}/{}  ({rows})", page + 1, pages)).size(14)]
+        .spacing(6)
+        .align_y(iced::Alignment::Center);
+    let from = page.saturating_sub(5);
+    let to = (from + 11).min(pages);
+    let link = |p: usize| {
+        let b = button(text((p + 1).to_string()).size(14)).padding([2, 8]);
+        if p == page {
+            b.style(button::primary)
+        } else {
+            b.style(button::secondary).on_press(on_page(p))
+        }
+    };
+    if from > 0 {
+        bar = bar.push(link(0));
+    }
+    for p in from..to {
+        bar = bar.push(link(p));
+    }
+    if to < pages {
+        bar = bar.push(link(pages - 1));
+    }
+    Some(bar.wrap().into())
 }

@@ -2,13 +2,16 @@
 //! and remarks; add a remark (append-only, with the signed-in staff code and an optional red
 //! flag); hold or release it if the role may.
 
+use super::{Action, Ctx, Notice, PAGE, pager};
 use crate::domain::review::HoldReason;
-use crate::domain::{Actor, OrderStatus, Permission};
-use crate::error::Error;
+use crate::domain::{OrderStatus, Permission};
 use crate::flow;
+use crate::scan::Scan;
 use crate::store::{OrderRecord, OrderSummary, Store};
 use crate::ui::fonts;
-use crate::ui::i18n::{self, Lang, T, tr};
+use crate::ui::i18n::{self, Bi, Lang, T, tr};
+use crate::ui::job::{Failure, Job};
+use crate::ui::sound::Sound;
 use iced::widget::{
     Column, button, checkbox, container, pick_list, row, scrollable, text, text_input,
 };
@@ -17,9 +20,12 @@ use std::fmt;
 
 #[derive(Debug, Clone)]
 pub enum Message {
+    Scanned(Scan),
     QueryChanged(String),
     StatusPicked(StatusChoice),
     Search,
+    Found(Result<Vec<OrderSummary>, Failure>),
+    Page(usize),
     Open(String),
     Back,
     RemarkChanged(String),
@@ -29,6 +35,8 @@ pub enum Message {
     HoldNoteChanged(String),
     Hold,
     Release,
+    /// A remark, hold or release was stored: the order is read again.
+    Changed(String, Result<(), Failure>),
 }
 
 /// A status filter as the pick list shows it.
@@ -59,148 +67,159 @@ impl fmt::Display for HoldChoice {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-enum Field {
-    #[default]
-    Query,
-    Remark,
-    Note,
-}
-
 #[derive(Default)]
 pub struct State {
     pub query: String,
     pub status: Option<OrderStatus>,
     pub results: Vec<OrderSummary>,
+    /// The page of `results` shown.
+    pub page: usize,
     pub selected: Option<OrderRecord>,
     pub remark: String,
     pub flag: bool,
     pub hold_reason: Option<HoldReason>,
     pub hold_note: String,
-    /// The outcome of the last action, and whether it failed.
-    pub notice: Option<(String, bool)>,
     searched: bool,
-    last: Field,
-}
-
-fn err(e: &Error, lang: Lang) -> (String, bool) {
-    (lang.pick(&e.zh(), &e.to_string()).to_string(), true)
+    searching: bool,
 }
 
 impl State {
-    pub fn update(&mut self, store: &mut Store, actor: &Actor, lang: Lang, msg: Message) {
+    pub fn update(&mut self, ctx: Ctx<'_>, msg: Message) -> Action<Message> {
+        let actor = ctx.actor.clone();
         match msg {
+            Message::Scanned(scan) => {
+                // A scan looks the code up (an order or tracking number).
+                self.query = scan.code;
+                self.search(ctx)
+            }
             Message::QueryChanged(q) => {
                 self.query = q;
-                self.last = Field::Query;
+                Action::none()
             }
             Message::StatusPicked(c) => {
                 self.status = c.status;
-                self.search(store, actor, lang);
+                self.search(ctx)
             }
-            Message::Search => self.search(store, actor, lang),
-            Message::Open(no) => self.open(store, actor, lang, &no),
+            Message::Search => self.search(ctx),
+            Message::Found(r) => {
+                self.searching = false;
+                match r {
+                    Ok(r) => {
+                        self.results = r;
+                        self.page = 0;
+                        self.selected = None;
+                        if self.results.len() == 1 {
+                            let no = self.results[0].order.order_no.clone();
+                            return self.open(ctx, &no);
+                        }
+                        Action::none().clear_notice()
+                    }
+                    Err(e) => Action::notice(Notice::failed(Bi::error(&e))),
+                }
+            }
+            Message::Page(p) => {
+                self.page = p;
+                Action::none()
+            }
+            Message::Open(no) => self.open(ctx, &no),
             Message::Back => {
                 self.selected = None;
-                self.notice = None;
+                Action::none().clear_notice()
             }
             Message::RemarkChanged(r) => {
                 self.remark = r;
-                self.last = Field::Remark;
+                Action::none()
             }
-            Message::FlagToggled(f) => self.flag = f,
+            Message::FlagToggled(f) => {
+                self.flag = f;
+                Action::none()
+            }
             Message::AddRemark => {
                 let Some(no) = self.selected.as_ref().map(|r| r.order.order_no.clone()) else {
-                    return;
+                    return Action::none();
                 };
-                match flow::orders::add_remark(store, actor, &no, &self.remark, self.flag) {
-                    Ok(()) => {
-                        self.remark.clear();
-                        self.flag = false;
-                        self.open(store, actor, lang, &no);
-                    }
-                    Err(e) => self.notice = Some(err(&e, lang)),
-                }
+                let (text, flag) = (self.remark.clone(), self.flag);
+                Action::job(Job::new(
+                    {
+                        let no = no.clone();
+                        move |s: &mut Store| flow::orders::add_remark(s, &actor, &no, &text, flag)
+                    },
+                    move |r| Message::Changed(no, r),
+                ))
             }
-            Message::HoldReasonPicked(c) => self.hold_reason = Some(c.reason),
+            Message::HoldReasonPicked(c) => {
+                self.hold_reason = Some(c.reason);
+                Action::none()
+            }
             Message::HoldNoteChanged(n) => {
                 self.hold_note = n;
-                self.last = Field::Note;
+                Action::none()
             }
             Message::Hold => {
                 let (Some(no), Some(reason)) = (
                     self.selected.as_ref().map(|r| r.order.order_no.clone()),
                     self.hold_reason,
                 ) else {
-                    return;
+                    return Action::none();
                 };
-                match flow::review::hold(store, actor, &no, reason, &self.hold_note) {
-                    Ok(()) => {
-                        self.hold_note.clear();
-                        self.open(store, actor, lang, &no);
-                    }
-                    Err(e) => self.notice = Some(err(&e, lang)),
-                }
+                let note = self.hold_note.clone();
+                Action::job(Job::new(
+                    {
+                        let no = no.clone();
+                        move |s: &mut Store| flow::review::hold(s, &actor, &no, reason, &note)
+                    },
+                    move |r| Message::Changed(no, r),
+                ))
             }
             Message::Release => {
                 let Some(no) = self.selected.as_ref().map(|r| r.order.order_no.clone()) else {
-                    return;
+                    return Action::none();
                 };
-                match flow::review::release(store, actor, &no) {
-                    Ok(()) => self.open(store, actor, lang, &no),
-                    Err(e) => self.notice = Some(err(&e, lang)),
-                }
+                Action::job(Job::new(
+                    {
+                        let no = no.clone();
+                        move |s: &mut Store| flow::review::release(s, &actor, &no)
+                    },
+                    move |r| Message::Changed(no, r),
+                ))
+            }
+            Message::Changed(no, Ok(())) => {
+                self.remark.clear();
+                self.flag = false;
+                self.hold_note.clear();
+                self.open(ctx, &no)
+            }
+            Message::Changed(_, Err(e)) => {
+                Action::notice(Notice::failed(Bi::error(&e))).with_sound(Sound::Error)
             }
         }
     }
 
-    fn search(&mut self, store: &Store, actor: &Actor, lang: Lang) {
+    /// Searching a big store takes a moment: it runs as a job.
+    fn search(&mut self, ctx: Ctx<'_>) -> Action<Message> {
         self.searched = true;
-        match flow::orders::search(store, actor, &self.query, self.status, 200) {
-            Ok(r) => {
-                self.results = r;
-                self.notice = None;
-                self.selected = None;
-            }
-            Err(e) => self.notice = Some(err(&e, lang)),
-        }
+        self.searching = true;
+        let (actor, query, status) = (ctx.actor.clone(), self.query.clone(), self.status);
+        Action::job(Job::new(
+            move |s: &mut Store| flow::orders::search(s, &actor, &query, status, 200),
+            Message::Found,
+        ))
     }
 
-    fn open(&mut self, store: &Store, actor: &Actor, lang: Lang, order_no: &str) {
-        match flow::orders::show_order(store, actor, order_no) {
+    fn open(&mut self, ctx: Ctx<'_>, order_no: &str) -> Action<Message> {
+        match flow::orders::show_order(ctx.store, ctx.actor, order_no) {
             Ok(r) => {
                 self.selected = Some(r);
-                self.notice = None;
+                Action::none().clear_notice()
             }
-            Err(e) => self.notice = Some(err(&e, lang)),
+            Err(e) => Action::notice(Notice::failed(Bi::error(&e))),
         }
     }
 
-    /// A scan on this screen looks the code up (an order or tracking number).
-    pub fn scanned(&mut self, store: &Store, actor: &Actor, lang: Lang, code: &str) {
-        self.query = code.to_string();
-        self.search(store, actor, lang);
-        if self.results.len() == 1 {
-            let no = self.results[0].order.order_no.clone();
-            self.open(store, actor, lang, &no);
-        }
-    }
-
-    /// Takes back the last `n` characters a scan typed into a field.
-    pub fn take_back(&mut self, n: usize) {
-        let f = match self.last {
-            Field::Query => &mut self.query,
-            Field::Remark => &mut self.remark,
-            Field::Note => &mut self.hold_note,
-        };
-        let keep = f.chars().count().saturating_sub(n);
-        *f = f.chars().take(keep).collect();
-    }
-
-    pub fn view(&self, actor: &Actor, lang: Lang) -> Element<'_, Message> {
+    pub fn view(&self, ctx: Ctx<'_>) -> Element<'_, Message> {
+        let (actor, lang) = (ctx.actor, ctx.lang);
         let bold = fonts::BOLD;
-        let mut c = Column::new().spacing(10).padding(12);
-        c = c.push(super::notice_slot(self.notice.as_ref()));
+        let mut c = Column::new().spacing(8).padding(4);
         let Some(r) = &self.selected else {
             let choices: Vec<StatusChoice> = std::iter::once(None)
                 .chain(OrderStatus::ALL.into_iter().map(Some))
@@ -229,10 +248,15 @@ impl State {
                 .spacing(10),
             );
             let mut list = Column::new().spacing(2);
-            if self.searched && self.results.is_empty() {
+            if self.searching {
+                list = list.push(text(tr(lang, T::Working)).size(18));
+            } else if self.searched && self.results.is_empty() {
                 list = list.push(text(tr(lang, T::NoResults)).size(18));
             }
-            for s in &self.results {
+            if let Some(bar) = pager(self.page, self.results.len(), Message::Page) {
+                list = list.push(bar);
+            }
+            for s in self.results.iter().skip(self.page * PAGE).take(PAGE) {
                 let o = &s.order;
                 let held = s
                     .hold_reason
@@ -242,12 +266,15 @@ impl State {
                 list = list.push(
                     button(
                         row![
-                            text(&o.order_no).width(210).font(fonts::MONO),
-                            text(i18n::status(lang, o.status)).width(120),
-                            text(&o.buyer).width(180),
-                            text(&o.receiver.name).width(120),
-                            text(o.tracking_no.as_deref().unwrap_or("")).width(160),
-                            text(held),
+                            text(&o.order_no)
+                                .width(iced::FillPortion(4))
+                                .font(fonts::MONO),
+                            text(i18n::status(lang, o.status)).width(iced::FillPortion(2)),
+                            text(&o.buyer).width(iced::FillPortion(3)),
+                            text(&o.receiver.name).width(iced::FillPortion(2)),
+                            text(o.tracking_no.as_deref().unwrap_or(""))
+                                .width(iced::FillPortion(3)),
+                            text(held).width(iced::FillPortion(2)),
                         ]
                         .spacing(8),
                     )
@@ -271,40 +298,33 @@ impl State {
             .font(bold),
         ]);
         c = c.push(
-            text(format!(
-                "{}：{}  {}  {}",
+            text(lang.label(
                 tr(lang, T::Receiver),
-                o.receiver.name,
-                o.receiver.phone,
-                o.receiver.address.replace('\n', " ")
+                format!(
+                    "{}  {}  {}",
+                    o.receiver.name,
+                    o.receiver.phone,
+                    o.receiver.address.replace('\n', " ")
+                ),
             ))
             .size(18),
         );
         if let Some(t) = &o.tracking_no {
             c = c.push(
-                text(format!(
-                    "{}：{} {}",
+                text(lang.label(
                     tr(lang, T::Tracking),
-                    o.courier.as_deref().unwrap_or(""),
-                    t
+                    format!("{} {t}", o.courier.as_deref().unwrap_or("")),
                 ))
                 .size(18),
             );
         }
         if !o.buyer_message.is_empty() {
-            c = c.push(
-                text(format!(
-                    "{}：{}",
-                    tr(lang, T::BuyerMessage),
-                    o.buyer_message
-                ))
-                .size(18),
-            );
+            c = c.push(text(lang.label(tr(lang, T::BuyerMessage), &o.buyer_message)).size(18));
         }
         if let Some(h) = &r.hold_reason {
             let words = HoldReason::from_code(h).map_or(h.as_str(), |x| i18n::hold_reason(lang, x));
             c = c.push(
-                container(text(format!("{}：{words}", tr(lang, T::OnHold))).size(20))
+                container(text(lang.label(tr(lang, T::OnHold), words)).size(20))
                     .padding(6)
                     .style(container::warning),
             );

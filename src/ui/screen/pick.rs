@@ -1,65 +1,104 @@
 //! The pick screen (配货): the picker scans their tag and the batch on the pick list; the list
 //! shows, bin by bin, what is picked.
 
-use crate::domain::{Actor, Outcome};
+use super::{Action, Ctx, Notice, PAGE, pager};
+use crate::domain::Outcome;
 use crate::flow;
 use crate::flow::check::Verdict;
 use crate::flow::pick::{PickProgress, PickSession};
+use crate::scan::Scan;
 use crate::store::Store;
 use crate::ui::fonts;
-use crate::ui::i18n::{self, Lang, T, tr};
+use crate::ui::i18n::{Bi, T, tr};
+use crate::ui::job::{Failure, Job};
 use crate::ui::sound::Sound;
-use iced::widget::{Column, container, row, scrollable, text};
+use iced::widget::{Column, container, row, scrollable, text, text_input};
 use iced::{Element, Fill};
+
+/// The field for a code typed by hand (the pick list's batch number, a damaged label).
+pub const KEYED_FIELD: &str = "pick-keyed";
 
 #[derive(Debug, Clone)]
 pub enum Message {
-    Scanned(String),
+    Scanned(Scan),
+    Judged(Result<Vec<Verdict>, Failure>),
+    KeyedChanged(String),
+    KeyedSubmit,
+    Page(usize),
 }
 
 #[derive(Default)]
 pub struct State {
     session: Option<PickSession>,
-    pub picker: Option<String>,
+    pub picker: Option<Bi>,
     pub batch: Option<crate::domain::BatchId>,
     pub lines: Vec<PickProgress>,
     /// The last verdict, and whether it was a mismatch.
-    pub last: Option<(String, bool)>,
+    pub last: Option<(Bi, bool)>,
+    pub keyed: String,
+    pub pending: usize,
+    /// The page of the pick list shown (a batch of a thousand lines draws fifty).
+    pub page: usize,
 }
 
 impl State {
-    pub fn start(&mut self, actor: &Actor) {
-        self.session = PickSession::start(actor.clone()).ok();
+    pub fn start(&mut self, ctx: Ctx<'_>) {
+        self.session = PickSession::start(ctx.actor.clone()).ok();
     }
 
-    pub fn stop(&mut self) {
-        self.session = None;
-    }
-
-    pub fn scan(
-        &mut self,
-        store: &mut Store,
-        actor: &Actor,
-        code: &str,
-        lang: Lang,
-    ) -> Option<Sound> {
-        let session = self.session.as_mut()?;
-        let verdicts = match session.scan(store, code) {
-            Ok(v) => v,
-            Err(e) => {
-                self.last = Some((lang.pick(&e.zh(), &e.to_string()).to_string(), true));
-                return Some(Sound::Error);
+    pub fn update(&mut self, ctx: Ctx<'_>, msg: Message) -> Action<Message> {
+        match msg {
+            Message::Scanned(scan) => self.scan(scan),
+            Message::Page(p) => {
+                self.page = p;
+                Action::none()
             }
-        };
-        let mut sound = None;
-        for v in verdicts {
-            sound = Some(self.apply(store, actor, &v, lang));
+            Message::KeyedChanged(t) => {
+                self.keyed = t;
+                Action::none()
+            }
+            Message::KeyedSubmit => {
+                let code = std::mem::take(&mut self.keyed);
+                if code.trim().is_empty() {
+                    return Action::none();
+                }
+                self.scan(crate::ui::app::keyed(code))
+            }
+            Message::Judged(result) => {
+                self.pending = self.pending.saturating_sub(1);
+                match result {
+                    Ok(verdicts) => {
+                        let mut action = Action::none();
+                        for v in verdicts {
+                            action.sound = Some(self.apply(ctx, &v));
+                        }
+                        action
+                    }
+                    Err(e) => {
+                        self.last = Some((Bi::error(&e), true));
+                        Action::none().with_sound(Sound::Error)
+                    }
+                }
+            }
         }
-        sound
     }
 
-    fn apply(&mut self, store: &Store, actor: &Actor, v: &Verdict, lang: Lang) -> Sound {
-        let msg = i18n::outcome(lang, &v.outcome);
+    fn scan(&mut self, scan: Scan) -> Action<Message> {
+        let Some(session) = self.session.clone() else {
+            return Action::notice(Notice::failed(Bi::t(T::NotAllowed))).with_sound(Sound::Error);
+        };
+        self.pending += 1;
+        Action::job(Job::new(
+            move |s: &mut Store| {
+                let mut session = session;
+                session.scan(s, &scan.code)
+            },
+            Message::Judged,
+        ))
+    }
+
+    fn apply(&mut self, ctx: Ctx<'_>, v: &Verdict) -> Sound {
+        let msg = Bi::new(v.outcome.zh(), v.outcome.en());
         self.last = Some((msg.clone(), v.is_error()));
         match &v.outcome {
             Outcome::PickerSet { .. } => {
@@ -67,12 +106,18 @@ impl State {
                 self.batch = None;
                 self.lines.clear();
             }
+            Outcome::BatchCancelled { .. } => {
+                // The batch is gone: nothing more to pick for it.
+                self.batch = None;
+                self.lines.clear();
+            }
             Outcome::BatchAssigned { .. } | Outcome::Picked { .. } => {
                 if let Outcome::BatchAssigned { batch, .. } = v.outcome {
                     self.batch = Some(batch);
+                    self.page = 0;
                 }
                 if let Some(b) = self.batch {
-                    self.lines = flow::pick::progress(store, actor, b).unwrap_or_default();
+                    self.lines = flow::pick::progress(ctx.store, ctx.actor, b).unwrap_or_default();
                 }
             }
             _ => {}
@@ -80,7 +125,8 @@ impl State {
         Sound::of(v.tone())
     }
 
-    pub fn view(&self, lang: Lang) -> Element<'_, Message> {
+    pub fn view(&self, ctx: Ctx<'_>) -> Element<'_, Message> {
+        let lang = ctx.lang;
         let bold = fonts::BOLD;
         let prompt = match (&self.picker, self.batch) {
             (None, _) => tr(lang, T::ScanPickerTag).to_string(),
@@ -101,11 +147,11 @@ impl State {
         );
         if let Some(p) = &self.picker {
             // The verdict that set the picker names them already ("配货员：PH001 张配货").
-            c = c.push(text(p).size(20));
+            c = c.push(text(p.get(lang).to_string()).size(20));
         }
         if let Some((msg, error)) = &self.last {
             c = c.push(
-                container(text(msg).size(24))
+                container(text(msg.get(lang).to_string()).size(24))
                     .padding(8)
                     .width(Fill)
                     .style(if *error {
@@ -115,6 +161,20 @@ impl State {
                     }),
             );
         }
+        c = c.push(
+            row![
+                text(tr(lang, T::TypeCode)).size(14),
+                text_input(tr(lang, T::TypeCodeHint), &self.keyed)
+                    .id(KEYED_FIELD)
+                    .on_input(Message::KeyedChanged)
+                    .on_submit(Message::KeyedSubmit)
+                    .size(14)
+                    .padding(4)
+                    .width(260),
+            ]
+            .spacing(8)
+            .align_y(iced::Alignment::Center),
+        );
         let mut table = Column::new().spacing(4).push(
             row![
                 text(tr(lang, T::ColBin)).width(110),
@@ -125,7 +185,10 @@ impl State {
             ]
             .spacing(10),
         );
-        for l in &self.lines {
+        if let Some(bar) = pager(self.page, self.lines.len(), Message::Page) {
+            table = table.push(bar);
+        }
+        for l in self.lines.iter().skip(self.page * PAGE).take(PAGE) {
             let done = l.picked >= l.line.qty;
             table = table.push(
                 container(

@@ -1,16 +1,22 @@
-//! The print screen (打单): how many parcels are ready, a new batch from them, then the batch's
-//! waybills and pick list to a printer or a PDF file; one parcel's waybill again (补打); the
-//! print log with a retry for a job the printer did not take.
+//! The print screen (打单): how many parcels are ready, a new batch from them — shown first and
+//! confirmed, since it takes tracking numbers — then the batch's waybills and pick list to a
+//! printer or a PDF file; one parcel's waybill again (补打); a batch made by mistake cancelled
+//! before printing; the print log with a retry for a job the printer did not take. Everything
+//! that reads much or writes runs as a job: the window answers while it runs.
 
+use super::{Action, Ctx, Notice};
 use crate::domain::print::{JobKind, JobResult};
 use crate::domain::{Actor, BatchId, Permission};
-use crate::error::Error;
 use crate::flow;
-use crate::flow::print::{Target, WaybillJob};
+use crate::flow::batch::{BatchPlan, BatchResult, CancelledBatch};
+use crate::flow::print::{PrintOutcome, Target, WaybillJob};
 use crate::flow::review::Readiness;
+use crate::scan::Scan;
 use crate::store::{BatchRow, PoolStatus, PrintJobRow, Store};
 use crate::ui::fonts;
-use crate::ui::i18n::{Lang, T, tr};
+use crate::ui::i18n::{Bi, Lang, T, tr};
+use crate::ui::job::{Failure, Job};
+use crate::ui::sound::Sound;
 use iced::widget::{Column, button, container, pick_list, row, scrollable, text, text_input};
 use iced::{Element, Fill};
 use std::fmt;
@@ -18,17 +24,42 @@ use std::path::PathBuf;
 
 #[derive(Debug, Clone)]
 pub enum Message {
+    Scanned(Scan),
     Refresh,
+    Loaded(Result<Overview, Failure>),
+    Printers(Vec<String>),
     Select(BatchId),
     CourierChanged(String),
     LimitChanged(String),
-    CreateBatch,
+    /// 新建批次: first see what it will take.
+    PlanBatch,
+    Planned(Result<BatchPlan, Failure>),
+    ConfirmBatch,
+    DropPlan,
+    Created(Result<BatchResult, Failure>),
+    /// 取消批次: first see what it will undo.
+    AskCancel(BatchId),
+    CancelReasonChanged(String),
+    ConfirmCancel,
+    KeepBatch,
+    Cancelled(Result<CancelledBatch, Failure>),
     DestinationPicked(Destination),
     PrintWaybills,
     PrintPicklist,
     ReprintChanged(String),
     Reprint,
     Retry(i64),
+    Printed(Result<PrintOutcome, Failure>),
+}
+
+/// What the screen lists, read in one job.
+#[derive(Debug, Clone, Default)]
+pub struct Overview {
+    pub batches: Vec<BatchRow>,
+    pub ready: usize,
+    pub pool: Vec<PoolStatus>,
+    pub default_courier: String,
+    pub log: Vec<PrintJobRow>,
 }
 
 /// Where the screen prints to: a PDF file in the print folder, or a CUPS printer.
@@ -47,12 +78,11 @@ impl fmt::Display for Destination {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-enum Field {
-    #[default]
-    Reprint,
-    Courier,
-    Limit,
+/// A batch about to be cancelled, waiting for the second click.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CancelAsk {
+    pub batch_id: BatchId,
+    pub reason: String,
 }
 
 #[derive(Default)]
@@ -71,9 +101,11 @@ pub struct State {
     pub log: Vec<PrintJobRow>,
     /// Where PDF files go (the `print` folder beside the store).
     pub out_dir: PathBuf,
-    /// The outcome of the last action, and whether it failed.
-    pub notice: Option<(String, bool)>,
-    last: Field,
+    /// The batch `新建批次` would make, shown until confirmed or dropped.
+    pub plan: Option<BatchPlan>,
+    pub cancel: Option<CancelAsk>,
+    /// Jobs under way (a spinner word instead of a frozen window).
+    pub busy: usize,
 }
 
 /// A print job's kind in words.
@@ -85,10 +117,6 @@ pub fn job_kind(kind: JobKind) -> T {
     }
 }
 
-fn err(e: &Error, lang: Lang) -> (String, bool) {
-    (lang.pick(&e.zh(), &e.to_string()).to_string(), true)
-}
-
 impl State {
     pub fn new(out_dir: PathBuf) -> State {
         State {
@@ -97,154 +125,262 @@ impl State {
         }
     }
 
-    /// Reads batches, the ready count, the pool, the printers and the log again.
-    pub fn refresh(&mut self, store: &Store, actor: &Actor, lang: Lang) {
-        let result = (|| -> crate::Result<()> {
-            self.batches = flow::batch::list(store, actor, 30)?;
-            self.ready = flow::review::review_list(store, actor, 100_000)?
-                .iter()
-                .filter(|(_, r)| *r == Readiness::Ready)
-                .count();
-            self.pool = flow::waybills::status(store, actor)?;
-            if self.courier.is_empty() {
-                self.courier = flow::settings::get(store, actor, "waybill.default_courier")
-                    .unwrap_or_default();
-            }
-            self.log = flow::print::log(store, actor, false, 8)?;
-            Ok(())
-        })();
-        if let Err(e) = result {
-            self.notice = Some(err(&e, lang));
-        }
-        if self.selected.is_none() {
-            self.selected = self.batches.first().map(|b| b.id);
-        }
-        // No CUPS here is not an error for a shop that prints to PDF.
-        self.printers = crate::print::printer::list()
-            .map(|l| l.into_iter().map(|p| p.name).collect())
-            .unwrap_or_default();
-        if let Some(p) = &self.printer {
-            if !self.printers.contains(p) {
-                self.printer = None;
-            }
-        }
+    /// On opening: read everything again, and ask CUPS for its printers.
+    pub fn opened(&mut self, ctx: Ctx<'_>) -> Action<Message> {
+        self.reload(ctx.actor)
+    }
+
+    fn reload(&mut self, actor: &Actor) -> Action<Message> {
+        self.busy += 1;
+        let a = actor.clone();
+        Action::job(Job::new(
+            move |s: &mut Store| {
+                let ready = flow::review::review_list(s, &a, 100_000)?
+                    .iter()
+                    .filter(|(_, r)| *r == Readiness::Ready)
+                    .count();
+                Ok(Overview {
+                    batches: flow::batch::list(s, &a, 30)?,
+                    ready,
+                    pool: flow::waybills::status(s, &a)?,
+                    default_courier: flow::settings::get(s, &a, "waybill.default_courier")
+                        .unwrap_or_default(),
+                    log: flow::print::log(s, &a, false, 8)?,
+                })
+            },
+            Message::Loaded,
+        ))
+    }
+
+    /// The printers CUPS knows (lpstat can take a while: it runs as a job too).
+    fn printers_job() -> Job<Message> {
+        Job::new(
+            |_s: &mut Store| {
+                // No CUPS here is not an error for a shop that prints to PDF.
+                Ok(crate::print::printer::list()
+                    .map(|l| l.into_iter().map(|p| p.name).collect())
+                    .unwrap_or_default())
+            },
+            |r: Result<Vec<String>, Failure>| Message::Printers(r.unwrap_or_default()),
+        )
     }
 
     fn target(&self, what: &str) -> Target {
         match &self.printer {
             Some(p) => Target::Cups(p.clone()),
             None => {
-                let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+                let stamp = chrono::Utc::now()
+                    .with_timezone(&crate::domain::time::shop_zone())
+                    .format("%Y%m%d-%H%M%S");
                 Target::File(self.out_dir.join(format!("{what}-{stamp}.pdf")))
             }
         }
     }
 
-    fn printed(&mut self, result: crate::Result<flow::print::PrintOutcome>, lang: Lang) {
-        self.notice = Some(match result {
-            Ok(o) => {
-                let target = o
-                    .target
-                    .trim_start_matches("file:")
-                    .trim_start_matches("cups:");
-                (
-                    format!(
-                        "{} {}: {} {} → {target}",
-                        tr(lang, T::PrintJob),
-                        o.job_id,
-                        o.pages,
-                        tr(lang, T::Pages)
-                    ),
-                    false,
-                )
-            }
-            Err(e) => err(&e, lang),
-        });
-    }
-
-    fn ensure_out_dir(&mut self, lang: Lang) -> bool {
+    fn ensure_out_dir(&self) -> Result<(), Notice> {
         if self.printer.is_some() {
-            return true;
+            return Ok(());
         }
-        match std::fs::create_dir_all(&self.out_dir) {
-            Ok(()) => true,
-            Err(e) => {
-                self.notice = Some((
-                    format!(
-                        "{} {}: {e}",
-                        tr(lang, T::CannotWrite),
-                        self.out_dir.display()
-                    ),
-                    true,
-                ));
-                false
-            }
-        }
+        std::fs::create_dir_all(&self.out_dir).map_err(|e| {
+            let dir = self.out_dir.display().to_string();
+            Notice::failed(Bi::with(|l| {
+                format!("{} {dir}: {e}", tr(l, T::CannotWrite))
+            }))
+        })
     }
 
-    pub fn update(&mut self, store: &mut Store, actor: &Actor, lang: Lang, msg: Message) {
+    fn print_job(
+        &mut self,
+        work: impl FnOnce(&mut Store) -> crate::Result<PrintOutcome> + Send + 'static,
+    ) -> Action<Message> {
+        if let Err(n) = self.ensure_out_dir() {
+            return Action::notice(n).with_sound(Sound::Error);
+        }
+        self.busy += 1;
+        Action::job(Job::new(work, Message::Printed)).with_notice(Notice::done(Bi::t(T::Printing)))
+    }
+
+    pub fn update(&mut self, ctx: Ctx<'_>, msg: Message) -> Action<Message> {
+        let actor = ctx.actor.clone();
         match msg {
-            Message::Refresh => {
-                self.notice = None;
-                self.refresh(store, actor, lang);
+            Message::Scanned(scan) => self.scanned(&scan.code),
+            Message::Refresh => self.reload(&actor).clear_notice(),
+            Message::Loaded(r) => {
+                self.busy = self.busy.saturating_sub(1);
+                match r {
+                    Ok(o) => {
+                        self.batches = o.batches;
+                        self.ready = o.ready;
+                        self.pool = o.pool;
+                        self.log = o.log;
+                        if self.courier.is_empty() {
+                            self.courier = o.default_courier;
+                        }
+                        if self
+                            .selected
+                            .is_none_or(|id| !self.batches.iter().any(|b| b.id == id))
+                        {
+                            self.selected = self.batches.first().map(|b| b.id);
+                        }
+                        Action::job(Self::printers_job())
+                    }
+                    Err(e) => Action::notice(Notice::failed(Bi::error(&e))),
+                }
             }
-            Message::Select(id) => self.selected = Some(id),
+            Message::Printers(list) => {
+                self.printers = list;
+                if let Some(p) = &self.printer {
+                    if !self.printers.contains(p) {
+                        self.printer = None;
+                    }
+                }
+                Action::none()
+            }
+            Message::Select(id) => {
+                self.selected = Some(id);
+                self.cancel = None;
+                Action::none()
+            }
             Message::CourierChanged(c) => {
                 self.courier = c;
-                self.last = Field::Courier;
+                self.plan = None;
+                Action::none()
             }
             Message::LimitChanged(l) => {
                 self.limit = l.chars().filter(|c| c.is_ascii_digit()).collect();
-                self.last = Field::Limit;
+                self.plan = None;
+                Action::none()
             }
-            Message::CreateBatch => {
+            Message::PlanBatch => {
                 let limit = self.limit.parse::<usize>().ok().filter(|n| *n > 0);
-                let courier = Some(self.courier.trim()).filter(|c| !c.is_empty());
-                match flow::batch::create(store, actor, courier, limit) {
-                    Ok(b) => {
-                        let mut msg = format!(
-                            "{} {}: {} {}",
-                            tr(lang, T::Batch),
-                            b.batch_id,
-                            b.parcels.len(),
-                            tr(lang, T::Parcels)
-                        );
-                        if b.left_out > 0 {
-                            msg.push_str(&format!(
-                                " · {} {}",
-                                b.left_out,
-                                tr(lang, T::LeftOutNoNumbers)
-                            ));
-                        }
-                        self.selected = Some(b.batch_id);
-                        self.refresh(store, actor, lang);
-                        self.notice = Some((msg, b.left_out > 0));
+                let courier = Some(self.courier.trim().to_string()).filter(|c| !c.is_empty());
+                self.busy += 1;
+                Action::job(Job::new(
+                    move |s: &mut Store| flow::batch::plan(s, &actor, courier.as_deref(), limit),
+                    Message::Planned,
+                ))
+            }
+            Message::Planned(r) => {
+                self.busy = self.busy.saturating_sub(1);
+                match r {
+                    Ok(p) => {
+                        self.plan = Some(p);
+                        Action::none().clear_notice()
                     }
-                    Err(e) => self.notice = Some(err(&e, lang)),
+                    Err(e) => {
+                        Action::notice(Notice::failed(Bi::error(&e))).with_sound(Sound::Error)
+                    }
+                }
+            }
+            Message::DropPlan => {
+                self.plan = None;
+                Action::none()
+            }
+            Message::ConfirmBatch => {
+                let Some(plan) = self.plan.take() else {
+                    return Action::none();
+                };
+                self.busy += 1;
+                // Never more than was shown: the plan's courier and count.
+                Action::job(Job::new(
+                    move |s: &mut Store| {
+                        flow::batch::create(s, &actor, Some(&plan.courier), Some(plan.parcels))
+                    },
+                    Message::Created,
+                ))
+            }
+            Message::Created(r) => {
+                self.busy = self.busy.saturating_sub(1);
+                match r {
+                    Ok(b) => {
+                        let (id, n, left) = (b.batch_id, b.parcels.len(), b.left_out);
+                        let text = Bi::with(|l| {
+                            let mut m =
+                                format!("{} {id}: {n} {}", tr(l, T::Batch), tr(l, T::Parcels));
+                            if left > 0 {
+                                m.push_str(&format!(" · {left} {}", tr(l, T::LeftOutNoNumbers)));
+                            }
+                            m
+                        });
+                        self.selected = Some(id);
+                        let notice = if left > 0 {
+                            Notice::warning(text)
+                        } else {
+                            Notice::done(text)
+                        };
+                        self.reload(&actor).with_notice(notice)
+                    }
+                    Err(e) => {
+                        Action::notice(Notice::failed(Bi::error(&e))).with_sound(Sound::Error)
+                    }
+                }
+            }
+            Message::AskCancel(id) => {
+                self.cancel = Some(CancelAsk {
+                    batch_id: id,
+                    reason: tr(ctx.lang, T::CancelReasonDefault).to_string(),
+                });
+                Action::none()
+            }
+            Message::CancelReasonChanged(r) => {
+                if let Some(c) = &mut self.cancel {
+                    c.reason = r;
+                }
+                Action::none()
+            }
+            Message::KeepBatch => {
+                self.cancel = None;
+                Action::none()
+            }
+            Message::ConfirmCancel => {
+                let Some(c) = self.cancel.take() else {
+                    return Action::none();
+                };
+                self.busy += 1;
+                Action::job(Job::new(
+                    move |s: &mut Store| flow::batch::cancel(s, &actor, c.batch_id, &c.reason),
+                    Message::Cancelled,
+                ))
+            }
+            Message::Cancelled(r) => {
+                self.busy = self.busy.saturating_sub(1);
+                match r {
+                    Ok(c) => {
+                        let (id, n) = (c.batch_id, c.numbers_returned.len());
+                        let text = Bi::with(|l| {
+                            format!(
+                                "{id} {} · {n} {}",
+                                tr(l, T::BatchCancelled),
+                                tr(l, T::NumbersBack)
+                            )
+                        });
+                        self.reload(&actor).with_notice(Notice::done(text))
+                    }
+                    Err(e) => {
+                        Action::notice(Notice::failed(Bi::error(&e))).with_sound(Sound::Error)
+                    }
                 }
             }
             Message::DestinationPicked(d) => {
                 self.printer = match d {
                     Destination::Pdf(_) => None,
                     Destination::Printer(p, _) => Some(p),
-                }
+                };
+                Action::none()
             }
             Message::PrintWaybills | Message::Reprint => {
                 let Some(batch_id) = self.selected else {
-                    return;
+                    return Action::none();
                 };
                 let only = if matches!(msg, Message::Reprint) {
                     let t = self.reprint_no.trim().to_string();
                     if t.is_empty() {
-                        return;
+                        return Action::none();
                     }
                     vec![t]
                 } else {
                     Vec::new()
                 };
-                if !self.ensure_out_dir(lang) {
-                    return;
-                }
                 let what = match only.first() {
                     Some(t) => format!("{batch_id}-waybill-{t}"),
                     None => format!("{batch_id}-waybills"),
@@ -256,115 +392,136 @@ impl State {
                     dpi: None,
                 };
                 let target = self.target(&what);
-                let result = flow::print::print_waybills(store, actor, &job, &target);
-                if result.is_ok() {
-                    self.reprint_no.clear();
-                }
-                self.printed(result, lang);
-                self.log = flow::print::log(store, actor, false, 8).unwrap_or_default();
+                self.print_job(move |s| flow::print::print_waybills(s, &actor, &job, &target))
             }
             Message::PrintPicklist => {
                 let Some(batch_id) = self.selected else {
-                    return;
+                    return Action::none();
                 };
-                if !self.ensure_out_dir(lang) {
-                    return;
-                }
                 let target = self.target(&format!("{batch_id}-picklist"));
-                let result = flow::print::print_picklist(store, actor, batch_id, None, &target);
-                self.printed(result, lang);
-                self.log = flow::print::log(store, actor, false, 8).unwrap_or_default();
+                self.print_job(move |s| {
+                    flow::print::print_picklist(s, &actor, batch_id, None, &target)
+                })
             }
             Message::ReprintChanged(t) => {
                 self.reprint_no = t;
-                self.last = Field::Reprint;
+                Action::none()
             }
-            Message::Retry(id) => {
-                let result = flow::print::retry(store, actor, id, None);
-                self.printed(result, lang);
-                self.log = flow::print::log(store, actor, false, 8).unwrap_or_default();
+            Message::Retry(id) => self.print_job(move |s| flow::print::retry(s, &actor, id, None)),
+            Message::Printed(r) => {
+                self.busy = self.busy.saturating_sub(1);
+                let notice = match r {
+                    Ok(o) => {
+                        if o.kind == JobKind::Waybills && o.pages == 1 {
+                            self.reprint_no.clear();
+                        }
+                        let target = o
+                            .target
+                            .trim_start_matches("file:")
+                            .trim_start_matches("cups:")
+                            .to_string();
+                        let (job, pages) = (o.job_id, o.pages);
+                        Notice::done(Bi::with(|l| {
+                            format!(
+                                "{} {job}: {pages} {} → {target}",
+                                tr(l, T::PrintJob),
+                                tr(l, if pages == 1 { T::Page } else { T::Pages })
+                            )
+                        }))
+                    }
+                    Err(e) => Notice::failed(Bi::error(&e)),
+                };
+                let failed = notice.tone == super::Tone::Failed;
+                let a = self.reload(&actor).with_notice(notice);
+                if failed {
+                    a.with_sound(Sound::Error)
+                } else {
+                    a
+                }
             }
         }
     }
 
-    /// A scan on this screen: a batch barcode (`B00012`) opens the batch, a tracking number is
-    /// put in the reprint field.
-    pub fn scanned(&mut self, lang: Lang, code: &str) {
+    /// A scan on this screen: a batch barcode opens the batch; a tracking number is put in the
+    /// reprint field (printing takes a click).
+    fn scanned(&mut self, code: &str) -> Action<Message> {
         let code = code.trim();
         if let Some(id) = BatchId::from_scan(code) {
             if self.batches.iter().any(|b| b.id == id) {
                 self.selected = Some(id);
-                self.notice = None;
-            } else {
-                self.notice = Some((format!("{} {code}", tr(lang, T::NoSuchBatch)), true));
+                self.cancel = None;
+                return Action::none().clear_notice();
             }
-        } else {
-            self.reprint_no = code.to_string();
+            let code = code.to_string();
+            return Action::notice(Notice::failed(Bi::with(|l| {
+                format!("{} {code}", tr(l, T::NoSuchBatch))
+            })))
+            .with_sound(Sound::Error);
         }
+        self.reprint_no = code.to_string();
+        Action::none()
     }
 
-    /// Takes back the last `n` characters a scan typed into a field.
-    pub fn take_back(&mut self, n: usize) {
-        let f = match self.last {
-            Field::Reprint => &mut self.reprint_no,
-            Field::Courier => &mut self.courier,
-            Field::Limit => &mut self.limit,
-        };
-        let keep = f.chars().count().saturating_sub(n);
-        *f = f.chars().take(keep).collect();
-    }
-
-    pub fn view(&self, actor: &Actor, lang: Lang) -> Element<'_, Message> {
-        let may_print = actor.require(Permission::PrintBatch).is_ok();
-        let mut c = Column::new().spacing(12).padding(12);
-        c = c.push(super::notice_slot(self.notice.as_ref()));
+    pub fn view(&self, ctx: Ctx<'_>) -> Element<'_, Message> {
+        let lang = ctx.lang;
+        let may_print = ctx.actor.require(Permission::PrintBatch).is_ok();
+        let mut c = Column::new().spacing(10).padding(4);
         let pool = self
             .pool
             .iter()
             .map(|p| format!("{} {}", p.courier, p.free))
             .collect::<Vec<_>>()
-            .join("，");
+            .join(lang.pick("，", ", "));
+        let mut head = row![
+            text(lang.label(tr(lang, T::ReadyToPrint), self.ready)).size(22),
+            text(lang.label(
+                tr(lang, T::PoolLeft),
+                if pool.is_empty() { "-".into() } else { pool }
+            ))
+            .size(16),
+        ]
+        .spacing(20)
+        .align_y(iced::Alignment::Center);
+        if self.busy > 0 {
+            head = head.push(
+                container(text(tr(lang, T::Working)).size(14))
+                    .padding(4)
+                    .style(container::warning),
+            );
+        }
+        c = c.push(head.wrap());
+        let create = button(text(tr(lang, T::CreateBatch)).size(18)).padding(8);
         c = c.push(
             row![
-                text(format!("{}：{}", tr(lang, T::ReadyToPrint), self.ready)).size(24),
-                text(format!(
-                    "{}：{}",
-                    tr(lang, T::PoolLeft),
-                    if pool.is_empty() { "-".into() } else { pool }
-                ))
-                .size(16),
-            ]
-            .spacing(24)
-            .align_y(iced::Alignment::Center),
-        );
-        let create = button(text(tr(lang, T::CreateBatch)).size(20)).padding(10);
-        c = c.push(
-            row![
-                text(tr(lang, T::Courier)).size(18),
+                text(tr(lang, T::Courier)).size(16),
                 text_input(tr(lang, T::Courier), &self.courier)
                     .on_input(Message::CourierChanged)
-                    .size(18)
-                    .padding(8)
-                    .width(180),
-                text(tr(lang, T::AtMost)).size(18),
+                    .size(16)
+                    .padding(6)
+                    .width(150),
+                text(tr(lang, T::AtMost)).size(16),
+                // No Enter action here: a new batch always goes through its confirmation.
                 text_input(tr(lang, T::AllOfThem), &self.limit)
                     .on_input(Message::LimitChanged)
-                    .on_submit(Message::CreateBatch)
-                    .size(18)
-                    .padding(8)
-                    .width(100),
-                if may_print && self.ready > 0 {
-                    create.on_press(Message::CreateBatch)
+                    .size(16)
+                    .padding(6)
+                    .width(90),
+                if may_print && self.ready > 0 && self.plan.is_none() {
+                    create.on_press(Message::PlanBatch)
                 } else {
                     create
                 },
-                button(text(tr(lang, T::Refresh)).size(18))
-                    .padding(10)
+                button(text(tr(lang, T::Refresh)).size(16))
+                    .padding(8)
                     .on_press(Message::Refresh),
             ]
-            .spacing(10)
-            .align_y(iced::Alignment::Center),
+            .spacing(8)
+            .align_y(iced::Alignment::Center)
+            .wrap(),
         );
+        if let Some(p) = &self.plan {
+            c = c.push(self.plan_view(p, lang));
+        }
         let mut destinations = vec![Destination::Pdf(lang)];
         destinations.extend(
             self.printers
@@ -377,32 +534,37 @@ impl State {
         };
         c = c.push(
             row![
-                text(tr(lang, T::PrintTo)).size(18),
-                pick_list(destinations, Some(chosen), Message::DestinationPicked).text_size(18),
+                text(tr(lang, T::PrintTo)).size(16),
+                pick_list(destinations, Some(chosen), Message::DestinationPicked).text_size(16),
                 text(if self.printer.is_none() {
                     self.out_dir.display().to_string()
                 } else {
                     String::new()
                 })
-                .size(14),
+                .size(13),
             ]
-            .spacing(10)
-            .align_y(iced::Alignment::Center),
+            .spacing(8)
+            .align_y(iced::Alignment::Center)
+            .wrap(),
         );
 
-        let mut list = Column::new().spacing(4).width(360);
-        list = list.push(text(tr(lang, T::Batches)).size(18));
+        let mut list = Column::new().spacing(4).width(iced::FillPortion(2));
+        list = list.push(text(tr(lang, T::Batches)).size(16));
         for b in &self.batches {
-            let label = format!(
-                "{:<6} {}  {} {}  {} {}",
-                b.id,
-                b.courier,
-                b.parcels,
-                tr(lang, T::Parcels),
-                tr(lang, T::Shipped),
-                b.shipped
-            );
-            let btn = button(text(label).size(16).font(fonts::MONO))
+            let label = if b.is_cancelled() {
+                format!("{:<6} {}  {}", b.id, b.courier, tr(lang, T::BatchCancelled))
+            } else {
+                format!(
+                    "{:<6} {}  {} {}  {} {}",
+                    b.id,
+                    b.courier,
+                    b.parcels,
+                    tr(lang, T::Parcels),
+                    tr(lang, T::Shipped),
+                    b.shipped
+                )
+            };
+            let btn = button(text(label).size(15).font(fonts::MONO))
                 .width(Fill)
                 .on_press(Message::Select(b.id));
             list = list.push(if Some(b.id) == self.selected {
@@ -412,7 +574,7 @@ impl State {
             });
         }
 
-        let mut detail = Column::new().spacing(12).width(Fill);
+        let mut detail = Column::new().spacing(10).width(iced::FillPortion(3));
         if let Some(b) = self
             .selected
             .and_then(|id| self.batches.iter().find(|b| b.id == id))
@@ -428,11 +590,30 @@ impl State {
                     b.staff_code,
                     crate::ui::screen::shop_time(&b.created_at)
                 ))
-                .size(22),
+                .size(20),
             );
-            let waybills = button(text(tr(lang, T::PrintWaybills)).size(22)).padding(12);
-            let picklist = button(text(tr(lang, T::PrintPicklist)).size(22)).padding(12);
-            let reprint = button(text(tr(lang, T::Reprint)).size(18)).padding(8);
+            let may_print = may_print && !b.is_cancelled();
+            if let (Some(at), reason) = (&b.cancelled_at, &b.cancel_reason) {
+                detail = detail.push(
+                    container(
+                        text(format!(
+                            "{} {} {} · {}",
+                            tr(lang, T::BatchCancelled),
+                            crate::ui::screen::shop_time(at),
+                            b.cancelled_by.as_deref().unwrap_or(""),
+                            reason.as_deref().unwrap_or("")
+                        ))
+                        .size(16),
+                    )
+                    .padding(6)
+                    .style(container::warning),
+                );
+            }
+            let waybills = button(text(tr(lang, T::PrintWaybills)).size(20)).padding(10);
+            let picklist = button(text(tr(lang, T::PrintPicklist)).size(20)).padding(10);
+            let cancel = button(text(tr(lang, T::CancelBatch)).size(14))
+                .padding(6)
+                .style(button::danger);
             detail = detail.push(
                 row![
                     if may_print {
@@ -445,17 +626,28 @@ impl State {
                     } else {
                         picklist
                     },
+                    if may_print && b.shipped == 0 && self.cancel.is_none() {
+                        cancel.on_press(Message::AskCancel(b.id))
+                    } else {
+                        cancel
+                    },
                 ]
-                .spacing(12),
+                .spacing(10)
+                .align_y(iced::Alignment::Center)
+                .wrap(),
             );
+            if let Some(ask) = self.cancel.as_ref().filter(|a| a.batch_id == b.id) {
+                detail = detail.push(self.cancel_view(ask, b, lang));
+            }
+            let reprint = button(text(tr(lang, T::Reprint)).size(16)).padding(6);
             detail = detail.push(
                 row![
-                    text(tr(lang, T::ReprintOne)).size(18),
+                    text(tr(lang, T::ReprintOne)).size(16),
                     text_input(tr(lang, T::Tracking), &self.reprint_no)
                         .on_input(Message::ReprintChanged)
-                        .size(18)
-                        .padding(8)
-                        .width(240)
+                        .size(16)
+                        .padding(6)
+                        .width(200)
                         .font(fonts::MONO),
                     if may_print && !self.reprint_no.trim().is_empty() {
                         reprint.on_press(Message::Reprint)
@@ -463,13 +655,14 @@ impl State {
                         reprint
                     },
                 ]
-                .spacing(10)
-                .align_y(iced::Alignment::Center),
+                .spacing(8)
+                .align_y(iced::Alignment::Center)
+                .wrap(),
             );
         } else {
-            detail = detail.push(text(tr(lang, T::NoBatches)).size(18));
+            detail = detail.push(text(tr(lang, T::NoBatches)).size(16));
         }
-        detail = detail.push(text(tr(lang, T::PrintLog)).size(18));
+        detail = detail.push(text(tr(lang, T::PrintLog)).size(16));
         for j in &self.log {
             let failed = j.result == JobResult::Failed;
             let mut line = row![
@@ -485,7 +678,7 @@ impl State {
                         String::new()
                     },
                     j.pages,
-                    tr(lang, T::Pages),
+                    tr(lang, if j.pages == 1 { T::Page } else { T::Pages }),
                     j.target
                         .trim_start_matches("file:")
                         .trim_start_matches("cups:"),
@@ -498,14 +691,14 @@ impl State {
                         }
                     ),
                 ))
-                .size(14)
+                .size(13)
                 .width(Fill),
             ]
             .spacing(8)
             .align_y(iced::Alignment::Center);
             if failed {
                 line = line
-                    .push(button(text(tr(lang, T::Retry)).size(14)).on_press(Message::Retry(j.id)));
+                    .push(button(text(tr(lang, T::Retry)).size(13)).on_press(Message::Retry(j.id)));
             }
             detail = detail.push(container(line).padding(4).width(Fill).style(if failed {
                 container::danger
@@ -518,8 +711,105 @@ impl State {
                 scrollable(list).height(Fill),
                 scrollable(detail).height(Fill)
             ]
-            .spacing(16),
+            .spacing(12),
         );
         c.into()
+    }
+
+    /// What a new batch will take, with the two buttons: nothing is spent before 确认.
+    fn plan_view<'a>(&self, p: &BatchPlan, lang: Lang) -> Element<'a, Message> {
+        let mut words = match lang {
+            Lang::Zh => format!(
+                "新建批次：{} {} 个包裹，用掉 {} 个单号（现有 {} 个）。",
+                p.courier, p.parcels, p.parcels, p.free_numbers
+            ),
+            Lang::En => format!(
+                "New batch: {} parcels of {}, taking {} tracking numbers ({} free now).",
+                p.parcels, p.courier, p.parcels, p.free_numbers
+            ),
+        };
+        if p.left_out > 0 {
+            words.push_str(&match lang {
+                Lang::Zh => format!(" {} 个包裹没有单号，留到下一批。", p.left_out),
+                Lang::En => format!(" {} parcels get no number and wait.", p.left_out),
+            });
+        }
+        container(
+            row![
+                text(words).size(17).width(Fill),
+                button(text(tr(lang, T::ConfirmBatch)).size(17))
+                    .padding(8)
+                    .style(button::success)
+                    .on_press(Message::ConfirmBatch),
+                button(text(tr(lang, T::Back)).size(17))
+                    .padding(8)
+                    .style(button::secondary)
+                    .on_press(Message::DropPlan),
+            ]
+            .spacing(10)
+            .align_y(iced::Alignment::Center),
+        )
+        .padding(8)
+        .width(Fill)
+        .style(container::warning)
+        .into()
+    }
+
+    fn cancel_view<'a>(
+        &'a self,
+        ask: &'a CancelAsk,
+        b: &BatchRow,
+        lang: Lang,
+    ) -> Element<'a, Message> {
+        let words = match lang {
+            Lang::Zh => format!(
+                "取消批次 {}：{} 个包裹的单号退回单号池，订单回到待打印。已打印过快递单的批次不能取消。",
+                b.id, b.parcels
+            ),
+            Lang::En => format!(
+                "Cancel batch {}: the tracking numbers of its {} parcels go back to the pool and the orders wait to be printed again. A batch whose waybills were printed cannot be cancelled.",
+                b.id, b.parcels
+            ),
+        };
+        container(
+            Column::new().spacing(6).push(text(words).size(16)).push(
+                row![
+                    text(crate::ui::i18n::st(lang, crate::ui::i18n::S::Reason)).size(16),
+                    text_input("", &ask.reason)
+                        .on_input(Message::CancelReasonChanged)
+                        .size(16)
+                        .padding(6)
+                        .width(Fill),
+                    button(text(tr(lang, T::ConfirmCancelBatch)).size(16))
+                        .padding(6)
+                        .style(button::danger)
+                        .on_press_maybe(
+                            (!ask.reason.trim().is_empty()).then_some(Message::ConfirmCancel),
+                        ),
+                    button(text(tr(lang, T::KeepBatch)).size(16))
+                        .padding(6)
+                        .style(button::secondary)
+                        .on_press(Message::KeepBatch),
+                ]
+                .spacing(8)
+                .align_y(iced::Alignment::Center),
+            ),
+        )
+        .padding(8)
+        .width(Fill)
+        .style(container::warning)
+        .into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batch_codes_as_scanned_and_printed() {
+        assert_eq!(BatchId::from_scan("B12").map(BatchId::get), Some(12));
+        assert_eq!(BatchId::from_scan("b00012").map(BatchId::get), Some(12));
+        assert_eq!(BatchId::from_scan("7700000001"), None);
     }
 }

@@ -1,141 +1,248 @@
 //! The receipts screen (入库单): create a receipt from a CSV, see its lines, print its labels
 //! through the printing layer (a PDF file), and confirm it (stock in).
 
+use super::{Action, Ctx, Notice, PAGE, pager};
+use crate::domain::ReceiptId;
 use crate::domain::stock::ReceiptState;
-use crate::domain::{Actor, ReceiptId};
-use crate::error::Error;
 use crate::flow;
-use crate::flow::print::{LabelFormat, LabelJob, LabelSelect, Target};
+use crate::flow::print::{LabelFormat, LabelJob, LabelSelect, PrintOutcome, Target};
 use crate::flow::receipt::Receipt;
+use crate::scan::Scan;
 use crate::store::{ReceiptRow, Store};
+use crate::ui::files::{self, Chooser, Outcome};
 use crate::ui::fonts;
-use crate::ui::i18n::{Lang, S, T, st, tr};
+use crate::ui::i18n::{self, Bi, S, T, st, tr};
+use crate::ui::job::{Failure, Job};
+use crate::ui::sound::Sound;
 use iced::widget::{Column, button, row, scrollable, text, text_input};
 use iced::{Element, Fill};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone)]
 pub enum Message {
+    Scanned(Scan),
     FileChanged(String),
+    Choose,
+    Chooser(files::Message),
     Create,
+    Created(Result<Receipt, Failure>),
+    Listed(Result<Vec<ReceiptRow>, Failure>),
     Open(ReceiptId),
     Confirm,
-    LabelsFileChanged(String),
+    Confirmed(Result<Receipt, Failure>),
     PrintLabels,
+    Printed(Result<PrintOutcome, Failure>),
+    Page(usize),
 }
 
 #[derive(Default)]
 pub struct State {
     pub file: String,
-    pub labels_file: String,
+    pub chooser: Option<Chooser>,
     pub list: Vec<ReceiptRow>,
     pub selected: Option<Receipt>,
-    /// The outcome of the last action, and whether it failed.
-    pub notice: Option<(String, bool)>,
-}
-
-fn err(e: &Error, lang: Lang) -> (String, bool) {
-    (lang.pick(&e.zh(), &e.to_string()).to_string(), true)
+    /// Where label PDFs go (the `print` folder beside the store).
+    pub out_dir: PathBuf,
+    pub busy: usize,
+    /// The page of the selected receipt's lines shown.
+    pub page: usize,
 }
 
 impl State {
-    pub fn refresh(&mut self, store: &Store, actor: &Actor) {
-        self.list = flow::receipt::list(store, actor, 50).unwrap_or_default();
-    }
-
-    fn select(&mut self, store: &Store, actor: &Actor, lang: Lang, id: ReceiptId) {
-        match flow::receipt::show(store, actor, id) {
-            Ok(r) => {
-                if self.labels_file.is_empty() {
-                    self.labels_file = std::env::temp_dir()
-                        .join(format!("labels-{id}.pdf"))
-                        .display()
-                        .to_string();
-                }
-                self.selected = Some(r);
-            }
-            Err(e) => self.notice = Some(err(&e, lang)),
+    pub fn new(out_dir: PathBuf) -> State {
+        State {
+            out_dir,
+            ..State::default()
         }
     }
 
-    pub fn update(&mut self, store: &mut Store, actor: &Actor, lang: Lang, msg: Message) {
+    pub fn opened(&mut self, ctx: Ctx<'_>) -> Action<Message> {
+        self.reload(ctx)
+    }
+
+    fn reload(&mut self, ctx: Ctx<'_>) -> Action<Message> {
+        let actor = ctx.actor.clone();
+        Action::job(Job::new(
+            move |s: &mut Store| flow::receipt::list(s, &actor, 50),
+            Message::Listed,
+        ))
+    }
+
+    fn failed(e: &Failure) -> Action<Message> {
+        Action::notice(Notice::failed(Bi::error(e))).with_sound(Sound::Error)
+    }
+
+    pub fn update(&mut self, ctx: Ctx<'_>, msg: Message) -> Action<Message> {
+        let actor = ctx.actor.clone();
         match msg {
-            Message::FileChanged(f) => self.file = f,
-            Message::LabelsFileChanged(f) => self.labels_file = f,
+            Message::Scanned(_) => {
+                Action::notice(Notice::failed(Bi::s(S::NoScanHere))).with_sound(Sound::Error)
+            }
+            Message::FileChanged(f) => {
+                self.file = f;
+                Action::none()
+            }
+            Message::Choose => {
+                let start = PathBuf::from(self.file.trim()).parent().map(PathBuf::from);
+                self.chooser = Some(Chooser::new(start, vec!["csv"]));
+                Action::none()
+            }
+            Message::Chooser(m) => {
+                let Some(c) = &mut self.chooser else {
+                    return Action::none();
+                };
+                match c.update(m) {
+                    Outcome::None => {}
+                    Outcome::Chosen(p) => {
+                        self.file = p.display().to_string();
+                        self.chooser = None;
+                    }
+                    Outcome::Closed => self.chooser = None,
+                }
+                Action::none()
+            }
             Message::Create => {
-                match flow::receipt::create(store, actor, &PathBuf::from(self.file.trim())) {
+                let path = PathBuf::from(self.file.trim());
+                if self.file.trim().is_empty() {
+                    return Action::notice(Notice::failed(Bi::s(S::ChooseReceiptFile)));
+                }
+                self.busy += 1;
+                Action::job(Job::new(
+                    move |s: &mut Store| flow::receipt::create(s, &actor, &path),
+                    Message::Created,
+                ))
+            }
+            Message::Created(r) => {
+                self.busy = self.busy.saturating_sub(1);
+                match r {
                     Ok(r) => {
-                        self.notice = Some((r.row.id.to_string(), false));
+                        let id = r.row.id;
                         self.selected = Some(r);
                         self.file.clear();
+                        self.reload(ctx).with_notice(Notice::done(Bi::with(|l| {
+                            format!("{} {id}", st(l, S::Receipt))
+                        })))
                     }
-                    Err(e) => self.notice = Some(err(&e, lang)),
+                    Err(e) => Self::failed(&e),
                 }
-                self.refresh(store, actor);
             }
-            Message::Open(id) => {
-                self.notice = None;
-                self.select(store, actor, lang, id);
+            Message::Listed(Ok(list)) => {
+                self.list = list;
+                Action::none()
             }
+            Message::Listed(Err(e)) => Self::failed(&e),
+            Message::Page(p) => {
+                self.page = p;
+                Action::none()
+            }
+            Message::Open(id) => match flow::receipt::show(ctx.store, ctx.actor, id) {
+                Ok(r) => {
+                    self.selected = Some(r);
+                    self.page = 0;
+                    Action::none().clear_notice()
+                }
+                Err(e) => Action::notice(Notice::failed(Bi::error(&e))),
+            },
             Message::Confirm => {
                 let Some(id) = self.selected.as_ref().map(|r| r.row.id) else {
-                    return;
+                    return Action::none();
                 };
-                match flow::receipt::confirm(store, actor, id) {
+                self.busy += 1;
+                Action::job(Job::new(
+                    move |s: &mut Store| flow::receipt::confirm(s, &actor, id),
+                    Message::Confirmed,
+                ))
+            }
+            Message::Confirmed(r) => {
+                self.busy = self.busy.saturating_sub(1);
+                match r {
                     Ok(r) => {
-                        self.notice = Some((format!("{id} {}", st(lang, S::Confirm)), false));
+                        let id = r.row.id;
                         self.selected = Some(r);
+                        self.reload(ctx).with_notice(Notice::done(Bi::with(|l| {
+                            format!("{id} {}", st(l, S::Confirmed))
+                        })))
                     }
-                    Err(e) => self.notice = Some(err(&e, lang)),
+                    Err(e) => Self::failed(&e),
                 }
-                self.refresh(store, actor);
             }
             Message::PrintLabels => {
                 let Some(id) = self.selected.as_ref().map(|r| r.row.id) else {
-                    return;
+                    return Action::none();
                 };
-                let printed = flow::receipt::label_skus(store, actor, id).and_then(|skus| {
-                    let job = LabelJob {
-                        select: LabelSelect::Skus(skus),
-                        copies: 1,
-                        size: None,
-                        dpi: None,
-                        format: LabelFormat::Pdf,
-                    };
-                    let target = Target::File(PathBuf::from(self.labels_file.trim()));
-                    flow::print::print_labels(store, actor, &job, &target)
-                });
-                self.notice = Some(match printed {
-                    Ok(o) => (
-                        format!("{} · {} → {}", st(lang, S::PrintLabels), o.pages, o.target),
-                        false,
-                    ),
-                    Err(e) => err(&e, lang),
-                });
+                if let Err(e) = std::fs::create_dir_all(&self.out_dir) {
+                    let dir = self.out_dir.display().to_string();
+                    return Action::notice(Notice::failed(Bi::with(|l| {
+                        format!("{} {dir}: {e}", tr(l, T::CannotWrite))
+                    })));
+                }
+                let stamp = chrono::Utc::now()
+                    .with_timezone(&crate::domain::time::shop_zone())
+                    .format("%Y%m%d-%H%M%S");
+                let target = Target::File(self.out_dir.join(format!("labels-{id}-{stamp}.pdf")));
+                self.busy += 1;
+                Action::job(Job::new(
+                    move |s: &mut Store| {
+                        let skus = flow::receipt::label_skus(s, &actor, id)?;
+                        let job = LabelJob {
+                            select: LabelSelect::Skus(skus),
+                            copies: 1,
+                            size: None,
+                            dpi: None,
+                            format: LabelFormat::Pdf,
+                        };
+                        flow::print::print_labels(s, &actor, &job, &target)
+                    },
+                    Message::Printed,
+                ))
+                .with_notice(Notice::done(Bi::t(T::Printing)))
+            }
+            Message::Printed(r) => {
+                self.busy = self.busy.saturating_sub(1);
+                match r {
+                    Ok(o) => {
+                        let (pages, target) =
+                            (o.pages, o.target.trim_start_matches("file:").to_string());
+                        Action::notice(Notice::done(Bi::with(|l| {
+                            format!(
+                                "{} · {pages} {} → {target}",
+                                st(l, S::PrintLabels),
+                                tr(l, if pages == 1 { T::Page } else { T::Pages })
+                            )
+                        })))
+                    }
+                    Err(e) => Self::failed(&e),
+                }
             }
         }
     }
 
-    pub fn view(&self, lang: Lang) -> Element<'_, Message> {
+    pub fn view(&self, ctx: Ctx<'_>) -> Element<'_, Message> {
+        let lang = ctx.lang;
         let bold = fonts::BOLD;
-        let mut c = Column::new().spacing(10).padding(12);
-        c = c.push(super::notice_slot(self.notice.as_ref()));
+        let mut c = Column::new().spacing(8).padding(4);
         c = c.push(
             row![
                 text_input(st(lang, S::ReceiptFile), &self.file)
                     .on_input(Message::FileChanged)
-                    .on_submit(Message::Create)
                     .width(Fill),
-                button(text(st(lang, S::CreateReceipt))).on_press(Message::Create),
+                button(text(tr(lang, T::ChooseFile))).on_press(Message::Choose),
+                button(text(st(lang, S::CreateReceipt))).on_press_maybe(
+                    (!self.file.trim().is_empty() && self.busy == 0).then_some(Message::Create)
+                ),
             ]
-            .spacing(10),
+            .spacing(8),
         );
-        let mut list = Column::new().spacing(4).width(260);
+        c = c.push(text(st(lang, S::ReceiptFormat)).size(13));
+        if let Some(ch) = &self.chooser {
+            c = c.push(ch.view(lang).map(Message::Chooser));
+        }
+        let mut list = Column::new().spacing(4).width(iced::FillPortion(1));
         for r in &self.list {
             let label = format!(
                 "{}  {}{}",
                 r.id,
-                r.state.code(),
+                i18n::words(lang, &r.state),
                 if r.verified_by.is_some() { " ✓" } else { "" }
             );
             list = list.push(
@@ -145,14 +252,14 @@ impl State {
                     .on_press(Message::Open(r.id)),
             );
         }
-        let mut detail = Column::new().spacing(8).width(Fill);
+        let mut detail = Column::new().spacing(8).width(iced::FillPortion(3));
         if let Some(r) = &self.selected {
             detail = detail.push(
                 text(format!(
                     "{} {} · {} · {} · {}/{}{}",
                     st(lang, S::Receipt),
                     r.row.id,
-                    r.row.state.code(),
+                    i18n::words(lang, &r.row.state),
                     r.row.file,
                     r.checked(),
                     r.units(),
@@ -162,39 +269,42 @@ impl State {
                         .map(|v| format!(" · {} {v}", st(lang, S::Verified)))
                         .unwrap_or_default()
                 ))
-                .size(22)
+                .size(20)
                 .font(bold),
             );
             detail = detail.push(
                 row![
-                    text_input(st(lang, S::LabelsFile), &self.labels_file)
-                        .on_input(Message::LabelsFileChanged)
-                        .width(Fill),
                     button(text(st(lang, S::PrintLabels))).on_press(Message::PrintLabels),
+                    text(format!("→ {}", self.out_dir.display())).size(13),
                     button(text(st(lang, S::Confirm)))
                         .style(button::success)
                         .on_press_maybe(
-                            (r.row.state == ReceiptState::Open).then_some(Message::Confirm)
+                            (r.row.state == ReceiptState::Open).then_some(Message::Confirm),
                         ),
                 ]
-                .spacing(10),
+                .spacing(8)
+                .align_y(iced::Alignment::Center)
+                .wrap(),
             );
             detail = detail.push(
                 row![
-                    text(tr(lang, T::ColSku)).width(180),
-                    text(tr(lang, T::ColBarcode)).width(150),
-                    text(tr(lang, T::ColItem)).width(Fill),
-                    text(tr(lang, T::ColBin)).width(90),
-                    text(tr(lang, T::ColQty)).width(60),
-                    text(st(lang, S::Checked)).width(60),
+                    text(tr(lang, T::ColSku)).width(iced::FillPortion(3)),
+                    text(tr(lang, T::ColBarcode)).width(iced::FillPortion(3)),
+                    text(tr(lang, T::ColItem)).width(iced::FillPortion(4)),
+                    text(tr(lang, T::ColBin)).width(iced::FillPortion(2)),
+                    text(tr(lang, T::ColQty)).width(50),
+                    text(st(lang, S::Checked)).width(50),
                 ]
-                .spacing(10),
+                .spacing(8),
             );
-            for l in &r.lines {
+            if let Some(bar) = pager(self.page, r.lines.len(), Message::Page) {
+                detail = detail.push(bar);
+            }
+            for l in r.lines.iter().skip(self.page * PAGE).take(PAGE) {
                 detail = detail.push(
                     row![
-                        text(&l.sku_code).width(180),
-                        text(l.barcode.as_deref().unwrap_or("-")).width(150),
+                        text(&l.sku_code).width(iced::FillPortion(3)),
+                        text(l.barcode.as_deref().unwrap_or("-")).width(iced::FillPortion(3)),
                         text(format!(
                             "{} {}{}",
                             l.name,
@@ -205,16 +315,17 @@ impl State {
                                 String::new()
                             }
                         ))
-                        .width(Fill),
-                        text(if l.bin.is_empty() { "-" } else { &l.bin }).width(90),
-                        text(l.qty.to_string()).width(60),
-                        text(l.checked.to_string()).width(60),
+                        .width(iced::FillPortion(4)),
+                        text(if l.bin.is_empty() { "-" } else { &l.bin })
+                            .width(iced::FillPortion(2)),
+                        text(l.qty.to_string()).width(50),
+                        text(l.checked.to_string()).width(50),
                     ]
-                    .spacing(10),
+                    .spacing(8),
                 );
             }
         }
-        c.push(row![scrollable(list), scrollable(detail)].spacing(16))
+        c.push(row![scrollable(list), scrollable(detail)].spacing(12))
             .into()
     }
 }

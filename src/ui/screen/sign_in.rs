@@ -1,15 +1,19 @@
 //! Staff sign-in: staff code and PIN, per station.
 
+use super::Action;
 use crate::domain::Actor;
 use crate::flow;
+use crate::scan::Scan;
 use crate::store::Store;
-use crate::ui::i18n::{Lang, T, tr};
+use crate::ui::i18n::{Bi, Lang, T, tr};
 use iced::widget::{button, column, container, text, text_input};
 use iced::{Center, Element, Fill};
 
 #[derive(Debug, Clone)]
 pub enum Message {
     CodeChanged(String),
+    /// Enter in the staff-code field: on to the PIN.
+    CodeDone,
     PinChanged(String),
     Submit,
 }
@@ -18,20 +22,11 @@ pub enum Message {
 pub const CODE_FIELD: &str = "sign-in-code";
 pub const PIN_FIELD: &str = "sign-in-pin";
 
-/// Which field a wedge scan may have typed into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-enum Field {
-    #[default]
-    Code,
-    Pin,
-}
-
 #[derive(Debug, Default)]
 pub struct State {
     pub code: String,
     pub pin: String,
-    pub error: Option<String>,
-    last: Field,
+    pub error: Option<Bi>,
 }
 
 impl State {
@@ -43,49 +38,53 @@ impl State {
         }
     }
 
+    /// A staff badge scanned at the form: its code goes in, the PIN is next.
+    pub fn update_scan(&mut self, scan: Scan) -> Action<Message> {
+        self.code = scan.code.trim().to_string();
+        self.pin.clear();
+        self.error = None;
+        Action::none().with_focus(PIN_FIELD)
+    }
+
     /// Handles a message; returns the actor when the sign-in succeeded.
     pub fn update(
         &mut self,
         store: Option<&Store>,
         station: &str,
-        lang: Lang,
         msg: Message,
-    ) -> Option<Actor> {
+    ) -> (Action<Message>, Option<Actor>) {
         match msg {
-            Message::CodeChanged(c) => {
-                self.code = c.trim().to_string();
-                self.last = Field::Code;
-            }
-            Message::PinChanged(p) => {
-                self.pin = p;
-                self.last = Field::Pin;
-            }
+            Message::CodeChanged(c) => self.code = c.trim().to_string(),
+            Message::CodeDone => return (Action::none().with_focus(PIN_FIELD), None),
+            Message::PinChanged(p) => self.pin = p,
             Message::Submit => {
-                let store = store?;
-                match flow::staff::sign_in(store, &self.code, &self.pin, station) {
+                let Some(store) = store else {
+                    return (Action::none(), None);
+                };
+                if self.code.is_empty() {
+                    return (Action::none().with_focus(CODE_FIELD), None);
+                }
+                let result = flow::staff::sign_in(store, &self.code, &self.pin, station);
+                self.pin.clear();
+                return match result {
                     Ok(actor) => {
-                        self.pin.clear();
+                        self.code.clear();
                         self.error = None;
-                        return Some(actor);
+                        (Action::none(), Some(actor))
                     }
                     Err(e) => {
-                        self.pin.clear();
-                        self.error = Some(lang.pick(&e.zh(), &e.to_string()).to_string());
+                        self.error = Some(Bi::error(&e));
+                        (
+                            Action::none()
+                                .with_sound(crate::ui::sound::Sound::Error)
+                                .with_focus(PIN_FIELD),
+                            None,
+                        )
                     }
-                }
+                };
             }
         }
-        None
-    }
-
-    /// Takes back the last `n` characters a scan typed into a field.
-    pub fn take_back(&mut self, n: usize) {
-        let f = match self.last {
-            Field::Code => &mut self.code,
-            Field::Pin => &mut self.pin,
-        };
-        let keep = f.chars().count().saturating_sub(n);
-        *f = f.chars().take(keep).collect();
+        (Action::none(), None)
     }
 
     pub fn view(&self, lang: Lang) -> Element<'_, Message> {
@@ -94,7 +93,7 @@ impl State {
             text_input(tr(lang, T::StaffCode), &self.code)
                 .id(CODE_FIELD)
                 .on_input(Message::CodeChanged)
-                .on_submit(Message::Submit)
+                .on_submit(Message::CodeDone)
                 .size(24)
                 .padding(10),
             text_input(tr(lang, T::Pin), &self.pin)
@@ -113,7 +112,7 @@ impl State {
         .align_x(Center);
         if let Some(e) = &self.error {
             c = c.push(
-                container(text(e).size(20))
+                container(text(e.get(lang)).size(20))
                     .padding(8)
                     .style(container::danger),
             );
@@ -127,21 +126,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_scan_typed_into_a_field_is_taken_back() {
+    fn enter_in_the_code_moves_to_the_pin_and_a_badge_scan_fills_the_code() {
         let mut s = State::default();
-        s.update(
-            None,
-            "b",
-            Lang::Zh,
-            Message::CodeChanged("YH0177000".into()),
-        );
-        s.take_back(5);
+        let (_, none) = s.update(None, "b", Message::CodeChanged(" YH01 ".into()));
+        assert!(none.is_none());
         assert_eq!(s.code, "YH01");
-        s.update(None, "b", Lang::Zh, Message::PinChanged("12".into()));
-        s.take_back(9);
-        assert_eq!(s.pin, "", "never more than the field holds");
-        assert_eq!(s.code, "YH01");
+        let (a, _) = s.update(None, "b", Message::CodeDone);
+        assert_eq!(a.focus, Some(PIN_FIELD));
+        let a = s.update_scan(crate::ui::app::keyed("KF01".into()));
+        assert_eq!((s.code.as_str(), a.focus), ("KF01", Some(PIN_FIELD)));
         // Without a store, sign-in does nothing (the store error is on screen).
-        assert!(s.update(None, "b", Lang::Zh, Message::Submit).is_none());
+        let (_, actor) = s.update(None, "b", Message::Submit);
+        assert!(actor.is_none());
     }
 }

@@ -1,21 +1,32 @@
 //! The stock screen (库存): find a product by merchant code or barcode (or scan it) and see its
 //! stock per bin and its ledger; the low-stock and dead-stock lists beside.
 
-use crate::domain::Actor;
+use super::{Action, Ctx, Notice};
 use crate::flow;
 use crate::flow::stock::{DEFAULT_LOW_BELOW, StockShow};
+use crate::scan::Scan;
 use crate::store::{StockLevel, Store};
 use crate::ui::fonts;
-use crate::ui::i18n::{Lang, S, T, st, tr};
+use crate::ui::i18n::{self, Bi, S, T, st, tr};
+use crate::ui::job::{Failure, Job};
+use crate::ui::sound::Sound;
 use iced::widget::{Column, button, container, row, scrollable, text, text_input};
 use iced::{Element, Fill};
 
+/// Items of the low and dead lists drawn at once.
+const LIST: usize = 50;
+
 #[derive(Debug, Clone)]
 pub enum Message {
+    Scanned(Scan),
     QueryChanged(String),
     Search,
     /// A product of the low or dead list was chosen.
     Open(String),
+    /// The low and dead lists, read as a job (a big catalogue takes a moment).
+    Lists(Result<(Vec<StockLevel>, Vec<StockLevel>), Failure>),
+    /// Show more of the low / dead list.
+    More,
 }
 
 #[derive(Default)]
@@ -24,59 +35,75 @@ pub struct State {
     pub shown: Option<StockShow>,
     pub low: Vec<StockLevel>,
     pub dead: Vec<StockLevel>,
-    pub notice: Option<String>,
+    /// How many of each list are drawn.
+    pub listed: usize,
 }
 
 impl State {
     /// The low and dead lists, read again.
-    pub fn refresh(&mut self, store: &Store, actor: &Actor) {
-        self.low = flow::stock::low(store, actor, DEFAULT_LOW_BELOW).unwrap_or_default();
-        self.dead = flow::stock::dead(store, actor).unwrap_or_default();
+    pub fn opened(&mut self, ctx: Ctx<'_>) -> Action<Message> {
+        let actor = ctx.actor.clone();
+        Action::job(Job::new(
+            move |s: &mut Store| {
+                Ok((
+                    flow::stock::low(s, &actor, DEFAULT_LOW_BELOW)?,
+                    flow::stock::dead(s, &actor)?,
+                ))
+            },
+            Message::Lists,
+        ))
     }
 
-    fn show(&mut self, store: &Store, actor: &Actor, lang: Lang, key: &str) {
-        match flow::stock::show(store, actor, key, 50) {
+    fn show(&mut self, ctx: Ctx<'_>, key: &str) -> Action<Message> {
+        match flow::stock::show(ctx.store, ctx.actor, key.trim(), 50) {
             Ok(s) => {
                 self.shown = Some(s);
-                self.notice = None;
+                Action::none().clear_notice()
             }
             Err(e) => {
                 self.shown = None;
-                self.notice = Some(lang.pick(&e.zh(), &e.to_string()).to_string());
+                Action::notice(Notice::failed(Bi::error(&e))).with_sound(Sound::Error)
             }
         }
     }
 
-    pub fn update(&mut self, store: &Store, actor: &Actor, lang: Lang, msg: Message) {
+    pub fn update(&mut self, ctx: Ctx<'_>, msg: Message) -> Action<Message> {
         match msg {
-            Message::QueryChanged(q) => self.query = q,
+            Message::Scanned(scan) => {
+                // A scan looks the product up.
+                self.query = scan.code.clone();
+                self.show(ctx, &scan.code)
+            }
+            Message::QueryChanged(q) => {
+                self.query = q;
+                Action::none()
+            }
             Message::Search => {
                 let q = self.query.clone();
-                self.show(store, actor, lang, &q);
-                self.refresh(store, actor);
+                self.show(ctx, &q)
             }
             Message::Open(sku) => {
                 self.query = sku.clone();
-                self.show(store, actor, lang, &sku);
+                self.show(ctx, &sku)
+            }
+            Message::Lists(Ok((low, dead))) => {
+                self.low = low;
+                self.dead = dead;
+                self.listed = LIST;
+                Action::none()
+            }
+            Message::Lists(Err(e)) => Action::notice(Notice::failed(Bi::error(&e))),
+            Message::More => {
+                self.listed += LIST;
+                Action::none()
             }
         }
     }
 
-    /// A scan looks the product up.
-    pub fn scanned(&mut self, store: &Store, actor: &Actor, lang: Lang, code: &str) {
-        self.query = code.to_string();
-        self.show(store, actor, lang, code);
-    }
-
-    /// Takes back the last `n` characters a scan typed into the search field.
-    pub fn take_back(&mut self, n: usize) {
-        let keep = self.query.chars().count().saturating_sub(n);
-        self.query = self.query.chars().take(keep).collect();
-    }
-
-    pub fn view(&self, lang: Lang) -> Element<'_, Message> {
+    pub fn view(&self, ctx: Ctx<'_>) -> Element<'_, Message> {
+        let lang = ctx.lang;
         let bold = fonts::BOLD;
-        let mut c = Column::new().spacing(10).padding(12);
+        let mut c = Column::new().spacing(8).padding(4);
         c = c.push(
             row![
                 text_input(st(lang, S::StockHint), &self.query)
@@ -87,14 +114,6 @@ impl State {
             ]
             .spacing(10),
         );
-        if let Some(n) = &self.notice {
-            c = c.push(
-                container(text(n).size(18))
-                    .padding(8)
-                    .width(Fill)
-                    .style(container::danger),
-            );
-        }
         let mut product = Column::new().spacing(6).width(Fill);
         if let Some(s) = &self.shown {
             let p = &s.record.product;
@@ -133,7 +152,7 @@ impl State {
             product = product.push(text(st(lang, S::Ledger)).size(20).font(bold));
             product = product.push(
                 row![
-                    text("").width(190),
+                    text("").width(110),
                     text(st(lang, S::Kind)).width(90),
                     text(tr(lang, T::ColQty)).width(70),
                     text(tr(lang, T::ColBin)).width(90),
@@ -145,8 +164,8 @@ impl State {
             for m in &s.moves {
                 product = product.push(
                     row![
-                        text(&m.at).size(14).width(190),
-                        text(m.kind.code()).width(90),
+                        text(super::shop_time(&m.at)).size(14).width(110),
+                        text(i18n::words(lang, &m.kind)).width(90),
                         text(format!("{:+}", m.qty)).width(70),
                         text(&m.bin).width(90),
                         text(&m.staff_code).width(80),
@@ -160,18 +179,25 @@ impl State {
             let mut col = Column::new()
                 .spacing(2)
                 .push(text(title).size(18).font(bold));
-            for l in items.iter().take(200) {
+            for l in items.iter().take(self.listed) {
                 col = col.push(
                     button(text(format!("{}  {}", l.sku_code, l.on_hand)).size(14))
                         .style(button::text)
                         .on_press(Message::Open(l.sku_code.clone())),
                 );
             }
+            if items.len() > self.listed {
+                col = col.push(
+                    button(text(format!("{} ({})", tr(lang, T::More), items.len())).size(14))
+                        .style(button::secondary)
+                        .on_press(Message::More),
+                );
+            }
             col
         };
         let side = Column::new()
             .spacing(12)
-            .width(280)
+            .width(240)
             .push(list(st(lang, S::LowStock), &self.low))
             .push(list(st(lang, S::DeadStock), &self.dead));
         c.push(row![scrollable(product).width(Fill), scrollable(side)].spacing(16))
