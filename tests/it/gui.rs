@@ -839,3 +839,80 @@ fn a_scan_waits_for_a_locked_store_off_the_window_thread() {
         Some(t)
     );
 }
+
+#[test]
+fn tab_and_enter_walk_the_sign_in_form() {
+    let s = Scratch::new();
+    s.ok(&[
+        "staff",
+        "add",
+        "YH01",
+        "--name",
+        "陈验货",
+        "--role",
+        "checker",
+        "--pin",
+        "1234",
+    ]);
+    let mut app = App::with_store(Store::open(s.db()).unwrap(), "bench-gui", Lang::Zh);
+    let msgs: Vec<Message> = {
+        let mut ui = iced_test::Simulator::with_settings(settings(), app.view());
+        ui.click(iced::widget::Id::new(sign_in::CODE_FIELD))
+            .unwrap();
+        type_slowly(&mut ui, "YH01");
+        // Tab (no widget takes it): on to the PIN field, which then takes the typing.
+        let _ = ui.tap_key(iced::keyboard::key::Named::Tab);
+        std::thread::sleep(std::time::Duration::from_millis(45));
+        type_slowly(&mut ui, "1234");
+        let _ = ui.tap_key(iced::keyboard::key::Named::Enter);
+        std::thread::sleep(std::time::Duration::from_millis(45));
+        let _ = ui.simulate([iced::Event::Mouse(iced::mouse::Event::CursorMoved {
+            position: iced::Point::new(2.0, 2.0),
+        })]);
+        ui.into_messages().collect()
+    };
+    feed(&mut app, msgs);
+    assert_eq!(
+        app.actor.as_ref().map(|a| a.staff.code.as_str()),
+        Some("YH01"),
+        "Enter in the PIN field signed in"
+    );
+    // Signing out clears both fields.
+    let _ = app.update(Message::SignOut);
+    assert!(app.sign_in.code.is_empty() && app.sign_in.pin.is_empty());
+}
+
+#[test]
+fn a_batch_number_typed_at_the_pick_screen_counts_as_its_scan() {
+    let s = Scratch::new();
+    let batch = s.printed_batch();
+    s.ok(&[
+        "staff",
+        "add",
+        "PH001",
+        "--name",
+        "张配货",
+        "--role",
+        "picker",
+        "--pin",
+        "1234",
+    ]);
+    let mut app = App::with_store(Store::open(s.db()).unwrap(), "bench-pick", Lang::Zh);
+    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(
+        "PH001".into(),
+    )));
+    let _ = app.update(Message::SignIn(sign_in::Message::PinChanged("1234".into())));
+    let _ = app.update(Message::SignIn(sign_in::Message::Submit));
+    assert_eq!(app.screen, Screen::Pick);
+    let _ = app.update(scan("EDB_PH001"));
+    use packbench::ui::screen::pick::Message as K;
+    // The pick list's number as a person reads it off the paper: B and the digits.
+    let typed = format!("B{}", batch["batch_id"]);
+    let _ = app.update(Message::Pick(K::KeyedChanged(typed)));
+    let _ = app.update(Message::Pick(K::KeyedSubmit));
+    assert_eq!(app.pick.batch.map(|b| b.get()), batch["batch_id"].as_i64());
+    assert!(
+        app.pick.keyed.is_empty(),
+        "the field is ready for the next code"
+    );
+}

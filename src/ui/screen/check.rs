@@ -791,4 +791,48 @@ mod tests {
         }
         assert_eq!(s.history.len(), HISTORY);
     }
+
+    #[test]
+    fn a_blocked_waybill_after_a_shipment_does_not_sit_over_the_shipped_parcel() {
+        let (store, actor, mut s) = fixture();
+        ap(&mut s, &store, &actor, &opened(), Lang::Zh);
+        let shipped = Outcome::Shipped {
+            tracking_no: "7700000001".into(),
+        };
+        ap(&mut s, &store, &actor, &verdict(shipped), Lang::Zh);
+        assert!(
+            s.parcel.as_ref().is_some_and(|p| p.done),
+            "green, still shown"
+        );
+        // The next waybill is refunded: the red banner stands alone, not over the green parcel.
+        let mut next = blocked(None, false);
+        next.tracking_no = Some("7700000002".into());
+        ap(&mut s, &store, &actor, &next, Lang::Zh);
+        assert!(
+            s.parcel.is_none(),
+            "the shipped parcel is gone from the screen"
+        );
+        assert_eq!(s.banner.as_ref().unwrap().kind, BannerKind::Red);
+    }
+
+    #[test]
+    fn a_parked_parcel_is_said_out_loud() {
+        let (store, actor, mut s) = fixture();
+        ap(&mut s, &store, &actor, &opened(), Lang::Zh);
+        let parked = verdict(Outcome::ParcelSuspended {
+            tracking_no: "7700000001".into(),
+        });
+        let (sound, notice) = s.apply(
+            Ctx {
+                store: &store,
+                actor: &actor,
+                lang: Lang::Zh,
+            },
+            &parked,
+        );
+        assert_eq!(sound, Sound::Ok);
+        let n = notice.expect("a notice, not only a history line");
+        assert_eq!(n.tone, super::super::Tone::Warning);
+        assert!(n.text.zh.contains("7700000001"), "{:?}", n.text);
+    }
 }
