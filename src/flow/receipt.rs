@@ -367,3 +367,126 @@ impl InboundCheck {
             .map_err(Error::in_scan)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The inbound decisions in process, over a demo shop in memory: what each scan of a label
+    //! means, and what confirming does and refuses.
+    use super::*;
+    use crate::domain::Outcome;
+    use crate::flow::testkit;
+
+    /// A receipt of two new products (2 units and 1) in a scratch CSV.
+    fn receipt(shop: &mut testkit::Shop) -> (ReceiptId, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("in.csv");
+        std::fs::write(
+            &csv,
+            "商家编码,条码,名称,规格,单价,库位,数量\n\
+             RC-A,6901234567892,甲,红,10.00,R-01-1,2\n\
+             RC-B,6909017490375,乙,蓝,12.00,R-01-2,1\n",
+        )
+        .unwrap();
+        let buyer = shop.actor("CG01", "office");
+        let r = create(&mut shop.store, &buyer, &csv).unwrap();
+        (r.row.id, dir)
+    }
+
+    fn names(v: &[Option<StockVerdict>]) -> Vec<&'static str> {
+        v.iter()
+            .map(|v| v.as_ref().map_or("-", |v| v.outcome.name()))
+            .collect()
+    }
+
+    #[test]
+    fn every_unit_is_scanned_back_and_wrong_ones_are_refused() {
+        let mut shop = testkit::shop();
+        let (id, _dir) = receipt(&mut shop);
+        let inspector = shop.actor("RK01", "dock");
+        let mut check = InboundCheck::start(&shop.store, inspector, id).unwrap();
+        let mut out = Vec::new();
+        for code in [
+            "6901234567892",
+            "6901234567892",
+            "6901234567892", // a third A: over the quantity
+            "6999999999994", // no product
+            "",              // nothing
+            "6909017490375", // the last unit: verified
+        ] {
+            out.push(check.scan(&mut shop.store, code).unwrap());
+        }
+        assert_eq!(
+            names(&out),
+            [
+                "item_ok",
+                "item_ok",
+                "over_quantity",
+                "unknown_barcode",
+                "-",
+                "receipt_verified"
+            ]
+        );
+        assert!(out[2].as_ref().unwrap().is_error() && out[3].as_ref().unwrap().is_error());
+        let r = show(&shop.store, &shop.admin, id).unwrap();
+        assert_eq!(
+            (r.checked(), r.units()),
+            (3, 3),
+            "refused scans count nothing"
+        );
+        assert_eq!(r.row.verified_by.as_deref(), Some("RK01"));
+        // A product of the shop that is not on this receipt is refused by name.
+        let catalogue_item = crate::demo::catalogue(1)[0].product.sku_code.clone();
+        let code = shop
+            .store
+            .read()
+            .product_by_sku(&catalogue_item)
+            .unwrap()
+            .and_then(|(_, p)| p.barcode.map(|b| b.into_string()))
+            .unwrap_or(catalogue_item);
+        let v = check.scan(&mut shop.store, &code).unwrap().unwrap();
+        assert!(
+            matches!(v.outcome, Outcome::NotOnReceipt { .. }),
+            "{:?}",
+            v.outcome
+        );
+    }
+
+    #[test]
+    fn confirming_waits_for_the_check_when_the_shop_says_so_and_happens_once() {
+        let mut shop = testkit::shop();
+        let (id, _dir) = receipt(&mut shop);
+        let buyer = shop.actor("CG01", "office");
+        let admin = shop.admin.clone();
+        crate::flow::settings::set(&mut shop.store, &admin, REQUIRE_CHECK_SETTING, "true").unwrap();
+        let e = confirm(&mut shop.store, &buyer, id).unwrap_err();
+        assert!(e.zh().contains("还没有通过入库检验"), "{}", e.zh());
+        assert_eq!(
+            crate::flow::stock::show(&shop.store, &admin, "RC-A", 5)
+                .unwrap()
+                .record
+                .on_hand,
+            0,
+            "refused: nothing in stock"
+        );
+        let inspector = shop.actor("RK01", "dock");
+        let mut check = InboundCheck::start(&shop.store, inspector, id).unwrap();
+        for code in ["6901234567892", "6901234567892", "6909017490375"] {
+            check.scan(&mut shop.store, code).unwrap();
+        }
+        let r = confirm(&mut shop.store, &buyer, id).unwrap();
+        assert_eq!(r.row.state, ReceiptState::Confirmed);
+        let a = crate::flow::stock::show(&shop.store, &admin, "RC-A", 5).unwrap();
+        assert_eq!(a.record.on_hand, 2);
+        assert!(confirm(&mut shop.store, &buyer, id).is_err(), "only once");
+        assert_eq!(
+            crate::flow::stock::show(&shop.store, &admin, "RC-A", 5)
+                .unwrap()
+                .record
+                .on_hand,
+            2
+        );
+        // A checker may not receive.
+        let checker = shop.actor("YH01", "bench");
+        assert!(confirm(&mut shop.store, &checker, id).is_err());
+    }
+}
