@@ -30,3 +30,4 @@ mod reimport;
 mod scanners;
 mod stock;
 mod store;
+mod window_words;
