@@ -2,6 +2,7 @@
 
 use super::table::pad;
 use crate::domain::review::HoldReason;
+use crate::domain::time::stored_to_shop_local;
 use crate::domain::{Actor, BatchId};
 use crate::error::Error;
 use crate::flow;
@@ -567,7 +568,7 @@ pub fn batch(store: &mut Store, actor: &Actor, cmd: BatchCmd) -> Result<ExitCode
                     "批次 {} {} {} · {} · {}{}",
                     b.id,
                     b.courier,
-                    b.created_at,
+                    stored_to_shop_local(&b.created_at),
                     b.staff_code,
                     b.terminal,
                     b.picker_code
@@ -578,7 +579,10 @@ pub fn batch(store: &mut Store, actor: &Actor, cmd: BatchCmd) -> Result<ExitCode
                 if b.is_cancelled() {
                     println!(
                         "已取消 · cancelled {} {}：{}",
-                        b.cancelled_at.as_deref().unwrap_or_default(),
+                        b.cancelled_at
+                            .as_deref()
+                            .map(stored_to_shop_local)
+                            .unwrap_or_default(),
                         b.cancelled_by.as_deref().unwrap_or_default(),
                         b.cancel_reason.as_deref().unwrap_or_default()
                     );
@@ -612,7 +616,7 @@ pub fn batch(store: &mut Store, actor: &Actor, cmd: BatchCmd) -> Result<ExitCode
                     println!(
                         "{:<7} {}  {} {:>4} 包裹 parcels  {:>4} 已发 shipped  {}{}",
                         b.id,
-                        b.created_at,
+                        stored_to_shop_local(&b.created_at),
                         pad(&b.courier, 10),
                         b.parcels,
                         b.shipped,

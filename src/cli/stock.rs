@@ -3,6 +3,7 @@
 
 use super::table::pad;
 use crate::domain::stock::{AdjustReason, IssueReason, StocktakeState};
+use crate::domain::time::stored_to_shop_local;
 use crate::domain::{Actor, ReceiptId, SessionId};
 use crate::error::Error;
 use crate::flow;
@@ -214,7 +215,7 @@ pub fn stock(store: &mut Store, actor: &Actor, cmd: StockCmd) -> Result<ExitCode
                 for m in &s.moves {
                     println!(
                         "  {}  {:<8} {:>+6} {:<10} {:<8} {} {}",
-                        m.at,
+                        stored_to_shop_local(&m.at),
                         m.kind.code(),
                         m.qty,
                         m.bin,
@@ -358,7 +359,7 @@ pub fn receipt(store: &mut Store, actor: &Actor, cmd: ReceiptCmd) -> Result<Exit
                     println!(
                         "{:<6} {}  {:<10} {:<8} {}",
                         r.id,
-                        r.created_at,
+                        stored_to_shop_local(&r.created_at),
                         r.state.code(),
                         r.staff_code,
                         r.file
@@ -585,7 +586,7 @@ pub fn stocktake(store: &mut Store, actor: &Actor, cmd: StocktakeCmd) -> Result<
                     println!(
                         "{:<6} {}  {:<10} {:<8} {} ({} bins)",
                         s.id,
-                        s.created_at,
+                        stored_to_shop_local(&s.created_at),
                         s.state.code(),
                         s.staff_code,
                         s.pattern,
