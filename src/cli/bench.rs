@@ -3,7 +3,7 @@
 use super::table::pad;
 use crate::domain::review::HoldReason;
 use crate::domain::time::stored_to_shop_local;
-use crate::domain::{Actor, BatchId};
+use crate::domain::{Actor, BatchId, ScanSource};
 use crate::error::Error;
 use crate::flow;
 use crate::flow::check::{CheckSession, Verdict};
@@ -704,10 +704,15 @@ enum Session {
 }
 
 impl Session {
-    fn scan(&mut self, store: &mut Store, code: &str) -> Result<Vec<Verdict>, Error> {
+    fn scan(
+        &mut self,
+        store: &mut Store,
+        code: &str,
+        source: ScanSource,
+    ) -> Result<Vec<Verdict>, Error> {
         match self {
-            Session::Check(s) => s.scan(store, code),
-            Session::Pick(s) => s.scan(store, code),
+            Session::Check(s) => s.scan(store, code, source),
+            Session::Pick(s) => s.scan(store, code, source),
         }
     }
 
@@ -743,7 +748,7 @@ pub fn scan(store: &mut Store, actor: &Actor, args: ScanArgs) -> Result<ExitCode
         )?;
         if let Some(path) = &args.serial {
             serial_scans(store, actor, path, args.baud, |store, code| {
-                super::stock::feed(store, &mut session, code, args.json)
+                super::stock::feed(store, &mut session, code, ScanSource::Serial, args.json)
             })?;
             return Ok(ExitCode::SUCCESS);
         }
@@ -773,8 +778,10 @@ pub fn scan(store: &mut Store, actor: &Actor, args: ScanArgs) -> Result<ExitCode
     };
     for line in input.split(b'\n') {
         let line = line.map_err(|e| Error::io(&args.input, e))?;
-        // A scanner sends ASCII; anything not UTF-8 is kept as well as it can be.
-        for v in session.scan(store, &String::from_utf8_lossy(&line))? {
+        // A scanner sends ASCII; anything not UTF-8 is kept as well as it can be. Lines fed
+        // here (a file, or standard input) are a replay, whoever typed them.
+        let code = String::from_utf8_lossy(&line);
+        for v in session.scan(store, &code, ScanSource::Replay)? {
             print_verdict(&mut out, &v, args.json).map_err(io)?;
             session.shown(v.scan_id);
         }
@@ -798,7 +805,7 @@ fn scan_serial(
     let mut out = stdout.lock();
     let io = |e: std::io::Error| Error::io("stdout", e);
     serial_scans(store, actor, path, baud, |store, code| {
-        for v in session.scan(store, code)? {
+        for v in session.scan(store, code, ScanSource::Serial)? {
             print_verdict(&mut out, &v, json).map_err(io)?;
             session.shown(v.scan_id);
         }

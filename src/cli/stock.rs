@@ -4,7 +4,7 @@
 use super::table::pad;
 use crate::domain::stock::{AdjustReason, IssueReason, StocktakeState};
 use crate::domain::time::stored_to_shop_local;
-use crate::domain::{Actor, ReceiptId, SessionId};
+use crate::domain::{Actor, ReceiptId, ScanSource, SessionId};
 use crate::error::Error;
 use crate::flow;
 use crate::flow::receipt::{InboundCheck, Receipt};
@@ -606,10 +606,15 @@ pub enum StockSession {
 }
 
 impl StockSession {
-    fn scan(&mut self, store: &mut Store, code: &str) -> Result<Option<StockVerdict>, Error> {
+    fn scan(
+        &mut self,
+        store: &mut Store,
+        code: &str,
+        source: ScanSource,
+    ) -> Result<Option<StockVerdict>, Error> {
         match self {
-            StockSession::Inbound(s) => s.scan(store, code),
-            StockSession::Count(s) => s.scan(store, code),
+            StockSession::Inbound(s) => s.scan(store, code, source),
+            StockSession::Count(s) => s.scan(store, code, source),
         }
     }
 }
@@ -629,9 +634,10 @@ pub fn feed(
     store: &mut Store,
     session: &mut StockSession,
     code: &str,
+    source: ScanSource,
     json: bool,
 ) -> Result<(), Error> {
-    if let Some(v) = session.scan(store, code)? {
+    if let Some(v) = session.scan(store, code, source)? {
         print_verdict(&mut std::io::stdout().lock(), &v, json)
             .map_err(|e| Error::io("stdout", e))?;
     }
@@ -655,7 +661,9 @@ pub fn scan(
     };
     for line in reader.split(b'\n') {
         let line = line.map_err(|e| Error::io(input, e))?;
-        if let Some(v) = session.scan(store, &String::from_utf8_lossy(&line))? {
+        // Lines fed here (a file, or standard input) are a replay.
+        let code = String::from_utf8_lossy(&line);
+        if let Some(v) = session.scan(store, &code, ScanSource::Replay)? {
             print_verdict(&mut out, &v, json).map_err(|e| Error::io("stdout", e))?;
         }
     }

@@ -5,7 +5,7 @@
 use super::stock::StockVerdict;
 use crate::domain::check::clean_scan;
 use crate::domain::stock::{MoveKind, ReceiptState};
-use crate::domain::{Actor, Outcome, Permission, ReceiptId};
+use crate::domain::{Actor, Outcome, Permission, ReceiptId, ScanSource};
 use crate::error::{Error, Result};
 use crate::import::BadRow;
 use crate::import::products::{RECEIPT_COLUMNS, parse_receipt_row};
@@ -281,8 +281,13 @@ impl InboundCheck {
         self.receipt_id
     }
 
-    /// One scan: a unit's label. Written with its verdict in one transaction.
-    pub fn scan(&mut self, store: &mut Store, raw: &str) -> Result<Option<StockVerdict>> {
+    /// One scan: a unit's label. Written with its verdict and source in one transaction.
+    pub fn scan(
+        &mut self,
+        store: &mut Store,
+        raw: &str,
+        source: ScanSource,
+    ) -> Result<Option<StockVerdict>> {
         let code = match clean_scan(raw) {
             Ok(None) => return Ok(None),
             Ok(Some(c)) => c,
@@ -351,6 +356,7 @@ impl InboundCheck {
                             None
                         },
                         qty,
+                        source,
                     },
                 )?;
                 if verified && r.row.verified_at.is_none() {

@@ -27,6 +27,7 @@ mod print_printers;
 mod print_text;
 mod readme;
 mod reimport;
+mod scan_source;
 mod scanners;
 mod stock;
 mod store;
