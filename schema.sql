@@ -488,3 +488,13 @@ WHEN OLD.parcel_id IS NOT NULL AND (NEW.parcel_id IS NOT NULL OR EXISTS (
     SELECT 1 FROM print_job_items i JOIN print_jobs j ON j.id = i.job_id
     WHERE i.tracking_no = OLD.tracking_no AND j.result <> 'failed'))
 BEGIN SELECT RAISE(ABORT, 'a tracking number is used once, ever'); END;
+
+-- version: 8
+-- Where each scan came from: `wedge` (a USB scanner typing), `serial` (a COM scanner), `keyed`
+-- (typed by hand into a screen's field: a damaged label), `replay` (lines fed to the command
+-- line). Scans stored before this version keep NULL: their source is not known, and is not
+-- guessed. Adding a column fires no trigger, so the append-only scans stay as they were.
+ALTER TABLE scans ADD COLUMN source TEXT
+    CHECK (source = 'wedge' OR source = 'serial' OR source = 'keyed' OR source = 'replay');
+ALTER TABLE stock_scans ADD COLUMN source TEXT
+    CHECK (source = 'wedge' OR source = 'serial' OR source = 'keyed' OR source = 'replay');

@@ -90,7 +90,9 @@ fn main() {
             let early = floor_first.then(&mut floor_commit);
             let before = pb_wal.read();
             let t = Instant::now();
-            let verdicts = session.scan(&mut store, &step.code).expect("scan");
+            let verdicts = session
+                .scan(&mut store, &step.code, packbench::domain::ScanSource::Wedge)
+                .expect("scan");
             let dt = t.elapsed();
             let pb_commit = before.commit(pb_wal.read());
             let (floor_dt, fl_commit) = early.unwrap_or_else(floor_commit);

@@ -31,6 +31,15 @@ pub enum Error {
     },
     #[error("{en}")]
     Invalid { zh: String, en: String },
+    /// A request refused with advice on what to do instead. These words are the command line's
+    /// (its flags and commands); the window words the same refusal with what it offers
+    /// (`ui::i18n::error`).
+    #[error("{}", .0.en())]
+    Refused(Refusal),
+    /// A print job was logged, then not taken (printer, CUPS, file): it can be run again from
+    /// the print log (`print retry JOB` here, 重打 in the window).
+    #[error("{cause} (print job {job} is logged as failed; retry with `print retry {job}`)")]
+    PrintFailed { job: i64, cause: Box<Error> },
     #[error(transparent)]
     Barcode(#[from] BarcodeError),
     /// An import refused as a whole: nothing was written. The summary lists every bad row.
@@ -45,6 +54,112 @@ pub enum Error {
     /// words; SQLite's own text is kept for the log (`detail`, or `{:#}`).
     #[error(transparent)]
     Store(StoreError),
+}
+
+/// Why a request was refused, where the fix is for the user to do something else: typed, so
+/// each face gives its own advice (the CLI a flag or a command, the window a field or a screen).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// No courier has a free tracking number.
+    PoolEmpty,
+    /// The chosen courier has no free number left; `waiting` parcels are ready.
+    NoNumbersLeft { courier: String, waiting: usize },
+    /// Several couriers have numbers, and none was chosen (nor set as the default).
+    CourierNeeded(Vec<String>),
+    /// A batch of at most 0 parcels.
+    LimitZero,
+    /// Labels asked for products (merchant codes) that have no barcode yet.
+    NoBarcode(Vec<String>),
+    /// Label copies outside 1 to 999.
+    CopiesOutOfRange,
+    /// Waybills or a pick list (PDF) sent to a label printer's port.
+    PdfToLabelPort(String),
+    /// PDF labels sent to a label printer's port (given as is): they must be TSPL or ZPL.
+    LabelPortNeedsRaw(String),
+    /// An issue note without a line.
+    IssueWithoutLines,
+    /// The CUPS command (`lp`, `lpstat`) is missing: CUPS is not installed.
+    NoCups(String),
+    /// `pdftoppm` (poppler-utils) is missing, so no preview.
+    NoPdftoppm,
+}
+
+impl Refusal {
+    /// The command line's words in Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            Refusal::PoolEmpty => "快递单号池是空的：先用 waybills add 添加单号".into(),
+            Refusal::NoNumbersLeft { courier, waiting } => {
+                format!("{courier} 的单号用完了：{waiting} 个包裹在等单号")
+            }
+            Refusal::CourierNeeded(many) => format!(
+                "有多家快递的单号（{}），请用 --courier 指定",
+                many.join("、")
+            ),
+            Refusal::LimitZero => "--limit 至少为 1".into(),
+            Refusal::NoBarcode(skus) => format!(
+                "这些商品还没有条码：{}（先用 barcodes assign 分配，或用 --needs-barcode）",
+                skus.join("、")
+            ),
+            Refusal::CopiesOutOfRange => "--copies 应在 1 到 999 之间".into(),
+            Refusal::PdfToLabelPort(to) => format!(
+                "快递单和配货单是 PDF，不能直接发到标签打印机端口 {to}：请用 --printer 或 --out"
+            ),
+            Refusal::LabelPortNeedsRaw(to) => {
+                format!("发到标签打印机端口 {to} 要用 --raw tspl 或 --raw zpl")
+            }
+            Refusal::IssueWithoutLines => "出库单至少要有一行（--line 商家编码=数量）".into(),
+            Refusal::NoCups(what) => format!(
+                "找不到 {what} 命令：这台电脑没有安装 CUPS 打印系统（Debian：apt install cups）"
+            ),
+            Refusal::NoPdftoppm => {
+                "无法预览：这台电脑没有 pdftoppm（Debian：apt install poppler-utils）".into()
+            }
+        }
+    }
+
+    /// The command line's words in English.
+    pub fn en(&self) -> String {
+        match self {
+            Refusal::PoolEmpty => {
+                "the waybill pool is empty: add numbers with `waybills add` first".into()
+            }
+            Refusal::NoNumbersLeft { courier, waiting } => {
+                format!("no tracking numbers left for {courier}: {waiting} parcel(s) are waiting")
+            }
+            Refusal::CourierNeeded(many) => format!(
+                "several couriers have numbers ({}): choose one with --courier",
+                many.join(", ")
+            ),
+            Refusal::LimitZero => "--limit must be at least 1".into(),
+            Refusal::NoBarcode(skus) => format!(
+                "these products have no barcode yet: {} (give them one with `barcodes assign`, or use --needs-barcode)",
+                skus.join(", ")
+            ),
+            Refusal::CopiesOutOfRange => "--copies must be 1 to 999".into(),
+            Refusal::PdfToLabelPort(to) => format!(
+                "waybills and pick lists are PDF and cannot go to a label printer's port {to}: use --printer or --out"
+            ),
+            Refusal::LabelPortNeedsRaw(to) => {
+                format!("sending to a label printer's port {to} needs --raw tspl or --raw zpl")
+            }
+            Refusal::IssueWithoutLines => {
+                "an issue note needs at least one line (--line SKU=QTY)".into()
+            }
+            Refusal::NoCups(what) => format!(
+                "`{what}` not found: CUPS is not installed on this computer (Debian: apt install cups)"
+            ),
+            Refusal::NoPdftoppm => {
+                "cannot preview: pdftoppm is missing (Debian: apt install poppler-utils)".into()
+            }
+        }
+    }
+}
+
+impl From<Refusal> for Error {
+    fn from(r: Refusal) -> Error {
+        Error::Refused(r)
+    }
 }
 
 /// What went wrong in the store, as the person at the bench needs to know it.
@@ -237,6 +352,7 @@ impl Error {
     pub fn detail(&self) -> Option<String> {
         match self {
             Error::Store(e) => Some(e.detail()),
+            Error::PrintFailed { cause, .. } => cause.detail(),
             _ => None,
         }
     }
@@ -266,6 +382,13 @@ impl Error {
             Error::UnknownStaff(c) => format!("没有这个员工：{c}"),
             Error::NotFound { what_zh, key, .. } => format!("找不到{what_zh}：{key}"),
             Error::Invalid { zh, .. } => zh.clone(),
+            Error::Refused(r) => r.zh(),
+            Error::PrintFailed { job, cause } => {
+                format!(
+                    "{}（打印任务 {job} 已记为失败，可用 print retry {job} 重打）",
+                    cause.zh()
+                )
+            }
             Error::Barcode(e) => e.zh(),
             Error::ImportRefused(s) => {
                 format!("导入被拒绝：{} 行有错误，什么都没有写入", s.rejected.len())

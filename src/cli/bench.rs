@@ -2,7 +2,8 @@
 
 use super::table::pad;
 use crate::domain::review::HoldReason;
-use crate::domain::{Actor, BatchId};
+use crate::domain::time::stored_to_shop_local;
+use crate::domain::{Actor, BatchId, ScanSource};
 use crate::error::Error;
 use crate::flow;
 use crate::flow::check::{CheckSession, Verdict};
@@ -567,7 +568,7 @@ pub fn batch(store: &mut Store, actor: &Actor, cmd: BatchCmd) -> Result<ExitCode
                     "批次 {} {} {} · {} · {}{}",
                     b.id,
                     b.courier,
-                    b.created_at,
+                    stored_to_shop_local(&b.created_at),
                     b.staff_code,
                     b.terminal,
                     b.picker_code
@@ -578,7 +579,10 @@ pub fn batch(store: &mut Store, actor: &Actor, cmd: BatchCmd) -> Result<ExitCode
                 if b.is_cancelled() {
                     println!(
                         "已取消 · cancelled {} {}：{}",
-                        b.cancelled_at.as_deref().unwrap_or_default(),
+                        b.cancelled_at
+                            .as_deref()
+                            .map(stored_to_shop_local)
+                            .unwrap_or_default(),
                         b.cancelled_by.as_deref().unwrap_or_default(),
                         b.cancel_reason.as_deref().unwrap_or_default()
                     );
@@ -612,7 +616,7 @@ pub fn batch(store: &mut Store, actor: &Actor, cmd: BatchCmd) -> Result<ExitCode
                     println!(
                         "{:<7} {}  {} {:>4} 包裹 parcels  {:>4} 已发 shipped  {}{}",
                         b.id,
-                        b.created_at,
+                        stored_to_shop_local(&b.created_at),
                         pad(&b.courier, 10),
                         b.parcels,
                         b.shipped,
@@ -700,10 +704,15 @@ enum Session {
 }
 
 impl Session {
-    fn scan(&mut self, store: &mut Store, code: &str) -> Result<Vec<Verdict>, Error> {
+    fn scan(
+        &mut self,
+        store: &mut Store,
+        code: &str,
+        source: ScanSource,
+    ) -> Result<Vec<Verdict>, Error> {
         match self {
-            Session::Check(s) => s.scan(store, code),
-            Session::Pick(s) => s.scan(store, code),
+            Session::Check(s) => s.scan(store, code, source),
+            Session::Pick(s) => s.scan(store, code, source),
         }
     }
 
@@ -739,7 +748,7 @@ pub fn scan(store: &mut Store, actor: &Actor, args: ScanArgs) -> Result<ExitCode
         )?;
         if let Some(path) = &args.serial {
             serial_scans(store, actor, path, args.baud, |store, code| {
-                super::stock::feed(store, &mut session, code, args.json)
+                super::stock::feed(store, &mut session, code, ScanSource::Serial, args.json)
             })?;
             return Ok(ExitCode::SUCCESS);
         }
@@ -769,8 +778,10 @@ pub fn scan(store: &mut Store, actor: &Actor, args: ScanArgs) -> Result<ExitCode
     };
     for line in input.split(b'\n') {
         let line = line.map_err(|e| Error::io(&args.input, e))?;
-        // A scanner sends ASCII; anything not UTF-8 is kept as well as it can be.
-        for v in session.scan(store, &String::from_utf8_lossy(&line))? {
+        // A scanner sends ASCII; anything not UTF-8 is kept as well as it can be. Lines fed
+        // here (a file, or standard input) are a replay, whoever typed them.
+        let code = String::from_utf8_lossy(&line);
+        for v in session.scan(store, &code, ScanSource::Replay)? {
             print_verdict(&mut out, &v, args.json).map_err(io)?;
             session.shown(v.scan_id);
         }
@@ -794,7 +805,7 @@ fn scan_serial(
     let mut out = stdout.lock();
     let io = |e: std::io::Error| Error::io("stdout", e);
     serial_scans(store, actor, path, baud, |store, code| {
-        for v in session.scan(store, code)? {
+        for v in session.scan(store, code, ScanSource::Serial)? {
             print_verdict(&mut out, &v, json).map_err(io)?;
             session.shown(v.scan_id);
         }

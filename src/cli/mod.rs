@@ -8,6 +8,7 @@ mod print;
 mod stock;
 mod table;
 
+use crate::domain::time::stored_to_shop_local;
 use crate::domain::{Actor, OrderStatus, Role};
 use crate::error::Error;
 use crate::flow;
@@ -579,7 +580,7 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
                 for e in &events {
                     println!(
                         "{}  {:<8} {} {:<22} {}  {}",
-                        e.at,
+                        stored_to_shop_local(&e.at),
                         e.staff_code,
                         table::pad(&e.terminal, 10),
                         e.kind,

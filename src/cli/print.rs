@@ -2,6 +2,7 @@
 //! the printers, and the shop's barcode rule.
 
 use super::table::pad;
+use crate::domain::time::stored_to_shop_local;
 use crate::domain::{Actor, BatchId, ReceiptId};
 use crate::error::Error;
 use crate::flow;
@@ -275,7 +276,7 @@ pub fn print(store: &mut Store, actor: &Actor, cmd: PrintCmd) -> Result<ExitCode
                     println!(
                         "{:>5}  {}  {:<8} {:<9} {:<14} {:>4}p {:<5} {:<7} {}{}",
                         j.id,
-                        j.at,
+                        stored_to_shop_local(&j.at),
                         j.staff_code,
                         j.kind.code(),
                         j.subject,

@@ -3,7 +3,8 @@
 
 use super::table::pad;
 use crate::domain::stock::{AdjustReason, IssueReason, StocktakeState};
-use crate::domain::{Actor, ReceiptId, SessionId};
+use crate::domain::time::stored_to_shop_local;
+use crate::domain::{Actor, ReceiptId, ScanSource, SessionId};
 use crate::error::Error;
 use crate::flow;
 use crate::flow::receipt::{InboundCheck, Receipt};
@@ -214,7 +215,7 @@ pub fn stock(store: &mut Store, actor: &Actor, cmd: StockCmd) -> Result<ExitCode
                 for m in &s.moves {
                     println!(
                         "  {}  {:<8} {:>+6} {:<10} {:<8} {} {}",
-                        m.at,
+                        stored_to_shop_local(&m.at),
                         m.kind.code(),
                         m.qty,
                         m.bin,
@@ -358,7 +359,7 @@ pub fn receipt(store: &mut Store, actor: &Actor, cmd: ReceiptCmd) -> Result<Exit
                     println!(
                         "{:<6} {}  {:<10} {:<8} {}",
                         r.id,
-                        r.created_at,
+                        stored_to_shop_local(&r.created_at),
                         r.state.code(),
                         r.staff_code,
                         r.file
@@ -585,7 +586,7 @@ pub fn stocktake(store: &mut Store, actor: &Actor, cmd: StocktakeCmd) -> Result<
                     println!(
                         "{:<6} {}  {:<10} {:<8} {} ({} bins)",
                         s.id,
-                        s.created_at,
+                        stored_to_shop_local(&s.created_at),
                         s.state.code(),
                         s.staff_code,
                         s.pattern,
@@ -605,10 +606,15 @@ pub enum StockSession {
 }
 
 impl StockSession {
-    fn scan(&mut self, store: &mut Store, code: &str) -> Result<Option<StockVerdict>, Error> {
+    fn scan(
+        &mut self,
+        store: &mut Store,
+        code: &str,
+        source: ScanSource,
+    ) -> Result<Option<StockVerdict>, Error> {
         match self {
-            StockSession::Inbound(s) => s.scan(store, code),
-            StockSession::Count(s) => s.scan(store, code),
+            StockSession::Inbound(s) => s.scan(store, code, source),
+            StockSession::Count(s) => s.scan(store, code, source),
         }
     }
 }
@@ -628,9 +634,10 @@ pub fn feed(
     store: &mut Store,
     session: &mut StockSession,
     code: &str,
+    source: ScanSource,
     json: bool,
 ) -> Result<(), Error> {
-    if let Some(v) = session.scan(store, code)? {
+    if let Some(v) = session.scan(store, code, source)? {
         print_verdict(&mut std::io::stdout().lock(), &v, json)
             .map_err(|e| Error::io("stdout", e))?;
     }
@@ -654,7 +661,9 @@ pub fn scan(
     };
     for line in reader.split(b'\n') {
         let line = line.map_err(|e| Error::io(input, e))?;
-        if let Some(v) = session.scan(store, &String::from_utf8_lossy(&line))? {
+        // Lines fed here (a file, or standard input) are a replay.
+        let code = String::from_utf8_lossy(&line);
+        if let Some(v) = session.scan(store, &code, ScanSource::Replay)? {
             print_verdict(&mut out, &v, json).map_err(|e| Error::io("stdout", e))?;
         }
     }

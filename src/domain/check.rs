@@ -77,6 +77,21 @@ coded_enum! {
     }
 }
 
+coded_enum! {
+    /// Where a scan came from (the store's `scans.source` and `stock_scans.source`). Scans
+    /// stored before sources were kept have none: unknown, not guessed.
+    pub enum ScanSource {
+        /// A USB scanner typing like a keyboard.
+        Wedge = "wedge", "扫码枪", "scanner";
+        /// A serial (COM) scanner.
+        Serial = "serial", "串口扫码枪", "serial scanner";
+        /// Typed by hand into a screen's field and confirmed with Enter (a damaged label).
+        Keyed = "keyed", "手输", "typed";
+        /// Lines fed to the command line (`scan --input FILE`, or standard input).
+        Replay = "replay", "导入", "replay";
+    }
+}
+
 /// What the store knows of one order of a parcel at scan time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderFacts {

@@ -89,6 +89,7 @@ pub mod stock;
 pub mod time;
 
 pub use barcode::{Barcode, BarcodeError, Symbology};
+pub use check::ScanSource;
 pub use ids::{BatchId, IdError, ReceiptId, SessionId};
 pub use money::{Fen, MoneyError};
 pub use order::{Order, OrderLine, OrderStatus, Receiver};

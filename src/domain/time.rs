@@ -99,9 +99,24 @@ pub fn to_shop_local(t: &DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// A stored time as people read it: `YYYY-MM-DD HH:MM:SS` in the shop's zone (the command
+/// line's text). Text that is not a stored time is shown as it is, not hidden.
+pub fn stored_to_shop_local(stored: &str) -> String {
+    from_store(stored).map_or_else(|| stored.to_string(), |t| to_shop_local(&t))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_times_read_in_beijing_time() {
+        assert_eq!(
+            stored_to_shop_local("2026-11-30T17:05:09Z"),
+            "2026-12-01 01:05:09"
+        );
+        assert_eq!(stored_to_shop_local("not a time"), "not a time");
+    }
 
     #[test]
     fn taobao_local_time_is_utc_plus_8() {

@@ -6,7 +6,7 @@ use super::review::{Readiness, readiness};
 use crate::domain::check::ParcelStage;
 use crate::domain::print::JobResult;
 use crate::domain::{Actor, BatchId, Permission};
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::store::{BatchRow, BenchOrder, Db, ParcelRow, Store};
 use serde::Serialize;
 use serde_json::json;
@@ -95,20 +95,8 @@ fn choose_courier(db: &Db<'_>, given: Option<&str>) -> Result<String> {
         .collect();
     match with_numbers.as_slice() {
         [one] => Ok(one.clone()),
-        [] => Err(Error::invalid(
-            "快递单号池是空的：先用 waybills add 添加单号",
-            "the waybill pool is empty: add numbers with `waybills add` first",
-        )),
-        many => Err(Error::invalid(
-            format!(
-                "有多家快递的单号（{}），请用 --courier 指定",
-                many.join("、")
-            ),
-            format!(
-                "several couriers have numbers ({}): choose one with --courier",
-                many.join(", ")
-            ),
-        )),
+        [] => Err(Refusal::PoolEmpty.into()),
+        many => Err(Refusal::CourierNeeded(many.to_vec()).into()),
     }
 }
 
@@ -169,10 +157,7 @@ impl Selection {
 
 fn select(db: &Db<'_>, courier: Option<&str>, limit: Option<usize>) -> Result<Selection> {
     if limit == Some(0) {
-        return Err(Error::invalid(
-            "--limit 至少为 1",
-            "--limit must be at least 1",
-        ));
+        return Err(Refusal::LimitZero.into());
     }
     let courier = choose_courier(db, courier)?;
     let parcels = ready_parcels(db, limit.unwrap_or(usize::MAX))?;
@@ -188,13 +173,11 @@ fn select(db: &Db<'_>, courier: Option<&str>, limit: Option<usize>) -> Result<Se
         .find(|p| p.courier == courier)
         .map_or(0, |p| p.free) as usize;
     if free == 0 {
-        return Err(Error::invalid(
-            format!("{courier} 的单号用完了：{} 个包裹在等单号", parcels.len()),
-            format!(
-                "no tracking numbers left for {courier}: {} parcel(s) are waiting",
-                parcels.len()
-            ),
-        ));
+        return Err(Refusal::NoNumbersLeft {
+            courier,
+            waiting: parcels.len(),
+        }
+        .into());
     }
     Ok(Selection {
         courier,

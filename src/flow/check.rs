@@ -5,7 +5,7 @@
 use super::batch::{ItemLine, item_lines};
 use super::ship::{parcel_block, ship_parcel};
 use crate::domain::check::{BlockReason, ItemJudgement, LineCount, clean_scan, judge_item};
-use crate::domain::{Actor, Kind, Outcome, Permission, Reason, Tone};
+use crate::domain::{Actor, Kind, Outcome, Permission, Reason, ScanSource, Tone};
 use crate::error::Result;
 use crate::store::{BenchOrder, Db, NewScan, ParcelRow, ScanRecord, StationRow, Store};
 use serde::Serialize;
@@ -42,6 +42,9 @@ pub struct Verdict {
     pub scan_id: i64,
     /// Shown again after a restart (it may or may not have been shown before).
     pub replayed: bool,
+    /// Where the scan came from (`None`: stored before sources were kept, or not stored).
+    /// Not in the JSON: the command line's caller knows what it fed.
+    pub source: Option<ScanSource>,
     /// The parcel's lines, with `order_opened`.
     pub lines: Vec<CheckLine>,
 }
@@ -57,6 +60,7 @@ impl Verdict {
             remaining: None,
             scan_id: 0,
             replayed: false,
+            source: None,
             lines: Vec::new(),
         }
     }
@@ -301,8 +305,14 @@ impl CheckSession {
         })
     }
 
-    /// One scan: the waybill of a parcel, or an item of the open one. Blank scans give nothing.
-    pub fn scan(&mut self, store: &mut Store, raw: &str) -> Result<Vec<Verdict>> {
+    /// One scan: the waybill of a parcel, or an item of the open one, stored with where it came
+    /// from. Blank scans give nothing.
+    pub fn scan(
+        &mut self,
+        store: &mut Store,
+        raw: &str,
+        source: ScanSource,
+    ) -> Result<Vec<Verdict>> {
         let code = match clean_scan(raw) {
             Ok(None) => return Ok(Vec::new()),
             Ok(Some(code)) => Ok(code),
@@ -323,14 +333,15 @@ impl CheckSession {
                             .take(crate::domain::check::MAX_SCAN_LEN)
                             .collect();
                         let mut v = Verdict::new(Outcome::TooLong { chars: *len });
-                        v.scan_id = record(db, actor, &text, &v, None)?;
+                        v.scan_id = record(db, actor, source, &text, &v, None)?;
                         vec![v]
                     }
-                    Ok(code) => judge(db, actor, &mut st, code, confirm)?,
+                    Ok(code) => judge(db, actor, source, &mut st, code, confirm)?,
                 };
                 db.save_station(&st)?;
                 for v in &mut out {
                     v.replayed = false;
+                    v.source = Some(source);
                 }
                 Ok(out)
             })
@@ -342,6 +353,7 @@ impl CheckSession {
 fn record(
     db: &Db<'_>,
     actor: &Actor,
+    source: ScanSource,
     code: &str,
     v: &Verdict,
     parcel_id: Option<i64>,
@@ -358,6 +370,7 @@ fn record(
             batch_id: None,
             sku_code: v.outcome.sku(),
             counted: v.counted(),
+            source,
         },
     )
 }
@@ -376,12 +389,13 @@ fn blocked(p: &OpenParcel, reason: BlockReason, item: Option<String>, closed: bo
 fn judge(
     db: &Db<'_>,
     actor: &Actor,
+    source: ScanSource,
     st: &mut StationRow,
     code: &str,
     confirm: bool,
 ) -> Result<Vec<Verdict>> {
     if let Some(row) = db.parcel_by_tracking(code)? {
-        return judge_waybill(db, actor, st, code, row, confirm);
+        return judge_waybill(db, actor, source, st, code, row, confirm);
     }
     let product = match db.product_by_barcode(code)? {
         Some(p) => Some(p),
@@ -402,7 +416,7 @@ fn judge(
             v.order_nos = p.orders.iter().map(|o| o.order_no.clone()).collect();
             v.remaining = Some(p.remaining());
         }
-        v.scan_id = record(db, actor, code, &v, st.open_parcel_id)?;
+        v.scan_id = record(db, actor, source, code, &v, st.open_parcel_id)?;
         return Ok(vec![v]);
     };
     let Some(pid) = st.open_parcel_id else {
@@ -410,7 +424,7 @@ fn judge(
             sku: product.sku_code.clone(),
         });
         v.barcode = Some(code.to_string());
-        v.scan_id = record(db, actor, code, &v, None)?;
+        v.scan_id = record(db, actor, source, code, &v, None)?;
         return Ok(vec![v]);
     };
     let mut p = OpenParcel::load(db, db.parcel(pid)?.expect("open parcel exists"))?;
@@ -418,7 +432,7 @@ fn judge(
     if let Some(reason) = parcel_block(&p.row, &p.orders) {
         let mut v = blocked(&p, reason, Some(product.sku_code.clone()), true);
         v.barcode = Some(code.to_string());
-        v.scan_id = record(db, actor, code, &v, Some(pid))?;
+        v.scan_id = record(db, actor, source, code, &v, Some(pid))?;
         db.claim_parcel(pid, None)?;
         st.open_parcel_id = None;
         st.confirm_pending = false;
@@ -470,7 +484,7 @@ fn judge(
         .as_ref()
         .map(|b| b.as_str().to_string())
         .or_else(|| Some(code.to_string()));
-    v.scan_id = record(db, actor, code, &v, Some(pid))?;
+    v.scan_id = record(db, actor, source, code, &v, Some(pid))?;
     let mut out = vec![v];
     if matches!(judgement, ItemJudgement::Counted { complete: true }) {
         if confirm {
@@ -513,6 +527,7 @@ fn ship(
 fn judge_waybill(
     db: &Db<'_>,
     actor: &Actor,
+    source: ScanSource,
     st: &mut StationRow,
     code: &str,
     row: ParcelRow,
@@ -523,7 +538,7 @@ fn judge_waybill(
     if st.open_parcel_id == Some(pid) {
         if let Some(reason) = parcel_block(&p.row, &p.orders) {
             let mut v = blocked(&p, reason, None, true);
-            v.scan_id = record(db, actor, code, &v, Some(pid))?;
+            v.scan_id = record(db, actor, source, code, &v, Some(pid))?;
             db.claim_parcel(pid, None)?;
             st.open_parcel_id = None;
             st.confirm_pending = false;
@@ -531,11 +546,11 @@ fn judge_waybill(
         }
         if st.confirm_pending && p.complete() {
             let mut v = ship(db, actor, st, &p, 0)?;
-            v.scan_id = record(db, actor, code, &v, Some(pid))?;
+            v.scan_id = record(db, actor, source, code, &v, Some(pid))?;
             return Ok(vec![v]);
         }
         let mut v = p.opened();
-        v.scan_id = record(db, actor, code, &v, Some(pid))?;
+        v.scan_id = record(db, actor, source, code, &v, Some(pid))?;
         return Ok(vec![v]);
     }
     let reason = parcel_block(&p.row, &p.orders).or_else(|| {
@@ -547,7 +562,7 @@ fn judge_waybill(
     });
     if let Some(reason) = reason {
         let mut v = blocked(&p, reason, None, false);
-        v.scan_id = record(db, actor, code, &v, Some(pid))?;
+        v.scan_id = record(db, actor, source, code, &v, Some(pid))?;
         return Ok(vec![v]);
     }
     let mut out = Vec::new();
@@ -562,7 +577,7 @@ fn judge_waybill(
     st.open_parcel_id = Some(pid);
     st.confirm_pending = false;
     let mut v = p.opened();
-    v.scan_id = record(db, actor, code, &v, Some(pid))?;
+    v.scan_id = record(db, actor, source, code, &v, Some(pid))?;
     for s in &mut out {
         s.scan_id = v.scan_id;
     }
@@ -590,6 +605,7 @@ fn replay(db: &Db<'_>, s: &ScanRecord) -> Result<Verdict> {
     });
     v.scan_id = s.id;
     v.replayed = true;
+    v.source = s.source;
     if let Some(p) = s.parcel_id.map(|id| db.parcel(id)).transpose()?.flatten() {
         v.tracking_no = p.tracking_no.clone();
         v.order_nos = db
@@ -652,7 +668,9 @@ mod tests {
         let (mut s, _) = CheckSession::start(&mut shop.store, checker).unwrap();
         let other = rusqlite::Connection::open(&path).unwrap();
         other.execute_batch("BEGIN IMMEDIATE").unwrap();
-        let e = s.scan(&mut shop.store, &tracking).unwrap_err();
+        let e = s
+            .scan(&mut shop.store, &tracking, ScanSource::Wedge)
+            .unwrap_err();
         assert!(
             matches!(&e, Error::Store(st) if st.fault == StoreFault::Busy && st.scan),
             "{e:?}"
@@ -661,9 +679,54 @@ mod tests {
         assert_eq!(e.detail().as_deref(), Some("database is locked"));
         // Nothing was written: once the lock is gone the same scan opens the parcel.
         other.execute_batch("ROLLBACK").unwrap();
-        let v = s.scan(&mut shop.store, &tracking).unwrap();
+        let v = s
+            .scan(&mut shop.store, &tracking, ScanSource::Wedge)
+            .unwrap();
         assert_eq!(v[0].outcome.kind(), Kind::OrderOpened);
         assert_eq!(v[0].scan_id, 1);
+    }
+
+    #[test]
+    fn a_keyed_scan_is_stored_as_keyed() {
+        let mut shop = testkit::shop();
+        let tracking = shop.batch.parcels[0].tracking_no.clone();
+        let checker = shop.actor("YH01", "bench-1");
+        let (mut s, _) = CheckSession::start(&mut shop.store, checker.clone()).unwrap();
+        // The label is torn: the checker types the tracking number, then scans an item.
+        let v = s
+            .scan(&mut shop.store, &tracking, ScanSource::Keyed)
+            .unwrap();
+        assert_eq!(
+            (v[0].outcome.kind(), v[0].source),
+            (Kind::OrderOpened, Some(ScanSource::Keyed))
+        );
+        let v = s
+            .scan(&mut shop.store, "no-such-item", ScanSource::Wedge)
+            .unwrap();
+        assert_eq!(v[0].source, Some(ScanSource::Wedge));
+        let stored: Vec<_> = shop
+            .store
+            .read()
+            .scans_after("bench-1", 0)
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.code, r.source))
+            .collect();
+        assert_eq!(
+            stored,
+            [
+                (tracking.clone(), Some(ScanSource::Keyed)),
+                ("no-such-item".to_string(), Some(ScanSource::Wedge))
+            ]
+        );
+        // After a restart the verdicts not shown come back with their sources.
+        let (_, resumed) = CheckSession::start(&mut shop.store, checker).unwrap();
+        let sources: Vec<_> = resumed
+            .iter()
+            .filter(|v| v.scan_id > 0)
+            .map(|v| v.source)
+            .collect();
+        assert_eq!(sources, [Some(ScanSource::Keyed), Some(ScanSource::Wedge)]);
     }
 
     #[test]

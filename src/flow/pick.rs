@@ -5,7 +5,7 @@
 use super::batch::pick_list;
 use super::check::Verdict;
 use crate::domain::check::clean_scan;
-use crate::domain::{Actor, BatchId, Outcome, Permission};
+use crate::domain::{Actor, BatchId, Outcome, Permission, ScanSource};
 use crate::error::Result;
 use crate::store::{Db, NewScan, Store};
 use serde_json::json;
@@ -26,7 +26,13 @@ impl PickSession {
         Ok(PickSession { actor })
     }
 
-    pub fn scan(&mut self, store: &mut Store, raw: &str) -> Result<Vec<Verdict>> {
+    /// One scan, stored with where it came from before its verdict is returned.
+    pub fn scan(
+        &mut self,
+        store: &mut Store,
+        raw: &str,
+        source: ScanSource,
+    ) -> Result<Vec<Verdict>> {
         let code = match clean_scan(raw) {
             Ok(None) => return Ok(Vec::new()),
             Ok(Some(c)) => c,
@@ -54,8 +60,10 @@ impl PickSession {
                         batch_id,
                         sku_code: sku.as_deref(),
                         counted: v.counted(),
+                        source,
                     },
                 )?;
+                v.source = Some(source);
                 db.save_station(&st)?;
                 Ok(vec![v])
             })
@@ -223,8 +231,12 @@ mod tests {
         let mut shop = testkit::shop();
         let id = shop.batch.batch_id;
         let mut s = PickSession::start(shop.actor("PH001", "shelf-1")).unwrap();
-        s.scan(&mut shop.store, "EDB_PH001").unwrap();
-        let v = s.scan(&mut shop.store, &id.barcode()).unwrap();
+        s.scan(&mut shop.store, "EDB_PH001", ScanSource::Wedge)
+            .unwrap();
+        let v = s
+            .scan(&mut shop.store, &id.barcode(), ScanSource::Keyed)
+            .unwrap();
+        assert_eq!(v[0].source, Some(ScanSource::Keyed));
         assert_eq!(
             v[0].outcome,
             Outcome::BatchAssigned {

@@ -8,7 +8,7 @@ use super::batch::{item_lines, live_batch, pick_list};
 use crate::domain::print::{JobKind, JobResult};
 use crate::domain::time::{from_store, shop_zone};
 use crate::domain::{Actor, BatchId, Permission};
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::print::label::{self, Label, LabelOptions, LabelSize};
 use crate::print::picklist::{self, PickLine, PickList};
 use crate::print::raw::{self, DEFAULT_ZPL_FONT, RawFormat};
@@ -312,14 +312,7 @@ fn waybills_job(
 
 fn raw_not_for_pdf(target: &Target) -> Result<()> {
     if let Target::Raw(to) = target {
-        return Err(Error::invalid(
-            format!(
-                "快递单和配货单是 PDF，不能直接发到标签打印机端口 {to}：请用 --printer 或 --out"
-            ),
-            format!(
-                "waybills and pick lists are PDF and cannot go to a label printer's port {to}: use --printer or --out"
-            ),
-        ));
+        return Err(Refusal::PdfToLabelPort(to.clone()).into());
     }
     Ok(())
 }
@@ -452,26 +445,14 @@ pub fn labels_of(db: &Db<'_>, skus: &[String]) -> Result<Vec<(i64, Label)>> {
         }
     }
     if !missing.is_empty() {
-        return Err(Error::invalid(
-            format!(
-                "这些商品还没有条码：{}（先用 barcodes assign 分配，或用 --needs-barcode）",
-                missing.join("、")
-            ),
-            format!(
-                "these products have no barcode yet: {} (give them one with `barcodes assign`, or use --needs-barcode)",
-                missing.join(", ")
-            ),
-        ));
+        return Err(Refusal::NoBarcode(missing).into());
     }
     Ok(out)
 }
 
 fn label_options(db: &Db<'_>, job: &LabelJob) -> Result<LabelOptions> {
     if job.copies == 0 || job.copies > 999 {
-        return Err(Error::invalid(
-            "--copies 应在 1 到 999 之间",
-            "--copies must be 1 to 999",
-        ));
+        return Err(Refusal::CopiesOutOfRange.into());
     }
     Ok(LabelOptions {
         size: match job.size {
@@ -532,10 +513,7 @@ fn labels_job(
         actor.require(Permission::AssignBarcodes)?;
     }
     if let (LabelFormat::Pdf, Target::Raw(to)) = (job.format, target) {
-        return Err(Error::invalid(
-            format!("发到标签打印机端口 {to} 要用 --raw tspl 或 --raw zpl"),
-            format!("sending to a label printer's port {to} needs --raw tspl or --raw zpl"),
-        ));
+        return Err(Refusal::LabelPortNeedsRaw(to.clone()).into());
     }
     let target_log = target.to_log();
     let (id, data, pages, opts, assigned) = store.write(|db| {
@@ -675,15 +653,10 @@ fn deliver_logged(
         Err(e) => {
             let said = e.to_string();
             store.write(|db| db.finish_print_job(id, Some(&said), None))?;
-            Err(Error::invalid(
-                format!(
-                    "{}（打印任务 {id} 已记为失败，可用 print retry {id} 重打）",
-                    e.zh()
-                ),
-                format!(
-                    "{said} (print job {id} is logged as failed; retry with `print retry {id}`)"
-                ),
-            ))
+            Err(Error::PrintFailed {
+                job: id,
+                cause: Box::new(e),
+            })
         }
     }
 }

@@ -5,7 +5,7 @@
 use super::stock::StockVerdict;
 use crate::domain::check::clean_scan;
 use crate::domain::stock::{MoveKind, ReceiptState};
-use crate::domain::{Actor, Outcome, Permission, ReceiptId};
+use crate::domain::{Actor, Outcome, Permission, ReceiptId, ScanSource};
 use crate::error::{Error, Result};
 use crate::import::BadRow;
 use crate::import::products::{RECEIPT_COLUMNS, parse_receipt_row};
@@ -281,8 +281,13 @@ impl InboundCheck {
         self.receipt_id
     }
 
-    /// One scan: a unit's label. Written with its verdict in one transaction.
-    pub fn scan(&mut self, store: &mut Store, raw: &str) -> Result<Option<StockVerdict>> {
+    /// One scan: a unit's label. Written with its verdict and source in one transaction.
+    pub fn scan(
+        &mut self,
+        store: &mut Store,
+        raw: &str,
+        source: ScanSource,
+    ) -> Result<Option<StockVerdict>> {
         let code = match clean_scan(raw) {
             Ok(None) => return Ok(None),
             Ok(Some(c)) => c,
@@ -351,6 +356,7 @@ impl InboundCheck {
                             None
                         },
                         qty,
+                        source,
                     },
                 )?;
                 if verified && r.row.verified_at.is_none() {
@@ -374,6 +380,7 @@ mod tests {
     //! means, and what confirming does and refuses.
     use super::*;
     use crate::domain::Outcome;
+    use crate::domain::check::ScanSource;
     use crate::flow::testkit;
 
     /// A receipt of two new products (2 units and 1) in a scratch CSV.
@@ -413,7 +420,11 @@ mod tests {
             "",              // nothing
             "6909017490375", // the last unit: verified
         ] {
-            out.push(check.scan(&mut shop.store, code).unwrap());
+            out.push(
+                check
+                    .scan(&mut shop.store, code, ScanSource::Wedge)
+                    .unwrap(),
+            );
         }
         assert_eq!(
             names(&out),
@@ -443,7 +454,10 @@ mod tests {
             .unwrap()
             .and_then(|(_, p)| p.barcode.map(|b| b.into_string()))
             .unwrap_or(catalogue_item);
-        let v = check.scan(&mut shop.store, &code).unwrap().unwrap();
+        let v = check
+            .scan(&mut shop.store, &code, ScanSource::Wedge)
+            .unwrap()
+            .unwrap();
         assert!(
             matches!(v.outcome, Outcome::NotOnReceipt { .. }),
             "{:?}",
@@ -471,7 +485,9 @@ mod tests {
         let inspector = shop.actor("RK01", "dock");
         let mut check = InboundCheck::start(&shop.store, inspector, id).unwrap();
         for code in ["6901234567892", "6901234567892", "6909017490375"] {
-            check.scan(&mut shop.store, code).unwrap();
+            check
+                .scan(&mut shop.store, code, ScanSource::Wedge)
+                .unwrap();
         }
         let r = confirm(&mut shop.store, &buyer, id).unwrap();
         assert_eq!(r.row.state, ReceiptState::Confirmed);

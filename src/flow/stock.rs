@@ -3,7 +3,7 @@
 
 use crate::domain::stock::{IssueReason, MoveKind};
 use crate::domain::{Actor, Outcome, Permission, ProductState, Reason, ReceiptId, SessionId, Tone};
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::store::{LedgerDiff, MoveRow, ProductRecord, StockLevel, Store};
 use serde::Serialize;
 use serde_json::json;
@@ -193,10 +193,7 @@ pub fn issue(
 ) -> Result<IssueDone> {
     actor.require(Permission::ManageStock)?;
     if lines.is_empty() {
-        return Err(Error::invalid(
-            "出库单至少要有一行（--line 商家编码=数量）",
-            "an issue note needs at least one line (--line SKU=QTY)",
-        ));
+        return Err(Refusal::IssueWithoutLines.into());
     }
     store.write(|db| {
         let id = db.insert_issue(actor, reason, note)?;

@@ -7,7 +7,7 @@ use crate::domain::check::clean_scan;
 use crate::domain::stock::{
     AdjustReason, CountError, CountScan, MoveKind, StocktakeState, VarianceLine, parse_count,
 };
-use crate::domain::{Actor, Outcome, Permission, SessionId};
+use crate::domain::{Actor, Outcome, Permission, ScanSource, SessionId};
 use crate::error::{Error, Result};
 use crate::store::{Db, NewStockScan, StocktakeRow, Store};
 use serde_json::json;
@@ -340,8 +340,13 @@ impl Counting {
         self.bin.as_deref()
     }
 
-    /// One scan, written with its verdict in one transaction.
-    pub fn scan(&mut self, store: &mut Store, raw: &str) -> Result<Option<StockVerdict>> {
+    /// One scan, written with its verdict (and where it came from) in one transaction.
+    pub fn scan(
+        &mut self,
+        store: &mut Store,
+        raw: &str,
+        source: ScanSource,
+    ) -> Result<Option<StockVerdict>> {
         let Some(code) = self.clean(raw) else {
             return Ok(None);
         };
@@ -350,12 +355,12 @@ impl Counting {
             Err(v) => return Ok(Some(v)),
         };
         store
-            .write(|db| self.judge(db, &code))
+            .write(|db| self.judge(db, &code, source))
             .map(Some)
             .map_err(Error::in_scan)
     }
 
-    /// Several scans in one transaction (a handheld's upload of a whole count).
+    /// Several scans in one transaction (a handheld's upload of a whole count: a replay).
     pub fn scan_all<'a>(
         &mut self,
         store: &mut Store,
@@ -367,7 +372,7 @@ impl Counting {
                 let mut out = Vec::with_capacity(codes.len());
                 for c in &codes {
                     match c {
-                        Ok(code) => out.push(self.judge(db, code)?),
+                        Ok(code) => out.push(self.judge(db, code, ScanSource::Replay)?),
                         Err(v) => out.push(v.clone()),
                     }
                 }
@@ -388,7 +393,7 @@ impl Counting {
         }
     }
 
-    fn judge(&mut self, db: &Db<'_>, code: &str) -> Result<StockVerdict> {
+    fn judge(&mut self, db: &Db<'_>, code: &str, source: ScanSource) -> Result<StockVerdict> {
         let id = self.session_id;
         let s = db
             .stocktake_head(id)?
@@ -455,6 +460,7 @@ impl Counting {
                 bin: if refused { None } else { v.bin.as_deref() },
                 product_id,
                 qty: v.outcome.qty(),
+                source,
             },
         )?;
         Ok(v)

@@ -1,7 +1,7 @@
 //! A page of a PDF as pixels, for a preview on screen: rendered by poppler's `pdftoppm` (what
 //! the tests decode barcodes from, so the preview is what the printer gets), read as PGM.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use std::process::Command;
 
 /// One page in grey, one byte a pixel (0 black, 255 white).
@@ -42,10 +42,7 @@ pub fn render_page(pdf: &[u8], page: u32, dpi: u32) -> Result<GreyPage> {
             .output()
             .map_err(|e| {
                 if e.kind() == std::io::ErrorKind::NotFound {
-                    Error::invalid(
-                        "无法预览：这台电脑没有 pdftoppm（Debian：apt install poppler-utils）",
-                        "cannot preview: pdftoppm is missing (Debian: apt install poppler-utils)",
-                    )
+                    Refusal::NoPdftoppm.into()
                 } else {
                     io_error(&e)
                 }

@@ -3,7 +3,7 @@
 //! Every failure says what was tried and what the printer or CUPS answered, so the print log can
 //! keep it and the job can be retried.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use std::io::Write;
 use std::net::{TcpStream, ToSocketAddrs};
 use std::path::Path;
@@ -196,14 +196,7 @@ fn spool_error(path: &Path, e: &std::io::Error) -> Error {
 
 fn run_error(e: std::io::Error, what: &str) -> Error {
     if e.kind() == std::io::ErrorKind::NotFound {
-        Error::invalid(
-            format!(
-                "找不到 {what} 命令：这台电脑没有安装 CUPS 打印系统（Debian：apt install cups）"
-            ),
-            format!(
-                "`{what}` not found: CUPS is not installed on this computer (Debian: apt install cups)"
-            ),
-        )
+        Refusal::NoCups(what.to_string()).into()
     } else {
         Error::invalid(
             format!("无法运行 {what}：{e}"),

@@ -19,6 +19,17 @@ pub enum Source {
     Keyed,
 }
 
+impl Source {
+    /// What the store keeps of it (the port is the station's setting, not the scan's).
+    pub fn kind(&self) -> crate::domain::ScanSource {
+        match self {
+            Source::Wedge => crate::domain::ScanSource::Wedge,
+            Source::Serial(_) => crate::domain::ScanSource::Serial,
+            Source::Keyed => crate::domain::ScanSource::Keyed,
+        }
+    }
+}
+
 /// The symbology a scanner reported with an AIM identifier (`]C1`, `]E0` …).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Symbology {

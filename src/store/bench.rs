@@ -1,7 +1,7 @@
 //! The bench's tables: holds, parcels, the waybill pool, batches, scans and stations.
 
 use super::{Db, now};
-use crate::domain::check::ParcelStage;
+use crate::domain::check::{ParcelStage, ScanSource};
 use crate::domain::{Actor, BatchId, Kind, OrderLine, OrderStatus, Reason, Receiver};
 use crate::error::{Error, Result};
 use rusqlite::{OptionalExtension, Row, params};
@@ -104,6 +104,7 @@ pub struct NewScan<'a> {
     pub batch_id: Option<BatchId>,
     pub sku_code: Option<&'a str>,
     pub counted: bool,
+    pub source: ScanSource,
 }
 
 /// A recorded scan.
@@ -118,6 +119,8 @@ pub struct ScanRecord {
     pub parcel_id: Option<i64>,
     pub batch_id: Option<BatchId>,
     pub sku_code: Option<String>,
+    /// `None` for a scan stored before sources were kept.
+    pub source: Option<ScanSource>,
 }
 
 /// Free and used numbers of one courier's pool.
@@ -627,8 +630,8 @@ impl Db<'_> {
     pub fn insert_scan(&self, actor: &Actor, staff_id: i64, s: &NewScan<'_>) -> Result<i64> {
         self.conn
             .prepare_cached(
-                "INSERT INTO scans (at, staff_id, terminal, mode, code, verdict, reason, parcel_id, batch_id, sku_code, counted)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                "INSERT INTO scans (at, staff_id, terminal, mode, code, verdict, reason, parcel_id, batch_id, sku_code, counted, source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?
             .execute(params![
                 now(),
@@ -641,7 +644,8 @@ impl Db<'_> {
                 s.parcel_id,
                 s.batch_id,
                 s.sku_code,
-                s.counted
+                s.counted,
+                s.source
             ])?;
         Ok(self.conn.last_insert_rowid())
     }
@@ -667,7 +671,7 @@ impl Db<'_> {
     /// Scans of a bench after `after_id`, oldest first.
     pub fn scans_after(&self, terminal: &str, after_id: i64) -> Result<Vec<ScanRecord>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, at, mode, code, verdict, reason, parcel_id, batch_id, sku_code FROM scans
+            "SELECT id, at, mode, code, verdict, reason, parcel_id, batch_id, sku_code, source FROM scans
              WHERE terminal = ?1 AND id > ?2 ORDER BY id",
         )?;
         let rows = stmt.query_map(params![terminal, after_id], |r| {
@@ -681,6 +685,7 @@ impl Db<'_> {
                 parcel_id: r.get(6)?,
                 batch_id: r.get(7)?,
                 sku_code: r.get(8)?,
+                source: r.get(9)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -20,7 +20,7 @@ pub use stock::{
     StocktakeLineRow, StocktakeRow,
 };
 
-use crate::domain::check::ParcelStage;
+use crate::domain::check::{ParcelStage, ScanSource};
 use crate::domain::print::{JobKind, JobResult};
 use crate::domain::stock::{AdjustReason, IssueReason, MoveKind, ReceiptState, StocktakeState};
 use crate::domain::{BatchId, ReceiptId, SessionId};
@@ -497,7 +497,8 @@ sql_code!(
     JobResult,
     ParcelStage,
     IssueReason,
-    AdjustReason
+    AdjustReason,
+    ScanSource
 );
 
 /// What a scan meant goes into the `verdict` and `reason` columns as its stable name.

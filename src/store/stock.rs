@@ -3,7 +3,7 @@
 
 use super::{Db, now};
 use crate::domain::stock::{AdjustReason, IssueReason, MoveKind, ReceiptState, StocktakeState};
-use crate::domain::{Actor, Kind, Reason, ReceiptId, SessionId};
+use crate::domain::{Actor, Kind, Reason, ReceiptId, ScanSource, SessionId};
 use crate::error::Result;
 use rusqlite::{OptionalExtension, params};
 
@@ -104,6 +104,7 @@ pub struct NewStockScan<'a> {
     pub bin: Option<&'a str>,
     pub product_id: Option<i64>,
     pub qty: i64,
+    pub source: ScanSource,
 }
 
 /// One line of a session as stored.
@@ -406,8 +407,8 @@ impl Db<'_> {
         self.conn
             .prepare_cached(
                 "INSERT INTO stock_scans (at, staff_id, terminal, mode, code, verdict, reason, receipt_id,
-                     session_id, round, bin, product_id, qty)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                     session_id, round, bin, product_id, qty, source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             )?
             .execute(params![
                 now(),
@@ -422,7 +423,8 @@ impl Db<'_> {
                 s.round,
                 s.bin,
                 s.product_id,
-                s.qty
+                s.qty,
+                s.source
             ])?;
         Ok(self.conn.last_insert_rowid())
     }

@@ -3,6 +3,7 @@
 
 use crate::domain::OrderStatus;
 use crate::domain::review::HoldReason;
+use crate::error::{Error, Refusal};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub enum Lang {
@@ -76,9 +77,9 @@ impl Bi {
         Bi::new(f(Lang::Zh), f(Lang::En))
     }
 
-    /// An error as the user reads it.
+    /// An error as the user reads it in the window ([`error`]).
     pub fn error(e: &crate::error::Error) -> Bi {
-        Bi::new(e.zh(), e.to_string())
+        Bi::with(|l| error(l, e))
     }
 
     pub fn get(&self, lang: Lang) -> &str {
@@ -583,4 +584,111 @@ pub fn outcome(lang: Lang, o: &crate::domain::Outcome) -> String {
 /// A state, kind or reason in words (`open`, `adjust`, `picklist` … as people say them).
 pub fn words(lang: Lang, c: &impl crate::domain::Coded) -> &'static str {
     lang.pick(c.zh(), c.en())
+}
+
+/// An error as the window says it: the error's own words, except that advice is the window's —
+/// the field, the choice or the screen to use, or who can help — never a command or a flag.
+/// Every error the window shows goes through here (`Bi::error`).
+pub fn error(lang: Lang, e: &Error) -> String {
+    match e {
+        Error::Refused(r) => refusal(lang, r),
+        Error::PrintFailed { job, cause } => {
+            let cause = error(lang, cause);
+            match lang {
+                Lang::Zh => {
+                    format!("{cause}（打印任务 {job} 已记为失败：请检查打印机后再打印一次）")
+                }
+                Lang::En => {
+                    format!(
+                        "{cause} (print job {job} is logged as failed: check the printer and print again)"
+                    )
+                }
+            }
+        }
+        _ => match lang {
+            Lang::Zh => e.zh(),
+            Lang::En => e.to_string(),
+        },
+    }
+}
+
+fn refusal(lang: Lang, r: &Refusal) -> String {
+    let zh = lang == Lang::Zh;
+    let quoted = |t: T| match lang {
+        Lang::Zh => format!("「{}」", tr(lang, t)),
+        Lang::En => format!("“{}”", tr(lang, t)),
+    };
+    match r {
+        Refusal::PoolEmpty => lang
+            .pick(
+                "快递单号池是空的，没有单号可用：请管理员添加快递单号",
+                "The tracking-number pool is empty: ask an administrator to add numbers",
+            )
+            .into(),
+        Refusal::NoNumbersLeft { courier, waiting } if zh => {
+            format!("{courier} 的单号用完了，{waiting} 个包裹在等单号：请管理员添加{courier}的单号")
+        }
+        Refusal::NoNumbersLeft { courier, waiting } => format!(
+            "No tracking numbers left for {courier}, {waiting} parcel(s) waiting: ask an administrator to add {courier} numbers"
+        ),
+        Refusal::CourierNeeded(many) if zh => format!(
+            "有多家快递的单号（{}）：请在{}一栏填写其中一家",
+            many.join("、"),
+            quoted(T::Courier)
+        ),
+        Refusal::CourierNeeded(many) => format!(
+            "Several couriers have numbers ({}): type one of them in the {} field",
+            many.join(", "),
+            quoted(T::Courier)
+        ),
+        Refusal::LimitZero if zh => format!("{}至少为 1", quoted(T::AtMost)),
+        Refusal::LimitZero => format!("{} must be 1 or more", quoted(T::AtMost)),
+        Refusal::NoBarcode(skus) if zh => format!(
+            "这些商品还没有条码：{}（勾选{}，打印时给它们编条码）",
+            skus.join("、"),
+            quoted(T::NeedsBarcode)
+        ),
+        Refusal::NoBarcode(skus) => format!(
+            "These products have no barcode yet: {} (tick {} to give them one as they print)",
+            skus.join(", "),
+            quoted(T::NeedsBarcode)
+        ),
+        Refusal::CopiesOutOfRange => tr(lang, T::CopiesInvalid).into(),
+        Refusal::PdfToLabelPort(to) if zh => format!(
+            "快递单和配货单是 PDF，不能发到标签打印机端口 {to}：请选{}或一台打印机",
+            quoted(T::PdfFile)
+        ),
+        Refusal::PdfToLabelPort(to) => format!(
+            "Waybills and pick lists are PDF and cannot go to a label printer's port {to}: choose {} or a printer",
+            quoted(T::PdfFile)
+        ),
+        Refusal::LabelPortNeedsRaw(to) if zh => format!(
+            "发到标签打印机端口 {to} 的标签要选{} TSPL 或 ZPL",
+            quoted(T::LabelPrinterPort)
+        ),
+        Refusal::LabelPortNeedsRaw(to) => format!(
+            "Labels for a label printer's port {to} need {} TSPL or ZPL",
+            quoted(T::LabelPrinterPort)
+        ),
+        Refusal::IssueWithoutLines => lang
+            .pick(
+                "出库单至少要有一行（商家编码和数量）",
+                "An issue note needs at least one line (a merchant code and a quantity)",
+            )
+            .into(),
+        Refusal::NoCups(_) if zh => format!(
+            "这台电脑没有安装 CUPS 打印系统：请管理员安装，或选{}",
+            quoted(T::PdfFile)
+        ),
+        Refusal::NoCups(_) => format!(
+            "The printing system (CUPS) is not installed on this computer: ask an administrator to install it, or choose {}",
+            quoted(T::PdfFile)
+        ),
+        Refusal::NoPdftoppm => lang
+            .pick(
+                "无法预览：这台电脑没有安装预览程序（pdftoppm），请管理员安装；不预览也可以打印",
+                "Cannot preview: the preview program (pdftoppm) is not installed on this computer; ask an administrator to install it (printing works without a preview)",
+            )
+            .into(),
+    }
 }

@@ -108,3 +108,73 @@ fn a_refused_rows_english_reason_sits_under_the_chinese_one() {
     let reason_en = columns(&en[..en.len() - en.trim_start().len()]);
     assert_eq!(reason_zh, reason_en, "\n{}\n{}", lines[zh], en);
 }
+
+/// A stored (UTC) time as a person in the shop reads it, computed here on its own: eight hours on.
+fn beijing(stored: &str) -> String {
+    let t = chrono::DateTime::parse_from_rfc3339(stored).unwrap();
+    (t.naive_utc() + chrono::Duration::hours(8))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+#[test]
+fn text_times_are_beijing_time() {
+    let s = Scratch::new();
+    let batch = s.printed_batch();
+    let id = batch["batch_id"].as_i64().unwrap().to_string();
+    let out = s.path("picklist.pdf");
+    s.ok(&[
+        "print",
+        "picklist",
+        "--batch",
+        &id,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let receipt = s.path("receipt.csv");
+    std::fs::write(
+        &receipt,
+        "商家编码,条码,名称,规格,单价,库位,数量\nTX2017-GY-S,6909017490375,T恤,灰色 S,59.00,B-01-4,2\n",
+    )
+    .unwrap();
+    s.ok(&["receipt", "create", receipt.to_str().unwrap()]);
+    s.ok(&["stocktake", "start", "--bins", "A-*"]);
+    // (text command, its JSON, the JSON field of the time)
+    for (text, json, field) in [
+        (vec!["events"], vec!["events", "--json"], "at"),
+        (
+            vec!["batch", "list"],
+            vec!["batch", "list", "--json"],
+            "created_at",
+        ),
+        (vec!["print", "log"], vec!["print", "log", "--json"], "at"),
+        (
+            vec!["receipt", "list"],
+            vec!["receipt", "list", "--json"],
+            "created_at",
+        ),
+        (
+            vec!["stocktake", "list"],
+            vec!["stocktake", "list", "--json"],
+            "created_at",
+        ),
+    ] {
+        let (ok, v) = s.json(&json);
+        assert!(ok, "{v}");
+        let stored = v[0][field].as_str().unwrap();
+        let first = s.ok(&text).lines().next().unwrap().to_string();
+        assert!(
+            first.contains(&beijing(stored)) && !first.contains(stored),
+            "{text:?}: {first} (stored {stored})"
+        );
+    }
+    let (_, v) = s.json(&["batch", "list", "--json"]);
+    let created = beijing(v[0]["created_at"].as_str().unwrap());
+    assert!(
+        s.ok(&["batch", "show", &id])
+            .lines()
+            .next()
+            .unwrap()
+            .contains(&created)
+    );
+}

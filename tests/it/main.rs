@@ -27,6 +27,8 @@ mod print_printers;
 mod print_text;
 mod readme;
 mod reimport;
+mod scan_source;
 mod scanners;
 mod stock;
 mod store;
+mod window_words;

@@ -250,6 +250,13 @@ fn the_serial_bench_gives_the_verdicts_of_the_replay() {
     // `Scratch::ok` acts at station "test-bench": the serial bench does too.
     let got = scan_over_serial(&serial, &scans, want.len(), "test-bench");
     assert_eq!(got, want);
+    // The same verdicts, each scan stored with where it came from.
+    use crate::scan_source::sources;
+    let of = |s: &Scratch, what: &str| {
+        let all = sources(s, "scans");
+        !all.is_empty() && all.iter().all(|x| x.as_deref() == Some(what))
+    };
+    assert!(of(&replayed, "replay") && of(&serial, "serial"));
 }
 
 #[test]

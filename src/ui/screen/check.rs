@@ -2,13 +2,13 @@
 //! metres. A mismatch turns its row red at once and stays red only until the next correct scan.
 
 use super::{Action, Ctx, Notice};
-use crate::domain::{Actor, Outcome};
+use crate::domain::{Actor, Outcome, ScanSource};
 use crate::flow;
 use crate::flow::check::{CheckLine, CheckSession, Verdict};
 use crate::scan::Scan;
 use crate::store::Store;
 use crate::ui::fonts;
-use crate::ui::i18n::{Bi, T, tr};
+use crate::ui::i18n::{Bi, T, tr, words};
 use crate::ui::job::{Failure, Job};
 use crate::ui::sound::Sound;
 use iced::widget::{Column, column, container, row, scrollable, text, text_input};
@@ -86,6 +86,8 @@ pub struct Entry {
     pub time: String,
     pub text: Bi,
     pub error: bool,
+    /// Typed by hand (a damaged label): marked, so a supervisor sees which codes were not read.
+    pub keyed: bool,
 }
 
 pub struct State {
@@ -179,6 +181,7 @@ impl State {
             time: (self.clock)(),
             text: message_of(v),
             error: v.is_error(),
+            keyed: v.source == Some(ScanSource::Keyed),
         });
         self.history.truncate(HISTORY);
     }
@@ -253,7 +256,7 @@ impl State {
         Action::job(Job::new(
             move |s: &mut Store| {
                 let mut session = session;
-                session.scan(s, &scan.code)
+                session.scan(s, &scan.code, scan.source.kind())
             },
             Message::Judged,
         ))
@@ -596,7 +599,12 @@ impl State {
             .spacing(2)
             .push(text(tr(lang, T::History)).size(14));
         for e in &self.history {
-            let t = text(format!("{}  {}", e.time, e.text.get(lang))).size(13);
+            let how = if e.keyed {
+                format!("[{}] ", words(lang, &ScanSource::Keyed))
+            } else {
+                String::new()
+            };
+            let t = text(format!("{}  {how}{}", e.time, e.text.get(lang))).size(13);
             history = history.push(if e.error {
                 container(t).style(container::danger)
             } else {

@@ -91,7 +91,7 @@ impl State {
         Action::job(Job::new(
             move |s: &mut Store| {
                 let mut session = session;
-                session.scan(s, &scan.code)
+                session.scan(s, &scan.code, scan.source.kind())
             },
             Message::Judged,
         ))

@@ -344,7 +344,7 @@ impl State {
         Action::job(Job::new(
             move |s: &mut Store| {
                 let mut c = counting.lock().unwrap_or_else(|e| e.into_inner());
-                c.scan(s, &scan.code)
+                c.scan(s, &scan.code, scan.source.kind())
             },
             Message::Judged,
         ))
