@@ -78,6 +78,25 @@ coded_enum! {
 }
 
 coded_enum! {
+    /// What a bench was doing when it scanned (the store's `scans.mode` and `stock_scans.mode`).
+    pub enum ScanMode {
+        Check = "check", "验货", "check";
+        Pick = "pick", "配货", "pick";
+        InboundCheck = "inbound_check", "入库检验", "inbound check";
+        Stocktake = "stocktake", "盘点", "stocktake";
+    }
+}
+
+coded_enum! {
+    /// How a parcel left (the store's `parcels.ship_mode`): scanned item by item at a bench, or
+    /// shipped in bulk without a check.
+    pub enum ShipMode {
+        Checked = "checked", "验货发货", "checked";
+        Bulk = "bulk", "批量发货", "shipped in bulk";
+    }
+}
+
+coded_enum! {
     /// Where a scan came from (the store's `scans.source` and `stock_scans.source`). Scans
     /// stored before sources were kept have none: unknown, not guessed.
     pub enum ScanSource {

@@ -4,7 +4,9 @@
 
 use super::batch::{ItemLine, item_lines};
 use super::ship::{parcel_block, ship_parcel};
-use crate::domain::check::{BlockReason, ItemJudgement, LineCount, clean_scan, judge_item};
+use crate::domain::check::{
+    BlockReason, ItemJudgement, LineCount, ScanMode, ShipMode, clean_scan, judge_item,
+};
 use crate::domain::{Actor, Kind, Outcome, Permission, Reason, ScanSource, Tone};
 use crate::error::Result;
 use crate::store::{BenchOrder, Db, NewScan, ParcelRow, ScanRecord, StationRow, Store};
@@ -267,7 +269,7 @@ impl CheckSession {
         let station = db.station(&actor.terminal)?;
         let mut out = Vec::new();
         for s in db.scans_after(&actor.terminal, station.last_shown_scan)? {
-            if s.mode == "check" {
+            if s.mode == ScanMode::Check {
                 out.push(replay(&db, &s)?);
             }
         }
@@ -362,7 +364,7 @@ fn record(
         actor,
         actor.staff.id,
         &NewScan {
-            mode: "check",
+            mode: ScanMode::Check,
             code,
             verdict: v.outcome.kind(),
             reason: v.outcome.reason(),
@@ -513,7 +515,7 @@ fn ship(
     p: &OpenParcel,
     scan_id: i64,
 ) -> Result<Verdict> {
-    ship_parcel(db, actor, &p.row, &p.orders, "checked")?;
+    ship_parcel(db, actor, &p.row, &p.orders, ShipMode::Checked)?;
     st.open_parcel_id = None;
     st.confirm_pending = false;
     let mut v = p.verdict(Outcome::Shipped {

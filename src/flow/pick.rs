@@ -4,7 +4,7 @@
 
 use super::batch::pick_list;
 use super::check::Verdict;
-use crate::domain::check::clean_scan;
+use crate::domain::check::{ScanMode, clean_scan};
 use crate::domain::{Actor, BatchId, Outcome, Permission, ScanSource};
 use crate::error::Result;
 use crate::store::{Db, NewScan, Store};
@@ -52,7 +52,7 @@ impl PickSession {
                     actor,
                     staff_id,
                     &NewScan {
-                        mode: "pick",
+                        mode: ScanMode::Pick,
                         code: &code,
                         verdict: v.outcome.kind(),
                         reason: v.outcome.reason(),

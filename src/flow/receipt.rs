@@ -3,7 +3,7 @@
 //! transaction. The inbound check (入库检验) scans every labelled unit back.
 
 use super::stock::StockVerdict;
-use crate::domain::check::clean_scan;
+use crate::domain::check::{ScanMode, clean_scan};
 use crate::domain::stock::{MoveKind, ReceiptState};
 use crate::domain::{Actor, Outcome, Permission, ReceiptId, ScanSource};
 use crate::error::{Error, Result};
@@ -342,7 +342,7 @@ impl InboundCheck {
                 v.scan_id = db.insert_stock_scan(
                     actor,
                     &NewStockScan {
-                        mode: "inbound_check",
+                        mode: ScanMode::InboundCheck,
                         code: &code,
                         verdict: v.outcome.kind(),
                         reason: v.reason(),

@@ -1,6 +1,6 @@
 //! Shipping (发货): a parcel leaves, its stock goes out of the ledger, its orders are shipped.
 
-use crate::domain::check::{BlockReason, OrderFacts, ParcelStage, block_reason};
+use crate::domain::check::{BlockReason, OrderFacts, ParcelStage, ShipMode, block_reason};
 use crate::domain::{Actor, BatchId, Permission};
 use crate::error::{Error, Result};
 use crate::store::{BenchOrder, Db, ParcelRow, Store};
@@ -27,13 +27,13 @@ pub(crate) fn parcel_block(p: &ParcelRow, orders: &[BenchOrder]) -> Option<Block
 }
 
 /// Ships a parcel in the caller's transaction: stock-out moves for every line, orders marked
-/// shipped, the parcel closed. `mode` is `checked` (at a bench) or `bulk` (without a check).
+/// shipped, the parcel closed, with how it left.
 pub(crate) fn ship_parcel(
     db: &Db<'_>,
     actor: &Actor,
     p: &ParcelRow,
     orders: &[BenchOrder],
-    mode: &str,
+    mode: ShipMode,
 ) -> Result<()> {
     for o in orders {
         for l in o.lines_to_ship() {
@@ -90,7 +90,7 @@ pub fn ship_batch(store: &mut Store, actor: &Actor, batch_id: BatchId) -> Result
             match blocked {
                 Some(r) => out.skipped.push((tracking, r)),
                 None => {
-                    ship_parcel(db, actor, &p, &orders, "bulk")?;
+                    ship_parcel(db, actor, &p, &orders, ShipMode::Bulk)?;
                     out.shipped.push(tracking);
                 }
             }

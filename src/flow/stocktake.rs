@@ -3,7 +3,7 @@
 //! (配平) with a reason per line, in one transaction.
 
 use super::stock::StockVerdict;
-use crate::domain::check::clean_scan;
+use crate::domain::check::{ScanMode, clean_scan};
 use crate::domain::stock::{
     AdjustReason, CountError, CountScan, MoveKind, StocktakeState, VarianceLine, parse_count,
 };
@@ -450,7 +450,7 @@ impl Counting {
         v.scan_id = db.insert_stock_scan(
             &self.actor,
             &NewStockScan {
-                mode: "stocktake",
+                mode: ScanMode::Stocktake,
                 code,
                 verdict: v.outcome.kind(),
                 reason: v.reason(),

@@ -1,7 +1,7 @@
 //! The bench's tables: holds, parcels, the waybill pool, batches, scans and stations.
 
 use super::{Db, now};
-use crate::domain::check::{ParcelStage, ScanSource};
+use crate::domain::check::{ParcelStage, ScanMode, ScanSource, ShipMode};
 use crate::domain::{Actor, BatchId, Kind, OrderLine, OrderStatus, Reason, Receiver};
 use crate::error::{Error, Result};
 use rusqlite::{OptionalExtension, Row, params};
@@ -57,7 +57,7 @@ pub struct ParcelRow {
     pub tracking_no: Option<String>,
     pub claimed_by: Option<String>,
     pub shipped_at: Option<String>,
-    pub ship_mode: Option<String>,
+    pub ship_mode: Option<ShipMode>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,7 +96,7 @@ pub struct StationRow {
 /// A scan to record.
 #[derive(Debug, Clone)]
 pub struct NewScan<'a> {
-    pub mode: &'a str,
+    pub mode: ScanMode,
     pub code: &'a str,
     pub verdict: Kind,
     pub reason: Option<Reason>,
@@ -112,7 +112,7 @@ pub struct NewScan<'a> {
 pub struct ScanRecord {
     pub id: i64,
     pub at: String,
-    pub mode: String,
+    pub mode: ScanMode,
     pub code: String,
     pub verdict: String,
     pub reason: Option<String>,
@@ -582,7 +582,7 @@ impl Db<'_> {
     }
 
     /// Marks a parcel shipped (`checked` at a bench or `bulk` without checking).
-    pub fn ship_parcel(&self, parcel_id: i64, actor: &Actor, mode: &str) -> Result<()> {
+    pub fn ship_parcel(&self, parcel_id: i64, actor: &Actor, mode: ShipMode) -> Result<()> {
         self.conn
             .prepare_cached(
                 "UPDATE parcels SET stage = 'shipped', shipped_at = ?2, shipped_by = ?3, ship_mode = ?4, claimed_by = NULL

@@ -20,7 +20,7 @@ pub use stock::{
     StocktakeLineRow, StocktakeRow,
 };
 
-use crate::domain::check::{ParcelStage, ScanSource};
+use crate::domain::check::{ParcelStage, ScanMode, ScanSource, ShipMode};
 use crate::domain::print::{JobKind, JobResult};
 use crate::domain::stock::{AdjustReason, IssueReason, MoveKind, ReceiptState, StocktakeState};
 use crate::domain::{BatchId, ReceiptId, SessionId};
@@ -498,7 +498,9 @@ sql_code!(
     ParcelStage,
     IssueReason,
     AdjustReason,
-    ScanSource
+    ScanSource,
+    ScanMode,
+    ShipMode
 );
 
 /// What a scan meant goes into the `verdict` and `reason` columns as its stable name.

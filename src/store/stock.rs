@@ -2,6 +2,7 @@
 //! stocktake sessions and the scans of the stock modes.
 
 use super::{Db, now};
+use crate::domain::check::ScanMode;
 use crate::domain::stock::{AdjustReason, IssueReason, MoveKind, ReceiptState, StocktakeState};
 use crate::domain::{Actor, Kind, Reason, ReceiptId, ScanSource, SessionId};
 use crate::error::Result;
@@ -94,7 +95,7 @@ pub struct NewStocktake {
 /// A scan of the stock modes, as written.
 #[derive(Debug, Clone, Copy)]
 pub struct NewStockScan<'a> {
-    pub mode: &'a str,
+    pub mode: ScanMode,
     pub code: &'a str,
     pub verdict: Kind,
     pub reason: Option<Reason>,
