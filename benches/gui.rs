@@ -131,6 +131,8 @@ fn main() {
     let cold = t0.elapsed();
     // The first frame includes loading the font system and swapping in the embedded faces.
     let t1 = Instant::now();
+    packbench::ui::fonts::install();
+    let fonts = t1.elapsed();
     let settings = packbench::ui::fonts::settings();
     let mut ui = iced_test::Simulator::with_size(
         settings.clone(),
@@ -206,6 +208,10 @@ fn main() {
     println!(
         "  + first layout and draw (headless, 2x scale): {:.1} ms",
         first_frame.as_secs_f64() * 1000.0
+    );
+    println!(
+        "    of which the font system with the embedded faces (fonts::install): {:.1} ms",
+        fonts.as_secs_f64() * 1000.0
     );
     println!(
         "update + view per scan ({} scans): p50 {:.2} ms  p99 {:.2} ms  max {:.2} ms",

@@ -1,6 +1,8 @@
-//! The one CJK font of packbench: Noto Sans CJK SC cut down to ASCII, GB2312 and full-width
-//! punctuation (`assets/fonts`, OFL), embedded in the binary so a bench PC needs no font
-//! installed. Every PDF embeds it once, subset again to the glyphs that PDF uses.
+//! The one CJK font of packbench: Noto Sans CJK SC cut down to what a Taobao export can carry —
+//! GBK, the rest of GB 18030-2022's level-1 ideographs (CJK Extension A), the 通用规范汉字表
+//! characters beyond the BMP — and the symbols text uses (`assets/fonts/subset.sh`, OFL),
+//! embedded in the binary so a bench PC needs no font installed. Every PDF embeds it once, subset
+//! again to the glyphs that PDF uses.
 
 use printpdf::ParsedFont;
 use std::sync::OnceLock;
@@ -23,7 +25,7 @@ pub struct Face {
 const PRESENT: u64 = 1 << 40;
 const MISSING: u64 = 1 << 41;
 
-/// Parsed once per process: parsing the 1.5 MB font is the slowest step of a one-page job.
+/// Parsed once per process: parsing the 6.8 MB font is the slowest step of a one-page job.
 pub fn face() -> &'static Face {
     static FACE: OnceLock<Face> = OnceLock::new();
     FACE.get_or_init(|| {
@@ -83,7 +85,7 @@ impl Face {
         ems * size_pt * 25.4 / 72.0
     }
 
-    /// `text` with every character the font lacks (a rare-name character outside GB2312, an
+    /// `text` with every character the font lacks (a rare name character beyond the BMP, an
     /// emoji in a buyer message) replaced by `？`, so nothing silently disappears from a page;
     /// control characters other than line breaks become spaces.
     pub fn printable(&self, text: &str) -> String {
@@ -187,6 +189,14 @@ mod tests {
         let lines = wrap(f, &"X".repeat(100), 10.0, 20.0);
         assert!(lines.len() > 3);
         assert_eq!(lines.concat(), "X".repeat(100));
+    }
+
+    #[test]
+    fn rare_name_characters_print_as_themselves() {
+        // GBK outside GB2312, CJK Extension A, 通用规范汉字表 beyond the BMP.
+        let name = "王喆 堃玥珺镕昇犇 㐀 𬌗𬍤";
+        assert_eq!(face().printable(name), name);
+        assert!((face().advance_em('𬌗') - 1.0).abs() < 0.01);
     }
 
     #[test]

@@ -10,10 +10,12 @@ use iced::advanced::graphics::text::font_system;
 use iced::font::Weight;
 use std::sync::{Arc, Once};
 
-/// Noto Sans CJK SC Regular, subset: the very static the PDFs embed. A static of our own set to
-/// it would put a second 1.5 MB copy of the bytes in the binary.
+/// Noto Sans CJK SC Regular, subset (`assets/fonts/subset.sh`: GBK, the rest of GB 18030-2022's
+/// level-1 ideographs, 通用规范汉字表, symbols): the very static the PDFs embed. A static of our
+/// own set to it would put a second 6.8 MB copy of the bytes in the binary.
 pub use crate::print::font::CJK_FONT as REGULAR_BYTES;
-/// Noto Sans CJK SC Bold, subset to the same characters as the regular face.
+/// Noto Sans CJK SC Bold, subset to the regular face's characters less the rare rest of CJK
+/// Extension A (1.6 MB). A bold text with one of those is drawn in the regular face ([`Embedded`]).
 pub static BOLD_BYTES: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-Bold-subset.otf");
 /// Noto Sans Mono CJK SC Regular, subset to ASCII.
 pub static MONO_BYTES: &[u8] = include_bytes!("../../assets/fonts/NotoSansMonoSC-subset.otf");
@@ -83,8 +85,11 @@ pub fn settings() -> iced::Settings {
     }
 }
 
-/// Fallback for a character the asked face lacks (Chinese in a mono text, a bold glyph): our
-/// CJK face, whatever the script or locale; never the icon font.
+/// Fallback for a character the asked face lacks (Chinese in a mono text, a rare Extension A
+/// character in a bold text): our regular CJK face, whatever the script or locale; never the icon
+/// font. For a bold text cosmic-text looks only at faces of the asked weight in these lists, then
+/// at every face in the order they were loaded ([`install`]: regular before mono), so the
+/// regular face it is.
 struct Embedded;
 
 impl Fallback for Embedded {
@@ -200,6 +205,31 @@ mod tests {
         // What iced falls back to when a widget names no font.
         all_drawn_with(Font::DEFAULT, "验货 ok", FAMILY, 400);
         all_drawn_with(Font::MONOSPACE, "B3 0O", MONO_FAMILY, 400);
+    }
+
+    #[test]
+    fn names_outside_gb2312_draw_with_the_embedded_faces() {
+        // GBK, CJK Extension A and 通用规范汉字表 beyond the BMP: empty boxes with a GB2312 face.
+        let name = "王喆 收货：堃玥珺镕昇犇 㐀 𬌗𬍤";
+        all_drawn_with(REGULAR, name, FAMILY, 400);
+        // Staff and product names are drawn bold: GBK and the table are in the bold face.
+        all_drawn_with(BOLD, "王喆 堃玥珺镕昇犇 𬌗", FAMILY, 700);
+    }
+
+    #[test]
+    fn what_the_bold_face_lacks_comes_from_the_regular_face() {
+        // 㐀 (U+3400): Extension A, outside 通用规范汉字表, so not in the bold face.
+        let bold = Some((FAMILY.to_string(), 700));
+        let regular = Some((FAMILY.to_string(), 400));
+        assert_eq!(
+            drawn_with(BOLD, "王喆㐀1"),
+            [
+                ('王', bold.clone()),
+                ('喆', bold.clone()),
+                ('㐀', regular),
+                ('1', bold),
+            ]
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod bench_check;
 mod bench_durability;
 mod cli_tables;
 mod demo;
+mod font_coverage;
 mod gui;
 mod gui_stock;
 mod gui_xvfb;

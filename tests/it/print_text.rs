@@ -190,6 +190,27 @@ fn a_120_character_address_wraps_inside_every_waybill_size() {
 }
 
 #[test]
+fn a_name_and_an_address_outside_gb2312_print_as_written() {
+    // 喆 堃 玥 珺: GBK, not GB2312 (a GB2312 font printed them as ？); 㐀: CJK Extension A; 𬌗:
+    // 通用规范汉字表, beyond the BMP.
+    let mut w = waybill("北京市海淀区堃玥路8号珺镕昇小区㐀栋");
+    w.receiver_name = "王喆𬌗".into();
+    w.buyer_message = "犇淼".into();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("w.pdf");
+    std::fs::write(
+        &pdf,
+        waybill::pdf(&[w], &WaybillOptions::default()).unwrap(),
+    )
+    .unwrap();
+    let text = squeeze(&pdf_text(&pdf));
+    for want in ["王喆𬌗", "北京市海淀区堃玥路8号珺镕昇小区㐀栋", "犇淼"] {
+        assert!(text.contains(want), "{want} in {text}");
+    }
+    assert!(!text.contains('？'), "{text}");
+}
+
+#[test]
 fn label_text_extracts_and_a_whole_font_is_never_embedded() {
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("l.pdf");
