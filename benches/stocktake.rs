@@ -62,6 +62,21 @@ fn main() {
     }
     drop(store);
 
+    // An approval without any reason is refused: how long until the refusal, and how long its
+    // message is (the window shows it).
+    let mut refuse_times = Vec::new();
+    let mut refusal_chars = 0;
+    for _ in 0..APPROVE_RUNS {
+        fresh_copy(&prepared, &copy);
+        let mut store = Store::open(&copy).expect("open the copy");
+        let t = Instant::now();
+        let e = stocktake::approve(&mut store, &keeper, session, None, &HashMap::new())
+            .expect_err("no reason: refused");
+        let words = (e.zh(), e.to_string());
+        refuse_times.push(t.elapsed());
+        refusal_chars = words.0.chars().count().max(words.1.chars().count());
+    }
+
     let mut approve_times = Vec::new();
     for _ in 0..APPROVE_RUNS {
         fresh_copy(&prepared, &copy);
@@ -106,6 +121,13 @@ fn main() {
         ms(json),
         ms(*json_times.first().unwrap()),
         ms(*json_times.last().unwrap())
+    );
+    let refused = median(&mut refuse_times);
+    println!(
+        "  refused approval median {:7.1} ms  (min {:.1}, max {:.1}; no reason given; its message {refusal_chars} characters)",
+        ms(refused),
+        ms(*refuse_times.first().unwrap()),
+        ms(*refuse_times.last().unwrap())
     );
     let approve = median(&mut approve_times);
     println!(
