@@ -11,12 +11,13 @@
 //! on one copy (it only reads); each approval on a fresh copy.
 
 use packbench::domain::Actor;
-use packbench::domain::stock::AdjustReason;
+use packbench::domain::stock::{AdjustReason, Uncounted};
 use packbench::flow::demo::{DemoOptions, fill};
 use packbench::flow::stock::IssueLine;
 use packbench::flow::stocktake::{self, Counting};
 use packbench::flow::{staff, stock};
 use packbench::store::Store;
+use packbench::ui::i18n::{self, Lang};
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -70,11 +71,20 @@ fn main() {
         fresh_copy(&prepared, &copy);
         let mut store = Store::open(&copy).expect("open the copy");
         let t = Instant::now();
-        let e = stocktake::approve(&mut store, &keeper, session, None, &HashMap::new())
-            .expect_err("no reason: refused");
-        let words = (e.zh(), e.to_string());
+        let refusal = stocktake::approve(
+            &mut store,
+            &keeper,
+            session,
+            None,
+            &HashMap::new(),
+            Uncounted::Leave,
+        )
+        .expect("approve runs")
+        .expect_err("no reason: refused");
+        // As the window words it.
+        let words = [Lang::Zh, Lang::En].map(|l| i18n::stocktake_refusal(l, &refusal));
         refuse_times.push(t.elapsed());
-        refusal_chars = words.0.chars().count().max(words.1.chars().count());
+        refusal_chars = words.iter().map(|w| w.chars().count()).max().unwrap_or(0);
     }
 
     let mut approve_times = Vec::new();
@@ -88,8 +98,10 @@ fn main() {
             session,
             Some(AdjustReason::Miscount),
             &HashMap::new(),
+            Uncounted::Leave,
         )
-        .expect("approve");
+        .expect("approve")
+        .expect("not refused");
         approve_times.push(t.elapsed());
         assert_eq!(
             r.session.state,

@@ -351,6 +351,7 @@ impl InboundCheck {
                             None
                         },
                         qty,
+                        undoes: None,
                     },
                 )?;
                 if verified && r.row.verified_at.is_none() {
