@@ -498,3 +498,18 @@ ALTER TABLE scans ADD COLUMN source TEXT
     CHECK (source = 'wedge' OR source = 'serial' OR source = 'keyed' OR source = 'replay');
 ALTER TABLE stock_scans ADD COLUMN source TEXT
     CHECK (source = 'wedge' OR source = 'serial' OR source = 'keyed' OR source = 'replay');
+
+-- version: 9
+-- Stocktakes done right. A count scan can be taken back (`UNDO`): the undo is a scan of its own,
+-- `undoes` naming the scan it takes back (neither is ever changed or removed). `EMPTY` marks the
+-- open bin counted empty (verdict `bin_empty`). An approval records what it did with the bins
+-- nobody counted: left as they are (`leave`), or written down to zero (`zero`); NULL while open.
+ALTER TABLE stock_scans ADD COLUMN undoes INTEGER REFERENCES stock_scans(id);
+CREATE INDEX stock_scans_undoes ON stock_scans(undoes) WHERE undoes IS NOT NULL;
+-- Every report asks which bins were marked empty; a session has 200,000 scans and few of these.
+CREATE INDEX stock_scans_empty ON stock_scans(session_id) WHERE verdict = 'bin_empty';
+-- The bin a station resumes is the counter's own, when the station's last stocktake scan is theirs
+-- in the same session: found from the station's newest scans (rowid order within the index).
+CREATE INDEX stock_scans_terminal ON stock_scans(terminal);
+ALTER TABLE stocktakes ADD COLUMN uncounted TEXT CHECK (uncounted IS NULL OR uncounted = 'leave'
+                                                        OR uncounted = 'zero');

@@ -11,12 +11,13 @@
 //! on one copy (it only reads); each approval on a fresh copy.
 
 use packbench::domain::Actor;
-use packbench::domain::stock::AdjustReason;
+use packbench::domain::stock::{AdjustReason, Uncounted};
 use packbench::flow::demo::{DemoOptions, fill};
 use packbench::flow::stock::IssueLine;
 use packbench::flow::stocktake::{self, Counting};
 use packbench::flow::{staff, stock};
 use packbench::store::Store;
+use packbench::ui::i18n::{self, Lang};
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -62,6 +63,30 @@ fn main() {
     }
     drop(store);
 
+    // An approval without any reason is refused: how long until the refusal, and how long its
+    // message is (the window shows it).
+    let mut refuse_times = Vec::new();
+    let mut refusal_chars = 0;
+    for _ in 0..APPROVE_RUNS {
+        fresh_copy(&prepared, &copy);
+        let mut store = Store::open(&copy).expect("open the copy");
+        let t = Instant::now();
+        let refusal = stocktake::approve(
+            &mut store,
+            &keeper,
+            session,
+            None,
+            &HashMap::new(),
+            Uncounted::Leave,
+        )
+        .expect("approve runs")
+        .expect_err("no reason: refused");
+        // As the window words it.
+        let words = [Lang::Zh, Lang::En].map(|l| i18n::stocktake_refusal(l, &refusal));
+        refuse_times.push(t.elapsed());
+        refusal_chars = words.iter().map(|w| w.chars().count()).max().unwrap_or(0);
+    }
+
     let mut approve_times = Vec::new();
     for _ in 0..APPROVE_RUNS {
         fresh_copy(&prepared, &copy);
@@ -73,8 +98,10 @@ fn main() {
             session,
             Some(AdjustReason::Miscount),
             &HashMap::new(),
+            Uncounted::Leave,
         )
-        .expect("approve");
+        .expect("approve")
+        .expect("not refused");
         approve_times.push(t.elapsed());
         assert_eq!(
             r.session.state,
@@ -106,6 +133,13 @@ fn main() {
         ms(json),
         ms(*json_times.first().unwrap()),
         ms(*json_times.last().unwrap())
+    );
+    let refused = median(&mut refuse_times);
+    println!(
+        "  refused approval median {:7.1} ms  (min {:.1}, max {:.1}; no reason given; its message {refusal_chars} characters)",
+        ms(refused),
+        ms(*refuse_times.first().unwrap()),
+        ms(*refuse_times.last().unwrap())
     );
     let approve = median(&mut approve_times);
     println!(

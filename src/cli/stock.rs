@@ -2,14 +2,14 @@
 //! modes `inbound-check` and `stocktake`.
 
 use super::table::pad;
-use crate::domain::stock::{AdjustReason, IssueReason, StocktakeState};
+use crate::domain::stock::{AdjustReason, IssueReason, StocktakeState, Uncounted};
 use crate::domain::time::stored_to_shop_local;
 use crate::domain::{Actor, ReceiptId, ScanSource, SessionId};
 use crate::error::Error;
 use crate::flow;
 use crate::flow::receipt::{InboundCheck, Receipt};
 use crate::flow::stock::StockVerdict;
-use crate::flow::stocktake::{Counting, Report};
+use crate::flow::stocktake::{Counting, Refusal, Report};
 use crate::store::{StockLevel, Store};
 use clap::Subcommand;
 use serde_json::json;
@@ -129,7 +129,8 @@ pub enum StocktakeCmd {
         #[arg(long)]
         json: bool,
     },
-    /// Write the adjust moves, with a reason per line: lost, damaged, found or miscount.
+    /// Write the adjust moves of the bins counted, with a reason per line: lost, damaged, found
+    /// or miscount. The bins nobody counted are left as they are.
     Approve {
         id: String,
         /// The reason of every line with a variance not named with --line.
@@ -138,6 +139,9 @@ pub enum StocktakeCmd {
         /// SKU=REASON; repeat for more lines.
         #[arg(long = "line")]
         lines: Vec<String>,
+        /// Write the bins nobody counted down to zero too (their lines need reasons as well).
+        #[arg(long)]
+        uncounted_as_zero: bool,
         #[arg(long)]
         json: bool,
     },
@@ -413,9 +417,11 @@ fn parse_reason(text: &str) -> Result<AdjustReason, Error> {
     })
 }
 
-/// `{"session_id","state","lines":[{"bin","sku_code","expected","counted","variance"}],
+/// `{"session_id","state","bins","bins_not_counted","uncounted_bins":[…],"uncounted",
+/// "lines":[{"bin","sku_code","expected","counted","variance","bin_counted"}],
 /// "awaiting_recount":[{"bin","sku_code"}]}`, serialised straight from the report (a whole
-/// shop's stocktake has 100,000 lines).
+/// shop's stocktake has 100,000 lines). `uncounted` is what the approval did with the bins
+/// nobody counted (`leave` or `zero`), `null` while open.
 fn report_json(r: &Report, only_variances: bool) -> String {
     #[derive(serde::Serialize)]
     struct Awaiting<'a> {
@@ -426,12 +432,20 @@ fn report_json(r: &Report, only_variances: bool) -> String {
     struct Out<'a> {
         session_id: SessionId,
         state: StocktakeState,
+        bins: i64,
+        bins_not_counted: usize,
+        uncounted_bins: &'a [String],
+        uncounted: Option<Uncounted>,
         lines: Vec<&'a crate::domain::stock::VarianceLine>,
         awaiting_recount: Vec<Awaiting<'a>>,
     }
     serde_json::to_string(&Out {
         session_id: r.session.id,
         state: r.session.state,
+        bins: r.session.bins,
+        bins_not_counted: r.uncounted_bins.len(),
+        uncounted_bins: &r.uncounted_bins,
+        uncounted: r.uncounted,
         lines: r
             .lines
             .iter()
@@ -446,6 +460,13 @@ fn report_json(r: &Report, only_variances: bool) -> String {
     .expect("serialisable")
 }
 
+/// Bins a line of ten at a time, indented.
+fn print_bins(bins: &[String]) {
+    for chunk in bins.chunks(10) {
+        println!("    {}", chunk.join(" "));
+    }
+}
+
 fn print_report(r: &Report, only_variances: bool) {
     println!(
         "盘点 stocktake {} · {} · {} {} · {} 行 lines · {} 行有差异 with a variance",
@@ -456,22 +477,96 @@ fn print_report(r: &Report, only_variances: bool) {
         r.lines.len(),
         r.variances().count()
     );
+    let not_counted = r.uncounted_bins.len();
+    if not_counted > 0 {
+        let what = match r.uncounted {
+            None => "审核时保持不变，除非 --uncounted-as-zero · left as they are at approval unless --uncounted-as-zero".to_string(),
+            Some(u) => format!("审核时{} · {} at approval", u.zh(), u.en()),
+        };
+        println!(
+            "{not_counted} 个库位未盘 of {} bins not counted ({what}):",
+            r.session.bins
+        );
+        print_bins(&r.uncounted_bins);
+    }
     for l in r
         .lines
         .iter()
         .filter(|l| !only_variances || l.variance != 0)
     {
         println!(
-            "  {:<12} {} 应有 expected {:>6} · 实盘 counted {:>6} · 差异 variance {:>+6}",
+            "  {:<12} {} 应有 expected {:>6} · 实盘 counted {:>6} · 差异 variance {:>+6}{}",
             l.bin,
             pad(&l.sku_code, 18),
             l.expected,
             l.counted,
-            l.variance
+            l.variance,
+            if l.bin_counted {
+                ""
+            } else {
+                " · 库位未盘 bin not counted"
+            }
         );
     }
     for (b, s) in &r.awaiting_recount {
         println!("  待复盘 awaiting recount: {b} {s}");
+    }
+}
+
+/// The first lines a refusal names, and how many more there are.
+fn first_and_more(first: &[String], total: usize, zh: bool) -> String {
+    let more = total.saturating_sub(first.len());
+    let list = first.join(if zh { "、" } else { ", " });
+    match (more, zh) {
+        (0, _) => list,
+        (n, true) => format!("{list} 等，另有 {n} 行"),
+        (n, false) => format!("{list} and {n} more"),
+    }
+}
+
+/// A refused approval in the command line's words: what to give it next.
+fn refusal_error(id: SessionId, r: &Refusal) -> Error {
+    match r {
+        Refusal::RecountFirst { lines } => Error::invalid(
+            format!("盘点 {id} 有 {lines} 行有差异，要先复盘：packbench stocktake recount {id}"),
+            format!(
+                "stocktake {id} has {lines} line(s) with a variance to count again first: packbench stocktake recount {id}"
+            ),
+        ),
+        Refusal::NotRecounted { total, first } => {
+            let first: Vec<String> = first.iter().map(|(b, s)| format!("{b} {s}")).collect();
+            Error::invalid(
+                format!("这些行还没有复盘：{}", first_and_more(&first, *total, true)),
+                format!(
+                    "these lines are not recounted yet: {}",
+                    first_and_more(&first, *total, false)
+                ),
+            )
+        }
+        Refusal::ReasonWithoutVariance { sku } => Error::invalid(
+            format!(
+                "{sku} 在盘点 {id} 里没有要配平的差异，不需要原因（未盘库位的行只有加 --uncounted-as-zero 才配平）"
+            ),
+            format!(
+                "{sku} has no variance to adjust in stocktake {id}; it takes no reason (lines of bins not counted are adjusted only with --uncounted-as-zero)"
+            ),
+        ),
+        Refusal::NoReason { total, first } => {
+            let first: Vec<String> = first
+                .iter()
+                .map(|(b, s, v)| format!("{b} {s} ({v:+})"))
+                .collect();
+            Error::invalid(
+                format!(
+                    "{total} 行差异没有原因（--reason 或 --line 商家编码=lost|damaged|found|miscount）：{}",
+                    first_and_more(&first, *total, true)
+                ),
+                format!(
+                    "{total} line(s) have a variance and no reason (--reason, or --line SKU=lost|damaged|found|miscount): {}",
+                    first_and_more(&first, *total, false)
+                ),
+            )
+        }
     }
 }
 
@@ -537,6 +632,7 @@ pub fn stocktake(store: &mut Store, actor: &Actor, cmd: StocktakeCmd) -> Result<
             id,
             reason,
             lines,
+            uncounted_as_zero,
             json,
         } => {
             let default = reason.as_deref().map(parse_reason).transpose()?;
@@ -550,21 +646,31 @@ pub fn stocktake(store: &mut Store, actor: &Actor, cmd: StocktakeCmd) -> Result<
                 })?;
                 per_line.insert(sku.trim().to_string(), parse_reason(r)?);
             }
-            let r = flow::stocktake::approve(
-                store,
-                actor,
-                id.parse::<SessionId>()?,
-                default,
-                &per_line,
-            )?;
+            let id = id.parse::<SessionId>()?;
+            let uncounted = if uncounted_as_zero {
+                Uncounted::Zero
+            } else {
+                Uncounted::Leave
+            };
+            let r = flow::stocktake::approve(store, actor, id, default, &per_line, uncounted)?
+                .map_err(|r| refusal_error(id, &r))?;
             if json {
                 println!("{}", report_json(&r, true));
             } else {
                 println!(
                     "盘点 {} 已审核 · approved: {} 行配平 lines adjusted",
                     r.session.id,
-                    r.variances().count()
+                    r.adjusted().count()
                 );
+                let not_counted = r.uncounted_bins.len();
+                if not_counted > 0 {
+                    println!(
+                        "{not_counted} 个库位未盘，{} · {not_counted} bin(s) not counted, {}:",
+                        uncounted.zh(),
+                        uncounted.en()
+                    );
+                    print_bins(&r.uncounted_bins);
+                }
             }
         }
         StocktakeCmd::Cancel { id } => {

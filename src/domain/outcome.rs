@@ -108,6 +108,13 @@ kinds! {
     NoBin = "no_bin", Error, "请先扫库位标签", "no bin open";
     BadQuantity = "bad_quantity", Error, "数量不对", "bad quantity";
     SameCounter = "same_counter", Error, "复盘要换另一位盘点员", "another counter must recount";
+    /// The open bin marked empty (`EMPTY`): a count of nothing.
+    BinEmpty = "bin_empty", Ok, "库位盘为空", "bin counted empty";
+    /// The counter's last count (or empty mark) in the bin taken back (`UNDO`).
+    CountUndone = "count_undone", Ok, "已撤销计数", "count undone";
+    NothingToUndo = "nothing_to_undo", Error, "没有可撤销的计数", "nothing to undo";
+    /// `EMPTY` in a bin where units stand counted.
+    BinNotEmpty = "bin_not_empty", Error, "库位已盘了商品", "bin has units counted";
 }
 
 impl Kind {
@@ -331,13 +338,40 @@ pub enum Outcome {
         recount: bool,
     },
     /// `qty` units counted in the bin, `so_far` of this product there; `expected` only when the
-    /// stocktake is open (not blind).
+    /// stocktake is open (not blind). `name`: the product's name, so the counter sees what it is.
     Counted {
         bin: String,
         sku: String,
+        name: String,
         qty: i64,
         so_far: i64,
         expected: Option<i64>,
+    },
+    /// The open bin holds nothing (`EMPTY`): counted, and empty.
+    BinEmpty {
+        bin: String,
+    },
+    /// `UNDO`: the counter's last count in the bin taken back (`qty` units of `sku`; `so_far`
+    /// left of it there). The scan undone stays on record, and so does this one.
+    CountUndone {
+        bin: String,
+        sku: String,
+        name: String,
+        qty: i64,
+        so_far: i64,
+    },
+    /// `UNDO` after `EMPTY`: the bin is no longer marked empty.
+    EmptyUndone {
+        bin: String,
+    },
+    /// `UNDO` with nothing of this counter's standing in the open bin.
+    NothingToUndo {
+        bin: String,
+    },
+    /// `EMPTY` in a bin where `units` stand counted.
+    BinNotEmpty {
+        bin: String,
+        units: i64,
     },
     /// A bin outside the session: `pattern` is the session's range, `None` when no such bin
     /// exists at all.
@@ -399,6 +433,10 @@ impl Outcome {
             Outcome::NoBin => Kind::NoBin,
             Outcome::BadQuantity { .. } => Kind::BadQuantity,
             Outcome::SameCounter { .. } => Kind::SameCounter,
+            Outcome::BinEmpty { .. } => Kind::BinEmpty,
+            Outcome::CountUndone { .. } | Outcome::EmptyUndone { .. } => Kind::CountUndone,
+            Outcome::NothingToUndo { .. } => Kind::NothingToUndo,
+            Outcome::BinNotEmpty { .. } => Kind::BinNotEmpty,
         }
     }
 
@@ -434,7 +472,9 @@ impl Outcome {
             | Outcome::BinOutsideSession { .. }
             | Outcome::NoBin
             | Outcome::BadQuantity { .. }
-            | Outcome::SameCounter { .. } => Some(Reason::Refused(self.kind())),
+            | Outcome::SameCounter { .. }
+            | Outcome::NothingToUndo { .. }
+            | Outcome::BinNotEmpty { .. } => Some(Reason::Refused(self.kind())),
             _ => None,
         }
     }
@@ -457,7 +497,8 @@ impl Outcome {
             | Outcome::ReceiptVerified { sku, .. }
             | Outcome::NotOnReceipt { sku, .. }
             | Outcome::OverQuantity { sku, .. }
-            | Outcome::Counted { sku, .. } => Some(sku),
+            | Outcome::Counted { sku, .. }
+            | Outcome::CountUndone { sku, .. } => Some(sku),
             _ => None,
         }
     }
@@ -492,15 +533,17 @@ impl Outcome {
             Outcome::Counted {
                 so_far, expected, ..
             } => Some((*so_far, *expected)),
+            Outcome::CountUndone { so_far, .. } => Some((*so_far, None)),
             _ => None,
         }
     }
 
-    /// Units this scan counted (a stock scan's `qty`).
+    /// Units this scan counted, or for `count_undone` took back (a stock scan's `qty`, never
+    /// negative: the verdict says which way).
     pub fn qty(&self) -> i64 {
         match self {
             Outcome::UnitChecked { .. } | Outcome::ReceiptVerified { .. } => 1,
-            Outcome::Counted { qty, .. } => *qty,
+            Outcome::Counted { qty, .. } | Outcome::CountUndone { qty, .. } => *qty,
             _ => 0,
         }
     }
@@ -593,10 +636,24 @@ impl Outcome {
             Outcome::Counted {
                 bin,
                 sku,
+                name,
                 qty,
                 so_far,
                 ..
-            } => format!("{bin} {sku} +{qty} = {so_far}"),
+            } => format!("{bin} {sku} {name} +{qty} = {so_far}"),
+            Outcome::BinEmpty { bin } => format!("库位 {bin} 盘为空（没有商品）"),
+            Outcome::CountUndone {
+                bin,
+                sku,
+                name,
+                qty,
+                so_far,
+            } => format!("已撤销：{bin} {sku} {name} -{qty}，现为 {so_far}"),
+            Outcome::EmptyUndone { bin } => format!("已撤销：库位 {bin} 不再记为空"),
+            Outcome::NothingToUndo { bin } => format!("库位 {bin} 里没有你可撤销的计数"),
+            Outcome::BinNotEmpty { bin, units } => {
+                format!("库位 {bin} 已盘了 {units} 件，不是空的（扫错了请扫 UNDO 撤销上一次计数）")
+            }
             Outcome::BinOutsideSession {
                 bin,
                 session,
@@ -609,7 +666,9 @@ impl Outcome {
             } => format!("库位 {bin} 不在盘点 {session} 的范围（{p}）内"),
             Outcome::NoBin => "请先扫库位标签（L + 库位编码）".into(),
             Outcome::BadQuantity { text } => {
-                format!("数量不对：{text:?}（应为 1 到 {MAX_BULK} 的整数，例如 条码*24）")
+                format!(
+                    "数量不对：{text:?}（应为 1 到 {MAX_BULK} 的整数，例如 条码*24；扫错了请扫 UNDO 撤销上一次计数）"
+                )
             }
             Outcome::SameCounter { bin } => {
                 format!("库位 {bin} 是你初盘的，复盘要换另一位盘点员")
@@ -709,10 +768,24 @@ impl Outcome {
             Outcome::Counted {
                 bin,
                 sku,
+                name,
                 qty,
                 so_far,
                 ..
-            } => format!("{bin} {sku} +{qty} = {so_far}"),
+            } => format!("{bin} {sku} {name} +{qty} = {so_far}"),
+            Outcome::BinEmpty { bin } => format!("bin {bin} counted empty"),
+            Outcome::CountUndone {
+                bin,
+                sku,
+                name,
+                qty,
+                so_far,
+            } => format!("undone: {bin} {sku} {name} -{qty}, now {so_far}"),
+            Outcome::EmptyUndone { bin } => format!("undone: bin {bin} is no longer marked empty"),
+            Outcome::NothingToUndo { bin } => format!("nothing of yours to undo in bin {bin}"),
+            Outcome::BinNotEmpty { bin, units } => format!(
+                "bin {bin} has {units} unit(s) counted, it is not empty (scan UNDO to undo the last count)"
+            ),
             Outcome::BinOutsideSession {
                 bin,
                 session,
@@ -726,7 +799,7 @@ impl Outcome {
             Outcome::NoBin => "scan a bin label (L + bin code) first".into(),
             Outcome::BadQuantity { text } => {
                 format!(
-                    "bad quantity: {text:?} (a whole number from 1 to {MAX_BULK}, e.g. BARCODE*24)"
+                    "bad quantity: {text:?} (a whole number from 1 to {MAX_BULK}, e.g. BARCODE*24; to undo a mis-scan, scan UNDO)"
                 )
             }
             Outcome::SameCounter { bin } => {
@@ -778,6 +851,10 @@ mod tests {
             "no_bin",
             "bad_quantity",
             "same_counter",
+            "bin_empty",
+            "count_undone",
+            "nothing_to_undo",
+            "bin_not_empty",
         ];
         assert_eq!(Kind::ALL.len(), written.len());
         for name in written {

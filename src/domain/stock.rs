@@ -90,20 +90,40 @@ pub enum CountError {
     BadQuantity(String),
 }
 
-/// What a stocktake scan says: a bin label (`L` + bin code), or a product and how many units
-/// (`6901234567892` is one, `6901234567892*24` twenty-four).
+/// The code that undoes the counter's last count in the open bin (a card at the shelf, the
+/// screen's button). Reserved: no product may be counted by it.
+pub const UNDO_CODE: &str = "UNDO";
+/// The code that says the open bin holds nothing: an empty bin is counted, not skipped.
+pub const EMPTY_CODE: &str = "EMPTY";
+
+/// What a stocktake scan says: a bin label (`L` + bin code), a product and how many units
+/// (`6901234567892` is one, `6901234567892*24` twenty-four), `UNDO` or `EMPTY`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CountScan {
     Bin(String),
-    Item { code: String, qty: i64 },
+    Item {
+        code: String,
+        qty: i64,
+    },
+    /// Take back the counter's last count (or empty mark) in the open bin: recorded as a scan of
+    /// its own, the one undone is kept.
+    Undo,
+    /// The open bin holds nothing.
+    Empty,
 }
 
 /// Reads one stocktake scan. Bin labels start with `L` followed by a bin code that contains a
 /// `-` (product barcodes are digits, in-house codes have no dash), so `L` + code is told from a
 /// merchant code that happens to start with L only by the caller: `is_bin` says whether the
-/// text after `L` is a known bin.
+/// text after `L` is a known bin. `UNDO` and `EMPTY` (any case) are the counter's cards.
 pub fn parse_count(code: &str, is_bin: impl Fn(&str) -> bool) -> Result<CountScan, CountError> {
     let code = code.trim();
+    if code.eq_ignore_ascii_case(UNDO_CODE) {
+        return Ok(CountScan::Undo);
+    }
+    if code.eq_ignore_ascii_case(EMPTY_CODE) {
+        return Ok(CountScan::Empty);
+    }
     if let Some(bin) = code
         .strip_prefix('L')
         .filter(|b| !b.is_empty() && is_bin(b))
@@ -130,6 +150,18 @@ pub fn parse_count(code: &str, is_bin: impl Fn(&str) -> bool) -> Result<CountSca
     }
 }
 
+coded_enum! {
+    /// What an approval does with the bins nobody counted (the store's `stocktakes.uncounted`).
+    /// A bin is counted when units stand counted in it or it was marked empty; a bin whose label
+    /// was only scanned, or never, is not.
+    pub enum Uncounted {
+        /// Left as they are: no adjust move, their lines reported as not counted.
+        Leave = "leave", "保持不变", "left as they are";
+        /// Written down to zero like a bin counted empty (each line needs its reason).
+        Zero = "zero", "记为 0", "written down to zero";
+    }
+}
+
 /// One line of a stocktake: a product in a bin.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VarianceLine {
@@ -144,8 +176,12 @@ pub struct VarianceLine {
     pub expected: i64,
     /// What the counters found (0 where nobody counted the product).
     pub counted: i64,
-    /// counted − expected
+    /// counted − expected (for a line of a bin nobody counted: what writing it down to zero
+    /// would adjust).
     pub variance: i64,
+    /// Whether its bin was counted (units counted there, or marked empty). Lines of the bins
+    /// not counted are left as they are unless the approval writes them down to zero.
+    pub bin_counted: bool,
 }
 
 #[cfg(test)]
@@ -184,6 +220,10 @@ mod tests {
                 Err(CountError::BadQuantity(_))
             ));
         }
+        // The counter's cards, in any case.
+        assert_eq!(parse_count("UNDO", bins), Ok(CountScan::Undo));
+        assert_eq!(parse_count(" undo ", bins), Ok(CountScan::Undo));
+        assert_eq!(parse_count("Empty", bins), Ok(CountScan::Empty));
         // An L-code that is not a bin is an item code.
         assert_eq!(
             parse_count("LX-9", bins),
@@ -210,6 +250,9 @@ mod tests {
         assert_eq!(AdjustReason::from_code("stolen"), None);
         for k in MoveKind::ALL {
             assert_eq!(MoveKind::from_code(k.code()), Some(*k));
+        }
+        for u in Uncounted::ALL {
+            assert_eq!(Uncounted::from_code(u.code()), Some(*u));
         }
         for s in StocktakeState::ALL {
             assert_eq!(StocktakeState::from_code(s.code()), Some(*s));

@@ -357,6 +357,7 @@ impl InboundCheck {
                         },
                         qty,
                         source,
+                        undoes: None,
                     },
                 )?;
                 if verified && r.row.verified_at.is_none() {

@@ -16,13 +16,15 @@ pub use print::{NewPrintJob, PrintJobItem, PrintJobRow};
 pub use products::{ProductRecord, StockRow};
 pub use staff::StaffRecord;
 pub use stock::{
-    LedgerDiff, MoveRow, NewStockScan, NewStocktake, ReceiptLineRow, ReceiptRow, StockLevel,
-    StocktakeLineRow, StocktakeRow,
+    LedgerDiff, MoveRow, NewStockScan, NewStocktake, ReceiptLineRow, ReceiptRow, StandingCount,
+    StockLevel, StocktakeLineRow, StocktakeRow,
 };
 
 use crate::domain::check::{ParcelStage, ScanMode, ScanSource, ShipMode};
 use crate::domain::print::{JobKind, JobResult};
-use crate::domain::stock::{AdjustReason, IssueReason, MoveKind, ReceiptState, StocktakeState};
+use crate::domain::stock::{
+    AdjustReason, IssueReason, MoveKind, ReceiptState, StocktakeState, Uncounted,
+};
 use crate::domain::{BatchId, ReceiptId, SessionId};
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
@@ -500,7 +502,8 @@ sql_code!(
     AdjustReason,
     ScanSource,
     ScanMode,
-    ShipMode
+    ShipMode,
+    Uncounted
 );
 
 /// What a scan meant goes into the `verdict` and `reason` columns as its stable name.

@@ -3,7 +3,9 @@
 
 use super::{Db, now};
 use crate::domain::check::ScanMode;
-use crate::domain::stock::{AdjustReason, IssueReason, MoveKind, ReceiptState, StocktakeState};
+use crate::domain::stock::{
+    AdjustReason, IssueReason, MoveKind, ReceiptState, StocktakeState, Uncounted,
+};
 use crate::domain::{Actor, Kind, Reason, ReceiptId, ScanSource, SessionId};
 use crate::error::Result;
 use rusqlite::{OptionalExtension, params};
@@ -81,6 +83,9 @@ pub struct StocktakeRow {
     pub state: StocktakeState,
     pub last_move: i64,
     pub bins: i64,
+    /// What the approval did with the bins nobody counted; `None` while open, and on a session
+    /// approved before approvals said so (those wrote every line).
+    pub uncounted: Option<Uncounted>,
 }
 
 /// A session just opened: its id, its number of bins, and (refuse it) another open session
@@ -106,6 +111,19 @@ pub struct NewStockScan<'a> {
     pub product_id: Option<i64>,
     pub qty: i64,
     pub source: ScanSource,
+    /// The scan an `UNDO` takes back.
+    pub undoes: Option<i64>,
+}
+
+/// A counter's count still standing in a bin (not taken back): what `UNDO` takes back next.
+#[derive(Debug, Clone)]
+pub struct StandingCount {
+    pub scan_id: i64,
+    /// `item_counted`, or `bin_empty` for an empty mark.
+    pub verdict: Kind,
+    /// The product counted, its merchant code and name (`None` for an empty mark).
+    pub product: Option<(i64, String, String)>,
+    pub qty: i64,
 }
 
 /// One line of a session as stored.
@@ -408,8 +426,8 @@ impl Db<'_> {
         self.conn
             .prepare_cached(
                 "INSERT INTO stock_scans (at, staff_id, terminal, mode, code, verdict, reason, receipt_id,
-                     session_id, round, bin, product_id, qty, source)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                     session_id, round, bin, product_id, qty, source, undoes)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             )?
             .execute(params![
                 now(),
@@ -425,30 +443,114 @@ impl Db<'_> {
                 s.bin,
                 s.product_id,
                 s.qty,
-                s.source
+                s.source,
+                s.undoes
             ])?;
         Ok(self.conn.last_insert_rowid())
     }
 
-    /// The bin this terminal last opened in a stocktake session and round (to resume).
-    pub fn last_opened_bin(
+    /// The bin to resume at a terminal in a stocktake session and round: the bin `staff_id`
+    /// last opened there, when the terminal's last stocktake scan is theirs in this session and
+    /// round. Anyone else, or the same counter after a scan in another session, starts with no
+    /// bin.
+    pub fn resume_bin(
         &self,
         session_id: SessionId,
         round: i64,
         terminal: &str,
+        staff_id: i64,
     ) -> Result<Option<String>> {
+        let last: Option<(Option<SessionId>, i64, i64)> = self
+            .conn
+            .prepare_cached(
+                "SELECT session_id, round, staff_id FROM stock_scans INDEXED BY stock_scans_terminal
+                 WHERE terminal = ?1 AND mode = 'stocktake' ORDER BY id DESC LIMIT 1",
+            )?
+            .query_row([terminal], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        if last != Some((Some(session_id), round, staff_id)) {
+            return Ok(None);
+        }
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT bin FROM stock_scans WHERE session_id = ?1 AND round = ?2 AND terminal = ?3
+                "SELECT bin FROM stock_scans INDEXED BY stock_scans_terminal
+                 WHERE terminal = ?3 AND session_id = ?1 AND round = ?2 AND staff_id = ?4
                    AND verdict = 'bin_opened' ORDER BY id DESC LIMIT 1",
             )?
-            .query_row(params![session_id, round, terminal], |r| r.get(0))
+            .query_row(params![session_id, round, terminal, staff_id], |r| r.get(0))
             .optional()?)
     }
 
+    /// The counter's newest count in a bin (a round of a session) that no `UNDO` took back.
+    pub fn standing_count(
+        &self,
+        session_id: SessionId,
+        round: i64,
+        bin: &str,
+        staff_id: i64,
+    ) -> Result<Option<StandingCount>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT s.id, s.verdict, s.product_id, p.sku_code, p.name, s.qty FROM stock_scans s
+                 LEFT JOIN products p ON p.id = s.product_id
+                 WHERE s.session_id = ?1 AND s.round = ?2 AND s.bin = ?3 AND s.staff_id = ?4
+                   AND (s.verdict = 'item_counted' OR s.verdict = 'bin_empty')
+                   AND NOT EXISTS (SELECT 1 FROM stock_scans u WHERE u.undoes = s.id)
+                 ORDER BY s.id DESC LIMIT 1",
+            )?
+            .query_row(params![session_id, round, bin, staff_id], |r| {
+                let verdict: String = r.get(1)?;
+                let product = match (r.get(2)?, r.get(3)?, r.get(4)?) {
+                    (Some(pid), Some(sku), Some(name)) => Some((pid, sku, name)),
+                    _ => None,
+                };
+                let (scan_id, qty) = (r.get(0)?, r.get(5)?);
+                Ok(Kind::from_name(&verdict).map(|verdict| StandingCount {
+                    scan_id,
+                    verdict,
+                    product,
+                    qty,
+                }))
+            })
+            .optional()?
+            .flatten())
+    }
+
+    /// The bins of a session marked empty and not taken back, with the round: (bin, round).
+    pub fn empty_bins(&self, session_id: SessionId) -> Result<Vec<(String, i64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT s.bin, s.round FROM stock_scans s INDEXED BY stock_scans_empty
+             WHERE s.session_id = ?1 AND s.verdict = 'bin_empty'
+               AND NOT EXISTS (SELECT 1 FROM stock_scans u WHERE u.undoes = s.id)",
+        )?;
+        let rows = stmt.query_map([session_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// What a bin holds so far in a round of a session: (merchant code, name, units), the
+    /// products with units counted, by merchant code.
+    pub fn bin_counts(
+        &self,
+        session_id: SessionId,
+        round: i64,
+        bin: &str,
+    ) -> Result<Vec<(String, String, i64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.sku_code, p.name, CASE WHEN ?3 = 2 THEN l.count2 ELSE l.count1 END AS n
+             FROM stocktake_lines l JOIN products p ON p.id = l.product_id
+             WHERE l.session_id = ?1 AND l.bin = ?2 AND n > 0 ORDER BY p.sku_code",
+        )?;
+        let rows = stmt.query_map(params![session_id, bin, round], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Adds counted units to a line of a session (making the line if the product was not
-    /// expected there); returns the units counted of it in that round so far.
+    /// expected there); returns the units counted of it in that round so far. An undo adds a
+    /// negative `qty` to a line that has it.
     pub fn add_stocktake_count(
         &self,
         session_id: SessionId,
@@ -565,7 +667,8 @@ impl Db<'_> {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT t.id, t.created_at, s.code, t.pattern, t.blind, t.recount, t.state, t.last_move, 0
+                "SELECT t.id, t.created_at, s.code, t.pattern, t.blind, t.recount, t.state, t.last_move, 0,
+                        t.uncounted
                  FROM stocktakes t JOIN staff s ON s.id = t.staff_id WHERE t.id = ?1",
             )?
             .query_row([id], |r| {
@@ -579,6 +682,7 @@ impl Db<'_> {
                     state: r.get(6)?,
                     last_move: r.get(7)?,
                     bins: r.get(8)?,
+                    uncounted: r.get(9)?,
                 })
             })
             .optional()?)
@@ -616,6 +720,38 @@ impl Db<'_> {
         Ok(())
     }
 
+    /// Records what an approval did with the bins nobody counted.
+    pub fn set_stocktake_uncounted(&self, id: SessionId, uncounted: Uncounted) -> Result<()> {
+        self.conn.execute(
+            "UPDATE stocktakes SET uncounted = ?2 WHERE id = ?1",
+            params![id, uncounted],
+        )?;
+        Ok(())
+    }
+
+    /// The bins of a session, by code, that `keep` keeps: the others are never copied out (a
+    /// session has 100,000 bins; the report wants the few nobody counted).
+    pub fn stocktake_bins_where(
+        &self,
+        id: SessionId,
+        mut keep: impl FnMut(&str) -> bool,
+    ) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT bin FROM stocktake_bins WHERE session_id = ?1 ORDER BY bin")?;
+        let mut rows = stmt.query([id])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let bin = r.get_ref(0)?.as_str().map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
+            })?;
+            if keep(bin) {
+                out.push(bin.to_string());
+            }
+        }
+        Ok(out)
+    }
+
     pub fn stocktake_has_bin(&self, id: SessionId, bin: &str) -> Result<bool> {
         Ok(self
             .conn
@@ -648,7 +784,8 @@ impl Db<'_> {
     pub fn stocktake_lines(&self, id: SessionId) -> Result<Vec<StocktakeLineRow>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT l.bin, l.product_id, p.sku_code, l.snapshot, l.count1, l.count2, l.expected, l.counted
-             FROM stocktake_lines l JOIN products p ON p.id = l.product_id WHERE l.session_id = ?1",
+             FROM stocktake_lines l JOIN products p ON p.id = l.product_id WHERE l.session_id = ?1
+             ORDER BY l.bin",
         )?;
         let rows = stmt.query_map([id], |r| {
             Ok(StocktakeLineRow {

@@ -489,6 +489,10 @@ pub enum S {
     ConfirmCancel,
     Approved,
     Cancelled,
+    MarkEmpty,
+    UndoLast,
+    BinNotCounted,
+    ConfirmApproveLeave,
 }
 
 /// The text of `s` in `lang`.
@@ -561,8 +565,157 @@ pub fn st(lang: Lang, s: S) -> &'static str {
         S::ConfirmCancel => ("确认取消盘点", "Cancel the stocktake"),
         S::Approved => ("已审核", "approved"),
         S::Cancelled => ("已取消", "cancelled"),
+        S::MarkEmpty => ("空库位", "Bin empty"),
+        S::UndoLast => ("撤销上一次计数", "Undo last count"),
+        S::BinNotCounted => ("库位未盘", "bin not counted"),
+        S::ConfirmApproveLeave => (
+            "确认审核（未盘库位保持不变）",
+            "Approve, bins not counted left as they are",
+        ),
     };
     lang.pick(zh, en)
+}
+
+/// "and 12 more" after a list cut short.
+pub fn and_more(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("……另有 {n} 个"),
+        Lang::En => format!("… and {n} more"),
+    }
+}
+
+/// A list's first items, then how many more there are.
+fn first_and_more(lang: Lang, first: &[String], total: usize) -> String {
+    let list = first.join(lang.pick("、", ", "));
+    match total.saturating_sub(first.len()) {
+        0 => list,
+        n => match lang {
+            Lang::Zh => format!("{list}……另有 {n} 行"),
+            Lang::En => format!("{list} … and {n} more"),
+        },
+    }
+}
+
+/// What a bin holds so far: "5 units of 2 products".
+pub fn units_of_products(lang: Lang, units: i64, products: usize) -> String {
+    match lang {
+        Lang::Zh => format!("{products} 种 {units} 件"),
+        Lang::En => format!("{units} unit(s) of {products} product(s)"),
+    }
+}
+
+/// What approving a stocktake will write.
+pub fn approve_question(lang: Lang, id: &str, adjust: usize, net: i64) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "审核 {id}：已盘库位里 {adjust} 行有差异，将写入库存调整（合计 {net:+} 件）。审核后不能撤销。"
+        ),
+        Lang::En => format!(
+            "Approve {id}: {adjust} lines of the bins counted differ and will be adjusted in stock ({net:+} units in all). This cannot be undone."
+        ),
+    }
+}
+
+/// Under the approval's question: the bins nobody counted, and what happens to them by default.
+pub fn approve_uncounted_note(lang: Lang, not_counted: usize, bins: i64) -> String {
+    match lang {
+        Lang::Zh => {
+            format!("{not_counted} 个库位未盘（共 {bins} 个）：默认保持不变，不调整它们的库存。")
+        }
+        Lang::En => format!(
+            "{not_counted} of {bins} bins were not counted: by default they are left as they are, their stock unchanged."
+        ),
+    }
+}
+
+/// The second, never default, choice when approving: the bins nobody counted go to zero.
+pub fn approve_zero_button(lang: Lang, not_counted: usize) -> String {
+    match lang {
+        Lang::Zh => format!("审核，并把 {not_counted} 个未盘库位的库存记为 0"),
+        Lang::En => format!("Approve and write the {not_counted} bins not counted down to zero"),
+    }
+}
+
+pub fn cancel_question(lang: Lang, id: &str) -> String {
+    match lang {
+        Lang::Zh => format!("取消盘点 {id}：已扫的数量作废，库存不调整，库位可以重新盘点。"),
+        Lang::En => format!(
+            "Cancel stocktake {id}: the counts are dropped, no stock is adjusted, its bins are free again."
+        ),
+    }
+}
+
+/// Above the variance report: how many bins nobody counted, the first of them, and what the
+/// approval does (did) with them.
+pub fn bins_not_counted(
+    lang: Lang,
+    n: usize,
+    bins: i64,
+    done: Option<crate::domain::stock::Uncounted>,
+    first: &[&str],
+) -> String {
+    let first: Vec<String> = first.iter().map(|b| b.to_string()).collect();
+    let list = first_and_more(lang, &first, n);
+    match (lang, done) {
+        (Lang::Zh, None) => format!("{n} 个库位未盘（共 {bins} 个），审核时默认保持不变：{list}"),
+        (Lang::En, None) => format!(
+            "{n} of {bins} bins not counted, left as they are at approval unless chosen otherwise: {list}"
+        ),
+        (Lang::Zh, Some(u)) => format!("{n} 个库位未盘（共 {bins} 个），审核时{}：{list}", u.zh()),
+        (Lang::En, Some(u)) => format!(
+            "{n} of {bins} bins not counted, {} at approval: {list}",
+            u.en()
+        ),
+    }
+}
+
+/// Why an approval was refused, in the window's words: what to do on this screen (never a
+/// command line option).
+pub fn stocktake_refusal(lang: Lang, r: &crate::flow::stocktake::Refusal) -> String {
+    use crate::flow::stocktake::Refusal;
+    match r {
+        Refusal::RecountFirst { lines } => match lang {
+            Lang::Zh => format!(
+                "{lines} 行有差异，要先复盘：点“{}”，复盘后再审核",
+                st(lang, S::Recount)
+            ),
+            Lang::En => format!(
+                "{lines} lines differ and must be counted again first: press {}, then approve",
+                st(lang, S::Recount)
+            ),
+        },
+        Refusal::NotRecounted { total, first } => {
+            let first: Vec<String> = first.iter().map(|(b, s)| format!("{b} {s}")).collect();
+            let list = first_and_more(lang, &first, *total);
+            match lang {
+                Lang::Zh => format!("这些行还没有复盘，请先复盘：{list}"),
+                Lang::En => {
+                    format!("these lines are not recounted yet; recount them first: {list}")
+                }
+            }
+        }
+        Refusal::ReasonWithoutVariance { sku } => match lang {
+            Lang::Zh => format!("{sku} 没有要调整的差异，不需要原因"),
+            Lang::En => format!("{sku} has nothing to adjust; it takes no reason"),
+        },
+        Refusal::NoReason { total, first } => {
+            let first: Vec<String> = first
+                .iter()
+                .map(|(b, s, v)| format!("{b} {s} ({v:+})"))
+                .collect();
+            let list = first_and_more(lang, &first, *total);
+            match lang {
+                Lang::Zh => format!(
+                    "{total} 行差异还没有原因：请在差异报告里为它们选原因，或选“{}”：{list}",
+                    st(lang, S::DefaultReason)
+                ),
+                Lang::En => format!(
+                    "{total} lines have a variance and no reason: choose one for them in the variance report, or a {}: {list}",
+                    st(lang, S::DefaultReason)
+                ),
+            }
+        }
+    }
 }
 
 /// A stocktake adjustment reason in words.

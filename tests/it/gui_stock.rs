@@ -5,7 +5,8 @@
 
 use crate::common::{Scratch, fixture};
 use iced::Settings;
-use packbench::domain::stock::AdjustReason;
+use packbench::domain::SessionId;
+use packbench::domain::stock::{AdjustReason, Uncounted};
 use packbench::scan::{Scan, Source};
 use packbench::store::Store;
 use packbench::ui::i18n::Lang;
@@ -32,6 +33,22 @@ fn shows(app: &App, texts: &[&str]) {
     for t in texts {
         assert!(ui.find(*t).is_ok(), "{t:?} not on screen");
     }
+}
+
+/// With `PACKBENCH_SNAPSHOT_PNG=dir`, draws the window at 1024×768 to `dir/NAME-tiny-skia.png`
+/// to look at.
+fn look(app: &App, name: &str) {
+    let Some(dir) = std::env::var_os("PACKBENCH_SNAPSHOT_PNG") else {
+        return;
+    };
+    let mut ui =
+        iced_test::Simulator::with_size(settings(), iced::Size::new(1024.0, 768.0), app.view());
+    let path = std::path::Path::new(&dir).join(name);
+    let _ = std::fs::remove_file(path.with_file_name(format!("{name}-tiny-skia.png")));
+    ui.snapshot(&iced::Theme::Light)
+        .unwrap()
+        .matches_image(path)
+        .unwrap();
 }
 
 /// The window's notice line shows a failure.
@@ -159,18 +176,29 @@ fn receipts_inbound_check_stocktake_and_stock_screens() {
         let _ = app.update(scan("LB-01-4"));
         assert_eq!(app.stocktake.bin.as_deref(), Some("B-01-4"));
         let _ = app.update(scan("6909017490375*28"));
+        let last = app.stocktake.last_count.clone().expect("counted");
         assert_eq!(
-            app.stocktake.last_count,
-            Some(("TX2017-GY-S".into(), 28, None)),
+            (last.sku.as_str(), last.so_far, last.expected),
+            ("TX2017-GY-S", 28, None),
             "blind"
         );
         let big = format!("S1  {}  B-01-4", lang.pick("库位", "Bin"));
-        shows(&app, &[big.as_str(), "TX2017-GY-S  ×28"]);
+        // The product's name too, not only its merchant code.
+        shows(
+            &app,
+            &[
+                big.as_str(),
+                "TX2017-GY-S  ×28",
+                "纯棉短袖T恤男夏季宽松半袖",
+            ],
+        );
         let _ = app.update(scan("6999999999994"));
         assert_eq!(app.stocktake.last.as_ref().map(|l| l.1), Some(true));
         // A picker sees no report and cannot approve.
         let _ = app.update(Message::Stocktake(stocktake::Message::AskApprove));
-        let _ = app.update(Message::Stocktake(stocktake::Message::ConfirmApprove));
+        let _ = app.update(Message::Stocktake(stocktake::Message::ConfirmApprove(
+            Uncounted::Leave,
+        )));
         assert!(app.stocktake.report.is_none());
 
         sign_in_as(&mut app, "K1");
@@ -188,7 +216,9 @@ fn receipts_inbound_check_stocktake_and_stock_screens() {
             &app,
             &[lang.pick("确认审核，写入库存", "Approve and adjust stock")],
         );
-        let _ = app.update(Message::Stocktake(stocktake::Message::ConfirmApprove));
+        let _ = app.update(Message::Stocktake(stocktake::Message::ConfirmApprove(
+            Uncounted::Leave,
+        )));
         assert!(failed(&app));
         let _ = app.update(Message::Stocktake(stocktake::Message::LineReasonPicked(
             "TX2017-GY-S".into(),
@@ -198,7 +228,9 @@ fn receipts_inbound_check_stocktake_and_stock_screens() {
             },
         )));
         let _ = app.update(Message::Stocktake(stocktake::Message::AskApprove));
-        let _ = app.update(Message::Stocktake(stocktake::Message::ConfirmApprove));
+        let _ = app.update(Message::Stocktake(stocktake::Message::ConfirmApprove(
+            Uncounted::Leave,
+        )));
         assert!(
             app.notice.as_ref().is_some_and(|n| n.tone == Tone::Done),
             "{:?}",
@@ -228,4 +260,236 @@ fn receipts_inbound_check_stocktake_and_stock_screens() {
             ],
         );
     }
+}
+
+fn st(m: stocktake::Message) -> Message {
+    Message::Stocktake(m)
+}
+
+/// The notice line's words in `lang`.
+fn notice(app: &App, lang: Lang) -> String {
+    app.notice
+        .as_ref()
+        .map(|n| n.text.get(lang).to_string())
+        .unwrap_or_default()
+}
+
+/// The demo shop with two pickers who count and a keeper, and a blind session over the
+/// `A-01-*` … `A-03-*` bins (S1).
+fn counted_shop() -> Scratch {
+    let s = Scratch::new();
+    s.ok(&["demo", "--orders", "10"]);
+    for (code, role) in [("P1", "picker"), ("P2", "picker"), ("K1", "stock_keeper")] {
+        s.ok(&[
+            "staff", "add", code, "--name", code, "--role", role, "--pin", "1234",
+        ]);
+    }
+    s.ok(&["stocktake", "start", "--bins", "A-0[1-3]-*"]);
+    s
+}
+
+/// A stocked bin of S1 and what it holds: (bin, [(merchant code, code to scan, expected)]).
+fn a_stocked_bin(s: &Scratch, skip: usize) -> (String, Vec<(String, String, i64)>) {
+    let r = s.json_as("K1", &["stocktake", "report", "S1", "--json"]);
+    let mut bins: Vec<String> = r["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["expected"].as_i64().unwrap() > 0)
+        .map(|l| l["bin"].as_str().unwrap().to_string())
+        .collect();
+    bins.dedup();
+    let bin = bins[skip].clone();
+    let lines = r["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["bin"] == bin.as_str())
+        .map(|l| {
+            let sku = l["sku_code"].as_str().unwrap().to_string();
+            let p = s.json_as("admin", &["product", "show", &sku, "--json"]);
+            let code = p["barcode"].as_str().unwrap_or(&sku).to_string();
+            (sku, code, l["expected"].as_i64().unwrap())
+        })
+        .collect();
+    (bin, lines)
+}
+
+fn on_hand(s: &Scratch, sku: &str, bin: &str) -> i64 {
+    let v = s.json_as("admin", &["stock", "show", sku, "--json"]);
+    v["bins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["bin"] == bin)
+        .map(|b| b["qty"].as_i64().unwrap())
+        .unwrap_or(0)
+}
+
+#[test]
+fn the_next_counter_at_a_bench_starts_with_no_bin_and_the_bin_shows_what_it_holds() {
+    // "The next counter's first item landed in the previous user's bin."
+    for lang in [Lang::Zh, Lang::En] {
+        let s = counted_shop();
+        let (bin, lines) = a_stocked_bin(&s, 0);
+        let (sku, code, _) = &lines[0];
+        let mut app = App::with_store(Store::open(s.db()).unwrap(), "shelf-3", lang);
+        sign_in_as(&mut app, "P1");
+        let _ = app.update(Message::Show(Screen::Stocktake));
+        let _ = app.update(st(stocktake::Message::OpenId(SessionId(1))));
+        let _ = app.update(scan(&format!("L{bin}")));
+        let _ = app.update(scan(&format!("{code}*2")));
+        assert_eq!(app.stocktake.in_bin.len(), 1);
+        // A mis-scan taken back with the button: recorded, the count down again.
+        let _ = app.update(scan(code));
+        let _ = app.update(st(stocktake::Message::Undo));
+        assert_eq!(app.stocktake.last_count.as_ref().map(|l| l.so_far), Some(2));
+        assert_eq!(app.stocktake.last.as_ref().map(|l| l.1), Some(false));
+
+        // A restarted bench, the same counter: the bin and what it holds come back.
+        let mut again = App::with_store(Store::open(s.db()).unwrap(), "shelf-3", lang);
+        sign_in_as(&mut again, "P1");
+        let _ = again.update(Message::Show(Screen::Stocktake));
+        let _ = again.update(st(stocktake::Message::OpenId(SessionId(1))));
+        assert_eq!(again.stocktake.bin.as_deref(), Some(bin.as_str()));
+        assert_eq!(again.stocktake.in_bin.len(), 1);
+        assert_eq!(again.stocktake.in_bin[0].units, 2);
+        shows(&again, &[sku.as_str(), "×2"]);
+        look(&app, &format!("stocktake-counting-{lang:?}"));
+
+        // P1 signs out; P2 at the same bench: the first item is refused, nothing counted.
+        sign_in_as(&mut app, "P2");
+        let _ = app.update(Message::Show(Screen::Stocktake));
+        let _ = app.update(st(stocktake::Message::OpenId(SessionId(1))));
+        assert_eq!(app.stocktake.bin, None);
+        shows(&app, &[lang.pick("请扫库位标签", "Scan a bin label")]);
+        let _ = app.update(scan(code));
+        assert_eq!(app.stocktake.last.as_ref().map(|l| l.1), Some(true), "red");
+        shows(
+            &app,
+            &[lang.pick(
+                "请先扫库位标签（L + 库位编码）",
+                "scan a bin label (L + bin code) first",
+            )],
+        );
+        let r = s.json_as("K1", &["stocktake", "report", "S1", "--json"]);
+        let counted: i64 = r["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["counted"].as_i64().unwrap())
+            .sum();
+        assert_eq!(counted, 2, "only P1's two units: {r}");
+    }
+}
+
+#[test]
+fn approving_a_partial_count_says_how_many_bins_were_not_counted_and_leaves_them() {
+    // 2 of 35 bins counted, one reason chosen, 审核配平: the 33 others were written down to 0.
+    for lang in [Lang::Zh, Lang::En] {
+        let s = counted_shop();
+        let (bin, lines) = a_stocked_bin(&s, 0);
+        let (other_bin, other_lines) = a_stocked_bin(&s, 1);
+        let bins = s.json_as("K1", &["stocktake", "list", "--json"])[0]["bins"]
+            .as_i64()
+            .unwrap();
+        let mut app = App::with_store(Store::open(s.db()).unwrap(), "office", lang);
+        sign_in_as(&mut app, "K1");
+        assert_eq!(app.screen, Screen::Stocktake);
+        let _ = app.update(st(stocktake::Message::OpenId(SessionId(1))));
+        let _ = app.update(scan(&format!("L{bin}")));
+        for (i, (_, code, n)) in lines.iter().enumerate() {
+            let n = n - i64::from(i == 0);
+            if n > 0 {
+                let _ = app.update(scan(&format!("{code}*{n}")));
+            }
+        }
+        // Asked first: how many bins were not counted, and the choice.
+        let _ = app.update(st(stocktake::Message::AskApprove));
+        let not_counted = (bins - 1) as usize;
+        assert_eq!(
+            app.stocktake.report.as_ref().unwrap().uncounted_bins.len(),
+            not_counted
+        );
+        let (question, zero) = match lang {
+            Lang::Zh => (
+                format!(
+                    "{not_counted} 个库位未盘（共 {bins} 个）：默认保持不变，不调整它们的库存。"
+                ),
+                format!("审核，并把 {not_counted} 个未盘库位的库存记为 0"),
+            ),
+            Lang::En => (
+                format!(
+                    "{not_counted} of {bins} bins were not counted: by default they are left as they are, their stock unchanged."
+                ),
+                format!("Approve and write the {not_counted} bins not counted down to zero"),
+            ),
+        };
+        let leave = lang.pick(
+            "确认审核（未盘库位保持不变）",
+            "Approve, bins not counted left as they are",
+        );
+        shows(&app, &[question.as_str(), zero.as_str(), leave]);
+        look(&app, &format!("stocktake-approve-{lang:?}"));
+        // The variance page marks the lines of the bins not counted.
+        shows(&app, &[lang.pick("库位未盘", "bin not counted")]);
+
+        // No reason: refused in the window's words, no command line in them.
+        let _ = app.update(st(stocktake::Message::ConfirmApprove(Uncounted::Leave)));
+        assert!(failed(&app));
+        for lang in [Lang::Zh, Lang::En] {
+            let words = notice(&app, lang);
+            assert!(words.contains(&lines[0].0), "{words}");
+            for cli in ["--", "packbench", "SKU="] {
+                assert!(!words.contains(cli), "{words}");
+            }
+        }
+        let _ = app.update(st(stocktake::Message::DefaultReasonPicked(
+            stocktake::ReasonChoice {
+                reason: AdjustReason::Lost,
+                lang,
+            },
+        )));
+        let _ = app.update(st(stocktake::Message::AskApprove));
+        let _ = app.update(st(stocktake::Message::ConfirmApprove(Uncounted::Leave)));
+        assert!(
+            app.notice.as_ref().is_some_and(|n| n.tone == Tone::Done),
+            "{:?}",
+            app.notice
+        );
+        assert_eq!(on_hand(&s, &lines[0].0, &bin), lines[0].2 - 1);
+        for (sku, _, n) in &other_lines {
+            assert_eq!(on_hand(&s, sku, &other_bin), *n, "left as it was");
+        }
+    }
+}
+
+#[test]
+fn a_refusal_of_a_recount_session_names_the_button_not_the_command() {
+    let s = counted_shop();
+    s.ok(&["stocktake", "cancel", "S1"]);
+    s.ok(&["stocktake", "start", "--bins", "A-0[1-3]-*", "--recount"]);
+    let r = s.json_as("K1", &["stocktake", "report", "S2", "--json"]);
+    let bin = r["lines"][0]["bin"].as_str().unwrap().to_string();
+    let sku = r["lines"][0]["sku_code"].as_str().unwrap().to_string();
+    let expected = r["lines"][0]["expected"].as_i64().unwrap();
+    let mut app = App::with_store(Store::open(s.db()).unwrap(), "office", Lang::Zh);
+    sign_in_as(&mut app, "K1");
+    let _ = app.update(st(stocktake::Message::OpenId(SessionId(2))));
+    let _ = app.update(scan(&format!("L{bin}")));
+    let _ = app.update(scan(&format!("{sku}*{}", expected + 1)));
+    let _ = app.update(st(stocktake::Message::DefaultReasonPicked(
+        stocktake::ReasonChoice {
+            reason: AdjustReason::Found,
+            lang: Lang::Zh,
+        },
+    )));
+    let _ = app.update(st(stocktake::Message::AskApprove));
+    let _ = app.update(st(stocktake::Message::ConfirmApprove(Uncounted::Leave)));
+    assert!(failed(&app));
+    assert_eq!(
+        notice(&app, Lang::Zh),
+        "1 行有差异，要先复盘：点“开始复盘”，复盘后再审核"
+    );
+    assert!(!notice(&app, Lang::En).contains("packbench"));
 }

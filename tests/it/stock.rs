@@ -2,7 +2,7 @@
 //! with a shipment during it and a recount, bad input refused with nothing written, who may do
 //! what, dead stock and discontinuing.
 
-use crate::common::{Scratch, fixture};
+use crate::common::{Scratch, fixture, verdicts};
 use serde_json::Value;
 
 fn catalogue() -> Scratch {
@@ -718,4 +718,200 @@ fn a_stocktake_counted_with_a_serial_scanner() {
     assert_eq!(verdicts[1]["scanned"], 47);
     let r = s.json_as("K1", &["stocktake", "report", &id, "--json"]);
     assert_eq!(line(&r, "A-11-2", "TX2017-BK-M")["variance"], -1);
+}
+
+/// Runs as `staff`, expects success; returns stdout.
+fn ok_as(s: &Scratch, staff: &str, args: &[&str]) -> String {
+    let out = s.run_as(staff, args);
+    assert!(
+        out.status.success(),
+        "packbench {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn a_partial_stocktake_adjusts_the_bins_counted_and_leaves_the_rest_unless_told() {
+    // 2 of 35 bins counted and approved: the 33 others were written down to 0, unasked.
+    let s = catalogue();
+    let st = s.json_as("K1", &["stocktake", "start", "--bins", "A-11-*", "--json"]);
+    let id = st["session_id"].to_string();
+    assert_eq!(st["bins"], 4, "{st}");
+    // A-11-2 counted one short, A-11-4 as it is; A-11-3's label scanned and nothing after (not
+    // a count); A-11-1 never visited.
+    let args = ["--mode", "stocktake", "--session", id.as_str()];
+    let vs = s.scan_with(
+        "P1",
+        "shelf",
+        &args,
+        &[
+            "LA-11-2",
+            "6952960574012*47",
+            "LA-11-4",
+            "6951287005421*18",
+            "LA-11-3",
+        ],
+    );
+    assert!(vs.iter().all(|v| v["reason"].is_null()), "{vs:?}");
+
+    let r = s.json_as("K1", &["stocktake", "report", &id, "--json"]);
+    assert_eq!(r["bins_not_counted"], 2, "{r}");
+    assert_eq!(r["uncounted_bins"], serde_json::json!(["A-11-1", "A-11-3"]));
+    assert_eq!(r["uncounted"], Value::Null);
+    assert_eq!(line(&r, "A-11-3", "TX2017-BK-XL")["bin_counted"], false);
+    assert_eq!(line(&r, "A-11-2", "TX2017-BK-M")["bin_counted"], true);
+    let text = ok_as(&s, "K1", &["stocktake", "report", &id]);
+    assert!(
+        text.contains("2 个库位未盘 of 4 bins not counted"),
+        "{text}"
+    );
+    assert!(text.contains("    A-11-1 A-11-3\n"), "{text}");
+    assert!(text.contains("库位未盘 bin not counted"), "{text}");
+
+    // Only the counted bins' line needs a reason; the others are left as they are.
+    let err = s.fails_as("K1", &["stocktake", "approve", &id]);
+    assert!(
+        err.contains("1 line(s) have a variance and no reason"),
+        "{err}"
+    );
+    assert!(err.contains("A-11-2 TX2017-BK-M (-1)"), "{err}");
+    assert!(!err.contains("A-11-3"), "{err}");
+    let out = ok_as(&s, "K1", &["stocktake", "approve", &id, "--reason", "lost"]);
+    assert!(out.contains("1 行配平 lines adjusted"), "{out}");
+    assert!(
+        out.contains("2 bin(s) not counted, left as they are"),
+        "{out}"
+    );
+    assert_eq!(in_bin(&s, "TX2017-BK-M", "A-11-2"), 47);
+    assert_eq!(in_bin(&s, "FS2017-BK-L", "A-11-4"), 18);
+    assert_eq!(in_bin(&s, "WY2018-NV-M", "A-11-1"), 5);
+    assert_eq!(in_bin(&s, "NZ2017-AP-M", "A-11-3"), 41);
+    assert_eq!(in_bin(&s, "TX2017-BK-XL", "A-11-3"), 7);
+    let after = s.json_as("K1", &["stocktake", "report", &id, "--json"]);
+    assert_eq!(after["uncounted"], "leave");
+    assert_eq!(after["bins_not_counted"], 2);
+
+    // Asked for, the bins nobody counted go to zero (each line with its reason).
+    let st = s.json_as("K1", &["stocktake", "start", "--bins", "A-11-*", "--json"]);
+    let id = st["session_id"].to_string();
+    let args = ["--mode", "stocktake", "--session", id.as_str()];
+    s.scan_with("P1", "shelf", &args, &["LA-11-2", "6952960574012*47"]);
+    let err = s.fails_as("K1", &["stocktake", "approve", &id, "--uncounted-as-zero"]);
+    assert!(
+        err.contains("4 line(s) have a variance and no reason"),
+        "{err}"
+    );
+    ok_as(
+        &s,
+        "K1",
+        &[
+            "stocktake",
+            "approve",
+            &id,
+            "--uncounted-as-zero",
+            "--reason",
+            "lost",
+        ],
+    );
+    assert_eq!(in_bin(&s, "WY2018-NV-M", "A-11-1"), 0);
+    assert_eq!(in_bin(&s, "TX2017-BK-XL", "A-11-3"), 0);
+    assert_eq!(in_bin(&s, "TX2017-BK-M", "A-11-2"), 47);
+    let after = s.json_as("K1", &["stocktake", "report", &id, "--json"]);
+    assert_eq!(after["uncounted"], "zero");
+    verify_clean(&s);
+}
+
+#[test]
+fn counts_are_undone_by_scan_on_record_and_the_next_counter_scans_a_bin_first() {
+    let s = catalogue();
+    let st = s.json_as("K1", &["stocktake", "start", "--bins", "A-11-*", "--json"]);
+    let id = st["session_id"].to_string();
+    let args = ["--mode", "stocktake", "--session", id.as_str()];
+    let vs = s.scan_with(
+        "P1",
+        "shelf",
+        &args,
+        &[
+            "LA-11-2",
+            "6952960574012*40",
+            "6951287005421", // a mis-scan: the product of another bin
+            "6952960574012*-1",
+            "UNDO",
+            "LA-11-1",
+            "EMPTY",
+            "UNDO",
+            "UNDO",
+        ],
+    );
+    assert_eq!(
+        verdicts(&vs),
+        [
+            "bin_opened",
+            "item_counted",
+            "item_counted",
+            "bad_quantity",
+            "count_undone",
+            "bin_opened",
+            "bin_empty",
+            "count_undone",
+            "nothing_to_undo",
+        ]
+    );
+    assert!(
+        vs[3]["message_en"].as_str().unwrap().contains("scan UNDO"),
+        "{}",
+        vs[3]
+    );
+    assert_eq!(vs[4]["sku_code"], "FS2017-BK-L");
+    assert_eq!(
+        (vs[4]["qty"].as_i64(), vs[4]["scanned"].as_i64()),
+        (Some(1), Some(0))
+    );
+    // The product's name is in the words the counter reads.
+    assert!(
+        vs[1]["message_zh"]
+            .as_str()
+            .unwrap()
+            .contains("TX2017-BK-M")
+    );
+    let r = s.json_as("K1", &["stocktake", "report", &id, "--json"]);
+    assert_eq!(line(&r, "A-11-2", "TX2017-BK-M")["counted"], 40);
+    assert_eq!(line(&r, "A-11-2", "FS2017-BK-L")["counted"], 0);
+    // A-11-1's empty mark was taken back: not counted.
+    assert_eq!(
+        r["uncounted_bins"],
+        serde_json::json!(["A-11-1", "A-11-3", "A-11-4"])
+    );
+
+    // The next counter at the same station does not count into P1's bin.
+    let vs = s.scan_with("P2", "shelf", &args, &["6952960574012"]);
+    assert_eq!(reasons(&vs), [Some("no_bin".to_string())]);
+    let r = s.json_as("K1", &["stocktake", "report", &id, "--json"]);
+    assert_eq!(line(&r, "A-11-2", "TX2017-BK-M")["counted"], 40);
+}
+
+#[test]
+fn a_refused_approval_of_a_big_stocktake_names_the_first_lines_and_counts_the_rest() {
+    let s = Scratch::new();
+    s.ok(&["demo", "--orders", "20", "--products", "1500"]);
+    let st = s.json_as(
+        "KC01",
+        &["stocktake", "start", "--bins", "Z-000-*", "--json"],
+    );
+    let id = st["session_id"].to_string();
+    let r = s.json_as("KC01", &["stocktake", "report", &id, "--json"]);
+    let stocked = r["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["expected"] != 0)
+        .count();
+    assert!(stocked > 100, "{stocked}");
+    let err = s.fails_as(
+        "KC01",
+        &["stocktake", "approve", &id, "--uncounted-as-zero"],
+    );
+    assert!(err.contains(&format!("and {} more", stocked - 10)), "{err}");
+    assert!(err.len() < 2_000, "{} bytes", err.len());
 }

@@ -1,13 +1,16 @@
 //! The stocktake screen (盘点): scan a bin label, then the items in it; the bin and the last count
-//! in big type, red on a refused scan. A stock keeper sees the variance report, begins the
-//! recount, and approves with a reason per line (or cancels).
+//! in big type (merchant code and name), what the bin holds so far, red on a refused scan; a
+//! button marks the bin empty, another takes back the last count (both as the `EMPTY` and `UNDO`
+//! scans). A stock keeper sees the variance report (lines of bins nobody counted marked), begins
+//! the recount, and approves with a reason per line — told how many bins were not counted and
+//! choosing whether they stay as they are (the default) or go to zero — or cancels.
 
 use super::{Action, Ctx, Notice, PAGE, pager};
-use crate::domain::stock::AdjustReason;
+use crate::domain::stock::{AdjustReason, EMPTY_CODE, StocktakeState, UNDO_CODE, Uncounted};
 use crate::domain::{Outcome, Permission, SessionId};
 use crate::flow;
 use crate::flow::stock::StockVerdict;
-use crate::flow::stocktake::{Counting, Report};
+use crate::flow::stocktake::{Approval, Counting, Report};
 use crate::scan::Scan;
 use crate::store::{StocktakeRow, Store};
 use crate::ui::fonts;
@@ -52,6 +55,10 @@ pub enum Message {
     /// Count in this session (from the list).
     OpenId(SessionId),
     Judged(Result<Option<StockVerdict>, Failure>),
+    /// The open bin holds nothing (as the `EMPTY` scan).
+    MarkEmpty,
+    /// Take back the last count in the open bin (as the `UNDO` scan).
+    Undo,
     /// The stock keeper asked for the variance report.
     ShowReport,
     Reported(Result<Report, Failure>),
@@ -64,9 +71,10 @@ pub enum Message {
     LineReasonPicked(String, ReasonChoice),
     /// 审核配平: first see what it will write.
     AskApprove,
-    ConfirmApprove,
+    /// Approve, doing this with the bins nobody counted.
+    ConfirmApprove(Uncounted),
     KeepCounting,
-    Approved(Result<Report, Failure>),
+    Approved(Result<Approval, Failure>),
     Cancel,
     ConfirmCancel,
     Cancelled(Result<(), Failure>),
@@ -79,6 +87,30 @@ pub enum Asking {
     Cancel,
 }
 
+/// The last product counted (or taken back) in the open bin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastCount {
+    pub sku: String,
+    pub name: String,
+    /// Units of it in the bin so far.
+    pub so_far: i64,
+    /// On the books, in an open (not blind) session.
+    pub expected: Option<i64>,
+}
+
+/// A product the open bin holds so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InBin {
+    pub sku: String,
+    pub name: String,
+    pub units: i64,
+}
+
+/// Products of the bin listed on screen; the rest are counted.
+const IN_BIN_SHOWN: usize = 12;
+/// Bins not counted named above the report; the rest are counted.
+const BINS_SHOWN: usize = 20;
+
 #[derive(Default)]
 pub struct State {
     /// Typed session number (empty: the list offers the open ones).
@@ -89,14 +121,17 @@ pub struct State {
     counting: Option<Arc<Mutex<Counting>>>,
     pub session_id: Option<SessionId>,
     pub blind: bool,
+    /// The session has a recount to begin (started with one, still in its first count).
+    pub recount_ready: bool,
     /// The bin open at this terminal.
     pub bin: Option<String>,
     /// The last scan's verdict, and whether it was refused.
     pub last: Option<(Bi, bool)>,
-    /// Units of the last product counted in the bin so far.
-    pub last_count: Option<(String, i64, Option<i64>)>,
-    /// What was counted in the open bin so far, merchant code and units, newest first.
-    pub in_bin: Vec<(String, i64)>,
+    /// The last product counted in the bin.
+    pub last_count: Option<LastCount>,
+    /// What the open bin holds so far (read from the store when it opens, so a restarted bench
+    /// shows it too), the newest count first.
+    pub in_bin: Vec<InBin>,
     pub report: Option<Report>,
     /// The page of the report's variances shown.
     pub page: usize,
@@ -122,21 +157,20 @@ impl State {
     fn open(&mut self, ctx: Ctx<'_>, id: SessionId) -> Action<Message> {
         match Counting::start(ctx.store, ctx.actor.clone(), id) {
             Ok(c) => {
-                // A new session starts with no bin of an earlier one in force.
+                // A new session starts with no bin of an earlier one in force; the counter's own
+                // bin resumes (the flow decides), with what it holds so far.
                 self.bin = c.bin().map(str::to_string);
                 self.counting = Some(Arc::new(Mutex::new(c)));
                 self.session_id = Some(id);
                 self.session_text.clear();
-                self.blind = ctx
-                    .store
-                    .read()
-                    .stocktake(id)
-                    .ok()
-                    .flatten()
-                    .is_none_or(|s| s.blind);
+                let head = ctx.store.read().stocktake(id).ok().flatten();
+                self.blind = head.as_ref().is_none_or(|s| s.blind);
+                self.recount_ready = head
+                    .as_ref()
+                    .is_some_and(|s| s.recount && s.state == StocktakeState::Counting);
                 self.last = None;
                 self.last_count = None;
-                self.in_bin.clear();
+                self.read_bin(ctx);
                 self.report = None;
                 self.page = 0;
                 self.line_reasons.clear();
@@ -170,7 +204,7 @@ impl State {
                 self.pending = self.pending.saturating_sub(1);
                 match r {
                     Ok(Some(v)) => {
-                        let sound = self.apply(&v);
+                        let sound = self.apply(ctx, &v);
                         Action::none().with_sound(sound)
                     }
                     Ok(None) => Action::none(),
@@ -180,6 +214,8 @@ impl State {
                     }
                 }
             }
+            Message::MarkEmpty => self.count_code(EMPTY_CODE),
+            Message::Undo => self.count_code(UNDO_CODE),
             Message::ShowReport => self.load_report(&actor),
             Message::Reported(r) => {
                 self.busy = self.busy.saturating_sub(1);
@@ -234,34 +270,51 @@ impl State {
                 Action::none()
             }
             Message::AskApprove => {
+                // What it will write, from the counts as they are now.
                 self.asking = Some(Asking::Approve);
-                if self.report.is_none() {
-                    return self.load_report(&actor);
-                }
-                Action::none()
+                self.report = None;
+                self.load_report(&actor)
             }
             Message::KeepCounting => {
                 self.asking = None;
                 Action::none()
             }
-            Message::ConfirmApprove => {
+            Message::ConfirmApprove(uncounted) => {
                 self.asking = None;
-                let Some(id) = self.session_id else {
+                let (Some(id), Some(report)) = (self.session_id, &self.report) else {
                     return Action::none();
                 };
-                let (default, lines) = (self.default_reason, self.line_reasons.clone());
+                // Reasons only for what this approval adjusts (a reason picked on a line of a
+                // bin nobody counted is for writing it down to zero).
+                let adjusted: std::collections::HashSet<&str> = report
+                    .to_adjust(uncounted)
+                    .map(|l| l.sku_code.as_str())
+                    .collect();
+                let lines: HashMap<String, AdjustReason> = self
+                    .line_reasons
+                    .iter()
+                    .filter(|(sku, _)| adjusted.contains(sku.as_str()))
+                    .map(|(sku, r)| (sku.clone(), *r))
+                    .collect();
+                let default = self.default_reason;
                 self.busy += 1;
                 Action::job(Job::new(
-                    move |s: &mut Store| flow::stocktake::approve(s, &actor, id, default, &lines),
+                    move |s: &mut Store| {
+                        flow::stocktake::approve(s, &actor, id, default, &lines, uncounted)
+                    },
                     Message::Approved,
                 ))
             }
             Message::Approved(r) => {
                 self.busy = self.busy.saturating_sub(1);
                 match r {
-                    Ok(r) => {
+                    Ok(Err(refusal)) => {
+                        let words = Bi::with(|l| i18n::stocktake_refusal(l, &refusal));
+                        Action::notice(Notice::failed(words)).with_sound(Sound::Error)
+                    }
+                    Ok(Ok(r)) => {
                         let id = r.session.id;
-                        let n = r.variances().count();
+                        let n = r.adjusted().count();
                         self.report = Some(r);
                         self.counting = None;
                         self.bin = None;
@@ -309,6 +362,42 @@ impl State {
         }
     }
 
+    /// A code of the counter's cards (`EMPTY`, `UNDO`) as if scanned: the same flow, recorded
+    /// the same way.
+    fn count_code(&mut self, code: &'static str) -> Action<Message> {
+        let Some(counting) = self.counting.clone() else {
+            return Action::notice(Notice::failed(Bi::s(S::OpenSessionFirst)))
+                .with_sound(Sound::Error);
+        };
+        self.pending += 1;
+        Action::job(Job::new(
+            move |s: &mut Store| {
+                let mut c = counting.lock().unwrap_or_else(|e| e.into_inner());
+                // A button of the window: entered by hand, as a typed code is.
+                c.scan(s, code, crate::domain::ScanSource::Keyed)
+            },
+            Message::Judged,
+        ))
+    }
+
+    /// What the open bin holds so far, from the store.
+    fn read_bin(&mut self, ctx: Ctx<'_>) {
+        self.in_bin.clear();
+        let (Some(id), Some(bin)) = (self.session_id, &self.bin) else {
+            return;
+        };
+        if let Ok(counts) = flow::stocktake::bin_counts(ctx.store, ctx.actor, id, bin) {
+            self.in_bin = counts
+                .into_iter()
+                .map(|c| InBin {
+                    sku: c.sku_code,
+                    name: c.name,
+                    units: c.units,
+                })
+                .collect();
+        }
+    }
+
     fn pages(&self) -> usize {
         self.report
             .as_ref()
@@ -350,23 +439,54 @@ impl State {
         ))
     }
 
-    fn apply(&mut self, v: &StockVerdict) -> Sound {
+    fn apply(&mut self, ctx: Ctx<'_>, v: &StockVerdict) -> Sound {
         self.last = Some((Bi::new(v.outcome.zh(), v.outcome.en()), v.is_error()));
         match &v.outcome {
             Outcome::BinOpened { bin, .. } => {
                 self.bin = Some(bin.clone());
                 self.last_count = None;
-                self.in_bin.clear();
+                self.read_bin(ctx);
             }
             Outcome::Counted {
                 sku,
+                name,
                 so_far,
                 expected,
                 ..
             } => {
-                self.last_count = Some((sku.clone(), *so_far, *expected));
-                self.in_bin.retain(|(s, _)| s != sku);
-                self.in_bin.insert(0, (sku.clone(), *so_far));
+                self.last_count = Some(LastCount {
+                    sku: sku.clone(),
+                    name: name.clone(),
+                    so_far: *so_far,
+                    expected: *expected,
+                });
+                self.in_bin.retain(|c| c.sku != *sku);
+                self.in_bin.insert(
+                    0,
+                    InBin {
+                        sku: sku.clone(),
+                        name: name.clone(),
+                        units: *so_far,
+                    },
+                );
+            }
+            Outcome::CountUndone {
+                sku, name, so_far, ..
+            } => {
+                self.last_count = Some(LastCount {
+                    sku: sku.clone(),
+                    name: name.clone(),
+                    so_far: *so_far,
+                    expected: None,
+                });
+                if let Some(c) = self.in_bin.iter_mut().find(|c| c.sku == *sku) {
+                    c.units = *so_far;
+                }
+                self.in_bin.retain(|c| c.units > 0);
+            }
+            Outcome::BinEmpty { .. } => {
+                self.last_count = None;
+                self.in_bin.clear();
             }
             _ => {}
         }
@@ -426,23 +546,34 @@ impl State {
                     .style(container::bordered_box),
             );
             if self.bin.is_some() {
-                c = c.push(text(st(lang, S::ScanItems)).size(16));
+                let counting = self.counting.is_some();
+                c = c.push(
+                    row![
+                        text(st(lang, S::ScanItems)).size(16).width(Fill),
+                        button(text(st(lang, S::MarkEmpty)).size(15))
+                            .padding([4, 10])
+                            .style(button::secondary)
+                            .on_press_maybe(counting.then_some(Message::MarkEmpty)),
+                        button(text(st(lang, S::UndoLast)).size(15))
+                            .padding([4, 10])
+                            .style(button::secondary)
+                            .on_press_maybe(counting.then_some(Message::Undo)),
+                    ]
+                    .spacing(8)
+                    .align_y(iced::Alignment::Center)
+                    .wrap(),
+                );
             }
-            if let Some((sku, n, expected)) = &self.last_count {
-                let line = match expected {
-                    Some(e) => format!("{sku}  ×{n}  ({} {e})", st(lang, S::Expected)),
-                    None => format!("{sku}  ×{n}"),
+            if let Some(l) = &self.last_count {
+                let line = match l.expected {
+                    Some(e) => format!("{}  ×{}  ({} {e})", l.sku, l.so_far, st(lang, S::Expected)),
+                    None => format!("{}  ×{}", l.sku, l.so_far),
                 };
                 c = c.push(text(line).size(34).font(bold));
+                c = c.push(text(&l.name).size(22));
             }
-            if self.in_bin.len() > 1 {
-                let so_far: Vec<String> = self
-                    .in_bin
-                    .iter()
-                    .take(8)
-                    .map(|(s, n)| format!("{s} ×{n}"))
-                    .collect();
-                c = c.push(text(lang.label(st(lang, S::InBinSoFar), so_far.join("  "))).size(15));
+            if self.bin.is_some() {
+                c = c.push(self.in_bin_view(lang));
             }
             if self.blind {
                 c = c.push(text(st(lang, S::Blind)).size(13));
@@ -469,8 +600,9 @@ impl State {
             c = c.push(
                 row![
                     button(text(st(lang, S::Report))).on_press(Message::ShowReport),
-                    button(text(st(lang, S::Recount)))
-                        .on_press_maybe(idle.then_some(Message::BeginRecount)),
+                    button(text(st(lang, S::Recount))).on_press_maybe(
+                        (idle && self.recount_ready).then_some(Message::BeginRecount)
+                    ),
                     text(st(lang, S::DefaultReason)),
                     pick_list(
                         choices.clone(),
@@ -499,67 +631,113 @@ impl State {
         c.into()
     }
 
+    /// What the open bin holds so far: name, merchant code and units of each product, the
+    /// newest count first.
+    fn in_bin_view(&self, lang: Lang) -> Element<'_, Message> {
+        let units: i64 = self.in_bin.iter().map(|c| c.units).sum();
+        let mut list = Column::new().spacing(2).push(
+            text(lang.label(
+                st(lang, S::InBinSoFar),
+                i18n::units_of_products(lang, units, self.in_bin.len()),
+            ))
+            .size(15),
+        );
+        for c in self.in_bin.iter().take(IN_BIN_SHOWN) {
+            list = list.push(
+                row![
+                    text(&c.name).size(15).width(iced::FillPortion(3)),
+                    text(&c.sku).size(15).width(iced::FillPortion(2)),
+                    text(format!("×{}", c.units)).size(15).width(70),
+                ]
+                .spacing(8),
+            );
+        }
+        if self.in_bin.len() > IN_BIN_SHOWN {
+            list = list.push(text(i18n::and_more(lang, self.in_bin.len() - IN_BIN_SHOWN)).size(13));
+        }
+        container(list).padding([4, 8]).width(Fill).into()
+    }
+
     /// What 审核配平 or 取消盘点 will do, with the second button.
     fn asking_view(&self, asking: Asking, lang: Lang) -> Element<'_, Message> {
         let id = self.session_id.map(|i| i.to_string()).unwrap_or_default();
-        let (words, confirm, go) = match asking {
+        let back = button(text(tr(lang, T::Back)).size(16))
+            .padding(6)
+            .style(button::secondary)
+            .on_press(Message::KeepCounting);
+        let body: Element<'_, Message> = match asking {
             Asking::Approve => {
-                let words = match &self.report {
-                    None => st(lang, S::ReadingReport).to_string(),
+                let mut col = Column::new().spacing(6);
+                let mut not_counted = 0;
+                match &self.report {
+                    None => col = col.push(text(st(lang, S::ReadingReport)).size(16)),
                     Some(r) => {
-                        let n = r.variances().count();
-                        let net: i64 = r.variances().map(|l| l.variance).sum();
-                        match lang {
-                            Lang::Zh => format!(
-                                "审核 {id}：{n} 行有差异，将写入库存调整（合计 {net:+} 件）。审核后不能撤销。"
-                            ),
-                            Lang::En => format!(
-                                "Approve {id}: {n} lines differ and will be adjusted in stock ({net:+} units in all). This cannot be undone."
-                            ),
+                        let adjust = r.to_adjust(Uncounted::Leave).count();
+                        let net: i64 = r.to_adjust(Uncounted::Leave).map(|l| l.variance).sum();
+                        not_counted = r.uncounted_bins.len();
+                        col = col.push(
+                            text(i18n::approve_question(lang, &id, adjust, net))
+                                .size(16)
+                                .width(Fill),
+                        );
+                        if not_counted > 0 {
+                            col = col.push(
+                                text(i18n::approve_uncounted_note(
+                                    lang,
+                                    not_counted,
+                                    r.session.bins,
+                                ))
+                                .size(16)
+                                .font(fonts::BOLD)
+                                .width(Fill),
+                            );
                         }
                     }
+                }
+                let ready = self.report.is_some();
+                let confirm = if not_counted > 0 {
+                    S::ConfirmApproveLeave
+                } else {
+                    S::ConfirmApprove
                 };
-                (
-                    words,
-                    st(lang, S::ConfirmApprove),
-                    self.report.is_some().then_some(Message::ConfirmApprove),
-                )
+                let mut buttons = row![
+                    button(text(st(lang, confirm)).size(16))
+                        .padding(6)
+                        .style(button::success)
+                        .on_press_maybe(ready.then_some(Message::ConfirmApprove(Uncounted::Leave))),
+                ]
+                .spacing(8)
+                .align_y(iced::Alignment::Center);
+                // The other choice, worded apart: never the default.
+                if not_counted > 0 {
+                    buttons = buttons.push(
+                        button(text(i18n::approve_zero_button(lang, not_counted)).size(14))
+                            .padding(6)
+                            .style(button::danger)
+                            .on_press_maybe(
+                                ready.then_some(Message::ConfirmApprove(Uncounted::Zero)),
+                            ),
+                    );
+                }
+                col.push(buttons.push(back).wrap()).into()
             }
-            Asking::Cancel => (
-                match lang {
-                    Lang::Zh => {
-                        format!("取消盘点 {id}：已扫的数量作废，库存不调整，库位可以重新盘点。")
-                    }
-                    Lang::En => format!(
-                        "Cancel stocktake {id}: the counts are dropped, no stock is adjusted, its bins are free again."
-                    ),
-                },
-                st(lang, S::ConfirmCancel),
-                Some(Message::ConfirmCancel),
-            ),
-        };
-        container(
-            row![
-                text(words).size(16).width(Fill),
-                button(text(confirm).size(16))
+            Asking::Cancel => row![
+                text(i18n::cancel_question(lang, &id)).size(16).width(Fill),
+                button(text(st(lang, S::ConfirmCancel)).size(16))
                     .padding(6)
-                    .style(match asking {
-                        Asking::Approve => button::success,
-                        Asking::Cancel => button::danger,
-                    })
-                    .on_press_maybe(go),
-                button(text(tr(lang, T::Back)).size(16))
-                    .padding(6)
-                    .style(button::secondary)
-                    .on_press(Message::KeepCounting),
+                    .style(button::danger)
+                    .on_press(Message::ConfirmCancel),
+                back,
             ]
             .spacing(8)
-            .align_y(iced::Alignment::Center),
-        )
-        .padding(8)
-        .width(Fill)
-        .style(container::warning)
-        .into()
+            .align_y(iced::Alignment::Center)
+            .into(),
+        };
+        container(body)
+            .padding(8)
+            .width(Fill)
+            .style(container::warning)
+            .into()
     }
 
     fn report_view<'a>(
@@ -578,6 +756,29 @@ impl State {
             variances,
             st(lang, S::Variance)
         )));
+        if !r.uncounted_bins.is_empty() {
+            let named: Vec<&str> = r
+                .uncounted_bins
+                .iter()
+                .take(BINS_SHOWN)
+                .map(String::as_str)
+                .collect();
+            table = table.push(
+                container(
+                    text(i18n::bins_not_counted(
+                        lang,
+                        r.uncounted_bins.len(),
+                        r.session.bins,
+                        r.uncounted,
+                        &named,
+                    ))
+                    .size(15),
+                )
+                .padding([4, 8])
+                .width(Fill)
+                .style(container::warning),
+            );
+        }
         // A 100,000-line report stays one screen of widgets.
         if let Some(bar) = pager(self.page, variances, Message::Page) {
             table = table.push(bar);
@@ -596,10 +797,20 @@ impl State {
         let mut any = false;
         for l in r.variances().skip(self.page * PAGE).take(PAGE) {
             any = true;
+            // Sorted by the flow: a look-up, not a walk, for each row of the page.
             let waiting = r
                 .awaiting_recount
-                .iter()
-                .any(|(b, s)| *b == l.bin && *s == l.sku_code);
+                .binary_search_by(|(b, s)| {
+                    (b.as_str(), s.as_str()).cmp(&(l.bin.as_str(), l.sku_code.as_str()))
+                })
+                .is_ok();
+            let note = if waiting {
+                st(lang, S::AwaitingRecount)
+            } else if !l.bin_counted {
+                st(lang, S::BinNotCounted)
+            } else {
+                ""
+            };
             let sku = l.sku_code.clone();
             table = table.push(
                 container(
@@ -618,12 +829,7 @@ impl State {
                                 move |c| Message::LineReasonPicked(sku.clone(), c),
                             )
                             .text_size(14),
-                            text(if waiting {
-                                st(lang, S::AwaitingRecount)
-                            } else {
-                                ""
-                            })
-                            .size(13),
+                            text(note).size(13),
                         ]
                         .spacing(4)
                         .width(iced::FillPortion(3)),
@@ -635,6 +841,8 @@ impl State {
                 .width(Fill)
                 .style(if waiting {
                     container::warning
+                } else if !l.bin_counted {
+                    container::secondary
                 } else {
                     container::bordered_box
                 }),
