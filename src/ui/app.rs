@@ -609,12 +609,20 @@ impl App {
         let staff = match &self.actor {
             Some(a) => lang.label(
                 tr(lang, T::Staff),
-                format!(
-                    "{} {} ({})",
-                    a.staff.code,
-                    a.staff.name,
-                    i18n::role(lang, a.staff.role)
-                ),
+                match lang {
+                    Lang::Zh => format!(
+                        "{} {}（{}）",
+                        a.staff.code,
+                        a.staff.name,
+                        i18n::role(lang, a.staff.role)
+                    ),
+                    Lang::En => format!(
+                        "{} {} ({})",
+                        a.staff.code,
+                        a.staff.name,
+                        i18n::role(lang, a.staff.role)
+                    ),
+                },
             ),
             None => lang.label(tr(lang, T::Staff), "-"),
         };

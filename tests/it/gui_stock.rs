@@ -209,7 +209,7 @@ fn receipts_inbound_check_stocktake_and_stock_screens() {
         let _ = app.update(Message::Stocktake(stocktake::Message::ShowReport));
         let report = app.stocktake.report.as_ref().expect("report");
         assert_eq!(report.variances().count(), 1);
-        shows(&app, &["-1", lang.pick("差异报告", "Variance report")]);
+        shows(&app, &["-1", lang.pick("收起报告", "Hide report")]);
         // Approving asks first, with what it will write; without a reason nothing is approved.
         let _ = app.update(Message::Stocktake(stocktake::Message::AskApprove));
         shows(

@@ -61,6 +61,7 @@ pub enum Message {
     Undo,
     /// The stock keeper asked for the variance report.
     ShowReport,
+    HideReport,
     Reported(Result<Report, Failure>),
     Page(usize),
     BeginRecount,
@@ -217,6 +218,11 @@ impl State {
             Message::MarkEmpty => self.count_code(EMPTY_CODE),
             Message::Undo => self.count_code(UNDO_CODE),
             Message::ShowReport => self.load_report(&actor),
+            Message::HideReport => {
+                // Back to counting with the full panel; the report is read again when asked.
+                self.report = None;
+                Action::none()
+            }
             Message::Reported(r) => {
                 self.busy = self.busy.saturating_sub(1);
                 match r {
@@ -534,7 +540,25 @@ impl State {
             );
         }
         c = c.push(open.wrap());
-        if let Some(id) = self.session_id {
+        // The report or a confirmation open: the counting panel folds to one line, so the
+        // variance table has the height it needs on a 1024×768 screen.
+        let folded = self.report.is_some() || self.asking.is_some();
+        if let (Some(id), true) = (self.session_id, folded) {
+            let mut line = match &self.bin {
+                None => format!("{id}  {}", st(lang, S::ScanBin)),
+                Some(b) => format!("{id}  {}  {b}", tr(lang, T::ColBin)),
+            };
+            if let Some(l) = &self.last_count {
+                line.push_str(&format!("  ·  {} ×{}", l.sku, l.so_far));
+            }
+            c = c.push(
+                container(text(line).size(20).font(bold))
+                    .padding([4, 10])
+                    .width(Fill)
+                    .style(container::bordered_box),
+            );
+        }
+        if let (Some(id), false) = (self.session_id, folded) {
             let prompt = match &self.bin {
                 None => st(lang, S::ScanBin).to_string(),
                 Some(b) => format!("{id}  {}  {b}", tr(lang, T::ColBin)),
@@ -599,7 +623,13 @@ impl State {
             let idle = self.asking.is_none() && self.busy == 0;
             c = c.push(
                 row![
-                    button(text(st(lang, S::Report))).on_press(Message::ShowReport),
+                    if self.report.is_some() {
+                        button(text(st(lang, S::HideReport)))
+                            .style(button::secondary)
+                            .on_press_maybe(self.asking.is_none().then_some(Message::HideReport))
+                    } else {
+                        button(text(st(lang, S::Report))).on_press(Message::ShowReport)
+                    },
                     button(text(st(lang, S::Recount))).on_press_maybe(
                         (idle && self.recount_ready).then_some(Message::BeginRecount)
                     ),
