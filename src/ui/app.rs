@@ -232,6 +232,29 @@ impl App {
         }
     }
 
+    /// Feeds back the answers the worker has given so far, without waiting; returns how many
+    /// (`with_store_and_worker`: a bench drives frames while a job waits on a lock).
+    pub fn poll(&mut self) -> usize {
+        let Runner::Queued(_, waiting) = &mut self.runner else {
+            return 0;
+        };
+        let mut ready = Vec::new();
+        waiting.retain_mut(|rx| match rx.try_recv() {
+            Ok(Some(msg)) => {
+                ready.push(msg);
+                false
+            }
+            Ok(None) => true,
+            // The worker dropped it: nothing will come.
+            Err(_) => false,
+        });
+        let n = ready.len();
+        for msg in ready {
+            let _ = self.update(msg);
+        }
+        n
+    }
+
     /// The store the window reads (tests look at it).
     pub fn store(&self) -> Option<&Store> {
         self.store.as_ref()

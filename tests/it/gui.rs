@@ -830,6 +830,9 @@ fn a_scan_waits_for_a_locked_store_off_the_window_thread() {
     assert_eq!(app.check.pending, 1);
     assert!(app.check.parcel.is_none(), "no verdict before it is stored");
     assert_eq!(app.jobs_pending(), 1);
+    // Asked without waiting, the worker has no answer while the lock is held.
+    assert_eq!(app.poll(), 0);
+    assert_eq!(app.check.pending, 1);
     // Once the lock is gone the stored verdict arrives and is shown.
     app.settle();
     release.join().unwrap();
