@@ -28,6 +28,8 @@ pub enum Message {
     Created(Result<Receipt, Failure>),
     Listed(Result<Vec<ReceiptRow>, Failure>),
     Open(ReceiptId),
+    /// The receipt chosen, read off the window's thread (30,000 lines take a while).
+    Shown(Result<Receipt, Failure>),
     Confirm,
     Confirmed(Result<Receipt, Failure>),
     PrintLabels,
@@ -135,14 +137,16 @@ impl State {
                 self.page = p;
                 Action::none()
             }
-            Message::Open(id) => match flow::receipt::show(ctx.store, ctx.actor, id) {
-                Ok(r) => {
-                    self.selected = Some(r);
-                    self.page = 0;
-                    Action::none().clear_notice()
-                }
-                Err(e) => Action::notice(Notice::failed(Bi::error(&e))),
-            },
+            Message::Open(id) => Action::job(Job::new(
+                move |s: &mut Store| flow::receipt::show(s, &actor, id),
+                Message::Shown,
+            )),
+            Message::Shown(Ok(r)) => {
+                self.selected = Some(r);
+                self.page = 0;
+                Action::none().clear_notice()
+            }
+            Message::Shown(Err(e)) => Self::failed(&e),
             Message::Confirm => {
                 let Some(id) = self.selected.as_ref().map(|r| r.row.id) else {
                     return Action::none();
