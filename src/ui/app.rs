@@ -159,7 +159,14 @@ impl App {
                 _ => Task::none(),
             })
         });
-        (app, fit)
+        // The staff code field takes the keys at once: a person types their code as the
+        // window opens, without clicking first.
+        let focus = if app.actor.is_none() {
+            iced::widget::operation::focus(sign_in::CODE_FIELD)
+        } else {
+            Task::none()
+        };
+        (app, Task::batch([fit, focus]))
     }
 
     fn blank(path: PathBuf, lang: Lang, station: &str, runner: Runner) -> App {
