@@ -215,7 +215,8 @@ impl State {
                 self.pending = self.pending.saturating_sub(1);
                 match result {
                     Ok(verdicts) => {
-                        let mut action = Action::none();
+                        // A word about an earlier scan (a parcel parked) lasts until this one.
+                        let mut action = Action::none().clear_notice();
                         for v in &verdicts {
                             let (sound, notice) = self.apply(ctx, v);
                             action.sound = Some(sound);
@@ -232,7 +233,7 @@ impl State {
                             kind: BannerKind::Red,
                             text: Bi::error(&e),
                         });
-                        Action::none().with_sound(Sound::Error)
+                        Action::none().clear_notice().with_sound(Sound::Error)
                     }
                 }
             }

@@ -209,6 +209,18 @@ impl State {
     fn open(&mut self, ctx: Ctx<'_>, order_no: &str) -> Action<Message> {
         match flow::orders::show_order(ctx.store, ctx.actor, order_no) {
             Ok(r) => {
+                let other = self
+                    .selected
+                    .as_ref()
+                    .is_none_or(|s| s.order.order_no != r.order.order_no);
+                if other {
+                    // Words half typed belong to the order they were typed for: a scan that
+                    // opens another order must not carry them to it.
+                    self.remark.clear();
+                    self.flag = false;
+                    self.hold_reason = None;
+                    self.hold_note.clear();
+                }
                 self.selected = Some(r);
                 Action::none().clear_notice()
             }
