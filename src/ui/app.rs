@@ -698,9 +698,10 @@ impl App {
             .padding(40)
             .into()
         } else if let (Some(actor), Some(store)) = (&self.actor, &self.store) {
-            let mut side = Column::new().spacing(8).padding(8).width(128);
+            // Wide enough for the longest name on one line ("Inbound check").
+            let mut side = Column::new().spacing(8).padding(8).width(144);
             for e in SCREENS.iter().filter(|e| (e.may_open)(actor)) {
-                let b = button(text((e.label)(lang)).size(20))
+                let b = button(text((e.label)(lang)).size(18))
                     .width(Fill)
                     .padding(10)
                     .on_press(Message::Show(e.screen));

@@ -14,7 +14,7 @@ use crate::ui::fonts;
 use crate::ui::i18n::{Bi, S, T, st, tr};
 use crate::ui::job::{Failure, Job};
 use crate::ui::sound::Sound;
-use iced::widget::{Column, button, container, row, scrollable, text, text_input};
+use iced::widget::{Column, button, container, row, text, text_input};
 use iced::{Element, Fill};
 use std::sync::{Arc, Mutex};
 
@@ -244,6 +244,6 @@ impl State {
                 }),
             );
         }
-        c.push(scrollable(table).height(Fill)).into()
+        c.push(super::scroll(table).height(Fill)).into()
     }
 }

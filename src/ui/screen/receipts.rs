@@ -14,7 +14,7 @@ use crate::ui::fonts;
 use crate::ui::i18n::{self, Bi, S, T, st, tr};
 use crate::ui::job::{Failure, Job};
 use crate::ui::sound::Sound;
-use iced::widget::{Column, button, row, scrollable, text, text_input};
+use iced::widget::{Column, button, row, text, text_input};
 use iced::{Element, Fill};
 use std::path::PathBuf;
 
@@ -249,10 +249,15 @@ impl State {
                 i18n::words(lang, &r.state),
                 if r.verified_by.is_some() { " ✓" } else { "" }
             );
+            let open = self.selected.as_ref().is_some_and(|s| s.row.id == r.id);
             list = list.push(
                 button(text(label))
                     .width(Fill)
-                    .style(button::secondary)
+                    .style(if open {
+                        button::primary
+                    } else {
+                        button::secondary
+                    })
                     .on_press(Message::Open(r.id)),
             );
         }
@@ -296,8 +301,8 @@ impl State {
                     text(tr(lang, T::ColBarcode)).width(iced::FillPortion(3)),
                     text(tr(lang, T::ColItem)).width(iced::FillPortion(4)),
                     text(tr(lang, T::ColBin)).width(iced::FillPortion(2)),
-                    text(tr(lang, T::ColQty)).width(50),
-                    text(st(lang, S::Checked)).width(50),
+                    text(tr(lang, T::ColQty)).width(60),
+                    text(st(lang, S::Checked)).width(70),
                 ]
                 .spacing(8),
             );
@@ -322,14 +327,14 @@ impl State {
                         .width(iced::FillPortion(4)),
                         text(if l.bin.is_empty() { "-" } else { &l.bin })
                             .width(iced::FillPortion(2)),
-                        text(l.qty.to_string()).width(50),
-                        text(l.checked.to_string()).width(50),
+                        text(l.qty.to_string()).width(60),
+                        text(l.checked.to_string()).width(70),
                     ]
                     .spacing(8),
                 );
             }
         }
-        c.push(row![scrollable(list), scrollable(detail)].spacing(12))
+        c.push(row![super::scroll(list), super::scroll(detail)].spacing(12))
             .into()
     }
 }
