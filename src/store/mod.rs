@@ -270,6 +270,11 @@ impl Store {
         Ok(())
     }
 
+    /// Whether `checkpoint_in_background` runs for this connection.
+    pub fn checkpoints_in_background(&self) -> bool {
+        self.checkpointer.is_some()
+    }
+
     /// How long a write waits for another bench's write to finish before giving up. The bench
     /// screen waits less than the command line: it must answer the checker, not hang.
     pub fn set_busy_timeout(&self, timeout: Duration) -> Result<()> {

@@ -159,7 +159,14 @@ impl App {
                 _ => Task::none(),
             })
         });
-        (app, fit)
+        // The staff code field takes the keys at once: a person types their code as the
+        // window opens, without clicking first.
+        let focus = if app.actor.is_none() {
+            iced::widget::operation::focus(sign_in::CODE_FIELD)
+        } else {
+            Task::none()
+        };
+        (app, Task::batch([fit, focus]))
     }
 
     fn blank(path: PathBuf, lang: Lang, station: &str, runner: Runner) -> App {
@@ -230,6 +237,29 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Feeds back the answers the worker has given so far, without waiting; returns how many
+    /// (`with_store_and_worker`: a bench drives frames while a job waits on a lock).
+    pub fn poll(&mut self) -> usize {
+        let Runner::Queued(_, waiting) = &mut self.runner else {
+            return 0;
+        };
+        let mut ready = Vec::new();
+        waiting.retain_mut(|rx| match rx.try_recv() {
+            Ok(Some(msg)) => {
+                ready.push(msg);
+                false
+            }
+            Ok(None) => true,
+            // The worker dropped it: nothing will come.
+            Err(_) => false,
+        });
+        let n = ready.len();
+        for msg in ready {
+            let _ = self.update(msg);
+        }
+        n
     }
 
     /// The store the window reads (tests look at it).
@@ -676,9 +706,10 @@ impl App {
             .padding(40)
             .into()
         } else if let (Some(actor), Some(store)) = (&self.actor, &self.store) {
-            let mut side = Column::new().spacing(8).padding(8).width(128);
+            // Wide enough for the longest name on one line ("Inbound check").
+            let mut side = Column::new().spacing(8).padding(8).width(144);
             for e in SCREENS.iter().filter(|e| (e.may_open)(actor)) {
-                let b = button(text((e.label)(lang)).size(20))
+                let b = button(text((e.label)(lang)).size(18))
                     .width(Fill)
                     .padding(10)
                     .on_press(Message::Show(e.screen));

@@ -188,7 +188,9 @@ pub fn shortcuts() -> Vec<(T, PathBuf)> {
                 }
             }
         };
-        push(T::Downloads, u.download_dir());
+        // Without xdg-user-dirs set up the system names no download folder: the usual ones.
+        let guessed = downloads_in(u.home_dir());
+        push(T::Downloads, u.download_dir().or(guessed.as_deref()));
         push(T::Desktop, u.desktop_dir());
         push(T::Documents, u.document_dir());
         push(T::Home, Some(u.home_dir()));
@@ -196,9 +198,30 @@ pub fn shortcuts() -> Vec<(T, PathBuf)> {
     out
 }
 
+/// The download folder under `home` by its usual names (a Chinese desktop's, then English).
+fn downloads_in(home: &Path) -> Option<PathBuf> {
+    ["下载", "Downloads"]
+        .into_iter()
+        .map(|n| home.join(n))
+        .find(|p| p.is_dir())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_download_folder_by_its_usual_names() {
+        let home = tempfile::tempdir().unwrap();
+        assert_eq!(downloads_in(home.path()), None);
+        std::fs::create_dir(home.path().join("Downloads")).unwrap();
+        assert_eq!(
+            downloads_in(home.path()),
+            Some(home.path().join("Downloads"))
+        );
+        std::fs::create_dir(home.path().join("下载")).unwrap();
+        assert_eq!(downloads_in(home.path()), Some(home.path().join("下载")));
+    }
 
     #[test]
     fn lists_folders_and_wanted_files_only() {

@@ -221,6 +221,9 @@ pub enum T {
     Documents,
     Home,
     ChooseFile,
+    ColOrderNo,
+    ColStatus,
+    ColBuyer,
 }
 
 /// The text of `t` in `lang`.
@@ -391,6 +394,9 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         T::Documents => ("文档", "Documents"),
         T::Home => ("主文件夹", "Home"),
         T::ChooseFile => ("选择文件…", "Choose file…"),
+        T::ColOrderNo => ("订单号", "Order no."),
+        T::ColStatus => ("状态", "Status"),
+        T::ColBuyer => ("买家", "Buyer"),
         T::TypeCode => ("手输条码", "Type a code"),
         T::TypeCodeHint => (
             "标签坏了：输入单号或条码，回车",

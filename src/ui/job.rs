@@ -81,8 +81,11 @@ impl Worker {
                 for job in rx {
                     if store.is_none() {
                         match Store::open(&path) {
-                            Ok(s) => {
+                            Ok(mut s) => {
                                 let _ = s.set_busy_timeout(WORKER_BUSY_WAIT);
+                                // Every write of the window is made here: no scan pays for a
+                                // WAL checkpoint inside its commit (300 ms on a big store).
+                                let _ = s.checkpoint_in_background();
                                 store = Some(s);
                             }
                             Err(e) => {
@@ -131,6 +134,19 @@ mod tests {
         let j: Job<Result<i32, String>> = Job::new(|_s| Ok(1), |r| r.map_err(|e: Failure| e.zh()));
         let out = j.run(None);
         assert!(out.unwrap_err().contains("没有打开"));
+    }
+
+    #[test]
+    fn the_worker_checkpoints_in_the_background() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.db");
+        drop(Store::open(&path).unwrap());
+        let worker = Worker::spawn(path);
+        let rx = worker.queue(Job::new(
+            |s: &mut Store| Ok(s.checkpoints_in_background()),
+            |r: Result<bool, Failure>| r.unwrap(),
+        ));
+        assert!(iced::futures::executor::block_on(rx).unwrap());
     }
 
     #[test]

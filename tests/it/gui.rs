@@ -830,6 +830,9 @@ fn a_scan_waits_for_a_locked_store_off_the_window_thread() {
     assert_eq!(app.check.pending, 1);
     assert!(app.check.parcel.is_none(), "no verdict before it is stored");
     assert_eq!(app.jobs_pending(), 1);
+    // Asked without waiting, the worker has no answer while the lock is held.
+    assert_eq!(app.poll(), 0);
+    assert_eq!(app.check.pending, 1);
     // Once the lock is gone the stored verdict arrives and is shown.
     app.settle();
     release.join().unwrap();
@@ -915,4 +918,71 @@ fn a_batch_number_typed_at_the_pick_screen_counts_as_its_scan() {
         app.pick.keyed.is_empty(),
         "the field is ready for the next code"
     );
+}
+
+#[test]
+fn a_remark_half_typed_stays_with_its_order() {
+    // The order printer types a remark on one order; a scan opens another order.
+    let s = Scratch::new();
+    let batch = s.printed_batch();
+    s.ok(&[
+        "staff",
+        "add",
+        "DD01",
+        "--name",
+        "刘打单",
+        "--role",
+        "order_printer",
+        "--pin",
+        "1234",
+    ]);
+    let mut app = App::with_store(Store::open(s.db()).unwrap(), "bench-1", Lang::Zh);
+    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(
+        "DD01".into(),
+    )));
+    let _ = app.update(Message::SignIn(sign_in::Message::PinChanged("1234".into())));
+    let _ = app.update(Message::SignIn(sign_in::Message::Submit));
+    let _ = app.update(Message::Show(Screen::Orders));
+    use packbench::ui::screen::orders::Message as O;
+    let first = batch["parcels"][0]["order_nos"][0].as_str().unwrap();
+    let _ = app.update(Message::Orders(O::Open(first.into())));
+    let _ = app.update(Message::Orders(O::RemarkChanged("易碎，轻放".into())));
+    let _ = app.update(Message::Orders(O::FlagToggled(true)));
+    // Another parcel of one order (a scan of a merged parcel lists its orders instead).
+    let other = batch["parcels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .skip(1)
+        .find(|p| p["order_nos"].as_array().unwrap().len() == 1)
+        .unwrap();
+    let _ = app.update(scan(other["tracking_no"].as_str().unwrap()));
+    let shown = app
+        .orders
+        .selected
+        .as_ref()
+        .expect("the scanned order")
+        .order
+        .order_no
+        .clone();
+    assert_eq!(shown, other["order_nos"][0].as_str().unwrap());
+    assert!(app.orders.remark.is_empty(), "{:?}", app.orders.remark);
+    assert!(!app.orders.flag);
+    // The same order read again (after a change) keeps what is being typed.
+    let _ = app.update(Message::Orders(O::RemarkChanged("改地址".into())));
+    let _ = app.update(Message::Orders(O::Open(shown)));
+    assert_eq!(app.orders.remark, "改地址");
+}
+
+#[test]
+fn a_parked_parcel_notice_lasts_until_the_next_scan() {
+    let (_s, batch, mut app) = bench(Lang::Zh);
+    let parcels = batch["parcels"].as_array().unwrap();
+    let _ = app.update(scan(parcels[0]["tracking_no"].as_str().unwrap()));
+    let _ = app.update(scan(parcels[1]["tracking_no"].as_str().unwrap()));
+    let parked = app.notice.clone().expect("the first parcel parked, said");
+    assert_eq!(parked.tone, Tone::Warning);
+    // The next scan is about the parcel now open: the word about the other one goes.
+    let _ = app.update(scan(&unit_codes(&parcels[1])[0]));
+    assert!(app.notice.is_none(), "{:?}", app.notice);
 }

@@ -31,8 +31,15 @@ fn xdotool(display: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
-#[test]
-fn the_demo_bench_checks_a_parcel_typed_by_a_wedge_scanner() {
+/// Xvfb, and the bench window on it with `args`, given the keyboard focus; `None` (the test
+/// skipped) when a tool is missing outside CI.
+struct Window {
+    app: Kill,
+    _xvfb: Kill,
+    display: String,
+}
+
+fn open_window(s: &Scratch, args: &[&str]) -> Option<Window> {
     for tool in ["Xvfb", "xdotool", "xwd"] {
         if !have(tool) {
             assert!(
@@ -40,10 +47,9 @@ fn the_demo_bench_checks_a_parcel_typed_by_a_wedge_scanner() {
                 "{tool} is missing: .ci/setup installs it"
             );
             eprintln!("skipped: {tool} is not installed");
-            return;
+            return None;
         }
     }
-    let s = Scratch::new();
     // Xvfb picks a free display itself and says which on its standard output, once it accepts
     // connections: no number two tests (or two checkouts on one machine) could both choose.
     let mut xvfb = Kill(
@@ -79,13 +85,8 @@ fn the_demo_bench_checks_a_parcel_typed_by_a_wedge_scanner() {
     }
     let app = Kill(
         Command::new(env!("CARGO_BIN_EXE_packbench"))
-            .args([
-                "--demo",
-                "--db",
-                s.db().to_str().unwrap(),
-                "--station",
-                "xvfb-bench",
-            ])
+            .args(["--db", s.db().to_str().unwrap(), "--station", "xvfb-bench"])
+            .args(args)
             .env("DISPLAY", &display)
             .env("ICED_BACKEND", "tiny-skia")
             .env_remove("WAYLAND_DISPLAY")
@@ -117,8 +118,15 @@ fn the_demo_bench_checks_a_parcel_typed_by_a_wedge_scanner() {
         std::thread::sleep(Duration::from_millis(200));
     }
     std::thread::sleep(Duration::from_millis(300));
+    Some(Window {
+        app,
+        _xvfb: xvfb,
+        display,
+    })
+}
 
-    // The demo's first parcel, as the demo screen lists it.
+/// The units of the demo's first parcel, as a scanner reads them after its waybill.
+fn first_parcel_scans(s: &Scratch) -> Vec<String> {
     let (ok, batch) = s.json(&["batch", "show", "1", "--json"]);
     assert!(ok, "{batch}");
     let p = &batch["parcels"][0];
@@ -134,6 +142,22 @@ fn the_demo_bench_checks_a_parcel_typed_by_a_wedge_scanner() {
             );
         }
     }
+    scans
+}
+
+#[test]
+fn the_demo_bench_checks_a_parcel_typed_by_a_wedge_scanner() {
+    let s = Scratch::new();
+    let Some(Window {
+        app,
+        _xvfb,
+        display,
+    }) = open_window(&s, &["--demo"])
+    else {
+        return;
+    };
+    // The demo's first parcel, as the demo screen lists it.
+    let scans = first_parcel_scans(&s);
     for code in &scans {
         // A scanner types a code as a burst, ended by Enter.
         xdotool(&display, &["type", "--delay", "5", &format!("{code}\n")]);
@@ -162,5 +186,48 @@ fn the_demo_bench_checks_a_parcel_typed_by_a_wedge_scanner() {
     let (_, ev) = s.json(&["events", "--kind", "parcel_shipped", "--json"]);
     assert_eq!(ev[0]["staff_code"], "YH01");
     assert_eq!(ev[0]["terminal"], "xvfb-bench");
+    let _ = app.0.kill();
+}
+
+#[test]
+fn a_person_signs_in_from_the_keyboard_as_the_window_opens() {
+    // The demo shop with a printed batch, opened at the sign-in form.
+    let s = Scratch::new();
+    s.ok(&["demo"]);
+    s.ok(&[
+        "waybills",
+        "add",
+        "--courier",
+        "ZTO",
+        "--range",
+        "7700000001-7700000020",
+    ]);
+    s.ok(&["batch", "create", "--courier", "ZTO", "--limit", "3"]);
+    let Some(Window {
+        app,
+        _xvfb,
+        display,
+    }) = open_window(&s, &[])
+    else {
+        return;
+    };
+    // No click first: the staff code field has the keys. A person's keys (slower than any
+    // scanner), Enter to the PIN, Enter to sign in.
+    for part in ["YH01", "1234"] {
+        xdotool(&display, &["type", "--delay", "120", part]);
+        // Return, as the keyboard sends it (a typed "\n" is a Linefeed key).
+        xdotool(&display, &["key", "--delay", "120", "Return"]);
+        std::thread::sleep(Duration::from_millis(400));
+    }
+    std::thread::sleep(Duration::from_millis(800));
+    for code in first_parcel_scans(&s) {
+        xdotool(&display, &["type", "--delay", "5", &format!("{code}\n")]);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    std::thread::sleep(Duration::from_millis(800));
+    let mut app = app;
+    assert!(app.0.try_wait().unwrap().is_none(), "the bench is running");
+    let (_, ev) = s.json(&["events", "--kind", "parcel_shipped", "--json"]);
+    assert_eq!(ev[0]["staff_code"], "YH01", "signed in and checked: {ev}");
     let _ = app.0.kill();
 }

@@ -218,7 +218,8 @@ impl State {
                 self.pending = self.pending.saturating_sub(1);
                 match result {
                     Ok(verdicts) => {
-                        let mut action = Action::none();
+                        // A word about an earlier scan (a parcel parked) lasts until this one.
+                        let mut action = Action::none().clear_notice();
                         for v in &verdicts {
                             let (sound, notice) = self.apply(ctx, v);
                             action.sound = Some(sound);
@@ -235,7 +236,7 @@ impl State {
                             kind: BannerKind::Red,
                             text: Bi::error(&e),
                         });
-                        Action::none().with_sound(Sound::Error)
+                        Action::none().clear_notice().with_sound(Sound::Error)
                     }
                 }
             }
@@ -446,13 +447,15 @@ impl State {
         ]
         .spacing(2)
         .width(170);
-        if self.pending > 0 {
-            counters = counters.push(
-                container(text(tr(lang, T::Saving)).size(16))
-                    .padding(4)
-                    .style(container::warning),
-            );
-        }
+        // Its room is kept when nothing is being saved: the table never jumps under the eyes.
+        counters = counters.push(if self.pending > 0 {
+            container(text(tr(lang, T::Saving)).size(16))
+                .padding(4)
+                .height(30)
+                .style(container::warning)
+        } else {
+            container(text("").size(16)).padding(4).height(30)
+        });
 
         let info: Element<'_, Message> = match &self.parcel {
             None => {
@@ -619,7 +622,7 @@ impl State {
                 .on_submit(Message::KeyedSubmit)
                 .size(14)
                 .padding(4)
-                .width(260),
+                .width(420),
         ]
         .spacing(8)
         .align_y(iced::Alignment::Center);
@@ -627,9 +630,11 @@ impl State {
         column![
             banner,
             row![container(info).width(Fill), counters].spacing(12),
-            scrollable(table).height(iced::FillPortion(3)),
+            super::scroll(table).height(iced::FillPortion(3)),
             keyed,
-            scrollable(history).height(iced::FillPortion(1)),
+            super::scroll(history.width(Fill))
+                .width(Fill)
+                .height(iced::FillPortion(1)),
         ]
         .spacing(8)
         .padding(4)

@@ -3,7 +3,7 @@
 //! inspector when every unit is scanned.
 
 use super::{Action, Ctx, Notice, PAGE, pager};
-use crate::domain::ReceiptId;
+use crate::domain::{Outcome, ReceiptId};
 use crate::error::Error;
 use crate::flow;
 use crate::flow::receipt::{InboundCheck, Receipt};
@@ -14,7 +14,7 @@ use crate::ui::fonts;
 use crate::ui::i18n::{Bi, S, T, st, tr};
 use crate::ui::job::{Failure, Job};
 use crate::ui::sound::Sound;
-use iced::widget::{Column, button, container, row, scrollable, text, text_input};
+use iced::widget::{Column, button, container, row, text, text_input};
 use iced::{Element, Fill};
 use std::sync::{Arc, Mutex};
 
@@ -24,6 +24,8 @@ pub enum Message {
     ReceiptChanged(String),
     Open,
     Judged(Result<Option<StockVerdict>, Failure>),
+    /// The receipt's lines, read on opening and once it is verified.
+    Loaded(Result<Receipt, Failure>),
     Page(usize),
 }
 
@@ -59,26 +61,54 @@ impl State {
             }
             Message::Judged(r) => {
                 self.pending = self.pending.saturating_sub(1);
-                let sound = match r {
+                let mut action = Action::none();
+                match r {
                     Ok(Some(v)) => {
                         self.last = Some((Bi::new(v.outcome.zh(), v.outcome.en()), v.is_error()));
-                        Some(Sound::of(v.tone()))
+                        action.sound = Some(Sound::of(v.tone()));
+                        // The line scanned is counted here: a 30,000-line receipt is not read
+                        // again on the window's thread for every unit.
+                        match &v.outcome {
+                            Outcome::UnitChecked { sku, scanned, .. } => {
+                                self.counted(sku, *scanned)
+                            }
+                            Outcome::ReceiptVerified { sku, scanned, .. } => {
+                                self.counted(sku, *scanned);
+                                action = action.with_job(self.load_job(ctx));
+                            }
+                            _ => {}
+                        }
                     }
-                    Ok(None) => None,
+                    Ok(None) => {}
                     Err(e) => {
                         self.last = Some((Bi::error(&e), true));
-                        Some(Sound::Error)
+                        action.sound = Some(Sound::Error);
                     }
-                };
-                self.reload(ctx);
-                Action {
-                    sound,
-                    ..Action::none()
                 }
+                action
             }
+            Message::Loaded(Ok(r)) => {
+                if Some(r.row.id) == self.receipt_id {
+                    self.receipt = Some(r);
+                }
+                Action::none()
+            }
+            Message::Loaded(Err(e)) => Action::notice(Notice::failed(Bi::error(&e))),
         }
     }
 
+    fn counted(&mut self, sku: &str, scanned: i64) {
+        if let Some(l) = self
+            .receipt
+            .as_mut()
+            .and_then(|r| r.lines.iter_mut().find(|l| l.sku_code == sku))
+        {
+            l.checked = scanned;
+        }
+    }
+
+    /// Opens a receipt for checking at once (a scan right after it counts on it); its lines are
+    /// read as a job, which the worker runs before any scan that follows.
     fn open(&mut self, ctx: Ctx<'_>, text: &str) -> Action<Message> {
         let opened = text
             .trim()
@@ -91,18 +121,22 @@ impl State {
                 self.receipt_id = Some(id);
                 self.receipt = None;
                 self.last = None;
-                self.reload(ctx);
-                Action::none().clear_notice()
+                self.page = 0;
+                Action::job(self.load_job(ctx)).clear_notice()
             }
             Err(e) => Action::notice(Notice::failed(Bi::error(&e))).with_sound(Sound::Error),
         }
     }
 
-    fn reload(&mut self, ctx: Ctx<'_>) {
-        let Some(id) = self.receipt_id else { return };
-        if let Ok(r) = flow::receipt::show(ctx.store, ctx.actor, id) {
-            self.receipt = Some(r);
-        }
+    fn load_job(&self, ctx: Ctx<'_>) -> Job<Message> {
+        let (actor, id) = (ctx.actor.clone(), self.receipt_id);
+        Job::new(
+            move |s: &mut Store| match id {
+                Some(id) => flow::receipt::show(s, &actor, id),
+                None => Err(Error::invalid("没有打开入库单", "no receipt is open")),
+            },
+            Message::Loaded,
+        )
     }
 
     fn scan(&mut self, ctx: Ctx<'_>, scan: Scan) -> Action<Message> {
@@ -210,6 +244,6 @@ impl State {
                 }),
             );
         }
-        c.push(scrollable(table).height(Fill)).into()
+        c.push(super::scroll(table).height(Fill)).into()
     }
 }

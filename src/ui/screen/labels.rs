@@ -515,6 +515,6 @@ impl State {
                     .style(container::bordered_box),
             );
         }
-        iced::widget::scrollable(c).height(Fill).into()
+        super::scroll(c).height(Fill).into()
     }
 }

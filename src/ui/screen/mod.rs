@@ -277,20 +277,36 @@ pub fn shop_time(stored: &str) -> String {
 /// every screen: a message coming or going never moves the buttons under the hand, and a long
 /// one wraps inside it.
 pub fn notice_slot<'a, M: 'a>(notice: Option<&'a Notice>, lang: Lang) -> iced::Element<'a, M> {
-    use iced::widget::{container, scrollable, text};
+    use iced::widget::{container, text};
     let slot = match notice {
-        Some(n) => container(scrollable(
-            text(n.text.get(lang)).size(17).width(iced::Fill),
-        ))
-        .padding([4, 8])
-        .style(match n.tone {
-            Tone::Done => container::success,
-            Tone::Failed => container::danger,
-            Tone::Warning => container::warning,
-        }),
+        Some(n) => container(scroll(text(n.text.get(lang)).size(17).width(iced::Fill)))
+            .padding([4, 8])
+            .style(match n.tone {
+                Tone::Done => container::success,
+                Tone::Failed => container::danger,
+                Tone::Warning => container::warning,
+            }),
         None => container(text("").size(17)).padding([4, 8]),
     };
     slot.width(iced::Fill).height(56).into()
+}
+
+/// A vertical scrollable whose bar never covers its content: iced draws the bar over the
+/// right edge of what it scrolls (the last column of a table, the end of a history line), so
+/// the content keeps a margin as wide as the bar.
+/// It keeps the content's width, portion and all (a list beside its detail shares the row as
+/// the content says).
+pub fn scroll<'a, M: 'a>(
+    content: impl Into<iced::Element<'a, M>>,
+) -> iced::widget::Scrollable<'a, M> {
+    use iced::widget::{container, scrollable};
+    let content = content.into();
+    let width = content.as_widget().size_hint().width;
+    scrollable(container(content).width(width).padding(iced::Padding {
+        right: 14.0,
+        ..iced::Padding::ZERO
+    }))
+    .width(width)
 }
 
 /// Rows a long table draws at once: a 100,000-line report or a 30,000-line receipt builds one

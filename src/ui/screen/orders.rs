@@ -12,9 +12,7 @@ use crate::ui::fonts;
 use crate::ui::i18n::{self, Bi, Lang, T, tr};
 use crate::ui::job::{Failure, Job};
 use crate::ui::sound::Sound;
-use iced::widget::{
-    Column, button, checkbox, container, pick_list, row, scrollable, text, text_input,
-};
+use iced::widget::{Column, button, checkbox, container, pick_list, row, text, text_input};
 use iced::{Element, Fill};
 use std::fmt;
 
@@ -209,6 +207,18 @@ impl State {
     fn open(&mut self, ctx: Ctx<'_>, order_no: &str) -> Action<Message> {
         match flow::orders::show_order(ctx.store, ctx.actor, order_no) {
             Ok(r) => {
+                let other = self
+                    .selected
+                    .as_ref()
+                    .is_none_or(|s| s.order.order_no != r.order.order_no);
+                if other {
+                    // Words half typed belong to the order they were typed for: a scan that
+                    // opens another order must not carry them to it.
+                    self.remark.clear();
+                    self.flag = false;
+                    self.hold_reason = None;
+                    self.hold_note.clear();
+                }
                 self.selected = Some(r);
                 Action::none().clear_notice()
             }
@@ -256,6 +266,23 @@ impl State {
             if let Some(bar) = pager(self.page, self.results.len(), Message::Page) {
                 list = list.push(bar);
             }
+            if !self.results.is_empty() {
+                // The columns named once, in the rows' proportions.
+                list = list.push(
+                    container(
+                        row![
+                            text(tr(lang, T::ColOrderNo)).width(iced::FillPortion(4)),
+                            text(tr(lang, T::ColStatus)).width(iced::FillPortion(2)),
+                            text(tr(lang, T::ColBuyer)).width(iced::FillPortion(3)),
+                            text(tr(lang, T::Receiver)).width(iced::FillPortion(2)),
+                            text(tr(lang, T::Tracking)).width(iced::FillPortion(3)),
+                            text("").width(iced::FillPortion(2)),
+                        ]
+                        .spacing(8),
+                    )
+                    .padding([0, 10]),
+                );
+            }
             for s in self.results.iter().skip(self.page * PAGE).take(PAGE) {
                 let o = &s.order;
                 let held = s
@@ -283,7 +310,7 @@ impl State {
                     .width(Fill),
                 );
             }
-            return c.push(scrollable(list).height(Fill)).into();
+            return c.push(super::scroll(list).height(Fill)).into();
         };
 
         let o = &r.order;
@@ -391,7 +418,8 @@ impl State {
                             reasons,
                             self.hold_reason.map(|reason| HoldChoice { reason, lang }),
                             Message::HoldReasonPicked
-                        ),
+                        )
+                        .placeholder(i18n::st(lang, i18n::S::Reason)),
                         text_input(tr(lang, T::Note), &self.hold_note)
                             .on_input(Message::HoldNoteChanged)
                             .padding(6),
@@ -402,6 +430,6 @@ impl State {
                 );
             }
         }
-        scrollable(c).height(Fill).into()
+        super::scroll(c).height(Fill).into()
     }
 }

@@ -12,7 +12,7 @@ use crate::ui::fonts;
 use crate::ui::i18n::{Bi, T, tr};
 use crate::ui::job::{Failure, Job};
 use crate::ui::sound::Sound;
-use iced::widget::{Column, container, row, scrollable, text, text_input};
+use iced::widget::{Column, container, row, text, text_input};
 use iced::{Element, Fill};
 
 /// The field for a code typed by hand (the pick list's batch number, a damaged label).
@@ -170,7 +170,7 @@ impl State {
                     .on_submit(Message::KeyedSubmit)
                     .size(14)
                     .padding(4)
-                    .width(260),
+                    .width(420),
             ]
             .spacing(8)
             .align_y(iced::Alignment::Center),
@@ -215,6 +215,6 @@ impl State {
                 }),
             );
         }
-        c.push(scrollable(table).height(Fill)).into()
+        c.push(super::scroll(table).height(Fill)).into()
     }
 }

@@ -17,7 +17,7 @@ use crate::ui::fonts;
 use crate::ui::i18n::{Bi, Lang, T, tr};
 use crate::ui::job::{Failure, Job};
 use crate::ui::sound::Sound;
-use iced::widget::{Column, button, container, pick_list, row, scrollable, text, text_input};
+use iced::widget::{Column, button, container, pick_list, row, text, text_input};
 use iced::{Element, Fill};
 use std::fmt;
 use std::path::PathBuf;
@@ -708,8 +708,8 @@ impl State {
         }
         c = c.push(
             row![
-                scrollable(list).height(Fill),
-                scrollable(detail).height(Fill)
+                super::scroll(list).height(Fill),
+                super::scroll(detail).height(Fill)
             ]
             .spacing(12),
         );

@@ -14,7 +14,7 @@ use crate::ui::fonts;
 use crate::ui::i18n::{self, Bi, S, T, st, tr};
 use crate::ui::job::{Failure, Job};
 use crate::ui::sound::Sound;
-use iced::widget::{Column, button, row, scrollable, text, text_input};
+use iced::widget::{Column, button, row, text, text_input};
 use iced::{Element, Fill};
 use std::path::PathBuf;
 
@@ -28,6 +28,8 @@ pub enum Message {
     Created(Result<Receipt, Failure>),
     Listed(Result<Vec<ReceiptRow>, Failure>),
     Open(ReceiptId),
+    /// The receipt chosen, read off the window's thread (30,000 lines take a while).
+    Shown(Result<Receipt, Failure>),
     Confirm,
     Confirmed(Result<Receipt, Failure>),
     PrintLabels,
@@ -135,14 +137,16 @@ impl State {
                 self.page = p;
                 Action::none()
             }
-            Message::Open(id) => match flow::receipt::show(ctx.store, ctx.actor, id) {
-                Ok(r) => {
-                    self.selected = Some(r);
-                    self.page = 0;
-                    Action::none().clear_notice()
-                }
-                Err(e) => Action::notice(Notice::failed(Bi::error(&e))),
-            },
+            Message::Open(id) => Action::job(Job::new(
+                move |s: &mut Store| flow::receipt::show(s, &actor, id),
+                Message::Shown,
+            )),
+            Message::Shown(Ok(r)) => {
+                self.selected = Some(r);
+                self.page = 0;
+                Action::none().clear_notice()
+            }
+            Message::Shown(Err(e)) => Self::failed(&e),
             Message::Confirm => {
                 let Some(id) = self.selected.as_ref().map(|r| r.row.id) else {
                     return Action::none();
@@ -245,10 +249,15 @@ impl State {
                 i18n::words(lang, &r.state),
                 if r.verified_by.is_some() { " ✓" } else { "" }
             );
+            let open = self.selected.as_ref().is_some_and(|s| s.row.id == r.id);
             list = list.push(
                 button(text(label))
                     .width(Fill)
-                    .style(button::secondary)
+                    .style(if open {
+                        button::primary
+                    } else {
+                        button::secondary
+                    })
                     .on_press(Message::Open(r.id)),
             );
         }
@@ -292,8 +301,8 @@ impl State {
                     text(tr(lang, T::ColBarcode)).width(iced::FillPortion(3)),
                     text(tr(lang, T::ColItem)).width(iced::FillPortion(4)),
                     text(tr(lang, T::ColBin)).width(iced::FillPortion(2)),
-                    text(tr(lang, T::ColQty)).width(50),
-                    text(st(lang, S::Checked)).width(50),
+                    text(tr(lang, T::ColQty)).width(60),
+                    text(st(lang, S::Checked)).width(70),
                 ]
                 .spacing(8),
             );
@@ -318,14 +327,14 @@ impl State {
                         .width(iced::FillPortion(4)),
                         text(if l.bin.is_empty() { "-" } else { &l.bin })
                             .width(iced::FillPortion(2)),
-                        text(l.qty.to_string()).width(50),
-                        text(l.checked.to_string()).width(50),
+                        text(l.qty.to_string()).width(60),
+                        text(l.checked.to_string()).width(70),
                     ]
                     .spacing(8),
                 );
             }
         }
-        c.push(row![scrollable(list), scrollable(detail)].spacing(12))
+        c.push(row![super::scroll(list), super::scroll(detail)].spacing(12))
             .into()
     }
 }

@@ -110,13 +110,18 @@ impl State {
         .spacing(16)
         .width(420)
         .align_x(Center);
-        if let Some(e) = &self.error {
-            c = c.push(
-                container(text(e.get(lang)).size(20))
-                    .padding(8)
-                    .style(container::danger),
-            );
-        }
+        // The error's room is kept: the fields do not move when it comes or goes.
+        c = c.push(
+            container(match &self.error {
+                Some(e) => Element::from(
+                    container(text(e.get(lang)).size(20))
+                        .padding(8)
+                        .style(container::danger),
+                ),
+                None => text("").into(),
+            })
+            .height(90),
+        );
         container(c).center_x(Fill).center_y(Fill).into()
     }
 }

@@ -10,7 +10,7 @@ use crate::ui::fonts;
 use crate::ui::i18n::{self, Bi, S, T, st, tr};
 use crate::ui::job::{Failure, Job};
 use crate::ui::sound::Sound;
-use iced::widget::{Column, button, container, row, scrollable, text, text_input};
+use iced::widget::{Column, button, container, row, text, text_input};
 use iced::{Element, Fill};
 
 /// Items of the low and dead lists drawn at once.
@@ -200,7 +200,7 @@ impl State {
             .width(240)
             .push(list(st(lang, S::LowStock), &self.low))
             .push(list(st(lang, S::DeadStock), &self.dead));
-        c.push(row![scrollable(product).width(Fill), scrollable(side)].spacing(16))
+        c.push(row![super::scroll(product).width(Fill), super::scroll(side)].spacing(16))
             .into()
     }
 }
