@@ -197,10 +197,10 @@ pub fn catalogue(seed: u64) -> Vec<DemoProduct> {
     // Barcodes are random: make sure no two products share one.
     let mut seen = std::collections::HashSet::new();
     for p in &mut out {
-        if let Some(b) = &p.product.barcode {
-            if !seen.insert(b.as_str().to_string()) {
-                p.product.barcode = None;
-            }
+        if let Some(b) = &p.product.barcode
+            && !seen.insert(b.as_str().to_string())
+        {
+            p.product.barcode = None;
         }
     }
     out

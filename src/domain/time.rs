@@ -63,10 +63,10 @@ pub fn parse_shop_time(text: &str) -> Result<DateTime<Utc>, DateError> {
         "%Y/%m/%d %H:%M",
     ];
     for f in FORMATS {
-        if let Ok(naive) = NaiveDateTime::parse_from_str(s, f) {
-            if let Some(t) = shop_zone().from_local_datetime(&naive).single() {
-                return Ok(t.with_timezone(&Utc));
-            }
+        if let Ok(naive) = NaiveDateTime::parse_from_str(s, f)
+            && let Some(t) = shop_zone().from_local_datetime(&naive).single()
+        {
+            return Ok(t.with_timezone(&Utc));
         }
     }
     Err(DateError(s.to_string()))

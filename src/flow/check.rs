@@ -273,12 +273,12 @@ impl CheckSession {
                 out.push(replay(&db, &s)?);
             }
         }
-        if let Some(pid) = station.open_parcel_id {
-            if let Some(row) = db.parcel(pid)? {
-                let mut v = OpenParcel::load(&db, row)?.opened();
-                v.replayed = true;
-                out.push(v);
-            }
+        if let Some(pid) = station.open_parcel_id
+            && let Some(row) = db.parcel(pid)?
+        {
+            let mut v = OpenParcel::load(&db, row)?.opened();
+            v.replayed = true;
+            out.push(v);
         }
         let shown = out
             .iter()
@@ -446,10 +446,10 @@ fn judge(
     } else {
         judge_item(&p.counts, &p.refunded, &sku)
     };
-    if matches!(judgement, ItemJudgement::Counted { .. }) {
-        if let Some(c) = p.counts.iter_mut().find(|c| c.sku_code == sku) {
-            c.scanned += 1;
-        }
+    if matches!(judgement, ItemJudgement::Counted { .. })
+        && let Some(c) = p.counts.iter_mut().find(|c| c.sku_code == sku)
+    {
+        c.scanned += 1;
     }
     let (scanned, expected) = p
         .counts

@@ -27,10 +27,10 @@ pub fn merge_auto(store: &mut Store, actor: &Actor) -> Result<Vec<Merged>> {
         for group in db.merge_candidates()? {
             let mut ready = Vec::new();
             for no in &group {
-                if let Some(o) = db.bench_order(no)? {
-                    if readiness(db, &o)? == Readiness::Ready {
-                        ready.push(o);
-                    }
+                if let Some(o) = db.bench_order(no)?
+                    && readiness(db, &o)? == Readiness::Ready
+                {
+                    ready.push(o);
                 }
             }
             if ready.len() > 1 {
@@ -89,19 +89,19 @@ pub fn merge(store: &mut Store, actor: &Actor, order_nos: &[String]) -> Result<M
                 }
                 db.dissolve_parcel(pid)?;
             }
-            if let Some(first) = orders.first() {
-                if !same_destination(first, &o) {
-                    return Err(Error::invalid(
-                        format!(
-                            "订单 {} 和 {no} 的收货人、电话或地址不同，不能合并",
-                            first.order_no
-                        ),
-                        format!(
-                            "orders {} and {no} differ in receiver, phone or address",
-                            first.order_no
-                        ),
-                    ));
-                }
+            if let Some(first) = orders.first()
+                && !same_destination(first, &o)
+            {
+                return Err(Error::invalid(
+                    format!(
+                        "订单 {} 和 {no} 的收货人、电话或地址不同，不能合并",
+                        first.order_no
+                    ),
+                    format!(
+                        "orders {} and {no} differ in receiver, phone or address",
+                        first.order_no
+                    ),
+                ));
             }
             if !orders.iter().any(|x| x.id == o.id) {
                 orders.push(o);

@@ -133,24 +133,24 @@ pub fn create(store: &mut Store, actor: &Actor, path: &Path) -> Result<Receipt> 
             }
             let (product_id, bin, new) = match db.product_by_sku(&sku)? {
                 Some((pid, mut known)) => {
-                    if let (Some(have), Some(given)) = (&known.barcode, &p.product.barcode) {
-                        if have != given {
-                            bad.push(row_bad(
-                                "条码",
-                                "barcode_mismatch",
-                                format!(
-                                    "商品 {sku} 的条码是 {}，不是 {}",
-                                    have.as_str(),
-                                    given.as_str()
-                                ),
-                                format!(
-                                    "product {sku} has barcode {}, not {}",
-                                    have.as_str(),
-                                    given.as_str()
-                                ),
-                            ));
-                            continue;
-                        }
+                    if let (Some(have), Some(given)) = (&known.barcode, &p.product.barcode)
+                        && have != given
+                    {
+                        bad.push(row_bad(
+                            "条码",
+                            "barcode_mismatch",
+                            format!(
+                                "商品 {sku} 的条码是 {}，不是 {}",
+                                have.as_str(),
+                                given.as_str()
+                            ),
+                            format!(
+                                "product {sku} has barcode {}, not {}",
+                                have.as_str(),
+                                given.as_str()
+                            ),
+                        ));
+                        continue;
                     }
                     let mut changed = false;
                     if known.barcode.is_none() && p.product.barcode.is_some() {

@@ -83,13 +83,13 @@ fn order_to_change(db: &Db<'_>, order_no: &str) -> Result<BenchOrder> {
     let o = db
         .bench_order(order_no)?
         .ok_or_else(|| Error::not_found("order", "订单", order_no))?;
-    if let Some(p) = o.parcel_id.map(|id| db.parcel(id)).transpose()?.flatten() {
-        if p.stage == ParcelStage::Shipped {
-            return Err(Error::invalid(
-                format!("订单 {order_no} 已发货"),
-                format!("order {order_no} has shipped"),
-            ));
-        }
+    if let Some(p) = o.parcel_id.map(|id| db.parcel(id)).transpose()?.flatten()
+        && p.stage == ParcelStage::Shipped
+    {
+        return Err(Error::invalid(
+            format!("订单 {order_no} 已发货"),
+            format!("order {order_no} has shipped"),
+        ));
     }
     Ok(o)
 }

@@ -272,13 +272,12 @@ fn malformed_row(file: &str, m: &MalformedText) -> BadRow {
 }
 
 fn csv_error_row(file: &str, e: csv::Error, line: u64) -> BadRow {
-    if let csv::ErrorKind::Io(io) = e.kind() {
-        if let Some(m) = io
+    if let csv::ErrorKind::Io(io) = e.kind()
+        && let Some(m) = io
             .get_ref()
             .and_then(|inner| inner.downcast_ref::<MalformedText>())
-        {
-            return malformed_row(file, m);
-        }
+    {
+        return malformed_row(file, m);
     }
     BadRow::new(
         file,

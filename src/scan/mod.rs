@@ -137,11 +137,11 @@ pub fn finish_code(
     if aim {
         let mut chars = text.chars();
         if let (Some(']'), Some(code), Some(modifier)) = (chars.next(), chars.next(), chars.next())
+            && code.is_ascii_alphabetic()
+            && modifier.is_ascii_alphanumeric()
         {
-            if code.is_ascii_alphabetic() && modifier.is_ascii_alphanumeric() {
-                symbology = Some(Symbology::from_aim(code, modifier));
-                text = chars.as_str();
-            }
+            symbology = Some(Symbology::from_aim(code, modifier));
+            text = chars.as_str();
         }
     }
     let code = text.trim_matches(|c: char| c.is_whitespace() && c != GS);

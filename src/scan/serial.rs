@@ -242,16 +242,15 @@ fn run_reader(config: &SerialConfig, events: &Sender<SerialEvent>, stop: &Atomic
                     }
                 }
                 Err(e) if e.kind() == ErrorKind::TimedOut || e.kind() == ErrorKind::Interrupted => {
-                    if let Some(Err(reason)) = lines.idle(Instant::now()) {
-                        if events
+                    if let Some(Err(reason)) = lines.idle(Instant::now())
+                        && events
                             .send(SerialEvent::Rejected {
                                 port: port_name.clone(),
                                 reason,
                             })
                             .is_err()
-                        {
-                            return;
-                        }
+                    {
+                        return;
                     }
                 }
                 Err(e) => break e.to_string(),

@@ -182,10 +182,10 @@ pub fn shortcuts() -> Vec<(T, PathBuf)> {
     let mut out = Vec::new();
     if let Some(u) = directories::UserDirs::new() {
         let mut push = |t: T, p: Option<&Path>| {
-            if let Some(p) = p.filter(|p| p.is_dir()) {
-                if !out.iter().any(|(_, q): &(T, PathBuf)| q == p) {
-                    out.push((t, p.to_path_buf()));
-                }
+            if let Some(p) = p.filter(|p| p.is_dir())
+                && !out.iter().any(|(_, q): &(T, PathBuf)| q == p)
+            {
+                out.push((t, p.to_path_buf()));
             }
         };
         // Without xdg-user-dirs set up the system names no download folder: the usual ones.

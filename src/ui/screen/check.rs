@@ -325,10 +325,10 @@ impl State {
             }
             Outcome::ItemCounted { sku, scanned, .. }
             | Outcome::ParcelComplete { sku, scanned, .. } => {
-                if let Some(p) = &mut self.parcel {
-                    if let Some(l) = p.lines.iter_mut().find(|l| &l.sku_code == sku) {
-                        l.scanned = *scanned;
-                    }
+                if let Some(p) = &mut self.parcel
+                    && let Some(l) = p.lines.iter_mut().find(|l| &l.sku_code == sku)
+                {
+                    l.scanned = *scanned;
                 }
                 self.mismatch = None;
                 if matches!(v.outcome, Outcome::ParcelComplete { .. }) {

@@ -229,10 +229,10 @@ impl State {
             }
             Message::Printers(list) => {
                 self.printers = list;
-                if let Some(p) = &self.printer {
-                    if !self.printers.contains(p) {
-                        self.printer = None;
-                    }
+                if let Some(p) = &self.printer
+                    && !self.printers.contains(p)
+                {
+                    self.printer = None;
                 }
                 Action::none()
             }
