@@ -707,7 +707,7 @@ impl App {
             .into()
         } else if let (Some(actor), Some(store)) = (&self.actor, &self.store) {
             // Wide enough for the longest name on one line ("Inbound check").
-            let mut side = Column::new().spacing(8).padding(8).width(144);
+            let mut side = Column::new().spacing(8).padding(8).width(176);
             for e in SCREENS.iter().filter(|e| (e.may_open)(actor)) {
                 let b = button(text((e.label)(lang)).size(18))
                     .width(Fill)
