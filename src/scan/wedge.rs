@@ -190,22 +190,52 @@ impl WedgeDetector {
 pub struct Gated<E> {
     /// Keys that were a person typing: deliver them now, in this order.
     pub release: Vec<E>,
-    /// A scan (or a rejected burst) that swallowed the keys it was made of.
-    pub wedge: Option<WedgeEvent>,
+    /// Scans (or rejected bursts) that swallowed the keys they were made of, in order.
+    pub wedge: Vec<WedgeEvent>,
 }
 
 impl<E> Gated<E> {
     fn none() -> Gated<E> {
         Gated {
             release: Vec::new(),
-            wedge: None,
+            wedge: Vec::new(),
         }
     }
+}
+
+/// How late a deadline's tick may come and still show the window was waiting for keys.
+const SLACK: Duration = Duration::from_millis(10);
+
+/// Late ticks in a row that put a decision off before the gate decides anyway: a PC too busy
+/// to keep any deadline still gets a person's keys, a few gaps late.
+const MAX_LATE: u8 = 3;
+
+/// Two keys handled closer together than this were queued together: no scanner sends that
+/// fast and no hand types that fast, so the window was not reading keys while they came.
+pub const BACKLOG: Duration = Duration::from_millis(1);
+
+/// A key that came after a long gap while keys were held, kept until the next event tells
+/// whether the gap was the typist's or the window's.
+#[derive(Debug, Clone)]
+struct Pending<E> {
+    key: Key,
+    repeat: bool,
+    at: Instant,
+    event: E,
 }
 
 /// Holds each key back for one gap (`max_gap`, 35 ms by default) before a text field sees it:
 /// a burst that turns out to be a scan never reaches the field (no digit typed into 最多, no
 /// Enter that submits a form), while a person's keys arrive one gap late, in order.
+///
+/// Keys carry no time of their own: they are stamped as the window handles them, and the
+/// window ticks at each deadline. A window that stalls mid-burst (a slow frame, a busy PC)
+/// handles its late tick and then the rest of the burst, queued, all at once; the stall looked
+/// like a pause, and the first digits were typed into nowhere while the rest made a wrong code
+/// ("00000003" for 7700000003) or an unfinished burst. So a late tick decides nothing, and a
+/// key after a long gap waits for the next event: if another key follows within [`BACKLOG`]
+/// both were queued behind a stall, and the burst goes on as if there had been no gap.
+/// A person's next key comes a human pause later, and the gap stands.
 ///
 /// `E` is whatever the caller must deliver later (the window's key event).
 #[derive(Debug, Clone)]
@@ -214,7 +244,14 @@ pub struct KeyGate<E> {
     held: Vec<E>,
     /// Characters among `held` (the burst so far).
     chars: usize,
+    /// On the gate's clock, which runs `skew` behind the real one.
     last: Option<Instant>,
+    pending: Option<Pending<E>>,
+    /// The stalls forgiven so far.
+    skew: Duration,
+    /// Late ticks in a row, and the real time the decision was put off to.
+    late: u8,
+    put_off: Option<Instant>,
 }
 
 impl<E> KeyGate<E> {
@@ -224,6 +261,10 @@ impl<E> KeyGate<E> {
             held: Vec::new(),
             chars: 0,
             last: None,
+            pending: None,
+            skew: Duration::ZERO,
+            late: 0,
+            put_off: None,
         }
     }
 
@@ -231,18 +272,28 @@ impl<E> KeyGate<E> {
         self.detector.config()
     }
 
+    /// A real time on the gate's clock.
+    fn clock(&self, at: Instant) -> Instant {
+        at.checked_sub(self.skew).unwrap_or(at)
+    }
+
     /// When the held keys are decided if no other key comes: the caller ticks then.
     pub fn deadline(&self) -> Option<Instant> {
+        if let Some(p) = &self.pending {
+            return Some(p.at + BACKLOG);
+        }
         if self.held.is_empty() {
             return None;
         }
-        self.last
-            .map(|t| t + self.detector.config().max_gap + Duration::from_millis(1))
+        let due = self
+            .last
+            .map(|t| t + self.skew + self.detector.config().max_gap + Duration::from_millis(1));
+        due.max(self.put_off)
     }
 
     /// Whether keys are held back now.
     pub fn holding(&self) -> bool {
-        !self.held.is_empty()
+        !self.held.is_empty() || self.pending.is_some()
     }
 
     fn release_all(&mut self, out: &mut Gated<E>) {
@@ -253,14 +304,51 @@ impl<E> KeyGate<E> {
     fn swallow(&mut self, ev: WedgeEvent, out: &mut Gated<E>) {
         self.held.clear();
         self.chars = 0;
-        out.wedge = Some(ev);
+        out.wedge.push(ev);
     }
 
-    /// Time passed with no key: held keys older than one gap are decided. A burst long enough
-    /// to be a scan that never got its suffix is rejected (the user sees why) rather than typed
-    /// into a field.
+    /// Decides the pending key, if any: queued with the key handled now (`queued`), its gap is
+    /// forgiven (the gate's clock stands still over it); otherwise it is handled as it came.
+    fn settle(&mut self, queued: bool, out: &mut Gated<E>) {
+        let Some(p) = self.pending.take() else {
+            return;
+        };
+        if queued && let Some(last) = self.last {
+            let gap = self.clock(p.at).saturating_duration_since(last);
+            self.skew += gap.saturating_sub(Duration::from_millis(1));
+        }
+        self.key_now(p.key, p.repeat, p.at, p.event, out);
+    }
+
+    /// The window's tick (any event but a key): held keys older than one gap are decided. A
+    /// burst long enough to be a scan that never got its suffix is rejected (the user sees why)
+    /// rather than typed into a field. A tick that comes late says the window was busy, keys
+    /// may be queued behind it: the decision waits one gap more (a few times at most).
     pub fn tick(&mut self, now: Instant) -> Gated<E> {
         let mut out = Gated::none();
+        if let Some(p) = &self.pending {
+            if now.saturating_duration_since(p.at) < BACKLOG {
+                return out;
+            }
+            self.settle(false, &mut out);
+        }
+        if let Some(due) = self.deadline()
+            && now > due + SLACK
+            && self.late < MAX_LATE
+        {
+            self.late += 1;
+            self.put_off = Some(now + self.detector.config().max_gap + Duration::from_millis(1));
+            return out;
+        }
+        if self.put_off.is_some_and(|t| now < t) {
+            return out;
+        }
+        self.tick_now(self.clock(now), &mut out);
+        out
+    }
+
+    /// `tick` on the gate's clock, decided.
+    fn tick_now(&mut self, now: Instant, out: &mut Gated<E>) {
         let quiet = self.last.is_some_and(|last| {
             now.saturating_duration_since(last) > self.detector.config().max_gap
         });
@@ -268,10 +356,12 @@ impl<E> KeyGate<E> {
             if quiet {
                 let _ = self.detector.tick(now);
             }
-            return out;
+            return;
         }
+        self.late = 0;
+        self.put_off = None;
         match self.detector.tick(now) {
-            Some(ev) => self.swallow(ev, &mut out),
+            Some(ev) => self.swallow(ev, out),
             None if self.chars >= self.detector.config().min_len => {
                 let keys = self.chars;
                 self.swallow(
@@ -279,34 +369,61 @@ impl<E> KeyGate<E> {
                         reason: Rejected::Unfinished,
                         keys,
                     },
-                    &mut out,
+                    out,
                 );
             }
-            None => self.release_all(&mut out),
+            None => self.release_all(out),
         }
-        out
     }
 
     /// A mouse press or another deliberate act: keys held so far are released at once unless
     /// they already make a burst, so a click never overtakes the digit typed just before it.
     pub fn flush(&mut self) -> Gated<E> {
         let mut out = Gated::none();
+        self.settle(false, &mut out);
         if self.chars < self.detector.config().min_len {
             self.release_all(&mut out);
         }
         out
     }
 
-    /// A key pressed at `at`; `event` is delivered later if it was typing.
+    /// A key pressed at `at` (real time); `event` is delivered later if it was typing.
     pub fn key(&mut self, key: Key, repeat: bool, at: Instant, event: E) -> Gated<E> {
-        let mut out = self.tick(at);
+        let mut out = Gated::none();
+        let queued = self
+            .pending
+            .as_ref()
+            .is_some_and(|p| at.saturating_duration_since(p.at) < BACKLOG);
+        self.settle(queued, &mut out);
+        let long_gap = self.last.is_some_and(|last| {
+            self.clock(at).saturating_duration_since(last) > self.detector.config().max_gap
+        });
+        if long_gap && !self.held.is_empty() && !repeat {
+            self.pending = Some(Pending {
+                key,
+                repeat,
+                at,
+                event,
+            });
+            return out;
+        }
+        self.key_now(key, repeat, at, event, &mut out);
+        out
+    }
+
+    /// `key` decided; `at` is real time.
+    fn key_now(&mut self, key: Key, repeat: bool, at: Instant, event: E, out: &mut Gated<E>) {
+        let at = self.clock(at);
+        self.tick_now(at, out);
+        self.late = 0;
+        self.put_off = None;
         let wedge = self.detector.key(key, repeat, at);
         self.last = Some(at);
         if let Some(ev) = wedge {
             // The burst (and its suffix, or this over-long key) ends here: none of it reaches a
-            // field. (A burst without suffix ended in `tick` above, before this key.)
-            self.swallow(ev, &mut out);
-            return out;
+            // field. (A burst without suffix ended in `tick_now` above, before this key.)
+            self.swallow(ev, out);
+            return;
         }
         match key {
             Key::Char(_) if !repeat => {
@@ -315,11 +432,10 @@ impl<E> KeyGate<E> {
             }
             // A terminator that made no scan, a repeat, arrows, Backspace …: a person's keys.
             _ => {
-                self.release_all(&mut out);
+                self.release_all(out);
                 out.release.push(event);
             }
         }
-        out
     }
 }
 
@@ -348,7 +464,7 @@ mod tests {
         (out, t)
     }
 
-    fn code_of(e: &WedgeEvent) -> &str {
+    pub(super) fn code_of(e: &WedgeEvent) -> &str {
         match e {
             WedgeEvent::Scan { scan, .. } => &scan.code,
             other => panic!("not a scan: {other:?}"),
@@ -678,6 +794,7 @@ mod tests {
 
 #[cfg(test)]
 mod gate_tests {
+    use super::tests::code_of;
     use super::*;
 
     fn ms(n: u64) -> Duration {
@@ -741,6 +858,11 @@ mod gate_tests {
                 .release,
         );
         rel.extend(g.key(Key::Enter, false, t0 + ms(300), "⏎".into()).release);
+        // A key after a long gap waits for the next event (here the deadline's tick) to tell a
+        // typist's pause from a stalled window.
+        if let Some(d) = g.deadline() {
+            rel.extend(g.tick(d).release);
+        }
         assert_eq!(rel, ["1", "2", "⏎"]);
         assert!(!g.holding());
     }
@@ -764,6 +886,8 @@ mod gate_tests {
         let mut g = KeyGate::new(WedgeConfig::default());
         let t0 = Instant::now();
         let (mut rel, _, _) = feed(&mut g, t0, &chars("2"), ms(5));
+        // The window, waiting, ticks at the deadline: the 2 goes to the field.
+        rel.extend(g.tick(g.deadline().unwrap()).release);
         let mut keys = chars("6901234567892");
         keys.push(Key::Enter);
         let (r2, ev, _) = feed(&mut g, t0 + ms(400), &keys, ms(4));
@@ -781,11 +905,11 @@ mod gate_tests {
         let out = g.tick(t + ms(40));
         assert!(out.release.is_empty());
         assert!(matches!(
-            out.wedge,
-            Some(WedgeEvent::Rejected {
+            out.wedge[..],
+            [WedgeEvent::Rejected {
                 reason: Rejected::Unfinished,
                 keys: 10
-            })
+            }]
         ));
     }
 
@@ -800,7 +924,7 @@ mod gate_tests {
         assert!(rel.is_empty());
         let out = g.tick(t + ms(40));
         assert!(
-            matches!(out.wedge, Some(WedgeEvent::Scan { ref scan, .. }) if scan.code == "TX2017BKL")
+            matches!(&out.wedge[..], [WedgeEvent::Scan { scan, .. }] if scan.code == "TX2017BKL")
         );
         assert!(out.release.is_empty());
     }
@@ -828,5 +952,112 @@ mod gate_tests {
         assert_eq!(out.release, ["a", "?"]);
         let out = g.key(Key::Char('b'), true, t0 + ms(20), "b".into());
         assert_eq!(out.release, ["b"]);
+    }
+
+    #[test]
+    fn a_window_stalled_mid_burst_still_gets_the_whole_scan() {
+        // "77000" handled, then the window stalls 150 ms. When it wakes it handles its late
+        // tick first, draws a frame (30 ms), then the rest of the burst, queued, all at once.
+        let mut g = KeyGate::new(WedgeConfig::default());
+        let t0 = Instant::now();
+        let (rel, ev, t) = feed(&mut g, t0, &chars("77000"), ms(5));
+        assert!(rel.is_empty() && ev.is_empty());
+        let woke = t + ms(150);
+        let late = g.tick(woke);
+        assert!(late.release.is_empty() && late.wedge.is_empty(), "{late:?}");
+        assert!(g.holding(), "a late tick decides nothing");
+        let mut keys = chars("00003");
+        keys.push(Key::Enter);
+        let (rel, ev, t) = feed(&mut g, woke + ms(30), &keys, Duration::from_micros(20));
+        assert!(rel.is_empty(), "nothing typed into a field: {rel:?}");
+        assert_eq!(ev.len(), 1, "{ev:?}");
+        assert_eq!(code_of(&ev[0]), "7700000003");
+        assert!(!g.holding());
+        // The next scan, in real time again, is read as usual.
+        let mut keys = chars("7700000004");
+        keys.push(Key::Enter);
+        let (rel, ev, _) = feed(&mut g, t + ms(800), &keys, ms(5));
+        assert!(rel.is_empty());
+        assert_eq!(code_of(&ev[0]), "7700000004");
+    }
+
+    #[test]
+    fn keys_queued_behind_a_stall_go_on_with_the_burst() {
+        // The stall ends and the keys come before any tick: the Enter after a long gap, and the
+        // next code's first key right behind it, were queued together.
+        let mut g = KeyGate::new(WedgeConfig::default());
+        let t0 = Instant::now();
+        let (_, ev, t) = feed(&mut g, t0, &chars("7700000005"), ms(5));
+        assert!(ev.is_empty());
+        let out = g.key(Key::Enter, false, t + ms(200), "⏎".into());
+        assert!(out.release.is_empty() && out.wedge.is_empty());
+        let at = t + ms(200) + Duration::from_micros(30);
+        let out = g.key(Key::Char('7'), false, at, "7".into());
+        assert!(out.release.is_empty(), "{:?}", out.release);
+        assert_eq!(out.wedge.len(), 1);
+        assert_eq!(code_of(&out.wedge[0]), "7700000005");
+    }
+
+    #[test]
+    fn a_person_on_a_busy_pc_is_still_typing() {
+        // 120 ms a key, every tick 20 ms late: late ticks put the decision off, but the next
+        // key comes a human pause later, so each key is typing, in order.
+        let mut g = KeyGate::new(WedgeConfig::default());
+        let t0 = Instant::now();
+        let mut rel = Vec::new();
+        let mut wedge = Vec::new();
+        let mut t = t0;
+        for k in chars("YH01").into_iter().chain([Key::Enter]) {
+            let out = g.key(k, false, t, format!("{k:?}"));
+            rel.extend(out.release);
+            wedge.extend(out.wedge);
+            // The window ticks late at each deadline until the next key.
+            while let Some(d) = g.deadline() {
+                if d + ms(20) >= t + ms(120) {
+                    break;
+                }
+                let out = g.tick(d + ms(20));
+                rel.extend(out.release);
+                wedge.extend(out.wedge);
+            }
+            t += ms(120);
+        }
+        rel.extend(g.tick(t + ms(500)).release);
+        assert!(wedge.is_empty(), "{wedge:?}");
+        assert_eq!(
+            rel,
+            ["Char('Y')", "Char('H')", "Char('0')", "Char('1')", "Enter"]
+        );
+    }
+
+    #[test]
+    fn a_pause_with_its_tick_is_still_a_pause() {
+        // A person types 2 and pauses; the window ticks at the deadline, on time: the 2 is
+        // typing. Then a scan comes whole.
+        let mut g = KeyGate::new(WedgeConfig::default());
+        let t0 = Instant::now();
+        let (mut rel, _, t) = feed(&mut g, t0, &chars("2"), ms(5));
+        rel.extend(g.tick(g.deadline().unwrap() + ms(2)).release);
+        assert_eq!(rel, ["2"]);
+        let mut keys = chars("6901234567892");
+        keys.push(Key::Enter);
+        let (r2, ev, _) = feed(&mut g, t + ms(400), &keys, ms(4));
+        assert!(r2.is_empty());
+        assert_eq!(code_of(&ev[0]), "6901234567892");
+    }
+
+    #[test]
+    fn a_window_late_every_time_still_lets_typing_through() {
+        // Every tick comes 50 ms late: after a few gaps the key is typing all the same.
+        let mut g = KeyGate::new(WedgeConfig::default());
+        let t0 = Instant::now();
+        let (_, _, _) = feed(&mut g, t0, &chars("5"), ms(5));
+        let mut rel = Vec::new();
+        for _ in 0..=MAX_LATE {
+            let Some(d) = g.deadline() else { break };
+            rel.extend(g.tick(d + ms(50)).release);
+        }
+        assert_eq!(rel, ["5"]);
+        assert!(!g.holding());
     }
 }

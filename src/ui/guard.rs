@@ -88,7 +88,7 @@ where
                 shell.request_redraw();
             }
         }
-        if let Some(ev) = out.wedge {
+        for ev in out.wedge {
             shell.publish((self.on_wedge)(ev));
         }
     }

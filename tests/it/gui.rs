@@ -309,12 +309,25 @@ fn english_and_the_other_screens() {
 fn type_slowly(ui: &mut iced_test::Simulator<'_, Message>, text: &str) {
     for c in text.chars() {
         let _ = ui.typewrite(&c.to_string());
-        std::thread::sleep(std::time::Duration::from_millis(45));
+        pause(ui, 45);
     }
     // The last key is held back one gap: any event after it lets it through.
     let _ = ui.simulate([iced::Event::Mouse(iced::mouse::Event::CursorMoved {
         position: iced::Point::new(1.0, 1.0),
     })]);
+}
+
+/// Time passes with no key (at least `ms`, and long enough for held keys to be decided), and
+/// the window ticks as the runtime does when the scan guard asks for a redraw at a deadline:
+/// the simulator needs those events given, a few milliseconds apart.
+fn pause(ui: &mut iced_test::Simulator<'_, Message>, ms: u64) {
+    let t0 = std::time::Instant::now();
+    while t0.elapsed() < std::time::Duration::from_millis(ms.max(150)) {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        let _ = ui.simulate([iced::Event::Window(iced::window::Event::RedrawRequested(
+            std::time::Instant::now(),
+        ))]);
+    }
 }
 
 /// Sends the simulator's messages back to the app, as the runtime would.
@@ -367,7 +380,7 @@ fn a_scan_never_acts_on_a_form() {
         .unwrap();
         // A person: one key, then a pause longer than any scanner's.
         let _ = ui.typewrite("2");
-        std::thread::sleep(std::time::Duration::from_millis(60));
+        pause(&mut ui, 60);
         // The scanner: a burst and its Enter, while the cursor is still in 最多.
         let _ = ui.typewrite(t);
         let _ = ui.tap_key(iced::keyboard::key::Named::Enter);
