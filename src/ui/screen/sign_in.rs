@@ -6,6 +6,7 @@ use crate::flow;
 use crate::scan::Scan;
 use crate::store::Store;
 use crate::ui::i18n::{Bi, Lang, T, tr};
+use crate::ui::job::{Failure, Job};
 use iced::widget::{button, column, container, text, text_input};
 use iced::{Center, Element, Fill};
 
@@ -16,6 +17,9 @@ pub enum Message {
     CodeDone,
     PinChanged(String),
     Submit,
+    /// The store's answer: signed in, or why not (a wrong PIN is counted and logged there, so
+    /// it runs as a job on the store worker).
+    Done(Result<Actor, Failure>),
 }
 
 /// The fields' ids (tests find them by these).
@@ -27,6 +31,8 @@ pub struct State {
     pub code: String,
     pub pin: String,
     pub error: Option<Bi>,
+    /// A sign-in is with the store: another Enter waits for its answer.
+    pub waiting: bool,
 }
 
 impl State {
@@ -47,25 +53,33 @@ impl State {
     }
 
     /// Handles a message; returns the actor when the sign-in succeeded.
-    pub fn update(
-        &mut self,
-        store: Option<&Store>,
-        station: &str,
-        msg: Message,
-    ) -> (Action<Message>, Option<Actor>) {
+    pub fn update(&mut self, station: &str, msg: Message) -> (Action<Message>, Option<Actor>) {
         match msg {
             Message::CodeChanged(c) => self.code = c.trim().to_string(),
             Message::CodeDone => return (Action::none().with_focus(PIN_FIELD), None),
             Message::PinChanged(p) => self.pin = p,
             Message::Submit => {
-                let Some(store) = store else {
+                if self.waiting {
                     return (Action::none(), None);
-                };
+                }
                 if self.code.is_empty() {
                     return (Action::none().with_focus(CODE_FIELD), None);
                 }
-                let result = flow::staff::sign_in(store, &self.code, &self.pin, station);
-                self.pin.clear();
+                // An empty PIN goes to the flow too: it refuses it, and logs the refusal.
+                let (code, pin, station) = (
+                    self.code.clone(),
+                    std::mem::take(&mut self.pin),
+                    station.to_string(),
+                );
+                self.waiting = true;
+                let job = Job::new(
+                    move |s: &mut Store| flow::staff::sign_in(s, &code, &pin, &station),
+                    Message::Done,
+                );
+                return (Action::job(job), None);
+            }
+            Message::Done(result) => {
+                self.waiting = false;
                 return match result {
                     Ok(actor) => {
                         self.code.clear();
@@ -133,15 +147,18 @@ mod tests {
     #[test]
     fn enter_in_the_code_moves_to_the_pin_and_a_badge_scan_fills_the_code() {
         let mut s = State::default();
-        let (_, none) = s.update(None, "b", Message::CodeChanged(" YH01 ".into()));
+        let (_, none) = s.update("b", Message::CodeChanged(" YH01 ".into()));
         assert!(none.is_none());
         assert_eq!(s.code, "YH01");
-        let (a, _) = s.update(None, "b", Message::CodeDone);
+        let (a, _) = s.update("b", Message::CodeDone);
         assert_eq!(a.focus, Some(PIN_FIELD));
         let a = s.update_scan(crate::ui::app::keyed("KF01".into()));
         assert_eq!((s.code.as_str(), a.focus), ("KF01", Some(PIN_FIELD)));
-        // Without a store, sign-in does nothing (the store error is on screen).
-        let (_, actor) = s.update(None, "b", Message::Submit);
+        // Without a store, the sign-in's job says so, and nobody is signed in.
+        let (a, actor) = s.update("b", Message::Submit);
         assert!(actor.is_none());
+        let answer = a.job.expect("a sign-in job").run(None);
+        let (_, actor) = s.update("b", answer);
+        assert!(actor.is_none() && s.error.is_some());
     }
 }
