@@ -476,3 +476,64 @@ fn sign_in_with(app: &mut App, code: &str, pin: &str) {
     let _ = app.update(Message::SignIn(sign_in::Message::PinChanged(pin.into())));
     let _ = app.update(Message::SignIn(sign_in::Message::Submit));
 }
+
+#[test]
+fn the_window_changes_ones_own_pin_with_the_current_one() {
+    let s = Scratch::new();
+    s.ok(&[
+        "staff", "add", "YH01", "--name", "验货", "--role", "checker", "--pin", PIN,
+    ]);
+    let mut app = App::with_store(s.open(), "bench-1", Lang::Zh);
+    let change = |app: &mut App, current: &str, new: &str, again: &str| {
+        for m in [
+            sign_in::Message::CodeChanged("YH01".into()),
+            sign_in::Message::PinChanged(current.into()),
+            sign_in::Message::NewPinChanged(new.into()),
+            sign_in::Message::AgainChanged(again.into()),
+            sign_in::Message::Submit,
+        ] {
+            let _ = app.update(Message::SignIn(m));
+        }
+    };
+    let _ = app.update(Message::SignIn(sign_in::Message::ToggleChange));
+    assert!(app.sign_in.changing);
+    // The new PIN typed differently the second time: nothing changes.
+    change(&mut app, PIN, "5678", "5679");
+    let e = app.sign_in.error.clone().unwrap();
+    assert!(e.get(Lang::Zh).contains("不一样"), "{e:?}");
+    // A wrong current PIN is refused (and logged, as at sign-in).
+    change(&mut app, "9999", "5678", "5678");
+    assert!(
+        app.sign_in
+            .error
+            .as_ref()
+            .unwrap()
+            .get(Lang::En)
+            .contains("Wrong")
+    );
+    change(&mut app, PIN, "5678", "5678");
+    assert!(app.sign_in.error.is_none() && !app.sign_in.changing);
+    assert!(
+        app.sign_in
+            .note
+            .as_ref()
+            .unwrap()
+            .get(Lang::En)
+            .contains("PIN changed")
+    );
+    assert!(app.actor.is_none(), "changing a PIN signs no one in");
+    sign_in_with(&mut app, "YH01", PIN);
+    assert!(app.actor.is_none());
+    sign_in_with(&mut app, "YH01", "5678");
+    assert_eq!(app.actor.as_ref().unwrap().staff.code, "YH01");
+    let got = refusals(&s, PIN);
+    assert_eq!(
+        got.iter()
+            .filter(|(c, r)| c == "YH01" && r == "wrong_pin")
+            .count(),
+        2,
+        "{got:?}"
+    );
+    let (_, ev) = s.json(&["events", "--kind", "pin_changed", "--json"]);
+    assert_eq!(ev[0]["staff_code"], "YH01");
+}
