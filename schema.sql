@@ -513,3 +513,13 @@ CREATE INDEX stock_scans_empty ON stock_scans(session_id) WHERE verdict = 'bin_e
 CREATE INDEX stock_scans_terminal ON stock_scans(terminal);
 ALTER TABLE stocktakes ADD COLUMN uncounted TEXT CHECK (uncounted IS NULL OR uncounted = 'leave'
                                                         OR uncounted = 'zero');
+
+-- version: 10
+-- Sign-in everywhere. Wrong PINs in a row per staff code, and when the code is locked until, kept
+-- in the store so a lock holds across processes and benches. A refused sign-in is written to the
+-- event log against `?`, the one who is not signed in (an unknown code has no staff row): no one
+-- signs in as `?` (not a valid staff code), and it is never listed.
+ALTER TABLE staff ADD COLUMN failed_pins INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE staff ADD COLUMN locked_until TEXT;
+INSERT INTO staff (code, name, role, active, created_at)
+VALUES ('?', '（未登录）', 'customer_service', 0, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));

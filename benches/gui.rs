@@ -949,7 +949,7 @@ fn ensure_store(data: &Path, orders: u64, products: u64) -> PathBuf {
 
 fn build_store(path: &Path, orders: u64, products: u64) {
     let step = |what: &str, t: Instant| eprintln!("  {what}: {:.1} s", t.elapsed().as_secs_f64());
-    let mut store = Store::open(path).expect("create the store");
+    let mut store = Store::create(path).expect("create the store");
     let admin = staff::actor(&store, "admin", "gui-bench-prep").expect("admin");
     let t = Instant::now();
     fill(

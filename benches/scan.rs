@@ -137,7 +137,7 @@ fn ensure_store(data: &Path, orders: u64) -> PathBuf {
         "building a {orders}-order demo store at {} …",
         path.display()
     );
-    let mut store = Store::open(&partial).expect("create the store");
+    let mut store = Store::create(&partial).expect("create the store");
     let admin = staff::actor(&store, "admin", "bench-prep").expect("admin");
     let step = |what: &str, t: Instant| eprintln!("  {what}: {:.1} s", t.elapsed().as_secs_f64());
 

@@ -16,6 +16,8 @@ fn packbench(db: &Path, args: &[&str]) -> String {
     let out = Command::new(PACKBENCH)
         .arg("--db")
         .arg(db)
+        .env("PACKBENCH_STAFF", "admin")
+        .env("PACKBENCH_PIN", "1234")
         .args(args)
         .output()
         .expect("run packbench");
@@ -92,6 +94,8 @@ fn main() {
     let mut child = Command::new(PACKBENCH)
         .arg("--db")
         .arg(&db)
+        .env("PACKBENCH_STAFF", "admin")
+        .env("PACKBENCH_PIN", "1234")
         .args([
             "--station",
             "bench-serial",

@@ -191,7 +191,7 @@ fn ensure_store(data: &Path, products: u64) -> (PathBuf, packbench::domain::Sess
         path.display()
     );
     let step = |what: &str, t: Instant| eprintln!("  {what}: {:.1} s", t.elapsed().as_secs_f64());
-    let mut store = Store::open(&partial).expect("create the store");
+    let mut store = Store::create(&partial).expect("create the store");
     let admin = staff::actor(&store, "admin", "bench-prep").expect("admin");
 
     let t = Instant::now();

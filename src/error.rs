@@ -82,6 +82,25 @@ pub enum Refusal {
     NoCups(String),
     /// `pdftoppm` (poppler-utils) is missing, so no preview.
     NoPdftoppm,
+    /// No store at this path (no file, an empty file, a folder that does not exist): a new shop
+    /// is made only by intent (`init`, `demo`), never by a typo.
+    NoStore(PathBuf),
+    /// `init` where a store already is, its admin's PIN set.
+    StoreExists(PathBuf),
+    /// No staff code was given (command line: `--staff`, `PACKBENCH_STAFF`).
+    NoStaffCode,
+    /// No PIN was given, or an empty one.
+    NoPin,
+    /// The staff code is unknown or the PIN wrong (which one is not said).
+    WrongPin,
+    /// Too many wrong PINs in a row: the code is locked for `minutes` more (at least 1).
+    PinLocked { code: String, minutes: i64 },
+    /// The staff member has no PIN yet (a store made before every PIN was required).
+    NoPinSet { code: String, admin: bool },
+    /// A PIN is needed and there is no terminal to ask for it: give it with `flag`.
+    PinFlagNeeded(&'static str),
+    /// The PIN typed the second time differs from the first.
+    PinsDiffer,
 }
 
 impl Refusal {
@@ -115,6 +134,34 @@ impl Refusal {
             Refusal::NoPdftoppm => {
                 "无法预览：这台电脑没有 pdftoppm（Debian：apt install poppler-utils）".into()
             }
+            Refusal::NoStore(p) => format!(
+                "{} 没有数据库，什么都没有创建：新店用 packbench init 创建（演示店用 packbench demo）；路径打错了请检查 --db 或 PACKBENCH_DB",
+                p.display()
+            ),
+            Refusal::StoreExists(p) => format!(
+                "{} 已经是一个店铺的数据库，管理员密码已设置：没有改动任何东西（改密码用 staff set-pin 或 staff reset-pin）",
+                p.display()
+            ),
+            Refusal::NoStaffCode => {
+                "请用 --staff 工号（或环境变量 PACKBENCH_STAFF）说明是哪位员工".into()
+            }
+            Refusal::NoPin => {
+                "没有密码：在终端里运行会询问密码，脚本里请设置环境变量 PACKBENCH_PIN".into()
+            }
+            Refusal::WrongPin => "工号或密码不对".into(),
+            Refusal::PinLocked { code, minutes } => format!(
+                "工号 {code} 连续输错密码，已锁定：请 {minutes} 分钟后再试，或请管理员用 staff reset-pin {code} 重设密码"
+            ),
+            Refusal::NoPinSet { admin: true, .. } => {
+                "管理员还没有密码：请先运行 packbench init 设置管理员密码".into()
+            }
+            Refusal::NoPinSet { code, .. } => {
+                format!("员工 {code} 还没有密码：请管理员用 staff reset-pin {code} 设置")
+            }
+            Refusal::PinFlagNeeded(flag) => {
+                format!("需要密码：不在终端里运行时请用 {flag} 给出（4 到 12 位数字）")
+            }
+            Refusal::PinsDiffer => "两次输入的密码不一样，什么都没有改".into(),
         }
     }
 
@@ -152,6 +199,35 @@ impl Refusal {
             Refusal::NoPdftoppm => {
                 "cannot preview: pdftoppm is missing (Debian: apt install poppler-utils)".into()
             }
+            Refusal::NoStore(p) => format!(
+                "there is no store at {}; nothing was created: make a new shop with `packbench init` (a demo shop with `packbench demo`), or check --db / PACKBENCH_DB for a typo",
+                p.display()
+            ),
+            Refusal::StoreExists(p) => format!(
+                "{} is already a shop's store and its admin has a PIN: nothing was changed (change PINs with `staff set-pin` or `staff reset-pin`)",
+                p.display()
+            ),
+            Refusal::NoStaffCode => {
+                "say which staff member you are: --staff CODE (or PACKBENCH_STAFF)".into()
+            }
+            Refusal::NoPin => {
+                "no PIN: run in a terminal to be asked for it, or set PACKBENCH_PIN in a script"
+                    .into()
+            }
+            Refusal::WrongPin => "wrong staff code or PIN".into(),
+            Refusal::PinLocked { code, minutes } => format!(
+                "staff code {code} is locked after too many wrong PINs: try again in {minutes} min, or have an admin reset the PIN with `staff reset-pin {code}`"
+            ),
+            Refusal::NoPinSet { admin: true, .. } => {
+                "the admin has no PIN yet: set it first with `packbench init`".into()
+            }
+            Refusal::NoPinSet { code, .. } => format!(
+                "staff member {code} has no PIN yet: an admin sets one with `staff reset-pin {code}`"
+            ),
+            Refusal::PinFlagNeeded(flag) => format!(
+                "a PIN is needed: without a terminal to ask in, give it with {flag} (4 to 12 digits)"
+            ),
+            Refusal::PinsDiffer => "the two PINs typed differ; nothing was changed".into(),
         }
     }
 }

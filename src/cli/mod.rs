@@ -1,6 +1,6 @@
 //! The command line: headless work (imports, look-ups, staff, the demo shop) over the same flows
-//! the GUI uses. Every command acts as a staff member (`--staff`, default the built-in admin), so
-//! permissions and attribution apply here too.
+//! the GUI uses. Every command acts as a signed-in staff member (`--staff` and their PIN), so
+//! permissions and attribution apply here too. A store is made only by `init` or the demo.
 
 mod bench;
 mod json;
@@ -10,12 +10,13 @@ mod table;
 
 use crate::domain::time::stored_to_shop_local;
 use crate::domain::{Actor, OrderStatus, Role};
-use crate::error::Error;
+use crate::error::{Error, Refusal};
 use crate::flow;
 use crate::flow::import::ImportOptions;
 use crate::import::{BadRow, ImportSummary, ProductImportSummary};
 use crate::store::Store;
 use clap::{Args, Parser, Subcommand};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -29,9 +30,10 @@ pub struct Cli {
     /// The store file (default: $PACKBENCH_DB, else the platform data directory).
     #[arg(long, global = true, env = "PACKBENCH_DB")]
     pub db: Option<PathBuf>,
-    /// The staff code this command acts as.
-    #[arg(long, global = true, env = "PACKBENCH_STAFF", default_value = "admin")]
-    pub staff: String,
+    /// The staff code this command acts as; the PIN is asked for in a terminal, else taken from
+    /// $PACKBENCH_PIN.
+    #[arg(long, global = true, env = "PACKBENCH_STAFF")]
+    pub staff: Option<String>,
     /// The station (bench PC) name recorded with every action (default: the host name).
     #[arg(long, global = true, env = "PACKBENCH_STATION")]
     pub station: Option<String>,
@@ -50,6 +52,13 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Make a new shop's store and set the admin's PIN (asked twice in a terminal); on a store
+    /// made before PINs were required, set its admin's PIN.
+    Init {
+        /// The admin's PIN (4–12 digits), for scripts; leave it out in a terminal to be asked.
+        #[arg(long)]
+        admin_pin: Option<String>,
+    },
     /// Import Taobao exports or a product catalogue.
     #[command(subcommand)]
     Import(ImportCmd),
@@ -217,13 +226,26 @@ pub enum StaffCmd {
         /// label_printer, inbound_inspector, stock_keeper or admin
         #[arg(long)]
         role: String,
-        /// 4–12 digits, for signing in at a bench.
+        /// 4–12 digits, for signing in; leave it out in a terminal to be asked.
         #[arg(long)]
         pin: Option<String>,
     },
     List {
         #[arg(long)]
         json: bool,
+    },
+    /// Change your own PIN (the one you signed in with).
+    SetPin {
+        /// The new PIN (4–12 digits), for scripts; leave it out in a terminal to be asked.
+        #[arg(long)]
+        new_pin: Option<String>,
+    },
+    /// Give a staff member a new PIN (admins): a forgotten or locked one; the lock is lifted.
+    ResetPin {
+        code: String,
+        /// The new PIN (4–12 digits), for scripts; leave it out in a terminal to be asked.
+        #[arg(long)]
+        new_pin: Option<String>,
     },
 }
 
@@ -313,11 +335,34 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             (None, false) => default_store_path(),
         };
+        if cli.demo {
+            match Store::open(&db) {
+                Err(Error::Refused(Refusal::NoStore(_))) => {
+                    flow::demo::create_store(&db, &station)?;
+                }
+                Ok(_) => {
+                    return Err(Error::invalid(
+                        format!(
+                            "--demo 会新建一个演示店，而 {} 已经有数据库：去掉 --demo 打开它，或用 --db 给一个新路径",
+                            db.display()
+                        ),
+                        format!(
+                            "--demo makes a new demo shop, and {} already holds a store: leave out --demo to open it, or give a new path with --db",
+                            db.display()
+                        ),
+                    ));
+                }
+                Err(e) => return Err(e),
+            }
+        } else {
+            // No window on a path without a store: say how to make one instead.
+            drop(Store::open(&db)?);
+        }
         let opts = crate::ui::Options {
             db,
             lang: crate::ui::i18n::Lang::from_code(&cli.lang).unwrap_or_default(),
             station,
-            staff: Some(cli.staff).filter(|s| s != "admin"),
+            staff: cli.staff,
             demo: cli.demo,
             muted: cli.mute,
         };
@@ -352,13 +397,69 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         return Ok(ExitCode::SUCCESS);
     }
     let path = cli.db.unwrap_or_else(default_store_path);
-    let mut store = Store::open(&path)?;
-    let actor = flow::staff::actor(&store, &cli.staff, &station)?;
+    if let Command::Init { admin_pin } = &command {
+        flow::staff::may_init(&path)?;
+        let pin = new_pin(admin_pin.clone(), "--admin-pin", "admin")?;
+        let (_, init) = flow::staff::init_store(&path, &pin, &station)?;
+        match init {
+            flow::staff::Init::Created => println!(
+                "已新建店铺数据库 · store created: {}（管理员工号 admin · admin's staff code: admin）",
+                path.display()
+            ),
+            flow::staff::Init::AdminPinSet => {
+                println!("管理员密码已设置 · admin's PIN set: {}", path.display())
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut store = match Store::open(&path) {
+        // The demo makes its own shop where there is none; it signs in as its admin.
+        Err(Error::Refused(Refusal::NoStore(_))) if matches!(command, Command::Demo(_)) => {
+            let (mut store, admin) = flow::demo::create_store(&path, &station)?;
+            return execute(&mut store, &admin, command);
+        }
+        opened => opened?,
+    };
+    let code = cli
+        .staff
+        .filter(|c| !c.trim().is_empty())
+        .ok_or(Refusal::NoStaffCode)?;
+    let pin = match std::env::var("PACKBENCH_PIN") {
+        Ok(pin) => pin,
+        Err(_) if std::io::stdin().is_terminal() => {
+            prompt_pin(&format!("{code} 的密码 · PIN for {code}: "))?
+        }
+        Err(_) => return Err(Refusal::NoPin.into()),
+    };
+    let actor = flow::staff::sign_in(&mut store, &code, &pin, &station)?;
     execute(&mut store, &actor, command)
+}
+
+/// A PIN typed at the terminal, not shown.
+fn prompt_pin(prompt: &str) -> Result<String, Error> {
+    rpassword::prompt_password(prompt).map_err(|e| Error::io("/dev/tty", e))
+}
+
+/// A new PIN: `given` (a flag, for scripts), else typed twice at the terminal; without a
+/// terminal the flag is required.
+fn new_pin(given: Option<String>, flag: &'static str, whose: &str) -> Result<String, Error> {
+    if let Some(pin) = given {
+        return Ok(pin);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Refusal::PinFlagNeeded(flag).into());
+    }
+    let first = prompt_pin(&format!("{whose} 的新密码 · new PIN for {whose}: "))?;
+    let again = prompt_pin("再输一次 · again: ")?;
+    if first != again {
+        return Err(Refusal::PinsDiffer.into());
+    }
+    Ok(first)
 }
 
 fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCode, Error> {
     match command {
+        Command::Init { .. } => unreachable!("init runs before anyone signs in"),
         Command::Import(ImportCmd::Orders {
             orders,
             lines,
@@ -479,7 +580,9 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
                     format!("unknown role: {role} (use {})", all.join(", ")),
                 )
             })?;
-            let s = flow::staff::add_staff(store, actor, &code, &name, role, pin.as_deref())?;
+            actor.require(crate::domain::Permission::ManageStaff)?;
+            let pin = new_pin(pin, "--pin", &code)?;
+            let s = flow::staff::add_staff(store, actor, &code, &name, role, &pin)?;
             println!(
                 "已添加员工 · staff added: {} {} ({} · {})",
                 s.code,
@@ -487,6 +590,22 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
                 role.zh(),
                 role.code()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Staff(StaffCmd::SetPin { new_pin: given }) => {
+            let pin = new_pin(given, "--new-pin", &actor.staff.code)?;
+            flow::staff::set_own_pin(store, actor, &pin)?;
+            println!("密码已更改 · PIN changed: {}", actor.staff.code);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Staff(StaffCmd::ResetPin {
+            code,
+            new_pin: given,
+        }) => {
+            actor.require(crate::domain::Permission::ManageStaff)?;
+            let pin = new_pin(given, "--new-pin", &code)?;
+            flow::staff::reset_pin(store, actor, &code, &pin)?;
+            println!("已重设密码 · PIN reset: {code}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Staff(StaffCmd::List { json }) => {

@@ -661,7 +661,7 @@ mod tests {
     fn a_scan_on_a_locked_store_says_it_was_not_recorded() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.db");
-        let mut shop = testkit::shop_in(Store::open(&path).unwrap());
+        let mut shop = testkit::shop_in(Store::create(&path).unwrap());
         shop.store
             .set_busy_timeout(Duration::from_millis(50))
             .unwrap();

@@ -27,6 +27,14 @@ impl Default for DemoOptions {
     }
 }
 
+/// A new demo store at `path`: the admin's PIN is the demo PIN (`1234`), like every demo staff
+/// member's. Returns the store and its admin.
+pub fn create_store(path: &std::path::Path, terminal: &str) -> Result<(Store, Actor)> {
+    let (store, _) = super::staff::init_store(path, DEMO_PIN, terminal)?;
+    let admin = super::staff::actor(&store, "admin", terminal)?;
+    Ok((store, admin))
+}
+
 /// What `fill` added.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DemoSummary {
@@ -42,7 +50,7 @@ pub fn fill(store: &mut Store, actor: &Actor, opts: DemoOptions) -> Result<DemoS
     let mut summary = DemoSummary::default();
     for (code, name, role) in DEMO_STAFF {
         if store.read().staff_by_code(code)?.is_none() {
-            super::staff::add_staff(store, actor, code, name, role, Some(DEMO_PIN))?;
+            super::staff::add_staff(store, actor, code, name, role, DEMO_PIN)?;
             summary.staff_added += 1;
         }
     }

@@ -26,7 +26,7 @@ use crate::domain::stock::{
     AdjustReason, IssueReason, MoveKind, ReceiptState, StocktakeState, Uncounted,
 };
 use crate::domain::{BatchId, ReceiptId, SessionId};
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -106,8 +106,10 @@ pub struct TableDigest {
 }
 
 impl Store {
-    /// Opens (or creates) the store at `path`. A file that is not a packbench store is refused
-    /// before anything is written to it.
+    /// Opens the store at `path`. No store there (no file, an empty file, a folder that does not
+    /// exist) is refused and nothing is created: a new shop is made only by intent
+    /// (`Store::create`), never by a typo in a path. A file that is not a packbench store is
+    /// refused before anything is written to it.
     ///
     /// Opening is cheap and takes no lock: the write lock (and the migration) only when the store
     /// is behind this program's schema, so a second connection (the window's background work,
@@ -116,10 +118,26 @@ impl Store {
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
         refuse_non_sqlite(&path)?;
+        if !path.exists() {
+            return Err(Refusal::NoStore(path).into());
+        }
         let read_only = std::fs::metadata(&path).is_ok_and(|m| m.permissions().readonly());
         if read_only {
             return Store::open_read_only(path);
         }
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| not_a_store_or(e, &path))?;
+        Store::init(conn, path, false, false)
+    }
+
+    /// Makes a new store at `path` (and its folders): `packbench init` and the demo. An empty
+    /// file there becomes the store; a store already there is refused and left as it is.
+    pub fn create(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref().to_path_buf();
+        refuse_non_sqlite(&path)?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
@@ -130,7 +148,7 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| not_a_store_or(e, &path))?;
-        Store::init(conn, path, false)
+        Store::init(conn, path, false, true)
     }
 
     /// A store file nobody may write: read as it is. Without a WAL beside it (a copy of a store
@@ -152,7 +170,7 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| not_a_store_or(e, &path))?;
-        Store::init(conn, path, true)
+        Store::init(conn, path, true, false)
     }
 
     /// A store in memory, for tests and throw-away work.
@@ -161,10 +179,12 @@ impl Store {
             Connection::open_in_memory()?,
             PathBuf::from(":memory:"),
             false,
+            true,
         )
     }
 
-    fn init(mut conn: Connection, path: PathBuf, read_only: bool) -> Result<Store> {
+    /// `new`: the store is being made (`create`); otherwise an empty database is no store.
+    fn init(mut conn: Connection, path: PathBuf, read_only: bool, new: bool) -> Result<Store> {
         // Several benches may share one store file: wait for a writer instead of failing.
         conn.busy_timeout(Duration::from_secs(10))?;
         let app_id: i64 = conn
@@ -177,6 +197,12 @@ impl Store {
             if app_id != 0 || objects > 0 {
                 return Err(Error::ForeignDatabase(path));
             }
+        }
+        // Version 0 is a database with nothing in it (an empty file): no store yet.
+        match (new, version == 0) {
+            (false, true) => return Err(Refusal::NoStore(path).into()),
+            (true, false) => return Err(Refusal::StoreExists(path).into()),
+            _ => {}
         }
         if version > latest_version() {
             return Err(Error::StoreTooNew {
@@ -535,7 +561,7 @@ mod tests {
     fn the_background_checkpoint_copies_the_wal_into_the_store_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.db");
-        let mut s = Store::open(&path).unwrap();
+        let mut s = Store::create(&path).unwrap();
         s.checkpoint_in_background().unwrap();
         let before = std::fs::metadata(&path).unwrap().len();
         // ~1 MB: far below the 20,000-page mark at which a commit would checkpoint itself.
@@ -563,7 +589,7 @@ mod tests {
 
     /// A store with some demo orders at `path`, closed again.
     fn demo_store(path: &Path) {
-        let mut s = Store::open(path).unwrap();
+        let mut s = Store::create(path).unwrap();
         let admin = crate::flow::staff::actor(&s, "admin", "t").unwrap();
         let opts = crate::flow::demo::DemoOptions {
             orders: 5,

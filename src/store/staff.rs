@@ -73,7 +73,7 @@ impl Db<'_> {
     pub fn list_staff(&self) -> Result<Vec<StaffRecord>> {
         let mut stmt = self
             .conn
-            .prepare("SELECT id, code, name, role, active, pin_hash IS NOT NULL, created_at FROM staff ORDER BY code")?;
+            .prepare("SELECT id, code, name, role, active, pin_hash IS NOT NULL, created_at FROM staff WHERE code <> '?' ORDER BY code")?;
         let rows = stmt.query_map([], |r| {
             Ok(StaffRecord {
                 staff: staff_from_row(r)?,
@@ -82,5 +82,64 @@ impl Db<'_> {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Sets (or replaces) a staff member's PIN hash; clears their wrong PINs and any lock.
+    pub fn set_staff_pin(&self, code: &str, pin_hash: &str) -> Result<()> {
+        let n = self.conn.execute(
+            "UPDATE staff SET pin_hash = ?2, failed_pins = 0, locked_until = NULL WHERE code = ?1",
+            params![code, pin_hash],
+        )?;
+        if n == 0 {
+            return Err(Error::UnknownStaff(code.into()));
+        }
+        Ok(())
+    }
+
+    /// Wrong PINs in a row and the time (store text) the code is locked until, if it was.
+    pub fn pin_failures(&self, code: &str) -> Result<(u32, Option<String>)> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT failed_pins, locked_until FROM staff WHERE code = ?1",
+                [code],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .unwrap_or((0, None)))
+    }
+
+    /// One more wrong PIN for `code`; at `tries` in a row the code is locked until `lock_until`
+    /// and the count starts again. Returns the count after this one (0 when it locked).
+    pub fn add_pin_failure(&self, code: &str, tries: u32, lock_until: &str) -> Result<u32> {
+        let failed: u32 = self.conn.query_row(
+            "UPDATE staff SET failed_pins = failed_pins + 1 WHERE code = ?1 RETURNING failed_pins",
+            [code],
+            |r| r.get(0),
+        )?;
+        if failed >= tries {
+            self.conn.execute(
+                "UPDATE staff SET failed_pins = 0, locked_until = ?2 WHERE code = ?1",
+                params![code, lock_until],
+            )?;
+            return Ok(0);
+        }
+        Ok(failed)
+    }
+
+    /// A right PIN: the wrong ones before it no longer count, and a lock that ran out is gone.
+    pub fn clear_pin_failures(&self, code: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE staff SET failed_pins = 0, locked_until = NULL WHERE code = ?1",
+            [code],
+        )?;
+        Ok(())
+    }
+
+    /// The id events of someone not signed in are recorded against (a refused sign-in).
+    pub fn nobody_id(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT id FROM staff WHERE code = '?'", [], |r| r.get(0))?)
     }
 }

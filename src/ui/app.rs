@@ -333,7 +333,7 @@ impl App {
             Ok(tries) => self.check.demo = tries,
             Err(e) => self.notice = Some(Notice::error(&e)),
         }
-        let signed = self.store.as_ref().and_then(|store| {
+        let signed = self.store.as_mut().and_then(|store| {
             flow::staff::sign_in(store, "YH01", crate::demo::DEMO_PIN, &self.station).ok()
         });
         if let Some(actor) = signed {
@@ -575,7 +575,7 @@ impl App {
             },
             Message::Scanned(scan) => self.scanned(scan),
             Message::SignIn(m) => {
-                let (a, actor) = self.sign_in.update(self.store.as_ref(), &self.station, m);
+                let (a, actor) = self.sign_in.update(&self.station, m);
                 let task = self.carry(a, Message::SignIn);
                 match actor {
                     Some(actor) => Task::batch([task, self.signed_in(actor)]),

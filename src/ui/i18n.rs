@@ -110,6 +110,11 @@ pub enum T {
     Retry,
     DemoTry,
     SignInTitle,
+    ChangePin,
+    NewPin,
+    NewPinAgain,
+    BackToSignIn,
+    PinChanged,
     StaffCode,
     Pin,
     SignIn,
@@ -258,6 +263,14 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         T::StaffCode => ("工号", "Staff code"),
         T::Pin => ("密码", "PIN"),
         T::SignIn => ("登录", "Sign in"),
+        T::ChangePin => ("修改密码", "Change PIN"),
+        T::NewPin => ("新密码", "New PIN"),
+        T::NewPinAgain => ("再输一次新密码", "New PIN again"),
+        T::BackToSignIn => ("返回登录", "Back to sign-in"),
+        T::PinChanged => (
+            "密码已更改，请用新密码登录",
+            "PIN changed: sign in with the new one",
+        ),
         T::WaitingWaybill => ("请扫快递单", "Scan a waybill"),
         T::ToGo => ("验货中，还差", "Checking, to go:"),
         T::Tracking => ("快递单号", "Tracking no."),
@@ -849,6 +862,47 @@ fn refusal(lang: Lang, r: &Refusal) -> String {
             .pick(
                 "无法预览：这台电脑没有安装预览程序（pdftoppm），请管理员安装；不预览也可以打印",
                 "Cannot preview: the preview program (pdftoppm) is not installed on this computer; ask an administrator to install it (printing works without a preview)",
+            )
+            .into(),
+        Refusal::NoStore(p) if zh => format!(
+            "{} 没有数据库：请管理员建店，或检查数据库的路径",
+            p.display()
+        ),
+        Refusal::NoStore(p) => format!(
+            "There is no store at {}: ask an administrator to make one, or check the store's path",
+            p.display()
+        ),
+        Refusal::StoreExists(_) => lang
+            .pick(
+                "这里已经有一个店铺的数据库，什么都没有改",
+                "A shop's store is already here; nothing was changed",
+            )
+            .into(),
+        Refusal::NoStaffCode if zh => format!("请在{}一栏填写工号", quoted(T::StaffCode)),
+        Refusal::NoStaffCode => format!("Type your code in the {} field", quoted(T::StaffCode)),
+        Refusal::NoPin if zh => format!("请在{}一栏输入密码", quoted(T::Pin)),
+        Refusal::NoPin => format!("Type your PIN in the {} field", quoted(T::Pin)),
+        Refusal::WrongPin => lang
+            .pick("工号或密码不对", "Wrong staff code or PIN")
+            .into(),
+        Refusal::PinLocked { code, minutes } if zh => format!(
+            "工号 {code} 连续输错密码，已锁定：请 {minutes} 分钟后再试，或请管理员重设密码"
+        ),
+        Refusal::PinLocked { code, minutes } => format!(
+            "Staff code {code} is locked after too many wrong PINs: try again in {minutes} min, or ask an administrator to reset the PIN"
+        ),
+        Refusal::NoPinSet { code, .. } if zh => {
+            format!("员工 {code} 还没有密码：请管理员设置密码后再登录")
+        }
+        Refusal::NoPinSet { code, .. } => format!(
+            "Staff member {code} has no PIN yet: ask an administrator to set one, then sign in"
+        ),
+        Refusal::PinFlagNeeded(_) if zh => "请输入密码（4 到 12 位数字）".into(),
+        Refusal::PinFlagNeeded(_) => "Type a PIN (4 to 12 digits)".into(),
+        Refusal::PinsDiffer => lang
+            .pick(
+                "两次输入的新密码不一样，密码没有改",
+                "The two new PINs differ; the PIN was not changed",
             )
             .into(),
     }

@@ -140,7 +140,7 @@ mod tests {
     fn the_worker_checkpoints_in_the_background() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("w.db");
-        drop(Store::open(&path).unwrap());
+        drop(Store::create(&path).unwrap());
         let worker = Worker::spawn(path);
         let rx = worker.queue(Job::new(
             |s: &mut Store| Ok(s.checkpoints_in_background()),

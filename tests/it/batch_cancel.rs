@@ -376,7 +376,7 @@ fn a_picker_may_not_cancel_a_batch() {
     shop(&s, "7700000001-7700000099");
     create(&s, &["--limit", "3"]);
     s.ok(&[
-        "staff", "add", "PH001", "--name", "配货", "--role", "picker",
+        "staff", "add", "PH001", "--name", "配货", "--role", "picker", "--pin", "1234",
     ]);
     let before = s.digest();
     for args in [
@@ -398,7 +398,7 @@ fn a_cancelled_batch_is_not_picked_printed_shipped_or_checked() {
     shop(&s, "7700000001-7700000099");
     let b = create(&s, &["--limit", "3"]);
     s.ok(&[
-        "staff", "add", "PH001", "--name", "配货", "--role", "picker",
+        "staff", "add", "PH001", "--name", "配货", "--role", "picker", "--pin", "1234",
     ]);
     let (_, list) = s.json(&["batch", "picklist", "B1", "--json"]);
     let item = list["lines"][0]["barcode"]

@@ -279,6 +279,8 @@ fn unpaid_and_cancelled_orders_never_reach_a_batch_and_ship_unpaid_lets_one_thro
         "打单",
         "--role",
         "order_printer",
+        "--pin",
+        "1234",
     ]);
     s.ok(&[
         "staff",
@@ -288,6 +290,8 @@ fn unpaid_and_cancelled_orders_never_reach_a_batch_and_ship_unpaid_lets_one_thro
         "主管",
         "--role",
         "cs_supervisor",
+        "--pin",
+        "1234",
     ]);
     assert!(
         !s.run_as("DD01", &["review", "ship-unpaid", no, "--note", "汇款"])
@@ -437,6 +441,8 @@ fn pick_assigns_the_batch_to_the_picker() {
         "张配货",
         "--role",
         "picker",
+        "--pin",
+        "1234",
     ]);
     let id = batch["batch_id"].as_i64().unwrap();
     let (_, list) = s.json(&["batch", "picklist", &id.to_string(), "--json"]);
@@ -547,17 +553,9 @@ fn scan_input_hygiene() {
     assert_eq!(v[1]["tracking_no"], t);
     // Bytes that are not UTF-8 never crash the bench.
     use std::io::Write;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_packbench"))
-        .args([
-            "--db",
-            s.db().to_str().unwrap(),
-            "--station",
-            "bench-9",
-            "scan",
-            "--mode",
-            "check",
-            "--json",
-        ])
+    let mut child = s
+        .command("admin")
+        .args(["--station", "bench-9", "scan", "--mode", "check", "--json"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
@@ -578,10 +576,10 @@ fn permissions_at_the_bench() {
     let s = Scratch::new();
     s.printed_batch();
     s.ok(&[
-        "staff", "add", "PH001", "--name", "配货", "--role", "picker",
+        "staff", "add", "PH001", "--name", "配货", "--role", "picker", "--pin", "1234",
     ]);
     s.ok(&[
-        "staff", "add", "YH01", "--name", "验货", "--role", "checker",
+        "staff", "add", "YH01", "--name", "验货", "--role", "checker", "--pin", "1234",
     ]);
     let out = s.run_as("PH001", &["batch", "create", "--courier", "ZTO"]);
     assert!(!out.status.success());

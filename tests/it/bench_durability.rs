@@ -5,7 +5,7 @@ use crate::common::{Scratch, verdicts};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 /// The scan script of a whole batch: each parcel's waybill, a wrong item, its units.
@@ -60,17 +60,9 @@ fn a_bench_killed_at_any_moment_resumes_with_the_counts_it_showed() {
     let runs = 40;
     let mut cut_mid_shift = 0;
     for run in 0..runs {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_packbench"))
-            .args([
-                "--db",
-                s.db().to_str().unwrap(),
-                "--station",
-                "bench-k",
-                "scan",
-                "--mode",
-                "check",
-                "--json",
-            ])
+        let mut child = s
+            .command("admin")
+            .args(["--station", "bench-k", "scan", "--mode", "check", "--json"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -251,17 +243,9 @@ fn two_benches_racing_for_one_parcel_ship_it_once() {
         scans.push(p["tracking_no"].as_str().unwrap().to_string());
         let input = scans.join("\n") + "\n";
         let spawn = |station: &str| {
-            let mut c = Command::new(env!("CARGO_BIN_EXE_packbench"))
-                .args([
-                    "--db",
-                    s.db().to_str().unwrap(),
-                    "--station",
-                    station,
-                    "scan",
-                    "--mode",
-                    "check",
-                    "--json",
-                ])
+            let mut c = s
+                .command("admin")
+                .args(["--station", station, "scan", "--mode", "check", "--json"])
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
                 .spawn()
@@ -340,7 +324,7 @@ fn a_parcel_left_open_at_a_dead_bench_can_be_released() {
     assert_eq!(v[0]["reason"], "open_elsewhere");
     // bench-a's PC is dead; the supervisor frees the parcel.
     s.ok(&[
-        "staff", "add", "YH01", "--name", "验货", "--role", "checker",
+        "staff", "add", "YH01", "--name", "验货", "--role", "checker", "--pin", "1234",
     ]);
     assert!(
         !s.run_as("YH01", &["release", t]).status.success(),

@@ -39,7 +39,9 @@ fn staff_list_lines_up_chinese_and_ascii_names() {
         ("PH02", "Li Lei", "picker"),
         ("KG03", "欧阳小明", "stock_keeper"),
     ] {
-        s.ok(&["staff", "add", code, "--name", name, "--role", role]);
+        s.ok(&[
+            "staff", "add", code, "--name", name, "--role", role, "--pin", "1234",
+        ]);
     }
     let out = s.ok(&["staff", "list"]);
     let at: Vec<usize> = [

@@ -23,6 +23,10 @@ pub fn fixture(folder: &str, file: &str) -> PathBuf {
     fixtures().join(folder).join(file)
 }
 
+/// The PIN of every staff member the tests sign in as (the admin of a scratch store, the demo
+/// staff, staff the tests add).
+pub const PIN: &str = "1234";
+
 /// A scratch folder with a store path in it, removed when dropped.
 pub struct Scratch {
     pub dir: tempfile::TempDir,
@@ -48,16 +52,34 @@ impl Scratch {
         self.run_as("admin", args)
     }
 
+    /// Runs as `staff`, signed in with `PIN` (every test store's staff have it). The scratch
+    /// store is made first (`init`, admin PIN `PIN`) unless a file is there already.
     pub fn run_as(&self, staff: &str, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_packbench"))
-            .arg("--db")
-            .arg(self.db())
-            .args(["--staff", staff, "--station", "test-bench"])
+        self.ensure_store();
+        self.command(staff)
+            .args(["--station", "test-bench"])
             .args(args)
-            .env_remove("PACKBENCH_DB")
-            .env_remove("PACKBENCH_STAFF")
             .output()
             .expect("run packbench")
+    }
+
+    /// `packbench --db <scratch store>` as `staff` with `PIN` (in the environment), not run.
+    pub fn command(&self, staff: &str) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_packbench"));
+        c.arg("--db")
+            .arg(self.db())
+            .env_remove("PACKBENCH_DB")
+            .env("PACKBENCH_STAFF", staff)
+            .env("PACKBENCH_PIN", PIN);
+        c
+    }
+
+    /// Makes the scratch store (admin PIN `PIN`) if there is no file at its path yet.
+    pub fn ensure_store(&self) {
+        if !self.db().exists() {
+            packbench::flow::staff::init_store(&self.db(), PIN, "test-bench")
+                .expect("init the scratch store");
+        }
     }
 
     /// Runs and expects success; returns stdout.
@@ -86,6 +108,7 @@ impl Scratch {
     }
 
     pub fn open(&self) -> Store {
+        self.ensure_store();
         Store::open(self.db()).expect("open store")
     }
 
@@ -163,19 +186,10 @@ impl Scratch {
         scans: &[&str],
     ) -> Vec<serde_json::Value> {
         use std::io::Write;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_packbench"))
-            .arg("--db")
-            .arg(self.db())
-            .args([
-                "--staff",
-                staff,
-                "--station",
-                station,
-                "scan",
-                "--mode",
-                mode,
-                "--json",
-            ])
+        self.ensure_store();
+        let mut child = self
+            .command(staff)
+            .args(["--station", station, "scan", "--mode", mode, "--json"])
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -498,10 +512,10 @@ impl Scratch {
         scans: &[&str],
     ) -> Vec<serde_json::Value> {
         use std::io::Write;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_packbench"))
-            .arg("--db")
-            .arg(self.db())
-            .args(["--staff", staff, "--station", station, "scan", "--json"])
+        self.ensure_store();
+        let mut child = self
+            .command(staff)
+            .args(["--station", station, "scan", "--json"])
             .args(args)
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())

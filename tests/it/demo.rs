@@ -189,12 +189,18 @@ fn orders_list_filters_by_status_and_product_show_finds_by_barcode() {
 #[test]
 fn the_store_path_comes_from_the_environment() {
     let s = Scratch::new();
+    s.ensure_store();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_packbench"))
         .args(["staff", "list"])
         .env("PACKBENCH_DB", s.db())
-        .env_remove("PACKBENCH_STAFF")
+        .env("PACKBENCH_STAFF", "admin")
+        .env("PACKBENCH_PIN", common::PIN)
         .output()
         .unwrap();
-    assert!(out.status.success());
-    assert!(s.db().exists());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("admin"));
 }

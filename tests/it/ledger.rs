@@ -214,7 +214,7 @@ fn a_broken_on_hand_table_is_found_and_rebuilt() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("store.db");
     let mut w = World::new();
-    w.store = Store::open(&path).unwrap();
+    w.store = Store::create(&path).unwrap();
     w.admin = flow::staff::actor(&w.store, "admin", "prop").unwrap();
     w.store
         .write(|db| {

@@ -11,6 +11,7 @@
 
 mod common;
 
+mod auth;
 mod batch_cancel;
 mod bench_check;
 mod bench_durability;

@@ -234,6 +234,8 @@ fn printing_needs_the_right_role() {
         "张配货",
         "--role",
         "picker",
+        "--pin",
+        "1234",
     ]);
     s.ok(&[
         "staff",
@@ -243,6 +245,8 @@ fn printing_needs_the_right_role() {
         "条码员",
         "--role",
         "label_printer",
+        "--pin",
+        "1234",
     ]);
     let out = s.run_as(
         "PH001",

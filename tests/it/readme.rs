@@ -154,6 +154,7 @@ fn run(readme: &str, dir: &Path) -> Result<String, Failed> {
         .env("HOME", dir)
         .env_remove("PACKBENCH_DB")
         .env_remove("PACKBENCH_STAFF")
+        .env_remove("PACKBENCH_PIN")
         .env_remove("PACKBENCH_STATION")
         .env_remove("PACKBENCH_LANG")
         .stdin(Stdio::null())
@@ -224,6 +225,8 @@ fn the_readmes_examples_run_as_printed() {
     let out = Command::new(env!("CARGO_BIN_EXE_packbench"))
         .args(["--db", dir.path().join("shop.db").to_str().unwrap()])
         .args(["receipt", "show", "R1", "--json"])
+        .env("PACKBENCH_STAFF", "admin")
+        .env("PACKBENCH_PIN", "1234")
         .output()
         .unwrap();
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).expect("receipt R1");
@@ -245,7 +248,8 @@ fn a_broken_example_fails_with_its_readme_line() {
 # A shop
 
 ```sh
-export PACKBENCH_DB=shop.db
+export PACKBENCH_DB=shop.db PACKBENCH_STAFF=admin PACKBENCH_PIN=1234
+packbench init --admin-pin 1234
 packbench settings get pick.tag_prefix
 ```
 

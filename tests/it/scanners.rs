@@ -164,10 +164,9 @@ fn a_missing_port_is_reported_and_waited_for() {
 /// `want` verdicts have come.
 fn scan_over_serial(s: &Scratch, codes: &[String], want: usize, station: &str) -> Vec<String> {
     let (mut master, _slave, path) = pty();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_packbench"))
+    let mut child = s
+        .command("admin")
         .args([
-            "--db",
-            s.db().to_str().unwrap(),
             "--station",
             station,
             "scan",
@@ -286,16 +285,9 @@ fn scanner_settings_belong_to_a_station() {
     assert_eq!(v["scanner"]["serial"][0]["terminator"], "cr");
     assert_eq!(v["scanner"]["serial"][1]["baud"], 9600);
     // Another station has its own (the defaults).
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_packbench"))
-        .args([
-            "--db",
-            s.db().to_str().unwrap(),
-            "--station",
-            "bench-2",
-            "station",
-            "show",
-            "--json",
-        ])
+    let out = s
+        .command("admin")
+        .args(["--station", "bench-2", "station", "show", "--json"])
         .output()
         .unwrap();
     let other: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -313,7 +305,7 @@ fn scanner_settings_belong_to_a_station() {
             .success()
     );
     s.ok(&[
-        "staff", "add", "YH01", "--name", "验货", "--role", "checker",
+        "staff", "add", "YH01", "--name", "验货", "--role", "checker", "--pin", "1234",
     ]);
     assert!(
         !s.run_as("YH01", &["station", "set", "--min-len", "6"])

@@ -20,7 +20,9 @@ fn catalogue() -> Scratch {
         ("TM1", "label_printer"),
         ("RK1", "inbound_inspector"),
     ] {
-        s.ok(&["staff", "add", code, "--name", code, "--role", role]);
+        s.ok(&[
+            "staff", "add", code, "--name", code, "--role", role, "--pin", "1234",
+        ]);
     }
     s
 }
@@ -679,18 +681,9 @@ fn a_stocktake_counted_with_a_serial_scanner() {
     let id = st["session_id"].to_string();
     let (mut master, slave) = serialport::TTYPort::pair().expect("a pseudo-terminal pair");
     let path = slave.name().expect("the slave has a path");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_packbench"))
-        .arg("--db")
-        .arg(s.db())
-        .args([
-            "--staff",
-            "P1",
-            "--station",
-            "shelf",
-            "scan",
-            "--mode",
-            "stocktake",
-        ])
+    let mut child = s
+        .command("P1")
+        .args(["--station", "shelf", "scan", "--mode", "stocktake"])
         .args(["--session", &id, "--json", "--serial", &path])
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())

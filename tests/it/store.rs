@@ -219,6 +219,8 @@ fn customer_service_may_remark_but_not_change_an_order() {
         "刘打单",
         "--role",
         "order_printer",
+        "--pin",
+        "1234",
     ]);
     let out = s.run_as(
         "DD01",
@@ -255,6 +257,8 @@ fn every_command_acts_as_someone_and_is_checked() {
         "陈验货",
         "--role",
         "checker",
+        "--pin",
+        "1234",
     ]);
     // A checker may not import orders, nor add staff.
     let lines = common::fixture("taobao-gbk", "ExportOrderDetailList.csv");
@@ -273,15 +277,17 @@ fn every_command_acts_as_someone_and_is_checked() {
     assert!(
         !s.run_as(
             "YH01",
-            &["staff", "add", "X1", "--name", "x", "--role", "admin"]
+            &[
+                "staff", "add", "X1", "--name", "x", "--role", "admin", "--pin", "1234"
+            ]
         )
         .status
         .success()
     );
-    // An unknown staff code is refused outright.
+    // An unknown staff code is refused outright (as a wrong PIN: which one is not said).
     let out = s.run_as("nobody", &["orders", "list"]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("没有这个员工"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("工号或密码不对"));
 }
 
 #[test]
@@ -298,12 +304,12 @@ fn sign_in_checks_the_pin() {
         "--pin",
         "2468",
     ]);
-    let store = s.open();
-    let a: Actor = flow::staff::sign_in(&store, "KC01", "2468", "bench-2").unwrap();
+    let mut store = s.open();
+    let a: Actor = flow::staff::sign_in(&mut store, "KC01", "2468", "bench-2").unwrap();
     assert_eq!(a.staff.role, Role::StockKeeper);
     assert_eq!(a.terminal, "bench-2");
-    assert!(flow::staff::sign_in(&store, "KC01", "1111", "bench-2").is_err());
-    assert!(flow::staff::sign_in(&store, "KC01", "", "bench-2").is_err());
+    assert!(flow::staff::sign_in(&mut store, "KC01", "1111", "bench-2").is_err());
+    assert!(flow::staff::sign_in(&mut store, "KC01", "", "bench-2").is_err());
     // The PIN is stored hashed, never in clear.
     let hash: String = raw(&s)
         .query_row("SELECT pin_hash FROM staff WHERE code = 'KC01'", [], |r| {
@@ -332,8 +338,12 @@ fn sign_in_checks_the_pin() {
         "x",
         "--role",
         "stock_keeper",
+        "--pin",
+        "1234",
     ]);
     assert!(!out.status.success());
-    let out = s.run(&["staff", "add", "KC03", "--name", "x", "--role", "boss"]);
+    let out = s.run(&[
+        "staff", "add", "KC03", "--name", "x", "--role", "boss", "--pin", "1234",
+    ]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown role"));
 }

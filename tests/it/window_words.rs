@@ -74,6 +74,25 @@ fn every_refusal() -> Vec<Refusal> {
         Refusal::IssueWithoutLines,
         Refusal::NoCups("lp".into()),
         Refusal::NoPdftoppm,
+        Refusal::NoStore("/srv/shop.db".into()),
+        Refusal::StoreExists("/srv/shop.db".into()),
+        Refusal::NoStaffCode,
+        Refusal::NoPin,
+        Refusal::WrongPin,
+        Refusal::PinLocked {
+            code: "YH01".into(),
+            minutes: 5,
+        },
+        Refusal::NoPinSet {
+            code: "admin".into(),
+            admin: true,
+        },
+        Refusal::NoPinSet {
+            code: "YH01".into(),
+            admin: false,
+        },
+        Refusal::PinFlagNeeded("--pin"),
+        Refusal::PinsDiffer,
     ];
     for r in &all {
         match r {
@@ -87,7 +106,16 @@ fn every_refusal() -> Vec<Refusal> {
             | Refusal::LabelPortNeedsRaw(_)
             | Refusal::IssueWithoutLines
             | Refusal::NoCups(_)
-            | Refusal::NoPdftoppm => {}
+            | Refusal::NoPdftoppm
+            | Refusal::NoStore(_)
+            | Refusal::StoreExists(_)
+            | Refusal::NoStaffCode
+            | Refusal::NoPin
+            | Refusal::WrongPin
+            | Refusal::PinLocked { .. }
+            | Refusal::NoPinSet { .. }
+            | Refusal::PinFlagNeeded(_)
+            | Refusal::PinsDiffer => {}
         }
     }
     all

@@ -1,4 +1,5 @@
-//! Staff sign-in: staff code and PIN, per station.
+//! Staff sign-in: staff code and PIN, per station; and changing one's own PIN (the current one,
+//! then the new one twice), on the same form.
 
 use super::Action;
 use crate::domain::Actor;
@@ -6,7 +7,8 @@ use crate::flow;
 use crate::scan::Scan;
 use crate::store::Store;
 use crate::ui::i18n::{Bi, Lang, T, tr};
-use iced::widget::{button, column, container, text, text_input};
+use crate::ui::job::{Failure, Job};
+use iced::widget::{button, column, container, row, text, text_input};
 use iced::{Center, Element, Fill};
 
 #[derive(Debug, Clone)]
@@ -16,17 +18,36 @@ pub enum Message {
     CodeDone,
     PinChanged(String),
     Submit,
+    /// The store's answer: signed in, or why not (a wrong PIN is counted and logged there, so
+    /// it runs as a job on the store worker).
+    Done(Result<Actor, Failure>),
+    /// The form switches between signing in and changing the PIN.
+    ToggleChange,
+    NewPinChanged(String),
+    AgainChanged(String),
+    /// The store's answer to a change of PIN.
+    Changed(Result<(), Failure>),
 }
 
 /// The fields' ids (tests find them by these).
 pub const CODE_FIELD: &str = "sign-in-code";
 pub const PIN_FIELD: &str = "sign-in-pin";
+pub const NEW_PIN_FIELD: &str = "sign-in-new-pin";
+pub const AGAIN_FIELD: &str = "sign-in-new-pin-again";
 
 #[derive(Debug, Default)]
 pub struct State {
     pub code: String,
     pub pin: String,
     pub error: Option<Bi>,
+    /// A sign-in is with the store: another Enter waits for its answer.
+    pub waiting: bool,
+    /// The form changes the PIN instead of signing in.
+    pub changing: bool,
+    pub new_pin: String,
+    pub again: String,
+    /// What went right (a PIN changed), where the error would be.
+    pub note: Option<Bi>,
 }
 
 impl State {
@@ -47,25 +68,35 @@ impl State {
     }
 
     /// Handles a message; returns the actor when the sign-in succeeded.
-    pub fn update(
-        &mut self,
-        store: Option<&Store>,
-        station: &str,
-        msg: Message,
-    ) -> (Action<Message>, Option<Actor>) {
+    pub fn update(&mut self, station: &str, msg: Message) -> (Action<Message>, Option<Actor>) {
         match msg {
             Message::CodeChanged(c) => self.code = c.trim().to_string(),
             Message::CodeDone => return (Action::none().with_focus(PIN_FIELD), None),
             Message::PinChanged(p) => self.pin = p,
+            Message::Submit if self.changing => return (self.change(station), None),
             Message::Submit => {
-                let Some(store) = store else {
+                if self.waiting {
                     return (Action::none(), None);
-                };
+                }
                 if self.code.is_empty() {
                     return (Action::none().with_focus(CODE_FIELD), None);
                 }
-                let result = flow::staff::sign_in(store, &self.code, &self.pin, station);
-                self.pin.clear();
+                self.note = None;
+                // An empty PIN goes to the flow too: it refuses it, and logs the refusal.
+                let (code, pin, station) = (
+                    self.code.clone(),
+                    std::mem::take(&mut self.pin),
+                    station.to_string(),
+                );
+                self.waiting = true;
+                let job = Job::new(
+                    move |s: &mut Store| flow::staff::sign_in(s, &code, &pin, &station),
+                    Message::Done,
+                );
+                return (Action::job(job), None);
+            }
+            Message::Done(result) => {
+                self.waiting = false;
                 return match result {
                     Ok(actor) => {
                         self.code.clear();
@@ -73,6 +104,7 @@ impl State {
                         (Action::none(), Some(actor))
                     }
                     Err(e) => {
+                        self.note = None;
                         self.error = Some(Bi::error(&e));
                         (
                             Action::none()
@@ -83,13 +115,90 @@ impl State {
                     }
                 };
             }
+            Message::ToggleChange => {
+                self.changing = !self.changing;
+                self.pin.clear();
+                self.new_pin.clear();
+                self.again.clear();
+                self.error = None;
+                self.note = None;
+                let field = if self.code.is_empty() {
+                    CODE_FIELD
+                } else {
+                    PIN_FIELD
+                };
+                return (Action::none().with_focus(field), None);
+            }
+            Message::NewPinChanged(p) => self.new_pin = p,
+            Message::AgainChanged(p) => self.again = p,
+            Message::Changed(result) => {
+                self.waiting = false;
+                match result {
+                    Ok(()) => {
+                        self.changing = false;
+                        self.error = None;
+                        self.note = Some(Bi::t(T::PinChanged));
+                        return (Action::none().with_focus(PIN_FIELD), None);
+                    }
+                    Err(e) => {
+                        self.error = Some(Bi::error(&e));
+                        return (
+                            Action::none()
+                                .with_sound(crate::ui::sound::Sound::Error)
+                                .with_focus(PIN_FIELD),
+                            None,
+                        );
+                    }
+                }
+            }
         }
         (Action::none(), None)
     }
 
+    /// Enter on the change form: on to the next empty field, then the change, as a job (the
+    /// current PIN is checked, counted and logged as at sign-in).
+    fn change(&mut self, station: &str) -> Action<Message> {
+        if self.waiting {
+            return Action::none();
+        }
+        for (value, field) in [
+            (&self.code, CODE_FIELD),
+            (&self.pin, PIN_FIELD),
+            (&self.new_pin, NEW_PIN_FIELD),
+            (&self.again, AGAIN_FIELD),
+        ] {
+            if value.is_empty() {
+                return Action::none().with_focus(field);
+            }
+        }
+        let (pin, new_pin, again) = (
+            std::mem::take(&mut self.pin),
+            std::mem::take(&mut self.new_pin),
+            std::mem::take(&mut self.again),
+        );
+        self.note = None;
+        if new_pin != again {
+            self.error = Some(Bi::error(&crate::error::Refusal::PinsDiffer.into()));
+            return Action::none()
+                .with_sound(crate::ui::sound::Sound::Error)
+                .with_focus(NEW_PIN_FIELD);
+        }
+        let (code, station) = (self.code.clone(), station.to_string());
+        self.waiting = true;
+        Action::job(Job::new(
+            move |s: &mut Store| flow::staff::change_own_pin(s, &code, &pin, &new_pin, &station),
+            Message::Changed,
+        ))
+    }
+
     pub fn view(&self, lang: Lang) -> Element<'_, Message> {
+        let title = if self.changing {
+            T::ChangePin
+        } else {
+            T::SignInTitle
+        };
         let mut c = column![
-            text(tr(lang, T::SignInTitle)).size(36),
+            text(tr(lang, title)).size(36),
             text_input(tr(lang, T::StaffCode), &self.code)
                 .id(CODE_FIELD)
                 .on_input(Message::CodeChanged)
@@ -103,22 +212,67 @@ impl State {
                 .on_submit(Message::Submit)
                 .size(24)
                 .padding(10),
-            button(text(tr(lang, T::SignIn)).size(24))
-                .on_press(Message::Submit)
-                .padding(10),
         ]
         .spacing(16)
         .width(420)
         .align_x(Center);
+        if self.changing {
+            for (label, value, id, on_input) in [
+                (
+                    T::NewPin,
+                    &self.new_pin,
+                    NEW_PIN_FIELD,
+                    Message::NewPinChanged as fn(String) -> Message,
+                ),
+                (
+                    T::NewPinAgain,
+                    &self.again,
+                    AGAIN_FIELD,
+                    Message::AgainChanged,
+                ),
+            ] {
+                c = c.push(
+                    text_input(tr(lang, label), value)
+                        .id(id)
+                        .secure(true)
+                        .on_input(on_input)
+                        .on_submit(Message::Submit)
+                        .size(24)
+                        .padding(10),
+                );
+            }
+        }
+        let (act, other) = if self.changing {
+            (T::ChangePin, T::BackToSignIn)
+        } else {
+            (T::SignIn, T::ChangePin)
+        };
+        c = c.push(
+            row![
+                button(text(tr(lang, act)).size(24))
+                    .on_press(Message::Submit)
+                    .padding(10),
+                button(text(tr(lang, other)).size(16))
+                    .on_press(Message::ToggleChange)
+                    .style(button::text),
+            ]
+            .spacing(16)
+            .align_y(Center),
+        );
         // The error's room is kept: the fields do not move when it comes or goes.
         c = c.push(
-            container(match &self.error {
-                Some(e) => Element::from(
+            container(match (&self.error, &self.note) {
+                (Some(e), _) => Element::from(
                     container(text(e.get(lang)).size(20))
                         .padding(8)
                         .style(container::danger),
                 ),
-                None => text("").into(),
+                (None, Some(n)) => Element::from(
+                    container(text(n.get(lang)).size(20))
+                        .padding(8)
+                        .style(container::success),
+                ),
+                (None, None) => text("").into(),
             })
             .height(90),
         );
@@ -133,15 +287,18 @@ mod tests {
     #[test]
     fn enter_in_the_code_moves_to_the_pin_and_a_badge_scan_fills_the_code() {
         let mut s = State::default();
-        let (_, none) = s.update(None, "b", Message::CodeChanged(" YH01 ".into()));
+        let (_, none) = s.update("b", Message::CodeChanged(" YH01 ".into()));
         assert!(none.is_none());
         assert_eq!(s.code, "YH01");
-        let (a, _) = s.update(None, "b", Message::CodeDone);
+        let (a, _) = s.update("b", Message::CodeDone);
         assert_eq!(a.focus, Some(PIN_FIELD));
         let a = s.update_scan(crate::ui::app::keyed("KF01".into()));
         assert_eq!((s.code.as_str(), a.focus), ("KF01", Some(PIN_FIELD)));
-        // Without a store, sign-in does nothing (the store error is on screen).
-        let (_, actor) = s.update(None, "b", Message::Submit);
+        // Without a store, the sign-in's job says so, and nobody is signed in.
+        let (a, actor) = s.update("b", Message::Submit);
         assert!(actor.is_none());
+        let answer = a.job.expect("a sign-in job").run(None);
+        let (_, actor) = s.update("b", answer);
+        assert!(actor.is_none() && s.error.is_some());
     }
 }
