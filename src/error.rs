@@ -82,6 +82,15 @@ pub enum Refusal {
     NoCups(String),
     /// `pdftoppm` (poppler-utils) is missing, so no preview.
     NoPdftoppm,
+    /// An output path that is the store or one of its `-wal`/`-shm`/`-journal` files.
+    OutputIsStore(PathBuf),
+    /// An output path holding a file that is not an earlier output of the same kind.
+    OutputNotOurs {
+        path: PathBuf,
+        kind: crate::output::OutKind,
+    },
+    /// An output path that is a folder, a disk or another thing that is not a file.
+    OutputNotAFile(PathBuf),
 }
 
 impl Refusal {
@@ -114,6 +123,21 @@ impl Refusal {
             ),
             Refusal::NoPdftoppm => {
                 "无法预览：这台电脑没有 pdftoppm（Debian：apt install poppler-utils）".into()
+            }
+            Refusal::OutputIsStore(p) => format!(
+                "不能写到 {}：这是数据库文件（或它的 -wal/-shm/-journal），写进去会毁掉店里的数据；请换一个文件名（--force 也不行）",
+                p.display()
+            ),
+            Refusal::OutputNotOurs { path, kind } => format!(
+                "不能覆盖 {}：这个文件已存在，而且不是{}，覆盖会丢掉它的内容；请换一个文件名，确定要覆盖就加 --force",
+                path.display(),
+                kind.zh()
+            ),
+            Refusal::OutputNotAFile(p) => {
+                format!(
+                    "不能写到 {}：它不是普通文件（是文件夹或设备）；请给一个文件名",
+                    p.display()
+                )
             }
         }
     }
@@ -152,6 +176,19 @@ impl Refusal {
             Refusal::NoPdftoppm => {
                 "cannot preview: pdftoppm is missing (Debian: apt install poppler-utils)".into()
             }
+            Refusal::OutputIsStore(p) => format!(
+                "will not write to {}: it is the store (or its -wal/-shm/-journal file) and writing there would destroy the shop's data; choose another file name (--force does not change this)",
+                p.display()
+            ),
+            Refusal::OutputNotOurs { path, kind } => format!(
+                "will not overwrite {}: the file exists and is not {}, so its content would be lost; choose another file name, or add --force to overwrite it",
+                path.display(),
+                kind.en()
+            ),
+            Refusal::OutputNotAFile(p) => format!(
+                "will not write to {}: it is not a plain file (a folder or a device); give a file name",
+                p.display()
+            ),
         }
     }
 }

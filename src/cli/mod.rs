@@ -247,6 +247,9 @@ pub struct DemoArgs {
     /// Write the shop as Taobao export files (GBK) into this folder instead of filling the store.
     #[arg(long)]
     pub export_taobao: Option<PathBuf>,
+    /// With --export-taobao: overwrite files there that are not earlier exports.
+    #[arg(long, requires = "export_taobao")]
+    pub force: bool,
 }
 
 /// Parses the command line and runs it; errors are printed in Chinese and English.
@@ -336,16 +339,18 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         export_taobao: Some(dir),
         orders,
         seed,
+        force,
         ..
     }) = &command
     {
         let cat = crate::demo::catalogue(*seed);
+        let store = cli.db.clone().unwrap_or_else(default_store_path);
         let paths = crate::import::export::write_taobao_export(
             dir,
             &cat,
             crate::demo::orders(*seed, *orders, &cat),
-        )
-        .map_err(|e| Error::io(dir, e))?;
+            &crate::output::Guard::new(&store, *force),
+        )?;
         for p in paths {
             println!("{}", p.display());
         }

@@ -15,6 +15,7 @@ use crate::import::taobao::{
     LINE_COLUMNS, ORDER_COLUMNS, ParsedLine, assign_line_keys, parse_line_row, parse_order_row,
 };
 use crate::import::{BadRow, ImportSummary, ProductImportSummary};
+use crate::output::Guard;
 use crate::store::{Db, Store};
 use regex::Regex;
 use serde_json::json;
@@ -220,6 +221,7 @@ pub fn import_orders(
     })?;
 
     if summary.committed && !summary.rejected.is_empty() {
+        let guard = Guard::new(store.path(), false);
         for (path, columns) in [
             (orders_path, &ORDER_COLUMNS[..]),
             (lines_path, &LINE_COLUMNS[..]),
@@ -233,7 +235,7 @@ pub fn import_orders(
                 .iter()
                 .filter(|b| b.file == name && b.line > 1)
                 .collect();
-            if let Some(out) = write_rejects(path, columns, &bad).map_err(|e| Error::io(path, e))? {
+            if let Some(out) = write_rejects(path, columns, &bad, &guard)? {
                 summary.reject_files.push(out);
             }
         }
@@ -445,9 +447,12 @@ pub fn import_products(
     })?;
     if summary.committed && !summary.rejected.is_empty() {
         let bad: Vec<&BadRow> = summary.rejected.iter().filter(|b| b.line > 1).collect();
-        if let Some(out) =
-            write_rejects(path, &PRODUCT_COLUMNS, &bad).map_err(|e| Error::io(path, e))?
-        {
+        if let Some(out) = write_rejects(
+            path,
+            &PRODUCT_COLUMNS,
+            &bad,
+            &Guard::new(store.path(), false),
+        )? {
             summary.reject_files.push(out);
         }
     }
