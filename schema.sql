@@ -513,3 +513,26 @@ CREATE INDEX stock_scans_empty ON stock_scans(session_id) WHERE verdict = 'bin_e
 CREATE INDEX stock_scans_terminal ON stock_scans(terminal);
 ALTER TABLE stocktakes ADD COLUMN uncounted TEXT CHECK (uncounted IS NULL OR uncounted = 'leave'
                                                         OR uncounted = 'zero');
+
+-- version: 10
+-- Barcodes, merchant codes and tracking numbers are one space: one scan at the bench means one
+-- thing. A barcode equal to another product's merchant code shadowed that product; a waybill
+-- number equal to a barcode made an item scan open a parcel. The flows check first and name the
+-- holder (`code_holder`); these refuse whatever path forgets. A product may carry its own
+-- merchant code as its barcode. Codes stored before this version are left as they are; only a
+-- new or changed code is checked. (Numbers in parcels come from the pool, so the pool suffices.)
+CREATE TRIGGER codes_unique_product_insert BEFORE INSERT ON products
+WHEN EXISTS (SELECT 1 FROM products WHERE sku_code = NEW.barcode)
+  OR EXISTS (SELECT 1 FROM products WHERE barcode = NEW.sku_code)
+  OR EXISTS (SELECT 1 FROM waybills WHERE tracking_no = NEW.barcode OR tracking_no = NEW.sku_code)
+BEGIN SELECT RAISE(ABORT, 'code taken: a barcode, merchant code or tracking number holds it already'); END;
+CREATE TRIGGER codes_unique_product_update BEFORE UPDATE OF sku_code, barcode ON products
+WHEN (NEW.barcode IS NOT OLD.barcode OR NEW.sku_code IS NOT OLD.sku_code) AND (
+     EXISTS (SELECT 1 FROM products WHERE sku_code = NEW.barcode AND id <> NEW.id)
+  OR EXISTS (SELECT 1 FROM products WHERE barcode = NEW.sku_code AND id <> NEW.id)
+  OR EXISTS (SELECT 1 FROM waybills WHERE tracking_no = NEW.barcode OR tracking_no = NEW.sku_code))
+BEGIN SELECT RAISE(ABORT, 'code taken: a barcode, merchant code or tracking number holds it already'); END;
+CREATE TRIGGER codes_unique_waybill_insert BEFORE INSERT ON waybills
+WHEN EXISTS (SELECT 1 FROM products WHERE barcode = NEW.tracking_no)
+  OR EXISTS (SELECT 1 FROM products WHERE sku_code = NEW.tracking_no)
+BEGIN SELECT RAISE(ABORT, 'code taken: a barcode, merchant code or tracking number holds it already'); END;

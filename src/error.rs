@@ -338,6 +338,16 @@ impl std::error::Error for StoreError {
 
 impl From<rusqlite::Error> for Error {
     fn from(source: rusqlite::Error) -> Error {
+        // The schema's backstop for a code used twice (schema.sql, version 10): the flows check
+        // first and name the holder; a path that forgot still gets words, not SQLite's.
+        if let rusqlite::Error::SqliteFailure(_, Some(m)) = &source
+            && m.starts_with("code taken")
+        {
+            return Error::invalid(
+                "这个编码已被占用：条码、商家编码和快递单号不能重复，什么都没有写入",
+                "this code is taken already: barcodes, merchant codes and tracking numbers must all differ; nothing was written",
+            );
+        }
         Error::Store(StoreError {
             fault: StoreFault::of(&source),
             scan: false,

@@ -6,7 +6,7 @@ use crate::domain::check::ParcelStage;
 use crate::domain::remark::{
     DEFAULT_STAFF_CODE_PATTERN, is_flagged, leading_staff_code, unseen_part,
 };
-use crate::domain::{Actor, Order, OrderStatus, Permission};
+use crate::domain::{Actor, CodeHolder, Order, OrderStatus, Permission};
 use crate::error::{Error, Result};
 use crate::import::products::{PRODUCT_COLUMNS, ParsedProduct, parse_product_row};
 use crate::import::rejects::write_rejects;
@@ -405,6 +405,20 @@ pub fn import_products(
                 continue;
             }
             skus.insert(sku.clone(), p.line);
+            // One code space (barcodes, merchant codes, tracking numbers): checked for the codes
+            // this row sets, against the file and the store.
+            let known = db.product_by_sku(&sku)?;
+            if known.is_none() {
+                let in_file = barcodes.get(&sku).map(|(l, o)| (*l, CodeHolder::Barcode(o.clone())));
+                let holder = match in_file {
+                    Some(h) => Some(h),
+                    None => db.code_holder(&sku, None)?.map(|h| (0, h)),
+                };
+                if let Some((line, h)) = holder {
+                    summary.rejected.push(code_taken(&bad, "商家编码", &sku, line, &h));
+                    continue;
+                }
+            }
             if let Some(code) = p.product.barcode.as_ref().map(|b| b.as_str().to_string()) {
                 if let Some((first, other)) = barcodes.get(&code) {
                     summary.rejected.push(bad(
@@ -415,14 +429,20 @@ pub fn import_products(
                     ));
                     continue;
                 }
-                if let Some((_, other)) = db.product_by_barcode(&code)?.filter(|(_, o)| o.sku_code != sku) {
-                    summary.rejected.push(bad(
-                        "条码",
-                        "duplicate_barcode",
-                        format!("条码 {code} 已属于商品 {}", other.sku_code),
-                        format!("barcode {code} already belongs to product {}", other.sku_code),
-                    ));
-                    continue;
+                let changed = known.as_ref().is_none_or(|(_, k)| k.barcode.as_ref().map(|b| b.as_str()) != Some(code.as_str()));
+                if changed {
+                    let in_file = skus
+                        .get(&code)
+                        .filter(|_| code != sku)
+                        .map(|l| (*l, CodeHolder::SkuCode(code.clone())));
+                    let holder = match in_file {
+                        Some(h) => Some(h),
+                        None => db.code_holder(&code, known.as_ref().map(|(id, _)| *id))?.map(|h| (0, h)),
+                    };
+                    if let Some((line, h)) = holder {
+                        summary.rejected.push(code_taken(&bad, "条码", &code, line, &h));
+                        continue;
+                    }
                 }
                 barcodes.insert(code, (p.line, sku.clone()));
             }
@@ -457,6 +477,33 @@ pub fn import_products(
         }
     }
     Ok(summary)
+}
+
+/// A row refused because a code it sets is held already: by line `line` of the same file (0: by
+/// the store).
+fn code_taken(
+    bad: &impl Fn(&'static str, &'static str, String, String) -> BadRow,
+    column: &'static str,
+    code: &str,
+    line: u64,
+    holder: &CodeHolder,
+) -> BadRow {
+    // A barcode another product has: as before this code space was one.
+    let name = if matches!(holder, CodeHolder::Barcode(_)) && column == "条码" {
+        "duplicate_barcode"
+    } else {
+        "code_taken"
+    };
+    if line > 0 {
+        bad(
+            column,
+            name,
+            format!("{}（第 {line} 行）", holder.zh(code)),
+            format!("{} (line {line})", holder.en(code)),
+        )
+    } else {
+        bad(column, name, holder.zh(code), holder.en(code))
+    }
 }
 
 /// Writes one catalogue row: a new product with its opening stock, or an update of a known one.

@@ -1,7 +1,7 @@
 //! Products, bins, the stock ledger and on-hand stock.
 
 use super::Db;
-use crate::domain::{Actor, Barcode, Fen, Product, ProductState};
+use crate::domain::{Actor, Barcode, CodeHolder, Fen, Product, ProductState};
 use crate::error::{Error, Result};
 use rusqlite::{OptionalExtension, Row, params};
 
@@ -224,6 +224,30 @@ impl Db<'_> {
                 "SELECT max(barcode) FROM products WHERE barcode >= ?1 AND barcode < ?1 || ':' AND length(barcode) = ?2",
             )?
             .query_row(params![prefix, len as i64], |r| r.get(0))?)
+    }
+
+    /// What holds `code` already among barcodes, merchant codes and tracking numbers, leaving
+    /// out the product `except` (a product may carry its own merchant code as its barcode). The
+    /// schema refuses the same (`codes_unique_*` triggers); this names the holder for the user.
+    pub fn code_holder(&self, code: &str, except: Option<i64>) -> Result<Option<CodeHolder>> {
+        let except = except.unwrap_or(-1);
+        let product: Option<(String, bool)> = self
+            .conn
+            .prepare_cached(
+                "SELECT sku_code, 1 FROM products WHERE barcode = ?1 AND id <> ?2
+                 UNION ALL SELECT sku_code, 0 FROM products WHERE sku_code = ?1 AND id <> ?2
+                 LIMIT 1",
+            )?
+            .query_row(params![code, except], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if let Some((sku, is_barcode)) = product {
+            return Ok(Some(if is_barcode {
+                CodeHolder::Barcode(sku)
+            } else {
+                CodeHolder::SkuCode(sku)
+            }));
+        }
+        Ok(self.waybill_courier(code)?.map(CodeHolder::TrackingNo))
     }
 
     pub fn count_products(&self) -> Result<i64> {

@@ -74,6 +74,12 @@ fn every_refusal() -> Vec<Refusal> {
         Refusal::IssueWithoutLines,
         Refusal::NoCups("lp".into()),
         Refusal::NoPdftoppm,
+        Refusal::OutputIsStore("shop.db".into()),
+        Refusal::OutputNotOurs {
+            path: "notes.txt".into(),
+            kind: packbench::output::OutKind::Pdf,
+        },
+        Refusal::OutputNotAFile("/dev/sda".into()),
     ];
     for r in &all {
         match r {
@@ -87,7 +93,10 @@ fn every_refusal() -> Vec<Refusal> {
             | Refusal::LabelPortNeedsRaw(_)
             | Refusal::IssueWithoutLines
             | Refusal::NoCups(_)
-            | Refusal::NoPdftoppm => {}
+            | Refusal::NoPdftoppm
+            | Refusal::OutputIsStore(_)
+            | Refusal::OutputNotOurs { .. }
+            | Refusal::OutputNotAFile(_) => {}
         }
     }
     all
