@@ -15,6 +15,7 @@
 //!   written in place.
 //! - **Replacing is atomic:** the new content goes to a temporary file beside the target, is
 //!   synced, then renamed over it; a failed write leaves the old file (or none) and no half file.
+//!   A symlink at the target is replaced itself; what it points to is never written.
 //! - **A reject file is created anew** (`create_new`, which follows no symlink and overwrites
 //!   nothing): when the name is taken, the next free one (`orders.rejected-2.csv`, …) is used and
 //!   named in the output.
