@@ -523,3 +523,26 @@ ALTER TABLE staff ADD COLUMN failed_pins INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE staff ADD COLUMN locked_until TEXT;
 INSERT INTO staff (code, name, role, active, created_at)
 VALUES ('?', '（未登录）', 'customer_service', 0, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
+
+-- version: 11
+-- Barcodes, merchant codes and tracking numbers are one space: one scan at the bench means one
+-- thing. A barcode equal to another product's merchant code shadowed that product; a waybill
+-- number equal to a barcode made an item scan open a parcel. The flows check first and name the
+-- holder (`code_holder`); these refuse whatever path forgets. A product may carry its own
+-- merchant code as its barcode. Codes stored before this version are left as they are; only a
+-- new or changed code is checked. (Numbers in parcels come from the pool, so the pool suffices.)
+CREATE TRIGGER codes_unique_product_insert BEFORE INSERT ON products
+WHEN EXISTS (SELECT 1 FROM products WHERE sku_code = NEW.barcode)
+  OR EXISTS (SELECT 1 FROM products WHERE barcode = NEW.sku_code)
+  OR EXISTS (SELECT 1 FROM waybills WHERE tracking_no = NEW.barcode OR tracking_no = NEW.sku_code)
+BEGIN SELECT RAISE(ABORT, 'code taken: a barcode, merchant code or tracking number holds it already'); END;
+CREATE TRIGGER codes_unique_product_update BEFORE UPDATE OF sku_code, barcode ON products
+WHEN (NEW.barcode IS NOT OLD.barcode OR NEW.sku_code IS NOT OLD.sku_code) AND (
+     EXISTS (SELECT 1 FROM products WHERE sku_code = NEW.barcode AND id <> NEW.id)
+  OR EXISTS (SELECT 1 FROM products WHERE barcode = NEW.sku_code AND id <> NEW.id)
+  OR EXISTS (SELECT 1 FROM waybills WHERE tracking_no = NEW.barcode OR tracking_no = NEW.sku_code))
+BEGIN SELECT RAISE(ABORT, 'code taken: a barcode, merchant code or tracking number holds it already'); END;
+CREATE TRIGGER codes_unique_waybill_insert BEFORE INSERT ON waybills
+WHEN EXISTS (SELECT 1 FROM products WHERE barcode = NEW.tracking_no)
+  OR EXISTS (SELECT 1 FROM products WHERE sku_code = NEW.tracking_no)
+BEGIN SELECT RAISE(ABORT, 'code taken: a barcode, merchant code or tracking number holds it already'); END;

@@ -101,6 +101,15 @@ pub enum Refusal {
     PinFlagNeeded(&'static str),
     /// The PIN typed the second time differs from the first.
     PinsDiffer,
+    /// An output path that is the store or one of its `-wal`/`-shm`/`-journal` files.
+    OutputIsStore(PathBuf),
+    /// An output path holding a file that is not an earlier output of the same kind.
+    OutputNotOurs {
+        path: PathBuf,
+        kind: crate::output::OutKind,
+    },
+    /// An output path that is a folder, a disk or another thing that is not a file.
+    OutputNotAFile(PathBuf),
 }
 
 impl Refusal {
@@ -162,6 +171,21 @@ impl Refusal {
                 format!("需要密码：不在终端里运行时请用 {flag} 给出（4 到 12 位数字）")
             }
             Refusal::PinsDiffer => "两次输入的密码不一样，什么都没有改".into(),
+            Refusal::OutputIsStore(p) => format!(
+                "不能写到 {}：这是数据库文件（或它的 -wal/-shm/-journal），写进去会毁掉店里的数据；请换一个文件名（--force 也不行）",
+                p.display()
+            ),
+            Refusal::OutputNotOurs { path, kind } => format!(
+                "不能覆盖 {}：这个文件已存在，而且不是{}，覆盖会丢掉它的内容；请换一个文件名，确定要覆盖就加 --force",
+                path.display(),
+                kind.zh()
+            ),
+            Refusal::OutputNotAFile(p) => {
+                format!(
+                    "不能写到 {}：它不是普通文件（是文件夹或设备）；请给一个文件名",
+                    p.display()
+                )
+            }
         }
     }
 
@@ -228,6 +252,19 @@ impl Refusal {
                 "a PIN is needed: without a terminal to ask in, give it with {flag} (4 to 12 digits)"
             ),
             Refusal::PinsDiffer => "the two PINs typed differ; nothing was changed".into(),
+            Refusal::OutputIsStore(p) => format!(
+                "will not write to {}: it is the store (or its -wal/-shm/-journal file) and writing there would destroy the shop's data; choose another file name (--force does not change this)",
+                p.display()
+            ),
+            Refusal::OutputNotOurs { path, kind } => format!(
+                "will not overwrite {}: the file exists and is not {}, so its content would be lost; choose another file name, or add --force to overwrite it",
+                path.display(),
+                kind.en()
+            ),
+            Refusal::OutputNotAFile(p) => format!(
+                "will not write to {}: it is not a plain file (a folder or a device); give a file name",
+                p.display()
+            ),
         }
     }
 }
@@ -377,6 +414,16 @@ impl std::error::Error for StoreError {
 
 impl From<rusqlite::Error> for Error {
     fn from(source: rusqlite::Error) -> Error {
+        // The schema's backstop for a code used twice (schema.sql, version 10): the flows check
+        // first and name the holder; a path that forgot still gets words, not SQLite's.
+        if let rusqlite::Error::SqliteFailure(_, Some(m)) = &source
+            && m.starts_with("code taken")
+        {
+            return Error::invalid(
+                "这个编码已被占用：条码、商家编码和快递单号不能重复，什么都没有写入",
+                "this code is taken already: barcodes, merchant codes and tracking numbers must all differ; nothing was written",
+            );
+        }
         Error::Store(StoreError {
             fault: StoreFault::of(&source),
             scan: false,

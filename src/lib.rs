@@ -8,6 +8,7 @@ pub mod domain;
 pub mod error;
 pub mod flow;
 pub mod import;
+pub mod output;
 pub mod print;
 pub mod scan;
 pub mod store;

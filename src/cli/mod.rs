@@ -2,9 +2,32 @@
 //! the GUI uses. Every command acts as a signed-in staff member (`--staff` and their PIN), so
 //! permissions and attribution apply here too. A store is made only by `init` or the demo.
 
+// What this module prints goes through `shown::line`: these shadow the standard macros in
+// every file of the command line (the scan verdicts' `writeln!` to standard output too), so no
+// output can forget it.
+macro_rules! println {
+    () => { ::std::println!() };
+    ($($arg:tt)*) => { ::std::println!("{}", $crate::cli::shown::line(&::std::format!($($arg)*))) };
+}
+#[allow(unused_macros)] // none yet; here so that a `print!` added later is covered too
+macro_rules! print {
+    ($($arg:tt)*) => { ::std::print!("{}", $crate::cli::shown::line(&::std::format!($($arg)*))) };
+}
+macro_rules! writeln {
+    ($dst:expr $(,)?) => { ::std::writeln!($dst) };
+    ($dst:expr, $($arg:tt)*) => {
+        ::std::writeln!($dst, "{}", $crate::cli::shown::line(&::std::format!($($arg)*)))
+    };
+}
+macro_rules! eprintln {
+    () => { ::std::eprintln!() };
+    ($($arg:tt)*) => { ::std::eprintln!("{}", $crate::cli::shown::line(&::std::format!($($arg)*))) };
+}
+
 mod bench;
 mod json;
 mod print;
+mod shown;
 mod stock;
 mod table;
 
@@ -269,6 +292,9 @@ pub struct DemoArgs {
     /// Write the shop as Taobao export files (GBK) into this folder instead of filling the store.
     #[arg(long)]
     pub export_taobao: Option<PathBuf>,
+    /// With --export-taobao: overwrite files there that are not earlier exports.
+    #[arg(long, requires = "export_taobao")]
+    pub force: bool,
 }
 
 /// Parses the command line and runs it; errors are printed in Chinese and English.
@@ -381,16 +407,18 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         export_taobao: Some(dir),
         orders,
         seed,
+        force,
         ..
     }) = &command
     {
         let cat = crate::demo::catalogue(*seed);
+        let store = cli.db.clone().unwrap_or_else(default_store_path);
         let paths = crate::import::export::write_taobao_export(
             dir,
             &cat,
             crate::demo::orders(*seed, *orders, &cat),
-        )
-        .map_err(|e| Error::io(dir, e))?;
+            &crate::output::Guard::new(&store, *force),
+        )?;
         for p in paths {
             println!("{}", p.display());
         }

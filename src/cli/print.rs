@@ -7,7 +7,9 @@ use crate::domain::{Actor, BatchId, ReceiptId};
 use crate::error::Error;
 use crate::flow;
 use crate::flow::barcodes::{AssignFormat, Which};
-use crate::flow::print::{LabelFormat, LabelJob, LabelSelect, PrintOutcome, Target, WaybillJob};
+use crate::flow::print::{
+    LabelFormat, LabelJob, LabelSelect, Overwrite, PrintOutcome, Target, WaybillJob,
+};
 use crate::print::raw::RawFormat;
 use crate::print::{Dpi, LabelSize, WaybillSize};
 use crate::store::Store;
@@ -61,6 +63,9 @@ pub enum PrintCmd {
         printer: Option<String>,
         #[arg(long)]
         to: Option<String>,
+        /// Overwrite an existing file even if it is not an earlier output of this kind.
+        #[arg(long)]
+        force: bool,
         #[arg(long)]
         json: bool,
     },
@@ -69,9 +74,12 @@ pub enum PrintCmd {
 /// Where a PDF goes: a file or a CUPS printer.
 #[derive(Debug, Args)]
 pub struct PdfOut {
-    /// Write the PDF to this file.
+    /// Write the PDF to this file (an existing file only if it is a PDF, unless --force).
     #[arg(long, conflicts_with = "printer", required_unless_present = "printer")]
     pub out: Option<PathBuf>,
+    /// Overwrite an existing file that is not a PDF (never the store).
+    #[arg(long)]
+    pub force: bool,
     /// Print through CUPS on this queue (see `printers list`); the page size is kept.
     #[arg(long)]
     pub printer: Option<String>,
@@ -118,6 +126,9 @@ pub struct LabelArgs {
     /// 203 or 300 dpi (default: setting print.dpi).
     #[arg(long)]
     pub dpi: Option<String>,
+    /// Overwrite an existing file that is not an earlier output of this kind (never the store).
+    #[arg(long)]
+    pub force: bool,
     #[arg(long)]
     pub json: bool,
 }
@@ -162,6 +173,14 @@ fn pdf_target(out: &PdfOut) -> Target {
     }
 }
 
+fn overwrite(force: bool) -> Overwrite {
+    if force {
+        Overwrite::Force
+    } else {
+        Overwrite::OursOnly
+    }
+}
+
 fn report(o: &PrintOutcome, as_json: bool) {
     if as_json {
         println!("{}", serde_json::to_string(o).expect("serialisable"));
@@ -198,6 +217,7 @@ pub fn print(store: &mut Store, actor: &Actor, cmd: PrintCmd) -> Result<ExitCode
                 only,
                 size: size.as_deref().map(WaybillSize::parse).transpose()?,
                 dpi: dpi(out.dpi.as_deref())?,
+                overwrite: overwrite(out.force),
             };
             let o = flow::print::print_waybills(store, actor, &job, &pdf_target(&out))?;
             report(&o, out.json);
@@ -209,6 +229,7 @@ pub fn print(store: &mut Store, actor: &Actor, cmd: PrintCmd) -> Result<ExitCode
                 batch.parse::<BatchId>()?,
                 dpi(out.dpi.as_deref())?,
                 &pdf_target(&out),
+                overwrite(out.force),
             )?;
             report(&o, out.json);
         }
@@ -247,6 +268,7 @@ pub fn print(store: &mut Store, actor: &Actor, cmd: PrintCmd) -> Result<ExitCode
                 size: a.size.as_deref().map(LabelSize::parse).transpose()?,
                 dpi: dpi(a.dpi.as_deref())?,
                 format,
+                overwrite: overwrite(a.force),
             };
             let o = flow::print::print_labels(store, actor, &job, &target)?;
             report(&o, a.json);
@@ -297,6 +319,7 @@ pub fn print(store: &mut Store, actor: &Actor, cmd: PrintCmd) -> Result<ExitCode
             out,
             printer,
             to,
+            force,
             json,
         } => {
             let target = match (out, printer, to) {
@@ -305,7 +328,7 @@ pub fn print(store: &mut Store, actor: &Actor, cmd: PrintCmd) -> Result<ExitCode
                 (None, None, Some(t)) => Some(Target::Raw(t)),
                 _ => None,
             };
-            let o = flow::print::retry(store, actor, job, target)?;
+            let o = flow::print::retry(store, actor, job, target, overwrite(force))?;
             report(&o, json);
         }
     }

@@ -9,9 +9,12 @@ pub fn width(s: &str) -> usize {
     s.width()
 }
 
-/// `s` left-aligned in `columns` terminal columns (never cut).
+/// `s` left-aligned in `columns` terminal columns (never cut), as it will show: on one line, with
+/// no control character (`shown::line`), so the width is the width on screen.
 pub fn pad(s: &str, columns: usize) -> String {
-    format!("{s}{}", " ".repeat(columns.saturating_sub(width(s))))
+    let s = super::shown::line(s).replace('\n', " ");
+    let w = width(&s);
+    format!("{s}{}", " ".repeat(columns.saturating_sub(w)))
 }
 
 #[cfg(test)]
@@ -27,5 +30,7 @@ mod tests {
         assert_eq!(width("ＡＢ"), 4);
         // Too long: kept whole, the row just runs on.
         assert_eq!(pad("顺丰速运", 4), "顺丰速运");
+        // What a terminal would act on is not there, and does not count.
+        assert_eq!(pad("王\u{1b}[31m二\n", 8), "王[31m二 ");
     }
 }

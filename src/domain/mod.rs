@@ -94,6 +94,6 @@ pub use ids::{BatchId, IdError, ReceiptId, SessionId};
 pub use money::{Fen, MoneyError};
 pub use order::{Order, OrderLine, OrderStatus, Receiver};
 pub use outcome::{Kind, Outcome, Reason, Tone};
-pub use product::{Product, ProductState};
+pub use product::{CodeHolder, Product, ProductState};
 pub use remark::Remark;
 pub use staff::{Actor, Denied, Permission, Role, Staff};

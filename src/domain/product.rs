@@ -44,6 +44,43 @@ pub struct Product {
     pub state: ProductState,
 }
 
+/// What already holds a code. Barcodes, merchant codes and tracking numbers are one space: a
+/// scan at the bench must mean one thing, so a barcode that is another product's merchant code
+/// (or a waybill's number) would shadow it. A product's own merchant code as its own barcode
+/// (Code 128 by the shop's rule) is one thing, and allowed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeHolder {
+    /// The barcode of the product with this merchant code.
+    Barcode(String),
+    /// The merchant code of a product.
+    SkuCode(String),
+    /// A tracking number of this courier's pool.
+    TrackingNo(String),
+}
+
+impl CodeHolder {
+    /// Why `code` cannot be used, in Chinese.
+    pub fn zh(&self, code: &str) -> String {
+        match self {
+            CodeHolder::Barcode(sku) => format!("{code} 已是商品 {sku} 的条码"),
+            CodeHolder::SkuCode(sku) => format!("{code} 已是商品 {sku} 的商家编码"),
+            CodeHolder::TrackingNo(courier) => format!("{code} 已是 {courier} 的快递单号"),
+        }
+    }
+
+    pub fn en(&self, code: &str) -> String {
+        match self {
+            CodeHolder::Barcode(sku) => format!("{code} is already the barcode of product {sku}"),
+            CodeHolder::SkuCode(sku) => {
+                format!("{code} is already the merchant code of product {sku}")
+            }
+            CodeHolder::TrackingNo(courier) => {
+                format!("{code} is already a {courier} tracking number")
+            }
+        }
+    }
+}
+
 /// Whether a text can be a merchant code: what Taobao accepts (printable, no spaces inside).
 pub fn valid_sku_code(code: &str) -> bool {
     !code.is_empty()

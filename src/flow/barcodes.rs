@@ -1,7 +1,8 @@
 //! The shop's barcode rule: a product without a barcode gets an in-store EAN-13 — `2` (GS1's
 //! prefix for numbers valid only inside one company), the shop's digits, a sequence number and
 //! the check digit — or, with `code128`, its merchant code as a Code 128. A number is never given
-//! twice and never collides with a barcode already in the catalogue.
+//! twice and never collides with a code already in use (a barcode, a merchant code, a tracking
+//! number).
 
 use crate::domain::barcode::gs1_check_digit;
 use crate::domain::{Actor, Barcode, Permission, Symbology};
@@ -145,17 +146,19 @@ pub(crate) fn assign_in(
                     )
                 })?;
                 next += 1;
-                if db.product_by_barcode(b.as_str())?.is_none() {
+                // A number some code holds already (a barcode, a merchant code, a tracking
+                // number) is skipped: one scan means one thing.
+                if db.code_holder(b.as_str(), None)?.is_none() {
                     break b;
                 }
             },
             AssignFormat::Code128 => match Barcode::parse(&p.sku_code) {
-                Ok(b) => match db.product_by_barcode(b.as_str())? {
-                    Some((_, other)) => {
+                Ok(b) => match db.code_holder(b.as_str(), Some(id))? {
+                    Some(holder) => {
                         refused.push((
                             p.sku_code.clone(),
-                            format!("已是 {} 的条码", other.sku_code),
-                            format!("already the barcode of {}", other.sku_code),
+                            holder.zh(b.as_str()),
+                            holder.en(b.as_str()),
                         ));
                         continue;
                     }

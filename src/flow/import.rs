@@ -6,7 +6,7 @@ use crate::domain::check::ParcelStage;
 use crate::domain::remark::{
     DEFAULT_STAFF_CODE_PATTERN, is_flagged, leading_staff_code, unseen_part,
 };
-use crate::domain::{Actor, Order, OrderStatus, Permission};
+use crate::domain::{Actor, CodeHolder, Order, OrderStatus, Permission};
 use crate::error::{Error, Result};
 use crate::import::products::{PRODUCT_COLUMNS, ParsedProduct, parse_product_row};
 use crate::import::rejects::write_rejects;
@@ -15,6 +15,7 @@ use crate::import::taobao::{
     LINE_COLUMNS, ORDER_COLUMNS, ParsedLine, assign_line_keys, parse_line_row, parse_order_row,
 };
 use crate::import::{BadRow, ImportSummary, ProductImportSummary};
+use crate::output::Guard;
 use crate::store::{Db, Store};
 use regex::Regex;
 use serde_json::json;
@@ -220,6 +221,7 @@ pub fn import_orders(
     })?;
 
     if summary.committed && !summary.rejected.is_empty() {
+        let guard = Guard::new(store.path(), false);
         for (path, columns) in [
             (orders_path, &ORDER_COLUMNS[..]),
             (lines_path, &LINE_COLUMNS[..]),
@@ -233,7 +235,7 @@ pub fn import_orders(
                 .iter()
                 .filter(|b| b.file == name && b.line > 1)
                 .collect();
-            if let Some(out) = write_rejects(path, columns, &bad).map_err(|e| Error::io(path, e))? {
+            if let Some(out) = write_rejects(path, columns, &bad, &guard)? {
                 summary.reject_files.push(out);
             }
         }
@@ -403,6 +405,20 @@ pub fn import_products(
                 continue;
             }
             skus.insert(sku.clone(), p.line);
+            // One code space (barcodes, merchant codes, tracking numbers): checked for the codes
+            // this row sets, against the file and the store.
+            let known = db.product_by_sku(&sku)?;
+            if known.is_none() {
+                let in_file = barcodes.get(&sku).map(|(l, o)| (*l, CodeHolder::Barcode(o.clone())));
+                let holder = match in_file {
+                    Some(h) => Some(h),
+                    None => db.code_holder(&sku, None)?.map(|h| (0, h)),
+                };
+                if let Some((line, h)) = holder {
+                    summary.rejected.push(code_taken(&bad, "商家编码", &sku, line, &h));
+                    continue;
+                }
+            }
             if let Some(code) = p.product.barcode.as_ref().map(|b| b.as_str().to_string()) {
                 if let Some((first, other)) = barcodes.get(&code) {
                     summary.rejected.push(bad(
@@ -413,14 +429,20 @@ pub fn import_products(
                     ));
                     continue;
                 }
-                if let Some((_, other)) = db.product_by_barcode(&code)?.filter(|(_, o)| o.sku_code != sku) {
-                    summary.rejected.push(bad(
-                        "条码",
-                        "duplicate_barcode",
-                        format!("条码 {code} 已属于商品 {}", other.sku_code),
-                        format!("barcode {code} already belongs to product {}", other.sku_code),
-                    ));
-                    continue;
+                let changed = known.as_ref().is_none_or(|(_, k)| k.barcode.as_ref().map(|b| b.as_str()) != Some(code.as_str()));
+                if changed {
+                    let in_file = skus
+                        .get(&code)
+                        .filter(|_| code != sku)
+                        .map(|l| (*l, CodeHolder::SkuCode(code.clone())));
+                    let holder = match in_file {
+                        Some(h) => Some(h),
+                        None => db.code_holder(&code, known.as_ref().map(|(id, _)| *id))?.map(|h| (0, h)),
+                    };
+                    if let Some((line, h)) = holder {
+                        summary.rejected.push(code_taken(&bad, "条码", &code, line, &h));
+                        continue;
+                    }
                 }
                 barcodes.insert(code, (p.line, sku.clone()));
             }
@@ -445,13 +467,43 @@ pub fn import_products(
     })?;
     if summary.committed && !summary.rejected.is_empty() {
         let bad: Vec<&BadRow> = summary.rejected.iter().filter(|b| b.line > 1).collect();
-        if let Some(out) =
-            write_rejects(path, &PRODUCT_COLUMNS, &bad).map_err(|e| Error::io(path, e))?
-        {
+        if let Some(out) = write_rejects(
+            path,
+            &PRODUCT_COLUMNS,
+            &bad,
+            &Guard::new(store.path(), false),
+        )? {
             summary.reject_files.push(out);
         }
     }
     Ok(summary)
+}
+
+/// A row refused because a code it sets is held already: by line `line` of the same file (0: by
+/// the store).
+fn code_taken(
+    bad: &impl Fn(&'static str, &'static str, String, String) -> BadRow,
+    column: &'static str,
+    code: &str,
+    line: u64,
+    holder: &CodeHolder,
+) -> BadRow {
+    // A barcode another product has: as before this code space was one.
+    let name = if matches!(holder, CodeHolder::Barcode(_)) && column == "条码" {
+        "duplicate_barcode"
+    } else {
+        "code_taken"
+    };
+    if line > 0 {
+        bad(
+            column,
+            name,
+            format!("{}（第 {line} 行）", holder.zh(code)),
+            format!("{} (line {line})", holder.en(code)),
+        )
+    } else {
+        bad(column, name, holder.zh(code), holder.en(code))
+    }
 }
 
 /// Writes one catalogue row: a new product with its opening stock, or an update of a known one.

@@ -9,6 +9,7 @@ use crate::domain::print::{JobKind, JobResult};
 use crate::domain::time::{from_store, shop_zone};
 use crate::domain::{Actor, BatchId, Permission};
 use crate::error::{Error, Refusal, Result};
+use crate::output::{Guard, OutKind};
 use crate::print::label::{self, Label, LabelOptions, LabelSize};
 use crate::print::picklist::{self, PickLine, PickList};
 use crate::print::raw::{self, DEFAULT_ZPL_FONT, RawFormat};
@@ -49,6 +50,37 @@ pub enum Target {
     Cups(String),
     /// A label printer's own port: `HOST:PORT` or a device file such as `/dev/usb/lp0`.
     Raw(String),
+}
+
+/// Whether an existing file that is not an earlier output of the job's kind may be overwritten
+/// (`--force`). The store itself never is (see `output`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Overwrite {
+    /// Only an earlier output of the same kind, or an empty file.
+    #[default]
+    OursOnly,
+    /// Whatever file is there.
+    Force,
+}
+
+impl Target {
+    /// Refuses a target that is the store, or a file not ours (see `output`), before anything
+    /// is rendered or logged.
+    fn check(&self, store: &Store, kind: OutKind, overwrite: Overwrite) -> Result<()> {
+        let guard = guard(store, overwrite);
+        match self {
+            Target::File(path) => guard.check(path, kind).map(|_| ()),
+            Target::Raw(to) => match printer::raw_path(to) {
+                Some(path) => guard.check(path, kind).map(|_| ()),
+                None => Ok(()),
+            },
+            Target::Cups(_) => Ok(()),
+        }
+    }
+}
+
+fn guard(store: &Store, overwrite: Overwrite) -> Guard {
+    Guard::new(store.path(), overwrite == Overwrite::Force)
 }
 
 impl Target {
@@ -211,6 +243,7 @@ pub struct WaybillJob {
     pub only: Vec<String>,
     pub size: Option<WaybillSize>,
     pub dpi: Option<Dpi>,
+    pub overwrite: Overwrite,
 }
 
 /// The waybills of a batch as a PDF, without printing or logging them (a preview).
@@ -270,6 +303,7 @@ fn waybills_job(
 ) -> Result<PrintOutcome> {
     actor.require(Permission::PrintBatch)?;
     raw_not_for_pdf(target)?;
+    target.check(store, OutKind::Pdf, job.overwrite)?;
     let (data, items, reprint, size) = {
         let db = store.read();
         let (data, items, reprint) = render_waybills(&db, job)?;
@@ -307,6 +341,7 @@ fn waybills_job(
         data,
         target,
         printer::media(w, h),
+        job.overwrite,
     )
 }
 
@@ -349,20 +384,22 @@ pub fn print_picklist(
     batch_id: BatchId,
     dpi: Option<Dpi>,
     target: &Target,
+    overwrite: Overwrite,
 ) -> Result<PrintOutcome> {
-    picklist_job(store, actor, batch_id, dpi, target, None)
+    picklist_job(store, actor, (batch_id, dpi), target, overwrite, None)
 }
 
 fn picklist_job(
     store: &mut Store,
     actor: &Actor,
-    batch_id: BatchId,
-    dpi: Option<Dpi>,
+    (batch_id, dpi): (BatchId, Option<Dpi>),
     target: &Target,
+    overwrite: Overwrite,
     retry_of: Option<i64>,
 ) -> Result<PrintOutcome> {
     actor.require(Permission::PrintBatch)?;
     raw_not_for_pdf(target)?;
+    target.check(store, OutKind::Pdf, overwrite)?;
     let (data, pages, reprint) = {
         let db = store.read();
         let list = batch_pick_list(&db, batch_id)?;
@@ -384,7 +421,16 @@ fn picklist_job(
         params: &params,
         retry_of,
     };
-    run_job(store, actor, record, &[], data, target, "A4".into())
+    run_job(
+        store,
+        actor,
+        record,
+        &[],
+        data,
+        target,
+        "A4".into(),
+        overwrite,
+    )
 }
 
 /// Which products get labels.
@@ -410,6 +456,13 @@ impl LabelFormat {
             LabelFormat::Raw(f) => f.code(),
         }
     }
+
+    fn out_kind(self) -> OutKind {
+        match self {
+            LabelFormat::Pdf => OutKind::Pdf,
+            LabelFormat::Raw(_) => OutKind::LabelStream,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -419,6 +472,7 @@ pub struct LabelJob {
     pub size: Option<LabelSize>,
     pub dpi: Option<Dpi>,
     pub format: LabelFormat,
+    pub overwrite: Overwrite,
 }
 
 /// The labels of some merchant codes; every product must exist and have a barcode.
@@ -515,6 +569,7 @@ fn labels_job(
     if let (LabelFormat::Pdf, Target::Raw(to)) = (job.format, target) {
         return Err(Refusal::LabelPortNeedsRaw(to.clone()).into());
     }
+    target.check(store, job.format.out_kind(), job.overwrite)?;
     let target_log = target.to_log();
     let (id, data, pages, opts, assigned) = store.write(|db| {
         let (skus, assigned) = match &job.select {
@@ -569,8 +624,12 @@ fn labels_job(
         Ok((id, data, pages, opts, assigned))
     })?;
     let (w, h) = opts.size.mm();
-    let raw = matches!(job.format, LabelFormat::Raw(_));
-    let cups_job = deliver_logged(store, id, &data, target, &printer::media(w, h), raw)?;
+    let sending = Sending {
+        media: printer::media(w, h),
+        kind: job.format.out_kind(),
+        overwrite: job.overwrite,
+    };
+    let cups_job = deliver_logged(store, id, &data, target, &sending)?;
     Ok(PrintOutcome {
         job_id: id,
         kind: JobKind::Labels,
@@ -593,7 +652,8 @@ fn subject_of(skus: &[String]) -> String {
     s
 }
 
-/// Records a job as pending, sends it and records how it ended.
+/// Records a job (a PDF) as pending, sends it and records how it ended.
+#[allow(clippy::too_many_arguments)]
 fn run_job(
     store: &mut Store,
     actor: &Actor,
@@ -602,9 +662,15 @@ fn run_job(
     data: Vec<u8>,
     target: &Target,
     media: String,
+    overwrite: Overwrite,
 ) -> Result<PrintOutcome> {
     let id = store.write(|db| db.insert_print_job(actor, &record, items))?;
-    let cups_job = deliver_logged(store, id, &data, target, &media, false)?;
+    let sending = Sending {
+        media,
+        kind: OutKind::Pdf,
+        overwrite,
+    };
+    let cups_job = deliver_logged(store, id, &data, target, &sending)?;
     Ok(PrintOutcome {
         job_id: id,
         kind: record.kind,
@@ -618,6 +684,13 @@ fn run_job(
     })
 }
 
+/// How a job's bytes go out: the page size for CUPS, what kind of file they make.
+struct Sending {
+    media: String,
+    kind: OutKind,
+    overwrite: Overwrite,
+}
+
 /// Sends a recorded job and records how it ended; returns CUPS's request id if it went through
 /// CUPS. A failure is kept in the log (to retry) and returned with the job's number.
 fn deliver_logged(
@@ -625,25 +698,24 @@ fn deliver_logged(
     id: i64,
     data: &[u8],
     target: &Target,
-    media: &str,
-    raw: bool,
+    sending: &Sending,
 ) -> Result<Option<String>> {
     let title = format!("packbench-job{id}");
+    let guard = guard(store, sending.overwrite);
     let sent = match target {
-        Target::File(path) => std::fs::write(path, data)
-            .map(|_| None)
-            .map_err(|e| Error::io(path, e)),
+        // Written beside and renamed into place: a failed write leaves no half file.
+        Target::File(path) => guard.write(path, sending.kind, data).map(|_| None),
         Target::Cups(queue) => printer::send_cups(
             &printer::CupsJob {
                 printer: queue,
                 title: &title,
-                media: media.to_string(),
-                raw,
+                media: sending.media.clone(),
+                raw: sending.kind == OutKind::LabelStream,
             },
             data,
         )
         .map(Some),
-        Target::Raw(to) => printer::send_raw(to, data).map(|_| None),
+        Target::Raw(to) => printer::send_raw(to, data, &guard).map(|_| None),
     };
     match sent {
         Ok(cups_job) => {
@@ -668,6 +740,7 @@ pub fn retry(
     actor: &Actor,
     job_id: i64,
     to: Option<Target>,
+    overwrite: Overwrite,
 ) -> Result<PrintOutcome> {
     let old = store
         .read()
@@ -705,10 +778,18 @@ pub fn retry(
                 only: strings(&p["only"]),
                 size: p["size"].as_str().map(WaybillSize::parse).transpose()?,
                 dpi,
+                overwrite,
             };
             waybills_job(store, actor, &job, &target, Some(job_id))
         }
-        JobKind::Picklist => picklist_job(store, actor, batch()?, dpi, &target, Some(job_id)),
+        JobKind::Picklist => picklist_job(
+            store,
+            actor,
+            (batch()?, dpi),
+            &target,
+            overwrite,
+            Some(job_id),
+        ),
         JobKind::Labels => {
             let format = match p["format"].as_str().unwrap_or("pdf") {
                 "pdf" => LabelFormat::Pdf,
@@ -720,6 +801,7 @@ pub fn retry(
                 size: p["size"].as_str().map(LabelSize::parse).transpose()?,
                 dpi,
                 format,
+                overwrite,
             };
             labels_job(store, actor, &job, &target, Some(job_id))
         }

@@ -5,7 +5,7 @@
 use super::stock::StockVerdict;
 use crate::domain::check::{ScanMode, clean_scan};
 use crate::domain::stock::{MoveKind, ReceiptState};
-use crate::domain::{Actor, Outcome, Permission, ReceiptId, ScanSource};
+use crate::domain::{Actor, CodeHolder, Outcome, Permission, ReceiptId, ScanSource};
 use crate::error::{Error, Result};
 use crate::import::BadRow;
 use crate::import::products::{RECEIPT_COLUMNS, parse_receipt_row};
@@ -63,7 +63,7 @@ pub fn create(store: &mut Store, actor: &Actor, path: &Path) -> Result<Receipt> 
     let id = store.write(|db| {
         let mut bad: Vec<BadRow> = Vec::new();
         let mut skus: HashMap<String, u64> = HashMap::new();
-        let mut barcodes: HashMap<String, u64> = HashMap::new();
+        let mut barcodes: HashMap<String, (u64, String)> = HashMap::new();
         let id = db.insert_receipt(actor, &table.file)?;
         let mut seq = 0;
         while let Some(row) = table.next_row() {
@@ -97,7 +97,7 @@ pub fn create(store: &mut Store, actor: &Actor, path: &Path) -> Result<Receipt> 
                 continue;
             }
             if let Some(code) = p.product.barcode.as_ref().map(|b| b.as_str().to_string()) {
-                if let Some(first) = barcodes.insert(code.clone(), p.line) {
+                if let Some((first, _)) = barcodes.insert(code.clone(), (p.line, sku.clone())) {
                     bad.push(row_bad(
                         "条码",
                         "duplicate_barcode",
@@ -121,6 +121,43 @@ pub fn create(store: &mut Store, actor: &Actor, path: &Path) -> Result<Receipt> 
                     ));
                     continue;
                 }
+            }
+            // One code space: a new merchant code, or a barcode given here, may be no other
+            // product's code and no tracking number (in this file or the store).
+            let known = db.product_by_sku(&sku)?;
+            let mut setting: Vec<(&str, String)> = Vec::new();
+            if known.is_none() {
+                setting.push(("商家编码", sku.clone()));
+            }
+            if let Some(code) = p.product.barcode.as_ref().map(|b| b.as_str().to_string())
+                && known.as_ref().is_none_or(|(_, k)| k.barcode.is_none())
+            {
+                setting.push(("条码", code));
+            }
+            let mut taken = None;
+            for (col, code) in &setting {
+                let in_file = if *col == "条码" {
+                    skus.get(code)
+                        .filter(|_| *code != sku)
+                        .map(|l| (*l, CodeHolder::SkuCode(code.clone())))
+                } else {
+                    barcodes
+                        .get(code)
+                        .filter(|(l, _)| *l != p.line)
+                        .map(|(l, other)| (*l, CodeHolder::Barcode(other.clone())))
+                };
+                let holder = match in_file {
+                    Some((_, h)) => Some(h),
+                    None => db.code_holder(code, known.as_ref().map(|(id, _)| *id))?,
+                };
+                if let Some(h) = holder {
+                    taken = Some(row_bad(col, "code_taken", h.zh(code), h.en(code)));
+                    break;
+                }
+            }
+            if let Some(b) = taken {
+                bad.push(b);
+                continue;
             }
             if !bad.is_empty() {
                 // Still read the rest to report every bad row; nothing will be kept.

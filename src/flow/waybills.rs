@@ -1,6 +1,6 @@
 //! The waybill pool: tracking numbers the couriers handed out, each used once, ever.
 
-use crate::domain::{Actor, Permission};
+use crate::domain::{Actor, CodeHolder, Permission};
 use crate::error::{Error, Result};
 use crate::store::{PoolStatus, Store};
 use serde_json::json;
@@ -83,8 +83,8 @@ pub fn read_numbers(path: &Path) -> Result<Vec<String>> {
     Ok(out)
 }
 
-/// Adds numbers to a courier's pool, all or none: a number the pool has for another courier
-/// refuses the lot.
+/// Adds numbers to a courier's pool, all or none: a number the pool has for another courier, or
+/// one that is a product's barcode or merchant code (a scan must mean one thing), refuses the lot.
 pub fn add(store: &mut Store, actor: &Actor, courier: &str, numbers: &[String]) -> Result<Added> {
     actor.require(Permission::ManageWaybills)?;
     let courier = courier.trim();
@@ -94,7 +94,23 @@ pub fn add(store: &mut Store, actor: &Actor, courier: &str, numbers: &[String]) 
     store.write(|db| {
         let mut added = Added::default();
         for no in numbers {
-            if db.add_waybill(no, courier, actor)? {
+            // The schema refuses a number that is a product's code; named here (looked up only
+            // then, so a million-number range costs no more than before).
+            let inserted = match db.add_waybill(no, courier, actor) {
+                Ok(inserted) => inserted,
+                Err(e) => {
+                    return Err(match db.code_holder(no, None)? {
+                        Some(holder @ (CodeHolder::Barcode(_) | CodeHolder::SkuCode(_))) => {
+                            Error::invalid(
+                                format!("{}，没有添加任何单号", holder.zh(no)),
+                                format!("{}; no number was added", holder.en(no)),
+                            )
+                        }
+                        _ => e,
+                    });
+                }
+            };
+            if inserted {
                 added.added += 1;
             } else {
                 match db.waybill_courier(no)? {

@@ -2,11 +2,12 @@
 //! inside CSV quotes, `'` before phone numbers, header names with trailing spaces — so tests and
 //! benchmarks read exactly what a shop would give us.
 
+use super::rejects::csv_cell;
 use crate::demo::{DemoOrder, DemoProduct};
 use crate::domain::time::to_shop_local;
 use crate::domain::{Fen, Order};
+use crate::output::{AtomicFile, Guard, OutKind};
 use encoding_rs::GBK;
-use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -78,19 +79,19 @@ pub const LINE_HEADER: [&str; 10] = [
 /// A CSV writer that encodes to GBK as it goes.
 struct GbkCsv {
     csv: csv::Writer<Vec<u8>>,
-    out: BufWriter<File>,
+    out: BufWriter<AtomicFile>,
 }
 
 impl GbkCsv {
-    fn create(path: &Path) -> io::Result<GbkCsv> {
+    fn create(file: AtomicFile) -> GbkCsv {
         let csv = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .flexible(true)
             .from_writer(Vec::new());
-        Ok(GbkCsv {
+        GbkCsv {
             csv,
-            out: BufWriter::with_capacity(1 << 20, File::create(path)?),
-        })
+            out: BufWriter::with_capacity(1 << 20, file),
+        }
     }
 
     fn row<I: IntoIterator<Item = S>, S: AsRef<[u8]>>(&mut self, fields: I) -> io::Result<()> {
@@ -122,10 +123,17 @@ impl GbkCsv {
         self.out.write_all(&bytes)
     }
 
-    fn finish(mut self) -> io::Result<()> {
+    /// Everything written, not yet in place.
+    fn finish(mut self) -> io::Result<AtomicFile> {
         self.drain()?;
-        self.out.flush()
+        self.out.into_inner().map_err(|e| e.into_error())
     }
+}
+
+/// A text cell, safe for Excel (`rejects::csv_cell`); numbers, times and the `="…"` guard of
+/// order numbers are ours and written as Taobao writes them.
+fn text(cell: &str) -> String {
+    csv_cell(cell).into_owned()
 }
 
 fn guard(order_no: &str) -> String {
@@ -146,7 +154,7 @@ fn order_row(o: &Order, remark: &str) -> Vec<String> {
     let qty: u32 = o.lines.iter().map(|l| l.qty).sum();
     let mut r = vec![String::new(); ORDER_HEADER.len()];
     r[0] = guard(&o.order_no);
-    r[1] = o.buyer.clone();
+    r[1] = text(&o.buyer);
     r[3] = Fen(goods).to_string();
     r[4] = o.postage.to_string();
     r[5] = "0".into();
@@ -155,22 +163,22 @@ fn order_row(o: &Order, remark: &str) -> Vec<String> {
     r[8] = o.paid.to_string();
     r[9] = "0".into();
     r[10] = o.status.taobao().into();
-    r[11] = o.buyer_message.clone();
-    r[12] = o.receiver.name.clone();
-    r[13] = o.receiver.address.clone();
-    r[14] = o.shipping_method.clone();
+    r[11] = text(&o.buyer_message);
+    r[12] = text(&o.receiver.name);
+    r[13] = text(&o.receiver.address);
+    r[14] = text(&o.shipping_method);
     r[16] = format!("'{}", o.receiver.phone);
     r[17] = to_shop_local(&o.created_at);
     r[18] = o.paid_at.as_ref().map(to_shop_local).unwrap_or_default();
-    r[19] = titles.join("，");
+    r[19] = text(&titles.join("，"));
     r[20] = titles.len().to_string();
-    r[21] = o.tracking_no.clone().unwrap_or_default();
-    r[22] = o.courier.clone().unwrap_or_default();
-    r[23] = remark.to_string();
+    r[21] = text(o.tracking_no.as_deref().unwrap_or_default());
+    r[22] = text(o.courier.as_deref().unwrap_or_default());
+    r[23] = text(remark);
     r[24] = qty.to_string();
     r[25] = "0".into();
-    r[26] = o.shop.clone();
-    r[27] = o.close_reason.clone();
+    r[26] = text(&o.shop);
+    r[27] = text(&o.close_reason);
     r[28] = "0".into();
     r[29] = "0".into();
     for i in [34, 35, 36, 43] {
@@ -184,19 +192,51 @@ fn order_row(o: &Order, remark: &str) -> Vec<String> {
 
 /// Writes `ExportOrderList.csv` and `ExportOrderDetailList.csv` (GBK) into `dir`, and
 /// `products.csv` (packbench's catalogue format, UTF-8) for the same shop. Returns the paths.
+/// Files there already are replaced only if they are earlier exports (or as `guard` allows), and
+/// only once all three are written.
 pub fn write_taobao_export(
     dir: &Path,
     catalogue: &[DemoProduct],
     orders: impl Iterator<Item = DemoOrder>,
-) -> io::Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir)?;
+    out: &Guard,
+) -> crate::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|e| crate::Error::io(dir, e))?;
     let paths = vec![
         dir.join("ExportOrderList.csv"),
         dir.join("ExportOrderDetailList.csv"),
         dir.join("products.csv"),
     ];
-    let mut of = GbkCsv::create(&paths[0])?;
-    let mut lf = GbkCsv::create(&paths[1])?;
+    let kinds = [
+        OutKind::TaobaoExport,
+        OutKind::TaobaoExport,
+        OutKind::Catalogue,
+    ];
+    for (p, k) in paths.iter().zip(kinds) {
+        out.check(p, k)?;
+    }
+    let files = [
+        out.create(&paths[0], kinds[0])?,
+        out.create(&paths[1], kinds[1])?,
+        out.create(&paths[2], kinds[2])?,
+    ];
+    let [of, lf, pf] = files;
+    let io = |e: io::Error| crate::Error::io(dir, e);
+    let (of, lf, pf) = write_files(of, lf, pf, catalogue, orders).map_err(io)?;
+    of.commit()?;
+    lf.commit()?;
+    pf.commit()?;
+    Ok(paths)
+}
+
+fn write_files(
+    of: AtomicFile,
+    lf: AtomicFile,
+    pf: AtomicFile,
+    catalogue: &[DemoProduct],
+    orders: impl Iterator<Item = DemoOrder>,
+) -> io::Result<(AtomicFile, AtomicFile, AtomicFile)> {
+    let mut of = GbkCsv::create(of);
+    let mut lf = GbkCsv::create(lf);
     of.row(ORDER_HEADER)?;
     lf.row(LINE_HEADER)?;
     for DemoOrder { order, remark } in orders {
@@ -204,35 +244,35 @@ pub fn write_taobao_export(
         for l in &order.lines {
             lf.row([
                 guard(&order.order_no),
-                l.title.clone(),
+                text(&l.title),
                 l.price.to_string(),
                 l.qty.to_string(),
-                l.external_code.clone(),
-                l.spec.clone(),
-                l.package.clone(),
-                l.note.clone(),
+                text(&l.external_code),
+                text(&l.spec),
+                text(&l.package),
+                text(&l.note),
                 l.status.taobao().to_string(),
-                l.sku_code.clone(),
+                text(&l.sku_code),
             ])?;
         }
     }
-    of.finish()?;
-    lf.finish()?;
-    let mut pw = csv::Writer::from_path(&paths[2])?;
+    let of = of.finish()?;
+    let lf = lf.finish()?;
+    let mut pw = csv::Writer::from_writer(pf);
     pw.write_record(["商家编码", "条码", "名称", "规格", "单价", "库位", "库存"])?;
     for p in catalogue {
         let q = p.qty.to_string();
         let price = p.product.price.to_string();
         pw.write_record([
-            p.product.sku_code.as_str(),
+            &text(&p.product.sku_code),
             p.product.barcode.as_ref().map(|b| b.as_str()).unwrap_or(""),
-            &p.product.name,
-            &p.product.spec,
+            &text(&p.product.name),
+            &text(&p.product.spec),
             &price,
-            p.product.bin.as_deref().unwrap_or(""),
+            &text(p.product.bin.as_deref().unwrap_or("")),
             &q,
         ])?;
     }
-    pw.flush()?;
-    Ok(paths)
+    let pf = pw.into_inner().map_err(|e| e.into_error())?;
+    Ok((of, lf, pf))
 }

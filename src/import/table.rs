@@ -44,15 +44,20 @@ pub struct Table {
 }
 
 /// Removes what spreadsheets and Taobao add around values: surrounding spaces, the `="…"` guard
-/// that keeps Excel from mangling long numbers, a leading `'` on phone numbers, and `null`.
+/// that keeps Excel from mangling long numbers, a leading `'` on phone numbers (and on cells a
+/// reject file escaped for Excel, `rejects::csv_cell`), and `null`.
 pub fn clean(value: &str) -> Cow<'_, str> {
     let v = value.trim();
+    // A guard a reject file escaped for Excel: `'="…"`.
+    let v = v.strip_prefix("'=\"").map_or(v, |_| &v[1..]);
     let v = match v.strip_prefix("=\"").and_then(|s| s.strip_suffix('"')) {
         Some(inner) => inner.trim(),
         None => v,
     };
     let v = match v.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit() || c == '+') => rest,
+        // Digits and `+`: a phone number; `=`, `-`, `@`: a cell made safe for Excel by us (a
+        // reject file) or by a spreadsheet.
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit() || "+=-@".contains(c)) => rest,
         _ => v,
     };
     if v.eq_ignore_ascii_case("null") {
@@ -306,5 +311,23 @@ mod tests {
         assert_eq!(clean("plain"), "plain");
         assert_eq!(clean("99.00\r"), "99.00");
         assert_eq!(clean("路700号\r\n菜鸟驿站"), "路700号\n菜鸟驿站");
+    }
+
+    #[test]
+    fn cells_a_reject_file_escaped_come_back_as_they_were() {
+        use crate::import::rejects::csv_cell;
+        for cell in [
+            "=cmd|' /C calc'!A0",
+            "-3",
+            "@SUM(A1)",
+            "+86 138",
+            "=\"8000104729\"",
+        ] {
+            let escaped = csv_cell(cell);
+            assert!(escaped.starts_with('\''), "{cell}");
+            assert_eq!(clean(&escaped), clean(cell), "{cell}");
+        }
+        assert_eq!(csv_cell("针织帽"), "针织帽");
+        assert_eq!(csv_cell("\tx"), "'\tx");
     }
 }

@@ -30,7 +30,8 @@ pub fn render_page(pdf: &[u8], page: u32, dpi: u32) -> Result<GreyPage> {
         std::process::id(),
         chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
     ));
-    std::fs::create_dir_all(&dir).map_err(|e| io_error(&e))?;
+    // A folder of our own, made now: never one someone prepared in the shared temporary folder.
+    std::fs::create_dir(&dir).map_err(|e| io_error(&e))?;
     let result = (|| {
         let input = dir.join("in.pdf");
         std::fs::write(&input, pdf).map_err(|e| io_error(&e))?;

@@ -4,6 +4,7 @@
 //! keep it and the job can be retried.
 
 use crate::error::{Error, Refusal, Result};
+use crate::output::{Existing, Guard, OutKind};
 use std::io::Write;
 use std::net::{TcpStream, ToSocketAddrs};
 use std::path::Path;
@@ -205,19 +206,28 @@ fn run_error(e: std::io::Error, what: &str) -> Error {
     }
 }
 
-/// Sends raw printer bytes to `to`: a device file (a path, `/dev/usb/lp0`) or a network
-/// printer's raw port (`HOST:PORT`, `HOST` alone meaning port 9100).
-pub fn send_raw(to: &str, data: &[u8]) -> Result<()> {
+/// The device file `to` names (`/dev/usb/lp0`, `./labels.tspl`, `COM3`-style paths with `\\`),
+/// or `None` for a network printer (`HOST:PORT`).
+pub fn raw_path(to: &str) -> Option<&Path> {
     let to = to.trim();
-    if to.starts_with('/') || to.starts_with('.') || to.contains('\\') {
-        let path = Path::new(to);
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .open(path)
-            .map_err(|e| printer_error(to, &e))?;
-        f.write_all(data).map_err(|e| printer_error(to, &e))?;
-        return f.flush().map_err(|e| printer_error(to, &e));
+    (to.starts_with('/') || to.starts_with('.') || to.contains('\\')).then(|| Path::new(to))
+}
+
+/// Sends raw printer bytes to `to`: a device file (a path, `/dev/usb/lp0`) or a network
+/// printer's raw port (`HOST:PORT`, `HOST` alone meaning port 9100). A path must exist (a
+/// printer that is not plugged in is not created as a file); one that is a plain file is
+/// replaced only as `guard` allows (an earlier label stream, or `--force`).
+pub fn send_raw(to: &str, data: &[u8], guard: &Guard) -> Result<()> {
+    if let Some(path) = raw_path(to) {
+        return match guard.check(path, OutKind::LabelStream)? {
+            Existing::Nothing => Err(printer_error(
+                to.trim(),
+                &std::io::Error::from(std::io::ErrorKind::NotFound),
+            )),
+            Existing::File | Existing::Device => guard.write(path, OutKind::LabelStream, data),
+        };
     }
+    let to = to.trim();
     let addr = if to
         .rsplit_once(':')
         .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
@@ -288,7 +298,12 @@ mod tests {
     #[test]
     fn a_closed_port_is_a_clear_error() {
         // Port 9 (discard) on localhost is closed on a test machine.
-        let e = send_raw("127.0.0.1:9", b"x").unwrap_err();
+        let e = send_raw(
+            "127.0.0.1:9",
+            b"x",
+            &Guard::new(Path::new(":memory:"), false),
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("127.0.0.1:9"), "{e}");
     }
 }

@@ -1,7 +1,7 @@
 //! Products, bins, the stock ledger and on-hand stock.
 
 use super::Db;
-use crate::domain::{Actor, Barcode, Fen, Product, ProductState};
+use crate::domain::{Actor, Barcode, CodeHolder, Fen, Product, ProductState};
 use crate::error::{Error, Result};
 use rusqlite::{OptionalExtension, Row, params};
 
@@ -226,9 +226,97 @@ impl Db<'_> {
             .query_row(params![prefix, len as i64], |r| r.get(0))?)
     }
 
+    /// What holds `code` already among barcodes, merchant codes and tracking numbers, leaving
+    /// out the product `except` (a product may carry its own merchant code as its barcode). The
+    /// schema refuses the same (`codes_unique_*` triggers); this names the holder for the user.
+    pub fn code_holder(&self, code: &str, except: Option<i64>) -> Result<Option<CodeHolder>> {
+        let except = except.unwrap_or(-1);
+        let product: Option<(String, bool)> = self
+            .conn
+            .prepare_cached(
+                "SELECT sku_code, 1 FROM products WHERE barcode = ?1 AND id <> ?2
+                 UNION ALL SELECT sku_code, 0 FROM products WHERE sku_code = ?1 AND id <> ?2
+                 LIMIT 1",
+            )?
+            .query_row(params![code, except], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if let Some((sku, is_barcode)) = product {
+            return Ok(Some(if is_barcode {
+                CodeHolder::Barcode(sku)
+            } else {
+                CodeHolder::SkuCode(sku)
+            }));
+        }
+        Ok(self.waybill_courier(code)?.map(CodeHolder::TrackingNo))
+    }
+
     pub fn count_products(&self) -> Result<i64> {
         Ok(self
             .conn
             .query_row("SELECT count(*) FROM products", [], |r| r.get(0))?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    fn product(sku: &str, barcode: Option<&str>) -> Product {
+        Product {
+            sku_code: sku.into(),
+            barcode: barcode.map(|b| Barcode::parse(b).unwrap()),
+            name: "甲".into(),
+            spec: String::new(),
+            price: Fen(100),
+            bin: None,
+            state: ProductState::Active,
+        }
+    }
+
+    /// The schema's backstop: whatever path forgets the check, a code used twice is refused in
+    /// words, and the holder is named by `code_holder`.
+    #[test]
+    fn the_store_refuses_a_code_used_twice_whatever_writes_it() {
+        let mut store = Store::open_in_memory().unwrap();
+        let admin = crate::flow::staff::actor(&store, "admin", "t").unwrap();
+        let taken = |r: Result<i64>| {
+            let e = r.unwrap_err();
+            assert!(
+                e.zh().contains("已被占用") && e.to_string().contains("taken"),
+                "{e}"
+            );
+        };
+        store
+            .write(|db| {
+                let a = db.insert_product(&product("AA-1", Some("6901234567892")))?;
+                // Its own merchant code as its barcode is fine.
+                db.insert_product(&product("BB-1", Some("BB-1")))?;
+                taken(db.insert_product(&product("CC-1", Some("AA-1"))));
+                taken(db.insert_product(&product("6901234567892", None)));
+                let c = db.insert_product(&product("CC-1", None))?;
+                taken(
+                    db.set_product_barcode(c, &Barcode::parse("AA-1").unwrap())
+                        .map(|()| 0),
+                );
+                assert!(db.add_waybill("7700000001", "ZTO", &admin)?);
+                taken(db.add_waybill("6901234567892", "ZTO", &admin).map(|_| 0));
+                taken(db.insert_product(&product("DD-1", Some("7700000001"))));
+                assert_eq!(
+                    db.code_holder("AA-1", None)?,
+                    Some(CodeHolder::SkuCode("AA-1".into()))
+                );
+                assert_eq!(db.code_holder("AA-1", Some(a))?, None);
+                assert_eq!(
+                    db.code_holder("6901234567892", None)?,
+                    Some(CodeHolder::Barcode("AA-1".into()))
+                );
+                assert_eq!(
+                    db.code_holder("7700000001", None)?,
+                    Some(CodeHolder::TrackingNo("ZTO".into()))
+                );
+                Ok(())
+            })
+            .unwrap();
     }
 }

@@ -905,5 +905,31 @@ fn refusal(lang: Lang, r: &Refusal) -> String {
                 "The two new PINs differ; the PIN was not changed",
             )
             .into(),
+        Refusal::OutputIsStore(p) if zh => format!(
+            "不能写到 {}：这是数据库文件，写进去会毁掉店里的数据；请换一个地方",
+            p.display()
+        ),
+        Refusal::OutputIsStore(p) => format!(
+            "Will not write to {}: it is the store, and writing there would destroy the shop's data; choose another place",
+            p.display()
+        ),
+        Refusal::OutputNotOurs { path, kind } if zh => format!(
+            "不能覆盖 {}：这个文件已存在，而且不是{}；请换一个文件名或地方",
+            path.display(),
+            kind.zh()
+        ),
+        Refusal::OutputNotOurs { path, kind } => format!(
+            "Will not overwrite {}: the file exists and is not {}; choose another name or place",
+            path.display(),
+            kind.en()
+        ),
+        Refusal::OutputNotAFile(p) if zh => format!(
+            "不能写到 {}：它不是普通文件（是文件夹或设备）",
+            p.display()
+        ),
+        Refusal::OutputNotAFile(p) => format!(
+            "Will not write to {}: it is not a plain file (a folder or a device)",
+            p.display()
+        ),
     }
 }

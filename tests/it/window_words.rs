@@ -8,7 +8,7 @@ use clap::CommandFactory;
 use packbench::domain::Actor;
 use packbench::error::{Error, Refusal};
 use packbench::flow;
-use packbench::flow::print::{LabelFormat, LabelJob, LabelSelect, Target};
+use packbench::flow::print::{LabelFormat, LabelJob, LabelSelect, Overwrite, Target};
 use packbench::store::Store;
 use packbench::ui::i18n::{self, Bi, Lang};
 use packbench::ui::screen::sign_in;
@@ -93,6 +93,12 @@ fn every_refusal() -> Vec<Refusal> {
         },
         Refusal::PinFlagNeeded("--pin"),
         Refusal::PinsDiffer,
+        Refusal::OutputIsStore("shop.db".into()),
+        Refusal::OutputNotOurs {
+            path: "notes.txt".into(),
+            kind: packbench::output::OutKind::Pdf,
+        },
+        Refusal::OutputNotAFile("/dev/sda".into()),
     ];
     for r in &all {
         match r {
@@ -115,7 +121,10 @@ fn every_refusal() -> Vec<Refusal> {
             | Refusal::PinLocked { .. }
             | Refusal::NoPinSet { .. }
             | Refusal::PinFlagNeeded(_)
-            | Refusal::PinsDiffer => {}
+            | Refusal::PinsDiffer
+            | Refusal::OutputIsStore(_)
+            | Refusal::OutputNotOurs { .. }
+            | Refusal::OutputNotAFile(_) => {}
         }
     }
     all
@@ -255,6 +264,7 @@ fn the_print_and_labels_screens_give_window_advice() {
         size: None,
         dpi: None,
         format,
+        overwrite: Overwrite::OursOnly,
     };
     let port = Target::Raw("127.0.0.1:9".into());
     let out = Target::File(s.path("labels.pdf"));

@@ -6,7 +6,7 @@
 use super::{Action, Ctx, Notice};
 use crate::domain::Permission;
 use crate::flow;
-use crate::flow::print::{LabelFormat, LabelJob, LabelSelect, PrintOutcome, Target};
+use crate::flow::print::{LabelFormat, LabelJob, LabelSelect, Overwrite, PrintOutcome, Target};
 use crate::print::LabelSize;
 use crate::print::raw::RawFormat;
 use crate::scan::Scan;
@@ -185,6 +185,7 @@ impl State {
                 Some(Destination::Raw(f, _)) => LabelFormat::Raw(*f),
                 _ => LabelFormat::Pdf,
             },
+            overwrite: Overwrite::OursOnly,
         })
     }
 

@@ -9,7 +9,7 @@ use crate::domain::print::{JobKind, JobResult};
 use crate::domain::{Actor, BatchId, Permission};
 use crate::flow;
 use crate::flow::batch::{BatchPlan, BatchResult, CancelledBatch};
-use crate::flow::print::{PrintOutcome, Target, WaybillJob};
+use crate::flow::print::{Overwrite, PrintOutcome, Target, WaybillJob};
 use crate::flow::review::Readiness;
 use crate::scan::Scan;
 use crate::store::{BatchRow, PoolStatus, PrintJobRow, Store};
@@ -390,6 +390,7 @@ impl State {
                     only,
                     size: None,
                     dpi: None,
+                    overwrite: Overwrite::OursOnly,
                 };
                 let target = self.target(&what);
                 self.print_job(move |s| flow::print::print_waybills(s, &actor, &job, &target))
@@ -400,14 +401,22 @@ impl State {
                 };
                 let target = self.target(&format!("{batch_id}-picklist"));
                 self.print_job(move |s| {
-                    flow::print::print_picklist(s, &actor, batch_id, None, &target)
+                    flow::print::print_picklist(
+                        s,
+                        &actor,
+                        batch_id,
+                        None,
+                        &target,
+                        Overwrite::OursOnly,
+                    )
                 })
             }
             Message::ReprintChanged(t) => {
                 self.reprint_no = t;
                 Action::none()
             }
-            Message::Retry(id) => self.print_job(move |s| flow::print::retry(s, &actor, id, None)),
+            Message::Retry(id) => self
+                .print_job(move |s| flow::print::retry(s, &actor, id, None, Overwrite::OursOnly)),
             Message::Printed(r) => {
                 self.busy = self.busy.saturating_sub(1);
                 let notice = match r {

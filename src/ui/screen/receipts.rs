@@ -5,7 +5,7 @@ use super::{Action, Ctx, Notice, PAGE, pager};
 use crate::domain::ReceiptId;
 use crate::domain::stock::ReceiptState;
 use crate::flow;
-use crate::flow::print::{LabelFormat, LabelJob, LabelSelect, PrintOutcome, Target};
+use crate::flow::print::{LabelFormat, LabelJob, LabelSelect, Overwrite, PrintOutcome, Target};
 use crate::flow::receipt::Receipt;
 use crate::scan::Scan;
 use crate::store::{ReceiptRow, Store};
@@ -194,6 +194,7 @@ impl State {
                             size: None,
                             dpi: None,
                             format: LabelFormat::Pdf,
+                            overwrite: Overwrite::OursOnly,
                         };
                         flow::print::print_labels(s, &actor, &job, &target)
                     },
