@@ -271,6 +271,23 @@ impl CheckSession {
         for s in db.scans_after(&actor.terminal, station.last_shown_scan)? {
             if s.mode == ScanMode::Check {
                 out.push(replay(&db, &s)?);
+                // The parcel this scan shipped: `shipped` was shown after its verdict, and is
+                // again (it is not a scan of its own).
+                if s.verdict != Kind::Shipped.name()
+                    && let Some(pid) = db.parcel_shipped_by_scan(s.id)?
+                    && let Some(p) = db.parcel(pid)?
+                {
+                    let mut v = replay(&db, &s)?;
+                    v.outcome = Outcome::Replayed {
+                        kind: Kind::Shipped,
+                        code: p.tracking_no.clone().unwrap_or_default(),
+                        sku: None,
+                        reason: None,
+                    };
+                    v.tracking_no = p.tracking_no.clone();
+                    v.remaining = Some(0);
+                    out.push(v);
+                }
             }
         }
         if let Some(pid) = station.open_parcel_id
@@ -516,6 +533,9 @@ fn ship(
     scan_id: i64,
 ) -> Result<Verdict> {
     ship_parcel(db, actor, &p.row, &p.orders, ShipMode::Checked)?;
+    if scan_id > 0 {
+        db.set_shipped_scan(p.row.id, scan_id)?;
+    }
     st.open_parcel_id = None;
     st.confirm_pending = false;
     let mut v = p.verdict(Outcome::Shipped {
@@ -549,6 +569,7 @@ fn judge_waybill(
         if st.confirm_pending && p.complete() {
             let mut v = ship(db, actor, st, &p, 0)?;
             v.scan_id = record(db, actor, source, code, &v, Some(pid))?;
+            db.set_shipped_scan(pid, v.scan_id)?;
             return Ok(vec![v]);
         }
         let mut v = p.opened();

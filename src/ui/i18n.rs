@@ -198,6 +198,10 @@ pub enum T {
     JobFailed,
     JobPending,
     Saving,
+    /// The short word where "saving…" stands, while a write waits for another's lock.
+    StoreBusyShort,
+    /// The status bar's word while a write waits for another's lock.
+    StoreBusy,
     TypeCode,
     TypeCodeHint,
     Printing,
@@ -367,6 +371,11 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
             "Page 1 as it prints (203 dpi)",
         ),
         T::Saving => ("正在保存…", "saving…"),
+        T::StoreBusyShort => ("等待其他工位写完…", "store busy, waiting…"),
+        T::StoreBusy => (
+            "另一个程序（另一台工位或导入）正在写入数据库：正在等它写完，扫描都留着",
+            "Another program (a station or an import) is writing to the store: waiting for it, the scans are kept",
+        ),
         T::Printing => ("正在打印…", "printing…"),
         T::Page => ("页", "page"),
         T::Working => ("正在处理…", "working…"),
@@ -851,5 +860,19 @@ fn refusal(lang: Lang, r: &Refusal) -> String {
                 "Cannot preview: the preview program (pdftoppm) is not installed on this computer; ask an administrator to install it (printing works without a preview)",
             )
             .into(),
+        Refusal::StationInUse {
+            station,
+            host,
+            since,
+        } if zh => format!(
+            "工位名 {station} 已经有一个验货台在用（电脑 {host}，{since} 起）。请关掉这个窗口，用另一个名字启动：packbench --station {station}-2；如果那个验货台已经关掉了，一分钟后按「重试」"
+        ),
+        Refusal::StationInUse {
+            station,
+            host,
+            since,
+        } => format!(
+            "Station {station} is already open at another bench (PC {host}, since {since}). Close this window and start it under another name: packbench --station {station}-2; if that bench was closed, press “Retry” in a minute"
+        ),
     }
 }
