@@ -865,14 +865,14 @@ fn refusal(lang: Lang, r: &Refusal) -> String {
             host,
             since,
         } if zh => format!(
-            "工位名 {station} 已经有一个验货台在用（电脑 {host}，{since} 起）。请关掉这个窗口，用另一个名字启动：packbench --station {station}-2；如果那个验货台已经关掉了，一分钟后按「重试」"
+            "工位名 {station} 已经有一个验货台在用（电脑 {host}，{since} 起）：两个验货台不能用同一个名字，否则会重放对方的扫描。请管理员给这台电脑另设一个工位名再打开；如果那个验货台已经关掉了，一分钟后按「重试」"
         ),
         Refusal::StationInUse {
             station,
             host,
             since,
         } => format!(
-            "Station {station} is already open at another bench (PC {host}, since {since}). Close this window and start it under another name: packbench --station {station}-2; if that bench was closed, press “Retry” in a minute"
+            "Station {station} is already open at another bench (PC {host}, since {since}): two benches cannot share a name, or each would replay the other's scans. Ask an administrator to give this PC another station name; if that bench was closed, press “Retry” in a minute"
         ),
     }
 }

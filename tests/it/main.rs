@@ -22,6 +22,7 @@ mod gui_stock;
 mod gui_xvfb;
 mod import_fixtures;
 mod ledger;
+mod locks;
 mod malformed;
 mod print_decode;
 mod print_printers;

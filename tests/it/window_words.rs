@@ -74,6 +74,11 @@ fn every_refusal() -> Vec<Refusal> {
         Refusal::IssueWithoutLines,
         Refusal::NoCups("lp".into()),
         Refusal::NoPdftoppm,
+        Refusal::StationInUse {
+            station: "bench-1".into(),
+            host: "pc-2".into(),
+            since: "2026-11-30 09:00".into(),
+        },
     ];
     for r in &all {
         match r {
@@ -87,7 +92,8 @@ fn every_refusal() -> Vec<Refusal> {
             | Refusal::LabelPortNeedsRaw(_)
             | Refusal::IssueWithoutLines
             | Refusal::NoCups(_)
-            | Refusal::NoPdftoppm => {}
+            | Refusal::NoPdftoppm
+            | Refusal::StationInUse { .. } => {}
         }
     }
     all
