@@ -992,7 +992,15 @@ fn the_window_says_within_a_second_that_it_waits_for_another_write() {
     let s = Scratch::new();
     let batch = s.printed_batch();
     s.ok(&[
-        "staff", "add", "YH01", "--name", "陈验货", "--role", "checker", "--pin", "1234",
+        "staff",
+        "add",
+        "YH01",
+        "--name",
+        "陈验货",
+        "--role",
+        "checker",
+        "--pin",
+        "1234",
     ]);
     let mut app = App::with_store_and_worker(Store::open(s.db()).unwrap(), "bench-w2", Lang::Zh);
     let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(
@@ -1053,7 +1061,10 @@ fn a_window_under_a_station_name_in_use_is_refused_and_a_killed_bench_frees_it()
         muted: true,
     };
     let mut app = App::new(opts);
-    assert!(app.store().is_none(), "the window works beside another win-dup");
+    assert!(
+        app.store().is_none(),
+        "the window works beside another win-dup"
+    );
     assert!(finds(&app, "重试"));
     let mut ui = iced_test::Simulator::with_settings(settings(), app.view());
     let said = ui.find(|c: iced_test::selector::Candidate<'_>| match c {

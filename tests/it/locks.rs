@@ -24,7 +24,10 @@ const RAW: [&str; 7] = [
 
 fn assert_plain(text: &str) {
     for raw in RAW {
-        assert!(!text.contains(raw), "SQLite's words {raw:?} reached the user: {text}");
+        assert!(
+            !text.contains(raw),
+            "SQLite's words {raw:?} reached the user: {text}"
+        );
     }
 }
 
@@ -229,7 +232,11 @@ fn reads_answer_at_once_beside_a_writer_and_from_a_read_only_store() {
     let err = String::from_utf8_lossy(&remark.stderr);
     assert!(err.contains("只读") && err.contains("read-only"), "{err}");
     assert_plain(&err);
-    assert_eq!(std::fs::read(&copy).unwrap(), before, "the copy was written");
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        before,
+        "the copy was written"
+    );
 }
 
 #[test]
@@ -244,10 +251,12 @@ fn a_write_that_waits_too_long_is_refused_in_plain_words() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     // Said at once, then refused after the wait: what happened and what to do, both languages.
-    assert!(err.contains("正在等它写完") && err.contains("waiting"), "{err}");
     assert!(
-        err.contains("另一台工位正在写入，请稍后再试")
-            && err.contains("try again in a moment"),
+        err.contains("正在等它写完") && err.contains("waiting"),
+        "{err}"
+    );
+    assert!(
+        err.contains("另一台工位正在写入，请稍后再试") && err.contains("try again in a moment"),
         "{err}"
     );
     assert!(t.elapsed() >= Duration::from_secs(9), "{:?}", t.elapsed());
@@ -297,12 +306,19 @@ fn a_damaged_store_is_refused_with_what_to_do_and_left_as_it_was() {
     assert_plain(&err);
     assert!(out.stdout.is_empty(), "no verdict on a damaged store");
     // Any other command that meets the damage says so in plain words too.
-    for args in [&["orders", "list", "--limit", "100000"][..], &["stock", "verify"]] {
+    for args in [
+        &["orders", "list", "--limit", "100000"][..],
+        &["stock", "verify"],
+    ] {
         let o = s.run(args);
         assert_plain(&String::from_utf8_lossy(&o.stderr));
         assert_plain(&String::from_utf8_lossy(&o.stdout));
     }
-    assert_eq!(std::fs::read(s.db()).unwrap(), before, "the store was changed");
+    assert_eq!(
+        std::fs::read(s.db()).unwrap(),
+        before,
+        "the store was changed"
+    );
 }
 
 #[test]
@@ -397,7 +413,10 @@ fn one_station_name_is_one_bench_and_a_killed_bench_frees_it() {
     );
     assert!(out.stdout.is_empty(), "it replayed the other's scans");
     // Another name works beside it.
-    assert_eq!(verdicts(&s.scan("bench-other", "check", &[])), Vec::<String>::new());
+    assert_eq!(
+        verdicts(&s.scan("bench-other", "check", &[])),
+        Vec::<String>::new()
+    );
     // kill -9: the name is free at once for the next bench on this PC, which resumes it.
     first.kill().unwrap();
     first.wait().unwrap();
@@ -466,4 +485,53 @@ fn scan_latency_under_a_5_s_lock() {
         (released - t0).as_millis(),
         (last - released).as_millis()
     );
+}
+
+#[test]
+fn a_serial_scan_locked_out_past_8_s_is_answered_not_recorded_and_the_bench_goes_on() {
+    use serialport::{SerialPort, TTYPort};
+    let s = Scratch::new();
+    let batch = s.printed_batch();
+    let t = batch["parcels"][0]["tracking_no"].as_str().unwrap();
+    let (mut master, slave) = TTYPort::pair().unwrap();
+    let port = slave.name().unwrap();
+    let mut child = spawn_scan(&s, "lock-s", &["--serial", &port]);
+    let rx = lines_of(&mut child);
+    wait_for_lease(&s.db(), "lock-s");
+    let mut lock = WriteLock::hold(&s.db());
+    let t0 = Instant::now();
+    master.write_all(format!("{t}\r\n").as_bytes()).unwrap();
+    master.flush().unwrap();
+    let next = |what: &str| loop {
+        let (at, out, l) = rx
+            .recv_timeout(Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("no {what}"));
+        if out && l.contains(what) {
+            break (at, serde_json::from_str::<Value>(&l).unwrap());
+        }
+    };
+    let (busy, _) = next("store_busy");
+    assert!(busy - t0 < Duration::from_secs(1), "{:?}", busy - t0);
+    let (at, v) = next("not_recorded");
+    assert!(at - t0 >= Duration::from_secs(7), "{:?}", at - t0);
+    assert_eq!(
+        (v["code"].as_str(), v["reason"].as_str()),
+        (Some(t), Some("busy"))
+    );
+    assert_eq!(
+        v["message_zh"],
+        "另一台工位正在写入，这次扫描没有记录，请再扫一次"
+    );
+    assert!(child.try_wait().unwrap().is_none(), "the bench is still up");
+    assert_eq!(stored_scans(&s.db(), "lock-s"), 0);
+    // Scanned again once the lock is gone: recorded.
+    lock.release();
+    master.write_all(format!("{t}\r\n").as_bytes()).unwrap();
+    master.flush().unwrap();
+    let (_, v) = next("order_opened");
+    assert_eq!(v["tracking_no"], t);
+    assert_eq!(stored_scans(&s.db(), "lock-s"), 1);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(slave);
 }
