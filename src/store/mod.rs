@@ -353,7 +353,8 @@ impl Store {
         let started = Instant::now();
         let mut told: Option<Duration> = None;
         let restore = self.wait_limit.unwrap_or(DEFAULT_WAIT);
-        let stepped = |on: bool| self.conn.busy_timeout(if on { LOCK_STEP } else { restore });
+        let step = LOCK_STEP.min(restore);
+        let stepped = |on: bool| self.conn.busy_timeout(if on { step } else { restore });
         stepped(true)?;
         loop {
             match Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate) {
@@ -709,6 +710,54 @@ mod tests {
         drop((store, import));
         // Opening an up-to-date store rewrote its header (application id) every time.
         assert!(std::fs::read(&path).unwrap() == before, "the file changed");
+    }
+
+    #[test]
+    fn a_write_says_it_waits_for_a_lock_and_gives_up_only_at_its_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let mut s = Store::open(&path).unwrap();
+        let heard = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let h = heard.clone();
+        s.on_lock_wait(Arc::new(move |w| h.lock().unwrap().push(w)));
+        let other = Connection::open(&path).unwrap();
+        other.execute_batch("BEGIN IMMEDIATE").unwrap();
+        // Held past the limit: refused as busy, the wait said within a second, then given up.
+        s.set_busy_timeout(Duration::from_millis(1200)).unwrap();
+        let t = Instant::now();
+        let e = s.write(|db| db.set_setting("k", "1")).unwrap_err();
+        assert!(
+            matches!(&e, Error::Store(st) if st.fault == crate::error::StoreFault::Busy),
+            "{e:?}"
+        );
+        assert!(
+            t.elapsed() >= Duration::from_millis(1200),
+            "{:?}",
+            t.elapsed()
+        );
+        let said = std::mem::take(&mut *heard.lock().unwrap());
+        assert!(
+            matches!(said[..], [LockWait::Waiting(d), LockWait::GaveUp(_)] if d < Duration::from_secs(1)),
+            "{said:?}"
+        );
+        // Waiting as long as it takes: the write goes through once the lock goes.
+        s.wait_for_writers_forever();
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(11_000));
+            other.execute_batch("ROLLBACK").unwrap();
+        });
+        s.write(|db| db.set_setting("k", "2")).unwrap();
+        release.join().unwrap();
+        assert_eq!(s.read().setting("k").unwrap().as_deref(), Some("2"));
+        let said = std::mem::take(&mut *heard.lock().unwrap());
+        assert!(
+            matches!(
+                said[..],
+                [LockWait::Waiting(a), LockWait::Waiting(b), LockWait::Got(c)]
+                    if a < Duration::from_secs(1) && b >= Duration::from_secs(10) && c >= Duration::from_secs(11)
+            ),
+            "reminded every 10 s: {said:?}"
+        );
     }
 
     #[test]

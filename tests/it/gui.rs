@@ -1083,3 +1083,48 @@ fn a_window_under_a_station_name_in_use_is_refused_and_a_killed_bench_frees_it()
     let _ = app.update(Message::RetryStore);
     assert!(app.store().is_some(), "the killed bench's name is free");
 }
+
+#[test]
+fn a_damaged_store_is_refused_by_the_window_in_plain_words() {
+    let s = Scratch::new();
+    s.printed_batch();
+    crate::locks::damage(&s.db());
+    let before = std::fs::read(s.db()).unwrap();
+    let opts = packbench::ui::Options {
+        db: s.db(),
+        lang: Lang::Zh,
+        station: "bench-damaged".into(),
+        staff: None,
+        demo: false,
+        muted: true,
+    };
+    let mut app = App::new(opts);
+    assert!(app.store().is_none(), "a damaged store was opened");
+    for lang in [Lang::Zh, Lang::En] {
+        if app.lang != lang {
+            let _ = app.update(Message::ToggleLanguage);
+        }
+        let mut ui = iced_test::Simulator::with_settings(settings(), app.view());
+        let mut texts = Vec::new();
+        let _ = ui.find(|c: iced_test::selector::Candidate<'_>| {
+            if let iced_test::selector::Candidate::Text { content, .. } = c {
+                texts.push(content.to_string());
+            }
+            None::<()>
+        });
+        let all = texts.join("\n");
+        assert!(
+            all.contains("已损坏") || all.contains("damaged"),
+            "{lang:?}: {all}"
+        );
+        for raw in crate::locks::RAW {
+            assert!(!all.contains(raw), "{raw:?} on screen: {all}");
+        }
+    }
+    drop(app);
+    assert_eq!(
+        std::fs::read(s.db()).unwrap(),
+        before,
+        "the store was changed"
+    );
+}

@@ -12,7 +12,7 @@ use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
 /// SQLite's own words, which must never reach the person at the bench.
-const RAW: [&str; 7] = [
+pub const RAW: [&str; 7] = [
     "database is locked",
     "disk I/O error",
     "attempt to write a readonly database",
@@ -265,7 +265,7 @@ fn a_write_that_waits_too_long_is_refused_in_plain_words() {
 }
 
 /// Overwrites the header of a page in the middle of the file (a disk that lost a sector).
-fn damage(db: &Path) {
+pub fn damage(db: &Path) {
     let c = rusqlite::Connection::open(db).unwrap();
     let (size, count, free): (i64, i64, i64) = c
         .query_row(
