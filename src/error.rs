@@ -403,6 +403,18 @@ impl Error {
         }
     }
 
+    /// A store found damaged while working on the file at `path` (opening it, reading a table):
+    /// said as `Damaged`, naming the file and what to do.
+    pub fn damaged_at(self, path: &std::path::Path) -> Error {
+        match self {
+            Error::Store(e) if e.fault == StoreFault::Corrupt => Error::Damaged {
+                path: path.to_path_buf(),
+                detail: e.detail(),
+            },
+            other => other,
+        }
+    }
+
     /// The same error met while a scan was being written: its message says the scan was not
     /// recorded and to scan again.
     pub fn in_scan(self) -> Error {

@@ -409,10 +409,14 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         return Ok(ExitCode::SUCCESS);
     }
     let path = cli.db.unwrap_or_else(default_store_path);
-    let mut store = Store::open(&path)?;
-    store.on_lock_wait(lock_wait_reporter(false, false));
-    let actor = flow::staff::actor(&store, &cli.staff, &station)?;
-    execute(&mut store, &actor, command)
+    // Damage met anywhere names the file and says what to do.
+    (|| {
+        let mut store = Store::open(&path)?;
+        store.on_lock_wait(lock_wait_reporter(false, false));
+        let actor = flow::staff::actor(&store, &cli.staff, &station)?;
+        execute(&mut store, &actor, command)
+    })()
+    .map_err(|e| e.damaged_at(&path))
 }
 
 fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCode, Error> {

@@ -60,6 +60,8 @@ pub struct App {
     store: Option<Store>,
     store_path: PathBuf,
     store_error: Option<Bi>,
+    /// The store opened, but another bench holds this station's name.
+    station_taken: bool,
     runner: Runner,
     pub lang: Lang,
     pub station: String,
@@ -179,6 +181,7 @@ impl App {
             store: None,
             store_path: path.clone(),
             store_error: None,
+            station_taken: false,
             runner,
             lang,
             station: station.into(),
@@ -283,7 +286,10 @@ impl App {
 
     fn open_store(&mut self) {
         // A bench works on a store for hours: a damaged one is refused before the first scan.
-        match Store::open(&self.store_path).and_then(|s| s.quick_check().map(|()| s)) {
+        match Store::open(&self.store_path)
+            .and_then(|s| s.quick_check().map(|()| s))
+            .map_err(|e| e.damaged_at(&self.store_path))
+        {
             Ok(mut s) => {
                 // Reads never wait in WAL; the window never writes on this connection.
                 let _ = s.set_busy_timeout(std::time::Duration::from_millis(200));
@@ -309,9 +315,13 @@ impl App {
         let taken = flow::station::Lease::take(store, &self.station);
         let _ = store.set_busy_timeout(std::time::Duration::from_millis(200));
         match taken {
-            Ok(lease) => self.lease = Some(lease),
+            Ok(lease) => {
+                self.lease = Some(lease);
+                self.station_taken = false;
+            }
             Err(e) => {
                 self.store = None;
+                self.station_taken = matches!(e, crate::error::Error::Refused(_));
                 self.store_error = Some(Bi::error(&e));
             }
         }
@@ -749,7 +759,15 @@ impl App {
         let lang = self.lang;
         let body: Element<'_, Message> = if let Some(e) = &self.store_error {
             column![
-                text(tr(lang, T::StoreError)).size(32),
+                text(tr(
+                    lang,
+                    if self.station_taken {
+                        T::StationTaken
+                    } else {
+                        T::StoreError
+                    }
+                ))
+                .size(32),
                 text(e.get(lang)).size(18),
                 button(text(tr(lang, T::Retry)).size(20)).on_press(Message::RetryStore),
             ]

@@ -107,6 +107,8 @@ pub enum T {
     SerialWaiting,
     ScanSignedOut,
     StoreError,
+    /// The title of the page that refuses a station name another bench holds.
+    StationTaken,
     Retry,
     DemoTry,
     SignInTitle,
@@ -253,6 +255,7 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
             "Sign in first: this scan was not recorded",
         ),
         T::StoreError => ("无法打开数据库", "Cannot open the store"),
+        T::StationTaken => ("工位名已被占用", "Station name in use"),
         T::Retry => ("重试", "Retry"),
         T::DemoTry => (
             "演示：试试扫这些码（在键盘上快速输入再按回车也可以）",

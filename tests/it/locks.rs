@@ -277,8 +277,12 @@ pub fn damage(db: &Path) {
     c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
     drop(c);
     assert_eq!(free, 0, "every page holds data");
+    overwrite(db, (count / 2 * size) as usize);
+}
+
+/// 64 bytes of garbage at `at`.
+fn overwrite(db: &Path, at: usize) {
     let mut bytes = std::fs::read(db).unwrap();
-    let at = (count / 2 * size) as usize;
     for (i, b) in bytes[at..at + 64].iter_mut().enumerate() {
         *b = 0xA5 ^ (i as u8);
     }
@@ -311,9 +315,25 @@ fn a_damaged_store_is_refused_with_what_to_do_and_left_as_it_was() {
         &["stock", "verify"],
     ] {
         let o = s.run(args);
-        assert_plain(&String::from_utf8_lossy(&o.stderr));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_plain(&err);
         assert_plain(&String::from_utf8_lossy(&o.stdout));
+        if !o.status.success() {
+            assert!(err.contains("store.db") && err.contains("备份"), "{err}");
+        }
     }
+    // Damage every command meets (the schema, after the file header): named with what to do.
+    let small = Scratch::new();
+    small.ok(&["demo", "--orders", "30"]);
+    overwrite(&small.db(), 100);
+    let o = small.run(&["orders", "list", "--limit", "1"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(
+        err.contains("store.db 已损坏") && err.contains("restore the latest backup"),
+        "{err}"
+    );
+    assert_plain(&err);
     assert_eq!(
         std::fs::read(s.db()).unwrap(),
         before,
