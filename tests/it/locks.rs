@@ -555,3 +555,57 @@ fn a_serial_scan_locked_out_past_8_s_is_answered_not_recorded_and_the_bench_goes
     child.wait().unwrap();
     drop(slave);
 }
+
+#[test]
+fn a_disk_fault_and_a_store_that_cannot_be_opened_read_in_plain_words() {
+    use std::os::unix::process::CommandExt;
+    let s = Scratch::new();
+    s.ok(&["demo", "--orders", "20"]);
+    let say = |o: &std::process::Output| {
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        assert!(!o.status.success(), "{err}");
+        assert_plain(&err);
+        assert_plain(&String::from_utf8_lossy(&o.stdout));
+        err
+    };
+    // The disk refuses to grow the files (a failing drive, a quota): a write fails underneath.
+    let size = std::fs::metadata(s.db()).unwrap().len();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_packbench"));
+    cmd.arg("--db")
+        .arg(s.db())
+        .args(["demo", "--orders", "3000", "--seed", "5"]);
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let lim = libc::rlimit {
+                rlim_cur: size + 8192,
+                rlim_max: size + 8192,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let err = say(&cmd.output().unwrap());
+    assert!(
+        err.contains("读写数据库文件时出错") && err.contains("check the disk"),
+        "{err}"
+    );
+    // Its journal cannot be made (a folder in its place): cannot be opened.
+    let wal = s.path("store.db-wal");
+    let _ = std::fs::remove_file(&wal);
+    std::fs::create_dir(&wal).unwrap();
+    let err = say(&s.run(&["orders", "list", "--limit", "1"]));
+    std::fs::remove_dir(&wal).unwrap();
+    assert!(
+        err.contains("无法打开数据库文件") && err.contains("cannot be opened"),
+        "{err}"
+    );
+    // Nothing was lost: the store reads as before.
+    assert_eq!(
+        s.ok(&["orders", "list", "--limit", "100"]).lines().count(),
+        21
+    );
+}
