@@ -709,6 +709,54 @@ mod tests {
         assert_eq!(v[0].scan_id, 1);
     }
 
+    /// The names a restarted bench shows (the open parcel's state aside).
+    fn replayed(store: &mut Store, actor: &Actor) -> Vec<(Kind, i64)> {
+        let (_, resumed) = CheckSession::start(store, actor.clone()).unwrap();
+        resumed
+            .iter()
+            .filter(|v| v.scan_id > 0)
+            .map(|v| (v.outcome.kind(), v.scan_id))
+            .collect()
+    }
+
+    #[test]
+    fn a_restart_shows_each_shipment_once_after_the_scan_that_made_it() {
+        for confirm in [false, true] {
+            let mut shop = testkit::shop();
+            if confirm {
+                let admin = shop.admin.clone();
+                crate::flow::settings::set(&mut shop.store, &admin, CONFIRM_SETTING, "true")
+                    .unwrap();
+            }
+            let p = shop.batch.parcels[0].clone();
+            let checker = shop.actor("YH01", "bench-1");
+            let (mut s, _) = CheckSession::start(&mut shop.store, checker.clone()).unwrap();
+            let mut codes = vec![p.tracking_no.clone()];
+            for l in &p.lines {
+                for _ in 0..l.qty {
+                    codes.push(l.barcode.clone().unwrap_or_else(|| l.sku_code.clone()));
+                }
+            }
+            if confirm {
+                codes.push(p.tracking_no.clone());
+            }
+            // Killed before any verdict was marked shown.
+            let mut last = 0;
+            for c in &codes {
+                last = s.scan(&mut shop.store, c, ScanSource::Replay).unwrap()[0].scan_id;
+            }
+            let shown = replayed(&mut shop.store, &checker);
+            let kinds: Vec<Kind> = shown.iter().map(|(k, _)| *k).collect();
+            assert_eq!(
+                kinds.iter().filter(|k| **k == Kind::Shipped).count(),
+                1,
+                "confirm {confirm}: {kinds:?}"
+            );
+            assert_eq!(kinds.last(), Some(&Kind::Shipped), "confirm {confirm}");
+            assert_eq!(shown.last().map(|(_, id)| *id), Some(last));
+        }
+    }
+
     #[test]
     fn a_keyed_scan_is_stored_as_keyed() {
         let mut shop = testkit::shop();

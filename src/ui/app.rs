@@ -310,7 +310,10 @@ impl App {
     /// name is refused (it would replay this one's scans). Refused here, the window shows why
     /// and how to start under another name, with the retry button.
     fn take_station(&mut self) {
-        let Some(store) = &mut self.store else { return };
+        // A read-only store (a copy, a backup) is only looked at: no scan is written there.
+        let Some(store) = self.store.as_mut().filter(|s| !s.is_read_only()) else {
+            return;
+        };
         let _ = store.set_busy_timeout(super::job::WORKER_BUSY_WAIT);
         let taken = flow::station::Lease::take(store, &self.station);
         let _ = store.set_busy_timeout(std::time::Duration::from_millis(200));

@@ -1128,3 +1128,24 @@ fn a_damaged_store_is_refused_by_the_window_in_plain_words() {
         "the store was changed"
     );
 }
+
+#[test]
+fn a_window_on_a_read_only_copy_opens_for_looking() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = Scratch::new();
+    s.ok(&["demo", "--orders", "5"]);
+    let copy = s.path("copy.db");
+    std::fs::copy(s.db(), &copy).unwrap();
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let app = App::new(packbench::ui::Options {
+        db: copy.clone(),
+        lang: Lang::Zh,
+        station: "bench-ro".into(),
+        staff: None,
+        demo: false,
+        muted: true,
+    });
+    // No station lease (it would be a write): the copy opens all the same.
+    assert!(app.store().is_some_and(|s| s.is_read_only()));
+    assert!(!finds(&app, "工位名已被占用"));
+}
