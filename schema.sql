@@ -546,3 +546,26 @@ CREATE TRIGGER codes_unique_waybill_insert BEFORE INSERT ON waybills
 WHEN EXISTS (SELECT 1 FROM products WHERE barcode = NEW.tracking_no)
   OR EXISTS (SELECT 1 FROM products WHERE sku_code = NEW.tracking_no)
 BEGIN SELECT RAISE(ABORT, 'code taken: a barcode, merchant code or tracking number holds it already'); END;
+
+-- version: 12
+-- Replay says what happened: the scan that shipped a parcel (its last unit, its waybill scanned
+-- again, or the waybill of a parcel complete before), so a bench restarted after a kill shows
+-- `shipped` after that scan's verdict. NULL for a bulk shipment and for parcels shipped before
+-- this version.
+ALTER TABLE parcels ADD COLUMN shipped_scan_id INTEGER REFERENCES scans(id);
+CREATE INDEX parcels_shipped_scan ON parcels(shipped_scan_id) WHERE shipped_scan_id IS NOT NULL;
+
+-- One bench per station name. A bench (the window, a scanner session) holds its station's lease
+-- while it runs and renews it every few seconds; another bench starting under the same name is
+-- refused while the lease is live, so no bench replays another's scans. A bench killed leaves its
+-- lease behind: on the same PC it is taken over at once when its process is gone, from any PC
+-- once it has not been renewed for a while. A row, not a file lock: it works the same on a store
+-- shared by several PCs.
+CREATE TABLE station_leases (
+    terminal   TEXT PRIMARY KEY,
+    host       TEXT NOT NULL,
+    pid        INTEGER NOT NULL,
+    token      TEXT NOT NULL,              -- this run of the bench (a process id is reused)
+    started_at TEXT NOT NULL,
+    renewed_at TEXT NOT NULL
+) STRICT;

@@ -19,6 +19,11 @@ pub enum Error {
         found: i64,
         supported: i64,
     },
+    /// `PRAGMA quick_check` found the file damaged (a disk fault, a power cut on a drive that
+    /// lies about syncing): refused before anything else is read or written. `detail` is
+    /// SQLite's report, for whoever restores it.
+    #[error("{} is damaged and was not used (nothing was written to it): stop using it; keep a copy of it (with any {}-wal and {}-shm beside it) and restore the latest backup in its place", .path.display(), .path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(), .path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default())]
+    Damaged { path: PathBuf, detail: String },
     #[error(transparent)]
     Denied(#[from] Denied),
     #[error("no such staff member: {0}")]
@@ -110,6 +115,13 @@ pub enum Refusal {
     },
     /// An output path that is a folder, a disk or another thing that is not a file.
     OutputNotAFile(PathBuf),
+    /// Another bench runs under this station name (on `host`, since `since`, shop time): a
+    /// second one would replay its scans.
+    StationInUse {
+        station: String,
+        host: String,
+        since: String,
+    },
 }
 
 impl Refusal {
@@ -186,6 +198,13 @@ impl Refusal {
                     p.display()
                 )
             }
+            Refusal::StationInUse {
+                station,
+                host,
+                since,
+            } => format!(
+                "工位名 {station} 已经有一个验货台在用（电脑 {host}，{since} 起）：两个验货台不能用同一个名字。请用 --station 另起一个名字（例如 --station {station}-2）；如果那个验货台已经关掉了，一分钟后再试"
+            ),
         }
     }
 
@@ -265,6 +284,13 @@ impl Refusal {
                 "will not write to {}: it is not a plain file (a folder or a device); give a file name",
                 p.display()
             ),
+            Refusal::StationInUse {
+                station,
+                host,
+                since,
+            } => format!(
+                "station {station} is already open at another bench (PC {host}, since {since}): two benches cannot share a name. Give this one another with --station NAME (e.g. --station {station}-2); if that bench was closed, try again in a minute"
+            ),
         }
     }
 }
@@ -293,6 +319,19 @@ pub enum StoreFault {
 }
 
 impl StoreFault {
+    /// A stable name for JSON.
+    pub fn code(self) -> &'static str {
+        match self {
+            StoreFault::Busy => "busy",
+            StoreFault::ReadOnly => "read_only",
+            StoreFault::DiskFull => "disk_full",
+            StoreFault::Io => "io",
+            StoreFault::Corrupt => "corrupt",
+            StoreFault::CannotOpen => "cannot_open",
+            StoreFault::Other => "other",
+        }
+    }
+
     fn of(e: &rusqlite::Error) -> StoreFault {
         use rusqlite::ErrorCode as C;
         match e.sqlite_error_code() {
@@ -317,9 +356,20 @@ pub struct StoreError {
 }
 
 impl StoreError {
-    /// SQLite's own words ("database is locked"), for the log; never the first thing shown.
+    /// SQLite's own words ("database is locked"), for the log; never shown to the user.
     pub fn detail(&self) -> String {
         self.source.to_string()
+    }
+
+    /// SQLite's result code, without its words, for someone helping over the phone
+    /// (`SQLite DatabaseBusy 5`).
+    pub fn code(&self) -> Option<String> {
+        match &self.source {
+            rusqlite::Error::SqliteFailure(f, _) => {
+                Some(format!("SQLite {:?} {}", f.code, f.extended_code))
+            }
+            _ => None,
+        }
     }
 
     pub fn zh(&self) -> String {
@@ -347,9 +397,13 @@ impl StoreError {
             match self.fault {
                 StoreFault::Busy => format!("{what}，请稍后再试"),
                 StoreFault::ReadOnly => format!("{what}（请检查文件和文件夹的权限）"),
-                StoreFault::DiskFull => format!("{what}，请腾出磁盘空间"),
+                StoreFault::DiskFull => format!("{what}，请腾出磁盘空间后再试"),
+                StoreFault::Io => format!("{what}，请再试一次；仍不行请检查磁盘或网络盘"),
                 StoreFault::Corrupt => format!("{what}，请停止使用并从备份恢复"),
-                _ => what.to_string(),
+                StoreFault::CannotOpen => {
+                    format!("{what}，请检查文件夹是否存在、是否有权限，以及 --db 路径是否写对")
+                }
+                StoreFault::Other => format!("{what}，请再试一次；仍不行请联系管理员"),
             }
         }
     }
@@ -387,9 +441,19 @@ impl StoreError {
                 StoreFault::ReadOnly => {
                     format!("{what} (check the permissions of the file and its folder)")
                 }
-                StoreFault::DiskFull => format!("{what}; free some space"),
+                StoreFault::DiskFull => format!("{what}; free some space, then try again"),
+                StoreFault::Io => {
+                    format!(
+                        "{what}; try again; if it keeps failing, check the disk or network drive"
+                    )
+                }
                 StoreFault::Corrupt => format!("{what}; stop and restore a backup"),
-                _ => what.to_string(),
+                StoreFault::CannotOpen => format!(
+                    "{what}; check that the folder exists and may be written, and that --db is spelt right"
+                ),
+                StoreFault::Other => {
+                    format!("{what}; try again; if it keeps happening, call the administrator")
+                }
             }
         }
     }
@@ -462,6 +526,18 @@ impl Error {
         }
     }
 
+    /// A store found damaged while working on the file at `path` (opening it, reading a table):
+    /// said as `Damaged`, naming the file and what to do.
+    pub fn damaged_at(self, path: &std::path::Path) -> Error {
+        match self {
+            Error::Store(e) if e.fault == StoreFault::Corrupt => Error::Damaged {
+                path: path.to_path_buf(),
+                detail: e.detail(),
+            },
+            other => other,
+        }
+    }
+
     /// The same error met while a scan was being written: its message says the scan was not
     /// recorded and to scan again.
     pub fn in_scan(self) -> Error {
@@ -471,10 +547,20 @@ impl Error {
         }
     }
 
+    /// SQLite's result code of a store error, without its words (see `StoreError::code`).
+    pub fn code(&self) -> Option<String> {
+        match self {
+            Error::Store(e) => e.code(),
+            Error::PrintFailed { cause, .. } => cause.code(),
+            _ => None,
+        }
+    }
+
     /// What went wrong underneath, for a log: SQLite's own words for a store error.
     pub fn detail(&self) -> Option<String> {
         match self {
             Error::Store(e) => Some(e.detail()),
+            Error::Damaged { detail, .. } => Some(detail.clone()),
             Error::PrintFailed { cause, .. } => cause.detail(),
             _ => None,
         }
@@ -501,6 +587,16 @@ impl Error {
                 "{} 由更新版本的 packbench 写入（数据库版本 {found}，本程序最高支持 {supported}），请升级 packbench",
                 path.display()
             ),
+            Error::Damaged { path, .. } => {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default();
+                format!(
+                    "数据库文件 {} 已损坏，没有使用（什么都没有写入）：请停止使用，先把它（连同旁边的 {name}-wal、{name}-shm）复制保存，再用最近的备份替换它",
+                    path.display()
+                )
+            }
             Error::Denied(d) => d.zh(),
             Error::UnknownStaff(c) => format!("没有这个员工：{c}"),
             Error::NotFound { what_zh, key, .. } => format!("找不到{what_zh}：{key}"),

@@ -733,8 +733,22 @@ impl Session {
 /// The headless bench: reads scans, one per line (or from a serial scanner), and prints each
 /// verdict once it is stored.
 pub fn scan(store: &mut Store, actor: &Actor, args: ScanArgs) -> Result<ExitCode, Error> {
+    // A bench works on a store for hours: a damaged one is refused before the first scan.
+    store.quick_check()?;
     // A scanner session runs for hours: no scan waits for a WAL checkpoint.
     store.checkpoint_in_background()?;
+    // Another process's write (an import of half a million orders) never ends the session.
+    // A replay waits for it as long as it takes: a line given up on would be a scan lost. A
+    // scanner's checker is waiting for the verdict: after `SERIAL_WAIT` the scan is reported
+    // not recorded, to be scanned again, and the session goes on.
+    if args.serial.is_some() {
+        store.set_busy_timeout(SERIAL_WAIT)?;
+    } else {
+        store.wait_for_writers_forever();
+    }
+    store.on_lock_wait(super::lock_wait_reporter(args.json, true));
+    // One bench per station name, for as long as this session runs.
+    let _lease = flow::station::Lease::take(store, &actor.terminal)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let io = |e: std::io::Error| Error::io("stdout", e);
@@ -747,7 +761,7 @@ pub fn scan(store: &mut Store, actor: &Actor, args: ScanArgs) -> Result<ExitCode
             args.session.as_deref(),
         )?;
         if let Some(path) = &args.serial {
-            serial_scans(store, actor, path, args.baud, |store, code| {
+            serial_scans(store, actor, path, args.baud, args.json, |store, code| {
                 super::stock::feed(store, &mut session, code, ScanSource::Serial, args.json)
             })?;
             return Ok(ExitCode::SUCCESS);
@@ -804,7 +818,7 @@ fn scan_serial(
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let io = |e: std::io::Error| Error::io("stdout", e);
-    serial_scans(store, actor, path, baud, |store, code| {
+    serial_scans(store, actor, path, baud, json, |store, code| {
         for v in session.scan(store, code, ScanSource::Serial)? {
             print_verdict(&mut out, &v, json).map_err(io)?;
             session.shown(v.scan_id);
@@ -815,13 +829,43 @@ fn scan_serial(
     Ok(ExitCode::SUCCESS)
 }
 
+/// How long a scan from a serial scanner waits for another process's write lock before it is
+/// reported not recorded (the window waits as long: `ui::job::WORKER_BUSY_WAIT`).
+pub const SERIAL_WAIT: std::time::Duration = std::time::Duration::from_secs(8);
+
+/// Says that a scan was not recorded (the store refused it) and to scan it again, as its answer
+/// on standard output: the checker reads the verdicts there.
+fn not_recorded(code: &str, e: Error, json: bool) -> Result<(), Error> {
+    let e = e.in_scan();
+    let reason = match &e {
+        Error::Store(s) => s.fault.code(),
+        _ => "other",
+    };
+    let mut out = std::io::stdout().lock();
+    let written = if json {
+        writeln!(
+            out,
+            "{}",
+            json!({"verdict": "not_recorded", "code": code, "reason": reason,
+                   "message_zh": e.zh(), "message_en": e.to_string(), "scan_id": 0})
+        )
+    } else {
+        writeln!(out, "✗ [not_recorded] {} · {}", e.zh(), e)
+    };
+    written
+        .and_then(|_| out.flush())
+        .map_err(|e| Error::io("stdout", e))
+}
+
 /// Feeds each scan of a serial scanner to `feed` until the process is stopped; the scanner's
-/// state goes to standard error.
+/// state goes to standard error. A scan the store refused (locked past `SERIAL_WAIT`, a disk
+/// fault) is answered "not recorded, scan again"; the session goes on with the next one.
 pub(super) fn serial_scans(
     store: &mut Store,
     actor: &Actor,
     path: &str,
     baud: Option<u32>,
+    json: bool,
     mut feed: impl FnMut(&mut Store, &str) -> Result<(), Error>,
 ) -> Result<(), Error> {
     use crate::scan::serial::{SerialConfig, SerialEvent, spawn_reader};
@@ -842,7 +886,10 @@ pub(super) fn serial_scans(
     let _reader = spawn_reader(config, tx, stop);
     for ev in rx {
         match ev {
-            SerialEvent::Scan(scan) => feed(store, &scan.code)?,
+            SerialEvent::Scan(scan) => match feed(store, &scan.code) {
+                Err(e @ Error::Store(_)) => not_recorded(&scan.code, e, json)?,
+                done => done?,
+            },
             SerialEvent::Connected(p) => eprintln!("扫码枪已连接 · scanner connected: {p}"),
             SerialEvent::Reconnected(p) => eprintln!("扫码枪重新连接 · scanner reconnected: {p}"),
             SerialEvent::Lost { port, reason } => {

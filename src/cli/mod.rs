@@ -310,12 +310,69 @@ pub fn main() -> ExitCode {
         Err(e) => {
             eprintln!("错误：{}", e.zh());
             eprintln!("error: {e}");
-            if let Some(detail) = e.detail() {
-                eprintln!("  ({detail})");
+            // SQLite's code for whoever helps; never its English words ("database is locked").
+            if let Some(code) = e.code() {
+                eprintln!("  ({code})");
             }
             ExitCode::FAILURE
         }
     }
+}
+
+/// Says on standard error (or, for a scan session with `--json`, as a JSON event on standard
+/// output, in the stream of verdicts) that a write waits for another process's write lock, and
+/// when it goes on. A scan session's scans are kept meanwhile; another command waits up to
+/// `store::DEFAULT_WAIT`.
+pub(crate) fn lock_wait_reporter(json: bool, scanning: bool) -> crate::store::WaitHook {
+    use crate::store::LockWait;
+    std::sync::Arc::new(move |w: LockWait| {
+        let (event, ms, zh, en) = match w {
+            LockWait::Waiting(d) if d < std::time::Duration::from_secs(1) => (
+                "store_busy",
+                d.as_millis(),
+                if scanning {
+                    "另一个程序（另一台工位或导入）正在写入数据库，正在等它写完；扫描都留着，一个也不会丢".to_string()
+                } else {
+                    "另一个程序（另一台工位或导入）正在写入数据库，正在等它写完（最多 10 秒）"
+                        .to_string()
+                },
+                if scanning {
+                    "another program (a station or an import) is writing to the store; waiting for it to finish; the scans are kept, none is lost".to_string()
+                } else {
+                    "another program (a station or an import) is writing to the store; waiting for it to finish (up to 10 s)".to_string()
+                },
+            ),
+            LockWait::Waiting(d) => (
+                "store_busy",
+                d.as_millis(),
+                format!("仍在等待数据库（已等 {} 秒）", d.as_secs()),
+                format!("still waiting for the store ({} s so far)", d.as_secs()),
+            ),
+            // The refusal itself is said next, as the scan's answer or the command's error.
+            LockWait::GaveUp(_) => return,
+            LockWait::Got(d) => (
+                "store_free",
+                d.as_millis(),
+                format!("数据库可以写入了，继续（等了 {:.1} 秒）", d.as_secs_f64()),
+                format!(
+                    "the store is free again; carrying on (waited {:.1} s)",
+                    d.as_secs_f64()
+                ),
+            ),
+        };
+        if json && scanning {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(
+                out,
+                "{}",
+                serde_json::json!({"event": event, "waited_ms": ms as u64, "message_zh": zh, "message_en": en})
+            );
+            let _ = out.flush();
+        } else {
+            eprintln!("{zh} · {en}");
+        }
+    })
 }
 
 /// The store path: `--db`, `$PACKBENCH_DB`, else `packbench.db` in the platform data directory.
@@ -440,27 +497,33 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let mut store = match Store::open(&path) {
-        // The demo makes its own shop where there is none; it signs in as its admin.
-        Err(Error::Refused(Refusal::NoStore(_))) if matches!(command, Command::Demo(_)) => {
-            let (mut store, admin) = flow::demo::create_store(&path, &station)?;
-            return execute(&mut store, &admin, command);
-        }
-        opened => opened?,
-    };
-    let code = cli
-        .staff
-        .filter(|c| !c.trim().is_empty())
-        .ok_or(Refusal::NoStaffCode)?;
-    let pin = match std::env::var("PACKBENCH_PIN") {
-        Ok(pin) => pin,
-        Err(_) if std::io::stdin().is_terminal() => {
-            prompt_pin(&format!("{code} 的密码 · PIN for {code}: "))?
-        }
-        Err(_) => return Err(Refusal::NoPin.into()),
-    };
-    let actor = flow::staff::sign_in(&mut store, &code, &pin, &station)?;
-    execute(&mut store, &actor, command)
+    // Damage met anywhere names the file and says what to do.
+    (|| {
+        let mut store = match Store::open(&path) {
+            // The demo makes its own shop where there is none; it signs in as its admin.
+            Err(Error::Refused(Refusal::NoStore(_))) if matches!(command, Command::Demo(_)) => {
+                let (mut store, admin) = flow::demo::create_store(&path, &station)?;
+                store.on_lock_wait(lock_wait_reporter(false, false));
+                return execute(&mut store, &admin, command);
+            }
+            opened => opened?,
+        };
+        store.on_lock_wait(lock_wait_reporter(false, false));
+        let code = cli
+            .staff
+            .filter(|c| !c.trim().is_empty())
+            .ok_or(Refusal::NoStaffCode)?;
+        let pin = match std::env::var("PACKBENCH_PIN") {
+            Ok(pin) => pin,
+            Err(_) if std::io::stdin().is_terminal() => {
+                prompt_pin(&format!("{code} 的密码 · PIN for {code}: "))?
+            }
+            Err(_) => return Err(Refusal::NoPin.into()),
+        };
+        let actor = flow::staff::sign_in(&mut store, &code, &pin, &station)?;
+        execute(&mut store, &actor, command)
+    })()
+    .map_err(|e| e.damaged_at(&path))
 }
 
 /// A PIN typed at the terminal, not shown.

@@ -271,6 +271,23 @@ impl CheckSession {
         for s in db.scans_after(&actor.terminal, station.last_shown_scan)? {
             if s.mode == ScanMode::Check {
                 out.push(replay(&db, &s)?);
+                // The parcel this scan shipped: `shipped` was shown after its verdict, and is
+                // again (it is not a scan of its own).
+                if s.verdict != Kind::Shipped.name()
+                    && let Some(pid) = db.parcel_shipped_by_scan(s.id)?
+                    && let Some(p) = db.parcel(pid)?
+                {
+                    let mut v = replay(&db, &s)?;
+                    v.outcome = Outcome::Replayed {
+                        kind: Kind::Shipped,
+                        code: p.tracking_no.clone().unwrap_or_default(),
+                        sku: None,
+                        reason: None,
+                    };
+                    v.tracking_no = p.tracking_no.clone();
+                    v.remaining = Some(0);
+                    out.push(v);
+                }
             }
         }
         if let Some(pid) = station.open_parcel_id
@@ -516,6 +533,9 @@ fn ship(
     scan_id: i64,
 ) -> Result<Verdict> {
     ship_parcel(db, actor, &p.row, &p.orders, ShipMode::Checked)?;
+    if scan_id > 0 {
+        db.set_shipped_scan(p.row.id, scan_id)?;
+    }
     st.open_parcel_id = None;
     st.confirm_pending = false;
     let mut v = p.verdict(Outcome::Shipped {
@@ -549,6 +569,7 @@ fn judge_waybill(
         if st.confirm_pending && p.complete() {
             let mut v = ship(db, actor, st, &p, 0)?;
             v.scan_id = record(db, actor, source, code, &v, Some(pid))?;
+            db.set_shipped_scan(pid, v.scan_id)?;
             return Ok(vec![v]);
         }
         let mut v = p.opened();
@@ -686,6 +707,54 @@ mod tests {
             .unwrap();
         assert_eq!(v[0].outcome.kind(), Kind::OrderOpened);
         assert_eq!(v[0].scan_id, 1);
+    }
+
+    /// The names a restarted bench shows (the open parcel's state aside).
+    fn replayed(store: &mut Store, actor: &Actor) -> Vec<(Kind, i64)> {
+        let (_, resumed) = CheckSession::start(store, actor.clone()).unwrap();
+        resumed
+            .iter()
+            .filter(|v| v.scan_id > 0)
+            .map(|v| (v.outcome.kind(), v.scan_id))
+            .collect()
+    }
+
+    #[test]
+    fn a_restart_shows_each_shipment_once_after_the_scan_that_made_it() {
+        for confirm in [false, true] {
+            let mut shop = testkit::shop();
+            if confirm {
+                let admin = shop.admin.clone();
+                crate::flow::settings::set(&mut shop.store, &admin, CONFIRM_SETTING, "true")
+                    .unwrap();
+            }
+            let p = shop.batch.parcels[0].clone();
+            let checker = shop.actor("YH01", "bench-1");
+            let (mut s, _) = CheckSession::start(&mut shop.store, checker.clone()).unwrap();
+            let mut codes = vec![p.tracking_no.clone()];
+            for l in &p.lines {
+                for _ in 0..l.qty {
+                    codes.push(l.barcode.clone().unwrap_or_else(|| l.sku_code.clone()));
+                }
+            }
+            if confirm {
+                codes.push(p.tracking_no.clone());
+            }
+            // Killed before any verdict was marked shown.
+            let mut last = 0;
+            for c in &codes {
+                last = s.scan(&mut shop.store, c, ScanSource::Replay).unwrap()[0].scan_id;
+            }
+            let shown = replayed(&mut shop.store, &checker);
+            let kinds: Vec<Kind> = shown.iter().map(|(k, _)| *k).collect();
+            assert_eq!(
+                kinds.iter().filter(|k| **k == Kind::Shipped).count(),
+                1,
+                "confirm {confirm}: {kinds:?}"
+            );
+            assert_eq!(kinds.last(), Some(&Kind::Shipped), "confirm {confirm}");
+            assert_eq!(shown.last().map(|(_, id)| *id), Some(last));
+        }
     }
 
     #[test]

@@ -83,6 +83,20 @@ impl BatchRow {
     }
 }
 
+/// Which bench holds a station's name (see `flow::station::Lease`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StationLease {
+    pub terminal: String,
+    /// The PC (host name) of the bench holding it.
+    pub host: String,
+    pub pid: u32,
+    /// That run of the bench.
+    pub token: String,
+    pub started_at: String,
+    pub renewed_at: String,
+}
+
+/// A bench's state in its work.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StationRow {
     pub terminal: String,
@@ -689,5 +703,82 @@ impl Db<'_> {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Records the scan that shipped a parcel, for the replay after a restart.
+    pub fn set_shipped_scan(&self, parcel_id: i64, scan_id: i64) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE parcels SET shipped_scan_id = ?2 WHERE id = ?1")?
+            .execute(params![parcel_id, scan_id])?;
+        Ok(())
+    }
+
+    /// The parcel this scan shipped, if it shipped one.
+    pub fn parcel_shipped_by_scan(&self, scan_id: i64) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT id FROM parcels WHERE shipped_scan_id = ?1")?
+            .query_row([scan_id], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The lease on a station's name, if a bench holds (or held) one.
+    pub fn station_lease(&self, terminal: &str) -> Result<Option<StationLease>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT terminal, host, pid, token, started_at, renewed_at FROM station_leases
+                 WHERE terminal = ?1",
+            )?
+            .query_row([terminal], |r| {
+                Ok(StationLease {
+                    terminal: r.get(0)?,
+                    host: r.get(1)?,
+                    pid: r.get(2)?,
+                    token: r.get(3)?,
+                    started_at: r.get(4)?,
+                    renewed_at: r.get(5)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// Takes the lease on a station's name for this bench (replacing one that was let go).
+    pub fn take_station_lease(
+        &self,
+        terminal: &str,
+        host: &str,
+        pid: u32,
+        token: &str,
+    ) -> Result<()> {
+        let at = now();
+        self.conn
+            .prepare_cached(
+                "INSERT INTO station_leases (terminal, host, pid, token, started_at, renewed_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+                 ON CONFLICT (terminal) DO UPDATE SET host = ?2, pid = ?3, token = ?4, started_at = ?5,
+                    renewed_at = ?5",
+            )?
+            .execute(params![terminal, host, pid, token, at])?;
+        Ok(())
+    }
+
+    /// Renews this bench's lease; false when it is no longer this bench's.
+    pub fn renew_station_lease(&self, terminal: &str, token: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "UPDATE station_leases SET renewed_at = ?3 WHERE terminal = ?1 AND token = ?2",
+            )?
+            .execute(params![terminal, token, now()])?
+            > 0)
+    }
+
+    /// Lets this bench's lease go.
+    pub fn drop_station_lease(&self, terminal: &str, token: &str) -> Result<()> {
+        self.conn
+            .prepare_cached("DELETE FROM station_leases WHERE terminal = ?1 AND token = ?2")?
+            .execute(params![terminal, token])?;
+        Ok(())
     }
 }

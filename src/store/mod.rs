@@ -9,7 +9,9 @@ mod products;
 mod staff;
 mod stock;
 
-pub use bench::{BatchRow, BenchOrder, NewScan, ParcelRow, PoolStatus, ScanRecord, StationRow};
+pub use bench::{
+    BatchRow, BenchOrder, NewScan, ParcelRow, PoolStatus, ScanRecord, StationLease, StationRow,
+};
 pub use events::EventRow;
 pub use orders::{OrderRecord, OrderSummary, RemarkRow, StoredOrder};
 pub use print::{NewPrintJob, PrintJobItem, PrintJobRow};
@@ -27,10 +29,11 @@ use crate::domain::stock::{
 };
 use crate::domain::{BatchId, ReceiptId, SessionId};
 use crate::error::{Error, Refusal, Result};
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// The schema, all versions; see the header of `schema.sql`.
 const SCHEMA: &str = include_str!("../../schema.sql");
@@ -70,7 +73,35 @@ pub struct Store {
     path: PathBuf,
     /// Opened for reading only (the file is marked read-only).
     read_only: bool,
+    /// How long a write waits for another's write lock (`None`: until it goes).
+    wait_limit: Option<Duration>,
+    /// Told when a write starts waiting for another's lock, and when it got it.
+    on_wait: Option<WaitHook>,
 }
+
+/// How long a write waits for another connection's lock unless told otherwise.
+pub const DEFAULT_WAIT: Duration = Duration::from_secs(10);
+
+/// A write asks for the lock in steps this long: between them it can say that it waits (well
+/// within a second of starting to) and give up at its limit.
+const LOCK_STEP: Duration = Duration::from_millis(250);
+
+/// How often a long wait is reported again.
+const WAIT_REMINDER: Duration = Duration::from_secs(10);
+
+/// A write waiting for another connection's write lock (a long import, another bench).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockWait {
+    /// Still waiting, this long so far; said first within a second, then every 10 s.
+    Waiting(Duration),
+    /// The lock came after this long; the write goes on.
+    Got(Duration),
+    /// The wait limit passed after this long: the write is refused (`StoreFault::Busy`).
+    GaveUp(Duration),
+}
+
+/// What a bench does when a write waits: says so (a line, a JSON event, the window's word).
+pub type WaitHook = Arc<dyn Fn(LockWait) + Send + Sync>;
 
 /// The thread that copies the WAL back into the store file while a bench works (see
 /// `Store::checkpoint_in_background`), and how to stop it.
@@ -250,6 +281,27 @@ impl Store {
             conn,
             path,
             read_only,
+            wait_limit: Some(DEFAULT_WAIT),
+            on_wait: None,
+        })
+    }
+
+    /// Reads the whole file once (`PRAGMA quick_check`) and refuses a damaged store with what to
+    /// do, before a bench works on it. Read-only: it takes no lock and writes nothing. It reads
+    /// every page, so it costs time on a big store (see README, "The store"): the window and
+    /// scanner sessions run it as they start, not every command.
+    pub fn quick_check(&self) -> Result<()> {
+        let mut stmt = self.conn.prepare("PRAGMA quick_check(5)")?;
+        let found: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(|e| damaged_or(e, &self.path))?;
+        if found.len() == 1 && found[0] == "ok" {
+            return Ok(());
+        }
+        Err(Error::Damaged {
+            path: self.path.clone(),
+            detail: found.join("; "),
         })
     }
 
@@ -303,9 +355,67 @@ impl Store {
 
     /// How long a write waits for another bench's write to finish before giving up. The bench
     /// screen waits less than the command line: it must answer the checker, not hang.
-    pub fn set_busy_timeout(&self, timeout: Duration) -> Result<()> {
+    pub fn set_busy_timeout(&mut self, timeout: Duration) -> Result<()> {
         self.conn.busy_timeout(timeout)?;
+        self.wait_limit = Some(timeout);
         Ok(())
+    }
+
+    /// Writes wait for another's write lock as long as it is held: a replay of scans, where a
+    /// scan given up on would be a scan lost.
+    pub fn wait_for_writers_forever(&mut self) {
+        self.wait_limit = None;
+    }
+
+    /// `hook` is told when a write starts waiting for another's lock (within a second, then
+    /// every 10 s) and when it gets it, so the bench can say why nothing happens.
+    pub fn on_lock_wait(&mut self, hook: WaitHook) {
+        self.on_wait = Some(hook);
+    }
+
+    /// Begins an immediate (write) transaction, waiting for another connection's write lock in
+    /// short steps: the wait is reported through `on_lock_wait` and ends at the wait limit.
+    fn begin_write(&self) -> Result<Transaction<'_>> {
+        let started = Instant::now();
+        let mut told: Option<Duration> = None;
+        let restore = self.wait_limit.unwrap_or(DEFAULT_WAIT);
+        let step = LOCK_STEP.min(restore);
+        let stepped = |on: bool| self.conn.busy_timeout(if on { step } else { restore });
+        stepped(true)?;
+        loop {
+            match Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate) {
+                Ok(tx) => {
+                    stepped(false)?;
+                    if told.is_some()
+                        && let Some(hook) = &self.on_wait
+                    {
+                        hook(LockWait::Got(started.elapsed()));
+                    }
+                    return Ok(tx);
+                }
+                Err(e)
+                    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                        && self.wait_limit.is_none_or(|l| started.elapsed() < l) =>
+                {
+                    let waited = started.elapsed();
+                    if told.is_none_or(|t| waited >= t + WAIT_REMINDER) {
+                        told = Some(waited);
+                        if let Some(hook) = &self.on_wait {
+                            hook(LockWait::Waiting(waited));
+                        }
+                    }
+                }
+                Err(e) => {
+                    stepped(false)?;
+                    if told.is_some()
+                        && let Some(hook) = &self.on_wait
+                    {
+                        hook(LockWait::GaveUp(started.elapsed()));
+                    }
+                    return Err(e.into());
+                }
+            }
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -324,9 +434,7 @@ impl Store {
 
     /// Runs `f` in one immediate transaction: all of it is written, or (on error) none of it.
     pub fn write<T>(&mut self, f: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.begin_write()?;
         let out = f(&Db { conn: &tx })?;
         tx.commit()?;
         Ok(out)
@@ -338,9 +446,7 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Db<'_>) -> Result<(T, bool)>,
     ) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.begin_write()?;
         let (out, commit) = f(&Db { conn: &tx })?;
         if commit {
             tx.commit()?;
@@ -423,6 +529,19 @@ fn refuse_non_sqlite(path: &Path) -> Result<()> {
 fn not_a_store_or(e: rusqlite::Error, path: &Path) -> Error {
     match e.sqlite_error_code() {
         Some(rusqlite::ErrorCode::NotADatabase) => Error::NotAStore(path.to_path_buf()),
+        _ => Error::from(e),
+    }
+}
+
+/// A store so damaged that checking it failed is damaged all the same.
+fn damaged_or(e: rusqlite::Error, path: &Path) -> Error {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
+            Error::Damaged {
+                path: path.to_path_buf(),
+                detail: e.to_string(),
+            }
+        }
         _ => Error::from(e),
     }
 }
@@ -617,6 +736,54 @@ mod tests {
         drop((store, import));
         // Opening an up-to-date store rewrote its header (application id) every time.
         assert!(std::fs::read(&path).unwrap() == before, "the file changed");
+    }
+
+    #[test]
+    fn a_write_says_it_waits_for_a_lock_and_gives_up_only_at_its_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let mut s = Store::create(&path).unwrap();
+        let heard = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let h = heard.clone();
+        s.on_lock_wait(Arc::new(move |w| h.lock().unwrap().push(w)));
+        let other = Connection::open(&path).unwrap();
+        other.execute_batch("BEGIN IMMEDIATE").unwrap();
+        // Held past the limit: refused as busy, the wait said within a second, then given up.
+        s.set_busy_timeout(Duration::from_millis(1200)).unwrap();
+        let t = Instant::now();
+        let e = s.write(|db| db.set_setting("k", "1")).unwrap_err();
+        assert!(
+            matches!(&e, Error::Store(st) if st.fault == crate::error::StoreFault::Busy),
+            "{e:?}"
+        );
+        assert!(
+            t.elapsed() >= Duration::from_millis(1200),
+            "{:?}",
+            t.elapsed()
+        );
+        let said = std::mem::take(&mut *heard.lock().unwrap());
+        assert!(
+            matches!(said[..], [LockWait::Waiting(d), LockWait::GaveUp(_)] if d < Duration::from_secs(1)),
+            "{said:?}"
+        );
+        // Waiting as long as it takes: the write goes through once the lock goes.
+        s.wait_for_writers_forever();
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(11_000));
+            other.execute_batch("ROLLBACK").unwrap();
+        });
+        s.write(|db| db.set_setting("k", "2")).unwrap();
+        release.join().unwrap();
+        assert_eq!(s.read().setting("k").unwrap().as_deref(), Some("2"));
+        let said = std::mem::take(&mut *heard.lock().unwrap());
+        assert!(
+            matches!(
+                said[..],
+                [LockWait::Waiting(a), LockWait::Waiting(b), LockWait::Got(c)]
+                    if a < Duration::from_secs(1) && b >= Duration::from_secs(10) && c >= Duration::from_secs(11)
+            ),
+            "reminded every 10 s: {said:?}"
+        );
     }
 
     #[test]

@@ -60,6 +60,8 @@ pub struct App {
     store: Option<Store>,
     store_path: PathBuf,
     store_error: Option<Bi>,
+    /// The store opened, but another bench holds this station's name.
+    station_taken: bool,
     runner: Runner,
     pub lang: Lang,
     pub station: String,
@@ -82,6 +84,8 @@ pub struct App {
     /// signed out, a scanner problem). Shown in one slot above every screen.
     pub notice: Option<Notice>,
     demo: bool,
+    /// This window's hold on its station's name (the real window only; tests run without).
+    lease: Option<flow::station::Lease>,
 }
 
 #[derive(Debug, Clone)]
@@ -108,6 +112,8 @@ pub enum Message {
     ToggleMute,
     ToggleLanguage,
     RetryStore,
+    /// Time passed while the store worker has work (is it waiting for a lock?).
+    JobTick,
 }
 
 /// Where the GUI writes PDF files: the `print` folder beside the store.
@@ -137,6 +143,7 @@ impl App {
         };
         app.demo = opts.demo;
         app.open_store();
+        app.take_station();
         if opts.demo {
             app.prepare_demo();
         }
@@ -174,6 +181,7 @@ impl App {
             store: None,
             store_path: path.clone(),
             store_error: None,
+            station_taken: false,
             runner,
             lang,
             station: station.into(),
@@ -194,11 +202,12 @@ impl App {
             sound: Player::silent(),
             notice: None,
             demo: false,
+            lease: None,
         }
     }
 
     /// A silent application over an open store, for tests: jobs run at once on this store.
-    pub fn with_store(store: Store, station: &str, lang: Lang) -> App {
+    pub fn with_store(mut store: Store, station: &str, lang: Lang) -> App {
         let _ = store.set_busy_timeout(std::time::Duration::from_secs(2));
         let mut app = App::blank(store.path().to_path_buf(), lang, station, Runner::Inline);
         app.store = Some(store);
@@ -262,13 +271,25 @@ impl App {
         n
     }
 
+    /// Whether a write of the window waits for another program's write lock.
+    pub fn store_busy(&self) -> bool {
+        match &self.runner {
+            Runner::Worker(w) | Runner::Queued(w, _) => w.waiting_for_lock(),
+            Runner::Inline => false,
+        }
+    }
+
     /// The store the window reads (tests look at it).
     pub fn store(&self) -> Option<&Store> {
         self.store.as_ref()
     }
 
     fn open_store(&mut self) {
-        match Store::open(&self.store_path) {
+        // A bench works on a store for hours: a damaged one is refused before the first scan.
+        match Store::open(&self.store_path)
+            .and_then(|s| s.quick_check().map(|()| s))
+            .map_err(|e| e.damaged_at(&self.store_path))
+        {
             Ok(mut s) => {
                 // Reads never wait in WAL; the window never writes on this connection.
                 let _ = s.set_busy_timeout(std::time::Duration::from_millis(200));
@@ -280,6 +301,30 @@ impl App {
             }
             Err(e) => {
                 self.store = None;
+                self.store_error = Some(Bi::error(&e));
+            }
+        }
+    }
+
+    /// Holds the station's name while the window runs: a second bench started under the same
+    /// name is refused (it would replay this one's scans). Refused here, the window shows why
+    /// and how to start under another name, with the retry button.
+    fn take_station(&mut self) {
+        // A read-only store (a copy, a backup) is only looked at: no scan is written there.
+        let Some(store) = self.store.as_mut().filter(|s| !s.is_read_only()) else {
+            return;
+        };
+        let _ = store.set_busy_timeout(super::job::WORKER_BUSY_WAIT);
+        let taken = flow::station::Lease::take(store, &self.station);
+        let _ = store.set_busy_timeout(std::time::Duration::from_millis(200));
+        match taken {
+            Ok(lease) => {
+                self.lease = Some(lease);
+                self.station_taken = false;
+            }
+            Err(e) => {
+                self.store = None;
+                self.station_taken = matches!(e, crate::error::Error::Refused(_));
                 self.store_error = Some(Bi::error(&e));
             }
         }
@@ -544,6 +589,7 @@ impl App {
 
     pub fn update(&mut self, message: Message) -> Task<Message> {
         let lang = self.lang;
+        self.check.store_busy = self.store_busy();
         macro_rules! screen {
             ($field:ident, $wrap:path, $m:expr) => {{
                 let (Some(actor), Some(store)) = (self.actor.clone(), self.store.as_ref()) else {
@@ -609,8 +655,12 @@ impl App {
                 self.lang = self.lang.other();
                 Task::none()
             }
+            Message::JobTick => Task::none(),
             Message::RetryStore => {
                 self.open_store();
+                if self.lease.is_none() {
+                    self.take_station();
+                }
                 if self.demo && self.store.is_some() && self.actor.is_none() {
                     self.prepare_demo();
                 }
@@ -626,6 +676,13 @@ impl App {
             config.prefix = self.settings.prefix.clone();
             config.aim = self.settings.aim;
             subs.push(input::serial(config).map(Message::Serial));
+        }
+        let working = match &self.runner {
+            Runner::Worker(w) | Runner::Queued(w, _) => w.busy(),
+            Runner::Inline => false,
+        };
+        if working {
+            subs.push(input::job_ticker().map(|_| Message::JobTick));
         }
         Subscription::batch(subs)
     }
@@ -687,6 +744,13 @@ impl App {
         if self.actor.is_some() {
             bar = bar.push(button(text(tr(lang, T::SignOut)).size(14)).on_press(Message::SignOut));
         }
+        if self.store_busy() {
+            bar = bar.push(
+                container(text(tr(lang, T::StoreBusy)).size(14))
+                    .padding([0, 4])
+                    .style(container::warning),
+            );
+        }
         container(bar.wrap().vertical_spacing(4))
             .padding(6)
             .width(Fill)
@@ -698,7 +762,15 @@ impl App {
         let lang = self.lang;
         let body: Element<'_, Message> = if let Some(e) = &self.store_error {
             column![
-                text(tr(lang, T::StoreError)).size(32),
+                text(tr(
+                    lang,
+                    if self.station_taken {
+                        T::StationTaken
+                    } else {
+                        T::StoreError
+                    }
+                ))
+                .size(32),
                 text(e.get(lang)).size(18),
                 button(text(tr(lang, T::Retry)).size(20)).on_press(Message::RetryStore),
             ]

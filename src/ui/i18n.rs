@@ -107,6 +107,8 @@ pub enum T {
     SerialWaiting,
     ScanSignedOut,
     StoreError,
+    /// The title of the page that refuses a station name another bench holds.
+    StationTaken,
     Retry,
     DemoTry,
     SignInTitle,
@@ -203,6 +205,10 @@ pub enum T {
     JobFailed,
     JobPending,
     Saving,
+    /// The short word where "saving…" stands, while a write waits for another's lock.
+    StoreBusyShort,
+    /// The status bar's word while a write waits for another's lock.
+    StoreBusy,
     TypeCode,
     TypeCodeHint,
     Printing,
@@ -254,6 +260,7 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
             "Sign in first: this scan was not recorded",
         ),
         T::StoreError => ("无法打开数据库", "Cannot open the store"),
+        T::StationTaken => ("工位名已被占用", "Station name in use"),
         T::Retry => ("重试", "Retry"),
         T::DemoTry => (
             "演示：试试扫这些码（在键盘上快速输入再按回车也可以）",
@@ -380,6 +387,11 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
             "Page 1 as it prints (203 dpi)",
         ),
         T::Saving => ("正在保存…", "saving…"),
+        T::StoreBusyShort => ("等待其他工位写完…", "store busy, waiting…"),
+        T::StoreBusy => (
+            "另一个程序（另一台工位或导入）正在写入数据库：正在等它写完，扫描都留着",
+            "Another program (a station or an import) is writing to the store: waiting for it, the scans are kept",
+        ),
         T::Printing => ("正在打印…", "printing…"),
         T::Page => ("页", "page"),
         T::Working => ("正在处理…", "working…"),
@@ -930,6 +942,20 @@ fn refusal(lang: Lang, r: &Refusal) -> String {
         Refusal::OutputNotAFile(p) => format!(
             "Will not write to {}: it is not a plain file (a folder or a device)",
             p.display()
+        ),
+        Refusal::StationInUse {
+            station,
+            host,
+            since,
+        } if zh => format!(
+            "工位名 {station} 已经有一个验货台在用（电脑 {host}，{since} 起）：两个验货台不能用同一个名字，否则会重放对方的扫描。请管理员给这台电脑另设一个工位名再打开；如果那个验货台已经关掉了，一分钟后按「重试」"
+        ),
+        Refusal::StationInUse {
+            station,
+            host,
+            since,
+        } => format!(
+            "Station {station} is already open at another bench (PC {host}, since {since}): two benches cannot share a name, or each would replay the other's scans. Ask an administrator to give this PC another station name; if that bench was closed, press “Retry” in a minute"
         ),
     }
 }

@@ -106,12 +106,26 @@ pub fn ticker() -> Subscription<Instant> {
 }
 
 fn tick_stream() -> impl Stream<Item = Instant> {
+    ticks(Duration::from_millis(25))
+}
+
+/// Ticks every 200 ms while the store worker has work: the window looks whether it waits for
+/// another program's write lock, and says so within a second.
+pub fn job_ticker() -> Subscription<Instant> {
+    Subscription::run(job_tick_stream)
+}
+
+fn job_tick_stream() -> impl Stream<Item = Instant> {
+    ticks(Duration::from_millis(200))
+}
+
+fn ticks(every: Duration) -> impl Stream<Item = Instant> {
     iced::stream::channel(4, async move |mut out| {
         let stop = Arc::new(AtomicBool::new(false));
         let _guard = StopOnDrop(stop.clone());
         std::thread::spawn(move || {
             while !stop.load(Ordering::Relaxed) {
-                std::thread::sleep(Duration::from_millis(25));
+                std::thread::sleep(every);
                 if iced::futures::executor::block_on(out.send(Instant::now())).is_err() {
                     break;
                 }

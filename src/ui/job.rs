@@ -4,9 +4,10 @@
 //! verdict is still stored before it is shown, because the screen only shows what comes back.
 
 use crate::error::Error;
-use crate::store::Store;
+use crate::store::{LockWait, Store};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -64,6 +65,10 @@ type Boxed = Box<dyn FnOnce(Result<&mut Store, Failure>) + Send>;
 /// scans are stored in the order they were made).
 pub struct Worker {
     tx: mpsc::Sender<Boxed>,
+    /// Jobs queued and not done yet.
+    jobs: Arc<AtomicUsize>,
+    /// A job of the worker is waiting for another program's write lock.
+    waiting: Arc<AtomicBool>,
 }
 
 /// How long the worker waits for another bench's write lock before it gives up and says so.
@@ -74,6 +79,9 @@ impl Worker {
     /// again after a failure, so a store that comes back is used again.
     pub fn spawn(path: PathBuf) -> Worker {
         let (tx, rx) = mpsc::channel::<Boxed>();
+        let jobs = Arc::new(AtomicUsize::new(0));
+        let waiting = Arc::new(AtomicBool::new(false));
+        let (done, flag) = (jobs.clone(), waiting.clone());
         std::thread::Builder::new()
             .name("store-worker".into())
             .spawn(move || {
@@ -83,6 +91,10 @@ impl Worker {
                         match Store::open(&path) {
                             Ok(mut s) => {
                                 let _ = s.set_busy_timeout(WORKER_BUSY_WAIT);
+                                let flag = flag.clone();
+                                s.on_lock_wait(Arc::new(move |w| {
+                                    flag.store(matches!(w, LockWait::Waiting(_)), Ordering::Relaxed)
+                                }));
                                 // Every write of the window is made here: no scan pays for a
                                 // WAL checkpoint inside its commit (300 ms on a big store).
                                 let _ = s.checkpoint_in_background();
@@ -90,15 +102,28 @@ impl Worker {
                             }
                             Err(e) => {
                                 job(Err(Arc::new(e)));
+                                done.fetch_sub(1, Ordering::Relaxed);
                                 continue;
                             }
                         }
                     }
                     job(Ok(store.as_mut().expect("opened above")));
+                    done.fetch_sub(1, Ordering::Relaxed);
                 }
             })
             .expect("spawn the store worker");
-        Worker { tx }
+        Worker { tx, jobs, waiting }
+    }
+
+    /// Whether a job is queued or running.
+    pub fn busy(&self) -> bool {
+        self.jobs.load(Ordering::Relaxed) > 0
+    }
+
+    /// Whether the job running now waits for another program's write lock (an import, another
+    /// bench's long write): the window says so instead of just "saving".
+    pub fn waiting_for_lock(&self) -> bool {
+        self.waiting.load(Ordering::Relaxed)
     }
 
     /// Queues `job`; the receiver gets its message when it is done.
@@ -108,11 +133,13 @@ impl Worker {
     ) -> iced::futures::channel::oneshot::Receiver<M> {
         let (tx, rx) = iced::futures::channel::oneshot::channel();
         let work = job.work;
+        self.jobs.fetch_add(1, Ordering::Relaxed);
         let sent = self.tx.send(Box::new(move |store| {
             let _ = tx.send(work(store));
         }));
         if let Err(mpsc::SendError(boxed)) = sent {
             // The worker is gone: the job still answers, with why it did not run.
+            self.jobs.fetch_sub(1, Ordering::Relaxed);
             boxed(Err(no_store()));
         }
         rx

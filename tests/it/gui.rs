@@ -999,3 +999,166 @@ fn a_parked_parcel_notice_lasts_until_the_next_scan() {
     let _ = app.update(scan(&unit_codes(&parcels[1])[0]));
     assert!(app.notice.is_none(), "{:?}", app.notice);
 }
+
+#[test]
+fn the_window_says_within_a_second_that_it_waits_for_another_write() {
+    let s = Scratch::new();
+    let batch = s.printed_batch();
+    s.ok(&[
+        "staff",
+        "add",
+        "YH01",
+        "--name",
+        "陈验货",
+        "--role",
+        "checker",
+        "--pin",
+        "1234",
+    ]);
+    let mut app = App::with_store_and_worker(Store::open(s.db()).unwrap(), "bench-w2", Lang::Zh);
+    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(
+        "YH01".into(),
+    )));
+    let _ = app.update(Message::SignIn(sign_in::Message::PinChanged("1234".into())));
+    let _ = app.update(Message::SignIn(sign_in::Message::Submit));
+    app.settle();
+    let t = batch["parcels"][0]["tracking_no"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let other = rusqlite::Connection::open(s.db()).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let t0 = std::time::Instant::now();
+    let _ = app.update(scan(&t));
+    // The worker's wait is seen (the window ticks while a job runs) within a second.
+    while !app.store_busy() {
+        assert!(
+            t0.elapsed() < std::time::Duration::from_secs(1),
+            "the wait was not said within a second"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = app.update(Message::JobTick);
+    assert!(finds(&app, "等待其他工位写完…"), "where 正在保存… stood");
+    assert!(finds(
+        &app,
+        "另一个程序（另一台工位或导入）正在写入数据库：正在等它写完，扫描都留着"
+    ));
+    let _ = app.update(Message::ToggleLanguage);
+    assert!(finds(&app, "store busy, waiting…"));
+    let _ = app.update(Message::ToggleLanguage);
+    assert!(app.check.parcel.is_none(), "no verdict before it is stored");
+    other.execute_batch("ROLLBACK").unwrap();
+    app.settle();
+    assert!(!app.store_busy());
+    let _ = app.update(Message::JobTick);
+    assert!(!finds(&app, "等待其他工位写完…"));
+    assert_eq!(
+        app.check.parcel.as_ref().map(|p| p.tracking_no.clone()),
+        Some(t)
+    );
+}
+
+#[test]
+fn a_window_under_a_station_name_in_use_is_refused_and_a_killed_bench_frees_it() {
+    let s = Scratch::new();
+    s.printed_batch();
+    let mut other = crate::locks::spawn_scan(&s, "win-dup", &[]);
+    crate::locks::wait_for_lease(&s.db(), "win-dup");
+    let opts = packbench::ui::Options {
+        db: s.db(),
+        lang: Lang::Zh,
+        station: "win-dup".into(),
+        staff: None,
+        demo: false,
+        muted: true,
+    };
+    let mut app = App::new(opts);
+    assert!(
+        app.store().is_none(),
+        "the window works beside another win-dup"
+    );
+    assert!(finds(&app, "重试"));
+    let mut ui = iced_test::Simulator::with_settings(settings(), app.view());
+    let said = ui.find(|c: iced_test::selector::Candidate<'_>| match c {
+        iced_test::selector::Candidate::Text { content, .. }
+            if content.contains("工位名 win-dup 已经有一个验货台在用")
+                && content.contains("请管理员给这台电脑另设一个工位名") =>
+        {
+            Some(())
+        }
+        _ => None,
+    });
+    assert!(said.is_ok(), "names the station and what to do");
+    drop(ui);
+    other.kill().unwrap();
+    other.wait().unwrap();
+    let _ = app.update(Message::RetryStore);
+    assert!(app.store().is_some(), "the killed bench's name is free");
+}
+
+#[test]
+fn a_damaged_store_is_refused_by_the_window_in_plain_words() {
+    let s = Scratch::new();
+    s.printed_batch();
+    crate::locks::damage(&s.db());
+    let before = std::fs::read(s.db()).unwrap();
+    let opts = packbench::ui::Options {
+        db: s.db(),
+        lang: Lang::Zh,
+        station: "bench-damaged".into(),
+        staff: None,
+        demo: false,
+        muted: true,
+    };
+    let mut app = App::new(opts);
+    assert!(app.store().is_none(), "a damaged store was opened");
+    for lang in [Lang::Zh, Lang::En] {
+        if app.lang != lang {
+            let _ = app.update(Message::ToggleLanguage);
+        }
+        let mut ui = iced_test::Simulator::with_settings(settings(), app.view());
+        let mut texts = Vec::new();
+        let _ = ui.find(|c: iced_test::selector::Candidate<'_>| {
+            if let iced_test::selector::Candidate::Text { content, .. } = c {
+                texts.push(content.to_string());
+            }
+            None::<()>
+        });
+        let all = texts.join("\n");
+        assert!(
+            all.contains("已损坏") || all.contains("damaged"),
+            "{lang:?}: {all}"
+        );
+        for raw in crate::locks::RAW {
+            assert!(!all.contains(raw), "{raw:?} on screen: {all}");
+        }
+    }
+    drop(app);
+    assert_eq!(
+        std::fs::read(s.db()).unwrap(),
+        before,
+        "the store was changed"
+    );
+}
+
+#[test]
+fn a_window_on_a_read_only_copy_opens_for_looking() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = Scratch::new();
+    s.ok(&["demo", "--orders", "5"]);
+    let copy = s.path("copy.db");
+    std::fs::copy(s.db(), &copy).unwrap();
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let app = App::new(packbench::ui::Options {
+        db: copy.clone(),
+        lang: Lang::Zh,
+        station: "bench-ro".into(),
+        staff: None,
+        demo: false,
+        muted: true,
+    });
+    // No station lease (it would be a write): the copy opens all the same.
+    assert!(app.store().is_some_and(|s| s.is_read_only()));
+    assert!(!finds(&app, "工位名已被占用"));
+}

@@ -24,6 +24,7 @@ mod gui_stock;
 mod gui_xvfb;
 mod import_fixtures;
 mod ledger;
+mod locks;
 mod malformed;
 mod outputs;
 mod print_decode;

@@ -99,6 +99,11 @@ fn every_refusal() -> Vec<Refusal> {
             kind: packbench::output::OutKind::Pdf,
         },
         Refusal::OutputNotAFile("/dev/sda".into()),
+        Refusal::StationInUse {
+            station: "bench-1".into(),
+            host: "pc-2".into(),
+            since: "2026-11-30 09:00".into(),
+        },
     ];
     for r in &all {
         match r {
@@ -124,7 +129,8 @@ fn every_refusal() -> Vec<Refusal> {
             | Refusal::PinsDiffer
             | Refusal::OutputIsStore(_)
             | Refusal::OutputNotOurs { .. }
-            | Refusal::OutputNotAFile(_) => {}
+            | Refusal::OutputNotAFile(_)
+            | Refusal::StationInUse { .. } => {}
         }
     }
     all

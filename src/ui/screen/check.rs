@@ -100,6 +100,8 @@ pub struct State {
     pub shipped: (usize, usize),
     /// Scans sent to the store and not answered yet.
     pub pending: usize,
+    /// The store worker waits for another program's write lock (the app keeps this up to date).
+    pub store_busy: bool,
     /// A code typed by hand.
     pub keyed: String,
     /// Scans to try, on a demo store.
@@ -126,6 +128,7 @@ impl Default for State {
             history: VecDeque::new(),
             shipped: (0, 0),
             pending: 0,
+            store_busy: false,
             keyed: String::new(),
             demo: Vec::new(),
             clock: wall_clock,
@@ -449,7 +452,12 @@ impl State {
         .width(170);
         // Its room is kept when nothing is being saved: the table never jumps under the eyes.
         counters = counters.push(if self.pending > 0 {
-            container(text(tr(lang, T::Saving)).size(16))
+            let word = if self.store_busy {
+                T::StoreBusyShort
+            } else {
+                T::Saving
+            };
+            container(text(tr(lang, word)).size(16))
                 .padding(4)
                 .height(30)
                 .style(container::warning)
