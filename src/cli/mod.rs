@@ -5,6 +5,7 @@
 mod bench;
 mod json;
 mod print;
+mod replay;
 mod stock;
 mod table;
 

@@ -1,7 +1,9 @@
-//! Scanner input: keyboard-wedge bursts and serial (COM) scanners, both turned into one stream of
-//! clean `Scan`s that the bench flows consume exactly as they consume the command-line replay.
+//! Scanner input: keyboard-wedge bursts, serial (COM) scanners and the command-line replay, all
+//! turned into one stream of clean `Scan`s for the bench flows. Every path cleans a code with
+//! `finish_code`; serial and replay split lines with one bounded `lines::LineSplitter`.
 //! Nothing here knows of the GUI or the store: key events and bytes come in, scans go out.
 
+pub mod lines;
 pub mod serial;
 pub mod settings;
 pub mod wedge;
@@ -17,6 +19,8 @@ pub enum Source {
     Serial(String),
     /// Typed by hand into a screen's field and confirmed with Enter (a damaged label).
     Keyed,
+    /// A line of a replay (`scan --input FILE`, or standard input).
+    Replay,
 }
 
 impl Source {
@@ -26,6 +30,7 @@ impl Source {
             Source::Wedge => crate::domain::ScanSource::Wedge,
             Source::Serial(_) => crate::domain::ScanSource::Serial,
             Source::Keyed => crate::domain::ScanSource::Keyed,
+            Source::Replay => crate::domain::ScanSource::Replay,
         }
     }
 }
