@@ -24,6 +24,18 @@ pub fn list_orders(
     store.read().list_orders(status, limit)
 }
 
+/// The orders of `list_orders`, one at a time as they are read.
+pub fn each_order(
+    store: &Store,
+    actor: &Actor,
+    status: Option<OrderStatus>,
+    limit: usize,
+    f: impl FnMut(OrderSummary) -> Result<()>,
+) -> Result<()> {
+    actor.require(Permission::ViewOrders)?;
+    store.read().each_order(status, limit, f)
+}
+
 /// Orders by order number, tracking number, buyer or receiver, optionally of one status.
 pub fn search(
     store: &Store,
@@ -105,6 +117,18 @@ pub fn set_status(
 }
 
 /// The event log, newest first.
+/// The events of `events`, one at a time as they are read.
+pub fn each_event(
+    store: &Store,
+    actor: &Actor,
+    kind: Option<&str>,
+    limit: usize,
+    f: impl FnMut(crate::store::EventRow) -> Result<()>,
+) -> Result<()> {
+    actor.require(Permission::ViewReports)?;
+    store.read().each_event(kind, limit, f)
+}
+
 pub fn events(
     store: &Store,
     actor: &Actor,
