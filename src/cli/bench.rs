@@ -1,9 +1,9 @@
 //! Commands of the bench: review, merge, waybills, batches, the headless scanner, bulk ship.
 
 use super::table::pad;
+use crate::domain::check::ScanText;
 use crate::domain::review::HoldReason;
 use crate::domain::time::stored_to_shop_local;
-use crate::domain::check::ScanText;
 use crate::domain::{Actor, BatchId, ScanSource};
 use crate::error::Error;
 use crate::flow;

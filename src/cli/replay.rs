@@ -27,15 +27,24 @@ pub(super) fn replay_scans(
         Box::new(std::fs::File::open(input).map_err(|e| Error::io(input, e))?)
     };
     let name = input.to_string();
-    Ok(LineReader::new(reader).filter_map(move |piece| match piece {
-        Ok(piece) => replay_line(piece, &cleaning).map(Ok),
-        Err(e) => Some(Err(read_error(&name, e))),
-    }))
+    Ok(
+        LineReader::new(reader).filter_map(move |piece| match piece {
+            Ok(piece) => replay_line(piece, &cleaning).map(Ok),
+            Err(e) => Some(Err(read_error(&name, e))),
+        }),
+    )
 }
 
 fn read_error(input: &str, e: std::io::Error) -> Error {
-    let shown = if input == "-" { "标准输入 stdin" } else { input };
-    match e.get_ref().and_then(|inner| inner.downcast_ref::<NoLineEnd>()) {
+    let shown = if input == "-" {
+        "标准输入 stdin"
+    } else {
+        input
+    };
+    match e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<NoLineEnd>())
+    {
         Some(n) => Error::invalid(
             format!(
                 "{shown}：前 {} MB 里没有换行，不是扫码内容，已停止读取（之前的扫描都已保存）",

@@ -561,7 +561,10 @@ impl Counting {
         store: &mut Store,
         raws: impl IntoIterator<Item = &'a str>,
     ) -> Result<Vec<StockVerdict>> {
-        let codes: Vec<_> = raws.into_iter().filter_map(|r| self.clean(ScanText::Code(r))).collect();
+        let codes: Vec<_> = raws
+            .into_iter()
+            .filter_map(|r| self.clean(ScanText::Code(r)))
+            .collect();
         store
             .write(|db| {
                 let mut out = Vec::with_capacity(codes.len());

@@ -419,7 +419,9 @@ fn csv_error_row(file: &str, e: csv::Error, line: u64) -> BadRow {
         return malformed_row(file, m);
     }
     if let csv::ErrorKind::Io(io) = e.kind()
-        && let Some(big) = io.get_ref().and_then(|inner| inner.downcast_ref::<TooBig>())
+        && let Some(big) = io
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<TooBig>())
     {
         return match big {
             TooBig::File(max) => BadRow::new(

@@ -443,7 +443,9 @@ impl Canvas {
 fn box_capacity(width_mm: f32, height_mm: f32, size_pt: f32, leading: f32) -> usize {
     let em_mm = size_pt * 25.4 / 72.0;
     let per_line = (width_mm / (0.1 * em_mm)).ceil().max(1.0) as usize + 1;
-    let lines = (height_mm / line_step_mm(size_pt, leading)).floor().max(1.0) as usize;
+    let lines = (height_mm / line_step_mm(size_pt, leading))
+        .floor()
+        .max(1.0) as usize;
     per_line * lines
 }
 

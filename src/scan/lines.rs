@@ -238,7 +238,8 @@ impl<R: Read> Iterator for LineReader<R> {
                 continue;
             }
             let ready = &mut self.ready;
-            self.splitter.push(&self.chunk[..n], &mut |p| ready.push_back(p));
+            self.splitter
+                .push(&self.chunk[..n], &mut |p| ready.push_back(p));
             if self.splitter.since_end() > self.no_line_end {
                 self.done = true;
                 self.ready.clear();

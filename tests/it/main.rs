@@ -22,6 +22,9 @@ mod gui_stock;
 mod gui_xvfb;
 mod import_fixtures;
 mod ledger;
+// Peak memory is read from /proc.
+#[cfg(target_os = "linux")]
+mod limits;
 mod malformed;
 mod print_decode;
 mod print_printers;
