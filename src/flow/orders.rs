@@ -48,6 +48,19 @@ pub fn search(
     store.read().search_orders(query, status, limit)
 }
 
+/// A remark or note over `MAX_REMARK` characters is refused (not cut: the writer decides).
+pub(crate) fn too_long_note(text: &str) -> Result<()> {
+    use crate::domain::remark::MAX_REMARK;
+    let n = text.chars().count();
+    if n > MAX_REMARK {
+        return Err(Error::invalid(
+            format!("备注太长：{n} 个字符，最多 {MAX_REMARK} 个"),
+            format!("the remark is too long: {n} characters, at most {MAX_REMARK}"),
+        ));
+    }
+    Ok(())
+}
+
 /// Appends a remark by the acting staff member; it carries their staff code, which credits the
 /// sale to them. `flag` is the red flag for special handling.
 pub fn add_remark(
@@ -62,6 +75,7 @@ pub fn add_remark(
     if text.is_empty() {
         return Err(Error::invalid("备注不能为空", "the remark is empty"));
     }
+    too_long_note(text)?;
     store.write(|db| {
         let order = db
             .order_for_import(order_no)?

@@ -5,6 +5,7 @@
 use super::BadRow;
 use super::table::{Column, Row, Table};
 use crate::domain::order::derived_line_key;
+use crate::domain::remark::MAX_REMARK;
 use crate::domain::time::parse_shop_time;
 use crate::domain::{Fen, Order, OrderLine, OrderStatus, Receiver};
 
@@ -42,7 +43,7 @@ pub const ORDER_COLUMNS: [Column; 21] = [
     req("订单创建时间", &["订单创建时间"]).max(32),
     opt("订单付款时间", &["订单付款时间"]).max(32),
     opt("买家留言", &["买家留言"]).max(500),
-    opt("订单备注", &["订单备注", "商家备注"]).max(1000),
+    opt("订单备注", &["订单备注", "商家备注"]).max(MAX_REMARK),
     opt("物流单号", &["物流单号"]),
     opt("物流公司", &["物流公司"]).max(64),
     opt("运送方式", &["运送方式"]).max(64),
@@ -87,7 +88,7 @@ pub const LINE_COLUMNS: [Column; 11] = [
     req("商家编码", &["商家编码"]).max(64),
     opt("商品属性", &["商品属性"]).max(300),
     opt("套餐信息", &["套餐信息"]).max(300),
-    opt("备注", &["备注"]).max(1000),
+    opt("备注", &["备注"]).max(MAX_REMARK),
     req("订单状态", &["订单状态"]).max(32),
     opt("外部系统编号", &["外部系统编号"]).max(64),
 ];

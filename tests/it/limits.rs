@@ -274,6 +274,36 @@ fn importing_dev_zero_is_refused_at_once() {
     let r = measured(&s, &["import", "products", "/dev/zero"]);
     assert_eq!(r.code, Some(1));
     assert!(r.stdout.contains("not a regular file") || r.stderr.contains("not a regular file"));
+    // A pool of tracking numbers from a device: was read to the end of memory.
+    let r = measured(
+        &s,
+        &["waybills", "add", "--courier", "ZTO", "--file", "/dev/zero"],
+    );
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(r.took < Duration::from_secs(10), "took {:?}", r.took);
+    assert!(
+        r.stderr.contains("not a file of tracking numbers"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_remark_or_hold_note_over_1000_characters_is_refused() {
+    let s = Scratch::new();
+    s.import_fixture("taobao-gbk");
+    let order = "2604015407453871400";
+    let long = "急".repeat(1001);
+    let err = s.fails_as("admin", &["order", "remark", order, &long]);
+    assert!(err.contains("at most 1000"), "{err}");
+    let err = s.fails_as(
+        "admin",
+        &[
+            "review", "hold", order, "--reason", "other", "--note", &long,
+        ],
+    );
+    assert!(err.contains("at most 1000"), "{err}");
+    s.ok(&["order", "remark", order, &"急".repeat(1000)]);
 }
 
 #[test]
