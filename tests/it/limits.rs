@@ -417,6 +417,33 @@ fn waybills_with_a_huge_buyer_message_print_only_what_fits() {
     std::fs::remove_file(&path).unwrap();
     assert!(text.contains('…'), "the cut is marked");
     assert!(text.contains("7700000009"));
+
+    // A pick list of such titles stays one page, a row each.
+    use packbench::print::picklist::{self, PickLine, PickList};
+    let list = PickList {
+        batch_id: packbench::domain::BatchId(1),
+        courier: "ZTO".into(),
+        parcels: 9,
+        created_at: "2026-11-30 09:00".into(),
+        printed_at: "2026-11-30 09:30".into(),
+        picker: None,
+        lines: (1..=9)
+            .map(|i| PickLine {
+                bin: Some(format!("A-01-{i}")),
+                sku_code: format!("TX2017-{i}"),
+                title: "纯棉短袖".repeat(1_000_000),
+                spec: "颜色分类：灰色".repeat(100_000),
+                qty: 1,
+            })
+            .collect(),
+        reprint: false,
+    };
+    let pdf = picklist::pdf(&list, packbench::print::Dpi::D203).unwrap();
+    assert!(pdf.len() < 200_000, "{} bytes", pdf.len());
+    std::fs::write(&path, &pdf).unwrap();
+    let (_, pages) = crate::common::pdf_info(&path);
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(pages, 1);
 }
 
 #[test]
