@@ -122,8 +122,9 @@ pub fn fold_full_width(c: char) -> char {
 }
 
 /// Turns the characters of one scanner message into a code: full width folded, control
-/// characters dropped (the GS1 separator kept), the configured prefix and (when `aim`) an AIM
-/// identifier stripped, spaces trimmed.
+/// characters and a byte-order mark dropped (the GS1 separator kept), the configured prefix and
+/// (when `aim`) an AIM identifier stripped, spaces trimmed. Every path uses it: the wedge, serial
+/// scanners and the replay.
 pub fn finish_code(
     raw: &str,
     prefix: &str,
@@ -132,7 +133,8 @@ pub fn finish_code(
     let folded: String = raw
         .chars()
         .map(fold_full_width)
-        .filter(|c| !c.is_control() || *c == GS)
+        // A byte-order mark (a replay file saved by Notepad) is no more part of a code.
+        .filter(|c| (!c.is_control() || *c == GS) && *c != '\u{feff}')
         .collect();
     let mut text = folded.trim();
     if !prefix.is_empty() {
@@ -223,6 +225,10 @@ mod tests {
             Err(Rejected::TooLong { len: 129, max: 128 })
         );
         assert_eq!(finish_code("]C1", "", true), Err(Rejected::Empty));
+        assert_eq!(
+            finish_code("\u{feff}7700000001", "", true).unwrap().0,
+            "7700000001"
+        );
         assert_eq!(finish_code("  \r", "", false), Err(Rejected::Empty));
     }
 }
