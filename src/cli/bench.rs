@@ -1,6 +1,7 @@
 //! Commands of the bench: review, merge, waybills, batches, the headless scanner, bulk ship.
 
 use super::table::pad;
+use crate::domain::check::ScanText;
 use crate::domain::review::HoldReason;
 use crate::domain::time::stored_to_shop_local;
 use crate::domain::{Actor, BatchId, ScanSource};
@@ -11,7 +12,7 @@ use crate::flow::pick::PickSession;
 use crate::store::Store;
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -707,7 +708,7 @@ impl Session {
     fn scan(
         &mut self,
         store: &mut Store,
-        code: &str,
+        code: ScanText<'_>,
         source: ScanSource,
     ) -> Result<Vec<Verdict>, Error> {
         match self {
@@ -766,7 +767,8 @@ pub fn scan(store: &mut Store, actor: &Actor, args: ScanArgs) -> Result<ExitCode
             })?;
             return Ok(ExitCode::SUCCESS);
         }
-        return super::stock::scan(store, session, &args.input, args.json);
+        let scans = super::replay::replay_scans(store, actor, &args.input)?;
+        return super::stock::scan(store, session, scans, args.json);
     }
     let mut session = match args.mode {
         ScanMode::Check => {
@@ -784,18 +786,10 @@ pub fn scan(store: &mut Store, actor: &Actor, args: ScanArgs) -> Result<ExitCode
     if let Some(path) = &args.serial {
         return scan_serial(store, actor, &mut session, path, args.baud, args.json);
     }
-    let input: Box<dyn BufRead> = if args.input == "-" {
-        Box::new(std::io::stdin().lock())
-    } else {
-        let f = std::fs::File::open(&args.input).map_err(|e| Error::io(&args.input, e))?;
-        Box::new(std::io::BufReader::new(f))
-    };
-    for line in input.split(b'\n') {
-        let line = line.map_err(|e| Error::io(&args.input, e))?;
-        // A scanner sends ASCII; anything not UTF-8 is kept as well as it can be. Lines fed
-        // here (a file, or standard input) are a replay, whoever typed them.
-        let code = String::from_utf8_lossy(&line);
-        for v in session.scan(store, &code, ScanSource::Replay)? {
+    // Lines fed here (a file, or standard input) are a replay, whoever typed them.
+    for line in super::replay::replay_scans(store, actor, &args.input)? {
+        let line = line?;
+        for v in session.scan(store, line.text(), ScanSource::Replay)? {
             print_verdict(&mut out, &v, args.json).map_err(io)?;
             session.shown(v.scan_id);
         }
@@ -819,7 +813,7 @@ fn scan_serial(
     let mut out = stdout.lock();
     let io = |e: std::io::Error| Error::io("stdout", e);
     serial_scans(store, actor, path, baud, json, |store, code| {
-        for v in session.scan(store, code, ScanSource::Serial)? {
+        for v in session.scan(store, code.into(), ScanSource::Serial)? {
             print_verdict(&mut out, &v, json).map_err(io)?;
             session.shown(v.scan_id);
         }

@@ -1,10 +1,14 @@
 //! What the command line prints: JSON in the documented shapes, and plain text for people.
 
 use super::table::pad;
-use crate::domain::Order;
 use crate::domain::time::to_shop_rfc3339;
-use crate::store::{EventRow, OrderRecord, OrderSummary, ProductRecord, RemarkRow, StaffRecord};
+use crate::domain::{Actor, Order, OrderStatus};
+use crate::error::Error;
+use crate::store::{
+    EventRow, OrderRecord, OrderSummary, ProductRecord, RemarkRow, StaffRecord, Store,
+};
 use serde_json::{Value, json};
+use std::io::Write;
 
 /// `{"order_no","status","buyer","receiver":{…},"paid_at","courier","tracking_no","hold_reason",
 /// "lines":[…],"remarks":[…]}`; `lines` only when `barcodes` is given (a listing has none).
@@ -71,15 +75,43 @@ pub fn staff(list: &[StaffRecord]) -> Value {
     )
 }
 
-pub fn events(list: &[EventRow]) -> Value {
-    Value::Array(
-        list.iter()
-            .map(|e| {
-                json!({"id": e.id, "at": e.at, "staff_code": e.staff_code, "terminal": e.terminal,
-                       "kind": e.kind, "subject": e.subject, "detail": e.detail})
-            })
-            .collect(),
-    )
+fn event(e: &EventRow) -> Value {
+    json!({"id": e.id, "at": e.at, "staff_code": e.staff_code, "terminal": e.terminal,
+           "kind": e.kind, "subject": e.subject, "detail": e.detail})
+}
+
+/// `events`: as JSON or as text, written as the events are read.
+pub fn stream_events(
+    store: &Store,
+    actor: &Actor,
+    kind: Option<&str>,
+    limit: usize,
+    json: bool,
+) -> Result<(), Error> {
+    let io = |e: std::io::Error| Error::io("stdout", e);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if json {
+        let mut arr = ArrayWriter::new(out).map_err(io)?;
+        crate::flow::orders::each_event(store, actor, kind, limit, |e| {
+            arr.push(&event(&e)).map_err(io)
+        })?;
+        arr.finish().map_err(io)
+    } else {
+        crate::flow::orders::each_event(store, actor, kind, limit, |e| {
+            writeln!(
+                out,
+                "{}  {:<8} {} {:<22} {}  {}",
+                crate::domain::time::stored_to_shop_local(&e.at),
+                e.staff_code,
+                pad(&e.terminal, 10),
+                e.kind,
+                e.subject,
+                e.detail
+            )
+            .map_err(io)
+        })?;
+        out.flush().map_err(io)
+    }
 }
 
 pub fn print_order_text(r: &OrderRecord) {
@@ -134,27 +166,82 @@ pub fn print_order_text(r: &OrderRecord) {
     }
 }
 
-pub fn print_orders_text(list: &[OrderSummary]) {
-    println!(
+/// A JSON array written one element at a time, as the rows come from the store.
+pub struct ArrayWriter<W: Write> {
+    out: W,
+    first: bool,
+}
+
+impl<W: Write> ArrayWriter<W> {
+    pub fn new(mut out: W) -> std::io::Result<ArrayWriter<W>> {
+        out.write_all(b"[")?;
+        Ok(ArrayWriter { out, first: true })
+    }
+
+    pub fn push(&mut self, v: &impl serde::Serialize) -> std::io::Result<()> {
+        if !self.first {
+            self.out.write_all(b",")?;
+        }
+        self.first = false;
+        serde_json::to_writer(&mut self.out, v).map_err(std::io::Error::from)
+    }
+
+    pub fn finish(mut self) -> std::io::Result<()> {
+        self.out.write_all(b"]\n")?;
+        self.out.flush()
+    }
+}
+
+/// `orders list`: as JSON or as a table, written as the orders are read, so a listing of a
+/// million orders takes the memory of one.
+pub fn stream_orders(
+    store: &Store,
+    actor: &Actor,
+    status: Option<OrderStatus>,
+    limit: usize,
+    json: bool,
+) -> Result<(), Error> {
+    let io = |e: std::io::Error| Error::io("stdout", e);
+    let out = std::io::BufWriter::new(std::io::stdout().lock());
+    if json {
+        let mut arr = ArrayWriter::new(out).map_err(io)?;
+        crate::flow::orders::each_order(store, actor, status, limit, |o| {
+            arr.push(&order(&o.order, o.hold_reason.as_deref(), None, &o.remarks))
+                .map_err(io)
+        })?;
+        arr.finish().map_err(io)
+    } else {
+        let mut out = out;
+        writeln!(out, "{}", orders_text_header()).map_err(io)?;
+        crate::flow::orders::each_order(store, actor, status, limit, |o| {
+            writeln!(out, "{}", order_text_row(&o)).map_err(io)
+        })?;
+        out.flush().map_err(io)
+    }
+}
+
+fn orders_text_header() -> String {
+    format!(
         "{}{}{}{}{:>4}  付款时间 paid",
         pad("订单编号 order", 21),
         pad("状态", 9),
         pad("买家 buyer", 20),
         pad("收货人", 10),
         "行"
-    );
-    for s in list {
-        let o = &s.order;
-        println!(
-            "{}{}{}{}{:>4}  {}",
-            pad(&o.order_no, 21),
-            pad(o.status.zh(), 9),
-            pad(&o.buyer, 20),
-            pad(&o.receiver.name, 10),
-            s.line_count,
-            o.paid_at.as_ref().map(to_shop_rfc3339).unwrap_or_default()
-        );
-    }
+    )
+}
+
+fn order_text_row(s: &OrderSummary) -> String {
+    let o = &s.order;
+    format!(
+        "{}{}{}{}{:>4}  {}",
+        pad(&o.order_no, 21),
+        pad(o.status.zh(), 9),
+        pad(&o.buyer, 20),
+        pad(&o.receiver.name, 10),
+        s.line_count,
+        o.paid_at.as_ref().map(to_shop_rfc3339).unwrap_or_default()
+    )
 }
 
 pub fn print_product_text(p: &ProductRecord) {

@@ -27,11 +27,11 @@ macro_rules! eprintln {
 mod bench;
 mod json;
 mod print;
+mod replay;
 mod shown;
 mod stock;
 mod table;
 
-use crate::domain::time::stored_to_shop_local;
 use crate::domain::{Actor, OrderStatus, Role};
 use crate::error::{Error, Refusal};
 use crate::flow;
@@ -622,16 +622,7 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
             json,
         }) => {
             let status = status.as_deref().map(parse_status).transpose()?;
-            let list = flow::orders::list_orders(store, actor, status, limit)?;
-            if json {
-                let arr: Vec<serde_json::Value> = list
-                    .iter()
-                    .map(|o| json::order(&o.order, o.hold_reason.as_deref(), None, &o.remarks))
-                    .collect();
-                println!("{}", serde_json::Value::Array(arr));
-            } else {
-                json::print_orders_text(&list);
-            }
+            json::stream_orders(store, actor, status, limit, json)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Product(ProductCmd::Show {
@@ -783,22 +774,7 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
         Command::Issue(cmd) => stock::issue(store, actor, cmd),
         Command::Stocktake(cmd) => stock::stocktake(store, actor, cmd),
         Command::Events { kind, limit, json } => {
-            let events = crate::flow::orders::events(store, actor, kind.as_deref(), limit)?;
-            if json {
-                println!("{}", json::events(&events));
-            } else {
-                for e in &events {
-                    println!(
-                        "{}  {:<8} {} {:<22} {}  {}",
-                        stored_to_shop_local(&e.at),
-                        e.staff_code,
-                        table::pad(&e.terminal, 10),
-                        e.kind,
-                        e.subject,
-                        e.detail
-                    );
-                }
-            }
+            json::stream_events(store, actor, kind.as_deref(), limit, json)?;
             Ok(ExitCode::SUCCESS)
         }
     }

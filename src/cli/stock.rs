@@ -2,6 +2,7 @@
 //! modes `inbound-check` and `stocktake`.
 
 use super::table::pad;
+use crate::domain::check::ScanText;
 use crate::domain::stock::{AdjustReason, IssueReason, StocktakeState, Uncounted};
 use crate::domain::time::stored_to_shop_local;
 use crate::domain::{Actor, ReceiptId, ScanSource, SessionId};
@@ -10,11 +11,12 @@ use crate::flow;
 use crate::flow::receipt::{InboundCheck, Receipt};
 use crate::flow::stock::StockVerdict;
 use crate::flow::stocktake::{Counting, Refusal, Report};
+use crate::scan::lines::ReplayLine;
 use crate::store::{StockLevel, Store};
 use clap::Subcommand;
 use serde_json::json;
 use std::collections::HashMap;
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -715,7 +717,7 @@ impl StockSession {
     fn scan(
         &mut self,
         store: &mut Store,
-        code: &str,
+        code: ScanText<'_>,
         source: ScanSource,
     ) -> Result<Option<StockVerdict>, Error> {
         match self {
@@ -743,7 +745,7 @@ pub fn feed(
     source: ScanSource,
     json: bool,
 ) -> Result<(), Error> {
-    if let Some(v) = session.scan(store, code, source)? {
+    if let Some(v) = session.scan(store, code.into(), source)? {
         print_verdict(&mut std::io::stdout().lock(), &v, json)
             .map_err(|e| Error::io("stdout", e))?;
     }
@@ -754,22 +756,15 @@ pub fn feed(
 pub fn scan(
     store: &mut Store,
     mut session: StockSession,
-    input: &str,
+    scans: impl Iterator<Item = Result<ReplayLine, Error>>,
     json: bool,
 ) -> Result<ExitCode, Error> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let reader: Box<dyn BufRead> = if input == "-" {
-        Box::new(std::io::stdin().lock())
-    } else {
-        let f = std::fs::File::open(input).map_err(|e| Error::io(input, e))?;
-        Box::new(std::io::BufReader::new(f))
-    };
-    for line in reader.split(b'\n') {
-        let line = line.map_err(|e| Error::io(input, e))?;
+    for line in scans {
         // Lines fed here (a file, or standard input) are a replay.
-        let code = String::from_utf8_lossy(&line);
-        if let Some(v) = session.scan(store, &code, ScanSource::Replay)? {
+        let line = line?;
+        if let Some(v) = session.scan(store, line.text(), ScanSource::Replay)? {
             print_verdict(&mut out, &v, json).map_err(|e| Error::io("stdout", e))?;
         }
     }

@@ -300,6 +300,51 @@ mod tests {
 /// The longest scan accepted: no barcode a bench prints or receives is longer.
 pub const MAX_SCAN_LEN: usize = 128;
 
+/// What a scanner line gives a bench flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScanText<'a> {
+    /// The line as scanned or typed; the flow cleans it (`clean_scan`).
+    Code(&'a str),
+    /// A line too long to be a barcode, cut off while it was read: its start (kept with the
+    /// scan) and its length in characters.
+    TooLong { head: &'a str, chars: usize },
+}
+
+impl<'a> From<&'a str> for ScanText<'a> {
+    fn from(s: &'a str) -> ScanText<'a> {
+        ScanText::Code(s)
+    }
+}
+
+impl<'a> From<&'a String> for ScanText<'a> {
+    fn from(s: &'a String) -> ScanText<'a> {
+        ScanText::Code(s)
+    }
+}
+
+impl<'a> ScanText<'a> {
+    /// The line cleaned (`clean_scan`); a line cut off while read is too long by its full length.
+    pub fn clean(self) -> Result<Option<String>, usize> {
+        match self {
+            ScanText::Code(raw) => clean_scan(raw),
+            ScanText::TooLong { chars, .. } => Err(chars.max(MAX_SCAN_LEN + 1)),
+        }
+    }
+
+    /// The start of the line to keep with a refused scan: control characters dropped, at most
+    /// `MAX_SCAN_LEN` characters.
+    pub fn head(self) -> String {
+        let raw = match self {
+            ScanText::Code(raw) => raw,
+            ScanText::TooLong { head, .. } => head,
+        };
+        raw.chars()
+            .filter(|c| !c.is_control())
+            .take(MAX_SCAN_LEN)
+            .collect()
+    }
+}
+
 /// A scan line cleaned as scanners and people send it: control characters dropped, spaces
 /// trimmed. `Ok(None)` for a blank line; `Err(length)` for one too long to be a barcode.
 pub fn clean_scan(raw: &str) -> Result<Option<String>, usize> {

@@ -4,6 +4,10 @@
 use chrono::{DateTime, Utc};
 use regex::Regex;
 
+/// The longest remark or hold note taken, in characters: Taobao's own seller memo is at most
+/// 1,000 bytes (its API's limit), and a note at the bench is a sentence.
+pub const MAX_REMARK: usize = 1000;
+
 /// The default shape of a staff code at the start of a remark: a capital letter and 2–4 digits.
 pub const DEFAULT_STAFF_CODE_PATTERN: &str = "^[A-Z][0-9]{2,4}$";
 

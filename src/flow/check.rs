@@ -5,7 +5,7 @@
 use super::batch::{ItemLine, item_lines};
 use super::ship::{parcel_block, ship_parcel};
 use crate::domain::check::{
-    BlockReason, ItemJudgement, LineCount, ScanMode, ShipMode, clean_scan, judge_item,
+    BlockReason, ItemJudgement, LineCount, ScanMode, ScanText, ShipMode, judge_item,
 };
 use crate::domain::{Actor, Kind, Outcome, Permission, Reason, ScanSource, Tone};
 use crate::error::Result;
@@ -326,13 +326,14 @@ impl CheckSession {
 
     /// One scan: the waybill of a parcel, or an item of the open one, stored with where it came
     /// from. Blank scans give nothing.
-    pub fn scan(
+    pub fn scan<'a>(
         &mut self,
         store: &mut Store,
-        raw: &str,
+        raw: impl Into<ScanText<'a>>,
         source: ScanSource,
     ) -> Result<Vec<Verdict>> {
-        let code = match clean_scan(raw) {
+        let raw = raw.into();
+        let code = match raw.clean() {
             Ok(None) => return Ok(Vec::new()),
             Ok(Some(code)) => Ok(code),
             Err(len) => Err(len),
@@ -346,11 +347,7 @@ impl CheckSession {
                 st.last_shown_scan = st.last_shown_scan.max(shown);
                 let mut out = match &code {
                     Err(len) => {
-                        let text: String = raw
-                            .chars()
-                            .filter(|c| !c.is_control())
-                            .take(crate::domain::check::MAX_SCAN_LEN)
-                            .collect();
+                        let text = raw.head();
                         let mut v = Verdict::new(Outcome::TooLong { chars: *len });
                         v.scan_id = record(db, actor, source, &text, &v, None)?;
                         vec![v]

@@ -24,6 +24,18 @@ pub fn list_orders(
     store.read().list_orders(status, limit)
 }
 
+/// The orders of `list_orders`, one at a time as they are read.
+pub fn each_order(
+    store: &Store,
+    actor: &Actor,
+    status: Option<OrderStatus>,
+    limit: usize,
+    f: impl FnMut(OrderSummary) -> Result<()>,
+) -> Result<()> {
+    actor.require(Permission::ViewOrders)?;
+    store.read().each_order(status, limit, f)
+}
+
 /// Orders by order number, tracking number, buyer or receiver, optionally of one status.
 pub fn search(
     store: &Store,
@@ -34,6 +46,19 @@ pub fn search(
 ) -> Result<Vec<OrderSummary>> {
     actor.require(Permission::ViewOrders)?;
     store.read().search_orders(query, status, limit)
+}
+
+/// A remark or note over `MAX_REMARK` characters is refused (not cut: the writer decides).
+pub(crate) fn too_long_note(text: &str) -> Result<()> {
+    use crate::domain::remark::MAX_REMARK;
+    let n = text.chars().count();
+    if n > MAX_REMARK {
+        return Err(Error::invalid(
+            format!("备注太长：{n} 个字符，最多 {MAX_REMARK} 个"),
+            format!("the remark is too long: {n} characters, at most {MAX_REMARK}"),
+        ));
+    }
+    Ok(())
 }
 
 /// Appends a remark by the acting staff member; it carries their staff code, which credits the
@@ -50,6 +75,7 @@ pub fn add_remark(
     if text.is_empty() {
         return Err(Error::invalid("备注不能为空", "the remark is empty"));
     }
+    too_long_note(text)?;
     store.write(|db| {
         let order = db
             .order_for_import(order_no)?
@@ -105,6 +131,18 @@ pub fn set_status(
 }
 
 /// The event log, newest first.
+/// The events of `events`, one at a time as they are read.
+pub fn each_event(
+    store: &Store,
+    actor: &Actor,
+    kind: Option<&str>,
+    limit: usize,
+    f: impl FnMut(crate::store::EventRow) -> Result<()>,
+) -> Result<()> {
+    actor.require(Permission::ViewReports)?;
+    store.read().each_event(kind, limit, f)
+}
+
 pub fn events(
     store: &Store,
     actor: &Actor,

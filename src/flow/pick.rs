@@ -4,7 +4,7 @@
 
 use super::batch::pick_list;
 use super::check::Verdict;
-use crate::domain::check::{ScanMode, clean_scan};
+use crate::domain::check::{ScanMode, ScanText};
 use crate::domain::{Actor, BatchId, Outcome, Permission, ScanSource};
 use crate::error::Result;
 use crate::store::{Db, NewScan, Store};
@@ -27,13 +27,13 @@ impl PickSession {
     }
 
     /// One scan, stored with where it came from before its verdict is returned.
-    pub fn scan(
+    pub fn scan<'a>(
         &mut self,
         store: &mut Store,
-        raw: &str,
+        raw: impl Into<ScanText<'a>>,
         source: ScanSource,
     ) -> Result<Vec<Verdict>> {
-        let code = match clean_scan(raw) {
+        let code = match raw.into().clean() {
             Ok(None) => return Ok(Vec::new()),
             Ok(Some(c)) => c,
             Err(chars) => return Ok(vec![Verdict::new(Outcome::TooLong { chars })]),

@@ -3,7 +3,7 @@
 //! transaction. The inbound check (入库检验) scans every labelled unit back.
 
 use super::stock::StockVerdict;
-use crate::domain::check::{ScanMode, clean_scan};
+use crate::domain::check::{ScanMode, ScanText};
 use crate::domain::stock::{MoveKind, ReceiptState};
 use crate::domain::{Actor, CodeHolder, Outcome, Permission, ReceiptId, ScanSource};
 use crate::error::{Error, Result};
@@ -319,13 +319,13 @@ impl InboundCheck {
     }
 
     /// One scan: a unit's label. Written with its verdict and source in one transaction.
-    pub fn scan(
+    pub fn scan<'a>(
         &mut self,
         store: &mut Store,
-        raw: &str,
+        raw: impl Into<ScanText<'a>>,
         source: ScanSource,
     ) -> Result<Option<StockVerdict>> {
-        let code = match clean_scan(raw) {
+        let code = match raw.into().clean() {
             Ok(None) => return Ok(None),
             Ok(Some(c)) => c,
             Err(chars) => {

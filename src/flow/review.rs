@@ -109,6 +109,7 @@ pub fn hold(
             "give a note for the reason \"other\"",
         ));
     }
+    super::orders::too_long_note(note.trim())?;
     store.write(|db| {
         let o = order_to_change(db, order_no)?;
         db.set_hold(o.id, Some(reason.code()), note.trim())?;

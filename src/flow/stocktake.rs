@@ -8,7 +8,7 @@
 //! taken back by scan (`UNDO`), on record: the store's scans are never changed or removed.
 
 use super::stock::StockVerdict;
-use crate::domain::check::{ScanMode, clean_scan};
+use crate::domain::check::{ScanMode, ScanText};
 use crate::domain::stock::{
     AdjustReason, CountError, CountScan, MoveKind, StocktakeState, Uncounted, VarianceLine,
     parse_count,
@@ -536,13 +536,13 @@ impl Counting {
     }
 
     /// One scan, written with its verdict (and where it came from) in one transaction.
-    pub fn scan(
+    pub fn scan<'a>(
         &mut self,
         store: &mut Store,
-        raw: &str,
+        raw: impl Into<ScanText<'a>>,
         source: ScanSource,
     ) -> Result<Option<StockVerdict>> {
-        let Some(code) = self.clean(raw) else {
+        let Some(code) = self.clean(raw.into()) else {
             return Ok(None);
         };
         let code = match code {
@@ -561,7 +561,10 @@ impl Counting {
         store: &mut Store,
         raws: impl IntoIterator<Item = &'a str>,
     ) -> Result<Vec<StockVerdict>> {
-        let codes: Vec<_> = raws.into_iter().filter_map(|r| self.clean(r)).collect();
+        let codes: Vec<_> = raws
+            .into_iter()
+            .filter_map(|r| self.clean(ScanText::Code(r)))
+            .collect();
         store
             .write(|db| {
                 let mut out = Vec::with_capacity(codes.len());
@@ -576,8 +579,8 @@ impl Counting {
             .map_err(Error::in_scan)
     }
 
-    fn clean(&self, raw: &str) -> Option<Result<String, StockVerdict>> {
-        match clean_scan(raw) {
+    fn clean(&self, raw: ScanText<'_>) -> Option<Result<String, StockVerdict>> {
+        match raw.clean() {
             Ok(None) => None,
             Ok(Some(c)) => Some(Ok(c)),
             Err(chars) => {

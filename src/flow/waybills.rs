@@ -59,9 +59,36 @@ pub fn expand_range(range: &str) -> Result<Vec<String>> {
     Ok((a..=b).map(|n| format!("{p1}{n:0width$}")).collect())
 }
 
-/// Reads numbers from a file, one per line (blank lines skipped).
+/// The largest file of tracking numbers read: a million numbers take about 20 MB.
+const MAX_NUMBERS_FILE: u64 = 64 << 20;
+
+/// Reads numbers from a file, one per line (blank lines skipped); a device or an oversized file
+/// is refused before anything is read.
 pub fn read_numbers(path: &Path) -> Result<Vec<String>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if !meta.is_file() || meta.len() > MAX_NUMBERS_FILE {
+        return Err(Error::invalid(
+            format!(
+                "{} 不是单号文件：要一个不超过 {} MB 的普通文件，每行一个单号",
+                path.display(),
+                MAX_NUMBERS_FILE >> 20
+            ),
+            format!(
+                "{} is not a file of tracking numbers: a regular file of at most {} MB, one number a line",
+                path.display(),
+                MAX_NUMBERS_FILE >> 20
+            ),
+        ));
+    }
+    let mut text = String::new();
+    std::io::Read::read_to_string(
+        &mut std::io::Read::take(
+            std::fs::File::open(path).map_err(|e| Error::io(path, e))?,
+            MAX_NUMBERS_FILE,
+        ),
+        &mut text,
+    )
+    .map_err(|e| Error::io(path, e))?;
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let no = line.trim().trim_start_matches('\u{feff}');
@@ -69,6 +96,7 @@ pub fn read_numbers(path: &Path) -> Result<Vec<String>> {
             continue;
         }
         if !valid_tracking_no(no) {
+            let no: String = no.chars().take(40).collect();
             return Err(Error::invalid(
                 format!("{} 第 {} 行不是快递单号：{no:?}", path.display(), i + 1),
                 format!(

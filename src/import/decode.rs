@@ -92,6 +92,11 @@ pub struct DecodingReader<R> {
 }
 
 impl<R: Read> DecodingReader<R> {
+    /// The reader decoded from.
+    pub fn get_mut(&mut self) -> &mut R {
+        &mut self.inner
+    }
+
     pub fn new(inner: R, encoding: TextEncoding) -> Self {
         let decoder = match encoding {
             TextEncoding::Utf8 => UTF_8.new_decoder_with_bom_removal(),

@@ -1,6 +1,8 @@
 //! The product catalogue in packbench's own format: `商家编码,条码,名称,规格,单价,库位,库存`
 //! (or `sku_code,barcode,name,spec,price,bin,qty`), UTF-8 or GBK; a receipt file is the same
-//! with `数量` (the quantity received) in place of `库存`.
+//! with `数量` (the quantity received) in place of `库存`. Column limits are wider than the
+//! checks behind them (a merchant code is at most 64 characters, a bin 32, a barcode 48), so
+//! those checks give their own reason; names and specs are at most 200 and 300.
 
 use super::BadRow;
 use super::table::{Column, Row, Table};
@@ -12,36 +14,43 @@ pub const PRODUCT_COLUMNS: [Column; 7] = [
         name: "商家编码",
         aliases: &["商家编码", "sku_code"],
         required: true,
+        max: 64,
     },
     Column {
         name: "条码",
         aliases: &["条码", "barcode"],
         required: false,
+        max: 64,
     },
     Column {
         name: "名称",
         aliases: &["名称", "name"],
         required: true,
+        max: 200,
     },
     Column {
         name: "规格",
         aliases: &["规格", "spec"],
         required: false,
+        max: 300,
     },
     Column {
         name: "单价",
         aliases: &["单价", "price"],
         required: true,
+        max: 32,
     },
     Column {
         name: "库位",
         aliases: &["库位", "bin"],
         required: false,
+        max: 64,
     },
     Column {
         name: "库存",
         aliases: &["库存", "qty"],
         required: false,
+        max: 16,
     },
 ];
 /// A receipt file: the catalogue's columns, the last one the quantity received (数量, as the
@@ -52,6 +61,7 @@ pub const RECEIPT_COLUMNS: [Column; 7] = {
         name: "数量",
         aliases: &["数量", "库存", "qty"],
         required: true,
+        max: 16,
     };
     columns
 };
@@ -87,6 +97,7 @@ fn parse_row(
     columns: &[Column; 7],
     qty_en: &str,
 ) -> Result<ParsedProduct, BadRow> {
+    t.check_lengths(row)?;
     let bad = |col: usize, code: &'static str, zh: String, en: String| {
         BadRow::new(&t.file, row.line, columns[col].name, code, zh, en)
     };

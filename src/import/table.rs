@@ -1,6 +1,9 @@
 //! A CSV table as exports come: columns found by header name (trimmed, with aliases), values
 //! cleaned of spreadsheet guards, and every problem turned into a `BadRow` naming file, line and
-//! column.
+//! column. Every input is bounded: only regular files are read, up to `MAX_FILE_BYTES`; a row
+//! may take at most `MAX_ROW_BYTES` of the file, and each column has its own length in
+//! characters (`Column::max`), so a device, an endless file or a 5,000,000-character buyer
+//! message is a named bad row, never a store full of it or memory spent on it.
 
 use super::BadRow;
 use super::decode::{DecodingReader, MalformedText, TextEncoding, sniff};
@@ -18,6 +21,63 @@ pub struct Column {
     /// Header names accepted for it, the usual first.
     pub aliases: &'static [&'static str],
     pub required: bool,
+    /// The longest value taken, in characters.
+    pub max: usize,
+}
+
+impl Column {
+    /// The same column with another length limit.
+    pub const fn max(self, max: usize) -> Column {
+        Column { max, ..self }
+    }
+}
+
+/// The largest file read: a year of a busy shop's orders is a few hundred MB.
+pub const MAX_FILE_BYTES: u64 = 2 << 30;
+
+/// The most bytes of the file one row may take (a row is a few hundred bytes; quoted fields may
+/// hold line breaks, so this is counted from the end of the row before, not per line).
+pub const MAX_ROW_BYTES: u64 = 32 << 20;
+
+/// The file or a row of it is larger than packbench reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+enum TooBig {
+    #[error("file over {0} bytes")]
+    File(u64),
+    #[error("row over {0} bytes")]
+    Row(u64),
+}
+
+/// Counts the bytes read, for the limits: in all, and since `mark` (the end of the last row).
+struct Bounded<R> {
+    inner: R,
+    total: u64,
+    since_mark: u64,
+}
+
+impl<R> Bounded<R> {
+    fn mark(&mut self) {
+        self.since_mark = 0;
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.total += n as u64;
+        self.since_mark += n as u64;
+        let too_big = if self.total > MAX_FILE_BYTES {
+            Some(TooBig::File(MAX_FILE_BYTES))
+        } else if self.since_mark > MAX_ROW_BYTES {
+            Some(TooBig::Row(MAX_ROW_BYTES))
+        } else {
+            None
+        };
+        match too_big {
+            Some(e) => Err(std::io::Error::new(std::io::ErrorKind::InvalidData, e)),
+            None => Ok(n),
+        }
+    }
 }
 
 /// One data row.
@@ -32,9 +92,11 @@ pub struct Table {
     /// The file's name as reports show it.
     pub file: String,
     pub encoding: TextEncoding,
-    reader: csv::Reader<DecodingReader<BufReader<File>>>,
+    reader: csv::Reader<DecodingReader<BufReader<Bounded<File>>>>,
     /// For each `Column` asked for, its index in the file.
     index: Vec<Option<usize>>,
+    /// The columns asked for.
+    columns: Vec<Column>,
     pub header: StringRecord,
     failed: bool,
     rows_seen: u64,
@@ -84,6 +146,45 @@ impl Table {
     /// bad encoding in the header, empty, a required column missing) come back as bad rows.
     pub fn open(path: &Path, columns: &[Column]) -> Result<Table, Vec<BadRow>> {
         let file = file_label(path);
+        let unreadable = |e: std::io::Error| {
+            vec![BadRow::new(
+                &file,
+                0,
+                "",
+                "unreadable",
+                format!("无法读取文件：{e}"),
+                format!("cannot read the file: {e}"),
+            )]
+        };
+        let meta = std::fs::metadata(path).map_err(unreadable)?;
+        if !meta.is_file() {
+            return Err(vec![BadRow::new(
+                &file,
+                0,
+                "",
+                "not_a_file",
+                "不是普通文件（是设备、管道或文件夹），不能导入",
+                "not a regular file (a device, a pipe or a folder): nothing to import",
+            )]);
+        }
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(vec![BadRow::new(
+                &file,
+                0,
+                "",
+                "file_too_big",
+                format!(
+                    "文件太大：{} MB，最多 {} MB（请分几次导出）",
+                    meta.len() >> 20,
+                    MAX_FILE_BYTES >> 20
+                ),
+                format!(
+                    "the file is too big: {} MB, at most {} MB (export it in parts)",
+                    meta.len() >> 20,
+                    MAX_FILE_BYTES >> 20
+                ),
+            )]);
+        }
         let mut f = File::open(path).map_err(|e| {
             vec![BadRow::new(
                 &file,
@@ -116,7 +217,14 @@ impl Table {
             .terminator(csv::Terminator::Any(b'\n'))
             .buffer_capacity(256 * 1024)
             .from_reader(DecodingReader::new(
-                BufReader::with_capacity(256 * 1024, f),
+                BufReader::with_capacity(
+                    256 * 1024,
+                    Bounded {
+                        inner: f,
+                        total: 0,
+                        since_mark: 0,
+                    },
+                ),
                 encoding,
             ));
         let mut header = StringRecord::new();
@@ -175,6 +283,7 @@ impl Table {
             encoding,
             reader,
             index,
+            columns: columns.to_vec(),
             header,
             failed: false,
             rows_seen: 0,
@@ -230,6 +339,7 @@ impl Table {
                 // A row of one empty field is a blank line: skip it.
                 Ok(true) if record.len() == 1 && record[0].trim().is_empty() => continue,
                 Ok(true) => {
+                    self.reader.get_mut().get_mut().get_mut().mark();
                     self.rows_seen += 1;
                     let bytes = record.as_byte_record().as_slice().len();
                     self.record_bytes = self.record_bytes.max(bytes);
@@ -243,6 +353,35 @@ impl Table {
                 }
             }
         }
+    }
+
+    /// Every column asked for within its length; else the first that is not, named with its
+    /// limit (the value itself is not repeated: it may be megabytes).
+    pub fn check_lengths(&self, row: &Row) -> Result<(), BadRow> {
+        for (c, at) in self.columns.iter().zip(&self.index) {
+            let Some(v) = at.and_then(|at| row.record.get(at)) else {
+                continue;
+            };
+            // Bytes first: most values are far under any limit and need no counting.
+            if v.len() <= c.max {
+                continue;
+            }
+            let chars = clean(v).chars().count();
+            if chars > c.max {
+                return Err(BadRow::new(
+                    &self.file,
+                    row.line,
+                    c.name,
+                    "too_long",
+                    format!("“{}”太长：{chars} 个字符，最多 {} 个", c.name, c.max),
+                    format!(
+                        "\"{}\" is too long: {chars} characters, at most {}",
+                        c.name, c.max
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Whether the file has column `i` of the columns asked for.
@@ -283,6 +422,39 @@ fn csv_error_row(file: &str, e: csv::Error, line: u64) -> BadRow {
             .and_then(|inner| inner.downcast_ref::<MalformedText>())
     {
         return malformed_row(file, m);
+    }
+    if let csv::ErrorKind::Io(io) = e.kind()
+        && let Some(big) = io
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<TooBig>())
+    {
+        return match big {
+            TooBig::File(max) => BadRow::new(
+                file,
+                0,
+                "",
+                "file_too_big",
+                format!("文件超过 {} MB，已停止读取（请分几次导出）", max >> 20),
+                format!(
+                    "the file runs over {} MB; stopped reading (export it in parts)",
+                    max >> 20
+                ),
+            ),
+            TooBig::Row(max) => BadRow::new(
+                file,
+                line,
+                "",
+                "row_too_long",
+                format!(
+                    "从这一行起超过 {} MB 没有一行结束（引号不配对，或不是导出文件？），已停止读取",
+                    max >> 20
+                ),
+                format!(
+                    "over {} MB from this line on without the row ending (unbalanced quotes, or not an export?); stopped reading",
+                    max >> 20
+                ),
+            ),
+        };
     }
     BadRow::new(
         file,

@@ -5,14 +5,19 @@
 use super::BadRow;
 use super::table::{Column, Row, Table};
 use crate::domain::order::derived_line_key;
+use crate::domain::remark::MAX_REMARK;
 use crate::domain::time::parse_shop_time;
 use crate::domain::{Fen, Order, OrderLine, OrderStatus, Receiver};
+
+/// A column's length when nothing narrower is given: more than any short field of an export.
+const DEFAULT_MAX: usize = 200;
 
 const fn req(name: &'static str, aliases: &'static [&'static str]) -> Column {
     Column {
         name,
         aliases,
         required: true,
+        max: DEFAULT_MAX,
     }
 }
 const fn opt(name: &'static str, aliases: &'static [&'static str]) -> Column {
@@ -20,32 +25,35 @@ const fn opt(name: &'static str, aliases: &'static [&'static str]) -> Column {
         name,
         aliases,
         required: false,
+        max: DEFAULT_MAX,
     }
 }
 
-/// Columns of the order file, in the order of the `O_*` indexes.
+/// Columns of the order file, in the order of the `O_*` indexes. Limits (characters) are
+/// generous over what Taobao itself takes (the seller's memo, 订单备注, is at most 1,000 bytes
+/// through Taobao's own API): a value over one is not an order someone typed.
 pub const ORDER_COLUMNS: [Column; 21] = [
-    req("订单编号", &["订单编号", "主订单编号"]),
-    req("买家会员名", &["买家会员名"]),
-    req("订单状态", &["订单状态"]),
-    req("收货人姓名", &["收货人姓名"]),
-    req("收货地址", &["收货地址"]),
-    opt("联系手机", &["联系手机"]),
-    opt("联系电话", &["联系电话"]),
-    req("订单创建时间", &["订单创建时间"]),
-    opt("订单付款时间", &["订单付款时间"]),
-    opt("买家留言", &["买家留言"]),
-    opt("订单备注", &["订单备注", "商家备注"]),
+    req("订单编号", &["订单编号", "主订单编号"]).max(64),
+    req("买家会员名", &["买家会员名"]).max(64),
+    req("订单状态", &["订单状态"]).max(32),
+    req("收货人姓名", &["收货人姓名"]).max(50),
+    req("收货地址", &["收货地址"]).max(300),
+    opt("联系手机", &["联系手机"]).max(32),
+    opt("联系电话", &["联系电话"]).max(32),
+    req("订单创建时间", &["订单创建时间"]).max(32),
+    opt("订单付款时间", &["订单付款时间"]).max(32),
+    opt("买家留言", &["买家留言"]).max(500),
+    opt("订单备注", &["订单备注", "商家备注"]).max(MAX_REMARK),
     opt("物流单号", &["物流单号"]),
-    opt("物流公司", &["物流公司"]),
-    opt("运送方式", &["运送方式"]),
-    opt("总金额", &["总金额"]),
-    opt("买家应付邮费", &["买家应付邮费"]),
-    opt("买家实际支付金额", &["买家实际支付金额"]),
-    opt("退款金额", &["退款金额"]),
-    opt("店铺名称", &["店铺名称"]),
+    opt("物流公司", &["物流公司"]).max(64),
+    opt("运送方式", &["运送方式"]).max(64),
+    opt("总金额", &["总金额"]).max(32),
+    opt("买家应付邮费", &["买家应付邮费"]).max(32),
+    opt("买家实际支付金额", &["买家实际支付金额"]).max(32),
+    opt("退款金额", &["退款金额"]).max(32),
+    opt("店铺名称", &["店铺名称"]).max(100),
     opt("订单关闭原因", &["订单关闭原因"]),
-    opt("修改后的收货地址", &["修改后的收货地址"]),
+    opt("修改后的收货地址", &["修改后的收货地址"]).max(300),
 ];
 const O_NO: usize = 0;
 const O_BUYER: usize = 1;
@@ -69,19 +77,20 @@ const O_SHOP: usize = 18;
 const O_CLOSE: usize = 19;
 const O_NEW_ADDRESS: usize = 20;
 
-/// Columns of the line file, in the order of the `L_*` indexes.
+/// Columns of the line file, in the order of the `L_*` indexes (a Taobao title is at most 30
+/// Chinese characters; the merchant code as long as the catalogue's).
 pub const LINE_COLUMNS: [Column; 11] = [
-    req("订单编号", &["订单编号", "主订单编号"]),
-    opt("子订单编号", &["子订单编号"]),
-    req("标题", &["标题", "商品标题", "宝贝标题"]),
-    req("价格", &["价格", "商品价格"]),
-    req("购买数量", &["购买数量"]),
-    req("商家编码", &["商家编码"]),
-    opt("商品属性", &["商品属性"]),
-    opt("套餐信息", &["套餐信息"]),
-    opt("备注", &["备注"]),
-    req("订单状态", &["订单状态"]),
-    opt("外部系统编号", &["外部系统编号"]),
+    req("订单编号", &["订单编号", "主订单编号"]).max(64),
+    opt("子订单编号", &["子订单编号"]).max(64),
+    req("标题", &["标题", "商品标题", "宝贝标题"]).max(120),
+    req("价格", &["价格", "商品价格"]).max(32),
+    req("购买数量", &["购买数量"]).max(16),
+    req("商家编码", &["商家编码"]).max(64),
+    opt("商品属性", &["商品属性"]).max(300),
+    opt("套餐信息", &["套餐信息"]).max(300),
+    opt("备注", &["备注"]).max(MAX_REMARK),
+    req("订单状态", &["订单状态"]).max(32),
+    opt("外部系统编号", &["外部系统编号"]).max(64),
 ];
 const L_ORDER: usize = 0;
 const L_SUB: usize = 1;
@@ -204,6 +213,7 @@ pub fn parse_order_row(t: &Table, row: &Row) -> Result<ParsedOrder, BadRow> {
         row,
         columns: &ORDER_COLUMNS,
     };
+    t.check_lengths(row)?;
     let order_no = c.order_no(O_NO)?;
     let status = c.status(O_STATUS)?;
     let created_at = c.time(O_CREATED, true)?.expect("required");
@@ -256,6 +266,7 @@ pub fn parse_line_row(t: &Table, row: &Row) -> Result<ParsedLine, BadRow> {
         row,
         columns: &LINE_COLUMNS,
     };
+    t.check_lengths(row)?;
     let order_no = c.order_no(L_ORDER)?;
     let qty_text = c.required(L_QTY)?;
     let qty = qty_text

@@ -170,7 +170,8 @@ impl Canvas {
     }
 
     /// The largest size from `max_pt` down to `min_pt` (half-point steps) at which `text`
-    /// wrapped to `width_mm` fits `height_mm`; the smallest if none does.
+    /// wrapped to `width_mm` fits `height_mm`; the smallest if none does. Only what the box
+    /// could hold at `min_pt` is measured.
     pub fn fit_size(
         &self,
         text: &str,
@@ -180,7 +181,8 @@ impl Canvas {
         min_pt: f32,
         leading: f32,
     ) -> f32 {
-        let text = self.face.printable(text);
+        let (head, _) = head(text, box_capacity(width_mm, height_mm, min_pt, leading));
+        let text = self.face.printable(head);
         let mut size = max_pt;
         while size > min_pt {
             let n = wrap(self.face, &text, size, width_mm).len() as f32;
@@ -190,6 +192,61 @@ impl Canvas {
             size -= 0.5;
         }
         min_pt
+    }
+
+    /// `text` wrapped into a box at the largest size from `max_pt` down to `min_pt` that fits;
+    /// what does not fit even at `min_pt` is cut, the last line ending in `…`. Only what the
+    /// box can hold is laid out and drawn, so a buyer message of megabytes costs a page no more
+    /// than a full box. Returns the size used.
+    #[allow(clippy::too_many_arguments)]
+    pub fn fitted_paragraph(
+        &mut self,
+        x_mm: f32,
+        top_mm: f32,
+        width_mm: f32,
+        height_mm: f32,
+        max_pt: f32,
+        min_pt: f32,
+        leading: f32,
+        text: &str,
+    ) -> f32 {
+        let (head, cut) = head(text, box_capacity(width_mm, height_mm, min_pt, leading));
+        let size = self.fit_size(head, width_mm, height_mm, max_pt, min_pt, leading);
+        let step = line_step_mm(size, leading);
+        let mut lines = wrap(self.face, &self.face.printable(head), size, width_mm);
+        let room = (((height_mm + 0.01) / step).floor() as usize).max(1);
+        if cut || lines.len() > room {
+            lines.truncate(room);
+            if let Some(last) = lines.last_mut() {
+                *last = self.ellipsis(last, size, width_mm);
+            }
+        }
+        let mut y = top_mm;
+        for l in &lines {
+            self.text(x_mm, y + size / PT_PER_MM * 0.88, size, l);
+            y += step;
+        }
+        size
+    }
+
+    /// One line cut to `width_mm` at `size_pt`, ending in `…` when cut.
+    pub fn clipped(&self, text: &str, size_pt: f32, width_mm: f32) -> String {
+        let (head, cut) = head(text, box_capacity(width_mm, 0.0, size_pt, 1.0));
+        let line = self.face.printable(head).replace('\n', " ");
+        if !cut && self.face.width_mm(&line, size_pt) <= width_mm {
+            return line;
+        }
+        self.ellipsis(&line, size_pt, width_mm)
+    }
+
+    /// `line` with `…` at its end, shortened until both fit `width_mm`.
+    fn ellipsis(&self, line: &str, size_pt: f32, width_mm: f32) -> String {
+        let mut out = format!("{}…", line.trim_end());
+        while self.face.width_mm(&out, size_pt) > width_mm && out.chars().count() > 1 {
+            let keep = out.chars().count() - 2;
+            out = out.chars().take(keep).collect::<String>() + "…";
+        }
+        out
     }
 
     /// A filled rectangle, top-left corner and size in millimetres.
@@ -381,6 +438,25 @@ impl Canvas {
 }
 
 /// The distance between baselines at `size_pt` and `leading` (1.0 = the size itself).
+/// The most characters a box could show at `size_pt` (one line at least): no glyph a layout
+/// draws is narrower than a tenth of an em, so more is never worth measuring.
+fn box_capacity(width_mm: f32, height_mm: f32, size_pt: f32, leading: f32) -> usize {
+    let em_mm = size_pt * 25.4 / 72.0;
+    let per_line = (width_mm / (0.1 * em_mm)).ceil().max(1.0) as usize + 1;
+    let lines = (height_mm / line_step_mm(size_pt, leading))
+        .floor()
+        .max(1.0) as usize;
+    per_line * lines
+}
+
+/// The first `max` characters of `text`, and whether that cut anything.
+fn head(text: &str, max: usize) -> (&str, bool) {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => (&text[..at], true),
+        None => (text, false),
+    }
+}
+
 pub fn line_step_mm(size_pt: f32, leading: f32) -> f32 {
     size_pt * leading / PT_PER_MM
 }

@@ -157,9 +157,51 @@ pub fn wrap(face: &Face, text: &str, size_pt: f32, width_mm: f32) -> Vec<String>
     lines
 }
 
+/// `text` made printable and wrapped, in at most `max_lines` lines: the rest is cut, the last
+/// line ending in `…`. Only the characters those lines could hold are looked at (no glyph is
+/// narrower than a tenth of an em), so a title of megabytes costs what a full cell does.
+pub fn wrap_at_most(
+    face: &Face,
+    text: &str,
+    size_pt: f32,
+    width_mm: f32,
+    max_lines: usize,
+) -> Vec<String> {
+    let per_line = (width_mm / (0.1 * size_pt * 25.4 / 72.0)).ceil().max(1.0) as usize + 1;
+    let (head, cut) = match text.char_indices().nth(per_line * max_lines.max(1)) {
+        Some((at, _)) => (&text[..at], true),
+        None => (text, false),
+    };
+    let mut lines = wrap(face, &face.printable(head), size_pt, width_mm);
+    if cut || lines.len() > max_lines {
+        lines.truncate(max_lines.max(1));
+        if let Some(last) = lines.last_mut() {
+            while !last.is_empty() && face.width_mm(&format!("{last}…"), size_pt) > width_mm {
+                last.pop();
+            }
+            last.push('…');
+        }
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrapping_at_most_some_lines_cuts_with_an_ellipsis() {
+        let f = face();
+        let short = wrap_at_most(f, "纯棉短袖T恤", 9.0, 40.0, 3);
+        assert_eq!(short, ["纯棉短袖T恤"]);
+        let huge = "纯棉".repeat(2_000_000);
+        let lines = wrap_at_most(f, &huge, 9.0, 40.0, 3);
+        assert_eq!(lines.len(), 3);
+        assert!(lines[2].ends_with('…'));
+        for l in &lines {
+            assert!(f.width_mm(l, 9.0) <= 40.0 + 0.01, "{l}");
+        }
+    }
 
     #[test]
     fn cjk_is_one_em_and_ascii_is_narrower() {

@@ -5,7 +5,7 @@
 
 use super::barcode::{Dpi, Symbol, symbol};
 use super::canvas::{Align, Canvas, PdfBuilder, line_step_mm};
-use super::font::wrap;
+use super::font::wrap_at_most;
 use super::{price_text, short_spec};
 use crate::domain::{Barcode, Fen};
 use crate::error::{Error, Result};
@@ -220,10 +220,10 @@ fn page(c: &mut Canvas, l: &Label, sym: &Symbol, dots: u32, opts: &LabelOptions)
     // Name: one line, or two at a smaller size; a longer name is cut with an ellipsis (the
     // merchant code below identifies the product).
     let mut name_pt = p.name_pt;
-    let mut lines = wrap(face, &face.printable(&l.name), name_pt, inner);
+    let mut lines = wrap_at_most(face, &l.name, name_pt, inner, 3);
     if lines.len() > 1 {
         name_pt = p.small_pt;
-        lines = wrap(face, &face.printable(&l.name), name_pt, inner);
+        lines = wrap_at_most(face, &l.name, name_pt, inner, 3);
     }
     let two = lines.len() > 1;
     if lines.len() > 2 {

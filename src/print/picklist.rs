@@ -4,7 +4,7 @@
 
 use super::barcode::{Dpi, code128};
 use super::canvas::{Align, Canvas, PdfBuilder, line_step_mm};
-use super::font::wrap;
+use super::font::wrap_at_most;
 use super::short_spec;
 use crate::domain::BatchId;
 use crate::error::Result;
@@ -61,13 +61,9 @@ pub fn draw(pdf: &mut PdfBuilder, list: &PickList, dpi: Dpi) -> Result<()> {
         .lines
         .iter()
         .map(|l| {
-            let title = wrap(face, &face.printable(&l.title), TEXT_PT, COLS[3].1 - 2.0);
-            let spec = wrap(
-                face,
-                &face.printable(&short_spec(&l.spec)),
-                TEXT_PT,
-                COLS[4].1 - 2.0,
-            );
+            // A title or spec of any length keeps its row within a page.
+            let title = wrap_at_most(face, &l.title, TEXT_PT, COLS[3].1 - 2.0, 4);
+            let spec = wrap_at_most(face, &short_spec(&l.spec), TEXT_PT, COLS[4].1 - 2.0, 4);
             let n = title.len().max(spec.len()).max(1) as f32;
             (title, spec, (n * step + 3.0).max(8.0))
         })

@@ -1,6 +1,7 @@
 //! Waybills (快递单): one page per parcel. The tracking number is the largest thing on the page,
 //! as a Code 128 as wide as the printer's dots allow and in digits; the receiver's address is
-//! wrapped and shrunk to fit its box, never clipped.
+//! wrapped and shrunk to fit its box. Text that does not fit its box even at the smallest size
+//! (a buyer message of megabytes) is cut with `…`: only what fits is laid out.
 
 use super::barcode::{Dpi, code128};
 use super::canvas::{Align, Canvas, PdfBuilder, line_step_mm};
@@ -326,6 +327,7 @@ fn page(c: &mut Canvas, w: &Waybill, opts: &WaybillOptions) {
     let body_w = width - m - body_x;
     tag(c, m, y + 1.0, tag_w, "收");
     let name_line = format!("{}  {}", w.receiver_name.trim(), phone);
+    let name_line = c.clipped(&name_line, 8.0, body_w);
     let name_pt = c.fit_size(
         &name_line,
         body_w,
@@ -343,15 +345,16 @@ fn page(c: &mut Canvas, w: &Waybill, opts: &WaybillOptions) {
     let addr_top = y + 1.5 + line_step_mm(name_pt, 1.25);
     let addr_h = p.receiver - (addr_top - y) - 1.0;
     // The address is what the courier reads: as large as its box allows.
-    let addr_pt = c.fit_size(
-        &w.receiver_address,
+    c.fitted_paragraph(
+        body_x,
+        addr_top,
         body_w,
         addr_h,
         p.name_pt - 1.0,
         5.0,
         1.2,
+        &w.receiver_address,
     );
-    c.paragraph(body_x, addr_top, body_w, addr_pt, 1.2, &w.receiver_address);
     y += p.receiver;
     c.line(m, y, width - m, y, thin);
 
@@ -359,16 +362,11 @@ fn page(c: &mut Canvas, w: &Waybill, opts: &WaybillOptions) {
     tag(c, m, y + 1.0, tag_w, "寄");
     let s = &w.sender;
     let sender_line = format!("{}  {}", s.name.trim(), s.phone.trim());
-    c.text(
-        body_x,
-        y + 1.0 + line_step_mm(9.0, 1.0),
-        9.0,
-        sender_line.trim(),
-    );
+    let sender_line = c.clipped(sender_line.trim(), 9.0, body_w);
+    c.text(body_x, y + 1.0 + line_step_mm(9.0, 1.0), 9.0, &sender_line);
     let s_top = y + 1.5 + line_step_mm(9.0, 1.25);
     let s_h = p.sender - (s_top - y) - 0.5;
-    let s_pt = c.fit_size(&s.address, body_w, s_h, 8.5, 5.0, 1.15);
-    c.paragraph(body_x, s_top, body_w, s_pt, 1.15, &s.address);
+    c.fitted_paragraph(body_x, s_top, body_w, s_h, 8.5, 5.0, 1.15, &s.address);
     y += p.sender;
     c.line(m, y, width - m, y, thin);
 
@@ -383,8 +381,7 @@ fn page(c: &mut Canvas, w: &Waybill, opts: &WaybillOptions) {
         details.push_str(&format!("\n留言：{}", w.buyer_message.trim()));
     }
     let d_h = part_bottom - y - footer_h - 1.0;
-    let d_pt = c.fit_size(&details, inner, d_h, 10.0, 5.0, 1.2);
-    c.paragraph(m, y + 1.0, inner, d_pt, 1.2, &details);
+    c.fitted_paragraph(m, y + 1.0, inner, d_h, 10.0, 5.0, 1.2, &details);
     c.text(m, part_bottom - 1.2, 6.5, &format!("打印 {}", w.printed_at));
     c.text_aligned(width - m, part_bottom - 1.2, 6.5, &seq, Align::Right);
 
@@ -406,14 +403,14 @@ fn page(c: &mut Canvas, w: &Waybill, opts: &WaybillOptions) {
         y += 5.5;
         c.line(m, y, width - m, y, thin);
         let who = format!("收 {}  {}", w.receiver_name.trim(), phone);
+        let who = c.clipped(&who, 9.0, inner);
         c.text(m, y + 4.0, 9.0, &who);
         y += 5.5;
         let rest = format!("{}\n{}", w.receiver_address.trim(), item_summary(&w.items));
         // The courier has the receiver sign here.
         let sign_h = 6.0;
         let h = top + stub_h - m - y - sign_h;
-        let pt = c.fit_size(&rest, inner, h, 8.0, 4.5, 1.15);
-        c.paragraph(m, y, inner, pt, 1.15, &rest);
+        c.fitted_paragraph(m, y, inner, h, 8.0, 4.5, 1.15, &rest);
         let base = top + stub_h - m;
         c.text(m, base, 8.0, "签收人：");
         c.line(m + 11.0, base + 0.6, m + 45.0, base + 0.6, 0.2);

@@ -1,7 +1,9 @@
-//! Scanner input: keyboard-wedge bursts and serial (COM) scanners, both turned into one stream of
-//! clean `Scan`s that the bench flows consume exactly as they consume the command-line replay.
+//! Scanner input: keyboard-wedge bursts, serial (COM) scanners and the command-line replay, all
+//! turned into one stream of clean `Scan`s for the bench flows. Every path cleans a code with
+//! `finish_code`; serial and replay split lines with one bounded `lines::LineSplitter`.
 //! Nothing here knows of the GUI or the store: key events and bytes come in, scans go out.
 
+pub mod lines;
 pub mod serial;
 pub mod settings;
 pub mod wedge;
@@ -17,6 +19,8 @@ pub enum Source {
     Serial(String),
     /// Typed by hand into a screen's field and confirmed with Enter (a damaged label).
     Keyed,
+    /// A line of a replay (`scan --input FILE`, or standard input).
+    Replay,
 }
 
 impl Source {
@@ -26,6 +30,7 @@ impl Source {
             Source::Wedge => crate::domain::ScanSource::Wedge,
             Source::Serial(_) => crate::domain::ScanSource::Serial,
             Source::Keyed => crate::domain::ScanSource::Keyed,
+            Source::Replay => crate::domain::ScanSource::Replay,
         }
     }
 }
@@ -117,8 +122,9 @@ pub fn fold_full_width(c: char) -> char {
 }
 
 /// Turns the characters of one scanner message into a code: full width folded, control
-/// characters dropped (the GS1 separator kept), the configured prefix and (when `aim`) an AIM
-/// identifier stripped, spaces trimmed.
+/// characters and a byte-order mark dropped (the GS1 separator kept), the configured prefix and
+/// (when `aim`) an AIM identifier stripped, spaces trimmed. Every path uses it: the wedge, serial
+/// scanners and the replay.
 pub fn finish_code(
     raw: &str,
     prefix: &str,
@@ -127,7 +133,8 @@ pub fn finish_code(
     let folded: String = raw
         .chars()
         .map(fold_full_width)
-        .filter(|c| !c.is_control() || *c == GS)
+        // A byte-order mark (a replay file saved by Notepad) is no more part of a code.
+        .filter(|c| (!c.is_control() || *c == GS) && *c != '\u{feff}')
         .collect();
     let mut text = folded.trim();
     if !prefix.is_empty() {
@@ -218,6 +225,10 @@ mod tests {
             Err(Rejected::TooLong { len: 129, max: 128 })
         );
         assert_eq!(finish_code("]C1", "", true), Err(Rejected::Empty));
+        assert_eq!(
+            finish_code("\u{feff}7700000001", "", true).unwrap().0,
+            "7700000001"
+        );
         assert_eq!(finish_code("  \r", "", false), Err(Rejected::Empty));
     }
 }

@@ -1,7 +1,9 @@
 //! Serial (COM) scanners: RS-232 or USB-serial, 9600 8N1 by default, each code ended by CR, LF or
-//! CRLF. A reader thread per port assembles codes across split reads, drops garbage with a
-//! reason, survives unplug and replug, and never takes the bench down.
+//! CRLF. A reader thread per port assembles codes across split reads (with the splitter the
+//! replay uses too), drops garbage with a reason, survives unplug and replug, and never takes the
+//! bench down.
 
+use super::lines::{LineSplitter, Piece};
 use super::{Rejected, Scan, Source, finish_code};
 use serde::{Deserialize, Serialize};
 use std::io::{ErrorKind, Read};
@@ -11,25 +13,7 @@ use std::sync::mpsc::Sender;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime};
 
-/// What ends a code on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Terminator {
-    Cr,
-    Lf,
-    /// CR LF; a lone CR or LF ends a code too (scanners are set wrongly more often than not).
-    CrLf,
-}
-
-impl Terminator {
-    fn ends(self, b: u8) -> bool {
-        match self {
-            Terminator::Cr => b == b'\r',
-            Terminator::Lf => b == b'\n',
-            Terminator::CrLf => b == b'\r' || b == b'\n',
-        }
-    }
-}
+pub use super::lines::Terminator;
 
 /// One serial scanner as a station has it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -75,27 +59,20 @@ pub enum SerialEvent {
     },
 }
 
-/// Bytes in, codes out: a code may arrive in several reads; garbage is cut off at terminators;
-/// a half code followed by silence is dropped.
+/// Bytes in, codes out: the shared bounded splitter (a code may arrive in several reads;
+/// garbage is cut off at terminators) and, on a wire, time: a half code followed by silence is
+/// dropped.
 #[derive(Debug, Clone)]
 pub struct LineAssembler {
-    terminator: Terminator,
-    buf: Vec<u8>,
-    /// Bytes dropped since the last terminator because the line grew too long.
-    overflow: usize,
+    lines: LineSplitter,
     last_byte: Option<Instant>,
     idle_reset: Duration,
 }
 
-/// The most bytes a line may hold before it is treated as garbage.
-const MAX_LINE: usize = 4 * super::MAX_CODE;
-
 impl LineAssembler {
     pub fn new(terminator: Terminator) -> LineAssembler {
         LineAssembler {
-            terminator,
-            buf: Vec::new(),
-            overflow: 0,
+            lines: LineSplitter::new(terminator),
             last_byte: None,
             idle_reset: Duration::from_millis(200),
         }
@@ -106,24 +83,15 @@ impl LineAssembler {
         let mut out = Vec::new();
         out.extend(self.idle(now));
         self.last_byte = Some(now);
-        for &b in bytes {
-            if self.terminator.ends(b) {
-                if self.overflow > 0 {
-                    out.push(Err(Rejected::TooLong {
-                        len: self.buf.len() + self.overflow,
-                        max: super::MAX_CODE,
-                    }));
-                } else if !self.buf.is_empty() {
-                    out.push(Ok(std::mem::take(&mut self.buf)));
-                }
-                self.buf.clear();
-                self.overflow = 0;
-            } else if self.buf.len() < MAX_LINE {
-                self.buf.push(b);
-            } else {
-                self.overflow += 1;
-            }
-        }
+        self.lines.push(bytes, &mut |piece| {
+            out.push(match piece {
+                Piece::Line(line) => Ok(line),
+                Piece::TooLong { chars, .. } => Err(Rejected::TooLong {
+                    len: usize::try_from(chars).unwrap_or(usize::MAX),
+                    max: super::MAX_CODE,
+                }),
+            })
+        });
         out
     }
 
@@ -133,9 +101,8 @@ impl LineAssembler {
         let stale = self
             .last_byte
             .is_some_and(|t| now.saturating_duration_since(t) > self.idle_reset);
-        if stale && (!self.buf.is_empty() || self.overflow > 0) {
-            self.buf.clear();
-            self.overflow = 0;
+        if stale && self.lines.pending() {
+            self.lines.clear();
             return Some(Err(Rejected::Unfinished));
         }
         None

@@ -53,14 +53,31 @@ impl Db<'_> {
 
     /// The newest events first, optionally of one kind.
     pub fn events(&self, kind: Option<&str>, limit: usize) -> Result<Vec<EventRow>> {
+        let mut out = Vec::new();
+        self.each_event(kind, limit, |e| {
+            out.push(e);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// The events of `events`, handed to `f` one at a time as they are read.
+    pub fn each_event(
+        &self,
+        kind: Option<&str>,
+        limit: usize,
+        mut f: impl FnMut(EventRow) -> Result<()>,
+    ) -> Result<()> {
         let mut stmt = self.conn.prepare(
             "SELECT e.id, e.at, s.code, e.terminal, e.kind, e.subject, e.detail
              FROM events e JOIN staff s ON s.id = e.staff_id
              WHERE ?1 IS NULL OR e.kind = ?1 ORDER BY e.id DESC LIMIT ?2",
         )?;
-        let rows = stmt.query_map(params![kind, limit as i64], |r| {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut rows = stmt.query(params![kind, limit])?;
+        while let Some(r) = rows.next()? {
             let detail: String = r.get(6)?;
-            Ok(EventRow {
+            f(EventRow {
                 id: r.get(0)?,
                 at: r.get(1)?,
                 staff_code: r.get(2)?,
@@ -68,8 +85,8 @@ impl Db<'_> {
                 kind: r.get(4)?,
                 subject: r.get(5)?,
                 detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::Null),
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            })?;
+        }
+        Ok(())
     }
 }

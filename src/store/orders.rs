@@ -359,25 +359,39 @@ impl Db<'_> {
         status: Option<OrderStatus>,
         limit: usize,
     ) -> Result<Vec<OrderSummary>> {
+        let mut out = Vec::new();
+        self.each_order(status, limit, |o| {
+            out.push(o);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// The orders of `list_orders`, handed to `f` one at a time as they are read (a listing of
+    /// a million orders never sits in memory); an error from `f` stops the reading.
+    pub fn each_order(
+        &self,
+        status: Option<OrderStatus>,
+        limit: usize,
+        mut f: impl FnMut(OrderSummary) -> Result<()>,
+    ) -> Result<()> {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {ORDER_COLS}, (SELECT count(*) FROM order_lines l WHERE l.order_id = orders.id)
              FROM orders WHERE ?1 IS NULL OR status = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2"
         ))?;
-        let rows = stmt.query_map(params![status.map(|s| s.code()), limit as i64], |r| {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut rows = stmt.query(params![status.map(|s| s.code()), limit])?;
+        while let Some(r) = rows.next()? {
             let (id, order, hold_reason) = order_from_row(r)?;
-            Ok(OrderSummary {
+            f(OrderSummary {
                 id,
                 order,
                 hold_reason,
                 line_count: r.get(20)?,
-                remarks: Vec::new(),
-            })
-        })?;
-        let mut out: Vec<OrderSummary> = rows.collect::<rusqlite::Result<_>>()?;
-        for o in &mut out {
-            o.remarks = self.order_remarks(o.id)?;
+                remarks: self.order_remarks(id)?,
+            })?;
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Orders found by order number or tracking number (exactly), or buyer or receiver (a part

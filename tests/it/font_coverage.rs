@@ -318,6 +318,11 @@ const NOT_DRAWN: &[(char, &str, &str)] = &[
         "import/table.rs",
         "a byte-order mark stripped from a file",
     ),
+    (
+        '\u{feff}',
+        "scan/mod.rs",
+        "a byte-order mark dropped from a scan",
+    ),
 ];
 
 #[test]

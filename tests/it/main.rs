@@ -25,6 +25,9 @@ mod gui_xvfb;
 mod import_fixtures;
 mod ledger;
 mod locks;
+// Peak memory is read from /proc.
+#[cfg(target_os = "linux")]
+mod limits;
 mod malformed;
 mod outputs;
 mod print_decode;
