@@ -1162,3 +1162,50 @@ fn a_window_on_a_read_only_copy_opens_for_looking() {
     assert!(app.store().is_some_and(|s| s.is_read_only()));
     assert!(!finds(&app, "工位名已被占用"));
 }
+
+#[test]
+fn the_pick_list_turns_to_the_page_of_the_line_just_picked() {
+    // A batch with more lines than one page: a unit of a line on the second page brings that
+    // page up, so the picker sees the count go up.
+    let s = Scratch::new();
+    s.ok(&["demo", "--orders", "200"]);
+    s.ok(&[
+        "waybills",
+        "add",
+        "--courier",
+        "ZTO",
+        "--range",
+        "7790000001-7790000300",
+    ]);
+    let (ok, batch) = s.json(&["batch", "create", "--courier", "ZTO", "--json"]);
+    assert!(ok, "{batch}");
+    let b = format!("B{}", batch["batch_id"]);
+    let (_, list) = s.json(&["batch", "picklist", &b, "--json"]);
+    let lines = list["lines"].as_array().unwrap();
+    let per = packbench::ui::screen::pick::PICK_PAGE;
+    assert!(lines.len() > per, "{} lines", lines.len());
+    let far = &lines[per + 1];
+    let code = far["barcode"]
+        .as_str()
+        .or(far["sku_code"].as_str())
+        .unwrap()
+        .to_string();
+    let mut app = App::with_store(Store::open(s.db()).unwrap(), "bench-pick", Lang::Zh);
+    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(
+        "PH001".into(),
+    )));
+    let _ = app.update(Message::SignIn(sign_in::Message::PinChanged("1234".into())));
+    let _ = app.update(Message::SignIn(sign_in::Message::Submit));
+    for c in ["EDB_PH001", b.as_str()] {
+        let _ = app.update(scan(c));
+    }
+    assert_eq!(app.pick.page, 0);
+    let _ = app.update(scan(&code));
+    assert_eq!(app.pick.page, 1, "the page of line {}", per + 1);
+    let shown = app.pick.lines[app.pick.page * per..]
+        .iter()
+        .take(per)
+        .find(|l| l.line.sku_code == far["sku_code"].as_str().unwrap())
+        .expect("the line is on the page shown");
+    assert_eq!(shown.picked, 1);
+}

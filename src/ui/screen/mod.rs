@@ -320,8 +320,18 @@ pub fn pager<'a, M: Clone + 'a>(
     rows: usize,
     on_page: fn(usize) -> M,
 ) -> Option<iced::Element<'a, M>> {
+    pager_by(page, rows, PAGE, on_page)
+}
+
+/// `pager` for pages of `per` rows.
+pub fn pager_by<'a, M: Clone + 'a>(
+    page: usize,
+    rows: usize,
+    per: usize,
+    on_page: fn(usize) -> M,
+) -> Option<iced::Element<'a, M>> {
     use iced::widget::{button, row, text};
-    let pages = rows.div_ceil(PAGE);
+    let pages = rows.div_ceil(per.max(1));
     if pages <= 1 {
         return None;
     }

@@ -1,7 +1,7 @@
 //! The pick screen (配货): the picker scans their tag and the batch on the pick list; the list
 //! shows, bin by bin, what is picked.
 
-use super::{Action, Ctx, Notice, PAGE, pager};
+use super::{Action, Ctx, Notice, pager_by};
 use crate::domain::Outcome;
 use crate::flow;
 use crate::flow::check::Verdict;
@@ -37,9 +37,14 @@ pub struct State {
     pub last: Option<(Bi, bool)>,
     pub keyed: String,
     pub pending: usize,
-    /// The page of the pick list shown (a batch of a thousand lines draws fifty).
+    /// The page of the pick list shown ([`PICK_PAGE`] lines; the page of the line just picked).
     pub page: usize,
 }
+
+/// Lines of the pick list on one page: what a bench monitor shows at once with the big bin
+/// numbers, and each line a picker scans brings its page up. (A page of 50 took 23 ms to lay
+/// out and draw at 1280×800, beyond a frame.)
+pub const PICK_PAGE: usize = 20;
 
 impl State {
     pub fn start(&mut self, ctx: Ctx<'_>) {
@@ -119,6 +124,15 @@ impl State {
                 if let Some(b) = self.batch {
                     self.lines = flow::pick::progress(ctx.store, ctx.actor, b).unwrap_or_default();
                 }
+                if let Outcome::Picked { sku, bin, .. } = &v.outcome
+                    && let Some(i) = self
+                        .lines
+                        .iter()
+                        .position(|l| &l.line.sku_code == sku && &l.line.bin == bin)
+                        .or_else(|| self.lines.iter().position(|l| &l.line.sku_code == sku))
+                {
+                    self.page = i / PICK_PAGE;
+                }
             }
             _ => {}
         }
@@ -185,10 +199,15 @@ impl State {
             ]
             .spacing(10),
         );
-        if let Some(bar) = pager(self.page, self.lines.len(), Message::Page) {
+        if let Some(bar) = pager_by(self.page, self.lines.len(), PICK_PAGE, Message::Page) {
             table = table.push(bar);
         }
-        for l in self.lines.iter().skip(self.page * PAGE).take(PAGE) {
+        for l in self
+            .lines
+            .iter()
+            .skip(self.page * PICK_PAGE)
+            .take(PICK_PAGE)
+        {
             let done = l.picked >= l.line.qty;
             table = table.push(
                 container(
