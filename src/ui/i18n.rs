@@ -957,5 +957,25 @@ fn refusal(lang: Lang, r: &Refusal) -> String {
         } => format!(
             "Station {station} is already open at another bench (PC {host}, since {since}): two benches cannot share a name, or each would replay the other's scans. Ask an administrator to give this PC another station name; if that bench was closed, press “Retry” in a minute"
         ),
+        Refusal::NetworkStore { path, fs } if zh => format!(
+            "{} 在网络盘上（{fs}），没有打开：SQLite 数据库不能放在网络盘上，几台电脑同时用会把它写坏。请管理员把它放回本机硬盘；几台电脑共用一个店铺要用 PostgreSQL 服务器",
+            path.display()
+        ),
+        Refusal::NetworkStore { path, fs } => format!(
+            "{} is on a network drive ({fs}) and was not opened: an SQLite store on a network drive is corrupted by several PCs at once. Ask an administrator to move it to this PC's own disk; several PCs sharing one shop need a PostgreSQL server",
+            path.display()
+        ),
+        Refusal::StoreInUseByBench { station, host } if zh => {
+            format!("验货台 {station}（电脑 {host}）正在使用数据库，现在不能恢复备份")
+        }
+        Refusal::StoreInUseByBench { station, host } => {
+            format!("Bench {station} (PC {host}) is using the store: a backup cannot be restored now")
+        }
+        Refusal::StoreOpenElsewhere(_) => lang
+            .pick(
+                "另一个程序正在使用数据库，现在不能恢复备份",
+                "Another program is using the store: a backup cannot be restored now",
+            )
+            .into(),
     }
 }
