@@ -24,8 +24,6 @@ pub enum Trigger {
 pub enum ShiftEnd {
     /// A staff member signed out of the bench window.
     SignOut,
-    /// The bench window was closed with someone signed in.
-    WindowClosed,
     /// A `scan` session (a scanner replay, a headless bench) came to its end.
     ScanSessionEnded,
 }
@@ -36,7 +34,6 @@ impl Trigger {
         match self {
             Trigger::Asked => "asked",
             Trigger::ShiftEnd(ShiftEnd::SignOut) => "sign_out",
-            Trigger::ShiftEnd(ShiftEnd::WindowClosed) => "window_closed",
             Trigger::ShiftEnd(ShiftEnd::ScanSessionEnded) => "scan_session_ended",
         }
     }
@@ -107,7 +104,7 @@ pub fn thin(dir: &Path, stem: &str, now: DateTime<Utc>, keep: Retention) -> Resu
 /// The shop's own backup at the end of a shift: into `backups` beside the store, only when the
 /// store changed since the newest backup there (see `Store::change_mark`), recorded against the
 /// staff member whose shift ended (it needs no permission: the program takes it, not them). Opens
-/// a connection of its own; run it with `end_of_shift_in_background` where a bench waits.
+/// a connection of its own: the window runs it on a thread of its own.
 pub fn end_of_shift(
     store_path: &Path,
     actor: &Actor,
@@ -126,18 +123,6 @@ pub fn end_of_shift(
         return Ok(None);
     }
     take(&mut store, actor, &dir, Trigger::ShiftEnd(why), now).map(Some)
-}
-
-/// `end_of_shift` on a thread of its own, so no bench waits for it.
-pub fn end_of_shift_in_background(
-    store_path: PathBuf,
-    actor: Actor,
-    why: ShiftEnd,
-) -> std::thread::JoinHandle<Result<Option<BackupOutcome>>> {
-    std::thread::Builder::new()
-        .name("shift-backup".into())
-        .spawn(move || end_of_shift(&store_path, &actor, why, Utc::now()))
-        .expect("a thread for the shift's backup")
 }
 
 /// Where a restore put things.

@@ -314,11 +314,10 @@ pub fn store_stem(store: &Path) -> String {
 
 /// The backup folder when none is named: `backups` beside the store.
 pub fn default_backup_dir(store: &Path) -> PathBuf {
-    store
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .join("backups")
+    match store.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) => dir.join("backups"),
+        None => PathBuf::from("backups"),
+    }
 }
 
 /// The store file held open by another connection: a bench, a command, any program. Holds the

@@ -91,6 +91,10 @@ impl Bi {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum T {
     AppTitle,
+    /// The shop's own backup at a sign-out (the end of a shift), before the file's name.
+    ShiftBackedUp,
+    /// That backup failed, before the reason.
+    ShiftBackupFailed,
     ScreenCheck,
     ScreenPick,
     ScreenOrders,
@@ -245,6 +249,14 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         T::ScreenPick => ("配货", "Pick"),
         T::ScreenOrders => ("订单", "Orders"),
         T::SignOut => ("退出登录", "Sign out"),
+        T::ShiftBackedUp => (
+            "下班前已自动备份数据库",
+            "Backed up at the end of the shift",
+        ),
+        T::ShiftBackupFailed => (
+            "下班前的自动备份没有成功，请告诉管理员",
+            "The end-of-shift backup failed; tell an administrator",
+        ),
         T::Mute => ("静音", "Mute"),
         T::Unmute => ("打开声音", "Sound on"),
         T::OtherLanguage => ("English", "中文"),

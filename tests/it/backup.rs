@@ -88,12 +88,8 @@ fn files_in(dir: &Path) -> Vec<String> {
 
 /// Rows in `table` of the store file at `path`, read without writing to it.
 fn rows(path: &Path, table: &str) -> i64 {
-    let uri = format!("file:{}?immutable=1", path.display());
-    let c = rusqlite::Connection::open_with_flags(
-        uri,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI,
-    )
-    .unwrap();
+    let c = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .unwrap();
     c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
         .unwrap()
 }
@@ -136,6 +132,12 @@ fn a_backup_taken_while_a_bench_scans_is_whole_and_restores() {
     for code in &scans[..half] {
         shown.push(bench.scan(code));
     }
+    // Every scan whose verdict was shown is stored: the backup must hold it.
+    let seen = shown
+        .iter()
+        .filter_map(|v| v["scan_id"].as_i64())
+        .max()
+        .unwrap();
     // Mid-session: the bench holds its lease and its connection, and goes on after.
     let (ok, made) = s.json(&["backup", backups.to_str().unwrap(), "--json"]);
     assert!(ok, "{made}");
@@ -160,7 +162,12 @@ fn a_backup_taken_while_a_bench_scans_is_whole_and_restores() {
     );
     // The backup has the scans stored before it, and not those after.
     let scanned_at_backup = rows(&file, "scans");
-    assert!(scanned_at_backup >= half as i64, "{scanned_at_backup}");
+    let last_in_backup: i64 =
+        rusqlite::Connection::open_with_flags(&file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap()
+            .query_row("SELECT max(id) FROM scans", [], |r| r.get(0))
+            .unwrap();
+    assert!(last_in_backup >= seen, "{last_in_backup} < {seen}");
     assert!(rows(&s.db(), "scans") > scanned_at_backup);
 
     // The session's end was the end of a shift: the store changed, so a backup beside it.
@@ -398,4 +405,68 @@ fn thinning_touches_only_our_old_backups() {
     for f in foreign {
         assert!(dir.join(f).exists(), "{f}");
     }
+}
+
+#[test]
+fn signing_out_of_the_window_ends_a_shift_and_backs_up_what_changed() {
+    use packbench::ui::screen::sign_in;
+    use packbench::ui::{App, Message};
+    let s = Scratch::new();
+    s.printed_batch();
+    let store = packbench::store::Store::open(s.db()).unwrap();
+    let mut app = App::with_store_and_worker(store, "bench-gui", packbench::ui::i18n::Lang::En);
+    let sign_in = |app: &mut App| {
+        let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(
+            "admin".into(),
+        )));
+        let _ = app.update(Message::SignIn(sign_in::Message::PinChanged(PIN.into())));
+        let _ = app.update(Message::SignIn(sign_in::Message::Submit));
+        app.settle();
+        assert!(app.actor.is_some());
+    };
+    sign_in(&mut app);
+    let _ = app.update(Message::SignOut);
+    // The backup runs on a thread of its own; its outcome comes back like a job's.
+    assert!(app.jobs_pending() >= 1);
+    app.settle();
+    let taken = files_in(&s.path("backups"));
+    assert_eq!(taken.len(), 1, "{taken:?}");
+    let notice = app.notice.clone().expect("a notice");
+    assert!(
+        notice.text.en.contains("Backed up at the end of the shift")
+            && notice.text.en.contains(&taken[0]),
+        "{notice:?}"
+    );
+    let shift = events(&s, "store_backed_up");
+    assert_eq!(shift[0]["detail"]["trigger"], "sign_out", "{shift:?}");
+    // Nothing changed since: the next sign-out takes none.
+    sign_in(&mut app);
+    let _ = app.update(Message::SignOut);
+    app.settle();
+    assert_eq!(files_in(&s.path("backups")), taken);
+}
+
+#[test]
+fn a_damaged_store_is_replaced_by_its_backup_and_kept_aside() {
+    let s = Scratch::new();
+    s.printed_batch();
+    let (ok, made) = s.json(&["backup", "--json"]);
+    assert!(ok, "{made}");
+    // Damage pages in the middle of the store (a disk fault).
+    let mut bytes = std::fs::read(s.db()).unwrap();
+    assert!(!s.path("store.db-wal").exists());
+    let page = u16::from_be_bytes([bytes[16], bytes[17]]) as usize;
+    for b in &mut bytes[page * 3..page * 6] {
+        *b = 0x5A;
+    }
+    std::fs::write(s.db(), &bytes).unwrap();
+    let out = s.run(&["stock", "verify"]);
+    assert!(!out.status.success());
+    // The store cannot be signed in to: the backup's admin restores it.
+    let (ok, r) = s.json(&["restore", made["file"].as_str().unwrap(), "--json"]);
+    assert!(ok, "{r}");
+    let safety = PathBuf::from(r["safety_copy"].as_str().unwrap());
+    assert_eq!(std::fs::read(&safety).unwrap(), bytes, "kept as found");
+    stock_verify(&s.db());
+    assert_eq!(events(&s, "store_restored").len(), 1);
 }
