@@ -92,18 +92,18 @@ impl Lease {
                 .map_or(0, |d| d.as_nanos())
         );
         store.write(|db| {
-            if let Some(held) = db.station_lease(terminal)? {
-                if held_by_another(&held, &host, pid) {
-                    let since = crate::domain::time::from_store(&held.started_at)
-                        .map(|t| crate::domain::time::to_shop_local(&t))
-                        .unwrap_or(held.started_at);
-                    return Err(Refusal::StationInUse {
-                        station: terminal.to_string(),
-                        host: held.host,
-                        since,
-                    }
-                    .into());
+            if let Some(held) = db.station_lease(terminal)?
+                && held_by_another(&held, &host, pid)
+            {
+                let since = crate::domain::time::from_store(&held.started_at)
+                    .map(|t| crate::domain::time::to_shop_local(&t))
+                    .unwrap_or(held.started_at);
+                return Err(Refusal::StationInUse {
+                    station: terminal.to_string(),
+                    host: held.host,
+                    since,
                 }
+                .into());
             }
             db.take_station_lease(terminal, &host, pid, &token)
         })?;

@@ -157,7 +157,7 @@ fn a_backup_taken_while_a_bench_scans_is_whole_and_restores() {
     assert!(verdicts(&shown).contains(&"item_ok".to_string()));
     assert_eq!(
         files_in(&backups),
-        [name.clone()],
+        std::slice::from_ref(&name),
         "only the backup, no leftovers"
     );
     // The backup has the scans stored before it, and not those after.
