@@ -154,7 +154,7 @@ impl Store {
             backup_name(&stem, local),
             std::process::id()
         ));
-        let _ = std::fs::remove_file(&tmp);
+        remove_stale_partials(dir, &stem, now);
         let made = (|| {
             self.conn
                 .execute("VACUUM INTO ?1", [tmp.to_string_lossy().as_ref()])?;
@@ -189,6 +189,11 @@ impl Store {
         made
     }
 
+    // (`rusqlite`'s online backup, `Connection::backup(name, dst_path, progress)` with the
+    // `backup` feature, starts again from the first page whenever another connection writes
+    // meanwhile: on a busy bench store it might never finish. `VACUUM INTO` reads in one read
+    // transaction, so writers neither restart it nor wait for it.)
+
     /// What the store holds, in a form two copies can be compared by: the highest numbered row of
     /// every table with numbered rows (orders, scans, stock moves, the event log …), leaving out
     /// station leases and the events of backups themselves. A write that belongs to the shop's
@@ -196,6 +201,32 @@ impl Store {
     /// nothing happened since.
     pub fn change_mark(&self) -> Result<String> {
         change_mark(&self.conn)
+    }
+}
+
+/// Removes our temporary backup files of `stem` an hour old or more: left by a backup that was
+/// stopped half-way (the PC switched off, the process killed). A backup running now is younger.
+fn remove_stale_partials(dir: &Path, stem: &str, now: DateTime<Utc>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let ours = name
+            .strip_prefix('.')
+            .and_then(|n| n.strip_suffix(".partial"))
+            .and_then(|n| n.rsplit_once(".db."))
+            .is_some_and(|(b, pid)| {
+                parse_backup_name(stem, &format!("{b}.db")).is_some()
+                    && pid.bytes().all(|c| c.is_ascii_digit())
+            });
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| DateTime::<Utc>::from(t) + chrono::Duration::hours(1) <= now);
+        if ours && old {
+            let _ = std::fs::remove_file(e.path());
+        }
     }
 }
 
@@ -411,7 +442,40 @@ pub fn stage(store: &Path, backup: &Path) -> Result<Staged> {
         path: dir.join(format!(".{name}.restoring.{}", std::process::id())),
         placed: false,
     };
+    if std::fs::canonicalize(backup).ok() == std::fs::canonicalize(store).ok() {
+        return Err(Error::invalid(
+            format!(
+                "{} 就是数据库本身，不是备份：请给一个备份文件",
+                backup.display()
+            ),
+            format!(
+                "{} is the store itself, not a backup: give a backup file",
+                backup.display()
+            ),
+        ));
+    }
     std::fs::copy(backup, &staged.path).map_err(|e| Error::io(&staged.path, e))?;
+    // A safety copy kept with its `-wal` (to undo a restore): the WAL's commits are folded into
+    // the staged copy, never lost.
+    let (wal, staged_wal) = (
+        with_suffix(backup, "-wal"),
+        with_suffix(&staged.path, "-wal"),
+    );
+    if wal.exists() {
+        std::fs::copy(&wal, &staged_wal).map_err(|e| Error::io(&staged_wal, e))?;
+        let folded = Connection::open_with_flags(
+            &staged.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .and_then(|c| {
+            c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            c.pragma_update(None, "journal_mode", "DELETE")
+        });
+        for side in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(with_suffix(&staged.path, side));
+        }
+        folded.map_err(|e| super::damaged_or(e, backup))?;
+    }
     sync_file(&staged.path)?;
     verify_backup(&staged.path)?;
     Ok(staged)
@@ -429,11 +493,7 @@ pub fn put_in_place(
     let local = now
         .with_timezone(&crate::domain::time::shop_zone())
         .naive_local();
-    let side = |suffix: &str| {
-        let mut p = store.as_os_str().to_owned();
-        p.push(suffix);
-        PathBuf::from(p)
-    };
+    let side = |suffix: &str| with_suffix(store, suffix);
     let safety_copy = if store.exists() {
         let mut n = 1;
         let safety = loop {
@@ -474,6 +534,13 @@ pub fn put_in_place(
         sync_dir(dir);
     }
     Ok(Restored { safety_copy })
+}
+
+/// `path` with `suffix` added to its file name (`shop.db` → `shop.db-wal`).
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(suffix);
+    PathBuf::from(p)
 }
 
 fn sync_file(path: &Path) -> Result<()> {
@@ -814,5 +881,75 @@ mod tests {
                 .query_row("SELECT count(*) FROM orders", [], |r| r.get::<_, i64>(0))
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn a_copy_with_its_wal_is_restored_whole_and_the_store_never_onto_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shop.db");
+        drop(demo(&path));
+        // A copy taken while a write sat in the WAL (a safety copy of a store killed mid-shift).
+        let live = Connection::open(&path).unwrap();
+        live.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+        live.execute(
+            "INSERT INTO settings (key, value) VALUES ('only.in.wal', 'yes')",
+            [],
+        )
+        .unwrap();
+        let snap = dir.path().join("snap.db");
+        std::fs::copy(&path, &snap).unwrap();
+        std::fs::copy(
+            dir.path().join("shop.db-wal"),
+            dir.path().join("snap.db-wal"),
+        )
+        .unwrap();
+        drop(live);
+        let target = dir.path().join("other").join("shop.db");
+        let staged = stage(&target, &snap).unwrap();
+        let c = open_file_read_only(staged.path()).unwrap();
+        let v: String = c
+            .query_row(
+                "SELECT value FROM settings WHERE key = 'only.in.wal'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(v, "yes");
+        let staged_path = staged.path().to_path_buf();
+        drop((c, staged));
+        assert!(
+            !staged_path.exists(),
+            "a staged copy not put in place is removed"
+        );
+        assert!(!with_suffix(&staged_path, "-wal").exists());
+        // The store given as its own backup.
+        let e = stage(&path, &path).err().expect("refused");
+        assert!(e.to_string().contains("the store itself"), "{e}");
+    }
+
+    #[test]
+    fn temporary_files_of_a_stopped_backup_are_cleared_later() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = demo(&dir.path().join("shop.db"));
+        let b = dir.path().join("b");
+        std::fs::create_dir(&b).unwrap();
+        let left = b.join(".shop-20261101-180000.db.4242.partial");
+        let fresh = b.join(".shop-20261130-180000.db.4243.partial");
+        let foreign = b.join(".notes.partial");
+        for f in [&left, &fresh, &foreign] {
+            std::fs::write(f, b"half").unwrap();
+        }
+        let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        for f in [&left, &foreign] {
+            std::fs::File::options()
+                .write(true)
+                .open(f)
+                .unwrap()
+                .set_modified(two_hours_ago)
+                .unwrap();
+        }
+        store.backup_into(&b, Utc::now()).unwrap();
+        assert!(!left.exists());
+        assert!(fresh.exists() && foreign.exists());
     }
 }
