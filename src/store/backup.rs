@@ -355,7 +355,7 @@ pub fn default_backup_dir(store: &Path) -> PathBuf {
 /// store's exclusive lock while it lives, so nobody opens it while a restore swaps the file;
 /// dropped before the swap.
 pub struct ExclusiveHold {
-    /// Held for its lock, never used.
+    /// Held for its lock.
     _conn: Option<Connection>,
 }
 
@@ -363,6 +363,16 @@ impl ExclusiveHold {
     /// No store file, so nothing to hold.
     pub fn nobody() -> ExclusiveHold {
         ExclusiveHold { _conn: None }
+    }
+
+    /// Takes the held store out of WAL mode (its WAL folded in and removed), so that letting it
+    /// go later touches no `-wal` file by name: the hold can then last through the rename that
+    /// puts a backup in its place, and nobody opens the old file in between. False when that
+    /// cannot be done (a damaged store): let go before the rename instead.
+    fn leave_wal(&self) -> bool {
+        self._conn
+            .as_ref()
+            .is_some_and(|c| c.pragma_update(None, "journal_mode", "DELETE").is_ok())
     }
 }
 
@@ -519,7 +529,13 @@ pub fn put_in_place(
     } else {
         None
     };
-    drop(hold);
+    // Unix renames over an open file; Windows does not, so there the hold goes first.
+    let hold = if cfg!(unix) && hold.leave_wal() {
+        Some(hold)
+    } else {
+        drop(hold);
+        None
+    };
     for suffix in ["-wal", "-shm", "-journal"] {
         let p = side(suffix);
         match std::fs::remove_file(&p) {
@@ -530,6 +546,7 @@ pub fn put_in_place(
     }
     std::fs::rename(&staged.path, store).map_err(|e| Error::io(store, e))?;
     staged.placed = true;
+    drop(hold);
     if let Some(dir) = store.parent().filter(|d| !d.as_os_str().is_empty()) {
         sync_dir(dir);
     }

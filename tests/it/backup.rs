@@ -320,6 +320,11 @@ fn only_admins_back_up_and_restore() {
 
 #[test]
 fn a_store_on_a_network_drive_is_refused() {
+    // The file system type is faked through a hook only debug builds have (no NFS mount here);
+    // the verdict of each type is unit-tested in store::backup.
+    if !cfg!(debug_assertions) {
+        return;
+    }
     let s = Scratch::new();
     s.ensure_store();
     for (f_type, name) in [("6969", "NFS"), ("FF534D42", "CIFS"), ("65735546", "sshfs")] {
