@@ -474,4 +474,23 @@ fn a_damaged_store_is_replaced_by_its_backup_and_kept_aside() {
     assert_eq!(std::fs::read(&safety).unwrap(), bytes, "kept as found");
     stock_verify(&s.db());
     assert_eq!(events(&s, "store_restored").len(), 1);
+    // A new PC: restored where there is no store yet, by the backup's admin; no safety copy.
+    let fresh = s.path("new-pc/shop.db");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_packbench"))
+        .arg("--db")
+        .arg(&fresh)
+        .env("PACKBENCH_STAFF", "admin")
+        .env("PACKBENCH_PIN", PIN)
+        .args(["restore", made["file"].as_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["safety_copy"], Value::Null);
+    stock_verify(&fresh);
+    assert_eq!(files_in(&s.path("new-pc")), ["shop.db"]);
 }
