@@ -122,6 +122,13 @@ pub enum Refusal {
         host: String,
         since: String,
     },
+    /// A SQLite store on a network file system (`fs`: NFS, SMB, sshfs…): SQLite's locking does not
+    /// work there, so two PCs on one file corrupt it. Several PCs share a PostgreSQL store.
+    NetworkStore { path: PathBuf, fs: String },
+    /// A restore while a bench works on the store (its station lease is live).
+    StoreInUseByBench { station: String, host: String },
+    /// A restore while another program (a bench, a command) has the store open.
+    StoreOpenElsewhere(PathBuf),
 }
 
 impl Refusal {
@@ -204,6 +211,17 @@ impl Refusal {
                 since,
             } => format!(
                 "工位名 {station} 已经有一个验货台在用（电脑 {host}，{since} 起）：两个验货台不能用同一个名字。请用 --station 另起一个名字（例如 --station {station}-2）；如果那个验货台已经关掉了，一分钟后再试"
+            ),
+            Refusal::NetworkStore { path, fs } => format!(
+                "{} 在网络盘上（{fs}）：SQLite 数据库文件不能放在网络盘上，几台电脑同时用会把它写坏，所以没有打开。请把数据库放在本机硬盘上；几台电脑共用一个店铺请用 PostgreSQL 服务器（--db postgres://…，见 README）",
+                path.display()
+            ),
+            Refusal::StoreInUseByBench { station, host } => format!(
+                "验货台 {station}（电脑 {host}）正在使用这个数据库：恢复备份前请先关掉所有工位的窗口和扫码会话，什么都没有改动；工位刚被强行关掉的话，一分钟后再试"
+            ),
+            Refusal::StoreOpenElsewhere(p) => format!(
+                "另一个程序正打开着 {}：恢复备份前请先关掉所有工位和命令，什么都没有改动",
+                p.display()
             ),
         }
     }
@@ -290,6 +308,17 @@ impl Refusal {
                 since,
             } => format!(
                 "station {station} is already open at another bench (PC {host}, since {since}): two benches cannot share a name. Give this one another with --station NAME (e.g. --station {station}-2); if that bench was closed, try again in a minute"
+            ),
+            Refusal::NetworkStore { path, fs } => format!(
+                "{} is on a network drive ({fs}) and was not opened: an SQLite store must not be on a network drive, where several PCs at once corrupt it. Keep the store on this PC's own disk; for several PCs sharing one shop, use a PostgreSQL server (--db postgres://…, see README)",
+                path.display()
+            ),
+            Refusal::StoreInUseByBench { station, host } => format!(
+                "bench {station} (PC {host}) is working on this store: close every bench window and scan session before restoring; nothing was changed (a bench killed just now: try again in a minute)"
+            ),
+            Refusal::StoreOpenElsewhere(p) => format!(
+                "another program has {} open: close every bench and command before restoring; nothing was changed",
+                p.display()
             ),
         }
     }

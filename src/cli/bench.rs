@@ -734,6 +734,17 @@ impl Session {
 /// The headless bench: reads scans, one per line (or from a serial scanner), and prints each
 /// verdict once it is stored.
 pub fn scan(store: &mut Store, actor: &Actor, args: ScanArgs) -> Result<ExitCode, Error> {
+    let code = scan_session(store, actor, args)?;
+    // The session is over (its lease let go): the end of a shift, so the shop's own backup.
+    super::shift_end_backup(
+        store.path(),
+        actor,
+        flow::backup::ShiftEnd::ScanSessionEnded,
+    );
+    Ok(code)
+}
+
+fn scan_session(store: &mut Store, actor: &Actor, args: ScanArgs) -> Result<ExitCode, Error> {
     // A bench works on a store for hours: a damaged one is refused before the first scan.
     store.quick_check()?;
     // A scanner session runs for hours: no scan waits for a WAL checkpoint.

@@ -154,6 +154,20 @@ pub enum Command {
     /// Stocktakes (盘点).
     #[command(subcommand)]
     Stocktake(stock::StocktakeCmd),
+    /// Back the store up while benches work (admins): into DIR, default `backups` beside the
+    /// store; older backups thinned (last 24 h all, then 7 daily, 4 weekly, 12 monthly).
+    Backup {
+        dir: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put a backup in the store's place (admins), offline: every bench closed. The backup is
+    /// checked first; the store as it was is kept beside it.
+    Restore {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// The event log: who did what, newest first.
     Events {
         #[arg(long)]
@@ -375,6 +389,27 @@ pub(crate) fn lock_wait_reporter(json: bool, scanning: bool) -> crate::store::Wa
     })
 }
 
+/// The shop's own backup at the end of a shift on the command line (a `scan` session ended):
+/// said on standard error, so a stream of verdicts on standard output stays as it is. A backup
+/// that fails is said and does not fail the session.
+pub(crate) fn shift_end_backup(
+    store: &std::path::Path,
+    actor: &Actor,
+    why: flow::backup::ShiftEnd,
+) {
+    match flow::backup::end_of_shift(store, actor, why, chrono::Utc::now()) {
+        Ok(Some(b)) => eprintln!(
+            "班次结束，已自动备份 · end of shift, backed up: {}",
+            b.made.path.display()
+        ),
+        Ok(None) => {}
+        Err(e) => eprintln!(
+            "班次结束的自动备份没有成功：{} · the end-of-shift backup failed: {e}",
+            e.zh()
+        ),
+    }
+}
+
 /// The store path: `--db`, `$PACKBENCH_DB`, else `packbench.db` in the platform data directory.
 pub fn default_store_path() -> PathBuf {
     directories::ProjectDirs::from("", "", "packbench")
@@ -493,6 +528,41 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             ),
             flow::staff::Init::AdminPinSet => {
                 println!("管理员密码已设置 · admin's PIN set: {}", path.display())
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Command::Restore { file, json } = &command {
+        // Offline, and possibly over a damaged store: signs in itself (see flow::backup::restore).
+        let code = cli
+            .staff
+            .filter(|c| !c.trim().is_empty())
+            .ok_or(Refusal::NoStaffCode)?;
+        let pin = match std::env::var("PACKBENCH_PIN") {
+            Ok(pin) => pin,
+            Err(_) if std::io::stdin().is_terminal() => {
+                prompt_pin(&format!("{code} 的密码 · PIN for {code}: "))?
+            }
+            Err(_) => return Err(Refusal::NoPin.into()),
+        };
+        let r = flow::backup::restore(&path, file, &code, &pin, &station, chrono::Utc::now())?;
+        if *json {
+            println!(
+                "{}",
+                serde_json::json!({"store": r.store, "restored_from": r.from,
+                    "safety_copy": r.safety_copy, "version": r.version})
+            );
+        } else {
+            println!(
+                "已恢复备份 · restored: {} → {}",
+                r.from.display(),
+                r.store.display()
+            );
+            if let Some(p) = &r.safety_copy {
+                println!(
+                    "原来的数据库保存在 · the store as it was is kept in: {}",
+                    p.display()
+                );
             }
         }
         return Ok(ExitCode::SUCCESS);
@@ -773,6 +843,27 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
         Command::Receipt(cmd) => stock::receipt(store, actor, cmd),
         Command::Issue(cmd) => stock::issue(store, actor, cmd),
         Command::Stocktake(cmd) => stock::stocktake(store, actor, cmd),
+        Command::Backup { dir, json } => {
+            let b = flow::backup::backup(store, actor, dir.as_deref(), chrono::Utc::now())?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({"file": b.made.path, "bytes": b.made.bytes,
+                        "thinned": b.thinned})
+                );
+            } else {
+                println!(
+                    "已备份 · backed up: {} ({} bytes)",
+                    b.made.path.display(),
+                    b.made.bytes
+                );
+                for p in &b.thinned {
+                    println!("已删除旧备份 · old backup removed: {}", p.display());
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { .. } => unreachable!("restore runs before anyone signs in"),
         Command::Events { kind, limit, json } => {
             json::stream_events(store, actor, kind.as_deref(), limit, json)?;
             Ok(ExitCode::SUCCESS)

@@ -79,10 +79,12 @@ pub enum Permission {
     ManageStaff,
     /// Change station and shop settings.
     ManageSettings,
+    /// Back the store up and restore a backup (admins: a restore replaces the shop's data).
+    Backup,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 23] = [
+    pub const ALL: [Permission; 24] = [
         Permission::ViewOrders,
         Permission::ImportOrders,
         Permission::AddRemark,
@@ -106,6 +108,7 @@ impl Permission {
         Permission::ViewReports,
         Permission::ManageStaff,
         Permission::ManageSettings,
+        Permission::Backup,
     ];
 
     pub fn code(self) -> &'static str {
@@ -134,6 +137,7 @@ impl Permission {
             ViewReports => "view_reports",
             ManageStaff => "manage_staff",
             ManageSettings => "manage_settings",
+            Backup => "backup",
         }
     }
 
@@ -163,6 +167,7 @@ impl Permission {
             ViewReports => "查看报表",
             ManageStaff => "管理员工",
             ManageSettings => "修改设置",
+            Backup => "备份和恢复数据库",
         }
     }
 }

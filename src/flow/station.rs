@@ -92,23 +92,18 @@ impl Lease {
                 .map_or(0, |d| d.as_nanos())
         );
         store.write(|db| {
-            if let Some(held) = db.station_lease(terminal)? {
-                let renewed = crate::domain::time::from_store(&held.renewed_at);
-                let age = renewed.map_or(LEASE_EXPIRY, |t| {
-                    (chrono::Utc::now() - t).to_std().unwrap_or(Duration::ZERO)
-                });
-                let gone = held.host == host && (held.pid == pid || !process_alive(held.pid));
-                if age < LEASE_EXPIRY && !gone {
-                    let since = crate::domain::time::from_store(&held.started_at)
-                        .map(|t| crate::domain::time::to_shop_local(&t))
-                        .unwrap_or(held.started_at);
-                    return Err(Refusal::StationInUse {
-                        station: terminal.to_string(),
-                        host: held.host,
-                        since,
-                    }
-                    .into());
+            if let Some(held) = db.station_lease(terminal)?
+                && held_by_another(&held, &host, pid)
+            {
+                let since = crate::domain::time::from_store(&held.started_at)
+                    .map(|t| crate::domain::time::to_shop_local(&t))
+                    .unwrap_or(held.started_at);
+                return Err(Refusal::StationInUse {
+                    station: terminal.to_string(),
+                    host: held.host,
+                    since,
                 }
+                .into());
             }
             db.take_station_lease(terminal, &host, pid, &token)
         })?;
@@ -136,6 +131,17 @@ impl Lease {
             path,
         })
     }
+}
+
+/// Whether a lease is held by a bench still running other than this process (`host`, `pid`):
+/// renewed within `LEASE_EXPIRY`, and not left by a process of this PC that is gone.
+pub fn held_by_another(held: &crate::store::StationLease, host: &str, pid: u32) -> bool {
+    let renewed = crate::domain::time::from_store(&held.renewed_at);
+    let age = renewed.map_or(LEASE_EXPIRY, |t| {
+        (chrono::Utc::now() - t).to_std().unwrap_or(Duration::ZERO)
+    });
+    let gone = held.host == host && (held.pid == pid || !process_alive(held.pid));
+    age < LEASE_EXPIRY && !gone
 }
 
 /// Renews the lease every `LEASE_RENEW` on a connection of its own until told to stop. A renewal

@@ -743,6 +743,27 @@ impl Db<'_> {
             .optional()?)
     }
 
+    /// Every station lease in the store, live or left behind.
+    pub fn station_leases(&self) -> Result<Vec<StationLease>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT terminal, host, pid, token, started_at, renewed_at FROM station_leases
+                 ORDER BY terminal",
+            )?
+            .query_map([], |r| {
+                Ok(StationLease {
+                    terminal: r.get(0)?,
+                    host: r.get(1)?,
+                    pid: r.get(2)?,
+                    token: r.get(3)?,
+                    started_at: r.get(4)?,
+                    renewed_at: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Takes the lease on a station's name for this bench (replacing one that was let go).
     pub fn take_station_lease(
         &self,

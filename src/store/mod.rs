@@ -1,6 +1,7 @@
 //! The store: one SQLite file per shop. Only this module speaks SQL, so a shared server store can
 //! later stand beside it without touching flows or screens.
 
+pub mod backup;
 mod bench;
 mod events;
 mod orders;
@@ -148,6 +149,7 @@ impl Store {
     /// a backup) is opened for reading only, and nothing is created beside it.
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
+        backup::refuse_network_fs(&path)?;
         refuse_non_sqlite(&path)?;
         if !path.exists() {
             return Err(Refusal::NoStore(path).into());
@@ -168,6 +170,7 @@ impl Store {
     /// file there becomes the store; a store already there is refused and left as it is.
     pub fn create(path: impl AsRef<Path>) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
+        backup::refuse_network_fs(&path)?;
         refuse_non_sqlite(&path)?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;

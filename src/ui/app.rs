@@ -114,6 +114,33 @@ pub enum Message {
     RetryStore,
     /// Time passed while the store worker has work (is it waiting for a lock?).
     JobTick,
+    /// The shop's own backup after a sign-out (the end of a shift) ended.
+    ShiftBackedUp(ShiftBackup),
+}
+
+/// How the backup at the end of a shift went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShiftBackup {
+    Taken(PathBuf),
+    /// Nothing changed since the newest backup: none needed.
+    Unchanged,
+    Failed(Bi),
+}
+
+impl ShiftBackup {
+    /// Runs the end-of-shift backup for `actor` (see `flow::backup::end_of_shift`).
+    fn take(store: &std::path::Path, actor: &Actor) -> ShiftBackup {
+        match flow::backup::end_of_shift(
+            store,
+            actor,
+            flow::backup::ShiftEnd::SignOut,
+            chrono::Utc::now(),
+        ) {
+            Ok(Some(b)) => ShiftBackup::Taken(b.made.path),
+            Ok(None) => ShiftBackup::Unchanged,
+            Err(e) => ShiftBackup::Failed(Bi::error(&e)),
+        }
+    }
 }
 
 /// Where the GUI writes PDF files: the `print` folder beside the store.
@@ -426,7 +453,10 @@ impl App {
     fn sign_out(&mut self) -> Task<Message> {
         let stop = self.check.stop();
         let task = self.carry(stop, Message::Check);
-        self.actor = None;
+        let backup = match self.actor.take() {
+            Some(actor) => self.shift_backup(actor),
+            None => Task::none(),
+        };
         let demo = std::mem::take(&mut self.check.demo);
         let path = self.store_path.clone();
         self.sign_in = sign_in::State::default();
@@ -441,7 +471,46 @@ impl App {
         self.stocktake = stocktake::State::default();
         self.stock = stock::State::default();
         self.notice = None;
-        Task::batch([task, iced::widget::operation::focus(sign_in::CODE_FIELD)])
+        Task::batch([
+            task,
+            backup,
+            iced::widget::operation::focus(sign_in::CODE_FIELD),
+        ])
+    }
+
+    /// A sign-out ends a shift: the shop's own backup, when the store changed since the last
+    /// one, on a thread of its own with a connection of its own (the next staff member signs in
+    /// meanwhile); its outcome comes back as `ShiftBackedUp`. Not for the demo's throw-away
+    /// store or a read-only one. Tests without a worker take it at once.
+    fn shift_backup(&mut self, actor: Actor) -> Task<Message> {
+        if self.demo || self.store.as_ref().is_none_or(|s| s.is_read_only()) {
+            return Task::none();
+        }
+        let path = self.store_path.clone();
+        match &mut self.runner {
+            Runner::Inline => {
+                let outcome = ShiftBackup::take(&path, &actor);
+                self.update(Message::ShiftBackedUp(outcome))
+            }
+            runner => {
+                let (tx, rx) = iced::futures::channel::oneshot::channel();
+                let spawned = std::thread::Builder::new()
+                    .name("shift-backup".into())
+                    .spawn(move || {
+                        let _ = tx.send(Message::ShiftBackedUp(ShiftBackup::take(&path, &actor)));
+                    });
+                if spawned.is_err() {
+                    return Task::none();
+                }
+                match runner {
+                    Runner::Queued(_, waiting) => {
+                        waiting.push(rx);
+                        Task::none()
+                    }
+                    _ => Task::perform(rx, |m| m.unwrap_or(Message::JobTick)),
+                }
+            }
+        }
     }
 
     /// Brings a screen's lists up to date as it is opened.
@@ -656,6 +725,23 @@ impl App {
                 Task::none()
             }
             Message::JobTick => Task::none(),
+            Message::ShiftBackedUp(outcome) => {
+                // Said on the sign-in form, where the staff member who signed out still is.
+                match outcome {
+                    ShiftBackup::Taken(path) => {
+                        self.notice = Some(Notice::done(Bi::with(|l| {
+                            l.label(tr(l, T::ShiftBackedUp), path.display())
+                        })))
+                    }
+                    ShiftBackup::Unchanged => {}
+                    ShiftBackup::Failed(why) => {
+                        self.notice = Some(Notice::failed(Bi::with(|l| {
+                            l.label(tr(l, T::ShiftBackupFailed), why.get(l))
+                        })))
+                    }
+                }
+                Task::none()
+            }
             Message::RetryStore => {
                 self.open_store();
                 if self.lease.is_none() {

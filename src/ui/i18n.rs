@@ -91,6 +91,10 @@ impl Bi {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum T {
     AppTitle,
+    /// The shop's own backup at a sign-out (the end of a shift), before the file's name.
+    ShiftBackedUp,
+    /// That backup failed, before the reason.
+    ShiftBackupFailed,
     ScreenCheck,
     ScreenPick,
     ScreenOrders,
@@ -245,6 +249,14 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         T::ScreenPick => ("配货", "Pick"),
         T::ScreenOrders => ("订单", "Orders"),
         T::SignOut => ("退出登录", "Sign out"),
+        T::ShiftBackedUp => (
+            "下班前已自动备份数据库",
+            "Backed up at the end of the shift",
+        ),
+        T::ShiftBackupFailed => (
+            "下班前的自动备份没有成功，请告诉管理员",
+            "The end-of-shift backup failed; tell an administrator",
+        ),
         T::Mute => ("静音", "Mute"),
         T::Unmute => ("打开声音", "Sound on"),
         T::OtherLanguage => ("English", "中文"),
@@ -957,5 +969,25 @@ fn refusal(lang: Lang, r: &Refusal) -> String {
         } => format!(
             "Station {station} is already open at another bench (PC {host}, since {since}): two benches cannot share a name, or each would replay the other's scans. Ask an administrator to give this PC another station name; if that bench was closed, press “Retry” in a minute"
         ),
+        Refusal::NetworkStore { path, fs } if zh => format!(
+            "{} 在网络盘上（{fs}），没有打开：SQLite 数据库不能放在网络盘上，几台电脑同时用会把它写坏。请管理员把它放回本机硬盘；几台电脑共用一个店铺要用 PostgreSQL 服务器",
+            path.display()
+        ),
+        Refusal::NetworkStore { path, fs } => format!(
+            "{} is on a network drive ({fs}) and was not opened: an SQLite store on a network drive is corrupted by several PCs at once. Ask an administrator to move it to this PC's own disk; several PCs sharing one shop need a PostgreSQL server",
+            path.display()
+        ),
+        Refusal::StoreInUseByBench { station, host } if zh => {
+            format!("验货台 {station}（电脑 {host}）正在使用数据库，现在不能恢复备份")
+        }
+        Refusal::StoreInUseByBench { station, host } => {
+            format!("Bench {station} (PC {host}) is using the store: a backup cannot be restored now")
+        }
+        Refusal::StoreOpenElsewhere(_) => lang
+            .pick(
+                "另一个程序正在使用数据库，现在不能恢复备份",
+                "Another program is using the store: a backup cannot be restored now",
+            )
+            .into(),
     }
 }

@@ -12,6 +12,7 @@
 mod common;
 
 mod auth;
+mod backup;
 mod batch_cancel;
 mod bench_check;
 mod bench_durability;

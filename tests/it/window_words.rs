@@ -104,6 +104,15 @@ fn every_refusal() -> Vec<Refusal> {
             host: "pc-2".into(),
             since: "2026-11-30 09:00".into(),
         },
+        Refusal::NetworkStore {
+            path: "/mnt/nas/shop.db".into(),
+            fs: "NFS".into(),
+        },
+        Refusal::StoreInUseByBench {
+            station: "bench-1".into(),
+            host: "pc-2".into(),
+        },
+        Refusal::StoreOpenElsewhere("/srv/shop.db".into()),
     ];
     for r in &all {
         match r {
@@ -130,7 +139,10 @@ fn every_refusal() -> Vec<Refusal> {
             | Refusal::OutputIsStore(_)
             | Refusal::OutputNotOurs { .. }
             | Refusal::OutputNotAFile(_)
-            | Refusal::StationInUse { .. } => {}
+            | Refusal::StationInUse { .. }
+            | Refusal::NetworkStore { .. }
+            | Refusal::StoreInUseByBench { .. }
+            | Refusal::StoreOpenElsewhere(_) => {}
         }
     }
     all

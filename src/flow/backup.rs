@@ -1,0 +1,209 @@
+//! Backups and restores: who may, what the event log says, which backups are kept, and the
+//! shop's own backup at the end of a shift. The file work is the engine's (`store::backup`).
+
+use crate::domain::{Actor, Permission};
+use crate::error::{Error, Refusal, Result};
+use crate::store::Store;
+use crate::store::backup::{self as files, BackupMade, Retention};
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+/// Why a backup was taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// Someone asked for it (`packbench backup`).
+    Asked,
+    /// The end of a shift (see `ShiftEnd`).
+    ShiftEnd(ShiftEnd),
+}
+
+/// What ends a shift at a bench, so the shop's own backup runs: the last work of the day is
+/// never more than one shift away from a backup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShiftEnd {
+    /// A staff member signed out of the bench window.
+    SignOut,
+    /// A `scan` session (a scanner replay, a headless bench) came to its end.
+    ScanSessionEnded,
+}
+
+impl Trigger {
+    /// A stable name for JSON and the event log.
+    pub fn code(self) -> &'static str {
+        match self {
+            Trigger::Asked => "asked",
+            Trigger::ShiftEnd(ShiftEnd::SignOut) => "sign_out",
+            Trigger::ShiftEnd(ShiftEnd::ScanSessionEnded) => "scan_session_ended",
+        }
+    }
+}
+
+/// A backup made, and the older ones thinning removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupOutcome {
+    pub made: BackupMade,
+    pub thinned: Vec<PathBuf>,
+}
+
+/// Backs the store up into `dir` (default: `backups` beside the store) while benches work, then
+/// thins that folder's older backups of this store (`Retention::default()`). Admins only.
+pub fn backup(
+    store: &mut Store,
+    actor: &Actor,
+    dir: Option<&Path>,
+    now: DateTime<Utc>,
+) -> Result<BackupOutcome> {
+    actor.require(Permission::Backup)?;
+    let dir = dir.map_or_else(
+        || files::default_backup_dir(store.path()),
+        Path::to_path_buf,
+    );
+    take(store, actor, &dir, Trigger::Asked, now)
+}
+
+fn take(
+    store: &mut Store,
+    actor: &Actor,
+    dir: &Path,
+    why: Trigger,
+    now: DateTime<Utc>,
+) -> Result<BackupOutcome> {
+    let made = store.backup_into(dir, now)?;
+    let thinned = thin(
+        dir,
+        &files::store_stem(store.path()),
+        now,
+        Retention::default(),
+    )?;
+    store.write(|db| {
+        db.log_event(
+            actor,
+            "store_backed_up",
+            &made.path.to_string_lossy(),
+            &json!({"bytes": made.bytes, "trigger": why.code(),
+                    "thinned": thinned.iter().map(|p| p.to_string_lossy()).collect::<Vec<_>>()}),
+        )
+    })?;
+    Ok(BackupOutcome { made, thinned })
+}
+
+/// Removes the backups of the store `stem` in `dir` that `keep` no longer keeps, and says which.
+/// Only files named as ours are looked at: nothing else in the folder is touched.
+pub fn thin(dir: &Path, stem: &str, now: DateTime<Utc>, keep: Retention) -> Result<Vec<PathBuf>> {
+    let local = now
+        .with_timezone(&crate::domain::time::shop_zone())
+        .naive_local();
+    let gone = files::to_thin(&files::list_backups(dir, stem)?, local, keep);
+    for p in &gone {
+        std::fs::remove_file(p).map_err(|e| Error::io(p, e))?;
+    }
+    Ok(gone)
+}
+
+/// The shop's own backup at the end of a shift: into `backups` beside the store, only when the
+/// store changed since the newest backup there (see `Store::change_mark`), recorded against the
+/// staff member whose shift ended (it needs no permission: the program takes it, not them). Opens
+/// a connection of its own: the window runs it on a thread of its own.
+pub fn end_of_shift(
+    store_path: &Path,
+    actor: &Actor,
+    why: ShiftEnd,
+    now: DateTime<Utc>,
+) -> Result<Option<BackupOutcome>> {
+    let mut store = Store::open(store_path)?;
+    if store.is_read_only() {
+        return Ok(None);
+    }
+    let dir = files::default_backup_dir(store_path);
+    let newest = files::list_backups(&dir, &files::store_stem(store_path))?.pop();
+    if let Some(newest) = newest
+        && files::backup_change_mark(&newest.path).ok() == Some(store.change_mark()?)
+    {
+        return Ok(None);
+    }
+    take(&mut store, actor, &dir, Trigger::ShiftEnd(why), now).map(Some)
+}
+
+/// Where a restore put things.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestoreOutcome {
+    pub store: PathBuf,
+    pub from: PathBuf,
+    /// The store as it was, kept beside it (`None`: there was none).
+    pub safety_copy: Option<PathBuf>,
+    /// The schema version of the backup.
+    pub version: i64,
+}
+
+/// Puts the backup `from` in the place of the store at `store_path`, offline. The backup is
+/// checked first (a damaged or cut-short one is refused, the store untouched). The staff member
+/// signs in to the store as it is, or, when it cannot be used (damaged, gone), to the backup;
+/// admins only. Refused while a bench holds a live station lease on the store or any other
+/// program has it open. A safety copy of the store is kept beside it; stale `-wal`/`-shm` go.
+pub fn restore(
+    store_path: &Path,
+    from: &Path,
+    code: &str,
+    pin: &str,
+    terminal: &str,
+    now: DateTime<Utc>,
+) -> Result<RestoreOutcome> {
+    files::refuse_network_fs(store_path)?;
+    let info = files::verify_backup(from)?;
+    let staged = files::stage(store_path, from)?;
+    let current = Store::open(store_path).and_then(|s| s.quick_check().map(|()| s));
+    let actor = match current {
+        Ok(mut store) => {
+            let actor = crate::flow::staff::sign_in(&mut store, code, pin, terminal)?;
+            actor.require(Permission::Backup)?;
+            let (host, pid) = (crate::flow::station::host_name(), std::process::id());
+            let leases = store.read().station_leases()?;
+            if let Some(l) = leases
+                .iter()
+                .find(|l| crate::flow::station::held_by_another(l, &host, pid))
+            {
+                return Err(Refusal::StoreInUseByBench {
+                    station: l.terminal.clone(),
+                    host: l.host.clone(),
+                }
+                .into());
+            }
+            actor
+        }
+        // The store cannot be used: whoever may restore is said by the backup.
+        Err(_) => {
+            let mut store = Store::open(staged.path())?;
+            let actor = crate::flow::staff::sign_in(&mut store, code, pin, terminal)?;
+            actor.require(Permission::Backup)?;
+            actor
+        }
+    };
+    let hold = if store_path.exists() {
+        files::hold_exclusively(store_path)?
+            .ok_or_else(|| Error::from(Refusal::StoreOpenElsewhere(store_path.to_path_buf())))?
+    } else {
+        files::ExclusiveHold::nobody()
+    };
+    let done = files::put_in_place(store_path, staged, hold, now)?;
+    let mut store = Store::open(store_path)?;
+    store.write(|db| {
+        let staff = match db.staff_by_code(&actor.staff.code)? {
+            Some(s) => s.id,
+            None => db.nobody_id()?,
+        };
+        db.log_event_as(
+            staff,
+            terminal,
+            "store_restored",
+            &from.to_string_lossy(),
+            &json!({"safety_copy": done.safety_copy.as_ref().map(|p| p.to_string_lossy())}),
+        )
+    })?;
+    Ok(RestoreOutcome {
+        store: store_path.to_path_buf(),
+        from: from.to_path_buf(),
+        safety_copy: done.safety_copy,
+        version: info.version,
+    })
+}
