@@ -98,8 +98,7 @@ pub fn stream_events(
         arr.finish().map_err(io)
     } else {
         crate::flow::orders::each_event(store, actor, kind, limit, |e| {
-            writeln!(
-                out,
+            let row = format!(
                 "{}  {:<8} {} {:<22} {}  {}",
                 crate::domain::time::stored_to_shop_local(&e.at),
                 e.staff_code,
@@ -107,8 +106,8 @@ pub fn stream_events(
                 e.kind,
                 e.subject,
                 e.detail
-            )
-            .map_err(io)
+            );
+            writeln!(out, "{}", super::shown::line(&row)).map_err(io)
         })?;
         out.flush().map_err(io)
     }
@@ -183,7 +182,10 @@ impl<W: Write> ArrayWriter<W> {
             self.out.write_all(b",")?;
         }
         self.first = false;
-        serde_json::to_writer(&mut self.out, v).map_err(std::io::Error::from)
+        // One element at a time through the terminal-safe filter (`shown::line`): DEL, C1 and
+        // bidi controls from imported names become JSON's own escapes.
+        let text = serde_json::to_string(v).map_err(std::io::Error::from)?;
+        self.out.write_all(super::shown::line(&text).as_bytes())
     }
 
     pub fn finish(mut self) -> std::io::Result<()> {
@@ -214,7 +216,7 @@ pub fn stream_orders(
         let mut out = out;
         writeln!(out, "{}", orders_text_header()).map_err(io)?;
         crate::flow::orders::each_order(store, actor, status, limit, |o| {
-            writeln!(out, "{}", order_text_row(&o)).map_err(io)
+            writeln!(out, "{}", super::shown::line(&order_text_row(&o))).map_err(io)
         })?;
         out.flush().map_err(io)
     }

@@ -398,7 +398,19 @@ impl<E> KeyGate<E> {
         let long_gap = self.last.is_some_and(|last| {
             self.clock(at).saturating_duration_since(last) > self.detector.config().max_gap
         });
-        if long_gap && !self.held.is_empty() && !repeat {
+        let suffix = matches!(
+            (key, self.detector.config().suffix),
+            (Key::Enter, Suffix::Enter) | (Key::Tab, Suffix::Tab)
+        );
+        if long_gap && suffix && !repeat && self.chars >= self.detector.config().min_len {
+            // A whole burst still held when its suffix comes: a window that was ticking would
+            // have decided it at the deadline, so the window stalled between the last character
+            // and the suffix. (No hand types a burst's characters that fast.)
+            if let Some(last) = self.last {
+                let gap = self.clock(at).saturating_duration_since(last);
+                self.skew += gap.saturating_sub(Duration::from_millis(1));
+            }
+        } else if long_gap && !self.held.is_empty() && !repeat {
             self.pending = Some(Pending {
                 key,
                 repeat,
@@ -983,19 +995,39 @@ mod gate_tests {
 
     #[test]
     fn keys_queued_behind_a_stall_go_on_with_the_burst() {
-        // The stall ends and the keys come before any tick: the Enter after a long gap, and the
-        // next code's first key right behind it, were queued together.
+        // The stall ends and the keys come before any tick, all at once: the burst goes on.
         let mut g = KeyGate::new(WedgeConfig::default());
         let t0 = Instant::now();
-        let (_, ev, t) = feed(&mut g, t0, &chars("7700000005"), ms(5));
+        let (_, ev, t) = feed(&mut g, t0, &chars("77000"), ms(5));
         assert!(ev.is_empty());
-        let out = g.key(Key::Enter, false, t + ms(200), "⏎".into());
-        assert!(out.release.is_empty() && out.wedge.is_empty());
-        let at = t + ms(200) + Duration::from_micros(30);
-        let out = g.key(Key::Char('7'), false, at, "7".into());
+        let mut keys = chars("00005");
+        keys.push(Key::Enter);
+        let (rel, ev, _) = feed(&mut g, t + ms(200), &keys, Duration::from_micros(30));
+        assert!(rel.is_empty(), "{rel:?}");
+        assert_eq!(ev.len(), 1, "{ev:?}");
+        assert_eq!(code_of(&ev[0]), "7700000005");
+    }
+
+    #[test]
+    fn a_stall_between_the_last_character_and_the_suffix() {
+        // The window stalls after the last digit; when it wakes it handles its late tick, then
+        // the Enter alone. The burst was still held: it is the scan.
+        let mut g = KeyGate::new(WedgeConfig::default());
+        let t0 = Instant::now();
+        let (_, ev, t) = feed(&mut g, t0, &chars("7700000007"), ms(2));
+        assert!(ev.is_empty());
+        let late = g.tick(t + ms(150));
+        assert!(late.wedge.is_empty() && late.release.is_empty());
+        let out = g.key(Key::Enter, false, t + ms(180), "⏎".into());
         assert!(out.release.is_empty(), "{:?}", out.release);
-        assert_eq!(out.wedge.len(), 1);
-        assert_eq!(code_of(&out.wedge[0]), "7700000005");
+        assert_eq!(out.wedge.len(), 1, "{:?}", out.wedge);
+        assert_eq!(code_of(&out.wedge[0]), "7700000007");
+        // And when the Enter comes before the late tick.
+        let (_, ev, t) = feed(&mut g, t + ms(900), &chars("7700000008"), ms(2));
+        assert!(ev.is_empty());
+        let out = g.key(Key::Enter, false, t + ms(150), "⏎".into());
+        assert_eq!(code_of(&out.wedge[0]), "7700000008");
+        assert!(!g.holding());
     }
 
     #[test]
