@@ -1,10 +1,12 @@
 //! The store: one SQLite file per shop. Only this module speaks SQL, so a shared server store can
-//! later stand beside it without touching flows or screens.
+//! later stand beside it without touching flows or screens; its first part (schema and
+//! migration on PostgreSQL) is `pg`.
 
 pub mod backup;
 mod bench;
 mod events;
 mod orders;
+pub mod pg;
 mod print;
 mod products;
 mod staff;
@@ -43,11 +45,16 @@ const SCHEMA: &str = include_str!("../../schema.sql");
 /// apart from ours before anything is written to it.
 const APPLICATION_ID: i64 = 0x5042_4E43;
 
-/// The schema sections, in order: `(version, sql)`. A section starts at a line that is exactly
-/// `-- version: N`.
+/// The schema sections, in order: `(version, sql)`.
 fn migrations() -> Vec<(i64, String)> {
+    sections(SCHEMA)
+}
+
+/// The sections of a schema file, in order: `(version, sql)`. A section starts at a line that is
+/// exactly `-- version: N`; both engines' files are read the same way.
+fn sections(schema: &str) -> Vec<(i64, String)> {
     let mut out: Vec<(i64, String)> = Vec::new();
-    for line in SCHEMA.lines() {
+    for line in schema.lines() {
         if let Some(v) = line
             .strip_prefix("-- version: ")
             .and_then(|v| v.trim().parse::<i64>().ok())

@@ -31,6 +31,7 @@ mod locks;
 mod limits;
 mod malformed;
 mod outputs;
+mod pg;
 mod print_decode;
 mod print_printers;
 mod print_text;
