@@ -62,6 +62,11 @@ pub struct App {
     store_error: Option<Bi>,
     /// The store opened, but another bench holds this station's name.
     station_taken: bool,
+    /// An end-of-shift backup is being taken on its own thread.
+    backing_up: bool,
+    /// The window asked to close while the shift's backup ran: it closes when the backup is done
+    /// (or at a second request).
+    pub closing: Option<iced::window::Id>,
     runner: Runner,
     pub lang: Lang,
     pub station: String,
@@ -116,6 +121,8 @@ pub enum Message {
     JobTick,
     /// The shop's own backup after a sign-out (the end of a shift) ended.
     ShiftBackedUp(ShiftBackup),
+    /// The window's close button: the shift ends as at a sign-out, then the window closes.
+    CloseRequested(iced::window::Id),
 }
 
 /// How the backup at the end of a shift went.
@@ -209,6 +216,8 @@ impl App {
             store_path: path.clone(),
             store_error: None,
             station_taken: false,
+            backing_up: false,
+            closing: None,
             runner,
             lang,
             station: station.into(),
@@ -502,6 +511,7 @@ impl App {
                 if spawned.is_err() {
                     return Task::none();
                 }
+                self.backing_up = true;
                 match runner {
                     Runner::Queued(_, waiting) => {
                         waiting.push(rx);
@@ -716,6 +726,25 @@ impl App {
                 }
             }
             Message::SignOut => self.sign_out(),
+            Message::CloseRequested(id) => {
+                // A second request while the backup runs closes at once (the backup's temporary
+                // file is cleared by the next one).
+                if self.closing.is_some() {
+                    return iced::window::close(id);
+                }
+                let task = if self.actor.is_some() {
+                    self.sign_out()
+                } else {
+                    Task::none()
+                };
+                if self.backing_up {
+                    self.closing = Some(id);
+                    self.notice = Some(Notice::warning(Bi::t(T::ClosingAfterBackup)));
+                    task
+                } else {
+                    Task::batch([task, iced::window::close(id)])
+                }
+            }
             Message::ToggleMute => {
                 self.sound.muted = !self.sound.muted;
                 Task::none()
@@ -726,6 +755,10 @@ impl App {
             }
             Message::JobTick => Task::none(),
             Message::ShiftBackedUp(outcome) => {
+                self.backing_up = false;
+                if let Some(id) = self.closing.take() {
+                    return iced::window::close(id);
+                }
                 // Said on the sign-in form, where the staff member who signed out still is.
                 match outcome {
                     ShiftBackup::Taken(path) => {
@@ -770,6 +803,7 @@ impl App {
         if working {
             subs.push(input::job_ticker().map(|_| Message::JobTick));
         }
+        subs.push(iced::window::close_requests().map(Message::CloseRequested));
         Subscription::batch(subs)
     }
 

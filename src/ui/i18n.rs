@@ -95,6 +95,7 @@ pub enum T {
     ShiftBackedUp,
     /// That backup failed, before the reason.
     ShiftBackupFailed,
+    ClosingAfterBackup,
     ScreenCheck,
     ScreenPick,
     ScreenOrders,
@@ -252,6 +253,10 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         T::ShiftBackedUp => (
             "下班前已自动备份数据库",
             "Backed up at the end of the shift",
+        ),
+        T::ClosingAfterBackup => (
+            "正在备份数据库，备份完窗口就关闭（再点一次关闭则立即关闭）",
+            "Backing up the store; the window closes when it is done (close again to close now)",
         ),
         T::ShiftBackupFailed => (
             "下班前的自动备份没有成功，请告诉管理员",

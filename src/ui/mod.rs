@@ -24,5 +24,7 @@ pub fn run(opts: Options) -> iced::Result {
         .theme(App::theme)
         .default_font(fonts::REGULAR)
         .window_size(WINDOW)
+        // The close button ends the shift first (its backup), then closes: `CloseRequested`.
+        .exit_on_close_request(false)
         .run()
 }

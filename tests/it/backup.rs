@@ -494,3 +494,39 @@ fn a_damaged_store_is_replaced_by_its_backup_and_kept_aside() {
     stock_verify(&fresh);
     assert_eq!(files_in(&s.path("new-pc")), ["shop.db"]);
 }
+
+#[test]
+fn closing_the_window_ends_the_shift_and_closes_after_its_backup() {
+    use packbench::ui::screen::sign_in;
+    use packbench::ui::{App, Message};
+    let s = Scratch::new();
+    s.printed_batch();
+    let store = packbench::store::Store::open(s.db()).unwrap();
+    let mut app = App::with_store_and_worker(store, "bench-gui", packbench::ui::i18n::Lang::En);
+    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(
+        "admin".into(),
+    )));
+    let _ = app.update(Message::SignIn(sign_in::Message::PinChanged(PIN.into())));
+    let _ = app.update(Message::SignIn(sign_in::Message::Submit));
+    app.settle();
+    assert!(app.actor.is_some());
+    // The close button: the shift ends (signed out) and the window waits for the backup,
+    // saying so.
+    let id = iced::window::Id::unique();
+    let _ = app.update(Message::CloseRequested(id));
+    assert!(app.actor.is_none(), "signed out");
+    assert_eq!(app.closing, Some(id), "waits for the backup");
+    let notice = app.notice.clone().expect("a notice");
+    assert!(
+        notice.text.en.contains("closes when it is done"),
+        "{notice:?}"
+    );
+    app.settle();
+    assert_eq!(app.closing, None, "closed once the backup was done");
+    assert_eq!(files_in(&s.path("backups")).len(), 1);
+    let shift = events(&s, "store_backed_up");
+    assert_eq!(shift[0]["detail"]["trigger"], "sign_out", "{shift:?}");
+    // Nobody signed in: the close button closes at once.
+    let _ = app.update(Message::CloseRequested(id));
+    assert_eq!(app.closing, None);
+}
