@@ -1,7 +1,7 @@
 //! Sign-in everywhere and a new shop only by intent (issue 12, findings 1 and 7): the real
 //! binary on stores made by `init` and the demo, a typo'd path, wrong PINs and the lock.
 
-use crate::common::{PIN, Scratch};
+use crate::common::{PIN, Scratch, sign_in_with};
 use packbench::flow;
 use packbench::store::Store;
 use packbench::ui::i18n::Lang;
@@ -469,12 +469,6 @@ fn the_demo_makes_a_store_where_every_pin_is_1234() {
     // On a store that is there, the demo is a command like any other: signed in.
     let out = pb(&db, &[], &["demo", "--orders", "5"]);
     assert!(!out.status.success() && stderr(&out).contains("--staff"));
-}
-
-fn sign_in_with(app: &mut App, code: &str, pin: &str) {
-    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(code.into())));
-    let _ = app.update(Message::SignIn(sign_in::Message::PinChanged(pin.into())));
-    let _ = app.update(Message::SignIn(sign_in::Message::Submit));
 }
 
 #[test]

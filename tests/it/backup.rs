@@ -414,18 +414,13 @@ fn thinning_touches_only_our_old_backups() {
 
 #[test]
 fn signing_out_of_the_window_ends_a_shift_and_backs_up_what_changed() {
-    use packbench::ui::screen::sign_in;
     use packbench::ui::{App, Message};
     let s = Scratch::new();
     s.printed_batch();
     let store = packbench::store::Store::open(s.db()).unwrap();
     let mut app = App::with_store_and_worker(store, "bench-gui", packbench::ui::i18n::Lang::En);
     let sign_in = |app: &mut App| {
-        let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(
-            "admin".into(),
-        )));
-        let _ = app.update(Message::SignIn(sign_in::Message::PinChanged(PIN.into())));
-        let _ = app.update(Message::SignIn(sign_in::Message::Submit));
+        crate::common::sign_in_with(app, "admin", PIN);
         app.settle();
         assert!(app.actor.is_some());
     };
@@ -497,17 +492,12 @@ fn a_damaged_store_is_replaced_by_its_backup_and_kept_aside() {
 
 #[test]
 fn closing_the_window_ends_the_shift_and_closes_after_its_backup() {
-    use packbench::ui::screen::sign_in;
     use packbench::ui::{App, Message};
     let s = Scratch::new();
     s.printed_batch();
     let store = packbench::store::Store::open(s.db()).unwrap();
     let mut app = App::with_store_and_worker(store, "bench-gui", packbench::ui::i18n::Lang::En);
-    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(
-        "admin".into(),
-    )));
-    let _ = app.update(Message::SignIn(sign_in::Message::PinChanged(PIN.into())));
-    let _ = app.update(Message::SignIn(sign_in::Message::Submit));
+    crate::common::sign_in_with(&mut app, "admin", PIN);
     app.settle();
     assert!(app.actor.is_some());
     // The close button: the shift ends (signed out) and the window waits for the backup,

@@ -562,3 +562,12 @@ impl Scratch {
         serde_json::from_slice(&out.stdout).expect("JSON output")
     }
 }
+
+/// Signs `code` in at the window with `pin`, as the sign-in form is filled: code, PIN, Enter.
+pub fn sign_in_with(app: &mut packbench::ui::App, code: &str, pin: &str) {
+    use packbench::ui::Message;
+    use packbench::ui::screen::sign_in::Message as S;
+    let _ = app.update(Message::SignIn(S::CodeChanged(code.into())));
+    let _ = app.update(Message::SignIn(S::PinChanged(pin.into())));
+    let _ = app.update(Message::SignIn(S::Submit));
+}

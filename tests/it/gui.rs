@@ -43,11 +43,7 @@ fn bench(lang: Lang) -> (Scratch, Value, App) {
     ]);
     let mut app = App::with_store(Store::open(s.db()).unwrap(), "bench-gui", lang);
     app.check.clock = || "09:30:00".to_string();
-    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(
-        "YH01".into(),
-    )));
-    let _ = app.update(Message::SignIn(sign_in::Message::PinChanged("1234".into())));
-    let _ = app.update(Message::SignIn(sign_in::Message::Submit));
+    crate::common::sign_in_with(&mut app, "YH01", "1234");
     assert!(app.actor.is_some(), "signed in");
     assert_eq!(app.screen, Screen::Check);
     (s, batch, app)
@@ -122,11 +118,7 @@ fn sign_in_refuses_a_bad_pin() {
         "1234",
     ]);
     let mut app = App::with_store(Store::open(s.db()).unwrap(), "bench-gui", Lang::Zh);
-    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(
-        "YH01".into(),
-    )));
-    let _ = app.update(Message::SignIn(sign_in::Message::PinChanged("9999".into())));
-    let _ = app.update(Message::SignIn(sign_in::Message::Submit));
+    crate::common::sign_in_with(&mut app, "YH01", "9999");
     assert!(app.actor.is_none());
     assert!(finds(&app, "工号或密码不对"));
     assert!(app.sign_in.pin.is_empty(), "a wrong PIN is not kept");
@@ -362,11 +354,7 @@ fn a_scan_never_acts_on_a_form() {
         "1234",
     ]);
     let mut app = App::with_store(Store::open(s.db()).unwrap(), "bench-1", Lang::Zh);
-    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(
-        "DD01".into(),
-    )));
-    let _ = app.update(Message::SignIn(sign_in::Message::PinChanged("1234".into())));
-    let _ = app.update(Message::SignIn(sign_in::Message::Submit));
+    crate::common::sign_in_with(&mut app, "DD01", "1234");
     assert_eq!(app.screen, Screen::Print);
     let batches_before = app.print.batches.len();
     let t = batch["parcels"][0]["tracking_no"].as_str().unwrap();
@@ -544,9 +532,7 @@ fn every_screen_in_chinese_and_english() {
             "1234",
         ]);
         let sign_in_as = |app: &mut App, code: &str| {
-            let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(code.into())));
-            let _ = app.update(Message::SignIn(sign_in::Message::PinChanged("1234".into())));
-            let _ = app.update(Message::SignIn(sign_in::Message::Submit));
+            crate::common::sign_in_with(app, code, "1234");
         };
         let mut app = App::with_store(Store::open(s.db()).unwrap(), "bench-1", lang);
         window_shows(
@@ -702,11 +688,7 @@ fn the_labels_screen_previews_scanned_products_and_prints() {
         "1234",
     ]);
     let mut app = App::with_store(Store::open(s.db()).unwrap(), "bench-1", Lang::Zh);
-    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(
-        "TM01".into(),
-    )));
-    let _ = app.update(Message::SignIn(sign_in::Message::PinChanged("1234".into())));
-    let _ = app.update(Message::SignIn(sign_in::Message::Submit));
+    crate::common::sign_in_with(&mut app, "TM01", "1234");
     assert_eq!(app.screen, Screen::Labels);
 
     // A scanned barcode adds its product and shows page 1 as it will print.
@@ -814,11 +796,7 @@ fn a_scan_waits_for_a_locked_store_off_the_window_thread() {
         "1234",
     ]);
     let mut app = App::with_store_and_worker(Store::open(s.db()).unwrap(), "bench-w", Lang::Zh);
-    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(
-        "YH01".into(),
-    )));
-    let _ = app.update(Message::SignIn(sign_in::Message::PinChanged("1234".into())));
-    let _ = app.update(Message::SignIn(sign_in::Message::Submit));
+    crate::common::sign_in_with(&mut app, "YH01", "1234");
     app.settle();
     assert_eq!(app.screen, Screen::Check);
     let t = batch["parcels"][0]["tracking_no"]
@@ -914,11 +892,7 @@ fn a_batch_number_typed_at_the_pick_screen_counts_as_its_scan() {
         "1234",
     ]);
     let mut app = App::with_store(Store::open(s.db()).unwrap(), "bench-pick", Lang::Zh);
-    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(
-        "PH001".into(),
-    )));
-    let _ = app.update(Message::SignIn(sign_in::Message::PinChanged("1234".into())));
-    let _ = app.update(Message::SignIn(sign_in::Message::Submit));
+    crate::common::sign_in_with(&mut app, "PH001", "1234");
     assert_eq!(app.screen, Screen::Pick);
     let _ = app.update(scan("EDB_PH001"));
     use packbench::ui::screen::pick::Message as K;
@@ -950,11 +924,7 @@ fn a_remark_half_typed_stays_with_its_order() {
         "1234",
     ]);
     let mut app = App::with_store(Store::open(s.db()).unwrap(), "bench-1", Lang::Zh);
-    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(
-        "DD01".into(),
-    )));
-    let _ = app.update(Message::SignIn(sign_in::Message::PinChanged("1234".into())));
-    let _ = app.update(Message::SignIn(sign_in::Message::Submit));
+    crate::common::sign_in_with(&mut app, "DD01", "1234");
     let _ = app.update(Message::Show(Screen::Orders));
     use packbench::ui::screen::orders::Message as O;
     let first = batch["parcels"][0]["order_nos"][0].as_str().unwrap();
@@ -1016,11 +986,7 @@ fn the_window_says_within_a_second_that_it_waits_for_another_write() {
         "1234",
     ]);
     let mut app = App::with_store_and_worker(Store::open(s.db()).unwrap(), "bench-w2", Lang::Zh);
-    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(
-        "YH01".into(),
-    )));
-    let _ = app.update(Message::SignIn(sign_in::Message::PinChanged("1234".into())));
-    let _ = app.update(Message::SignIn(sign_in::Message::Submit));
+    crate::common::sign_in_with(&mut app, "YH01", "1234");
     app.settle();
     let t = batch["parcels"][0]["tracking_no"]
         .as_str()
@@ -1191,11 +1157,7 @@ fn the_pick_list_turns_to_the_page_of_the_line_just_picked() {
         .unwrap()
         .to_string();
     let mut app = App::with_store(Store::open(s.db()).unwrap(), "bench-pick", Lang::Zh);
-    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(
-        "PH001".into(),
-    )));
-    let _ = app.update(Message::SignIn(sign_in::Message::PinChanged("1234".into())));
-    let _ = app.update(Message::SignIn(sign_in::Message::Submit));
+    crate::common::sign_in_with(&mut app, "PH001", "1234");
     for c in ["EDB_PH001", b.as_str()] {
         let _ = app.update(scan(c));
     }

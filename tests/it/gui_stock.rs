@@ -10,7 +10,7 @@ use packbench::domain::stock::{AdjustReason, Uncounted};
 use packbench::scan::{Scan, Source};
 use packbench::store::Store;
 use packbench::ui::i18n::Lang;
-use packbench::ui::screen::{Screen, Tone, inbound, receipts, sign_in, stock, stocktake};
+use packbench::ui::screen::{Screen, Tone, inbound, receipts, stock, stocktake};
 use packbench::ui::{App, Message};
 
 /// The embedded fonts only, whatever the machine has installed.
@@ -58,9 +58,7 @@ fn failed(app: &App) -> bool {
 
 fn sign_in_as(app: &mut App, code: &str) {
     let _ = app.update(Message::SignOut);
-    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(code.into())));
-    let _ = app.update(Message::SignIn(sign_in::Message::PinChanged("1234".into())));
-    let _ = app.update(Message::SignIn(sign_in::Message::Submit));
+    crate::common::sign_in_with(app, code, "1234");
     assert!(app.actor.is_some(), "{code} signed in");
 }
 

@@ -8,8 +8,8 @@ use packbench::flow::check::CheckSession;
 use packbench::scan::{Scan, Source};
 use packbench::store::Store;
 use packbench::ui::i18n::Lang;
+use packbench::ui::screen::Screen;
 use packbench::ui::screen::check::Message as C;
-use packbench::ui::screen::{Screen, sign_in};
 use packbench::ui::{App, Message};
 
 /// The `source` column of every row of `table`, oldest first.
@@ -43,11 +43,7 @@ fn a_code_typed_at_the_check_bench_is_stored_as_keyed() {
         "1234",
     ]);
     let mut app = App::with_store(Store::open(s.db()).unwrap(), "bench-k", Lang::Zh);
-    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(
-        "YH01".into(),
-    )));
-    let _ = app.update(Message::SignIn(sign_in::Message::PinChanged("1234".into())));
-    let _ = app.update(Message::SignIn(sign_in::Message::Submit));
+    crate::common::sign_in_with(&mut app, "YH01", "1234");
     assert_eq!(app.screen, Screen::Check);
     app.check.clock = || "09:30:00".to_string();
 

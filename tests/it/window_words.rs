@@ -11,7 +11,6 @@ use packbench::flow;
 use packbench::flow::print::{LabelFormat, LabelJob, LabelSelect, Overwrite, Target};
 use packbench::store::Store;
 use packbench::ui::i18n::{self, Bi, Lang};
-use packbench::ui::screen::sign_in;
 use packbench::ui::screen::{Screen, Tone};
 use packbench::ui::{App, Message};
 
@@ -50,9 +49,7 @@ fn failed_notice(app: &App) -> Bi {
 
 fn sign_in(app: &mut App, code: &str) {
     let _ = app.update(Message::SignOut);
-    let _ = app.update(Message::SignIn(sign_in::Message::CodeChanged(code.into())));
-    let _ = app.update(Message::SignIn(sign_in::Message::PinChanged("1234".into())));
-    let _ = app.update(Message::SignIn(sign_in::Message::Submit));
+    crate::common::sign_in_with(app, code, "1234");
     assert!(app.actor.is_some(), "{code} signed in");
 }
 
