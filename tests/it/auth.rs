@@ -227,9 +227,7 @@ fn a_command_needs_a_staff_code_and_a_pin() {
 #[test]
 fn five_wrong_pins_lock_the_code_and_every_refusal_is_logged() {
     let s = Scratch::new();
-    s.ok(&[
-        "staff", "add", "YH01", "--name", "验货", "--role", "checker", "--pin", PIN,
-    ]);
+    s.add_staff("YH01", "验货", "checker");
     for i in 1..=4 {
         let out = as_staff(&s.db(), "YH01", "9999", &["orders", "list"]);
         assert!(!out.status.success());
@@ -281,17 +279,7 @@ fn five_wrong_pins_lock_the_code_and_every_refusal_is_logged() {
 #[test]
 fn the_lock_runs_out_after_five_minutes_and_a_right_pin_resets_the_count() {
     let s = Scratch::new();
-    s.ok(&[
-        "staff",
-        "add",
-        "KF01",
-        "--name",
-        "客服",
-        "--role",
-        "customer_service",
-        "--pin",
-        PIN,
-    ]);
+    s.add_staff("KF01", "客服", "customer_service");
     let mut store = s.open();
     let t0 = chrono::Utc::now();
     let at =
@@ -338,9 +326,7 @@ fn the_lock_runs_out_after_five_minutes_and_a_right_pin_resets_the_count() {
 #[test]
 fn the_window_shows_the_lock_in_its_language() {
     let s = Scratch::new();
-    s.ok(&[
-        "staff", "add", "YH01", "--name", "验货", "--role", "checker", "--pin", PIN,
-    ]);
+    s.add_staff("YH01", "验货", "checker");
     let mut app = App::with_store(s.open(), "bench-1", Lang::Zh);
     sign_in_with(&mut app, "YH01", "");
     assert!(app.actor.is_none());
@@ -474,9 +460,7 @@ fn the_demo_makes_a_store_where_every_pin_is_1234() {
 #[test]
 fn the_window_changes_ones_own_pin_with_the_current_one() {
     let s = Scratch::new();
-    s.ok(&[
-        "staff", "add", "YH01", "--name", "验货", "--role", "checker", "--pin", PIN,
-    ]);
+    s.add_staff("YH01", "验货", "checker");
     let mut app = App::with_store(s.open(), "bench-1", Lang::Zh);
     let change = |app: &mut App, current: &str, new: &str, again: &str| {
         for m in [

@@ -287,9 +287,7 @@ fn a_restore_waits_for_every_bench_and_program_to_close() {
 #[test]
 fn only_admins_back_up_and_restore() {
     let s = Scratch::new();
-    s.ok(&[
-        "staff", "add", "XY01", "--name", "验货", "--role", "checker", "--pin", PIN,
-    ]);
+    s.add_staff("XY01", "验货", "checker");
     let out = s.run_as("XY01", &["backup"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);

@@ -375,9 +375,7 @@ fn a_picker_may_not_cancel_a_batch() {
     let s = Scratch::new();
     shop(&s, "7700000001-7700000099");
     create(&s, &["--limit", "3"]);
-    s.ok(&[
-        "staff", "add", "PH001", "--name", "配货", "--role", "picker", "--pin", "1234",
-    ]);
+    s.add_staff("PH001", "配货", "picker");
     let before = s.digest();
     for args in [
         &["batch", "cancel", "B1", "--reason", "mistake"][..],
@@ -397,9 +395,7 @@ fn a_cancelled_batch_is_not_picked_printed_shipped_or_checked() {
     let s = Scratch::new();
     shop(&s, "7700000001-7700000099");
     let b = create(&s, &["--limit", "3"]);
-    s.ok(&[
-        "staff", "add", "PH001", "--name", "配货", "--role", "picker", "--pin", "1234",
-    ]);
+    s.add_staff("PH001", "配货", "picker");
     let (_, list) = s.json(&["batch", "picklist", "B1", "--json"]);
     let item = list["lines"][0]["barcode"]
         .as_str()

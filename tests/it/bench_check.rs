@@ -271,28 +271,8 @@ fn unpaid_and_cancelled_orders_never_reach_a_batch_and_ship_unpaid_lets_one_thro
 
     // A bank transfer: the supervisor lets an unpaid order ship; an order printer may not.
     let no = unpaid[0]["order_no"].as_str().unwrap();
-    s.ok(&[
-        "staff",
-        "add",
-        "DD01",
-        "--name",
-        "打单",
-        "--role",
-        "order_printer",
-        "--pin",
-        "1234",
-    ]);
-    s.ok(&[
-        "staff",
-        "add",
-        "KF01",
-        "--name",
-        "主管",
-        "--role",
-        "cs_supervisor",
-        "--pin",
-        "1234",
-    ]);
+    s.add_staff("DD01", "打单", "order_printer");
+    s.add_staff("KF01", "主管", "cs_supervisor");
     assert!(
         !s.run_as("DD01", &["review", "ship-unpaid", no, "--note", "汇款"])
             .status
@@ -433,17 +413,7 @@ fn merge_and_unmerge() {
 fn pick_assigns_the_batch_to_the_picker() {
     let s = Scratch::new();
     let batch = s.printed_batch();
-    s.ok(&[
-        "staff",
-        "add",
-        "PH001",
-        "--name",
-        "张配货",
-        "--role",
-        "picker",
-        "--pin",
-        "1234",
-    ]);
+    s.add_staff("PH001", "张配货", "picker");
     let id = batch["batch_id"].as_i64().unwrap();
     let (_, list) = s.json(&["batch", "picklist", &id.to_string(), "--json"]);
     let lines = list["lines"].as_array().unwrap();
@@ -575,12 +545,8 @@ fn scan_input_hygiene() {
 fn permissions_at_the_bench() {
     let s = Scratch::new();
     s.printed_batch();
-    s.ok(&[
-        "staff", "add", "PH001", "--name", "配货", "--role", "picker", "--pin", "1234",
-    ]);
-    s.ok(&[
-        "staff", "add", "YH01", "--name", "验货", "--role", "checker", "--pin", "1234",
-    ]);
+    s.add_staff("PH001", "配货", "picker");
+    s.add_staff("YH01", "验货", "checker");
     let out = s.run_as("PH001", &["batch", "create", "--courier", "ZTO"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("print_batch"));

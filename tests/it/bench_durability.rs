@@ -323,9 +323,7 @@ fn a_parcel_left_open_at_a_dead_bench_can_be_released() {
     let v = s.scan("bench-b", "check", &[t]);
     assert_eq!(v[0]["reason"], "open_elsewhere");
     // bench-a's PC is dead; the supervisor frees the parcel.
-    s.ok(&[
-        "staff", "add", "YH01", "--name", "验货", "--role", "checker", "--pin", "1234",
-    ]);
+    s.add_staff("YH01", "验货", "checker");
     assert!(
         !s.run_as("YH01", &["release", t]).status.success(),
         "a checker may not"

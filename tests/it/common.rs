@@ -82,6 +82,13 @@ impl Scratch {
         }
     }
 
+    /// Adds a staff member with the tests' PIN (`PIN`).
+    pub fn add_staff(&self, code: &str, name: &str, role: &str) {
+        self.ok(&[
+            "staff", "add", code, "--name", name, "--role", role, "--pin", PIN,
+        ]);
+    }
+
     /// Runs and expects success; returns stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);

@@ -30,17 +30,7 @@ fn scan(code: &str) -> Message {
 fn bench(lang: Lang) -> (Scratch, Value, App) {
     let s = Scratch::new();
     let batch = s.printed_batch();
-    s.ok(&[
-        "staff",
-        "add",
-        "YH01",
-        "--name",
-        "陈验货",
-        "--role",
-        "checker",
-        "--pin",
-        "1234",
-    ]);
+    s.add_staff("YH01", "陈验货", "checker");
     let mut app = App::with_store(Store::open(s.db()).unwrap(), "bench-gui", lang);
     app.check.clock = || "09:30:00".to_string();
     crate::common::sign_in_with(&mut app, "YH01", "1234");
@@ -106,17 +96,7 @@ fn unit_codes(p: &Value) -> Vec<String> {
 #[test]
 fn sign_in_refuses_a_bad_pin() {
     let s = Scratch::new();
-    s.ok(&[
-        "staff",
-        "add",
-        "YH01",
-        "--name",
-        "陈验货",
-        "--role",
-        "checker",
-        "--pin",
-        "1234",
-    ]);
+    s.add_staff("YH01", "陈验货", "checker");
     let mut app = App::with_store(Store::open(s.db()).unwrap(), "bench-gui", Lang::Zh);
     crate::common::sign_in_with(&mut app, "YH01", "9999");
     assert!(app.actor.is_none());
@@ -342,17 +322,7 @@ fn a_scan_never_acts_on_a_form() {
         "--range",
         "7800000001-7800000050",
     ]);
-    s.ok(&[
-        "staff",
-        "add",
-        "DD01",
-        "--name",
-        "刘打单",
-        "--role",
-        "order_printer",
-        "--pin",
-        "1234",
-    ]);
+    s.add_staff("DD01", "刘打单", "order_printer");
     let mut app = App::with_store(Store::open(s.db()).unwrap(), "bench-1", Lang::Zh);
     crate::common::sign_in_with(&mut app, "DD01", "1234");
     assert_eq!(app.screen, Screen::Print);
@@ -509,28 +479,8 @@ fn every_screen_in_chinese_and_english() {
         let tag = if lang == Lang::Zh { "zh" } else { "en" };
         let s = Scratch::new();
         let batch = s.printed_batch();
-        s.ok(&[
-            "staff",
-            "add",
-            "PH001",
-            "--name",
-            "张配货",
-            "--role",
-            "picker",
-            "--pin",
-            "1234",
-        ]);
-        s.ok(&[
-            "staff",
-            "add",
-            "DD01",
-            "--name",
-            "刘打单",
-            "--role",
-            "order_printer",
-            "--pin",
-            "1234",
-        ]);
+        s.add_staff("PH001", "张配货", "picker");
+        s.add_staff("DD01", "刘打单", "order_printer");
         let sign_in_as = |app: &mut App, code: &str| {
             crate::common::sign_in_with(app, code, "1234");
         };
@@ -643,17 +593,7 @@ fn every_screen_in_chinese_and_english() {
 
         // The checker's screen with a parcel open.
         let _ = app.update(Message::SignOut);
-        s.ok(&[
-            "staff",
-            "add",
-            "YH01",
-            "--name",
-            "陈验货",
-            "--role",
-            "checker",
-            "--pin",
-            "1234",
-        ]);
+        s.add_staff("YH01", "陈验货", "checker");
         sign_in_as(&mut app, "YH01");
         let _ = app.update(scan(batch["parcels"][1]["tracking_no"].as_str().unwrap()));
         window_shows(
@@ -676,17 +616,7 @@ fn the_labels_screen_previews_scanned_products_and_prints() {
             .to_str()
             .unwrap(),
     ]);
-    s.ok(&[
-        "staff",
-        "add",
-        "TM01",
-        "--name",
-        "孙条码",
-        "--role",
-        "label_printer",
-        "--pin",
-        "1234",
-    ]);
+    s.add_staff("TM01", "孙条码", "label_printer");
     let mut app = App::with_store(Store::open(s.db()).unwrap(), "bench-1", Lang::Zh);
     crate::common::sign_in_with(&mut app, "TM01", "1234");
     assert_eq!(app.screen, Screen::Labels);
@@ -784,17 +714,7 @@ fn a_scan_waits_for_a_locked_store_off_the_window_thread() {
     // The window's way: jobs on the store worker. Another bench holds the write lock.
     let s = Scratch::new();
     let batch = s.printed_batch();
-    s.ok(&[
-        "staff",
-        "add",
-        "YH01",
-        "--name",
-        "陈验货",
-        "--role",
-        "checker",
-        "--pin",
-        "1234",
-    ]);
+    s.add_staff("YH01", "陈验货", "checker");
     let mut app = App::with_store_and_worker(Store::open(s.db()).unwrap(), "bench-w", Lang::Zh);
     crate::common::sign_in_with(&mut app, "YH01", "1234");
     app.settle();
@@ -837,17 +757,7 @@ fn a_scan_waits_for_a_locked_store_off_the_window_thread() {
 #[test]
 fn tab_and_enter_walk_the_sign_in_form() {
     let s = Scratch::new();
-    s.ok(&[
-        "staff",
-        "add",
-        "YH01",
-        "--name",
-        "陈验货",
-        "--role",
-        "checker",
-        "--pin",
-        "1234",
-    ]);
+    s.add_staff("YH01", "陈验货", "checker");
     let mut app = App::with_store(Store::open(s.db()).unwrap(), "bench-gui", Lang::Zh);
     let msgs: Vec<Message> = {
         let mut ui = iced_test::Simulator::with_settings(settings(), app.view());
@@ -880,17 +790,7 @@ fn tab_and_enter_walk_the_sign_in_form() {
 fn a_batch_number_typed_at_the_pick_screen_counts_as_its_scan() {
     let s = Scratch::new();
     let batch = s.printed_batch();
-    s.ok(&[
-        "staff",
-        "add",
-        "PH001",
-        "--name",
-        "张配货",
-        "--role",
-        "picker",
-        "--pin",
-        "1234",
-    ]);
+    s.add_staff("PH001", "张配货", "picker");
     let mut app = App::with_store(Store::open(s.db()).unwrap(), "bench-pick", Lang::Zh);
     crate::common::sign_in_with(&mut app, "PH001", "1234");
     assert_eq!(app.screen, Screen::Pick);
@@ -912,17 +812,7 @@ fn a_remark_half_typed_stays_with_its_order() {
     // The order printer types a remark on one order; a scan opens another order.
     let s = Scratch::new();
     let batch = s.printed_batch();
-    s.ok(&[
-        "staff",
-        "add",
-        "DD01",
-        "--name",
-        "刘打单",
-        "--role",
-        "order_printer",
-        "--pin",
-        "1234",
-    ]);
+    s.add_staff("DD01", "刘打单", "order_printer");
     let mut app = App::with_store(Store::open(s.db()).unwrap(), "bench-1", Lang::Zh);
     crate::common::sign_in_with(&mut app, "DD01", "1234");
     let _ = app.update(Message::Show(Screen::Orders));
@@ -974,17 +864,7 @@ fn a_parked_parcel_notice_lasts_until_the_next_scan() {
 fn the_window_says_within_a_second_that_it_waits_for_another_write() {
     let s = Scratch::new();
     let batch = s.printed_batch();
-    s.ok(&[
-        "staff",
-        "add",
-        "YH01",
-        "--name",
-        "陈验货",
-        "--role",
-        "checker",
-        "--pin",
-        "1234",
-    ]);
+    s.add_staff("YH01", "陈验货", "checker");
     let mut app = App::with_store_and_worker(Store::open(s.db()).unwrap(), "bench-w2", Lang::Zh);
     crate::common::sign_in_with(&mut app, "YH01", "1234");
     app.settle();

@@ -226,28 +226,8 @@ fn printers_are_listed() {
 #[test]
 fn printing_needs_the_right_role() {
     let s = catalogue_store();
-    s.ok(&[
-        "staff",
-        "add",
-        "PH001",
-        "--name",
-        "张配货",
-        "--role",
-        "picker",
-        "--pin",
-        "1234",
-    ]);
-    s.ok(&[
-        "staff",
-        "add",
-        "TM01",
-        "--name",
-        "条码员",
-        "--role",
-        "label_printer",
-        "--pin",
-        "1234",
-    ]);
+    s.add_staff("PH001", "张配货", "picker");
+    s.add_staff("TM01", "条码员", "label_printer");
     let out = s.run_as(
         "PH001",
         &[

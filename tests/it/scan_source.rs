@@ -31,17 +31,7 @@ fn some(code: &str, n: usize) -> Vec<Option<String>> {
 fn a_code_typed_at_the_check_bench_is_stored_as_keyed() {
     let s = Scratch::new();
     let batch = s.printed_batch();
-    s.ok(&[
-        "staff",
-        "add",
-        "YH01",
-        "--name",
-        "陈验货",
-        "--role",
-        "checker",
-        "--pin",
-        "1234",
-    ]);
+    s.add_staff("YH01", "陈验货", "checker");
     let mut app = App::with_store(Store::open(s.db()).unwrap(), "bench-k", Lang::Zh);
     crate::common::sign_in_with(&mut app, "YH01", "1234");
     assert_eq!(app.screen, Screen::Check);

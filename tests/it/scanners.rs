@@ -304,9 +304,7 @@ fn scanner_settings_belong_to_a_station() {
             .status
             .success()
     );
-    s.ok(&[
-        "staff", "add", "YH01", "--name", "验货", "--role", "checker", "--pin", "1234",
-    ]);
+    s.add_staff("YH01", "验货", "checker");
     assert!(
         !s.run_as("YH01", &["station", "set", "--min-len", "6"])
             .status

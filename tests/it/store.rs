@@ -138,17 +138,7 @@ fn a_new_store_has_the_pragmas_and_an_admin() {
 fn customer_service_may_remark_but_not_change_an_order() {
     let s = Scratch::new();
     s.import_fixture("taobao-gbk");
-    s.ok(&[
-        "staff",
-        "add",
-        "C07",
-        "--name",
-        "阿珍",
-        "--role",
-        "customer_service",
-        "--pin",
-        "1234",
-    ]);
+    s.add_staff("C07", "阿珍", "customer_service");
     let before = s.digest();
 
     // Changing the status: refused, with the reason, and nothing written.
@@ -211,17 +201,7 @@ fn customer_service_may_remark_but_not_change_an_order() {
     assert_eq!(o["remarks"][0]["flag"], true);
 
     // An order printer may change the status; the change is logged with who and why.
-    s.ok(&[
-        "staff",
-        "add",
-        "DD01",
-        "--name",
-        "刘打单",
-        "--role",
-        "order_printer",
-        "--pin",
-        "1234",
-    ]);
+    s.add_staff("DD01", "刘打单", "order_printer");
     let out = s.run_as(
         "DD01",
         &[
@@ -249,17 +229,7 @@ fn customer_service_may_remark_but_not_change_an_order() {
 #[test]
 fn every_command_acts_as_someone_and_is_checked() {
     let s = Scratch::new();
-    s.ok(&[
-        "staff",
-        "add",
-        "YH01",
-        "--name",
-        "陈验货",
-        "--role",
-        "checker",
-        "--pin",
-        "1234",
-    ]);
+    s.add_staff("YH01", "陈验货", "checker");
     // A checker may not import orders, nor add staff.
     let lines = common::fixture("taobao-gbk", "ExportOrderDetailList.csv");
     let orders = common::fixture("taobao-gbk", "ExportOrderList.csv");
