@@ -344,6 +344,8 @@ pub enum StoreFault {
     Corrupt,
     /// The file cannot be opened at all (no such folder, no permission).
     CannotOpen,
+    /// The shop's PostgreSQL server cannot be reached (network, server stopped).
+    Unreachable,
     Other,
 }
 
@@ -357,20 +359,101 @@ impl StoreFault {
             StoreFault::Io => "io",
             StoreFault::Corrupt => "corrupt",
             StoreFault::CannotOpen => "cannot_open",
+            StoreFault::Unreachable => "unreachable",
             StoreFault::Other => "other",
         }
     }
 
-    fn of(e: &rusqlite::Error) -> StoreFault {
+    fn of(e: &Engine) -> StoreFault {
         use rusqlite::ErrorCode as C;
-        match e.sqlite_error_code() {
-            Some(C::DatabaseBusy | C::DatabaseLocked) => StoreFault::Busy,
-            Some(C::ReadOnly) => StoreFault::ReadOnly,
-            Some(C::DiskFull) => StoreFault::DiskFull,
-            Some(C::SystemIoFailure) => StoreFault::Io,
-            Some(C::DatabaseCorrupt | C::NotADatabase) => StoreFault::Corrupt,
-            Some(C::CannotOpen | C::PermissionDenied) => StoreFault::CannotOpen,
-            _ => StoreFault::Other,
+        match e {
+            Engine::Lite(e) => match e.sqlite_error_code() {
+                Some(C::DatabaseBusy | C::DatabaseLocked) => StoreFault::Busy,
+                Some(C::ReadOnly) => StoreFault::ReadOnly,
+                Some(C::DiskFull) => StoreFault::DiskFull,
+                Some(C::SystemIoFailure) => StoreFault::Io,
+                Some(C::DatabaseCorrupt | C::NotADatabase) => StoreFault::Corrupt,
+                Some(C::CannotOpen | C::PermissionDenied) => StoreFault::CannotOpen,
+                _ => StoreFault::Other,
+            },
+            Engine::Pg(e) => {
+                use postgres::error::SqlState as S;
+                match e.code() {
+                    Some(c)
+                        if *c == S::LOCK_NOT_AVAILABLE
+                            || *c == S::T_R_DEADLOCK_DETECTED
+                            || *c == S::T_R_SERIALIZATION_FAILURE =>
+                    {
+                        StoreFault::Busy
+                    }
+                    Some(c) if *c == S::READ_ONLY_SQL_TRANSACTION => StoreFault::ReadOnly,
+                    Some(c) if *c == S::DISK_FULL => StoreFault::DiskFull,
+                    Some(c) if *c == S::IO_ERROR => StoreFault::Io,
+                    Some(c) if *c == S::DATA_CORRUPTED || *c == S::INDEX_CORRUPTED => {
+                        StoreFault::Corrupt
+                    }
+                    Some(c)
+                        if *c == S::INVALID_PASSWORD
+                            || *c == S::INVALID_AUTHORIZATION_SPECIFICATION
+                            || *c == S::INVALID_CATALOG_NAME
+                            || *c == S::INSUFFICIENT_PRIVILEGE =>
+                    {
+                        StoreFault::CannotOpen
+                    }
+                    Some(c)
+                        if *c == S::ADMIN_SHUTDOWN
+                            || *c == S::CRASH_SHUTDOWN
+                            || *c == S::CANNOT_CONNECT_NOW
+                            || c.code().starts_with("08") =>
+                    {
+                        StoreFault::Unreachable
+                    }
+                    Some(_) => StoreFault::Other,
+                    // No answer from the server at all: the connection is gone.
+                    None => StoreFault::Unreachable,
+                }
+            }
+            Engine::Gone => StoreFault::Unreachable,
+            Engine::LockHeld => StoreFault::Busy,
+            Engine::Decode(_) => StoreFault::Other,
+        }
+    }
+}
+
+/// What the engine said underneath a store error.
+#[derive(Debug)]
+pub enum Engine {
+    Lite(rusqlite::Error),
+    Pg(postgres::Error),
+    /// The connection to the server is gone and was not made again yet.
+    Gone,
+    /// Another bench held the store's write lock all the time a write waited for it.
+    LockHeld,
+    /// A value read back was not what the program wrote (a column of the wrong kind).
+    Decode(String),
+}
+
+impl std::fmt::Display for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Engine::Lite(e) => e.fmt(f),
+            Engine::Pg(e) => match e.as_db_error() {
+                Some(db) => f.write_str(db.message()),
+                None => e.fmt(f),
+            },
+            Engine::Gone => f.write_str("the connection to the PostgreSQL server is closed"),
+            Engine::LockHeld => f.write_str("the store's write lock is held by another bench"),
+            Engine::Decode(why) => f.write_str(why),
+        }
+    }
+}
+
+impl std::error::Error for Engine {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Engine::Lite(e) => Some(e),
+            Engine::Pg(e) => Some(e),
+            _ => None,
         }
     }
 }
@@ -381,7 +464,7 @@ pub struct StoreError {
     pub fault: StoreFault,
     /// The store failed while a scan was being written: the scan was not recorded.
     pub scan: bool,
-    source: rusqlite::Error,
+    source: Engine,
 }
 
 impl StoreError {
@@ -390,13 +473,14 @@ impl StoreError {
         self.source.to_string()
     }
 
-    /// SQLite's result code, without its words, for someone helping over the phone
-    /// (`SQLite DatabaseBusy 5`).
+    /// The engine's result code, without its words, for someone helping over the phone
+    /// (`SQLite DatabaseBusy 5`, `PostgreSQL 55P03`).
     pub fn code(&self) -> Option<String> {
         match &self.source {
-            rusqlite::Error::SqliteFailure(f, _) => {
+            Engine::Lite(rusqlite::Error::SqliteFailure(f, _)) => {
                 Some(format!("SQLite {:?} {}", f.code, f.extended_code))
             }
+            Engine::Pg(e) => e.code().map(|c| format!("PostgreSQL {}", c.code())),
             _ => None,
         }
     }
@@ -418,6 +502,10 @@ impl StoreError {
                 "无法打开数据库文件（文件夹不存在或没有权限）",
                 "请检查后再扫一次",
             ),
+            StoreFault::Unreachable => (
+                "连不上店里的数据库服务器（网络断了或服务器关了）",
+                "正在重新连接，连上后请再扫一次",
+            ),
             StoreFault::Other => ("数据库出错", "请再扫一次"),
         };
         if self.scan {
@@ -431,6 +519,9 @@ impl StoreError {
                 StoreFault::Corrupt => format!("{what}，请停止使用并从备份恢复"),
                 StoreFault::CannotOpen => {
                     format!("{what}，请检查文件夹是否存在、是否有权限，以及 --db 路径是否写对")
+                }
+                StoreFault::Unreachable => {
+                    format!("{what}，请检查网络和服务器电脑后再试，什么都没有写入")
                 }
                 StoreFault::Other => format!("{what}，请再试一次；仍不行请联系管理员"),
             }
@@ -460,6 +551,10 @@ impl StoreError {
                 "the store file cannot be opened (no such folder, or no permission)",
                 "check it, then scan again",
             ),
+            StoreFault::Unreachable => (
+                "the shop's database server cannot be reached (network down or server off)",
+                "reconnecting; scan it again once it is back",
+            ),
             StoreFault::Other => ("the store reported an error", "scan it again"),
         };
         if self.scan {
@@ -479,6 +574,9 @@ impl StoreError {
                 StoreFault::Corrupt => format!("{what}; stop and restore a backup"),
                 StoreFault::CannotOpen => format!(
                     "{what}; check that the folder exists and may be written, and that --db is spelt right"
+                ),
+                StoreFault::Unreachable => format!(
+                    "{what}; check the network and the server PC, then try again; nothing was written"
                 ),
                 StoreFault::Other => {
                     format!("{what}; try again; if it keeps happening, call the administrator")
@@ -507,11 +605,27 @@ impl std::error::Error for StoreError {
 
 impl From<rusqlite::Error> for Error {
     fn from(source: rusqlite::Error) -> Error {
+        let words = match &source {
+            rusqlite::Error::SqliteFailure(_, Some(m)) => Some(m.clone()),
+            _ => None,
+        };
+        Error::from_engine(words.as_deref(), Engine::Lite(source))
+    }
+}
+
+impl From<postgres::Error> for Error {
+    fn from(source: postgres::Error) -> Error {
+        let words = source.as_db_error().map(|d| d.message().to_owned());
+        Error::from_engine(words.as_deref(), Engine::Pg(source))
+    }
+}
+
+impl Error {
+    /// An engine's error: the schema's refusals in words, the rest by their fault.
+    fn from_engine(words: Option<&str>, source: Engine) -> Error {
         // The schema's backstop for a code used twice (schema.sql, version 10): the flows check
-        // first and name the holder; a path that forgot still gets words, not SQLite's.
-        if let rusqlite::Error::SqliteFailure(_, Some(m)) = &source
-            && m.starts_with("code taken")
-        {
+        // first and name the holder; a path that forgot still gets words, not the engine's.
+        if words.is_some_and(|m| m.starts_with("code taken")) {
             return Error::invalid(
                 "这个编码已被占用：条码、商家编码和快递单号不能重复，什么都没有写入",
                 "this code is taken already: barcodes, merchant codes and tracking numbers must all differ; nothing was written",
@@ -522,6 +636,21 @@ impl From<rusqlite::Error> for Error {
             scan: false,
             source,
         })
+    }
+
+    /// A value read from the store that is not what the program wrote there.
+    pub fn decode(why: impl Into<String>) -> Error {
+        Error::from_engine(None, Engine::Decode(why.into()))
+    }
+
+    /// Another bench held the store's write lock as long as a write waited.
+    pub fn lock_held() -> Error {
+        Error::from_engine(None, Engine::LockHeld)
+    }
+
+    /// The server's connection is gone (and was not made again yet).
+    pub fn server_gone() -> Error {
+        Error::from_engine(None, Engine::Gone)
     }
 }
 

@@ -798,15 +798,102 @@ fn scan_session(store: &mut Store, actor: &Actor, args: ScanArgs) -> Result<Exit
         return scan_serial(store, actor, &mut session, path, args.baud, args.json);
     }
     // Lines fed here (a file, or standard input) are a replay, whoever typed them.
+    let mut printed = 0i64;
     for line in super::replay::replay_scans(store, actor, &args.input)? {
         let line = line?;
-        for v in session.scan(store, line.text(), ScanSource::Replay)? {
+        let verdicts = scan_through_outages(store, actor, &mut session, &line, args.json, printed)?;
+        for v in verdicts {
             print_verdict(&mut out, &v, args.json).map_err(io)?;
             session.shown(v.scan_id);
+            printed = printed.max(v.scan_id);
         }
     }
     session.close(store)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// One line of a replay, stored whatever happens to the shop's server meanwhile: a replay gives
+/// up on no scan. While the server cannot be reached the bench says so once and tries again,
+/// waiting longer each time (½ s up to 8 s). The connection may have dropped after the scan was
+/// stored but before its answer came: before trying again, the bench reads back what its
+/// station stored since the last verdict it printed (`printed`) — as a restarted bench does —
+/// and a scan found there is not made twice.
+fn scan_through_outages(
+    store: &mut Store,
+    actor: &Actor,
+    session: &mut Session,
+    line: &crate::scan::lines::ReplayLine,
+    json: bool,
+    printed: i64,
+) -> Result<Vec<Verdict>, Error> {
+    let mut wait = std::time::Duration::from_millis(500);
+    let mut told = false;
+    let back = |told: bool| {
+        if told {
+            server_said(
+                json,
+                "store_reachable",
+                "店里的数据库服务器又连上了，继续",
+                "the shop's database server is back; carrying on",
+            );
+        }
+    };
+    loop {
+        match session.scan(store, line.text(), ScanSource::Replay) {
+            Err(Error::Store(e)) if e.fault == crate::error::StoreFault::Unreachable => {}
+            done => {
+                back(told);
+                return done;
+            }
+        }
+        loop {
+            if !told {
+                server_said(
+                    json,
+                    "store_unreachable",
+                    "连不上店里的数据库服务器，正在重新连接；扫描都留着，一个也不会丢",
+                    "the shop's database server cannot be reached; reconnecting; the scans are kept, none is lost",
+                );
+                told = true;
+            }
+            std::thread::sleep(wait);
+            wait = (wait * 2).min(std::time::Duration::from_secs(8));
+            let Session::Check(_) = session else { break };
+            // Was the scan stored before the answer was lost? Its verdicts are there if so.
+            match CheckSession::start(store, actor.clone()) {
+                Ok((fresh, resumed)) => {
+                    *session = Session::Check(fresh);
+                    let stored: Vec<Verdict> = resumed
+                        .into_iter()
+                        .filter(|v| v.scan_id > printed)
+                        .collect();
+                    if stored.iter().any(|v| v.scan_id > 0) {
+                        back(told);
+                        return Ok(stored);
+                    }
+                    break;
+                }
+                Err(Error::Store(e)) if e.fault == crate::error::StoreFault::Unreachable => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+/// A word about the server in the stream of a scan session: a JSON event among the verdicts,
+/// or a line on standard error.
+fn server_said(json: bool, event: &str, zh: &str, en: &str) {
+    if json {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(
+            out,
+            "{}",
+            json!({"event": event, "message_zh": zh, "message_en": en})
+        );
+        let _ = out.flush();
+    } else {
+        eprintln!("{zh} · {en}");
+    }
 }
 
 /// Runs the bench from a serial scanner until the process is stopped. Verdicts go to standard

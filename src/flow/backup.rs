@@ -69,6 +69,8 @@ fn take(
     why: Trigger,
     now: DateTime<Utc>,
 ) -> Result<BackupOutcome> {
+    // Taken before the copy: a change made while it runs makes the next shift's backup run.
+    let mark = store.change_mark()?;
     let made = store.backup_into(dir, now)?;
     let thinned = thin(
         dir,
@@ -81,7 +83,7 @@ fn take(
             actor,
             "store_backed_up",
             &made.path.to_string_lossy(),
-            &json!({"bytes": made.bytes, "trigger": why.code(),
+            &json!({"bytes": made.bytes, "trigger": why.code(), "mark": mark,
                     "thinned": thinned.iter().map(|p| p.to_string_lossy()).collect::<Vec<_>>()}),
         )
     })?;
@@ -117,10 +119,17 @@ pub fn end_of_shift(
     }
     let dir = files::default_backup_dir(store_path);
     let newest = files::list_backups(&dir, &files::store_stem(store_path))?.pop();
-    if let Some(newest) = newest
-        && files::backup_change_mark(&newest.path).ok() == Some(store.change_mark()?)
-    {
-        return Ok(None);
+    if let Some(newest) = newest {
+        // A dump cannot be read back cheaply: its mark was written in the event log as it was
+        // taken. An SQLite copy is asked itself.
+        let then = if store.on_postgres() {
+            store.read().backup_mark(&newest.path.to_string_lossy())?
+        } else {
+            files::backup_change_mark(&newest.path).ok()
+        };
+        if then == Some(store.change_mark()?) {
+            return Ok(None);
+        }
     }
     take(&mut store, actor, &dir, Trigger::ShiftEnd(why), now).map(Some)
 }
@@ -149,6 +158,9 @@ pub fn restore(
     terminal: &str,
     now: DateTime<Utc>,
 ) -> Result<RestoreOutcome> {
+    if store_path.to_string_lossy().contains("://") {
+        return restore_server(store_path, from, code, pin, terminal, now);
+    }
     files::refuse_network_fs(store_path)?;
     let info = files::verify_backup(from)?;
     let staged = files::stage(store_path, from)?;
@@ -206,4 +218,120 @@ pub fn restore(
         safety_copy: done.safety_copy,
         version: info.version,
     })
+}
+
+/// `restore` on a PostgreSQL store: the dump checked, the staff member signed in to the store as
+/// it is, no bench connected, a safety dump of the store taken into the backup folder, then the
+/// dump loaded in one transaction (see `store::backup::restore_dump`).
+fn restore_server(
+    url: &Path,
+    from: &Path,
+    code: &str,
+    pin: &str,
+    terminal: &str,
+    now: DateTime<Utc>,
+) -> Result<RestoreOutcome> {
+    if !files::is_dump(from) {
+        return Err(Error::invalid(
+            format!(
+                "{} 不是 PostgreSQL 数据库的备份（应为 .dump 文件）：SQLite 的 .db 备份只能恢复到 SQLite 数据库；想把它搬到服务器上用 packbench store copy",
+                from.display()
+            ),
+            format!(
+                "{} is not a backup of a PostgreSQL store (a .dump file): an SQLite .db backup restores only to an SQLite store; to move it onto the server use `packbench store copy`",
+                from.display()
+            ),
+        ));
+    }
+    let info = files::verify_dump(from)?;
+    let mut store = Store::open(url)?;
+    let actor = crate::flow::staff::sign_in(&mut store, code, pin, terminal)?;
+    actor.require(Permission::Backup)?;
+    let (host, pid) = (crate::flow::station::host_name(), std::process::id());
+    let leases = store.read().station_leases()?;
+    if let Some(l) = leases
+        .iter()
+        .find(|l| crate::flow::station::held_by_another(l, &host, pid))
+    {
+        return Err(Refusal::StoreInUseByBench {
+            station: l.terminal.clone(),
+            host: l.host.clone(),
+        }
+        .into());
+    }
+    let others = store.read().other_connections()?;
+    if !others.is_empty() {
+        return Err(Error::invalid(
+            format!(
+                "还有其他程序连着这个数据库（{}）：请先关掉所有工位和命令再恢复，什么都没有改动",
+                others.join("；")
+            ),
+            format!(
+                "other programs are connected to this store ({}): close every bench and command before restoring; nothing was changed",
+                others.join("; ")
+            ),
+        ));
+    }
+    let safety = store.backup_into(&files::default_backup_dir(url), now)?;
+    drop(store);
+    files::restore_dump(url, from)?;
+    let mut store = Store::open(url)?;
+    store.write(|db| {
+        let staff = match db.staff_by_code(&actor.staff.code)? {
+            Some(s) => s.id,
+            None => db.nobody_id()?,
+        };
+        db.log_event_as(
+            staff,
+            terminal,
+            "store_restored",
+            &from.to_string_lossy(),
+            &json!({"safety_copy": safety.path.to_string_lossy()}),
+        )
+    })?;
+    Ok(RestoreOutcome {
+        store: url.to_path_buf(),
+        from: from.to_path_buf(),
+        safety_copy: Some(safety.path),
+        version: info.version,
+    })
+}
+
+/// Copies the store at `from` into a new store at `to` (SQLite → PostgreSQL or back; `to` must
+/// not hold a store yet: an empty database or no file). The staff member signs in to `from`;
+/// admins only. Checked before it is kept (see `store::copy::copy_all`); the copy's event log
+/// records it.
+pub fn copy_store(
+    from: &Path,
+    to: &Path,
+    code: &str,
+    pin: &str,
+    terminal: &str,
+) -> Result<crate::store::copy::Copied> {
+    if from == to {
+        return Err(Error::invalid(
+            "复制的来源和目标是同一个数据库",
+            "the copy's source and target are the same store",
+        ));
+    }
+    let mut source = Store::open(from)?;
+    let actor = crate::flow::staff::sign_in(&mut source, code, pin, terminal)?;
+    actor.require(Permission::Backup)?;
+    let mut target = Store::create(to)?;
+    let copied = crate::store::copy::copy_all(&source, &mut target)?;
+    target.write(|db| {
+        let staff = match db.staff_by_code(&actor.staff.code)? {
+            Some(s) => s.id,
+            None => db.nobody_id()?,
+        };
+        db.log_event_as(
+            staff,
+            terminal,
+            "store_copied",
+            &source.name(),
+            &json!({"tables": copied.tables.len(),
+                    "rows": copied.tables.iter().map(|t| t.target_rows).sum::<i64>()}),
+        )
+    })?;
+    Ok(copied)
 }

@@ -196,9 +196,12 @@ pub fn issue(
         return Err(Refusal::IssueWithoutLines.into());
     }
     store.write(|db| {
-        let id = db.insert_issue(actor, reason, note)?;
-        let reference = format!("I{id}");
-        let mut out = Vec::new();
+        // Every line checked before the note is numbered: a refused note takes no number
+        // (PostgreSQL does not give back a number of a write undone).
+        let record = |l: &IssueLine| {
+            db.product_record(l.sku.trim())?
+                .ok_or_else(|| Error::not_found("product", "商品", l.sku.trim()))
+        };
         for l in lines {
             if l.qty <= 0 {
                 return Err(Error::invalid(
@@ -206,9 +209,14 @@ pub fn issue(
                     format!("the quantity issued must be more than 0: {}", l.sku),
                 ));
             }
-            let rec = db
-                .product_record(l.sku.trim())?
-                .ok_or_else(|| Error::not_found("product", "商品", l.sku.trim()))?;
+            record(l)?;
+        }
+        let id = db.insert_issue(actor, reason, note)?;
+        let reference = format!("I{id}");
+        let mut out = Vec::new();
+        for l in lines {
+            // Read again: an earlier line of the same product moved its stock.
+            let rec = record(l)?;
             // Out of the product's bin; else where it lies; else unshelved stock.
             let bin = rec
                 .product

@@ -14,7 +14,7 @@ pub(crate) struct Shop {
 
 /// The demo shop with 40 orders and a batch of (at most) 6 printed parcels, in memory.
 pub(crate) fn shop() -> Shop {
-    shop_in(Store::open_in_memory().unwrap())
+    shop_in(crate::store::testing::store())
 }
 
 /// The same shop in `store` (a file, for tests with a second connection).

@@ -119,23 +119,16 @@ pub fn add(store: &mut Store, actor: &Actor, courier: &str, numbers: &[String]) 
     if courier.is_empty() {
         return Err(Error::invalid("请指定快递公司", "name the courier"));
     }
-    store.write(|db| {
+    // The number the schema refused, if it did.
+    let mut refused: Option<&str> = None;
+    let written = store.write(|db| {
         let mut added = Added::default();
         for no in numbers {
-            // The schema refuses a number that is a product's code; named here (looked up only
-            // then, so a million-number range costs no more than before).
             let inserted = match db.add_waybill(no, courier, actor) {
                 Ok(inserted) => inserted,
                 Err(e) => {
-                    return Err(match db.code_holder(no, None)? {
-                        Some(holder @ (CodeHolder::Barcode(_) | CodeHolder::SkuCode(_))) => {
-                            Error::invalid(
-                                format!("{}，没有添加任何单号", holder.zh(no)),
-                                format!("{}; no number was added", holder.en(no)),
-                            )
-                        }
-                        _ => e,
-                    });
+                    refused = Some(no);
+                    return Err(e);
                 }
             };
             if inserted {
@@ -160,7 +153,20 @@ pub fn add(store: &mut Store, actor: &Actor, courier: &str, numbers: &[String]) 
             &json!({"added": added.added, "known": added.known}),
         )?;
         Ok(added)
-    })
+    });
+    // The schema refuses a number that is a product's code; named here, once the write is
+    // undone (PostgreSQL reads nothing more in a transaction after an error), and looked up
+    // only then, so a million-number range costs no more than before.
+    match (written, refused) {
+        (Err(e), Some(no)) => Err(match store.read().code_holder(no, None) {
+            Ok(Some(holder @ (CodeHolder::Barcode(_) | CodeHolder::SkuCode(_)))) => Error::invalid(
+                format!("{}，没有添加任何单号", holder.zh(no)),
+                format!("{}; no number was added", holder.en(no)),
+            ),
+            _ => e,
+        }),
+        (written, _) => written,
+    }
 }
 
 pub fn status(store: &Store, actor: &Actor) -> Result<Vec<PoolStatus>> {

@@ -1,9 +1,10 @@
-//! Backups of the embedded SQLite store, and putting one back. Engine-specific on purpose: the
-//! shared PostgreSQL store gets its own (`pg_dump` custom format) beside this one.
+//! Backups of the store, and putting one back. Engine-specific on purpose: an SQLite store is
+//! copied with `VACUUM INTO` (`<stem>-YYYYMMDD-HHMMSS.db`), a PostgreSQL store with `pg_dump`'s
+//! custom format (`<dbname>-YYYYMMDD-HHMMSS.dump`).
 //!
-//! A backup is written under a hidden temporary name, checked (`PRAGMA quick_check`) and only
-//! then renamed to its final name, so a file named like a backup is always a whole, checked one.
-//! Names carry the shop-local time: `<store stem>-YYYYMMDD-HHMMSS.db`.
+//! A backup is written under a hidden temporary name, checked (`PRAGMA quick_check`; a dump read
+//! whole by `pg_restore`) and only then renamed to its final name, so a file named like a backup
+//! is always a whole, checked one. Names carry the shop-local time.
 
 use super::{APPLICATION_ID, Store, latest_version};
 use crate::error::{Error, Refusal, Result};
@@ -50,16 +51,26 @@ impl Default for Retention {
     }
 }
 
-/// The file name of a backup of the store named `stem` taken at `local` (shop time).
+/// The file name of a backup of the SQLite store named `stem` taken at `local` (shop time).
 pub fn backup_name(stem: &str, local: NaiveDateTime) -> String {
     format!("{stem}-{}.db", local.format("%Y%m%d-%H%M%S"))
+}
+
+/// A PostgreSQL store's backups end so (`pg_dump`'s custom format); an SQLite store's in `.db`.
+pub const DUMP_EXT: &str = ".dump";
+
+/// Whether `path` names a PostgreSQL dump (else an SQLite copy).
+pub fn is_dump(path: &Path) -> bool {
+    path.to_string_lossy().ends_with(DUMP_EXT)
 }
 
 /// When a backup of `stem` was taken, if `file_name` is one of ours (`stem-YYYYMMDD-HHMMSS.db`,
 /// or with `-N` when two were taken in one second). Anything else in the folder is not ours.
 pub fn parse_backup_name(stem: &str, file_name: &str) -> Option<NaiveDateTime> {
     let rest = file_name.strip_prefix(stem)?.strip_prefix('-')?;
-    let rest = rest.strip_suffix(".db")?;
+    let rest = rest
+        .strip_suffix(".db")
+        .or_else(|| rest.strip_suffix(DUMP_EXT))?;
     let (stamp, n) = match rest.get(15..) {
         Some("") => (rest, None),
         Some(tail) => (&rest[..15], Some(tail.strip_prefix('-')?)),
@@ -149,26 +160,28 @@ impl Store {
         let local = now
             .with_timezone(&crate::domain::time::shop_zone())
             .naive_local();
-        let tmp = dir.join(format!(
-            ".{}.{}.partial",
-            backup_name(&stem, local),
-            std::process::id()
-        ));
+        let ext = if self.on_postgres() { DUMP_EXT } else { ".db" };
+        let base = format!("{stem}-{}", local.format("%Y%m%d-%H%M%S"));
+        let tmp = dir.join(format!(".{base}{ext}.{}.partial", std::process::id()));
         remove_stale_partials(dir, &stem, now);
         let made = (|| {
-            self.conn
-                .execute("VACUUM INTO ?1", [tmp.to_string_lossy().as_ref()])?;
-            verify_backup(&tmp)?;
+            match self.lite() {
+                Some(conn) => {
+                    conn.execute("VACUUM INTO ?1", [tmp.to_string_lossy().as_ref()])?;
+                    verify_backup(&tmp)?;
+                }
+                None => {
+                    pg_dump(self.path(), &tmp)?;
+                    verify_dump(&tmp)?;
+                }
+            }
             sync_file(&tmp)?;
             // The final name, never over an earlier backup (two in one second get `-2`).
             let mut n = 1;
             let path = loop {
                 let name = match n {
-                    1 => backup_name(&stem, local),
-                    n => format!(
-                        "{}-{n}.db",
-                        backup_name(&stem, local).trim_end_matches(".db")
-                    ),
+                    1 => format!("{base}{ext}"),
+                    n => format!("{base}-{n}{ext}"),
                 };
                 let path = dir.join(name);
                 if !path.exists() {
@@ -200,8 +213,215 @@ impl Store {
     /// work adds a row somewhere (every change is in the event log), so an equal mark means
     /// nothing happened since.
     pub fn change_mark(&self) -> Result<String> {
-        change_mark(&self.conn)
+        match self.lite() {
+            Some(conn) => change_mark(conn),
+            None => self.read().server_change_mark(),
+        }
     }
+}
+
+impl super::Db<'_> {
+    /// `Store::change_mark` on PostgreSQL: the highest id of every table numbered by the server.
+    fn server_change_mark(&self) -> Result<String> {
+        let tables: Vec<(String, String)> = self.all(
+            "SELECT table_name::text, column_name::text FROM information_schema.columns
+             WHERE table_schema = current_schema() AND is_identity = 'YES'
+               AND table_name <> 'station_leases' ORDER BY 1",
+            super::params![],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let mut mark = String::new();
+        for (t, id) in tables {
+            let sql = if t == "events" {
+                format!(
+                    "SELECT max(\"{id}\") FROM events WHERE kind NOT IN ('{}')",
+                    NOT_CHANGES.join("','")
+                )
+            } else {
+                format!("SELECT max(\"{id}\") FROM \"{t}\"")
+            };
+            let max: Option<i64> = self.one(&sql, super::params![], |r| r.get(0))?;
+            mark.push_str(&format!("{t}={};", max.unwrap_or(0)));
+        }
+        Ok(mark)
+    }
+}
+
+/// Puts the dump `from` in the place of the PostgreSQL store at `url`, in one transaction: the
+/// store's schema is emptied and the dump's loaded (`pg_restore` to SQL, run by `psql` with
+/// `--single-transaction` and stop-on-error), so a failure leaves the store as it was. The caller
+/// has checked the dump, kept a safety copy and made sure no bench is connected.
+pub fn restore_dump(url: &Path, from: &Path) -> Result<()> {
+    let script = std::process::Command::new("pg_restore")
+        .args(["--no-owner", "--no-privileges", "--file=-"])
+        .arg(from)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| Error::io("pg_restore", e))?;
+    if !script.status.success() {
+        return Err(Error::Damaged {
+            path: from.to_path_buf(),
+            detail: String::from_utf8_lossy(&script.stderr).trim().to_owned(),
+        });
+    }
+    let mut child = std::process::Command::new("psql")
+        .args([
+            "--no-psqlrc",
+            "--quiet",
+            "--single-transaction",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "--file=-",
+            "--dbname",
+        ])
+        .arg(url)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| Error::io("psql", e))?;
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("piped");
+        let wrote = stdin
+            .write_all(b"DROP SCHEMA public CASCADE;\nCREATE SCHEMA public;\n")
+            .and_then(|()| stdin.write_all(&script.stdout));
+        drop(stdin);
+        if let Err(e) = wrote {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(Error::io("psql", e));
+        }
+    }
+    let out = child.wait_with_output().map_err(|e| Error::io("psql", e))?;
+    if !out.status.success() {
+        let said = String::from_utf8_lossy(&out.stderr).trim().to_owned();
+        return Err(Error::invalid(
+            format!("恢复没有成功，数据库保持原样：{said}"),
+            format!("the restore failed and the store was left as it was: {said}"),
+        ));
+    }
+    Ok(())
+}
+
+impl super::Db<'_> {
+    /// The change mark recorded when the backup `file` was taken (see `Store::change_mark`).
+    pub fn backup_mark(&self, file: &str) -> Result<Option<String>> {
+        let detail: Option<String> = self.opt(
+            "SELECT detail FROM events WHERE kind = 'store_backed_up' AND subject = ?1
+             ORDER BY id DESC LIMIT 1",
+            super::params![file],
+            |r| r.get(0),
+        )?;
+        Ok(detail
+            .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
+            .and_then(|d| d.get("mark").and_then(|m| m.as_str()).map(str::to_owned)))
+    }
+
+    /// Other programs connected to this PostgreSQL store (their `application_name`, address
+    /// and start), this connection left out: a restore waits until there are none.
+    pub fn other_connections(&self) -> Result<Vec<String>> {
+        self.all(
+            "SELECT coalesce(application_name, '') || ' ' || coalesce(host(client_addr), 'local')
+                    || ' since ' || to_char(backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')
+             FROM pg_stat_activity
+             WHERE datname = current_database() AND pid <> pg_backend_pid()
+               AND backend_type = 'client backend'",
+            super::params![],
+            |r| r.get(0),
+        )
+    }
+}
+
+/// Runs one of PostgreSQL's own programs (`pg_dump`, `pg_restore`), saying in plain words when it
+/// is missing or fails; its error output is kept for the log.
+fn pg_tool(program: &str, args: &[&std::ffi::OsStr]) -> Result<()> {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::invalid(
+                    format!("找不到 PostgreSQL 的 {program} 程序：请在这台电脑上安装 postgresql-client（Debian：apt-get install postgresql-client）"),
+                    format!("PostgreSQL's {program} was not found: install postgresql-client on this PC (Debian: apt-get install postgresql-client)"),
+                )
+            } else {
+                Error::io(program, e)
+            }
+        })?;
+    if out.status.success() {
+        return Ok(());
+    }
+    let said = String::from_utf8_lossy(&out.stderr).trim().to_owned();
+    Err(Error::invalid(
+        format!("{program} 没有成功：{said}"),
+        format!("{program} failed: {said}"),
+    ))
+}
+
+/// `pg_dump` of the store at `url` into `file`, custom format: one consistent snapshot while
+/// benches go on writing (it takes no lock a bench waits for).
+fn pg_dump(url: &Path, file: &Path) -> Result<()> {
+    pg_tool(
+        "pg_dump",
+        &[
+            "--format=custom".as_ref(),
+            "--no-owner".as_ref(),
+            "--no-privileges".as_ref(),
+            "--file".as_ref(),
+            file.as_os_str(),
+            "--dbname".as_ref(),
+            url.as_os_str(),
+        ],
+    )
+}
+
+/// Checks that `path` is a whole `pg_dump` archive: `pg_restore` reads all of it (a file cut
+/// short or damaged fails) and it holds our version table.
+pub fn verify_dump(path: &Path) -> Result<BackupInfo> {
+    let bytes = std::fs::metadata(path)
+        .map_err(|e| Error::io(path, e))?
+        .len();
+    let mut head = [0u8; 5];
+    let read = std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok();
+    if !read || &head != b"PGDMP" {
+        return Err(Error::NotAStore(path.to_path_buf()));
+    }
+    let whole = pg_tool(
+        "pg_restore",
+        &["--file".as_ref(), "/dev/null".as_ref(), path.as_os_str()],
+    );
+    if let Err(e) = whole {
+        return Err(Error::Damaged {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        });
+    }
+    // The version the dump holds: the data of `packbench_schema`, read back as SQL text.
+    let out = std::process::Command::new("pg_restore")
+        .args(["--data-only", "--table=packbench_schema", "--file=-"])
+        .arg(path)
+        .output()
+        .map_err(|e| Error::io("pg_restore", e))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let version = text
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("packbench\t")
+                .and_then(|v| v.trim().parse::<i64>().ok())
+        })
+        .ok_or_else(|| Error::ForeignDatabase(path.to_path_buf()))?;
+    if version > latest_version() {
+        return Err(Error::StoreTooNew {
+            path: path.to_path_buf(),
+            found: version,
+            supported: latest_version(),
+        });
+    }
+    Ok(BackupInfo { version, bytes })
 }
 
 /// Removes our temporary backup files of `stem` an hour old or more: left by a backup that was
@@ -336,6 +556,9 @@ fn open_file_read_only(path: &Path) -> Result<Connection> {
 /// The store's file name without its extension (`shop` for `shop.db`): the stem of its backups'
 /// names, so two stores in one folder never thin each other's backups.
 pub fn store_stem(store: &Path) -> String {
+    if let Some(url) = super::pg::address(store) {
+        return super::pg::dbname(url).unwrap_or_else(|| "packbench".into());
+    }
     store
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -343,8 +566,14 @@ pub fn store_stem(store: &Path) -> String {
         .unwrap_or_else(|| "packbench".into())
 }
 
-/// The backup folder when none is named: `backups` beside the store.
+/// The backup folder when none is named: `backups` beside the store; for a PostgreSQL store,
+/// `backups` in this PC's packbench data folder (where its own store would be).
 pub fn default_backup_dir(store: &Path) -> PathBuf {
+    if super::pg::address(store).is_some() {
+        return directories::ProjectDirs::from("", "", "packbench")
+            .map(|d| d.data_dir().join("backups"))
+            .unwrap_or_else(|| PathBuf::from("backups"));
+    }
     match store.parent().filter(|d| !d.as_os_str().is_empty()) {
         Some(dir) => dir.join("backups"),
         None => PathBuf::from("backups"),

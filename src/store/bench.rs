@@ -1,10 +1,9 @@
 //! The bench's tables: holds, parcels, the waybill pool, batches, scans and stations.
 
-use super::{Db, now};
+use super::{Db, Row, now, params};
 use crate::domain::check::{ParcelStage, ScanMode, ScanSource, ShipMode};
 use crate::domain::{Actor, BatchId, Kind, OrderLine, OrderStatus, Reason, Receiver};
 use crate::error::{Error, Result};
-use rusqlite::{OptionalExtension, Row, params};
 
 /// An order as the bench sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,7 +152,7 @@ const BENCH_ORDER_COLS: &str = "id, order_no, status, paid_at IS NOT NULL, ship_
 const ELIGIBLE: &str = "hold_reason IS NULL AND (status = 'paid' OR (status = 'unpaid' AND ship_unpaid = 1)) \
      AND (parcel_id IS NULL OR parcel_id IN (SELECT id FROM parcels WHERE stage = 'merged'))";
 
-fn bench_order_from_row(r: &Row<'_>) -> rusqlite::Result<BenchOrder> {
+fn bench_order_from_row(r: &Row<'_>) -> Result<BenchOrder> {
     let status: String = r.get(2)?;
     Ok(BenchOrder {
         id: r.get(0)?,
@@ -176,7 +175,7 @@ fn bench_order_from_row(r: &Row<'_>) -> rusqlite::Result<BenchOrder> {
     })
 }
 
-fn parcel_from_row(r: &Row<'_>) -> rusqlite::Result<ParcelRow> {
+fn parcel_from_row(r: &Row<'_>) -> Result<ParcelRow> {
     Ok(ParcelRow {
         id: r.get(0)?,
         stage: r.get(1)?,
@@ -196,12 +195,12 @@ const PARCEL_COLS: &str =
 impl Db<'_> {
     /// Parcels a staff member shipped at or after `since` (a stored time).
     pub fn shipped_by_since(&self, staff_id: i64, since: &str) -> Result<i64> {
-        Ok(self.conn.query_row(
+        self.one(
             "SELECT count(*) FROM parcels WHERE shipped_by = ?1 AND shipped_at >= ?2 \
              AND shipped_at IS NOT NULL",
             params![staff_id, since],
             |r| r.get(0),
-        )?)
+        )
     }
 
     fn with_lines(&self, mut orders: Vec<BenchOrder>) -> Result<Vec<BenchOrder>> {
@@ -217,13 +216,11 @@ impl Db<'_> {
 
     /// An order by number, as the bench sees it, with its lines.
     pub fn bench_order(&self, order_no: &str) -> Result<Option<BenchOrder>> {
-        let o = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {BENCH_ORDER_COLS} FROM orders WHERE order_no = ?1"
-            ))?
-            .query_row([order_no], bench_order_from_row)
-            .optional()?;
+        let o = self.opt(
+            &format!("SELECT {BENCH_ORDER_COLS} FROM orders WHERE order_no = ?1"),
+            params![order_no],
+            bench_order_from_row,
+        )?;
         Ok(self.with_lines(o.into_iter().collect())?.pop())
     }
 
@@ -234,78 +231,112 @@ impl Db<'_> {
         limit: usize,
     ) -> Result<Vec<BenchOrder>> {
         let (age, id) = after.unwrap_or(("", 0));
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {BENCH_ORDER_COLS} FROM orders INDEXED BY orders_age
-             WHERE {ELIGIBLE} AND (COALESCE(paid_at, created_at), id) > (?1, ?2)
-             ORDER BY COALESCE(paid_at, created_at), id LIMIT ?3"
-        ))?;
-        let rows = stmt.query_map(params![age, id, limit as i64], bench_order_from_row)?;
-        self.with_lines(rows.collect::<rusqlite::Result<_>>()?)
+        let orders = self.all(
+            &format!(
+                "SELECT {BENCH_ORDER_COLS} FROM orders {}
+                 WHERE {ELIGIBLE} AND (COALESCE(paid_at, created_at), id) > (?1, ?2)
+                 ORDER BY COALESCE(paid_at, created_at), id LIMIT ?3",
+                self.age_order_hint()
+            ),
+            params![age, id, limit as i64],
+            bench_order_from_row,
+        )?;
+        self.with_lines(orders)
+    }
+
+    /// SQLite is held to the age index when it pages through orders oldest first (`INDEXED BY`,
+    /// which PostgreSQL has not): by status it would sort a big backlog on every page.
+    fn age_order_hint(&self) -> &'static str {
+        if self.on_postgres() {
+            ""
+        } else {
+            "INDEXED BY orders_age"
+        }
     }
 
     /// Orders still to be printed (paid, or unpaid), held or not, oldest first.
     pub fn unprinted_orders(&self, limit: usize) -> Result<Vec<BenchOrder>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {BENCH_ORDER_COLS} FROM orders INDEXED BY orders_age
-             WHERE status IN ('paid', 'unpaid')
-               AND (parcel_id IS NULL OR parcel_id IN (SELECT id FROM parcels WHERE stage = 'merged'))
-             ORDER BY COALESCE(paid_at, created_at), id LIMIT ?1"
-        ))?;
-        let rows = stmt.query_map([limit as i64], bench_order_from_row)?;
-        self.with_lines(rows.collect::<rusqlite::Result<_>>()?)
+        let orders = self.all(
+            &format!(
+                "SELECT {BENCH_ORDER_COLS} FROM orders {}
+                 WHERE status IN ('paid', 'unpaid')
+                   AND (parcel_id IS NULL OR parcel_id IN (SELECT id FROM parcels WHERE stage = 'merged'))
+                 ORDER BY COALESCE(paid_at, created_at), id LIMIT ?1",
+                self.age_order_hint()
+            ),
+            params![limit as i64],
+            bench_order_from_row,
+        )?;
+        self.with_lines(orders)
     }
 
     /// Groups of eligible orders, not yet in a parcel, with the same buyer, receiver, phone and
     /// address: order numbers per group, oldest group first.
     pub fn merge_candidates(&self) -> Result<Vec<Vec<String>>> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT group_concat(order_no, ' ') FROM (
-                 SELECT order_no, buyer, receiver_name, receiver_phone, receiver_address,
-                        COALESCE(paid_at, created_at) AS age
-                 FROM orders WHERE {ELIGIBLE} AND parcel_id IS NULL ORDER BY age, id)
-             GROUP BY buyer, receiver_name, receiver_phone, receiver_address
-             HAVING count(*) > 1 ORDER BY min(age)"
-        ))?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        Ok(rows
-            .map(|r| r.map(|s| s.split(' ').map(str::to_string).collect()))
-            .collect::<rusqlite::Result<_>>()?)
+        // One row per order of a group, a group's rows together (its oldest order's age, then
+        // its least id, tell the groups apart), oldest first within it.
+        let rows: Vec<(String, i64)> = self.all(
+            &format!(
+                "SELECT order_no, group_id FROM (
+                     SELECT order_no, id, COALESCE(paid_at, created_at) AS age,
+                            count(*) OVER w AS n,
+                            min(COALESCE(paid_at, created_at)) OVER w AS group_age,
+                            min(id) OVER w AS group_id
+                     FROM orders WHERE {ELIGIBLE} AND parcel_id IS NULL
+                     WINDOW w AS (PARTITION BY buyer, receiver_name, receiver_phone, receiver_address)
+                 ) g
+                 WHERE n > 1 ORDER BY group_age, group_id, age, id"
+            ),
+            params![],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let mut groups: Vec<Vec<String>> = Vec::new();
+        let mut last = None;
+        for (order_no, group) in rows {
+            if last != Some(group) {
+                groups.push(Vec::new());
+                last = Some(group);
+            }
+            if let Some(g) = groups.last_mut() {
+                g.push(order_no);
+            }
+        }
+        Ok(groups)
     }
 
     /// Marks an order and its live lines shipped (refunded lines stay closed).
     pub fn mark_order_shipped(&self, order_id: i64) -> Result<()> {
         let now = now();
-        self.conn
-            .prepare_cached("UPDATE orders SET status = 'shipped', updated_at = ?2 WHERE id = ?1")?
-            .execute(params![order_id, now])?;
-        self.conn
-            .prepare_cached("UPDATE order_lines SET status = 'shipped' WHERE order_id = ?1 AND status IN ('paid', 'unpaid')")?
-            .execute([order_id])?;
+        self.exec(
+            "UPDATE orders SET status = 'shipped', updated_at = ?2 WHERE id = ?1",
+            params![order_id, now],
+        )?;
+        self.exec(
+            "UPDATE order_lines SET status = 'shipped' WHERE order_id = ?1 AND status IN ('paid', 'unpaid')",
+            params![order_id],
+        )?;
         Ok(())
     }
 
     /// The stage of the parcel an order is in, if it is in one.
     pub fn order_parcel_stage(&self, order_id: i64) -> Result<Option<ParcelStage>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT p.stage FROM orders o JOIN parcels p ON p.id = o.parcel_id WHERE o.id = ?1",
-            )?
-            .query_row([order_id], |r| r.get(0))
-            .optional()?)
+        self.opt(
+            "SELECT p.stage FROM orders o JOIN parcels p ON p.id = o.parcel_id WHERE o.id = ?1",
+            params![order_id],
+            |r| r.get(0),
+        )
     }
 
     pub fn set_hold(&self, order_id: i64, reason: Option<&str>, note: &str) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "UPDATE orders SET hold_reason = ?2, hold_note = ?3, updated_at = ?4 WHERE id = ?1",
-            )?
-            .execute(params![order_id, reason, note, now()])?;
+        self.exec(
+            "UPDATE orders SET hold_reason = ?2, hold_note = ?3, updated_at = ?4 WHERE id = ?1",
+            params![order_id, reason, note, now()],
+        )?;
         Ok(())
     }
 
     pub fn set_ship_unpaid(&self, order_id: i64) -> Result<()> {
-        self.conn.execute(
+        self.exec(
             "UPDATE orders SET ship_unpaid = 1, updated_at = ?2 WHERE id = ?1",
             params![order_id, now()],
         )?;
@@ -314,49 +345,52 @@ impl Db<'_> {
 
     /// Orders of a parcel, with lines, in order number order.
     pub fn parcel_orders(&self, parcel_id: i64) -> Result<Vec<BenchOrder>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {BENCH_ORDER_COLS} FROM orders WHERE parcel_id = ?1 ORDER BY order_no"
-        ))?;
-        let rows = stmt.query_map([parcel_id], bench_order_from_row)?;
-        self.with_lines(rows.collect::<rusqlite::Result<_>>()?)
+        let orders = self.all(
+            &format!(
+                "SELECT {BENCH_ORDER_COLS} FROM orders WHERE parcel_id = ?1 ORDER BY order_no"
+            ),
+            params![parcel_id],
+            bench_order_from_row,
+        )?;
+        self.with_lines(orders)
     }
 
     pub fn new_parcel(&self, order_ids: &[i64]) -> Result<i64> {
-        self.conn
-            .prepare_cached("INSERT INTO parcels (stage, created_at) VALUES ('merged', ?1)")?
-            .execute([now()])?;
-        let id = self.conn.last_insert_rowid();
+        let id = self.insert(
+            "INSERT INTO parcels (stage, created_at) VALUES ('merged', ?1) RETURNING id",
+            params![now()],
+        )?;
         for o in order_ids {
-            self.conn
-                .prepare_cached("UPDATE orders SET parcel_id = ?2 WHERE id = ?1")?
-                .execute(params![o, id])?;
+            self.exec(
+                "UPDATE orders SET parcel_id = ?2 WHERE id = ?1",
+                params![o, id],
+            )?;
         }
         Ok(id)
     }
 
     /// A parcel a print batch makes for one order on its own (a cancel of the batch removes it).
     pub fn new_batch_parcel(&self, order_id: i64) -> Result<i64> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO parcels (stage, created_at, made_by_batch) VALUES ('merged', ?1, 1)",
-            )?
-            .execute([now()])?;
-        let id = self.conn.last_insert_rowid();
-        self.conn
-            .prepare_cached("UPDATE orders SET parcel_id = ?2 WHERE id = ?1")?
-            .execute(params![order_id, id])?;
+        let id = self.insert(
+            "INSERT INTO parcels (stage, created_at, made_by_batch) VALUES ('merged', ?1, 1) RETURNING id",
+            params![now()],
+        )?;
+        self.exec(
+            "UPDATE orders SET parcel_id = ?2 WHERE id = ?1",
+            params![order_id, id],
+        )?;
         Ok(id)
     }
 
     /// Undoes a merge: its orders leave the parcel, which is removed. Only before printing.
     pub fn dissolve_parcel(&self, parcel_id: i64) -> Result<()> {
-        self.conn.execute(
+        self.exec(
             "UPDATE orders SET parcel_id = NULL WHERE parcel_id = ?1",
-            [parcel_id],
+            params![parcel_id],
         )?;
-        let n = self.conn.execute(
+        let n = self.exec(
             "DELETE FROM parcels WHERE id = ?1 AND stage = 'merged'",
-            [parcel_id],
+            params![parcel_id],
         )?;
         if n != 1 {
             return Err(Error::invalid(
@@ -368,84 +402,79 @@ impl Db<'_> {
     }
 
     pub fn parcel(&self, id: i64) -> Result<Option<ParcelRow>> {
-        Ok(self
-            .conn
-            .prepare_cached(&format!("SELECT {PARCEL_COLS} FROM parcels WHERE id = ?1"))?
-            .query_row([id], parcel_from_row)
-            .optional()?)
+        self.opt(
+            &format!("SELECT {PARCEL_COLS} FROM parcels WHERE id = ?1"),
+            params![id],
+            parcel_from_row,
+        )
     }
 
     pub fn parcel_by_tracking(&self, tracking_no: &str) -> Result<Option<ParcelRow>> {
-        Ok(self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {PARCEL_COLS} FROM parcels WHERE tracking_no = ?1"
-            ))?
-            .query_row([tracking_no], parcel_from_row)
-            .optional()?)
+        self.opt(
+            &format!("SELECT {PARCEL_COLS} FROM parcels WHERE tracking_no = ?1"),
+            params![tracking_no],
+            parcel_from_row,
+        )
     }
 
     /// Adds a number to a courier's pool; `false` if the number is known already.
     pub fn add_waybill(&self, tracking_no: &str, courier: &str, actor: &Actor) -> Result<bool> {
-        let n = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO waybills (tracking_no, courier, added_at, added_by) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (tracking_no) DO NOTHING",
-            )?
-            .execute(params![tracking_no, courier, now(), actor.staff.id])?;
+        let n = self.exec(
+            "INSERT INTO waybills (tracking_no, courier, added_at, added_by) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (tracking_no) DO NOTHING",
+            params![tracking_no, courier, now(), actor.staff.id],
+        )?;
         Ok(n == 1)
     }
 
     /// Whether a number is in the pool (free or used), and of which courier.
     pub fn waybill_courier(&self, tracking_no: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT courier FROM waybills WHERE tracking_no = ?1")?
-            .query_row([tracking_no], |r| r.get(0))
-            .optional()?)
+        self.opt(
+            "SELECT courier FROM waybills WHERE tracking_no = ?1",
+            params![tracking_no],
+            |r| r.get(0),
+        )
     }
 
     pub fn pool_status(&self) -> Result<Vec<PoolStatus>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT courier, sum(parcel_id IS NULL), sum(parcel_id IS NOT NULL) FROM waybills GROUP BY courier ORDER BY courier",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(PoolStatus {
-                courier: r.get(0)?,
-                free: r.get(1)?,
-                used: r.get(2)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.all(
+            "SELECT courier, count(*) - count(parcel_id), count(parcel_id) FROM waybills GROUP BY courier ORDER BY courier",
+            params![],
+            |r| {
+                Ok(PoolStatus {
+                    courier: r.get(0)?,
+                    free: r.get(1)?,
+                    used: r.get(2)?,
+                })
+            },
+        )
     }
 
     /// Takes the lowest free number of `courier` for `parcel_id`, or `None` if the pool is empty.
     pub fn take_waybill(&self, courier: &str, parcel_id: i64) -> Result<Option<String>> {
-        let Some(no) = self
-            .conn
-            .prepare_cached(
-                "SELECT tracking_no FROM waybills WHERE courier = ?1 AND parcel_id IS NULL ORDER BY tracking_no LIMIT 1",
-            )?
-            .query_row([courier], |r| r.get::<_, String>(0))
-            .optional()?
+        let Some(no) = self.opt(
+            "SELECT tracking_no FROM waybills WHERE courier = ?1 AND parcel_id IS NULL ORDER BY tracking_no LIMIT 1",
+            params![courier],
+            |r| r.get::<String>(0),
+        )?
         else {
             return Ok(None);
         };
-        self.conn
-            .prepare_cached(
-                "UPDATE waybills SET parcel_id = ?2, used_at = ?3 WHERE tracking_no = ?1",
-            )?
-            .execute(params![no, parcel_id, now()])?;
+        self.exec(
+            "UPDATE waybills SET parcel_id = ?2, used_at = ?3 WHERE tracking_no = ?1",
+            params![no, parcel_id, now()],
+        )?;
         Ok(Some(no))
     }
 
     pub fn insert_batch(&self, actor: &Actor, courier: &str) -> Result<BatchId> {
-        self.conn.execute(
-            "INSERT INTO batches (created_at, staff_id, terminal, courier) VALUES (?1, ?2, ?3, ?4)",
+        Ok(BatchId(self.insert(
+            // Numbered from the highest (writers take turns): a refused batch leaves no gap in the
+            // numbers on either engine (a PostgreSQL sequence would skip one).
+            "INSERT INTO batches (id, created_at, staff_id, terminal, courier)
+             VALUES ((SELECT coalesce(max(id), 0) + 1 FROM batches), ?1, ?2, ?3, ?4) RETURNING id",
             params![now(), actor.staff.id, actor.terminal, courier],
-        )?;
-        Ok(BatchId(self.conn.last_insert_rowid()))
+        )?))
     }
 
     /// Puts a parcel in a batch with its tracking number; its orders carry the number too.
@@ -457,14 +486,14 @@ impl Db<'_> {
         courier: &str,
         tracking_no: &str,
     ) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "UPDATE parcels SET stage = 'printed', batch_id = ?2, seq = ?3, courier = ?4, tracking_no = ?5 WHERE id = ?1",
-            )?
-            .execute(params![parcel_id, batch_id, seq, courier, tracking_no])?;
-        self.conn
-            .prepare_cached("UPDATE orders SET courier = ?2, tracking_no = ?3, updated_at = ?4 WHERE parcel_id = ?1")?
-            .execute(params![parcel_id, courier, tracking_no, now()])?;
+        self.exec(
+            "UPDATE parcels SET stage = 'printed', batch_id = ?2, seq = ?3, courier = ?4, tracking_no = ?5 WHERE id = ?1",
+            params![parcel_id, batch_id, seq, courier, tracking_no],
+        )?;
+        self.exec(
+            "UPDATE orders SET courier = ?2, tracking_no = ?3, updated_at = ?4 WHERE parcel_id = ?1",
+            params![parcel_id, courier, tracking_no, now()],
+        )?;
         Ok(())
     }
 
@@ -474,54 +503,53 @@ impl Db<'_> {
 
     /// Batches, newest first (or the one asked for).
     pub fn batches(&self, id: Option<BatchId>, limit: usize) -> Result<Vec<BatchRow>> {
-        let mut stmt = self.conn.prepare_cached(
+        self.all(
             "SELECT b.id, b.created_at, s.code, b.terminal, b.courier, p.code, b.picked_at,
                     (SELECT count(*) FROM parcels WHERE batch_id = b.id),
                     (SELECT count(*) FROM parcels WHERE batch_id = b.id AND stage = 'shipped'),
                     b.cancelled_at, c.code, b.cancel_reason
              FROM batches b JOIN staff s ON s.id = b.staff_id LEFT JOIN staff p ON p.id = b.picker_id
                   LEFT JOIN staff c ON c.id = b.cancelled_by
-             WHERE ?1 IS NULL OR b.id = ?1 ORDER BY b.id DESC LIMIT ?2",
-        )?;
-        let rows = stmt.query_map(params![id, limit as i64], |r| {
-            Ok(BatchRow {
-                id: r.get(0)?,
-                created_at: r.get(1)?,
-                staff_code: r.get(2)?,
-                terminal: r.get(3)?,
-                courier: r.get(4)?,
-                picker_code: r.get(5)?,
-                picked_at: r.get(6)?,
-                parcels: r.get(7)?,
-                shipped: r.get(8)?,
-                cancelled_at: r.get(9)?,
-                cancelled_by: r.get(10)?,
-                cancel_reason: r.get(11)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+             WHERE CAST(?1 AS BIGINT) IS NULL OR b.id = ?1 ORDER BY b.id DESC LIMIT ?2",
+            params![id, limit as i64],
+            |r| {
+                Ok(BatchRow {
+                    id: r.get(0)?,
+                    created_at: r.get(1)?,
+                    staff_code: r.get(2)?,
+                    terminal: r.get(3)?,
+                    courier: r.get(4)?,
+                    picker_code: r.get(5)?,
+                    picked_at: r.get(6)?,
+                    parcels: r.get(7)?,
+                    shipped: r.get(8)?,
+                    cancelled_at: r.get(9)?,
+                    cancelled_by: r.get(10)?,
+                    cancel_reason: r.get(11)?,
+                })
+            },
+        )
     }
 
     pub fn batch_parcels(&self, batch_id: BatchId) -> Result<Vec<ParcelRow>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {PARCEL_COLS} FROM parcels WHERE batch_id = ?1 ORDER BY seq"
-        ))?;
-        let rows = stmt.query_map([batch_id], parcel_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.all(
+            &format!("SELECT {PARCEL_COLS} FROM parcels WHERE batch_id = ?1 ORDER BY seq"),
+            params![batch_id],
+            parcel_from_row,
+        )
     }
 
     /// Tracking numbers of the batch's parcels that a check bench has scanned (any verdict):
     /// their scans, append-only, point at the parcel for good.
     pub fn batch_parcels_scanned(&self, batch_id: BatchId) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare_cached(
+        let nos = self.all(
             "SELECT p.tracking_no FROM parcels p
              WHERE p.batch_id = ?1 AND EXISTS (SELECT 1 FROM scans s WHERE s.parcel_id = p.id)
              ORDER BY p.seq",
+            params![batch_id],
+            |r| r.get::<Option<String>>(0),
         )?;
-        let rows = stmt.query_map([batch_id], |r| r.get::<_, Option<String>>(0))?;
-        Ok(rows
-            .filter_map(|r| r.transpose())
-            .collect::<rusqlite::Result<_>>()?)
+        Ok(nos.into_iter().flatten().collect())
     }
 
     /// Takes a printed parcel out of its batch, before any of it is on paper: its tracking number
@@ -529,38 +557,36 @@ impl Db<'_> {
     /// batch made) or is a merged, unprinted parcel again. Returns the number set free.
     pub fn unprint_parcel(&self, p: &ParcelRow) -> Result<Option<String>> {
         let now = now();
-        self.conn
-            .prepare_cached(
-                "UPDATE waybills SET parcel_id = NULL, used_at = NULL WHERE parcel_id = ?1",
-            )?
-            .execute([p.id])?;
-        self.conn
-            .prepare_cached(
-                "UPDATE orders SET courier = NULL, tracking_no = NULL, updated_at = ?2 WHERE parcel_id = ?1",
-            )?
-            .execute(params![p.id, now])?;
-        let made_by_batch: bool = self
-            .conn
-            .prepare_cached("SELECT made_by_batch FROM parcels WHERE id = ?1")?
-            .query_row([p.id], |r| r.get(0))?;
+        self.exec(
+            "UPDATE waybills SET parcel_id = NULL, used_at = NULL WHERE parcel_id = ?1",
+            params![p.id],
+        )?;
+        self.exec(
+            "UPDATE orders SET courier = NULL, tracking_no = NULL, updated_at = ?2 WHERE parcel_id = ?1",
+            params![p.id, now],
+        )?;
+        let made_by_batch: bool = self.one(
+            "SELECT made_by_batch FROM parcels WHERE id = ?1",
+            params![p.id],
+            |r| r.get(0),
+        )?;
         if made_by_batch {
-            self.conn
-                .prepare_cached("UPDATE orders SET parcel_id = NULL WHERE parcel_id = ?1")?
-                .execute([p.id])?;
+            self.exec(
+                "UPDATE orders SET parcel_id = NULL WHERE parcel_id = ?1",
+                params![p.id],
+            )?;
             // A failed waybill job names the parcel; the log keeps the number it tried.
-            self.conn
-                .prepare_cached("UPDATE print_job_items SET parcel_id = NULL WHERE parcel_id = ?1")?
-                .execute([p.id])?;
-            self.conn
-                .prepare_cached("DELETE FROM parcels WHERE id = ?1")?
-                .execute([p.id])?;
+            self.exec(
+                "UPDATE print_job_items SET parcel_id = NULL WHERE parcel_id = ?1",
+                params![p.id],
+            )?;
+            self.exec("DELETE FROM parcels WHERE id = ?1", params![p.id])?;
         } else {
-            self.conn
-                .prepare_cached(
-                    "UPDATE parcels SET stage = 'merged', batch_id = NULL, seq = NULL, courier = NULL,
-                        tracking_no = NULL, claimed_by = NULL WHERE id = ?1",
-                )?
-                .execute([p.id])?;
+            self.exec(
+                "UPDATE parcels SET stage = 'merged', batch_id = NULL, seq = NULL, courier = NULL,
+                    tracking_no = NULL, claimed_by = NULL WHERE id = ?1",
+                params![p.id],
+            )?;
         }
         Ok(p.tracking_no.clone())
     }
@@ -572,82 +598,78 @@ impl Db<'_> {
         actor: &Actor,
         reason: &str,
     ) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "UPDATE batches SET cancelled_at = ?2, cancelled_by = ?3, cancel_reason = ?4 WHERE id = ?1",
-            )?
-            .execute(params![batch_id, now(), actor.staff.id, reason])?;
+        self.exec(
+            "UPDATE batches SET cancelled_at = ?2, cancelled_by = ?3, cancel_reason = ?4 WHERE id = ?1",
+            params![batch_id, now(), actor.staff.id, reason],
+        )?;
         Ok(())
     }
 
     pub fn assign_picker(&self, batch_id: BatchId, staff_id: i64) -> Result<()> {
-        self.conn
-            .prepare_cached("UPDATE batches SET picker_id = ?2, picked_at = ?3 WHERE id = ?1")?
-            .execute(params![batch_id, staff_id, now()])?;
+        self.exec(
+            "UPDATE batches SET picker_id = ?2, picked_at = ?3 WHERE id = ?1",
+            params![batch_id, staff_id, now()],
+        )?;
         Ok(())
     }
 
     /// Marks a bench as checking this parcel (`None` releases it).
     pub fn claim_parcel(&self, parcel_id: i64, terminal: Option<&str>) -> Result<()> {
-        self.conn
-            .prepare_cached("UPDATE parcels SET claimed_by = ?2 WHERE id = ?1")?
-            .execute(params![parcel_id, terminal])?;
+        self.exec(
+            "UPDATE parcels SET claimed_by = ?2 WHERE id = ?1",
+            params![parcel_id, terminal],
+        )?;
         Ok(())
     }
 
     /// Marks a parcel shipped (`checked` at a bench or `bulk` without checking).
     pub fn ship_parcel(&self, parcel_id: i64, actor: &Actor, mode: ShipMode) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "UPDATE parcels SET stage = 'shipped', shipped_at = ?2, shipped_by = ?3, ship_mode = ?4, claimed_by = NULL
-                 WHERE id = ?1",
-            )?
-            .execute(params![parcel_id, now(), actor.staff.id, mode])?;
+        self.exec(
+            "UPDATE parcels SET stage = 'shipped', shipped_at = ?2, shipped_by = ?3, ship_mode = ?4, claimed_by = NULL
+             WHERE id = ?1",
+            params![parcel_id, now(), actor.staff.id, mode],
+        )?;
         Ok(())
     }
 
     /// A bench's state; a bench never seen before starts empty.
     pub fn station(&self, terminal: &str) -> Result<StationRow> {
         Ok(self
-            .conn
-            .prepare_cached(
+            .opt(
                 "SELECT terminal, open_parcel_id, confirm_pending, picker_id, pick_batch_id, last_shown_scan
                  FROM stations WHERE terminal = ?1",
+                params![terminal],
+                |r| {
+                    Ok(StationRow {
+                        terminal: r.get(0)?,
+                        open_parcel_id: r.get(1)?,
+                        confirm_pending: r.get(2)?,
+                        picker_id: r.get(3)?,
+                        pick_batch_id: r.get(4)?,
+                        last_shown_scan: r.get(5)?,
+                    })
+                },
             )?
-            .query_row([terminal], |r| {
-                Ok(StationRow {
-                    terminal: r.get(0)?,
-                    open_parcel_id: r.get(1)?,
-                    confirm_pending: r.get(2)?,
-                    picker_id: r.get(3)?,
-                    pick_batch_id: r.get(4)?,
-                    last_shown_scan: r.get(5)?,
-                })
-            })
-            .optional()?
             .unwrap_or_else(|| StationRow { terminal: terminal.to_string(), ..Default::default() }))
     }
 
     pub fn save_station(&self, s: &StationRow) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO stations (terminal, open_parcel_id, confirm_pending, picker_id, pick_batch_id, last_shown_scan)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (terminal) DO UPDATE SET open_parcel_id = ?2, confirm_pending = ?3, picker_id = ?4,
-                    pick_batch_id = ?5, last_shown_scan = ?6",
-            )?
-            .execute(params![s.terminal, s.open_parcel_id, s.confirm_pending, s.picker_id, s.pick_batch_id, s.last_shown_scan])?;
+        self.exec(
+            "INSERT INTO stations (terminal, open_parcel_id, confirm_pending, picker_id, pick_batch_id, last_shown_scan)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (terminal) DO UPDATE SET open_parcel_id = ?2, confirm_pending = ?3, picker_id = ?4,
+                pick_batch_id = ?5, last_shown_scan = ?6",
+            params![s.terminal, s.open_parcel_id, s.confirm_pending, s.picker_id, s.pick_batch_id, s.last_shown_scan],
+        )?;
         Ok(())
     }
 
     /// Writes a scan with its verdict; returns its id.
     pub fn insert_scan(&self, actor: &Actor, staff_id: i64, s: &NewScan<'_>) -> Result<i64> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO scans (at, staff_id, terminal, mode, code, verdict, reason, parcel_id, batch_id, sku_code, counted, source)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?
-            .execute(params![
+        self.insert(
+            "INSERT INTO scans (at, staff_id, terminal, mode, code, verdict, reason, parcel_id, batch_id, sku_code, counted, source)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id",
+            params![
                 now(),
                 staff_id,
                 actor.terminal,
@@ -660,108 +682,87 @@ impl Db<'_> {
                 s.sku_code,
                 s.counted,
                 s.source
-            ])?;
-        Ok(self.conn.last_insert_rowid())
+            ],
+        )
     }
 
     /// Units counted so far per merchant code in a parcel's check.
     pub fn checked_counts(&self, parcel_id: i64) -> Result<Vec<(String, u32)>> {
-        let mut stmt = self.conn.prepare_cached(
+        self.all(
             "SELECT sku_code, count(*) FROM scans WHERE parcel_id = ?1 AND counted = 1 GROUP BY sku_code",
-        )?;
-        let rows = stmt.query_map([parcel_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            params![parcel_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
     }
 
     /// Units picked so far per merchant code in a batch.
     pub fn picked_counts(&self, batch_id: BatchId) -> Result<Vec<(String, u32)>> {
-        let mut stmt = self.conn.prepare_cached(
+        self.all(
             "SELECT sku_code, count(*) FROM scans WHERE batch_id = ?1 AND counted = 1 AND mode = 'pick' GROUP BY sku_code",
-        )?;
-        let rows = stmt.query_map([batch_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            params![batch_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
     }
 
     /// Scans of a bench after `after_id`, oldest first.
     pub fn scans_after(&self, terminal: &str, after_id: i64) -> Result<Vec<ScanRecord>> {
-        let mut stmt = self.conn.prepare_cached(
+        self.all(
             "SELECT id, at, mode, code, verdict, reason, parcel_id, batch_id, sku_code, source FROM scans
              WHERE terminal = ?1 AND id > ?2 ORDER BY id",
-        )?;
-        let rows = stmt.query_map(params![terminal, after_id], |r| {
-            Ok(ScanRecord {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                mode: r.get(2)?,
-                code: r.get(3)?,
-                verdict: r.get(4)?,
-                reason: r.get(5)?,
-                parcel_id: r.get(6)?,
-                batch_id: r.get(7)?,
-                sku_code: r.get(8)?,
-                source: r.get(9)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            params![terminal, after_id],
+            |r| {
+                Ok(ScanRecord {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    mode: r.get(2)?,
+                    code: r.get(3)?,
+                    verdict: r.get(4)?,
+                    reason: r.get(5)?,
+                    parcel_id: r.get(6)?,
+                    batch_id: r.get(7)?,
+                    sku_code: r.get(8)?,
+                    source: r.get(9)?,
+                })
+            },
+        )
     }
 
     /// Records the scan that shipped a parcel, for the replay after a restart.
     pub fn set_shipped_scan(&self, parcel_id: i64, scan_id: i64) -> Result<()> {
-        self.conn
-            .prepare_cached("UPDATE parcels SET shipped_scan_id = ?2 WHERE id = ?1")?
-            .execute(params![parcel_id, scan_id])?;
+        self.exec(
+            "UPDATE parcels SET shipped_scan_id = ?2 WHERE id = ?1",
+            params![parcel_id, scan_id],
+        )?;
         Ok(())
     }
 
     /// The parcel this scan shipped, if it shipped one.
     pub fn parcel_shipped_by_scan(&self, scan_id: i64) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT id FROM parcels WHERE shipped_scan_id = ?1")?
-            .query_row([scan_id], |r| r.get(0))
-            .optional()?)
+        self.opt(
+            "SELECT id FROM parcels WHERE shipped_scan_id = ?1",
+            params![scan_id],
+            |r| r.get(0),
+        )
     }
 
     /// The lease on a station's name, if a bench holds (or held) one.
     pub fn station_lease(&self, terminal: &str) -> Result<Option<StationLease>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT terminal, host, pid, token, started_at, renewed_at FROM station_leases
-                 WHERE terminal = ?1",
-            )?
-            .query_row([terminal], |r| {
-                Ok(StationLease {
-                    terminal: r.get(0)?,
-                    host: r.get(1)?,
-                    pid: r.get(2)?,
-                    token: r.get(3)?,
-                    started_at: r.get(4)?,
-                    renewed_at: r.get(5)?,
-                })
-            })
-            .optional()?)
+        self.opt(
+            "SELECT terminal, host, pid, token, started_at, renewed_at FROM station_leases
+             WHERE terminal = ?1",
+            params![terminal],
+            lease_from_row,
+        )
     }
 
     /// Every station lease in the store, live or left behind.
     pub fn station_leases(&self) -> Result<Vec<StationLease>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT terminal, host, pid, token, started_at, renewed_at FROM station_leases
-                 ORDER BY terminal",
-            )?
-            .query_map([], |r| {
-                Ok(StationLease {
-                    terminal: r.get(0)?,
-                    host: r.get(1)?,
-                    pid: r.get(2)?,
-                    token: r.get(3)?,
-                    started_at: r.get(4)?,
-                    renewed_at: r.get(5)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?)
+        self.all(
+            "SELECT terminal, host, pid, token, started_at, renewed_at FROM station_leases
+             ORDER BY terminal",
+            params![],
+            lease_from_row,
+        )
     }
 
     /// Takes the lease on a station's name for this bench (replacing one that was let go).
@@ -773,33 +774,41 @@ impl Db<'_> {
         token: &str,
     ) -> Result<()> {
         let at = now();
-        self.conn
-            .prepare_cached(
-                "INSERT INTO station_leases (terminal, host, pid, token, started_at, renewed_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)
-                 ON CONFLICT (terminal) DO UPDATE SET host = ?2, pid = ?3, token = ?4, started_at = ?5,
-                    renewed_at = ?5",
-            )?
-            .execute(params![terminal, host, pid, token, at])?;
+        self.exec(
+            "INSERT INTO station_leases (terminal, host, pid, token, started_at, renewed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+             ON CONFLICT (terminal) DO UPDATE SET host = ?2, pid = ?3, token = ?4, started_at = ?5,
+                renewed_at = ?5",
+            params![terminal, host, pid, token, at],
+        )?;
         Ok(())
     }
 
     /// Renews this bench's lease; false when it is no longer this bench's.
     pub fn renew_station_lease(&self, terminal: &str, token: &str) -> Result<bool> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "UPDATE station_leases SET renewed_at = ?3 WHERE terminal = ?1 AND token = ?2",
-            )?
-            .execute(params![terminal, token, now()])?
-            > 0)
+        Ok(self.exec(
+            "UPDATE station_leases SET renewed_at = ?3 WHERE terminal = ?1 AND token = ?2",
+            params![terminal, token, now()],
+        )? > 0)
     }
 
     /// Lets this bench's lease go.
     pub fn drop_station_lease(&self, terminal: &str, token: &str) -> Result<()> {
-        self.conn
-            .prepare_cached("DELETE FROM station_leases WHERE terminal = ?1 AND token = ?2")?
-            .execute(params![terminal, token])?;
+        self.exec(
+            "DELETE FROM station_leases WHERE terminal = ?1 AND token = ?2",
+            params![terminal, token],
+        )?;
         Ok(())
     }
+}
+
+fn lease_from_row(r: &Row<'_>) -> Result<StationLease> {
+    Ok(StationLease {
+        terminal: r.get(0)?,
+        host: r.get(1)?,
+        pid: r.get(2)?,
+        token: r.get(3)?,
+        started_at: r.get(4)?,
+        renewed_at: r.get(5)?,
+    })
 }

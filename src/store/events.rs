@@ -1,9 +1,8 @@
 //! The event log: who did what, where, when. Append-only (enforced by triggers).
 
-use super::{Db, now};
+use super::{Db, now, params};
 use crate::domain::Actor;
 use crate::error::Result;
-use rusqlite::params;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventRow {
@@ -25,11 +24,10 @@ impl Db<'_> {
         subject: &str,
         detail: &serde_json::Value,
     ) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO events (at, staff_id, terminal, kind, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![now(), actor.staff.id, actor.terminal, kind, subject, detail.to_string()])?;
+        self.exec(
+            "INSERT INTO events (at, staff_id, terminal, kind, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![now(), actor.staff.id, actor.terminal, kind, subject, detail.to_string()],
+        )?;
         Ok(())
     }
 
@@ -43,11 +41,10 @@ impl Db<'_> {
         subject: &str,
         detail: &serde_json::Value,
     ) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO events (at, staff_id, terminal, kind, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![now(), staff_id, terminal, kind, subject, detail.to_string()])?;
+        self.exec(
+            "INSERT INTO events (at, staff_id, terminal, kind, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![now(), staff_id, terminal, kind, subject, detail.to_string()],
+        )?;
         Ok(())
     }
 
@@ -68,25 +65,24 @@ impl Db<'_> {
         limit: usize,
         mut f: impl FnMut(EventRow) -> Result<()>,
     ) -> Result<()> {
-        let mut stmt = self.conn.prepare(
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.each(
             "SELECT e.id, e.at, s.code, e.terminal, e.kind, e.subject, e.detail
              FROM events e JOIN staff s ON s.id = e.staff_id
-             WHERE ?1 IS NULL OR e.kind = ?1 ORDER BY e.id DESC LIMIT ?2",
-        )?;
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let mut rows = stmt.query(params![kind, limit])?;
-        while let Some(r) = rows.next()? {
-            let detail: String = r.get(6)?;
-            f(EventRow {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                staff_code: r.get(2)?,
-                terminal: r.get(3)?,
-                kind: r.get(4)?,
-                subject: r.get(5)?,
-                detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::Null),
-            })?;
-        }
-        Ok(())
+             WHERE CAST(?1 AS TEXT) IS NULL OR e.kind = ?1 ORDER BY e.id DESC LIMIT ?2",
+            params![kind, limit],
+            |r| {
+                let detail: String = r.get(6)?;
+                f(EventRow {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    staff_code: r.get(2)?,
+                    terminal: r.get(3)?,
+                    kind: r.get(4)?,
+                    subject: r.get(5)?,
+                    detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::Null),
+                })
+            },
+        )
     }
 }

@@ -1,16 +1,20 @@
-//! The store: one SQLite file per shop. Only this module speaks SQL, so a shared server store can
-//! later stand beside it without touching flows or screens; its first part (schema and
-//! migration on PostgreSQL) is `pg`.
+//! The store: one SQLite file for a one-PC shop, or a PostgreSQL database shared by several PCs
+//! (`--db postgres://…`). Only this module speaks SQL, and only `sql` and `pg` know which engine
+//! runs it: every query is one text for both.
 
 pub mod backup;
 mod bench;
+pub mod copy;
 mod events;
 mod orders;
 pub mod pg;
 mod print;
 mod products;
+pub(crate) mod sql;
 mod staff;
 mod stock;
+#[doc(hidden)]
+pub mod testing;
 
 pub use bench::{
     BatchRow, BenchOrder, NewScan, ParcelRow, PoolStatus, ScanRecord, StationLease, StationRow,
@@ -32,7 +36,8 @@ use crate::domain::stock::{
 };
 use crate::domain::{BatchId, ReceiptId, SessionId};
 use crate::error::{Error, Refusal, Result};
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+pub(crate) use sql::{Conn, Param, Row, params};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -77,8 +82,11 @@ pub fn latest_version() -> i64 {
 pub struct Store {
     /// First, so it stops before the connection closes (fields drop in order).
     checkpointer: Option<Checkpointer>,
-    conn: Connection,
+    conn: Conn,
+    /// The SQLite file, or the PostgreSQL address as given (`postgres://…`).
     path: PathBuf,
+    /// How to reach the server again when its connection drops (PostgreSQL only).
+    link: Option<pg::Link>,
     /// Opened for reading only (the file is marked read-only).
     read_only: bool,
     /// How long a write waits for another's write lock (`None`: until it goes).
@@ -132,7 +140,7 @@ impl Drop for Checkpointer {
 /// A view of the store for reading and, inside `Store::write`, for writing. Every query of the
 /// program is a method of `Db`, in the module of its aggregate.
 pub struct Db<'c> {
-    conn: &'c Connection,
+    conn: &'c Conn,
 }
 
 /// Row count and content checksum of one table, to prove a refused import left the store as it
@@ -156,6 +164,9 @@ impl Store {
     /// a backup) is opened for reading only, and nothing is created beside it.
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
+        if let Some(url) = pg::address(&path) {
+            return pg::open(url, false).map(|(conn, link)| Store::on_server(conn, link, path));
+        }
         backup::refuse_network_fs(&path)?;
         refuse_non_sqlite(&path)?;
         if !path.exists() {
@@ -177,6 +188,9 @@ impl Store {
     /// file there becomes the store; a store already there is refused and left as it is.
     pub fn create(path: impl AsRef<Path>) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
+        if let Some(url) = pg::address(&path) {
+            return pg::open(url, true).map(|(conn, link)| Store::on_server(conn, link, path));
+        }
         backup::refuse_network_fs(&path)?;
         refuse_non_sqlite(&path)?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -288,12 +302,46 @@ impl Store {
         }
         Ok(Store {
             checkpointer: None,
-            conn,
+            conn: Conn::Lite(conn),
             path,
+            link: None,
             read_only,
             wait_limit: Some(DEFAULT_WAIT),
             on_wait: None,
         })
+    }
+
+    fn on_server(conn: sql::PgConn, link: pg::Link, path: PathBuf) -> Store {
+        Store {
+            checkpointer: None,
+            conn: Conn::Pg(conn),
+            path,
+            link: Some(link),
+            read_only: false,
+            wait_limit: Some(DEFAULT_WAIT),
+            on_wait: None,
+        }
+    }
+
+    /// The SQLite connection, for what only SQLite has (pragmas, file backups).
+    fn lite(&self) -> Option<&Connection> {
+        match &self.conn {
+            Conn::Lite(c) => Some(c),
+            Conn::Pg(_) => None,
+        }
+    }
+
+    /// Whether the store is a PostgreSQL database (else an SQLite file).
+    pub fn on_postgres(&self) -> bool {
+        matches!(self.conn, Conn::Pg(_))
+    }
+
+    /// The store as it may be shown: the file, or the server's address without its password.
+    pub fn name(&self) -> String {
+        match &self.link {
+            Some(link) => link.db().to_owned(),
+            None => self.path.display().to_string(),
+        }
     }
 
     /// Reads the whole file once (`PRAGMA quick_check`) and refuses a damaged store with what to
@@ -301,7 +349,14 @@ impl Store {
     /// every page, so it costs time on a big store (see README, "The store"): the window and
     /// scanner sessions run it as they start, not every command.
     pub fn quick_check(&self) -> Result<()> {
-        let mut stmt = self.conn.prepare("PRAGMA quick_check(5)")?;
+        // A server checks its own pages; asking it something proves the connection.
+        let Some(conn) = self.lite() else {
+            return self
+                .read()
+                .one("SELECT 1", params![], |r| r.get::<i64>(0))
+                .map(drop);
+        };
+        let mut stmt = conn.prepare("PRAGMA quick_check(5)")?;
         let found: Vec<String> = stmt
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()
@@ -325,13 +380,15 @@ impl Store {
         if self.checkpointer.is_some() || self.read_only || self.path == Path::new(":memory:") {
             return Ok(());
         }
+        let Some(lite) = self.lite() else {
+            return Ok(());
+        };
         let conn = Connection::open_with_flags(
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(Duration::from_millis(100))?;
-        self.conn
-            .pragma_update(None, "wal_autocheckpoint", 20_000)?;
+        lite.pragma_update(None, "wal_autocheckpoint", 20_000)?;
         let stop = std::sync::Arc::new((std::sync::Mutex::new(false), std::sync::Condvar::new()));
         let signal = stop.clone();
         let thread = std::thread::Builder::new()
@@ -366,7 +423,9 @@ impl Store {
     /// How long a write waits for another bench's write to finish before giving up. The bench
     /// screen waits less than the command line: it must answer the checker, not hang.
     pub fn set_busy_timeout(&mut self, timeout: Duration) -> Result<()> {
-        self.conn.busy_timeout(timeout)?;
+        if let Some(c) = self.lite() {
+            c.busy_timeout(timeout)?;
+        }
         self.wait_limit = Some(timeout);
         Ok(())
     }
@@ -383,30 +442,54 @@ impl Store {
         self.on_wait = Some(hook);
     }
 
-    /// Begins an immediate (write) transaction, waiting for another connection's write lock in
-    /// short steps: the wait is reported through `on_lock_wait` and ends at the wait limit.
-    fn begin_write(&self) -> Result<Transaction<'_>> {
+    /// Begins a write transaction, waiting for another connection's write in short steps: the
+    /// wait is reported through `on_lock_wait` and ends at the wait limit. On SQLite it is an
+    /// immediate transaction; on PostgreSQL it takes the store's write lock (see `pg::begin`), so
+    /// writers take turns on both engines and a flow never meets another's half-done work.
+    fn begin_write(&mut self) -> Result<()> {
+        if let Some(link) = &self.link {
+            link.reconnect_if_gone(&self.conn)?;
+        }
         let started = Instant::now();
         let mut told: Option<Duration> = None;
         let restore = self.wait_limit.unwrap_or(DEFAULT_WAIT);
         let step = LOCK_STEP.min(restore);
-        let stepped = |on: bool| self.conn.busy_timeout(if on { step } else { restore });
+        let stepped = |on: bool| -> Result<()> {
+            if let Some(c) = self.lite() {
+                c.busy_timeout(if on { step } else { restore })?;
+            }
+            Ok(())
+        };
         stepped(true)?;
+        // The engine's own word for the last time the lock was not had, to give up with.
+        let mut busy: Option<Error> = None;
         loop {
-            match Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate) {
-                Ok(tx) => {
+            let began = match &self.conn {
+                Conn::Lite(c) => match c.execute_batch("BEGIN IMMEDIATE") {
+                    Ok(()) => Ok(true),
+                    Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => {
+                        busy = Some(e.into());
+                        Ok(false)
+                    }
+                    Err(e) => Err(Error::from(e)),
+                },
+                Conn::Pg(p) => pg::begin(p, step).inspect(|got| {
+                    if !got {
+                        busy = Some(pg::busy());
+                    }
+                }),
+            };
+            match began {
+                Ok(true) => {
                     stepped(false)?;
                     if told.is_some()
                         && let Some(hook) = &self.on_wait
                     {
                         hook(LockWait::Got(started.elapsed()));
                     }
-                    return Ok(tx);
+                    return Ok(());
                 }
-                Err(e)
-                    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
-                        && self.wait_limit.is_none_or(|l| started.elapsed() < l) =>
-                {
+                Ok(false) if self.wait_limit.is_none_or(|l| started.elapsed() < l) => {
                     let waited = started.elapsed();
                     if told.is_none_or(|t| waited >= t + WAIT_REMINDER) {
                         told = Some(waited);
@@ -415,16 +498,34 @@ impl Store {
                         }
                     }
                 }
-                Err(e) => {
+                other => {
                     stepped(false)?;
                     if told.is_some()
                         && let Some(hook) = &self.on_wait
                     {
                         hook(LockWait::GaveUp(started.elapsed()));
                     }
-                    return Err(e.into());
+                    return match other {
+                        Err(e) => Err(e),
+                        _ => Err(busy.unwrap_or_else(pg::busy)),
+                    };
                 }
             }
+        }
+    }
+
+    /// Ends the open write transaction: kept (`commit`) or undone. A commit that failed (the
+    /// server went away as it answered) is undone as far as this side can.
+    fn end_write(&self, commit: bool) -> Result<()> {
+        let sql = if commit { "COMMIT" } else { "ROLLBACK" };
+        let done = self.conn.batch(sql);
+        if done.is_err() && commit {
+            let _ = self.conn.batch("ROLLBACK");
+        }
+        match (&self.conn, done) {
+            // A rollback with no transaction (the server dropped it with the connection).
+            (Conn::Pg(_), Err(_)) if !commit => Ok(()),
+            (_, d) => d,
         }
     }
 
@@ -437,62 +538,80 @@ impl Store {
         self.read_only
     }
 
-    /// Reads (autocommit; each query sees committed data).
+    /// Reads (autocommit; each query sees committed data). A server connection that dropped is
+    /// made again first, no more often than its back-off allows.
     pub fn read(&self) -> Db<'_> {
+        if let Some(link) = &self.link {
+            // A failed attempt shows as the query's own error.
+            let _ = link.reconnect_if_gone(&self.conn);
+        }
         Db { conn: &self.conn }
     }
 
-    /// Runs `f` in one immediate transaction: all of it is written, or (on error) none of it.
+    /// Runs `f` in one write transaction: all of it is written, or (on error) none of it.
     pub fn write<T>(&mut self, f: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.begin_write()?;
-        let out = f(&Db { conn: &tx })?;
-        tx.commit()?;
-        Ok(out)
+        self.write_or_discard(|db| f(db).map(|out| (out, true)))
     }
 
-    /// Runs `f` in one immediate transaction and commits only if it says so: a refused import
+    /// Runs `f` in one write transaction and commits only if it says so: a refused import
     /// still reports every bad row, and writes nothing.
     pub fn write_or_discard<T>(
         &mut self,
         f: impl FnOnce(&Db<'_>) -> Result<(T, bool)>,
     ) -> Result<T> {
-        let tx = self.begin_write()?;
-        let (out, commit) = f(&Db { conn: &tx })?;
-        if commit {
-            tx.commit()?;
-        } else {
-            tx.rollback()?;
+        self.begin_write()?;
+        // Undone if `f` panics, so the connection is not left inside a transaction.
+        struct Open<'s>(Option<&'s Store>);
+        impl Drop for Open<'_> {
+            fn drop(&mut self) {
+                if let Some(s) = self.0 {
+                    let _ = s.end_write(false);
+                }
+            }
         }
-        Ok(out)
+        let mut open = Open(Some(self));
+        let out = f(&Db { conn: &self.conn });
+        open.0 = None;
+        match out {
+            Ok((out, commit)) => {
+                self.end_write(commit)?;
+                Ok(out)
+            }
+            Err(e) => {
+                self.end_write(false)?;
+                Err(e)
+            }
+        }
     }
 
-    /// Row counts and checksums of every table, in name order.
+    /// Row counts and checksums of every table, in name order (see `Db::digest`).
     pub fn digest(&self) -> Result<Vec<TableDigest>> {
-        let tables: Vec<String> = self
-            .conn
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        self.read().digest()
+    }
+}
+
+impl Db<'_> {
+    /// Row counts and checksums of every table, in name order. A table's checksum does not
+    /// depend on the order its rows come in, so two engines (whose text sorts differently)
+    /// give the same checksum for the same rows.
+    pub(crate) fn digest(&self) -> Result<Vec<TableDigest>> {
         let mut out = Vec::new();
-        for table in tables {
-            let mut stmt = self
-                .conn
-                .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY 1, 2"))?;
-            let n = stmt.column_count();
-            let mut rows = stmt.query([])?;
-            let (mut count, mut hash) = (0i64, Fnv::new());
-            while let Some(row) = rows.next()? {
+        for table in self.table_names()? {
+            let (mut count, mut sum) = (0i64, 0u64);
+            self.each(&format!("SELECT * FROM \"{table}\""), params![], |row| {
                 count += 1;
-                for i in 0..n {
-                    hash.write(format!("{:?}", row.get_ref(i)?).as_bytes());
+                let mut hash = Fnv::new();
+                for i in 0..row.len() {
+                    hash.write(format!("{:?}", row.value(i)?).as_bytes());
                     hash.write(&[0x1f]);
                 }
-                hash.write(&[0x1e]);
-            }
+                sum = sum.wrapping_add(hash.0);
+                Ok(())
+            })?;
             out.push(TableDigest {
                 table,
                 rows: count,
-                checksum: hash.0,
+                checksum: sum,
             });
         }
         Ok(out)
@@ -590,21 +709,102 @@ fn uri_path(path: &Path) -> String {
 }
 
 impl Db<'_> {
+    /// The first row of `sql` read by `f`; an error when there is none.
+    pub(crate) fn one<T>(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
+        f: impl FnOnce(&Row<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.opt(sql, params, f)?
+            .ok_or_else(|| Error::decode(format!("no row for: {sql}")))
+    }
+
+    /// The first row of `sql` read by `f`, if there is one.
+    pub(crate) fn opt<T>(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
+        f: impl FnOnce(&Row<'_>) -> Result<T>,
+    ) -> Result<Option<T>> {
+        let mut f = Some(f);
+        let mut out = None;
+        self.conn.each(sql, params, &mut |r| {
+            if let Some(f) = f.take() {
+                out = Some(f(r)?);
+            }
+            Ok(false)
+        })?;
+        Ok(out)
+    }
+
+    /// Every row of `sql`, each read by `f`.
+    pub(crate) fn all<T>(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
+        mut f: impl FnMut(&Row<'_>) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        self.conn.each(sql, params, &mut |r| {
+            out.push(f(r)?);
+            Ok(true)
+        })?;
+        Ok(out)
+    }
+
+    /// Every row of `sql` handed to `f` as it is read, none kept: for long listings. `f` must
+    /// not query the store itself (a server connection reads one result at a time).
+    pub(crate) fn each(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
+        mut f: impl FnMut(&Row<'_>) -> Result<()>,
+    ) -> Result<()> {
+        self.conn.each(sql, params, &mut |r| f(r).map(|()| true))
+    }
+
+    /// Runs a statement; the number of rows it changed.
+    pub(crate) fn exec(&self, sql: &str, params: &[&dyn Param]) -> Result<usize> {
+        self.conn.exec(sql, params)
+    }
+
+    /// Runs an `INSERT … RETURNING id`; the new row's id.
+    pub(crate) fn insert(&self, sql: &str, params: &[&dyn Param]) -> Result<i64> {
+        debug_assert!(sql.contains("RETURNING"), "{sql}");
+        self.one(sql, params, |r| r.get(0))
+    }
+
+    /// Whether the store is a PostgreSQL database: for the few statements that differ.
+    pub(crate) fn on_postgres(&self) -> bool {
+        matches!(self.conn, Conn::Pg(_))
+    }
+
+    /// The store's tables, in name order.
+    pub(crate) fn table_names(&self) -> Result<Vec<String>> {
+        let sql = if self.on_postgres() {
+            "SELECT table_name::text FROM information_schema.tables
+             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
+               AND table_name <> 'packbench_schema' ORDER BY 1"
+        } else {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        };
+        self.all(sql, params![], |r| r.get(0))
+    }
+
     /// A setting, or `None` when unset.
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        use rusqlite::OptionalExtension;
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
-            .optional()?)
+        self.opt(
+            "SELECT value FROM settings WHERE key = ?1",
+            params![key],
+            |r| r.get(0),
+        )
     }
 
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
-        self.conn.execute(
+        self.exec(
             "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [key, value],
+            params![key, value],
         )?;
         Ok(())
     }
@@ -613,16 +813,14 @@ impl Db<'_> {
 /// The typed numbers go into SQL, and come out of it, as the integers they are.
 macro_rules! sql_id {
     ($($t:ty),*) => {$(
-        impl rusqlite::types::ToSql for $t {
-            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-                Ok(rusqlite::types::ToSqlOutput::from(self.0))
+        impl Param for $t {
+            fn value(&self) -> sql::ValueRef<'_> {
+                sql::ValueRef::Int(self.0)
             }
         }
-        impl rusqlite::types::FromSql for $t {
-            fn column_result(
-                v: rusqlite::types::ValueRef<'_>,
-            ) -> rusqlite::types::FromSqlResult<$t> {
-                i64::column_result(v).map(|n| Self(n))
+        impl sql::FromValue for $t {
+            fn from_value(v: sql::ValueRef<'_>) -> std::result::Result<$t, String> {
+                i64::from_value(v).map(Self)
             }
         }
     )*};
@@ -632,21 +830,16 @@ sql_id!(BatchId, ReceiptId, SessionId);
 /// The coded enums go into SQL as their codes; a code this program never wrote is an error.
 macro_rules! sql_code {
     ($($t:ty),*) => {$(
-        impl rusqlite::types::ToSql for $t {
-            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-                Ok(rusqlite::types::ToSqlOutput::from(self.code()))
+        impl Param for $t {
+            fn value(&self) -> sql::ValueRef<'_> {
+                sql::ValueRef::Text(self.code())
             }
         }
-        impl rusqlite::types::FromSql for $t {
-            fn column_result(
-                v: rusqlite::types::ValueRef<'_>,
-            ) -> rusqlite::types::FromSqlResult<$t> {
-                let code = v.as_str()?;
-                <$t>::from_code(code).ok_or_else(|| {
-                    rusqlite::types::FromSqlError::Other(
-                        format!("unknown {}: {code:?}", stringify!($t)).into(),
-                    )
-                })
+        impl sql::FromValue for $t {
+            fn from_value(v: sql::ValueRef<'_>) -> std::result::Result<$t, String> {
+                let code = String::from_value(v)?;
+                <$t>::from_code(&code)
+                    .ok_or_else(|| format!("unknown {}: {code:?}", stringify!($t)))
             }
         }
     )*};
@@ -667,15 +860,23 @@ sql_code!(
 );
 
 /// What a scan meant goes into the `verdict` and `reason` columns as its stable name.
-impl rusqlite::types::ToSql for crate::domain::Kind {
-    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-        Ok(rusqlite::types::ToSqlOutput::from(self.name()))
+impl Param for crate::domain::Kind {
+    fn value(&self) -> sql::ValueRef<'_> {
+        sql::ValueRef::Text(self.name())
     }
 }
 
-impl rusqlite::types::ToSql for crate::domain::Reason {
-    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-        Ok(rusqlite::types::ToSqlOutput::from(self.code()))
+impl Param for crate::domain::Reason {
+    fn value(&self) -> sql::ValueRef<'_> {
+        sql::ValueRef::Text(self.code())
+    }
+}
+
+/// A store's `--db` as it may be shown: a file's path, a server's address without its password.
+pub fn shown(path: &Path) -> String {
+    match pg::address(path) {
+        Some(url) => pg::shown(url),
+        None => path.display().to_string(),
     }
 }
 
@@ -694,7 +895,8 @@ mod tests {
         s.checkpoint_in_background().unwrap();
         let before = std::fs::metadata(&path).unwrap().len();
         // ~1 MB: far below the 20,000-page mark at which a commit would checkpoint itself.
-        s.conn
+        s.lite()
+            .unwrap()
             .execute_batch(
                 "CREATE TABLE t(x);
                  WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
@@ -849,12 +1051,14 @@ mod tests {
     fn a_new_store_is_at_the_latest_version_with_an_admin() {
         let store = Store::open_in_memory().unwrap();
         let v: i64 = store
-            .conn
+            .lite()
+            .unwrap()
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(v, latest_version());
         let fk: i64 = store
-            .conn
+            .lite()
+            .unwrap()
             .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
             .unwrap();
         assert_eq!(fk, 1);

@@ -1,11 +1,11 @@
 //! Orders, their lines and remarks.
 
 use super::Db;
+use super::{Row, params};
 use crate::domain::time::{from_store, to_store};
 use crate::domain::{Actor, Fen, Order, OrderLine, OrderStatus, Receiver};
 use crate::error::Result;
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, params};
 
 /// An order as stored, with what the import needs to tell new from seen.
 #[derive(Debug, Clone)]
@@ -66,7 +66,7 @@ fn time_of(s: Option<String>) -> Option<DateTime<Utc>> {
 }
 
 /// Maps a row selected with `ORDER_COLS` to `(id, order without lines, hold_reason)`.
-fn order_from_row(r: &Row<'_>) -> rusqlite::Result<(i64, Order, Option<String>)> {
+fn order_from_row(r: &Row<'_>) -> Result<(i64, Order, Option<String>)> {
     let order = Order {
         order_no: r.get(1)?,
         buyer: r.get(2)?,
@@ -93,7 +93,7 @@ fn order_from_row(r: &Row<'_>) -> rusqlite::Result<(i64, Order, Option<String>)>
     Ok((r.get(0)?, order, r.get(19)?))
 }
 
-fn line_from_row(r: &Row<'_>) -> rusqlite::Result<(i64, OrderLine)> {
+fn line_from_row(r: &Row<'_>) -> Result<(i64, OrderLine)> {
     Ok((
         r.get(0)?,
         OrderLine {
@@ -111,24 +111,36 @@ fn line_from_row(r: &Row<'_>) -> rusqlite::Result<(i64, OrderLine)> {
     ))
 }
 
+/// A remark selected as `text, staff_code, flag, source, staff code, terminal, at` from column
+/// `at` on.
+fn remark_from_row(r: &Row<'_>, at: usize) -> Result<RemarkRow> {
+    Ok(RemarkRow {
+        text: r.get(at)?,
+        staff_code: r.get(at + 1)?,
+        flag: r.get(at + 2)?,
+        source: r.get(at + 3)?,
+        by: r.get(at + 4)?,
+        terminal: r.get(at + 5)?,
+        at: time_of(Some(r.get(at + 6)?)).unwrap_or_default(),
+    })
+}
+
 impl Db<'_> {
     fn order_row(&self, order_no: &str) -> Result<Option<(i64, Order, Option<String>)>> {
-        Ok(self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {ORDER_COLS} FROM orders WHERE order_no = ?1"
-            ))?
-            .query_row([order_no], order_from_row)
-            .optional()?)
+        self.opt(
+            &format!("SELECT {ORDER_COLS} FROM orders WHERE order_no = ?1"),
+            params![order_no],
+            order_from_row,
+        )
     }
 
     pub(super) fn order_lines(&self, order_id: i64) -> Result<Vec<(i64, OrderLine)>> {
-        let mut stmt = self.conn.prepare_cached(
+        self.all(
             "SELECT id, line_key, sku_code, title, spec, package, qty, price_fen, status, external_code, note
              FROM order_lines WHERE order_id = ?1 ORDER BY seq, id",
-        )?;
-        let rows = stmt.query_map([order_id], line_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            params![order_id],
+            line_from_row,
+        )
     }
 
     /// The order with this number, with what an import compares against.
@@ -138,13 +150,11 @@ impl Db<'_> {
         };
         let (line_ids, lines) = self.order_lines(id)?.into_iter().unzip();
         order.lines = lines;
-        let import_remarks = self
-            .conn
-            .prepare_cached(
-                "SELECT text FROM remarks WHERE order_id = ?1 AND source = 'import' ORDER BY id",
-            )?
-            .query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let import_remarks = self.all(
+            "SELECT text FROM remarks WHERE order_id = ?1 AND source = 'import' ORDER BY id",
+            params![id],
+            |r| r.get(0),
+        )?;
         Ok(Some(StoredOrder {
             id,
             order,
@@ -156,24 +166,24 @@ impl Db<'_> {
     /// Whether an order with this number exists.
     pub fn order_exists(&self, order_no: &str) -> Result<bool> {
         Ok(self
-            .conn
-            .prepare_cached("SELECT 1 FROM orders WHERE order_no = ?1")?
-            .query_row([order_no], |_| Ok(()))
-            .optional()?
+            .opt(
+                "SELECT 1 FROM orders WHERE order_no = ?1",
+                params![order_no],
+                |_| Ok(()),
+            )?
             .is_some())
     }
 
     /// Inserts an order and its lines; returns the order's id.
     pub fn insert_order(&self, o: &Order) -> Result<i64> {
         let now = super::now();
-        self.conn
-            .prepare_cached(
-                "INSERT INTO orders (order_no, buyer, receiver_name, receiver_phone, receiver_address, status,
-                    buyer_message, shipping_method, created_at, paid_at, courier, tracking_no, total_fen,
-                    postage_fen, paid_fen, refund_fen, shop, close_reason, imported_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?19)",
-            )?
-            .execute(params![
+        let id = self.insert(
+            "INSERT INTO orders (order_no, buyer, receiver_name, receiver_phone, receiver_address, status,
+                buyer_message, shipping_method, created_at, paid_at, courier, tracking_no, total_fen,
+                postage_fen, paid_fen, refund_fen, shop, close_reason, imported_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?19)
+             RETURNING id",
+            params![
                 o.order_no,
                 o.buyer,
                 o.receiver.name,
@@ -193,8 +203,8 @@ impl Db<'_> {
                 o.shop,
                 o.close_reason,
                 now,
-            ])?;
-        let id = self.conn.last_insert_rowid();
+            ],
+        )?;
         for (seq, line) in o.lines.iter().enumerate() {
             self.insert_line(id, seq, line)?;
         }
@@ -203,15 +213,13 @@ impl Db<'_> {
 
     /// Overwrites the fields Taobao owns (not the bench's: hold, lines, remarks).
     pub fn update_order_fields(&self, id: i64, o: &Order) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "UPDATE orders SET buyer = ?2, receiver_name = ?3, receiver_phone = ?4, receiver_address = ?5,
-                    status = ?6, buyer_message = ?7, shipping_method = ?8, created_at = ?9, paid_at = ?10,
-                    courier = ?11, tracking_no = ?12, total_fen = ?13, postage_fen = ?14, paid_fen = ?15,
-                    refund_fen = ?16, shop = ?17, close_reason = ?18, updated_at = ?19
-                 WHERE id = ?1",
-            )?
-            .execute(params![
+        self.exec(
+            "UPDATE orders SET buyer = ?2, receiver_name = ?3, receiver_phone = ?4, receiver_address = ?5,
+                status = ?6, buyer_message = ?7, shipping_method = ?8, created_at = ?9, paid_at = ?10,
+                courier = ?11, tracking_no = ?12, total_fen = ?13, postage_fen = ?14, paid_fen = ?15,
+                refund_fen = ?16, shop = ?17, close_reason = ?18, updated_at = ?19
+             WHERE id = ?1",
+            params![
                 id,
                 o.buyer,
                 o.receiver.name,
@@ -231,18 +239,18 @@ impl Db<'_> {
                 o.shop,
                 o.close_reason,
                 super::now(),
-            ])?;
+            ],
+        )?;
         Ok(())
     }
 
     pub fn insert_line(&self, order_id: i64, seq: usize, l: &OrderLine) -> Result<i64> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO order_lines (order_id, line_key, seq, sku_code, title, spec, package, qty, price_fen,
-                    status, external_code, note)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?
-            .execute(params![
+        self.insert(
+            "INSERT INTO order_lines (order_id, line_key, seq, sku_code, title, spec, package, qty, price_fen,
+                status, external_code, note)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+             RETURNING id",
+            params![
                 order_id,
                 l.line_key,
                 seq as i64,
@@ -255,18 +263,16 @@ impl Db<'_> {
                 l.status.code(),
                 l.external_code,
                 l.note,
-            ])?;
-        Ok(self.conn.last_insert_rowid())
+            ],
+        )
     }
 
     pub fn update_line(&self, line_id: i64, l: &OrderLine) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "UPDATE order_lines SET sku_code = ?2, title = ?3, spec = ?4, package = ?5, qty = ?6,
-                    price_fen = ?7, status = ?8, external_code = ?9, note = ?10
-                 WHERE id = ?1",
-            )?
-            .execute(params![
+        self.exec(
+            "UPDATE order_lines SET sku_code = ?2, title = ?3, spec = ?4, package = ?5, qty = ?6,
+                price_fen = ?7, status = ?8, external_code = ?9, note = ?10
+             WHERE id = ?1",
+            params![
                 line_id,
                 l.sku_code,
                 l.title,
@@ -277,13 +283,14 @@ impl Db<'_> {
                 l.status.code(),
                 l.external_code,
                 l.note,
-            ])?;
+            ],
+        )?;
         Ok(())
     }
 
     /// Sets an order's status (a correction by staff); the caller logs why.
     pub fn set_order_status(&self, order_id: i64, status: OrderStatus) -> Result<()> {
-        self.conn.execute(
+        self.exec(
             "UPDATE orders SET status = ?2, updated_at = ?3 WHERE id = ?1",
             params![order_id, status.code(), super::now()],
         )?;
@@ -300,32 +307,30 @@ impl Db<'_> {
         source: &str,
         actor: &Actor,
     ) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO remarks (order_id, text, staff_code, flag, source, staff_id, terminal, at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(params![order_id, text, staff_code, flag, source, actor.staff.id, actor.terminal, super::now()])?;
+        self.exec(
+            "INSERT INTO remarks (order_id, text, staff_code, flag, source, staff_id, terminal, at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                order_id,
+                text,
+                staff_code,
+                flag,
+                source,
+                actor.staff.id,
+                actor.terminal,
+                super::now()
+            ],
+        )?;
         Ok(())
     }
 
     pub fn order_remarks(&self, order_id: i64) -> Result<Vec<RemarkRow>> {
-        let mut stmt = self.conn.prepare_cached(
+        self.all(
             "SELECT r.text, r.staff_code, r.flag, r.source, s.code, r.terminal, r.at
              FROM remarks r JOIN staff s ON s.id = r.staff_id WHERE r.order_id = ?1 ORDER BY r.id",
-        )?;
-        let rows = stmt.query_map([order_id], |r| {
-            Ok(RemarkRow {
-                text: r.get(0)?,
-                staff_code: r.get(1)?,
-                flag: r.get(2)?,
-                source: r.get(3)?,
-                by: r.get(4)?,
-                terminal: r.get(5)?,
-                at: time_of(Some(r.get(6)?)).unwrap_or_default(),
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            params![order_id],
+            |r| remark_from_row(r, 0),
+        )
     }
 
     /// An order with lines, line barcodes and remarks.
@@ -334,13 +339,13 @@ impl Db<'_> {
             return Ok(None);
         };
         order.lines = self.order_lines(id)?.into_iter().map(|(_, l)| l).collect();
-        let mut barcode = self
-            .conn
-            .prepare_cached("SELECT barcode FROM products WHERE sku_code = ?1")?;
         let mut line_barcodes = Vec::with_capacity(order.lines.len());
         for l in &order.lines {
-            let b: Option<Option<String>> =
-                barcode.query_row([&l.sku_code], |r| r.get(0)).optional()?;
+            let b: Option<Option<String>> = self.opt(
+                "SELECT barcode FROM products WHERE sku_code = ?1",
+                params![l.sku_code],
+                |r| r.get(0),
+            )?;
             line_barcodes.push(b.flatten());
         }
         let remarks = self.order_remarks(id)?;
@@ -369,33 +374,61 @@ impl Db<'_> {
 
     /// The orders of `list_orders`, handed to `f` one at a time as they are read (a listing of
     /// a million orders never sits in memory); an error from `f` stops the reading.
+    ///
+    /// One query brings each order with its remarks (a row per remark, an order without any on
+    /// one row of NULLs): nothing else may be asked of the store while its rows are read.
     pub fn each_order(
         &self,
         status: Option<OrderStatus>,
         limit: usize,
         mut f: impl FnMut(OrderSummary) -> Result<()>,
     ) -> Result<()> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {ORDER_COLS}, (SELECT count(*) FROM order_lines l WHERE l.order_id = orders.id)
-             FROM orders WHERE ?1 IS NULL OR status = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2"
-        ))?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let mut rows = stmt.query(params![status.map(|s| s.code()), limit])?;
-        while let Some(r) = rows.next()? {
-            let (id, order, hold_reason) = order_from_row(r)?;
-            f(OrderSummary {
-                id,
-                order,
-                hold_reason,
-                line_count: r.get(20)?,
-                remarks: self.order_remarks(id)?,
-            })?;
+        let mut pending: Option<OrderSummary> = None;
+        self.each(
+            &format!(
+                "SELECT o.*, r.id, r.text, r.staff_code, r.flag, r.source, s.code, r.terminal, r.at
+                 FROM (SELECT {ORDER_COLS},
+                              (SELECT count(*) FROM order_lines l WHERE l.order_id = orders.id) AS line_count
+                       FROM orders WHERE CAST(?1 AS TEXT) IS NULL OR status = ?1
+                       ORDER BY created_at DESC, id DESC LIMIT ?2) o
+                 LEFT JOIN remarks r ON r.order_id = o.id
+                 LEFT JOIN staff s ON s.id = r.staff_id
+                 ORDER BY o.created_at DESC, o.id DESC, r.id"
+            ),
+            params![status.map(|s| s.code()), limit],
+            |r| {
+                let id: i64 = r.get(0)?;
+                if pending.as_ref().is_none_or(|o| o.id != id) {
+                    if let Some(done) = pending.take() {
+                        f(done)?;
+                    }
+                    let (id, order, hold_reason) = order_from_row(r)?;
+                    pending = Some(OrderSummary {
+                        id,
+                        order,
+                        hold_reason,
+                        line_count: r.get(20)?,
+                        remarks: Vec::new(),
+                    });
+                }
+                if r.get::<Option<i64>>(21)?.is_some() {
+                    let remark = remark_from_row(r, 22)?;
+                    if let Some(o) = pending.as_mut() {
+                        o.remarks.push(remark);
+                    }
+                }
+                Ok(())
+            },
+        )?;
+        match pending {
+            Some(last) => f(last),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     /// Orders found by order number or tracking number (exactly), or buyer or receiver (a part
-    /// of the name), newest first.
+    /// of the name, ASCII letters in either case), newest first.
     pub fn search_orders(
         &self,
         query: &str,
@@ -409,15 +442,16 @@ impl Db<'_> {
                 .replace('%', "\\%")
                 .replace('_', "\\_")
         );
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {ORDER_COLS}, (SELECT count(*) FROM order_lines l WHERE l.order_id = orders.id)
-             FROM orders
-             WHERE (?1 = '' OR order_no = ?1 OR tracking_no = ?1
-                    OR buyer LIKE ?2 ESCAPE '\\' OR receiver_name LIKE ?2 ESCAPE '\\')
-               AND (?3 IS NULL OR status = ?3)
-             ORDER BY created_at DESC, id DESC LIMIT ?4"
-        ))?;
-        let rows = stmt.query_map(
+        self.all(
+            &format!(
+                "SELECT {ORDER_COLS}, (SELECT count(*) FROM order_lines l WHERE l.order_id = orders.id)
+                 FROM orders
+                 WHERE (?1 = '' OR order_no = ?1 OR tracking_no = ?1
+                        OR lower(buyer) LIKE lower(?2) ESCAPE '\\'
+                        OR lower(receiver_name) LIKE lower(?2) ESCAPE '\\')
+                   AND (CAST(?3 AS TEXT) IS NULL OR status = ?3)
+                 ORDER BY created_at DESC, id DESC LIMIT ?4"
+            ),
             params![q, like, status.map(|s| s.code()), limit as i64],
             |r| {
                 let (id, order, hold_reason) = order_from_row(r)?;
@@ -429,16 +463,15 @@ impl Db<'_> {
                     remarks: Vec::new(),
                 })
             },
-        )?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        )
     }
 
     /// Number of orders per status.
     pub fn count_orders_by_status(&self) -> Result<Vec<(OrderStatus, i64)>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT status, count(*) FROM orders GROUP BY status ORDER BY status")?;
-        let rows = stmt.query_map([], |r| Ok((status_of(r.get(0)?), r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.all(
+            "SELECT status, count(*) FROM orders GROUP BY status ORDER BY status",
+            params![],
+            |r| Ok((status_of(r.get(0)?), r.get(1)?)),
+        )
     }
 }

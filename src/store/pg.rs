@@ -1,15 +1,15 @@
 //! The shared store for a shop with several PCs: a PostgreSQL database, schema
-//! `schema.postgres.sql` (the twin of `schema.sql`, version for version).
-//!
-//! What exists so far is the first slice: connect, tell our database from another program's,
-//! refuse a store newer than this program, and bring the schema to the latest version in one
-//! transaction. It is **not wired in yet**: `Store`, the flows, the window and the command line
-//! (`--db postgres://…`) still work only on SQLite, and nothing outside the tests calls this
-//! module. Its errors are its own (`PgError`) until then.
+//! `schema.postgres.sql` (the twin of `schema.sql`, version for version). This module connects,
+//! tells our database from another program's, migrates, takes the write lock and reconnects;
+//! the queries themselves are the same as on SQLite (`sql`).
 
+use super::sql::{Conn, PgConn};
+use crate::error::{Error, Refusal, Result};
 use postgres::config::Host;
 use postgres::{Client, Config, NoTls};
-use std::time::Duration;
+use std::cell::Cell;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 /// The schema, all versions; see the header of `schema.postgres.sql`.
 const SCHEMA: &str = include_str!("../../schema.postgres.sql");
@@ -58,6 +58,10 @@ pub enum PgError {
         source: postgres::Error,
     },
     #[error(
+        "the PostgreSQL database {db} sorts text by its language ({found}), not as packbench needs; nothing was written: make the database with `createdb --template=template0 --encoding=UTF8 --locale=C.UTF-8 NAME` (see README)"
+    )]
+    Collation { db: String, found: String },
+    #[error(
         "the PostgreSQL database {db} holds another program's data, not a packbench store; it was left untouched"
     )]
     Foreign { db: String },
@@ -79,6 +83,9 @@ impl PgError {
                 "这不是 PostgreSQL 数据库地址（应为 postgres://用户@主机/数据库名）".into()
             }
             PgError::Server { db, .. } => format!("PostgreSQL 数据库 {db} 出错或无法连接"),
+            PgError::Collation { db, found } => format!(
+                "PostgreSQL 数据库 {db} 按语言排序文字（{found}），不是 packbench 需要的方式，什么都没有写入：请用 createdb --template=template0 --encoding=UTF8 --locale=C.UTF-8 库名 新建数据库（见 README）"
+            ),
             PgError::Foreign { db } => format!(
                 "PostgreSQL 数据库 {db} 里有其他程序的数据，不是 packbench 的数据库；没有改动它"
             ),
@@ -93,52 +100,100 @@ impl PgError {
     }
 }
 
-/// An open PostgreSQL store at this program's schema version.
-pub struct PgStore {
-    client: Client,
+/// The PostgreSQL address in a `--db` value, if it is one (else it is an SQLite file).
+pub fn address(path: &Path) -> Option<&str> {
+    path.to_str()
+        .filter(|s| s.starts_with("postgres://") || s.starts_with("postgresql://"))
+}
+
+/// A PostgreSQL address as it may be shown: without its password.
+pub fn shown(url: &str) -> String {
+    url.parse::<Config>()
+        .map(|c| describe(&c))
+        .unwrap_or_else(|_| "postgres://…".into())
+}
+
+/// The database name in a PostgreSQL address (the user's name when none is given).
+pub fn dbname(url: &str) -> Option<String> {
+    let config: Config = url.parse().ok()?;
+    config.get_dbname().or(config.get_user()).map(str::to_owned)
+}
+
+/// The store's write lock: every write transaction takes it first, so writers take turns as on
+/// SQLite and no flow ever acts on another bench's half-done work (two benches never ship one
+/// parcel or take one tracking number). Reads never wait for it.
+const WRITE_LOCK: i64 = 0x5042_5752; // "PBWR"
+
+/// How to reach the server again: its settings, and when the next attempt may be made.
+pub struct Link {
+    config: Config,
     db: String,
-    version: i64,
+    next_try: Cell<Instant>,
+    backoff: Cell<Duration>,
 }
 
-impl std::fmt::Debug for PgStore {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PgStore")
-            .field("db", &self.db)
-            .field("version", &self.version)
-            .finish()
-    }
-}
+/// Attempts to reconnect are spaced from half a second up to this, doubling.
+const MAX_BACKOFF: Duration = Duration::from_secs(8);
+const FIRST_BACKOFF: Duration = Duration::from_millis(500);
+/// A reconnect waits no longer than this for the server: the bench must answer.
+const RECONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 
-impl PgStore {
-    /// The schema version of the store (this program's, once open).
-    pub fn version(&self) -> i64 {
-        self.version
-    }
-
+impl Link {
     /// The database as `postgres://user@host:port/dbname`, without the password.
     pub fn db(&self) -> &str {
         &self.db
     }
 
-    /// Whether the connection to the server is gone.
-    pub fn is_closed(&self) -> bool {
-        self.client.is_closed()
+    /// Makes the connection again if it is gone, at most once per back-off; the prepared
+    /// statements of the old one are forgotten. An error says the server is still away.
+    pub fn reconnect_if_gone(&self, conn: &Conn) -> Result<()> {
+        let Conn::Pg(pg) = conn else { return Ok(()) };
+        let Ok(mut client) = pg.client.try_borrow_mut() else {
+            return Ok(());
+        };
+        if !client.is_closed() {
+            return Ok(());
+        }
+        if Instant::now() < self.next_try.get() {
+            return Err(Error::server_gone());
+        }
+        let mut config = self.config.clone();
+        config.connect_timeout(RECONNECT_TIMEOUT);
+        match connect(&config) {
+            Ok(fresh) => {
+                *client = fresh;
+                pg.forget_statements();
+                self.backoff.set(FIRST_BACKOFF);
+                Ok(())
+            }
+            Err(e) => {
+                let wait = self.backoff.get();
+                self.next_try.set(Instant::now() + wait);
+                self.backoff.set((wait * 2).min(MAX_BACKOFF));
+                Err(e.into())
+            }
+        }
     }
 }
 
-/// Connects to the database at `url` (`postgres://user:password@host:port/dbname`, or the
-/// `key=value` form) and brings it to this program's schema: an empty database becomes a new
-/// store, a store of an older version is migrated, one at this version is left as it is.
-/// Refused, with nothing written: a database holding anything that is not a packbench store,
-/// and a store of a newer version.
-///
-/// The database itself is made by whoever runs the server (`createdb shop`); unlike
-/// `Store::open`, an empty database is taken as a new store (which of `init` or `open` does this
-/// is decided when the command line learns `--db postgres://`).
-pub fn open_and_migrate(url: &str) -> Result<PgStore, PgError> {
+/// A connection with the session settings every bench needs.
+fn connect(config: &Config) -> std::result::Result<Client, postgres::Error> {
+    let mut client = config.connect(NoTls)?;
+    // A verdict shown is a verdict kept, whatever the server's default; UTC like the store's
+    // times.
+    client.batch_execute("SET synchronous_commit = on; SET TIME ZONE 'UTC'")?;
+    Ok(client)
+}
+
+/// Opens the store at `url`: `new` makes one in an empty database (`packbench init`), and refuses
+/// one that holds a store already; otherwise an empty database is no store. A store of an older
+/// version is migrated. Refused with nothing written: another program's database, a store of
+/// a newer version.
+pub(super) fn open(url: &str, new: bool) -> Result<(PgConn, Link)> {
     let mut config: Config = url
         .parse()
-        .map_err(|e: postgres::Error| PgError::BadAddress(e.to_string()))?;
+        .map_err(|e: postgres::Error| PgError::BadAddress(e.to_string()))
+        .map_err(refused)?;
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(CONNECT_TIMEOUT);
     }
@@ -146,26 +201,77 @@ pub fn open_and_migrate(url: &str) -> Result<PgStore, PgError> {
         config.application_name(APPLICATION);
     }
     let db = describe(&config);
-    let server = |source| PgError::Server {
-        db: db.clone(),
-        source,
-    };
-    let mut client = config.connect(NoTls).map_err(server)?;
-    let version = migrate(&mut client, &db).map_err(|e| match e {
-        Failure::Refused(e) => e,
-        Failure::Server(source) => server(source),
-    })?;
-    Ok(PgStore {
-        client,
+    let mut client = connect(&config)?;
+    match migrate(&mut client, &db, new) {
+        Ok(_) => {}
+        Err(Failure::Refused(e)) => return Err(refused(e)),
+        Err(Failure::Server(e)) => return Err(e.into()),
+        Err(Failure::NoStore) => return Err(Refusal::NoStore(PathBuf::from(&db)).into()),
+        Err(Failure::Exists) => return Err(Refusal::StoreExists(PathBuf::from(&db)).into()),
+    }
+    let link = Link {
+        config,
         db,
-        version,
-    })
+        next_try: Cell::new(Instant::now()),
+        backoff: Cell::new(FIRST_BACKOFF),
+    };
+    Ok((PgConn::new(client), link))
+}
+
+/// A refusal in the program's words.
+fn refused(e: PgError) -> Error {
+    match e {
+        PgError::TooNew {
+            db,
+            found,
+            supported,
+        } => Error::StoreTooNew {
+            path: db.into(),
+            found,
+            supported,
+        },
+        PgError::Server { source, .. } => source.into(),
+        e => Error::invalid(e.zh(), e.to_string()),
+    }
+}
+
+/// The store's write lock was held by another bench all the time a write would wait.
+pub(super) fn busy() -> Error {
+    Error::lock_held()
+}
+
+/// Begins a write transaction and takes the write lock, waiting up to `step` for it: `false`
+/// when another bench held it all that time (nothing is left open), to be asked again.
+pub(super) fn begin(pg: &PgConn, step: Duration) -> Result<bool> {
+    let mut client = pg
+        .client
+        .try_borrow_mut()
+        .map_err(|_| Error::decode("a write was started while a query's rows were being read"))?;
+    let sql = format!(
+        "BEGIN; SET LOCAL lock_timeout = {}; SELECT pg_advisory_xact_lock({WRITE_LOCK}); SET LOCAL lock_timeout = 0",
+        step.as_millis().max(1)
+    );
+    match client.batch_execute(&sql) {
+        Ok(()) => Ok(true),
+        Err(e) => {
+            let _ = client.batch_execute("ROLLBACK");
+            if e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) {
+                Ok(false)
+            } else {
+                Err(e.into())
+            }
+        }
+    }
 }
 
 /// A refusal, or the server's error (its `db` is filled in by the caller).
 enum Failure {
     Refused(PgError),
     Server(postgres::Error),
+    /// Opened as a store, the database is empty.
+    NoStore,
+    /// Made as a new store, the database holds one already.
+    Exists,
 }
 
 impl From<postgres::Error> for Failure {
@@ -177,7 +283,7 @@ impl From<postgres::Error> for Failure {
 /// Brings the database to the latest version in one transaction (PostgreSQL's DDL is
 /// transactional: a half-migrated store cannot exist) and returns the version it is at. A refusal
 /// returns before anything is written; the transaction is rolled back when dropped.
-fn migrate(client: &mut Client, db: &str) -> Result<i64, Failure> {
+fn migrate(client: &mut Client, db: &str, new: bool) -> std::result::Result<i64, Failure> {
     let mut tx = client.transaction()?;
     // Two benches starting on a new store at once: the second waits, then finds it migrated.
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
@@ -209,9 +315,32 @@ fn migrate(client: &mut Client, db: &str) -> Result<i64, Failure> {
         if objects > 0 {
             return Err(Failure::Refused(PgError::Foreign { db: db.into() }));
         }
+        if !new {
+            return Err(Failure::NoStore);
+        }
+        // Text sorts and compares as on SQLite (by its bytes) only in a UTF-8 database with the
+        // C collation: bins, codes and listings come out in the same order on both engines,
+        // and a stocktake walking two sorted lists never misses a bin.
+        let (encoding, collation): (String, String) = tx
+            .query_one(
+                "SELECT pg_encoding_to_char(encoding)::text, datcollate::text FROM pg_database
+                 WHERE datname = current_database()",
+                &[],
+            )
+            .map(|r| (r.get(0), r.get(1)))?;
+        let bytewise = ["C", "POSIX", "C.UTF-8", "C.utf8", "C.UTF8"].contains(&collation.as_str());
+        if encoding != "UTF8" || !bytewise {
+            return Err(Failure::Refused(PgError::Collation {
+                db: db.into(),
+                found: format!("{encoding}, {collation}"),
+            }));
+        }
         tx.batch_execute(VERSION_TABLE)?;
         0
     };
+    if new && found > 0 {
+        return Err(Failure::Exists);
+    }
     let latest = latest_version();
     if found > latest {
         return Err(Failure::Refused(PgError::TooNew {
@@ -290,7 +419,7 @@ mod tests {
 
     #[test]
     fn a_bad_address_is_refused_before_connecting() {
-        let e = open_and_migrate("postgres://[::1").unwrap_err();
-        assert!(matches!(e, PgError::BadAddress(_)), "{e:?}");
+        let e = open("postgres://[::1", false).err().unwrap();
+        assert!(e.to_string().contains("not a PostgreSQL address"), "{e:?}");
     }
 }

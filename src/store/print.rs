@@ -1,10 +1,9 @@
 //! The print log: print jobs and what each printed.
 
-use super::{Db, now};
+use super::{Db, Row, now, params};
 use crate::domain::print::{JobKind, JobResult};
 use crate::domain::{Actor, BatchId};
-use crate::error::Result;
-use rusqlite::{OptionalExtension, Row, params};
+use crate::error::{Error, Result};
 
 /// A print job to record before it is sent.
 #[derive(Debug, Clone)]
@@ -55,7 +54,7 @@ pub struct PrintJobRow {
 const JOB_COLS: &str = "j.id, j.at, s.code, j.terminal, j.kind, j.batch_id, j.subject, j.pages, j.format, \
      j.target, j.reprint, j.params, j.result, j.error, j.cups_job, j.finished_at, j.retry_of";
 
-fn job_from_row(r: &Row<'_>) -> rusqlite::Result<PrintJobRow> {
+fn job_from_row(r: &Row<'_>) -> Result<PrintJobRow> {
     let params: String = r.get(11)?;
     Ok(PrintJobRow {
         id: r.get(0)?,
@@ -86,13 +85,12 @@ impl Db<'_> {
         job: &NewPrintJob<'_>,
         items: &[PrintJobItem],
     ) -> Result<i64> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO print_jobs (at, staff_id, terminal, kind, batch_id, subject, pages, format, target,
-                    reprint, params, retry_of)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?
-            .execute(params![
+        let id = self.insert(
+            "INSERT INTO print_jobs (at, staff_id, terminal, kind, batch_id, subject, pages, format, target,
+                reprint, params, retry_of)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+             RETURNING id",
+            params![
                 now(),
                 actor.staff.id,
                 actor.terminal,
@@ -105,20 +103,20 @@ impl Db<'_> {
                 job.reprint,
                 job.params.to_string(),
                 job.retry_of
-            ])?;
-        let id = self.conn.last_insert_rowid();
-        let mut stmt = self.conn.prepare_cached(
-            "INSERT INTO print_job_items (job_id, parcel_id, tracking_no, product_id, copies)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+            ],
         )?;
         for i in items {
-            stmt.execute(params![
-                id,
-                i.parcel_id,
-                i.tracking_no,
-                i.product_id,
-                i.copies.max(1)
-            ])?;
+            self.exec(
+                "INSERT INTO print_job_items (job_id, parcel_id, tracking_no, product_id, copies)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    id,
+                    i.parcel_id,
+                    i.tracking_no,
+                    i.product_id,
+                    i.copies.max(1)
+                ],
+            )?;
         }
         Ok(id)
     }
@@ -130,11 +128,9 @@ impl Db<'_> {
         error: Option<&str>,
         cups_job: Option<&str>,
     ) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "UPDATE print_jobs SET result = ?2, error = ?3, cups_job = ?4, finished_at = ?5 WHERE id = ?1",
-            )?
-            .execute(params![
+        self.exec(
+            "UPDATE print_jobs SET result = ?2, error = ?3, cups_job = ?4, finished_at = ?5 WHERE id = ?1",
+            params![
                 id,
                 if error.is_none() {
                     JobResult::Ok
@@ -144,60 +140,65 @@ impl Db<'_> {
                 error,
                 cups_job,
                 now()
-            ])?;
+            ],
+        )?;
         Ok(())
     }
 
     pub fn print_job(&self, id: i64) -> Result<Option<PrintJobRow>> {
-        Ok(self
-            .conn
-            .prepare_cached(&format!(
+        self.opt(
+            &format!(
                 "SELECT {JOB_COLS} FROM print_jobs j JOIN staff s ON s.id = j.staff_id WHERE j.id = ?1"
-            ))?
-            .query_row([id], job_from_row)
-            .optional()?)
+            ),
+            params![id],
+            job_from_row,
+        )
     }
 
     /// Jobs, newest first: all, or those with `result`.
     pub fn print_jobs(&self, result: Option<JobResult>, limit: usize) -> Result<Vec<PrintJobRow>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {JOB_COLS} FROM print_jobs j JOIN staff s ON s.id = j.staff_id
-             WHERE ?1 IS NULL OR j.result = ?1 ORDER BY j.id DESC LIMIT ?2"
-        ))?;
-        let rows = stmt
-            .query_map(params![result, limit as i64], job_from_row)?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        self.all(
+            &format!(
+                "SELECT {JOB_COLS} FROM print_jobs j JOIN staff s ON s.id = j.staff_id
+                 WHERE CAST(?1 AS TEXT) IS NULL OR j.result = ?1 ORDER BY j.id DESC LIMIT ?2"
+            ),
+            params![result, limit as i64],
+            job_from_row,
+        )
     }
 
+    /// What a job printed, in the order it was recorded.
     pub fn print_job_items(&self, job_id: i64) -> Result<Vec<PrintJobItem>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT parcel_id, tracking_no, product_id, copies FROM print_job_items WHERE job_id = ?1 ORDER BY rowid",
-        )?;
-        let rows = stmt
-            .query_map([job_id], |r| {
-                Ok(PrintJobItem {
-                    parcel_id: r.get(0)?,
-                    tracking_no: r.get(1)?,
-                    product_id: r.get(2)?,
-                    copies: r.get(3)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        // `print_job_items` has no id: SQLite keeps the order of insertion in its `rowid`;
+        // PostgreSQL has none, and `ctid` (where the row lies) is the nearest it has.
+        let sql = if self.on_postgres() {
+            "SELECT parcel_id, tracking_no, product_id, copies FROM print_job_items WHERE job_id = ?1 ORDER BY ctid"
+        } else {
+            "SELECT parcel_id, tracking_no, product_id, copies FROM print_job_items WHERE job_id = ?1 ORDER BY rowid"
+        };
+        self.all(sql, params![job_id], |r| {
+            Ok(PrintJobItem {
+                parcel_id: r.get(0)?,
+                tracking_no: r.get(1)?,
+                product_id: r.get(2)?,
+                copies: r.get(3)?,
+            })
+        })
     }
 
     /// The parcels among `parcel_ids` whose waybill came out of a printer before (a job that
     /// was taken, or one whose end is unknown — better a 补打 mark too many than a duplicate
     /// waybill passing as the first).
     pub fn parcels_printed_before(&self, parcel_ids: &[i64]) -> Result<Vec<i64>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT 1 FROM print_job_items i JOIN print_jobs j ON j.id = i.job_id
-             WHERE i.parcel_id = ?1 AND j.kind = 'waybills' AND j.result IN ('ok', 'pending') LIMIT 1",
-        )?;
         let mut out = Vec::new();
         for id in parcel_ids {
-            if stmt.exists([id])? {
+            let printed = self.opt(
+                "SELECT 1 FROM print_job_items i JOIN print_jobs j ON j.id = i.job_id
+                 WHERE i.parcel_id = ?1 AND j.kind = 'waybills' AND j.result IN ('ok', 'pending') LIMIT 1",
+                params![id],
+                |_| Ok(()),
+            )?;
+            if printed.is_some() {
                 out.push(*id);
             }
         }
@@ -207,38 +208,57 @@ impl Db<'_> {
     /// The first waybill job of a batch that may have put its numbers on paper (taken by the
     /// printer, or `pending`: its end is unknown), as `(job id, result)`.
     pub fn batch_waybills_on_paper(&self, batch_id: BatchId) -> Result<Option<(i64, JobResult)>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT id, result FROM print_jobs
-                 WHERE kind = 'waybills' AND batch_id = ?1 AND result <> 'failed' ORDER BY id LIMIT 1",
-            )?
-            .query_row([batch_id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?)
+        self.opt(
+            "SELECT id, result FROM print_jobs
+             WHERE kind = 'waybills' AND batch_id = ?1 AND result <> 'failed' ORDER BY id LIMIT 1",
+            params![batch_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
     }
 
     /// Whether a pick list of the batch was printed before.
     pub fn picklist_printed_before(&self, batch_id: BatchId) -> Result<bool> {
         Ok(self
-            .conn
-            .prepare_cached(
+            .opt(
                 "SELECT 1 FROM print_jobs WHERE kind = 'picklist' AND batch_id = ?1 AND result IN ('ok', 'pending') LIMIT 1",
+                params![batch_id],
+                |_| Ok(()),
             )?
-            .exists([batch_id])?)
+            .is_some())
     }
 
     /// Pages and jobs printed per shop day (UTC+8) and kind, newest day first: the self-audit's
-    /// "print count per day".
+    /// "print count per day". At most `days * 3` rows (day and kind).
     pub fn print_counts_per_day(&self, days: usize) -> Result<Vec<(String, String, i64, i64)>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT date(at, '+8 hours') AS day, kind, count(*), sum(pages) FROM print_jobs
-             WHERE result = 'ok' GROUP BY day, kind ORDER BY day DESC, kind LIMIT ?1",
+        // Counted per UTC hour (`at` is `2018-11-08T01:06:00Z`) and the hours put into shop
+        // days here: the shop's offset is whole hours, and neither engine has the other's date
+        // arithmetic (SQLite's `date(at, '+8 hours')`).
+        let hours: Vec<(String, String, i64, i64)> = self.all(
+            "SELECT substr(at, 1, 13), kind, count(*), sum(pages) FROM print_jobs
+             WHERE result = 'ok' GROUP BY substr(at, 1, 13), kind",
+            params![],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )?;
-        let rows = stmt
-            .query_map([days as i64 * 3], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+        let mut per_day: std::collections::BTreeMap<(String, String), (i64, i64)> =
+            std::collections::BTreeMap::new();
+        for (hour, kind, jobs, pages) in hours {
+            let utc =
+                chrono::NaiveDateTime::parse_from_str(&format!("{hour}:00"), "%Y-%m-%dT%H:%M")
+                    .map_err(|e| Error::decode(format!("print job time {hour:?}: {e}")))?;
+            let day = (utc + chrono::Duration::hours(8))
+                .format("%Y-%m-%d")
+                .to_string();
+            let n = per_day.entry((day, kind)).or_default();
+            n.0 += jobs;
+            n.1 += pages;
+        }
+        // Newest day first, kinds in name order within a day.
+        let mut rows: Vec<_> = per_day
+            .into_iter()
+            .map(|((day, kind), (jobs, pages))| (day, kind, jobs, pages))
+            .collect();
+        rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        rows.truncate(days.saturating_mul(3));
         Ok(rows)
     }
 }

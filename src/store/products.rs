@@ -1,9 +1,8 @@
 //! Products, bins, the stock ledger and on-hand stock.
 
-use super::Db;
+use super::{Db, Row, params};
 use crate::domain::{Actor, Barcode, CodeHolder, Fen, Product, ProductState};
 use crate::error::{Error, Result};
-use rusqlite::{OptionalExtension, Row, params};
 
 /// A product with its stock.
 #[derive(Debug, Clone)]
@@ -23,7 +22,7 @@ pub struct StockRow {
 
 const PRODUCT_COLS: &str = "id, sku_code, barcode, name, spec, price_fen, bin, state";
 
-fn product_from_row(r: &Row<'_>) -> rusqlite::Result<(i64, Product)> {
+fn product_from_row(r: &Row<'_>) -> Result<(i64, Product)> {
     let barcode: Option<String> = r.get(2)?;
     let state: String = r.get(7)?;
     Ok((
@@ -43,23 +42,19 @@ fn product_from_row(r: &Row<'_>) -> rusqlite::Result<(i64, Product)> {
 
 impl Db<'_> {
     pub fn product_by_sku(&self, sku_code: &str) -> Result<Option<(i64, Product)>> {
-        Ok(self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {PRODUCT_COLS} FROM products WHERE sku_code = ?1"
-            ))?
-            .query_row([sku_code], product_from_row)
-            .optional()?)
+        self.opt(
+            &format!("SELECT {PRODUCT_COLS} FROM products WHERE sku_code = ?1"),
+            params![sku_code],
+            product_from_row,
+        )
     }
 
     pub fn product_by_barcode(&self, barcode: &str) -> Result<Option<(i64, Product)>> {
-        Ok(self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {PRODUCT_COLS} FROM products WHERE barcode = ?1"
-            ))?
-            .query_row([barcode], product_from_row)
-            .optional()?)
+        self.opt(
+            &format!("SELECT {PRODUCT_COLS} FROM products WHERE barcode = ?1"),
+            params![barcode],
+            product_from_row,
+        )
     }
 
     /// A product by merchant code or barcode, with its stock per bin.
@@ -71,16 +66,16 @@ impl Db<'_> {
         let Some((id, product)) = found else {
             return Ok(None);
         };
-        let stock: Vec<StockRow> = self
-            .conn
-            .prepare_cached("SELECT bin, qty FROM stock WHERE product_id = ?1 ORDER BY bin")?
-            .query_map([id], |r| {
+        let stock: Vec<StockRow> = self.all(
+            "SELECT bin, qty FROM stock WHERE product_id = ?1 ORDER BY bin",
+            params![id],
+            |r| {
                 Ok(StockRow {
                     bin: r.get(0)?,
                     qty: r.get(1)?,
                 })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+            },
+        )?;
         let on_hand = stock.iter().map(|s| s.qty).sum();
         Ok(Some(ProductRecord {
             id,
@@ -92,11 +87,10 @@ impl Db<'_> {
 
     /// Creates the bin if the store does not know it yet.
     pub fn ensure_bin(&self, code: &str) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO bins (code, created_at) VALUES (?1, ?2) ON CONFLICT (code) DO NOTHING",
-            )?
-            .execute(params![code, super::now()])?;
+        self.exec(
+            "INSERT INTO bins (code, created_at) VALUES (?1, ?2) ON CONFLICT (code) DO NOTHING",
+            params![code, super::now()],
+        )?;
         Ok(())
     }
 
@@ -105,12 +99,11 @@ impl Db<'_> {
             self.ensure_bin(bin)?;
         }
         let now = super::now();
-        self.conn
-            .prepare_cached(
-                "INSERT INTO products (sku_code, barcode, name, spec, price_fen, bin, state, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-            )?
-            .execute(params![
+        self.insert(
+            "INSERT INTO products (sku_code, barcode, name, spec, price_fen, bin, state, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
+             RETURNING id",
+            params![
                 p.sku_code,
                 p.barcode.as_ref().map(Barcode::as_str),
                 p.name,
@@ -119,20 +112,18 @@ impl Db<'_> {
                 p.bin,
                 p.state.code(),
                 now
-            ])?;
-        Ok(self.conn.last_insert_rowid())
+            ],
+        )
     }
 
     pub fn update_product(&self, id: i64, p: &Product) -> Result<()> {
         if let Some(bin) = &p.bin {
             self.ensure_bin(bin)?;
         }
-        self.conn
-            .prepare_cached(
-                "UPDATE products SET sku_code = ?2, barcode = ?3, name = ?4, spec = ?5, price_fen = ?6, bin = ?7,
-                    state = ?8, updated_at = ?9 WHERE id = ?1",
-            )?
-            .execute(params![
+        self.exec(
+            "UPDATE products SET sku_code = ?2, barcode = ?3, name = ?4, spec = ?5, price_fen = ?6, bin = ?7,
+                state = ?8, updated_at = ?9 WHERE id = ?1",
+            params![
                 id,
                 p.sku_code,
                 p.barcode.as_ref().map(Barcode::as_str),
@@ -142,7 +133,8 @@ impl Db<'_> {
                 p.bin,
                 p.state.code(),
                 super::now()
-            ])?;
+            ],
+        )?;
         Ok(())
     }
 
@@ -163,12 +155,10 @@ impl Db<'_> {
                 "a stock move cannot be of quantity 0",
             ));
         }
-        self.conn
-            .prepare_cached(
-                "INSERT INTO stock_moves (at, kind, product_id, bin, qty, staff_id, terminal, ref)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(params![
+        self.exec(
+            "INSERT INTO stock_moves (at, kind, product_id, bin, qty, staff_id, terminal, ref)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
                 super::now(),
                 kind,
                 product_id,
@@ -177,53 +167,56 @@ impl Db<'_> {
                 actor.staff.id,
                 actor.terminal,
                 reference
-            ])?;
-        self.conn
-            .prepare_cached(
-                "INSERT INTO stock (product_id, bin, qty) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (product_id, bin) DO UPDATE SET qty = qty + excluded.qty",
-            )?
-            .execute(params![product_id, bin, qty])?;
+            ],
+        )?;
+        // `stock.qty`, not `qty`: PostgreSQL finds a bare name ambiguous beside `excluded`.
+        self.exec(
+            "INSERT INTO stock (product_id, bin, qty) VALUES (?1, ?2, ?3)
+             ON CONFLICT (product_id, bin) DO UPDATE SET qty = stock.qty + excluded.qty",
+            params![product_id, bin, qty],
+        )?;
         Ok(())
     }
 
     /// How many active products still need a barcode.
     pub fn count_products_needing_barcode(&self) -> Result<i64> {
-        Ok(self.conn.query_row(
+        self.one(
             "SELECT count(*) FROM products WHERE barcode IS NULL AND state = 'active'",
-            [],
+            params![],
             |r| r.get(0),
-        )?)
+        )
     }
 
     /// Active products without a barcode, by merchant code.
     pub fn products_needing_barcode(&self) -> Result<Vec<(i64, Product)>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {PRODUCT_COLS} FROM products WHERE barcode IS NULL AND state = 'active' ORDER BY sku_code"
-        ))?;
-        let rows = stmt
-            .query_map([], product_from_row)?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        self.all(
+            &format!(
+                "SELECT {PRODUCT_COLS} FROM products WHERE barcode IS NULL AND state = 'active' ORDER BY sku_code"
+            ),
+            params![],
+            product_from_row,
+        )
     }
 
     /// Gives a product its barcode (checked by the caller, unique by the schema).
     pub fn set_product_barcode(&self, id: i64, barcode: &Barcode) -> Result<()> {
-        self.conn
-            .prepare_cached("UPDATE products SET barcode = ?2, updated_at = ?3 WHERE id = ?1")?
-            .execute(params![id, barcode.as_str(), super::now()])?;
+        self.exec(
+            "UPDATE products SET barcode = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, barcode.as_str(), super::now()],
+        )?;
         Ok(())
     }
 
     /// The highest barcode of `len` characters starting with `prefix` (in-store numbers are
     /// given in sequence after it).
     pub fn max_barcode_with_prefix(&self, prefix: &str, len: usize) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT max(barcode) FROM products WHERE barcode >= ?1 AND barcode < ?1 || ':' AND length(barcode) = ?2",
-            )?
-            .query_row(params![prefix, len as i64], |r| r.get(0))?)
+        // The prefix as a range of the barcode index: text compares by its bytes on both engines
+        // (a PostgreSQL store's database has the C collation, see `store::pg`).
+        self.one(
+            "SELECT max(barcode) FROM products WHERE barcode >= ?1 AND barcode < ?1 || ':' AND length(barcode) = ?2",
+            params![prefix, len as i64],
+            |r| r.get(0),
+        )
     }
 
     /// What holds `code` already among barcodes, merchant codes and tracking numbers, leaving
@@ -231,15 +224,14 @@ impl Db<'_> {
     /// schema refuses the same (`codes_unique_*` triggers); this names the holder for the user.
     pub fn code_holder(&self, code: &str, except: Option<i64>) -> Result<Option<CodeHolder>> {
         let except = except.unwrap_or(-1);
-        let product: Option<(String, bool)> = self
-            .conn
-            .prepare_cached(
-                "SELECT sku_code, 1 FROM products WHERE barcode = ?1 AND id <> ?2
-                 UNION ALL SELECT sku_code, 0 FROM products WHERE sku_code = ?1 AND id <> ?2
-                 LIMIT 1",
-            )?
-            .query_row(params![code, except], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+        // A barcode first, said by `ORDER BY`: PostgreSQL does not promise the order of a UNION.
+        let product: Option<(String, bool)> = self.opt(
+            "SELECT sku_code, 1 FROM products WHERE barcode = ?1 AND id <> ?2
+             UNION ALL SELECT sku_code, 0 FROM products WHERE sku_code = ?1 AND id <> ?2
+             ORDER BY 2 DESC LIMIT 1",
+            params![code, except],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         if let Some((sku, is_barcode)) = product {
             return Ok(Some(if is_barcode {
                 CodeHolder::Barcode(sku)
@@ -251,9 +243,7 @@ impl Db<'_> {
     }
 
     pub fn count_products(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("SELECT count(*) FROM products", [], |r| r.get(0))?)
+        self.one("SELECT count(*) FROM products", params![], |r| r.get(0))
     }
 }
 

@@ -1,9 +1,8 @@
 //! Staff and their PIN hashes.
 
-use super::{Db, now};
+use super::{Db, Row, now, params};
 use crate::domain::{Role, Staff};
 use crate::error::{Error, Result};
-use rusqlite::{OptionalExtension, Row, params};
 
 /// A staff member as listed for the admin.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,7 +12,7 @@ pub struct StaffRecord {
     pub created_at: String,
 }
 
-fn staff_from_row(r: &Row<'_>) -> rusqlite::Result<Staff> {
+fn staff_from_row(r: &Row<'_>) -> Result<Staff> {
     let role: String = r.get(3)?;
     Ok(Staff {
         id: r.get(0)?,
@@ -26,21 +25,21 @@ fn staff_from_row(r: &Row<'_>) -> rusqlite::Result<Staff> {
 
 impl Db<'_> {
     pub fn staff_by_code(&self, code: &str) -> Result<Option<Staff>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT id, code, name, role, active FROM staff WHERE code = ?1")?
-            .query_row([code], staff_from_row)
-            .optional()?)
+        self.opt(
+            "SELECT id, code, name, role, active FROM staff WHERE code = ?1",
+            params![code],
+            staff_from_row,
+        )
     }
 
     /// The stored PIN hash (PHC string), if a PIN was set.
     pub fn staff_pin_hash(&self, code: &str) -> Result<Option<String>> {
         Ok(self
-            .conn
-            .query_row("SELECT pin_hash FROM staff WHERE code = ?1", [code], |r| {
-                r.get::<_, Option<String>>(0)
-            })
-            .optional()?
+            .opt(
+                "SELECT pin_hash FROM staff WHERE code = ?1",
+                params![code],
+                |r| r.get::<Option<String>>(0),
+            )?
             .flatten())
     }
 
@@ -57,12 +56,13 @@ impl Db<'_> {
                 format!("staff code {code} already exists"),
             ));
         }
-        self.conn.execute(
-            "INSERT INTO staff (code, name, role, pin_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        let id = self.insert(
+            "INSERT INTO staff (code, name, role, pin_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             RETURNING id",
             params![code, name, role.code(), pin_hash, now()],
         )?;
         Ok(Staff {
-            id: self.conn.last_insert_rowid(),
+            id,
             code: code.into(),
             name: name.into(),
             role,
@@ -71,22 +71,22 @@ impl Db<'_> {
     }
 
     pub fn list_staff(&self) -> Result<Vec<StaffRecord>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, code, name, role, active, pin_hash IS NOT NULL, created_at FROM staff WHERE code <> '?' ORDER BY code")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(StaffRecord {
-                staff: staff_from_row(r)?,
-                has_pin: r.get(5)?,
-                created_at: r.get(6)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.all(
+            "SELECT id, code, name, role, active, pin_hash IS NOT NULL, created_at FROM staff WHERE code <> '?' ORDER BY code",
+            params![],
+            |r| {
+                Ok(StaffRecord {
+                    staff: staff_from_row(r)?,
+                    has_pin: r.get(5)?,
+                    created_at: r.get(6)?,
+                })
+            },
+        )
     }
 
     /// Sets (or replaces) a staff member's PIN hash; clears their wrong PINs and any lock.
     pub fn set_staff_pin(&self, code: &str, pin_hash: &str) -> Result<()> {
-        let n = self.conn.execute(
+        let n = self.exec(
             "UPDATE staff SET pin_hash = ?2, failed_pins = 0, locked_until = NULL WHERE code = ?1",
             params![code, pin_hash],
         )?;
@@ -99,26 +99,24 @@ impl Db<'_> {
     /// Wrong PINs in a row and the time (store text) the code is locked until, if it was.
     pub fn pin_failures(&self, code: &str) -> Result<(u32, Option<String>)> {
         Ok(self
-            .conn
-            .query_row(
+            .opt(
                 "SELECT failed_pins, locked_until FROM staff WHERE code = ?1",
-                [code],
+                params![code],
                 |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?
+            )?
             .unwrap_or((0, None)))
     }
 
     /// One more wrong PIN for `code`; at `tries` in a row the code is locked until `lock_until`
     /// and the count starts again. Returns the count after this one (0 when it locked).
     pub fn add_pin_failure(&self, code: &str, tries: u32, lock_until: &str) -> Result<u32> {
-        let failed: u32 = self.conn.query_row(
+        let failed: u32 = self.one(
             "UPDATE staff SET failed_pins = failed_pins + 1 WHERE code = ?1 RETURNING failed_pins",
-            [code],
+            params![code],
             |r| r.get(0),
         )?;
         if failed >= tries {
-            self.conn.execute(
+            self.exec(
                 "UPDATE staff SET failed_pins = 0, locked_until = ?2 WHERE code = ?1",
                 params![code, lock_until],
             )?;
@@ -129,17 +127,17 @@ impl Db<'_> {
 
     /// A right PIN: the wrong ones before it no longer count, and a lock that ran out is gone.
     pub fn clear_pin_failures(&self, code: &str) -> Result<()> {
-        self.conn.execute(
+        self.exec(
             "UPDATE staff SET failed_pins = 0, locked_until = NULL WHERE code = ?1",
-            [code],
+            params![code],
         )?;
         Ok(())
     }
 
     /// The id events of someone not signed in are recorded against (a refused sign-in).
     pub fn nobody_id(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("SELECT id FROM staff WHERE code = '?'", [], |r| r.get(0))?)
+        self.one("SELECT id FROM staff WHERE code = '?'", params![], |r| {
+            r.get(0)
+        })
     }
 }

@@ -178,7 +178,7 @@ mod tests {
 
     #[test]
     fn a_job_runs_on_the_store_and_maps() {
-        let mut store = Store::open_in_memory().unwrap();
+        let mut store = crate::store::testing::store();
         let j = Job::new(
             |s: &mut Store| s.read().setting("nope"),
             |r: Result<Option<String>, Failure>| r.is_ok(),

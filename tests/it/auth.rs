@@ -265,13 +265,8 @@ fn five_wrong_pins_lock_the_code_and_every_refusal_is_logged() {
     .collect();
     assert_eq!(got, want);
     // The lock is in the store: the time passes (moved back here), and the right PIN works.
-    rusqlite::Connection::open(s.db())
-        .unwrap()
-        .execute(
-            "UPDATE staff SET locked_until = '2000-01-01T00:00:00Z' WHERE code = 'YH01'",
-            [],
-        )
-        .unwrap();
+    s.raw()
+        .exec("UPDATE staff SET locked_until = '2000-01-01T00:00:00Z' WHERE code = 'YH01'");
     let out = as_staff(&s.db(), "YH01", PIN, &["orders", "list"]);
     assert!(out.status.success(), "{}", stderr(&out));
 }

@@ -154,25 +154,13 @@ fn a_full_shift_replayed_from_a_scan_script() {
         assert_eq!(o["status"], "shipped");
         assert_eq!(o["tracking_no"], m_track);
     }
-    let db = rusqlite::Connection::open(s.db()).unwrap();
-    let moves: i64 = db
-        .query_row(
-            "SELECT -sum(qty) FROM stock_moves WHERE kind = 'shipment'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let mut db = s.raw();
+    let moves = db.int("SELECT -sum(qty) FROM stock_moves WHERE kind = 'shipment'");
     let expected_units = (m_units.len() + units(single).len() + units(with_refund).len()) as i64;
     assert_eq!(moves, expected_units);
-    let counted: i64 = db
-        .query_row("SELECT count(*) FROM scans WHERE counted = 1", [], |r| {
-            r.get(0)
-        })
-        .unwrap();
+    let counted = db.int("SELECT count(*) FROM scans WHERE counted = 1");
     assert_eq!(counted, expected_units);
-    let scans: i64 = db
-        .query_row("SELECT count(*) FROM scans", [], |r| r.get(0))
-        .unwrap();
+    let scans = db.int("SELECT count(*) FROM scans");
     assert_eq!(scans, script.len() as i64, "every scan is written");
 }
 

@@ -26,16 +26,16 @@ fn script(batch: &Value) -> Vec<String> {
 
 /// Counted units per parcel as stored.
 fn stored_counts(s: &Scratch) -> BTreeMap<String, i64> {
-    let db = rusqlite::Connection::open(s.db()).unwrap();
-    let mut stmt = db
-        .prepare(
+    s.raw()
+        .rows(
             "SELECT p.tracking_no, count(*) FROM scans s JOIN parcels p ON p.id = s.parcel_id
              WHERE s.counted = 1 GROUP BY p.tracking_no",
         )
-        .unwrap();
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .map(Result::unwrap)
+        .into_iter()
+        .map(|r| match &r[..] {
+            [Some(t), Some(n)] => (t.clone(), n.parse().unwrap()),
+            other => panic!("{other:?}"),
+        })
         .collect()
 }
 
@@ -189,36 +189,26 @@ fn a_bench_killed_at_any_moment_resumes_with_the_counts_it_showed() {
         .collect();
     let v = s.scan("bench-k", "check", &rest);
     let _ = verdicts(&v);
-    let db = rusqlite::Connection::open(s.db()).unwrap();
-    let (shipped, parcels): (i64, i64) = db
-        .query_row(
-            "SELECT sum(stage = 'shipped'), count(*) FROM parcels WHERE batch_id = ?1",
-            [batch["batch_id"].as_i64().unwrap()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
+    let mut db = s.raw();
+    let batch_id = batch["batch_id"].as_i64().unwrap();
+    let shipped = db.int(&format!(
+        "SELECT count(*) FROM parcels WHERE batch_id = {batch_id} AND stage = 'shipped'"
+    ));
+    let parcels = db.int(&format!(
+        "SELECT count(*) FROM parcels WHERE batch_id = {batch_id}"
+    ));
     assert_eq!(
         shipped, parcels,
         "the whole batch shipped after {runs} kills"
     );
-    let events: i64 = db
-        .query_row(
-            "SELECT count(*) FROM events WHERE kind = 'parcel_shipped'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let events = db.int("SELECT count(*) FROM events WHERE kind = 'parcel_shipped'");
     assert_eq!(events, parcels, "each parcel shipped once");
-    let over: i64 = db
-        .query_row(
-            "SELECT count(*) FROM (SELECT parcel_id, sku_code, count(*) AS n FROM scans WHERE counted = 1
-             GROUP BY parcel_id, sku_code) c
-             WHERE n > (SELECT sum(l.qty) FROM orders o JOIN order_lines l ON l.order_id = o.id
-                        WHERE o.parcel_id = c.parcel_id AND l.sku_code = c.sku_code AND l.status = o.status)",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let over = db.int(
+        "SELECT count(*) FROM (SELECT parcel_id, sku_code, count(*) AS n FROM scans WHERE counted = 1
+         GROUP BY parcel_id, sku_code) c
+         WHERE n > (SELECT sum(l.qty) FROM orders o JOIN order_lines l ON l.order_id = o.id
+                    WHERE o.parcel_id = c.parcel_id AND l.sku_code = c.sku_code AND l.status = o.status)",
+    );
     assert_eq!(over, 0, "no line counted past its quantity");
 }
 

@@ -27,23 +27,69 @@ pub fn fixture(folder: &str, file: &str) -> PathBuf {
 /// staff, staff the tests add).
 pub const PIN: &str = "1234";
 
-/// A scratch folder with a store path in it, removed when dropped.
+/// A scratch folder with a store path in it, removed when dropped. With
+/// `PACKBENCH_TEST_ENGINE=postgres` the store is a fresh database on the test server instead
+/// (`db()` is its `postgres://` address); the folder still takes the test's other files.
 pub struct Scratch {
     pub dir: tempfile::TempDir,
+    server_db: std::sync::OnceLock<PathBuf>,
+    made: std::sync::atomic::AtomicBool,
+}
+
+/// On PostgreSQL the store's backups go to this PC's data folder, not the scratch folder: the
+/// scratch store's are removed with it.
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if let Some(db) = self.server_db.get() {
+            let dir = packbench::store::backup::default_backup_dir(db);
+            let stem = format!("{}-", packbench::store::backup::store_stem(db));
+            for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                if e.file_name().to_string_lossy().starts_with(&stem) {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        }
+    }
+}
+
+/// Whether this run's stores are on PostgreSQL: a test about the SQLite file itself (its WAL,
+/// its bytes, a damaged copy) says so and returns; every other test runs on both engines.
+pub fn on_postgres() -> bool {
+    packbench::store::testing::on_postgres()
 }
 
 impl Scratch {
     pub fn new() -> Scratch {
         Scratch {
             dir: tempfile::tempdir().expect("temp dir"),
+            server_db: std::sync::OnceLock::new(),
+            made: std::sync::atomic::AtomicBool::new(false),
         }
+    }
+
+    /// A scratch whose store is the (empty) PostgreSQL database at `url`, whatever engine the
+    /// other tests run on: for tests that need a server of their own.
+    pub fn on_server(url: &str) -> Scratch {
+        let s = Scratch::new();
+        s.server_db.set(PathBuf::from(url)).expect("new");
+        s
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
 
+    /// The store: `store.db` in the folder, or a database of its own on the test server.
     pub fn db(&self) -> PathBuf {
+        if let Some(db) = self.server_db.get() {
+            return db.clone();
+        }
+        if on_postgres() {
+            return self
+                .server_db
+                .get_or_init(|| packbench::store::testing::fresh_database("it").into())
+                .clone();
+        }
         self.path("store.db")
     }
 
@@ -74,8 +120,21 @@ impl Scratch {
         c
     }
 
-    /// Makes the scratch store (admin PIN `PIN`) if there is no file at its path yet.
+    /// Makes the scratch store (admin PIN `PIN`) if there is none yet.
     pub fn ensure_store(&self) {
+        use std::sync::atomic::Ordering;
+        if on_postgres() || self.server_db.get().is_some() {
+            if !self.made.swap(true, Ordering::SeqCst) {
+                match packbench::flow::staff::init_store(&self.db(), PIN, "test-bench") {
+                    Ok(_)
+                    | Err(packbench::error::Error::Refused(
+                        packbench::error::Refusal::StoreExists(_),
+                    )) => {}
+                    Err(e) => panic!("init the scratch store: {e:?}"),
+                }
+            }
+            return;
+        }
         if !self.db().exists() {
             packbench::flow::staff::init_store(&self.db(), PIN, "test-bench")
                 .expect("init the scratch store");
@@ -577,4 +636,216 @@ pub fn sign_in_with(app: &mut packbench::ui::App, code: &str, pin: &str) {
     let _ = app.update(Message::SignIn(S::CodeChanged(code.into())));
     let _ = app.update(Message::SignIn(S::PinChanged(pin.into())));
     let _ = app.update(Message::SignIn(S::Submit));
+}
+
+/// Plain SQL on the scratch store behind the program's back, on whichever engine it is: to set
+/// up a case the program would not make, or to look at what it stored. Values come back as text.
+pub enum RawDb {
+    Lite(rusqlite::Connection),
+    Pg(postgres::Client),
+}
+
+impl Scratch {
+    pub fn raw(&self) -> RawDb {
+        self.ensure_store();
+        let db = self.db();
+        if db.to_string_lossy().starts_with("postgres://") {
+            RawDb::Pg(
+                postgres::Client::connect(db.to_str().unwrap(), postgres::NoTls)
+                    .expect("connect to the scratch store"),
+            )
+        } else {
+            RawDb::Lite(rusqlite::Connection::open(db).expect("open the scratch store"))
+        }
+    }
+
+    /// Holds the store's write lock as another bench in the middle of a write would, until the
+    /// holder is dropped.
+    pub fn hold_write_lock(&self) -> RawDb {
+        let mut raw = self.raw();
+        match &mut raw {
+            RawDb::Lite(c) => c.execute_batch("BEGIN IMMEDIATE").unwrap(),
+            // `store::pg`'s write lock ("PBWR").
+            RawDb::Pg(c) => c
+                .batch_execute("BEGIN; SELECT pg_advisory_xact_lock(1346525010)")
+                .unwrap(),
+        }
+        raw
+    }
+}
+
+impl RawDb {
+    /// Runs statements; panics on an error.
+    pub fn exec(&mut self, sql: &str) {
+        self.try_exec(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+
+    /// Runs statements; the engine's words on an error.
+    pub fn try_exec(&mut self, sql: &str) -> Result<(), String> {
+        match self {
+            RawDb::Lite(c) => c.execute_batch(sql).map_err(|e| e.to_string()),
+            RawDb::Pg(c) => c.batch_execute(sql).map_err(|e| {
+                e.as_db_error()
+                    .map(|d| d.message().to_string())
+                    .unwrap_or_else(|| e.to_string())
+            }),
+        }
+    }
+
+    /// Every row of a query, each column as text (`None` for NULL).
+    pub fn rows(&mut self, sql: &str) -> Vec<Vec<Option<String>>> {
+        match self {
+            RawDb::Lite(c) => {
+                let mut stmt = c.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+                let n = stmt.column_count();
+                stmt.query_map([], |r| {
+                    (0..n)
+                        .map(|i| {
+                            Ok(match r.get_ref(i)? {
+                                rusqlite::types::ValueRef::Null => None,
+                                rusqlite::types::ValueRef::Integer(v) => Some(v.to_string()),
+                                rusqlite::types::ValueRef::Real(v) => Some(v.to_string()),
+                                rusqlite::types::ValueRef::Text(t)
+                                | rusqlite::types::ValueRef::Blob(t) => {
+                                    Some(String::from_utf8_lossy(t).into_owned())
+                                }
+                            })
+                        })
+                        .collect()
+                })
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+            }
+            RawDb::Pg(c) => c
+                .simple_query(sql)
+                .unwrap_or_else(|e| panic!("{sql}: {e}"))
+                .into_iter()
+                .filter_map(|m| match m {
+                    postgres::SimpleQueryMessage::Row(r) => {
+                        Some((0..r.len()).map(|i| r.get(i).map(str::to_owned)).collect())
+                    }
+                    _ => None,
+                })
+                .collect(),
+        }
+    }
+
+    /// The one integer a query returns (NULL: 0).
+    pub fn int(&mut self, sql: &str) -> i64 {
+        self.rows(sql)
+            .first()
+            .and_then(|r| r.first().cloned().flatten())
+            .map_or(0, |v| {
+                v.parse()
+                    .unwrap_or_else(|_| panic!("{sql}: not a number: {v}"))
+            })
+    }
+
+    /// The one text a query returns.
+    pub fn text(&mut self, sql: &str) -> Option<String> {
+        self.rows(sql)
+            .first()
+            .and_then(|r| r.first().cloned().flatten())
+    }
+}
+
+/// Points the window's PDF folders (waybills, labels, receipt labels) at the scratch folder's
+/// `print`, where a test looks for what it printed. On SQLite they are there already (`print`
+/// beside the store file). A PostgreSQL store is an address, so the window prints to `print` in
+/// this PC's packbench data folder, which every test would share: checked to be such a folder
+/// (never one named after the address, with its password, under the current one), then moved.
+/// Call it after signing in (signing out sets the folders again).
+pub fn print_into_scratch(app: &mut packbench::ui::App, s: &Scratch) {
+    let here = s.path("print");
+    for dir in [
+        &mut app.print.out_dir,
+        &mut app.labels.out_dir,
+        &mut app.receipts.out_dir,
+    ] {
+        if on_postgres() {
+            let shown = dir.to_string_lossy().into_owned();
+            assert!(
+                dir.is_absolute() && dir.ends_with("print") && !shown.contains("postgres:"),
+                "a PostgreSQL store's PDFs go to `print` in the data folder, not to {shown}"
+            );
+            *dir = here.clone();
+        } else {
+            assert_eq!(*dir, here, "PDFs go to `print` beside the store file");
+        }
+    }
+}
+
+impl Scratch {
+    /// Makes the scratch store as a program of schema version `version` left it (the sections
+    /// up to it of `schema.sql` or `schema.postgres.sql`, with the engine's version mark), then
+    /// runs `rows` (plain SQL on both engines) in it: a store made before an upgrade.
+    pub fn old_store(&self, version: i64, rows: &str) {
+        use std::sync::atomic::Ordering;
+        let upto = |schema: &'static str| -> &'static str {
+            let next = format!("-- version: {}\n", version + 1);
+            &schema[..schema.find(&next).expect("a later section")]
+        };
+        let db = self.db();
+        if on_postgres() {
+            self.made.store(true, Ordering::SeqCst);
+            let mut c = postgres::Client::connect(db.to_str().unwrap(), postgres::NoTls)
+                .expect("connect to the scratch store");
+            let mut tx = c.transaction().unwrap();
+            // What `store::pg` makes before the first section.
+            tx.batch_execute(&format!(
+                "CREATE TABLE packbench_schema (
+                     application TEXT PRIMARY KEY CHECK (application = 'packbench'),
+                     version     BIGINT NOT NULL);
+                 INSERT INTO packbench_schema (application, version) VALUES ('packbench', {version});"
+            ))
+            .unwrap();
+            tx.batch_execute(upto(include_str!("../../schema.postgres.sql")))
+                .unwrap();
+            tx.batch_execute(rows)
+                .unwrap_or_else(|e| panic!("{rows}: {e:?}"));
+            // Rows given with their ids: the server numbers the next ones after them, as in a
+            // store that program wrote.
+            tx.batch_execute(
+                "DO $$ DECLARE r record; BEGIN
+                 FOR r IN SELECT table_name, column_name FROM information_schema.columns
+                          WHERE table_schema = current_schema() AND is_identity = 'YES' LOOP
+                     EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, %L),
+                                     coalesce((SELECT max(%I) FROM %I), 0) + 1, false)',
+                                    r.table_name, r.column_name, r.column_name, r.table_name);
+                 END LOOP; END $$;",
+            )
+            .unwrap();
+            tx.commit().unwrap();
+        } else {
+            let c = rusqlite::Connection::open(&db).expect("make the scratch store");
+            c.execute_batch(upto(include_str!("../../schema.sql")))
+                .unwrap();
+            c.execute_batch(&format!(
+                "PRAGMA user_version = {version}; PRAGMA application_id = 1346522691;"
+            ))
+            .unwrap();
+            c.execute_batch(rows)
+                .unwrap_or_else(|e| panic!("{rows}: {e}"));
+        }
+    }
+
+    /// Marks the scratch store as written by schema version `version` (nothing else changed):
+    /// `PRAGMA user_version` on SQLite, `packbench_schema` on PostgreSQL.
+    pub fn set_store_version(&self, version: i64) {
+        let mut raw = self.raw();
+        match raw {
+            RawDb::Lite(_) => raw.exec(&format!("PRAGMA user_version = {version}")),
+            RawDb::Pg(_) => raw.exec(&format!("UPDATE packbench_schema SET version = {version}")),
+        }
+    }
+
+    /// The scratch store's schema version as stored.
+    pub fn store_version(&self) -> i64 {
+        let mut raw = self.raw();
+        match raw {
+            RawDb::Lite(_) => raw.int("PRAGMA user_version"),
+            RawDb::Pg(_) => raw.int("SELECT version FROM packbench_schema"),
+        }
+    }
 }

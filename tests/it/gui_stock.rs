@@ -93,6 +93,7 @@ fn receipts_inbound_check_stocktake_and_stock_screens() {
 
         // The purchaser: a receipt from the CSV, its labels to a PDF.
         sign_in_as(&mut app, "CG1");
+        crate::common::print_into_scratch(&mut app, &s);
         assert_eq!(app.screen, Screen::Receipts);
         let _ = app.update(Message::Receipts(receipts::Message::FileChanged(
             csv.display().to_string(),
@@ -102,7 +103,7 @@ fn receipts_inbound_check_stocktake_and_stock_screens() {
         assert_eq!(r.lines.len(), 2);
         // Labels go to the print folder beside the store, as every PDF of the window does.
         let _ = app.update(Message::Receipts(receipts::Message::PrintLabels));
-        let printed: Vec<_> = std::fs::read_dir(s.db().parent().unwrap().join("print"))
+        let printed: Vec<_> = std::fs::read_dir(s.path("print"))
             .map(|d| d.flatten().map(|e| e.file_name()).collect())
             .unwrap_or_default();
         assert!(

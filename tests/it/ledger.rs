@@ -52,7 +52,8 @@ struct World {
 
 impl World {
     fn new() -> World {
-        let mut store = Store::open_in_memory().unwrap();
+        // In memory on SQLite, a database of its own on PostgreSQL.
+        let mut store = packbench::store::testing::store();
         let admin = flow::staff::actor(&store, "admin", "prop").unwrap();
         let mut ids = Vec::new();
         store
@@ -211,10 +212,9 @@ proptest! {
 
 #[test]
 fn a_broken_on_hand_table_is_found_and_rebuilt() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("store.db");
+    let s = crate::common::Scratch::new();
     let mut w = World::new();
-    w.store = Store::create(&path).unwrap();
+    w.store = s.open();
     w.admin = flow::staff::actor(&w.store, "admin", "prop").unwrap();
     w.store
         .write(|db| {
@@ -240,10 +240,8 @@ fn a_broken_on_hand_table_is_found_and_rebuilt() {
     w.apply(&Op::Shipment { p: 1, qty: 7 });
     w.check();
     // What a bug writing on-hand behind the ledger's back would leave.
-    let raw = rusqlite::Connection::open(&path).unwrap();
-    raw.execute("UPDATE stock SET qty = qty + 3 WHERE bin = 'Q-01-1'", [])
-        .unwrap();
-    drop(raw);
+    s.raw()
+        .exec("UPDATE stock SET qty = qty + 3 WHERE bin = 'Q-01-1'");
     let c = flow::stock::verify(&mut w.store, &w.admin.clone(), false).unwrap();
     assert_eq!(c.diffs.len(), 1);
     assert_eq!((c.diffs[0].ledger, c.diffs[0].on_hand), (5, 8));

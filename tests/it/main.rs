@@ -32,6 +32,7 @@ mod limits;
 mod malformed;
 mod outputs;
 mod pg;
+mod pg_benches;
 mod print_decode;
 mod print_printers;
 mod print_text;

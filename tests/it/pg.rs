@@ -10,7 +10,8 @@
 //! `pg_virtualenv` skips these tests with a message; under CI (`CI` set) that is a failure.
 
 use crate::common::Scratch;
-use packbench::store::pg::{self, PgError};
+use packbench::error::Error;
+use packbench::store::{Store, pg};
 use postgres::{Client, NoTls};
 use std::collections::BTreeMap;
 use std::io::{Read, Seek, SeekFrom};
@@ -25,6 +26,9 @@ pub struct PgServer {
     port: String,
     user: String,
     password: String,
+    /// What `pg_ctlcluster` needs to find this cluster: its version and the folders
+    /// pg_virtualenv made (`PGVERSION`, `PG_CLUSTER_CONF_ROOT`, `PGSYSCONFDIR`).
+    control: Vec<(String, String)>,
     /// Held, never waited for: its open stdin keeps the cluster up (see the module comment).
     _virtualenv: Mutex<Child>,
 }
@@ -128,11 +132,47 @@ fn start_once() -> Result<PgServer, String> {
         port: var("PGPORT"),
         user: var("PGUSER"),
         password: var("PGPASSWORD"),
+        control: ["PGVERSION", "PG_CLUSTER_CONF_ROOT", "PGSYSCONFDIR"]
+            .iter()
+            .map(|k| (k.to_string(), var(k)))
+            .collect(),
         _virtualenv: Mutex::new(child),
     })
 }
 
+/// A cluster for one test alone (one it may stop and start), up as long as the value lives;
+/// `None` when the tests are skipped (see `server`). Slower than `server()`: a few seconds.
+pub fn private_server() -> Option<PgServer> {
+    server()?;
+    let mut said = String::new();
+    for _ in 0..3 {
+        match start_once() {
+            Ok(server) => return Some(server),
+            Err(output) => said = output,
+        }
+    }
+    panic!("pg_virtualenv did not start a server; it said:\n{said}");
+}
+
 impl PgServer {
+    /// `pg_ctlcluster VERSION regress ACTION ARGS…` on this cluster: `stop -m immediate` is a
+    /// server that crashed (or a PC switched off), `start` brings it back.
+    pub fn control(&self, action: &[&str]) {
+        let version = &self.control[0].1;
+        let out = Command::new("pg_ctlcluster")
+            .args([version.as_str(), "regress"])
+            .args(action)
+            .envs(self.control.iter().map(|(k, v)| (k, v)))
+            .output()
+            .expect("run pg_ctlcluster");
+        assert!(
+            out.status.success(),
+            "pg_ctlcluster {action:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// The address of database `db` on this server, with the superuser's password.
     pub fn url(&self, db: &str) -> String {
         format!(
@@ -150,7 +190,9 @@ impl PgServer {
     pub fn fresh_db(&self, tag: &str) -> String {
         let name = format!("pb_{tag}_{}", DATABASES.fetch_add(1, Ordering::Relaxed));
         self.connect("postgres")
-            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .batch_execute(&format!(
+                "CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'"
+            ))
             .expect("create a test database");
         name
     }
@@ -160,8 +202,7 @@ impl PgServer {
 fn fresh_store(tag: &str) -> Option<(&'static PgServer, String)> {
     let server = server()?;
     let db = server.fresh_db(tag);
-    let store = pg::open_and_migrate(&server.url(&db)).expect("a new store");
-    assert_eq!(store.version(), pg::latest_version());
+    drop(Store::create(server.url(&db)).expect("a new store"));
     Some((server, db))
 }
 
@@ -234,9 +275,10 @@ fn opening_again_changes_nothing() {
     let mut c = server.connect(&db);
     let before = snapshot(&mut c);
     assert!(before.len() > 200, "{}", before.len());
-    let store = pg::open_and_migrate(&server.url(&db)).unwrap();
-    assert_eq!(store.version(), 12);
-    assert!(!store.db().contains(&server.password), "{}", store.db());
+    let store = Store::open(server.url(&db)).unwrap();
+    assert!(store.on_postgres());
+    assert!(!store.name().contains(&server.password), "{}", store.name());
+    drop(store);
     assert_eq!(snapshot(&mut c), before);
 }
 
@@ -271,8 +313,7 @@ fn an_older_store_is_migrated_keeping_its_rows() {
     };
     assert!(!has_leases(&mut c));
 
-    let store = pg::open_and_migrate(&server.url(&db)).unwrap();
-    assert_eq!(store.version(), 12);
+    drop(Store::open(server.url(&db)).unwrap());
     assert!(has_leases(&mut c), "version 12's table was not made");
     let (sku, price): (String, i64) = c
         .query_one("SELECT sku_code, price_fen FROM products", &[])
@@ -304,16 +345,17 @@ fn a_store_of_a_newer_program_is_refused() {
     c.batch_execute("UPDATE packbench_schema SET version = 13")
         .unwrap();
     let before = snapshot(&mut c);
-    let e = pg::open_and_migrate(&server.url(&db)).unwrap_err();
+    let e = Store::open(server.url(&db)).err().unwrap();
     match &e {
-        PgError::TooNew {
+        Error::StoreTooNew {
             found, supported, ..
         } => assert_eq!((*found, *supported), (13, 12)),
         other => panic!("not refused as newer: {other:?}"),
     }
     assert!(e.to_string().contains("newer packbench"), "{e}");
-    assert!(e.zh().contains("更新 packbench"), "{}", e.zh());
+    assert!(e.zh().contains("请升级 packbench"), "{}", e.zh());
     assert!(!e.to_string().contains(&server.password), "{e}");
+    assert!(!e.zh().contains(&server.password), "{}", e.zh());
     assert_eq!(snapshot(&mut c), before);
 }
 
@@ -348,9 +390,9 @@ fn a_database_of_another_program_is_refused_untouched() {
             .collect()
         };
         let before = objects(&mut c);
-        let e = pg::open_and_migrate(&server.url(&db)).unwrap_err();
-        assert!(matches!(e, PgError::Foreign { .. }), "{setup}: {e:?}");
-        assert!(e.to_string().contains("left untouched"), "{e}");
+        let e = Store::open(server.url(&db)).err().unwrap();
+        assert!(e.to_string().contains("left untouched"), "{setup}: {e:?}");
+        assert!(e.zh().contains("没有改动它"), "{}", e.zh());
         assert_eq!(objects(&mut c), before, "{setup}");
     }
 }
@@ -508,9 +550,10 @@ fn both_engines_have_the_same_tables_and_columns() {
     let Some((server, db)) = fresh_store("columns") else {
         return;
     };
+    // An SQLite store beside it, whichever engine the other tests run on.
     let s = Scratch::new();
-    drop(packbench::store::Store::create(s.db()).unwrap());
-    let lite = rusqlite::Connection::open(s.db()).unwrap();
+    drop(packbench::store::Store::create(s.path("store.db")).unwrap());
+    let lite = rusqlite::Connection::open(s.path("store.db")).unwrap();
     let mut sqlite: BTreeMap<String, Vec<Column>> = BTreeMap::new();
     let tables: Vec<String> = lite
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'")
@@ -578,8 +621,8 @@ fn both_engines_have_the_same_tables_and_columns() {
     assert!(sqlite.len() >= 25, "{} tables", sqlite.len());
 }
 
-/// Two benches starting on a new, empty database at once: one makes the store, the other waits
-/// and finds it made; neither fails, nothing is made twice.
+/// Four programs making a store in one empty database at once: one makes it, the others wait
+/// and find it made (refused as a store already there); nothing is made twice.
 #[test]
 fn two_programs_opening_an_empty_database_at_once_both_get_the_store() {
     let Some(server) = server() else {
@@ -587,19 +630,28 @@ fn two_programs_opening_an_empty_database_at_once_both_get_the_store() {
     };
     let db = server.fresh_db("race");
     let url = server.url(&db);
-    let opened: Vec<Result<i64, String>> = std::thread::scope(|s| {
+    let made: Vec<Result<(), String>> = std::thread::scope(|s| {
         let racers: Vec<_> = (0..4)
             .map(|_| {
                 s.spawn(|| {
-                    pg::open_and_migrate(&url)
-                        .map(|store| store.version())
-                        .map_err(|e| e.to_string())
+                    Store::create(&url).map(drop).map_err(|e| match e {
+                        Error::Refused(packbench::error::Refusal::StoreExists(_)) => {
+                            "exists".to_string()
+                        }
+                        e => e.to_string(),
+                    })
                 })
             })
             .collect();
         racers.into_iter().map(|r| r.join().unwrap()).collect()
     });
-    assert_eq!(opened, vec![Ok(12); 4]);
+    assert_eq!(made.iter().filter(|m| m.is_ok()).count(), 1, "{made:?}");
+    assert!(
+        made.iter()
+            .all(|m| m.is_ok() || m.as_ref().unwrap_err() == "exists"),
+        "{made:?}"
+    );
+    Store::open(&url).expect("the store is there");
     let admins: i64 = server
         .connect(&db)
         .query_one("SELECT count(*) FROM staff WHERE code = 'admin'", &[])
@@ -650,4 +702,137 @@ fn a_tracking_number_on_paper_is_used_once() {
          UPDATE waybills SET parcel_id = NULL;",
     )
     .expect("a number only a failed job held goes back to the pool");
+}
+
+/// `packbench` with `args`, as the demo admin (PIN 1234), on no `--db` of its own.
+fn packbench(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_packbench"))
+        .args(args)
+        .env_remove("PACKBENCH_DB")
+        .env("PACKBENCH_STAFF", "admin")
+        .env("PACKBENCH_PIN", "1234")
+        .output()
+        .expect("run packbench")
+}
+
+fn ok(out: std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A demo shop moved from its file onto the server and back: every table the same, the stock
+/// ledger sound on both, and the server's store works (its ids go on from the copied ones).
+#[test]
+fn a_shop_copies_to_the_server_and_back() {
+    let Some(server) = server() else {
+        return;
+    };
+    let s = Scratch::new();
+    let file = s.path("shop.db");
+    let file = file.to_str().unwrap();
+    ok(packbench(&["--db", file, "demo"]));
+    ok(packbench(&[
+        "--db",
+        file,
+        "waybills",
+        "add",
+        "--courier",
+        "ZTO",
+        "--range",
+        "7700000001-7700000099",
+    ]));
+    ok(packbench(&[
+        "--db",
+        file,
+        "--station",
+        "b1",
+        "batch",
+        "create",
+        "--courier",
+        "ZTO",
+        "--limit",
+        "5",
+    ]));
+    let url = server.url(&server.fresh_db("copy"));
+    let out = ok(packbench(&["store", "copy", file, &url, "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(!out.contains(&server.password), "{out}");
+    assert_eq!(v["ledger_differences"], 0, "{v}");
+    let tables = v["tables"].as_array().unwrap();
+    assert!(tables.len() >= 25, "{v}");
+    assert!(
+        tables.iter().all(|t| t["source_rows"] == t["target_rows"]),
+        "{v}"
+    );
+    let orders = tables.iter().find(|t| t["table"] == "orders").unwrap();
+    assert_eq!(orders["target_rows"], 200, "{v}");
+    for db in [file, url.as_str()] {
+        let verify: serde_json::Value =
+            serde_json::from_str(&ok(packbench(&["--db", db, "stock", "verify", "--json"])))
+                .unwrap();
+        assert_eq!(
+            verify["differences"],
+            serde_json::json!([]),
+            "{db}: {verify}"
+        );
+    }
+    // The server's store goes on: a new order number id after the copied ones.
+    ok(packbench(&[
+        "--db",
+        &url,
+        "--station",
+        "b2",
+        "batch",
+        "create",
+        "--courier",
+        "ZTO",
+        "--limit",
+        "3",
+    ]));
+    // A store there already is not copied over.
+    let out = packbench(&["store", "copy", file, &url]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("already") && !err.contains(&server.password),
+        "{err}"
+    );
+
+    // And back to a new file: the same rows as the server's.
+    let back = s.path("back.db");
+    let back = back.to_str().unwrap();
+    ok(packbench(&["store", "copy", &url, back]));
+    let digest = |db: &str| -> Vec<packbench::store::TableDigest> {
+        packbench::store::Store::open(db)
+            .unwrap()
+            .digest()
+            .unwrap()
+            .into_iter()
+            .filter(|t| t.table != "events")
+            .collect()
+    };
+    assert_eq!(digest(back), digest(&url));
+    let events = |db: &str| {
+        packbench::store::Store::open(db)
+            .unwrap()
+            .digest()
+            .unwrap()
+            .into_iter()
+            .find(|t| t.table == "events")
+            .unwrap()
+            .rows
+    };
+    assert_eq!(
+        events(back),
+        events(&url) + 1,
+        "the copy is in the copy's log"
+    );
+    // A file there already is not copied over.
+    let out = packbench(&["store", "copy", &url, back]);
+    assert!(!out.status.success());
 }

@@ -14,13 +14,11 @@ use packbench::ui::{App, Message};
 
 /// The `source` column of every row of `table`, oldest first.
 pub(crate) fn sources(s: &Scratch, table: &str) -> Vec<Option<String>> {
-    let raw = rusqlite::Connection::open(s.db()).unwrap();
-    raw.prepare(&format!("SELECT source FROM {table} ORDER BY id"))
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
+    s.raw()
+        .rows(&format!("SELECT source FROM {table} ORDER BY id"))
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect()
 }
 
 fn some(code: &str, n: usize) -> Vec<Option<String>> {
@@ -127,18 +125,11 @@ fn lines_fed_to_the_command_line_are_stored_as_a_replay() {
 fn scans_stored_before_sources_were_kept_read_as_unknown() {
     // A store at version 7 with one scan of a bench.
     let s = Scratch::new();
-    let schema = include_str!("../../schema.sql");
-    let v7 = &schema[..schema.find("-- version: 8").expect("a section 8")];
-    let raw = rusqlite::Connection::open(s.db()).unwrap();
-    raw.execute_batch(v7).unwrap();
-    raw.execute_batch(
-        "PRAGMA user_version = 7;
-         PRAGMA application_id = 1346522691;
-         INSERT INTO scans (at, staff_id, terminal, mode, code, verdict)
+    s.old_store(
+        7,
+        "INSERT INTO scans (at, staff_id, terminal, mode, code, verdict)
              VALUES ('2026-01-01T00:00:00Z', 1, 'bench-old', 'check', '7799999999', 'waybill_unknown');",
-    )
-    .unwrap();
-    drop(raw);
+    );
 
     let mut store = Store::open(s.db()).unwrap();
     let old = store.read().scans_after("bench-old", 0).unwrap();

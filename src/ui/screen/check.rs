@@ -705,7 +705,7 @@ mod tests {
     }
 
     fn fixture() -> (Store, Actor, State) {
-        let store = Store::open_in_memory().unwrap();
+        let store = crate::store::testing::store();
         let actor = Actor::new(
             Staff {
                 id: 1,

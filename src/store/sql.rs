@@ -1,0 +1,592 @@
+//! The one place that knows which engine runs the SQL: embedded SQLite or a PostgreSQL server.
+//!
+//! Every query of the store is one SQL text for both engines, written with SQLite's numbered
+//! placeholders (`?1`, `?2`); PostgreSQL gets them rewritten to `$1`, `$2` here, once per text
+//! (the prepared statement is cached). Values cross in both directions as `ValueRef`: the five
+//! kinds both engines agree on (the PostgreSQL schema makes every integer BIGINT, keeps flags as
+//! 0/1 integers and times as text), so a row reads the same whichever engine stored it.
+
+use crate::error::{Error, Result};
+use postgres::types::{FromSql, IsNull, ToSql, Type};
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// One value going into SQL or coming out of it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ValueRef<'a> {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(&'a str),
+    Blob(&'a [u8]),
+}
+
+/// What can be bound to a placeholder.
+pub trait Param {
+    fn value(&self) -> ValueRef<'_>;
+}
+
+/// Binds values to placeholders, in order: `params![code, qty]`.
+macro_rules! params {
+    () => {
+        &[] as &[&dyn $crate::store::sql::Param]
+    };
+    ($($p:expr),+ $(,)?) => {
+        &[$(&$p as &dyn $crate::store::sql::Param),+] as &[&dyn $crate::store::sql::Param]
+    };
+}
+pub(crate) use params;
+
+macro_rules! int_param {
+    ($($t:ty),*) => {$(
+        impl Param for $t {
+            fn value(&self) -> ValueRef<'_> {
+                ValueRef::Int(*self as i64)
+            }
+        }
+    )*};
+}
+int_param!(i64, i32, u32, u16, u8, usize, u64);
+
+impl Param for bool {
+    fn value(&self) -> ValueRef<'_> {
+        ValueRef::Int(i64::from(*self))
+    }
+}
+impl Param for f64 {
+    fn value(&self) -> ValueRef<'_> {
+        ValueRef::Real(*self)
+    }
+}
+impl Param for str {
+    fn value(&self) -> ValueRef<'_> {
+        ValueRef::Text(self)
+    }
+}
+impl Param for String {
+    fn value(&self) -> ValueRef<'_> {
+        ValueRef::Text(self)
+    }
+}
+impl Param for [u8] {
+    fn value(&self) -> ValueRef<'_> {
+        ValueRef::Blob(self)
+    }
+}
+impl Param for Vec<u8> {
+    fn value(&self) -> ValueRef<'_> {
+        ValueRef::Blob(self)
+    }
+}
+impl<T: Param + ?Sized> Param for &T {
+    fn value(&self) -> ValueRef<'_> {
+        (**self).value()
+    }
+}
+impl<T: Param> Param for Option<T> {
+    fn value(&self) -> ValueRef<'_> {
+        match self {
+            Some(v) => v.value(),
+            None => ValueRef::Null,
+        }
+    }
+}
+impl Param for ValueRef<'_> {
+    fn value(&self) -> ValueRef<'_> {
+        *self
+    }
+}
+
+/// What can be read from a column.
+pub trait FromValue: Sized {
+    fn from_value(v: ValueRef<'_>) -> std::result::Result<Self, String>;
+}
+
+impl FromValue for i64 {
+    fn from_value(v: ValueRef<'_>) -> std::result::Result<i64, String> {
+        match v {
+            ValueRef::Int(n) => Ok(n),
+            other => Err(format!("expected an integer, found {other:?}")),
+        }
+    }
+}
+
+macro_rules! int_from {
+    ($($t:ty),*) => {$(
+        impl FromValue for $t {
+            fn from_value(v: ValueRef<'_>) -> std::result::Result<$t, String> {
+                let n = i64::from_value(v)?;
+                <$t>::try_from(n).map_err(|_| format!("{n} is out of range for {}", stringify!($t)))
+            }
+        }
+    )*};
+}
+int_from!(i32, u32, u16, u8, usize, u64);
+
+impl FromValue for bool {
+    fn from_value(v: ValueRef<'_>) -> std::result::Result<bool, String> {
+        Ok(i64::from_value(v)? != 0)
+    }
+}
+impl FromValue for f64 {
+    fn from_value(v: ValueRef<'_>) -> std::result::Result<f64, String> {
+        match v {
+            ValueRef::Real(x) => Ok(x),
+            ValueRef::Int(n) => Ok(n as f64),
+            other => Err(format!("expected a number, found {other:?}")),
+        }
+    }
+}
+impl FromValue for String {
+    fn from_value(v: ValueRef<'_>) -> std::result::Result<String, String> {
+        match v {
+            ValueRef::Text(s) => Ok(s.to_owned()),
+            other => Err(format!("expected text, found {other:?}")),
+        }
+    }
+}
+impl FromValue for Vec<u8> {
+    fn from_value(v: ValueRef<'_>) -> std::result::Result<Vec<u8>, String> {
+        match v {
+            ValueRef::Blob(b) => Ok(b.to_vec()),
+            ValueRef::Text(s) => Ok(s.as_bytes().to_vec()),
+            other => Err(format!("expected bytes, found {other:?}")),
+        }
+    }
+}
+impl<T: FromValue> FromValue for Option<T> {
+    fn from_value(v: ValueRef<'_>) -> std::result::Result<Option<T>, String> {
+        match v {
+            ValueRef::Null => Ok(None),
+            v => T::from_value(v).map(Some),
+        }
+    }
+}
+
+/// A row being read; `get` takes the column's index, from 0.
+pub struct Row<'r>(RowRef<'r>);
+
+enum RowRef<'r> {
+    Lite(&'r rusqlite::Row<'r>),
+    Pg(&'r postgres::Row),
+}
+
+impl Row<'_> {
+    pub fn get<T: FromValue>(&self, i: usize) -> Result<T> {
+        let v = self.value(i)?;
+        T::from_value(v).map_err(|why| Error::decode(format!("column {i}: {why}")))
+    }
+
+    /// The column as it is, whatever its kind.
+    pub fn value(&self, i: usize) -> Result<ValueRef<'_>> {
+        match &self.0 {
+            RowRef::Lite(r) => Ok(match r.get_ref(i)? {
+                rusqlite::types::ValueRef::Null => ValueRef::Null,
+                rusqlite::types::ValueRef::Integer(n) => ValueRef::Int(n),
+                rusqlite::types::ValueRef::Real(x) => ValueRef::Real(x),
+                rusqlite::types::ValueRef::Text(t) => ValueRef::Text(
+                    std::str::from_utf8(t).map_err(|e| Error::decode(e.to_string()))?,
+                ),
+                rusqlite::types::ValueRef::Blob(b) => ValueRef::Blob(b),
+            }),
+            RowRef::Pg(r) => Ok(r.try_get::<_, ValueRef<'_>>(i)?),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            RowRef::Lite(r) => r.as_ref().column_count(),
+            RowRef::Pg(r) => r.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+// ---- SQLite ----
+
+impl rusqlite::ToSql for ValueRef<'_> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef as V};
+        Ok(ToSqlOutput::Borrowed(match *self {
+            ValueRef::Null => V::Null,
+            ValueRef::Int(n) => V::Integer(n),
+            ValueRef::Real(x) => V::Real(x),
+            ValueRef::Text(s) => V::Text(s.as_bytes()),
+            ValueRef::Blob(b) => V::Blob(b),
+        }))
+    }
+}
+
+fn lite_bind(stmt: &mut rusqlite::Statement<'_>, params: &[&dyn Param]) -> Result<()> {
+    if stmt.parameter_count() != params.len() {
+        return Err(Error::decode(format!(
+            "the SQL takes {} values, {} were given",
+            stmt.parameter_count(),
+            params.len()
+        )));
+    }
+    for (i, p) in params.iter().enumerate() {
+        stmt.raw_bind_parameter(i + 1, p.value())?;
+    }
+    Ok(())
+}
+
+// ---- PostgreSQL ----
+
+/// Binds leniently, as SQLite does: an integer into whatever integer or flag the server
+/// inferred for the placeholder, text into text.
+impl ToSql for ValueRef<'_> {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut bytes::BytesMut,
+    ) -> std::result::Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        match *self {
+            ValueRef::Null => Ok(IsNull::Yes),
+            ValueRef::Int(n) => match *ty {
+                Type::INT8 => n.to_sql(ty, out),
+                Type::INT4 => i32::try_from(n)?.to_sql(ty, out),
+                Type::INT2 => i16::try_from(n)?.to_sql(ty, out),
+                Type::BOOL => (n != 0).to_sql(ty, out),
+                Type::FLOAT8 => (n as f64).to_sql(ty, out),
+                Type::FLOAT4 => (n as f32).to_sql(ty, out),
+                Type::NUMERIC => n.to_string().as_str().to_sql(&Type::TEXT, out).and(Err(
+                    "an integer bound where the server wants NUMERIC: cast the placeholder".into(),
+                )),
+                _ => n.to_string().as_str().to_sql(ty, out),
+            },
+            ValueRef::Real(x) => match *ty {
+                Type::FLOAT4 => (x as f32).to_sql(ty, out),
+                Type::FLOAT8 => x.to_sql(ty, out),
+                _ => x.to_string().as_str().to_sql(ty, out),
+            },
+            ValueRef::Text(s) => s.to_sql(ty, out),
+            ValueRef::Blob(b) => b.to_sql(ty, out),
+        }
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        matches!(
+            *ty,
+            Type::INT8
+                | Type::INT4
+                | Type::INT2
+                | Type::BOOL
+                | Type::FLOAT8
+                | Type::FLOAT4
+                | Type::TEXT
+                | Type::VARCHAR
+                | Type::BPCHAR
+                | Type::NAME
+                | Type::UNKNOWN
+                | Type::BYTEA
+        )
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+/// Reads what the schema holds (BIGINT, TEXT, the odd BOOL or NUMERIC of an expression) as
+/// SQLite would give it: a flag as 0/1, a whole NUMERIC (`sum` of BIGINTs) as an integer.
+impl<'a> FromSql<'a> for ValueRef<'a> {
+    fn from_sql(
+        ty: &Type,
+        raw: &'a [u8],
+    ) -> std::result::Result<ValueRef<'a>, Box<dyn std::error::Error + Sync + Send>> {
+        Ok(match *ty {
+            Type::INT8 => ValueRef::Int(i64::from_sql(ty, raw)?),
+            Type::INT4 => ValueRef::Int(i32::from_sql(ty, raw)?.into()),
+            Type::INT2 => ValueRef::Int(i16::from_sql(ty, raw)?.into()),
+            Type::OID => ValueRef::Int(u32::from_sql(ty, raw)?.into()),
+            Type::BOOL => ValueRef::Int(bool::from_sql(ty, raw)?.into()),
+            Type::FLOAT8 => ValueRef::Real(f64::from_sql(ty, raw)?),
+            Type::FLOAT4 => ValueRef::Real(f32::from_sql(ty, raw)?.into()),
+            Type::NUMERIC => numeric(raw)?,
+            Type::BYTEA => ValueRef::Blob(raw),
+            _ => ValueRef::Text(<&str>::from_sql(ty, raw)?),
+        })
+    }
+
+    fn from_sql_null(
+        _: &Type,
+    ) -> std::result::Result<ValueRef<'a>, Box<dyn std::error::Error + Sync + Send>> {
+        Ok(ValueRef::Null)
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        <ValueRef<'_> as ToSql>::accepts(ty) || matches!(*ty, Type::NUMERIC | Type::OID)
+    }
+}
+
+/// PostgreSQL's binary NUMERIC (base-10000 digits): a whole number as `Int`, else `Real`.
+fn numeric(
+    raw: &[u8],
+) -> std::result::Result<ValueRef<'static>, Box<dyn std::error::Error + Sync + Send>> {
+    let word = |i: usize| -> std::result::Result<i16, Box<dyn std::error::Error + Sync + Send>> {
+        raw.get(i..i + 2)
+            .map(|b| i16::from_be_bytes([b[0], b[1]]))
+            .ok_or_else(|| "short NUMERIC".into())
+    };
+    let (ndigits, weight, sign, dscale) = (word(0)?, word(2)?, word(4)? as u16, word(6)?);
+    if sign == 0xC000 {
+        return Ok(ValueRef::Real(f64::NAN));
+    }
+    let mut whole: i128 = 0;
+    let mut frac = 0f64;
+    for k in 0..ndigits.max(0) as usize {
+        let d = i128::from(word(8 + 2 * k)?);
+        let power = i32::from(weight) - k as i32;
+        if power >= 0 {
+            whole += d * 10_000i128.pow(power as u32);
+        } else {
+            frac += d as f64 * 10_000f64.powi(power);
+        }
+    }
+    let neg = sign == 0x4000;
+    if dscale == 0 || frac == 0.0 {
+        let n = i64::try_from(if neg { -whole } else { whole })?;
+        return Ok(ValueRef::Int(n));
+    }
+    let x = whole as f64 + frac;
+    Ok(ValueRef::Real(if neg { -x } else { x }))
+}
+
+/// SQLite's `?N` placeholders as PostgreSQL's `$N` (a bare `?` numbered in order), leaving
+/// quoted text and names alone.
+pub fn to_dollars(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut chars = sql.chars().peekable();
+    let mut quote: Option<char> = None;
+    let mut next = 0u32;
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(q) => {
+                out.push(c);
+                if c == q {
+                    quote = None;
+                }
+            }
+            None if c == '\'' || c == '"' => {
+                quote = Some(c);
+                out.push(c);
+            }
+            None if c == '?' => {
+                out.push('$');
+                if chars.peek().is_some_and(|d| d.is_ascii_digit()) {
+                    while let Some(d) = chars.next_if(|d| d.is_ascii_digit()) {
+                        out.push(d);
+                    }
+                } else {
+                    next += 1;
+                    out.push_str(&next.to_string());
+                }
+            }
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+/// A connection to a PostgreSQL store, with its prepared statements.
+pub struct PgConn {
+    pub(super) client: RefCell<postgres::Client>,
+    stmts: RefCell<HashMap<String, postgres::Statement>>,
+}
+
+/// Statements kept prepared at most; the store's own are far fewer, the rest are built on the
+/// fly (a list of ids), and the cache starts again when full.
+const PG_STATEMENTS: usize = 512;
+
+impl PgConn {
+    pub fn new(client: postgres::Client) -> PgConn {
+        PgConn {
+            client: RefCell::new(client),
+            stmts: RefCell::new(HashMap::new()),
+        }
+    }
+
+    fn client(&self) -> Result<std::cell::RefMut<'_, postgres::Client>> {
+        self.client.try_borrow_mut().map_err(|_| {
+            Error::decode("a query was started while another one's rows were being read")
+        })
+    }
+
+    fn prepared(&self, sql: &str) -> Result<postgres::Statement> {
+        if let Some(s) = self.stmts.borrow().get(sql) {
+            return Ok(s.clone());
+        }
+        let stmt = self.client()?.prepare(&to_dollars(sql))?;
+        let mut stmts = self.stmts.borrow_mut();
+        if stmts.len() >= PG_STATEMENTS {
+            stmts.clear();
+        }
+        stmts.insert(sql.to_owned(), stmt.clone());
+        Ok(stmt)
+    }
+
+    /// Forgets the prepared statements (a new connection has none).
+    pub fn forget_statements(&self) {
+        self.stmts.borrow_mut().clear();
+    }
+}
+
+/// The engine and its connection. One per store, never copied: the size of the larger variant
+/// costs nothing.
+#[allow(clippy::large_enum_variant)]
+pub enum Conn {
+    Lite(rusqlite::Connection),
+    Pg(PgConn),
+}
+
+impl Conn {
+    /// Runs `sql` with `params`, handing each row to `f` until it says stop (`false`).
+    pub fn each(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
+        f: &mut dyn FnMut(&Row<'_>) -> Result<bool>,
+    ) -> Result<()> {
+        match self {
+            Conn::Lite(c) => {
+                let mut stmt = c.prepare_cached(sql)?;
+                lite_bind(&mut stmt, params)?;
+                let mut rows = stmt.raw_query();
+                while let Some(r) = rows.next()? {
+                    if !f(&Row(RowRef::Lite(r)))? {
+                        break;
+                    }
+                }
+                Ok(())
+            }
+            Conn::Pg(p) => {
+                use postgres::fallible_iterator::FallibleIterator;
+                let stmt = p.prepared(sql)?;
+                let mut client = p.client()?;
+                let mut rows = client.query_raw(&stmt, params.iter().map(|v| v.value()))?;
+                while let Some(r) = rows.next()? {
+                    if !f(&Row(RowRef::Pg(&r)))? {
+                        break;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Runs a statement that returns no rows; the number of rows it changed.
+    pub fn exec(&self, sql: &str, params: &[&dyn Param]) -> Result<usize> {
+        match self {
+            Conn::Lite(c) => {
+                let mut stmt = c.prepare_cached(sql)?;
+                lite_bind(&mut stmt, params)?;
+                Ok(stmt.raw_execute()?)
+            }
+            Conn::Pg(p) => {
+                let stmt = p.prepared(sql)?;
+                let values: Vec<ValueRef<'_>> = params.iter().map(|v| v.value()).collect();
+                let refs: Vec<&(dyn ToSql + Sync)> =
+                    values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+                Ok(p.client()?.execute(&stmt, &refs)? as usize)
+            }
+        }
+    }
+
+    /// Runs several statements with no values (a schema section, `BEGIN`).
+    pub fn batch(&self, sql: &str) -> Result<()> {
+        match self {
+            Conn::Lite(c) => Ok(c.execute_batch(sql)?),
+            Conn::Pg(p) => Ok(p.client()?.batch_execute(sql)?),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_become_dollars_outside_quotes() {
+        assert_eq!(
+            to_dollars("SELECT a FROM t WHERE b = ?2 AND c = ?1 AND d <> '?' AND \"?x\" = ?"),
+            "SELECT a FROM t WHERE b = $2 AND c = $1 AND d <> '?' AND \"?x\" = $1"
+        );
+        assert_eq!(to_dollars("VALUES (?, ?, ?12)"), "VALUES ($1, $2, $12)");
+        assert_eq!(to_dollars("'it''s ?1'"), "'it''s ?1'");
+    }
+
+    #[test]
+    fn numerics_read_as_integers_when_whole() {
+        // 123456789 = 1_2345_6789: ndigits 3, weight 2, sign +, dscale 0.
+        let raw: Vec<u8> = [3i16, 2, 0, 0, 1, 2345, 6789]
+            .iter()
+            .flat_map(|w| w.to_be_bytes())
+            .collect();
+        assert_eq!(numeric(&raw).unwrap(), ValueRef::Int(123_456_789));
+        let neg: Vec<u8> = [1i16, 0, 0x4000, 0, 7]
+            .iter()
+            .flat_map(|w| w.to_be_bytes())
+            .collect();
+        assert_eq!(numeric(&neg).unwrap(), ValueRef::Int(-7));
+        let zero: Vec<u8> = [0i16, 0, 0, 0]
+            .iter()
+            .flat_map(|w| w.to_be_bytes())
+            .collect();
+        assert_eq!(numeric(&zero).unwrap(), ValueRef::Int(0));
+        // 2.5: digits 2 and 5000, weight 0, dscale 1.
+        let half: Vec<u8> = [2i16, 0, 0, 1, 2, 5000]
+            .iter()
+            .flat_map(|w| w.to_be_bytes())
+            .collect();
+        assert_eq!(numeric(&half).unwrap(), ValueRef::Real(2.5));
+    }
+
+    #[test]
+    fn sqlite_rows_read_through_the_same_values() {
+        let c = Conn::Lite(rusqlite::Connection::open_in_memory().unwrap());
+        c.batch("CREATE TABLE t (a INTEGER, b TEXT, c BLOB)")
+            .unwrap();
+        let n = c
+            .exec(
+                "INSERT INTO t VALUES (?1, ?2, ?3)",
+                params![7i64, "七", vec![1u8, 2]],
+            )
+            .unwrap();
+        assert_eq!(n, 1);
+        c.exec(
+            "INSERT INTO t VALUES (?1, ?2, NULL)",
+            params![None::<i64>, "x"],
+        )
+        .unwrap();
+        let mut got = Vec::new();
+        c.each(
+            "SELECT a, b, c FROM t ORDER BY rowid",
+            params![],
+            &mut |r| {
+                got.push((
+                    r.get::<Option<i64>>(0)?,
+                    r.get::<String>(1)?,
+                    r.get::<Option<Vec<u8>>>(2)?,
+                ));
+                Ok(true)
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            got,
+            [
+                (Some(7), "七".to_string(), Some(vec![1, 2])),
+                (None, "x".into(), None)
+            ]
+        );
+        let e = c
+            .exec("INSERT INTO t VALUES (?1, ?2, ?3)", params![1i64])
+            .unwrap_err();
+        assert!(
+            format!("{e:#}").contains("takes 3 values, 1 were given"),
+            "{e:#}"
+        );
+    }
+}
