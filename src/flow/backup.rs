@@ -118,20 +118,35 @@ pub fn end_of_shift(
         return Ok(None);
     }
     let dir = files::default_backup_dir(store_path);
-    let newest = files::list_backups(&dir, &files::store_stem(store_path))?.pop();
-    if let Some(newest) = newest {
-        // A dump cannot be read back cheaply: its mark was written in the event log as it was
-        // taken. An SQLite copy is asked itself.
-        let then = if store.on_postgres() {
-            store.read().backup_mark(&newest.path.to_string_lossy())?
-        } else {
-            files::backup_change_mark(&newest.path).ok()
-        };
-        if then == Some(store.change_mark()?) {
-            return Ok(None);
+    let outcome = (|| {
+        let newest = files::list_backups(&dir, &files::store_stem(store_path))?.pop();
+        if let Some(newest) = newest {
+            // A dump cannot be read back cheaply: its mark was written in the event log as it
+            // was taken. An SQLite copy is asked itself.
+            let then = if store.on_postgres() {
+                store.read().backup_mark(&newest.path.to_string_lossy())?
+            } else {
+                files::backup_change_mark(&newest.path).ok()
+            };
+            if then == Some(store.change_mark()?) {
+                return Ok(None);
+            }
         }
+        take(&mut store, actor, &dir, Trigger::ShiftEnd(why), now).map(Some)
+    })();
+    if let Err(e) = &outcome {
+        // Nobody asked for it, so the log is where an admin finds that it failed.
+        let _ = store.write(|db| {
+            db.log_event(
+                actor,
+                "store_backup_failed",
+                &dir.to_string_lossy(),
+                &json!({"trigger": Trigger::ShiftEnd(why).code(), "error_en": e.to_string(),
+                        "error_zh": e.zh()}),
+            )
+        });
     }
-    take(&mut store, actor, &dir, Trigger::ShiftEnd(why), now).map(Some)
+    outcome
 }
 
 /// Where a restore put things.

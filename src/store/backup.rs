@@ -13,9 +13,14 @@ use rusqlite::{Connection, OpenFlags};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// The event kinds a backup or restore writes, and a refused sign-in: none of them is a change
-/// worth another backup.
-const NOT_CHANGES: [&str; 3] = ["store_backed_up", "store_restored", "sign_in_refused"];
+/// The event kinds a backup or restore writes (or a backup that failed), and a refused sign-in:
+/// none of them is a change worth another backup.
+const NOT_CHANGES: [&str; 4] = [
+    "store_backed_up",
+    "store_backup_failed",
+    "store_restored",
+    "sign_in_refused",
+];
 
 /// One backup file of ours in a backup folder.
 #[derive(Debug, Clone, PartialEq, Eq)]

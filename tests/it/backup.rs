@@ -584,3 +584,35 @@ fn closing_the_window_ends_the_shift_and_closes_after_its_backup() {
     let _ = app.update(Message::CloseRequested(id));
     assert_eq!(app.closing, None);
 }
+
+/// A shift's own backup that fails (its folder cannot be made) is said where the session ends
+/// and kept in the event log for the admin; it is no change of its own, so the next shift tries
+/// again.
+#[test]
+fn a_failed_shift_backup_is_in_the_event_log() {
+    if on_postgres() {
+        return; // the shift's folder on PostgreSQL is this PC's data folder, shared by the tests
+    }
+    let s = Scratch::new();
+    let batch = s.printed_batch();
+    // A file where the backup folder would go.
+    std::fs::write(shift_dir(&s), "not a folder").unwrap();
+    let mut bench = Bench::start(&s, "bench-1");
+    bench.scan(batch["parcels"][0]["tracking_no"].as_str().unwrap());
+    let stderr = bench.finish();
+    assert!(stderr.contains("backup failed"), "{stderr}");
+    let failed = events(&s, "store_backup_failed");
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0]["detail"]["trigger"], "scan_session_ended");
+    assert!(
+        failed[0]["detail"]["error_zh"]
+            .as_str()
+            .unwrap()
+            .contains("无法读写")
+    );
+    // Once the folder can be made, the next shift's end backs up (the failure changed nothing).
+    std::fs::remove_file(shift_dir(&s)).unwrap();
+    let bench = Bench::start(&s, "bench-1");
+    let stderr = bench.finish();
+    assert!(stderr.contains("end of shift, backed up"), "{stderr}");
+}

@@ -270,3 +270,86 @@ fn a_bench_killed_mid_scan_and_the_server_stopped_mid_shift_lose_nothing() {
         .collect();
     assert_eq!(answered.len(), scans.len(), "one stored answer per scan");
 }
+
+/// The bench window when the server goes away: the scan is said not recorded, in plain words
+/// that name the server, no verdict is shown; once the server is back the same scan goes
+/// through on a new connection, with nothing done twice.
+#[test]
+fn the_window_says_the_server_is_gone_and_carries_on_when_it_is_back() {
+    use packbench::scan::{Scan, Source};
+    use packbench::ui::i18n::Lang;
+    use packbench::ui::screen::check::BannerKind;
+    use packbench::ui::{App, Message};
+    let Some(server) = private_server() else {
+        return;
+    };
+    let s = Scratch::on_server(&server.url(&server.fresh_db("window")));
+    let batch = s.printed_batch();
+    s.add_staff("YH01", "陈验货", "checker");
+    let scan = |code: &str| {
+        Message::Scanned(Scan {
+            code: code.into(),
+            symbology: None,
+            source: Source::Wedge,
+            at: std::time::SystemTime::now(),
+        })
+    };
+    let store = packbench::store::Store::open(s.db()).unwrap();
+    let mut app = App::with_store(store, "bench-w", Lang::Zh);
+    crate::common::sign_in_with(&mut app, "YH01", "1234");
+    let first = batch["parcels"][0]["tracking_no"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let second = batch["parcels"][1]["tracking_no"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let _ = app.update(scan(&first));
+    assert_eq!(
+        app.check.parcel.as_ref().map(|p| p.tracking_no.clone()),
+        Some(first.clone())
+    );
+
+    server.control(&["stop", "-m", "immediate"]);
+    let _ = app.update(scan(&second));
+    let banner = app.check.banner.clone().expect("an error on screen");
+    assert_eq!(banner.kind, BannerKind::Red);
+    assert!(
+        banner.text.zh.contains("连不上店里的数据库服务器")
+            && banner.text.zh.contains("这次扫描没有记录"),
+        "{}",
+        banner.text.zh
+    );
+    assert!(
+        banner.text.en.contains("cannot be reached") && banner.text.en.contains("not recorded"),
+        "{}",
+        banner.text.en
+    );
+    assert_eq!(
+        app.check.parcel.as_ref().map(|p| p.tracking_no.clone()),
+        Some(first.clone()),
+        "no verdict for the scan that was not stored"
+    );
+
+    server.control(&["start"]);
+    // Scanned again until the back-off lets the bench connect (at most a few seconds).
+    let t0 = std::time::Instant::now();
+    loop {
+        let _ = app.update(scan(&second));
+        if app.check.parcel.as_ref().map(|p| p.tracking_no.clone()) == Some(second.clone()) {
+            break;
+        }
+        assert!(
+            t0.elapsed() < std::time::Duration::from_secs(30),
+            "not back: {:?}",
+            app.check.banner
+        );
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+    let mut raw = s.raw();
+    let opened = raw.int(&format!(
+        "SELECT count(*) FROM scans WHERE code = '{second}' AND verdict = 'order_opened'"
+    ));
+    assert_eq!(opened, 1, "the waybill stored once");
+}
