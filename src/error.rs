@@ -164,11 +164,11 @@ impl Refusal {
             }
             Refusal::NoStore(p) => format!(
                 "{} 没有数据库，什么都没有创建：新店用 packbench init 创建（演示店用 packbench demo）；路径打错了请检查 --db 或 PACKBENCH_DB",
-                p.display()
+                crate::store::shown(p)
             ),
             Refusal::StoreExists(p) => format!(
                 "{} 已经是一个店铺的数据库，管理员密码已设置：没有改动任何东西（改密码用 staff set-pin 或 staff reset-pin）",
-                p.display()
+                crate::store::shown(p)
             ),
             Refusal::NoStaffCode => {
                 "请用 --staff 工号（或环境变量 PACKBENCH_STAFF）说明是哪位员工".into()
@@ -192,17 +192,17 @@ impl Refusal {
             Refusal::PinsDiffer => "两次输入的密码不一样，什么都没有改".into(),
             Refusal::OutputIsStore(p) => format!(
                 "不能写到 {}：这是数据库文件（或它的 -wal/-shm/-journal），写进去会毁掉店里的数据；请换一个文件名（--force 也不行）",
-                p.display()
+                crate::store::shown(p)
             ),
             Refusal::OutputNotOurs { path, kind } => format!(
                 "不能覆盖 {}：这个文件已存在，而且不是{}，覆盖会丢掉它的内容；请换一个文件名，确定要覆盖就加 --force",
-                path.display(),
+                crate::store::shown(path),
                 kind.zh()
             ),
             Refusal::OutputNotAFile(p) => {
                 format!(
                     "不能写到 {}：它不是普通文件（是文件夹或设备）；请给一个文件名",
-                    p.display()
+                    crate::store::shown(p)
                 )
             }
             Refusal::StationInUse {
@@ -214,14 +214,14 @@ impl Refusal {
             ),
             Refusal::NetworkStore { path, fs } => format!(
                 "{} 在网络盘上（{fs}）：SQLite 数据库文件不能放在网络盘上，几台电脑同时用会把它写坏，所以没有打开。请把数据库放在本机硬盘上；几台电脑共用一个店铺请用 PostgreSQL 服务器（--db postgres://…，见 README）",
-                path.display()
+                crate::store::shown(path)
             ),
             Refusal::StoreInUseByBench { station, host } => format!(
                 "验货台 {station}（电脑 {host}）正在使用这个数据库：恢复备份前请先关掉所有工位的窗口和扫码会话，什么都没有改动；工位刚被强行关掉的话，一分钟后再试"
             ),
             Refusal::StoreOpenElsewhere(p) => format!(
                 "另一个程序正打开着 {}：恢复备份前请先关掉所有工位和命令，什么都没有改动",
-                p.display()
+                crate::store::shown(p)
             ),
         }
     }
@@ -262,11 +262,11 @@ impl Refusal {
             }
             Refusal::NoStore(p) => format!(
                 "there is no store at {}; nothing was created: make a new shop with `packbench init` (a demo shop with `packbench demo`), or check --db / PACKBENCH_DB for a typo",
-                p.display()
+                crate::store::shown(p)
             ),
             Refusal::StoreExists(p) => format!(
                 "{} is already a shop's store and its admin has a PIN: nothing was changed (change PINs with `staff set-pin` or `staff reset-pin`)",
-                p.display()
+                crate::store::shown(p)
             ),
             Refusal::NoStaffCode => {
                 "say which staff member you are: --staff CODE (or PACKBENCH_STAFF)".into()
@@ -291,16 +291,16 @@ impl Refusal {
             Refusal::PinsDiffer => "the two PINs typed differ; nothing was changed".into(),
             Refusal::OutputIsStore(p) => format!(
                 "will not write to {}: it is the store (or its -wal/-shm/-journal file) and writing there would destroy the shop's data; choose another file name (--force does not change this)",
-                p.display()
+                crate::store::shown(p)
             ),
             Refusal::OutputNotOurs { path, kind } => format!(
                 "will not overwrite {}: the file exists and is not {}, so its content would be lost; choose another file name, or add --force to overwrite it",
-                path.display(),
+                crate::store::shown(path),
                 kind.en()
             ),
             Refusal::OutputNotAFile(p) => format!(
                 "will not write to {}: it is not a plain file (a folder or a device); give a file name",
-                p.display()
+                crate::store::shown(p)
             ),
             Refusal::StationInUse {
                 station,
@@ -311,14 +311,14 @@ impl Refusal {
             ),
             Refusal::NetworkStore { path, fs } => format!(
                 "{} is on a network drive ({fs}) and was not opened: an SQLite store must not be on a network drive, where several PCs at once corrupt it. Keep the store on this PC's own disk; for several PCs sharing one shop, use a PostgreSQL server (--db postgres://…, see README)",
-                path.display()
+                crate::store::shown(path)
             ),
             Refusal::StoreInUseByBench { station, host } => format!(
                 "bench {station} (PC {host}) is working on this store: close every bench window and scan session before restoring; nothing was changed (a bench killed just now: try again in a minute)"
             ),
             Refusal::StoreOpenElsewhere(p) => format!(
                 "another program has {} open: close every bench and command before restoring; nothing was changed",
-                p.display()
+                crate::store::shown(p)
             ),
         }
     }
@@ -729,12 +729,12 @@ impl Error {
         match self {
             Error::NotAStore(p) => format!(
                 "{} 不是 packbench 数据库（不是 SQLite 文件），文件未被改动",
-                p.display()
+                crate::store::shown(p)
             ),
             Error::ForeignDatabase(p) => {
                 format!(
                     "{} 是其他程序的 SQLite 数据库，不是 packbench 数据库，文件未被改动",
-                    p.display()
+                    crate::store::shown(p)
                 )
             }
             Error::StoreTooNew {
@@ -743,7 +743,7 @@ impl Error {
                 supported,
             } => format!(
                 "{} 由更新版本的 packbench 写入（数据库版本 {found}，本程序最高支持 {supported}），请升级 packbench",
-                path.display()
+                crate::store::shown(path)
             ),
             Error::Damaged { path, .. } => {
                 let name = path
@@ -752,7 +752,7 @@ impl Error {
                     .unwrap_or_default();
                 format!(
                     "数据库文件 {} 已损坏，没有使用（什么都没有写入）：请停止使用，先把它（连同旁边的 {name}-wal、{name}-shm）复制保存，再用最近的备份替换它",
-                    path.display()
+                    crate::store::shown(path)
                 )
             }
             Error::Denied(d) => d.zh(),
@@ -770,7 +770,9 @@ impl Error {
             Error::ImportRefused(s) => {
                 format!("导入被拒绝：{} 行有错误，什么都没有写入", s.rejected.len())
             }
-            Error::Io { path, source } => format!("无法读写 {}：{source}", path.display()),
+            Error::Io { path, source } => {
+                format!("无法读写 {}：{source}", crate::store::shown(path))
+            }
             Error::Store(e) => e.zh(),
         }
     }

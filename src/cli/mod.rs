@@ -485,11 +485,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     return Err(Error::invalid(
                         format!(
                             "--demo 会新建一个演示店，而 {} 已经有数据库：去掉 --demo 打开它，或用 --db 给一个新路径",
-                            db.display()
+                            crate::store::shown(&db)
                         ),
                         format!(
                             "--demo makes a new demo shop, and {} already holds a store: leave out --demo to open it, or give a new path with --db",
-                            db.display()
+                            crate::store::shown(&db)
                         ),
                     ));
                 }
@@ -547,10 +547,13 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         match init {
             flow::staff::Init::Created => println!(
                 "已新建店铺数据库 · store created: {}（管理员工号 admin · admin's staff code: admin）",
-                path.display()
+                crate::store::shown(&path)
             ),
             flow::staff::Init::AdminPinSet => {
-                println!("管理员密码已设置 · admin's PIN set: {}", path.display())
+                println!(
+                    "管理员密码已设置 · admin's PIN set: {}",
+                    crate::store::shown(&path)
+                )
             }
         }
         return Ok(ExitCode::SUCCESS);
@@ -616,8 +619,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         } else {
             println!(
                 "已恢复备份 · restored: {} → {}",
-                r.from.display(),
-                r.store.display()
+                crate::store::shown(&r.from),
+                crate::store::shown(&r.store)
             );
             if let Some(p) = &r.safety_copy {
                 println!(

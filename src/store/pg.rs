@@ -321,14 +321,22 @@ fn migrate(client: &mut Client, db: &str, new: bool) -> std::result::Result<i64,
         // Text sorts and compares as on SQLite (by its bytes) only in a UTF-8 database with the
         // C collation: bins, codes and listings come out in the same order on both engines,
         // and a stocktake walking two sorted lists never misses a bin.
-        let (encoding, collation): (String, String) = tx
+        // (`datlocprovider`, PostgreSQL 15 on: 'i' is ICU, whose collation is never bytewise;
+        // read through JSON so an older server without the column answers NULL.)
+        let (encoding, collation, provider): (String, String, Option<String>) = tx
             .query_one(
-                "SELECT pg_encoding_to_char(encoding)::text, datcollate::text FROM pg_database
-                 WHERE datname = current_database()",
+                "SELECT pg_encoding_to_char(encoding)::text, datcollate::text,
+                        to_jsonb(d) ->> 'datlocprovider'
+                 FROM pg_database d WHERE datname = current_database()",
                 &[],
             )
-            .map(|r| (r.get(0), r.get(1)))?;
-        let bytewise = ["C", "POSIX", "C.UTF-8", "C.utf8", "C.UTF8"].contains(&collation.as_str());
+            .map(|r| (r.get(0), r.get(1), r.get(2)))?;
+        let bytewise = ["C", "POSIX", "C.UTF-8", "C.utf8", "C.UTF8"].contains(&collation.as_str())
+            && provider.as_deref().is_none_or(|p| p == "c");
+        let collation = match provider.as_deref() {
+            Some("i") => format!("ICU, {collation}"),
+            _ => collation,
+        };
         if encoding != "UTF8" || !bytewise {
             return Err(Failure::Refused(PgError::Collation {
                 db: db.into(),

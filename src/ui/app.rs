@@ -860,7 +860,7 @@ impl App {
             text(staff).size(14),
             text(lang.label(tr(lang, T::Station), &self.station)).size(14),
             scanners,
-            text(lang.label(tr(lang, T::Store), self.store_path.display())).size(14),
+            text(lang.label(tr(lang, T::Store), crate::store::shown(&self.store_path))).size(14),
             button(text(tr(lang, if self.sound.muted { T::Unmute } else { T::Mute })).size(14))
                 .on_press(Message::ToggleMute),
             button(text(tr(lang, T::OtherLanguage)).size(14)).on_press(Message::ToggleLanguage),

@@ -895,11 +895,11 @@ fn refusal(lang: Lang, r: &Refusal) -> String {
             .into(),
         Refusal::NoStore(p) if zh => format!(
             "{} 没有数据库：请管理员建店，或检查数据库的路径",
-            p.display()
+            crate::store::shown(p)
         ),
         Refusal::NoStore(p) => format!(
             "There is no store at {}: ask an administrator to make one, or check the store's path",
-            p.display()
+            crate::store::shown(p)
         ),
         Refusal::StoreExists(_) => lang
             .pick(
@@ -936,29 +936,29 @@ fn refusal(lang: Lang, r: &Refusal) -> String {
             .into(),
         Refusal::OutputIsStore(p) if zh => format!(
             "不能写到 {}：这是数据库文件，写进去会毁掉店里的数据；请换一个地方",
-            p.display()
+            crate::store::shown(p)
         ),
         Refusal::OutputIsStore(p) => format!(
             "Will not write to {}: it is the store, and writing there would destroy the shop's data; choose another place",
-            p.display()
+            crate::store::shown(p)
         ),
         Refusal::OutputNotOurs { path, kind } if zh => format!(
             "不能覆盖 {}：这个文件已存在，而且不是{}；请换一个文件名或地方",
-            path.display(),
+            crate::store::shown(path),
             kind.zh()
         ),
         Refusal::OutputNotOurs { path, kind } => format!(
             "Will not overwrite {}: the file exists and is not {}; choose another name or place",
-            path.display(),
+            crate::store::shown(path),
             kind.en()
         ),
         Refusal::OutputNotAFile(p) if zh => format!(
             "不能写到 {}：它不是普通文件（是文件夹或设备）",
-            p.display()
+            crate::store::shown(p)
         ),
         Refusal::OutputNotAFile(p) => format!(
             "Will not write to {}: it is not a plain file (a folder or a device)",
-            p.display()
+            crate::store::shown(p)
         ),
         Refusal::StationInUse {
             station,
@@ -976,11 +976,11 @@ fn refusal(lang: Lang, r: &Refusal) -> String {
         ),
         Refusal::NetworkStore { path, fs } if zh => format!(
             "{} 在网络盘上（{fs}），没有打开：SQLite 数据库不能放在网络盘上，几台电脑同时用会把它写坏。请管理员把它放回本机硬盘；几台电脑共用一个店铺要用 PostgreSQL 服务器",
-            path.display()
+            crate::store::shown(path)
         ),
         Refusal::NetworkStore { path, fs } => format!(
             "{} is on a network drive ({fs}) and was not opened: an SQLite store on a network drive is corrupted by several PCs at once. Ask an administrator to move it to this PC's own disk; several PCs sharing one shop need a PostgreSQL server",
-            path.display()
+            crate::store::shown(path)
         ),
         Refusal::StoreInUseByBench { station, host } if zh => {
             format!("验货台 {station}（电脑 {host}）正在使用数据库，现在不能恢复备份")

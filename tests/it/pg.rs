@@ -836,3 +836,55 @@ fn a_shop_copies_to_the_server_and_back() {
     let out = packbench(&["store", "copy", &url, back]);
     assert!(!out.status.success());
 }
+
+/// `init` on the server: the password is never printed, and a database that sorts text by a
+/// language (ICU here) is refused with how to make one that does not, nothing written.
+#[test]
+fn init_on_the_server_keeps_the_password_and_wants_bytewise_text() {
+    let Some(server) = server() else {
+        return;
+    };
+    let url = server.url(&server.fresh_db("init"));
+    let made = packbench(&["--db", &url, "init", "--admin-pin", "1234"]);
+    let again = packbench(&["--db", &url, "init", "--admin-pin", "1234"]);
+    for out in [&made, &again] {
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            text.contains("@") && !text.contains(&server.password),
+            "{text}"
+        );
+    }
+    assert!(made.status.success() && !again.status.success());
+
+    let icu = "pb_icu_text";
+    server
+        .connect("postgres")
+        .batch_execute(&format!(
+            "CREATE DATABASE {icu} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'
+             LOCALE_PROVIDER icu ICU_LOCALE 'und'"
+        ))
+        .unwrap();
+    let out = packbench(&["--db", &server.url(icu), "init", "--admin-pin", "1234"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("createdb --template=template0 --encoding=UTF8 --locale=C.UTF-8")
+            && err.contains("ICU")
+            && !err.contains(&server.password),
+        "{err}"
+    );
+    let tables: i64 = server
+        .connect(icu)
+        .query_one(
+            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = 'public'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(tables, 0, "nothing written");
+}
