@@ -503,7 +503,7 @@ impl StoreError {
                 "请检查后再扫一次",
             ),
             StoreFault::Unreachable => (
-                "连不上店里的数据库服务器（网络断了或服务器关了）",
+                "连不上店里的数据库服务器",
                 "正在重新连接，连上后请再扫一次",
             ),
             StoreFault::Other => ("数据库出错", "请再扫一次"),
@@ -521,7 +521,7 @@ impl StoreError {
                     format!("{what}，请检查文件夹是否存在、是否有权限，以及 --db 路径是否写对")
                 }
                 StoreFault::Unreachable => {
-                    format!("{what}，请检查网络和服务器电脑后再试，什么都没有写入")
+                    format!("{what}（网络断了或服务器关了），什么都没有写入：请检查网络和服务器电脑后再试")
                 }
                 StoreFault::Other => format!("{what}，请再试一次；仍不行请联系管理员"),
             }
@@ -552,7 +552,7 @@ impl StoreError {
                 "check it, then scan again",
             ),
             StoreFault::Unreachable => (
-                "the shop's database server cannot be reached (network down or server off)",
+                "the shop's database server cannot be reached",
                 "reconnecting; scan it again once it is back",
             ),
             StoreFault::Other => ("the store reported an error", "scan it again"),
@@ -576,7 +576,7 @@ impl StoreError {
                     "{what}; check that the folder exists and may be written, and that --db is spelt right"
                 ),
                 StoreFault::Unreachable => format!(
-                    "{what}; check the network and the server PC, then try again; nothing was written"
+                    "{what} (network down or server off); nothing was written: check the network and the server PC, then try again"
                 ),
                 StoreFault::Other => {
                     format!("{what}; try again; if it keeps happening, call the administrator")
