@@ -502,10 +502,9 @@ impl StoreError {
                 "无法打开数据库文件（文件夹不存在或没有权限）",
                 "请检查后再扫一次",
             ),
-            StoreFault::Unreachable => (
-                "连不上店里的数据库服务器",
-                "正在重新连接，连上后请再扫一次",
-            ),
+            StoreFault::Unreachable => {
+                ("连不上店里的数据库服务器", "正在重新连接，连上后请再扫一次")
+            }
             StoreFault::Other => ("数据库出错", "请再扫一次"),
         };
         if self.scan {
@@ -521,7 +520,9 @@ impl StoreError {
                     format!("{what}，请检查文件夹是否存在、是否有权限，以及 --db 路径是否写对")
                 }
                 StoreFault::Unreachable => {
-                    format!("{what}（网络断了或服务器关了），什么都没有写入：请检查网络和服务器电脑后再试")
+                    format!(
+                        "{what}（网络断了或服务器关了），什么都没有写入：请检查网络和服务器电脑后再试"
+                    )
                 }
                 StoreFault::Other => format!("{what}，请再试一次；仍不行请联系管理员"),
             }
