@@ -259,7 +259,14 @@ fn restore_server(
         ));
     }
     let info = files::verify_dump(from)?;
-    let mut store = Store::open(url)?;
+    let mut store = match Store::open(url) {
+        Ok(store) => store,
+        // A new PC's empty database: whoever may restore is said by the backup.
+        Err(Error::Refused(Refusal::NoStore(_))) => {
+            return restore_into_empty(url, from, code, pin, terminal, info.version);
+        }
+        Err(e) => return Err(e),
+    };
     let actor = crate::flow::staff::sign_in(&mut store, code, pin, terminal)?;
     actor.require(Permission::Backup)?;
     let (host, pid) = (crate::flow::station::host_name(), std::process::id());
@@ -349,4 +356,43 @@ pub fn copy_store(
         )
     })?;
     Ok(copied)
+}
+
+/// `restore` of a dump into an empty PostgreSQL database (a new server): the dump is loaded, then
+/// its admin signs in; anyone else, and the database is emptied again, as it was.
+fn restore_into_empty(
+    url: &Path,
+    from: &Path,
+    code: &str,
+    pin: &str,
+    terminal: &str,
+    version: i64,
+) -> Result<RestoreOutcome> {
+    files::restore_dump(url, from)?;
+    let signed_in = Store::open(url).and_then(|mut store| {
+        let actor = crate::flow::staff::sign_in(&mut store, code, pin, terminal)?;
+        actor.require(Permission::Backup)?;
+        Ok((store, actor))
+    });
+    let (mut store, actor) = match signed_in {
+        Ok(done) => done,
+        Err(e) => {
+            files::empty_database(url)?;
+            return Err(e);
+        }
+    };
+    store.write(|db| {
+        db.log_event(
+            &actor,
+            "store_restored",
+            &from.to_string_lossy(),
+            &json!({"safety_copy": null}),
+        )
+    })?;
+    Ok(RestoreOutcome {
+        store: url.to_path_buf(),
+        from: from.to_path_buf(),
+        safety_copy: None,
+        version,
+    })
 }

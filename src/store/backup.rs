@@ -309,6 +309,15 @@ pub fn restore_dump(url: &Path, from: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Empties the PostgreSQL database at `url` again (after a restore into it was refused): its
+/// schema dropped and made anew, in one transaction.
+pub fn empty_database(url: &Path) -> Result<()> {
+    let url = url.to_string_lossy();
+    let mut client = postgres::Client::connect(&url, postgres::NoTls)?;
+    client.batch_execute("BEGIN; DROP SCHEMA public CASCADE; CREATE SCHEMA public; COMMIT")?;
+    Ok(())
+}
+
 impl super::Db<'_> {
     /// The change mark recorded when the backup `file` was taken (see `Store::change_mark`).
     pub fn backup_mark(&self, file: &str) -> Result<Option<String>> {

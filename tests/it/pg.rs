@@ -888,3 +888,75 @@ fn init_on_the_server_keeps_the_password_and_wants_bytewise_text() {
         .get(0);
     assert_eq!(tables, 0, "nothing written");
 }
+
+/// A dump restored on a new server's empty database by the backup's admin; anyone else is
+/// refused and the database left empty.
+#[test]
+fn a_dump_restores_into_an_empty_database_by_its_admin() {
+    let Some(server) = server() else {
+        return;
+    };
+    let s = Scratch::new();
+    let shop = server.url(&server.fresh_db("dumped"));
+    ok(packbench(&["--db", &shop, "demo"]));
+    let kept = s.path("kept");
+    let made: serde_json::Value = serde_json::from_str(&ok(packbench(&[
+        "--db",
+        &shop,
+        "backup",
+        kept.to_str().unwrap(),
+        "--json",
+    ])))
+    .unwrap();
+    let dump = made["file"].as_str().unwrap().to_string();
+    assert!(dump.ends_with(".dump"), "{made}");
+
+    let empty = server.fresh_db("new_server");
+    let url = server.url(&empty);
+    let tables = |db: &str| -> i64 {
+        server
+            .connect(db)
+            .query_one(
+                "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = 'public' AND c.relkind = 'r'",
+                &[],
+            )
+            .unwrap()
+            .get(0)
+    };
+    // A checker of the backup may not restore it: refused, and the database empty again.
+    let out = Command::new(env!("CARGO_BIN_EXE_packbench"))
+        .args(["--db", &url, "restore", &dump])
+        .env_remove("PACKBENCH_DB")
+        .env("PACKBENCH_STAFF", "YH01")
+        .env("PACKBENCH_PIN", "1234")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("may not backup"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(tables(&empty), 0, "left empty");
+    // Its admin may.
+    let r: serde_json::Value =
+        serde_json::from_str(&ok(packbench(&["--db", &url, "restore", &dump, "--json"]))).unwrap();
+    assert_eq!(r["safety_copy"], serde_json::Value::Null, "{r}");
+    let verify: serde_json::Value =
+        serde_json::from_str(&ok(packbench(&["--db", &url, "stock", "verify", "--json"]))).unwrap();
+    assert_eq!(verify["differences"], serde_json::json!([]), "{verify}");
+    let orders = |db: &str| -> i64 {
+        server
+            .connect(db)
+            .query_one("SELECT count(*) FROM orders", &[])
+            .unwrap()
+            .get(0)
+    };
+    assert_eq!(orders(&empty), orders(&server_db_name(&shop)));
+}
+
+/// The database name at the end of an address.
+fn server_db_name(url: &str) -> String {
+    url.rsplit('/').next().unwrap().to_string()
+}
