@@ -346,6 +346,8 @@ pub enum StoreFault {
     CannotOpen,
     /// The shop's PostgreSQL server cannot be reached (network, server stopped).
     Unreachable,
+    /// The server refused the address: a wrong user, password or database name.
+    Login,
     Other,
 }
 
@@ -360,6 +362,7 @@ impl StoreFault {
             StoreFault::Corrupt => "corrupt",
             StoreFault::CannotOpen => "cannot_open",
             StoreFault::Unreachable => "unreachable",
+            StoreFault::Login => "login",
             StoreFault::Other => "other",
         }
     }
@@ -398,7 +401,7 @@ impl StoreFault {
                             || *c == S::INVALID_CATALOG_NAME
                             || *c == S::INSUFFICIENT_PRIVILEGE =>
                     {
-                        StoreFault::CannotOpen
+                        StoreFault::Login
                     }
                     Some(c)
                         if *c == S::ADMIN_SHUTDOWN
@@ -505,6 +508,10 @@ impl StoreError {
             StoreFault::Unreachable => {
                 ("连不上店里的数据库服务器", "正在重新连接，连上后请再扫一次")
             }
+            StoreFault::Login => (
+                "店里的数据库服务器拒绝了登录",
+                "请管理员检查 --db 里的用户名、密码和数据库名",
+            ),
             StoreFault::Other => ("数据库出错", "请再扫一次"),
         };
         if self.scan {
@@ -524,6 +531,9 @@ impl StoreError {
                         "{what}（网络断了或服务器关了），什么都没有写入：请检查网络和服务器电脑后再试"
                     )
                 }
+                StoreFault::Login => format!(
+                    "{what}：--db 里的用户名、密码或数据库名不对（或没有权限），什么都没有写入"
+                ),
                 StoreFault::Other => format!("{what}，请再试一次；仍不行请联系管理员"),
             }
         }
@@ -556,6 +566,10 @@ impl StoreError {
                 "the shop's database server cannot be reached",
                 "reconnecting; scan it again once it is back",
             ),
+            StoreFault::Login => (
+                "the shop's database server refused the login",
+                "have an administrator check the user, password and database name in --db",
+            ),
             StoreFault::Other => ("the store reported an error", "scan it again"),
         };
         if self.scan {
@@ -578,6 +592,9 @@ impl StoreError {
                 ),
                 StoreFault::Unreachable => format!(
                     "{what} (network down or server off); nothing was written: check the network and the server PC, then try again"
+                ),
+                StoreFault::Login => format!(
+                    "{what}: the user, password or database name in --db is wrong (or has no rights there); nothing was written"
                 ),
                 StoreFault::Other => {
                     format!("{what}; try again; if it keeps happening, call the administrator")

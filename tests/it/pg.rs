@@ -960,3 +960,48 @@ fn a_dump_restores_into_an_empty_database_by_its_admin() {
 fn server_db_name(url: &str) -> String {
     url.rsplit('/').next().unwrap().to_string()
 }
+
+/// A wrong password, a database that does not exist and a server that is not there are each
+/// said in plain words, the password never shown.
+#[test]
+fn a_wrong_address_is_said_in_plain_words() {
+    let Some(server) = server() else {
+        return;
+    };
+    let db = server.fresh_db("words");
+    ok(packbench(&[
+        "--db",
+        &server.url(&db),
+        "init",
+        "--admin-pin",
+        "1234",
+    ]));
+    let wrong_password = format!(
+        "postgres://{}:not-{}@{}:{}/{db}",
+        server.user, server.password, server.host, server.port
+    );
+    let free_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let cases = [
+        (wrong_password, "refused the login", "拒绝了登录"),
+        (server.url("no_such_db"), "refused the login", "拒绝了登录"),
+        (
+            format!("postgres://shop:s3cret@127.0.0.1:{free_port}/shop"),
+            "cannot be reached",
+            "连不上店里的数据库服务器",
+        ),
+    ];
+    for (url, en, zh) in cases {
+        let out = packbench(&["--db", &url, "orders", "list"]);
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(en) && err.contains(zh), "{url}: {err}");
+        assert!(
+            !err.contains(&server.password) && !err.contains("s3cret"),
+            "{err}"
+        );
+    }
+}
