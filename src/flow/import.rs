@@ -6,17 +6,19 @@ use crate::domain::check::ParcelStage;
 use crate::domain::remark::{
     DEFAULT_STAFF_CODE_PATTERN, is_flagged, leading_staff_code, unseen_part,
 };
+use crate::domain::review::remark_holds;
 use crate::domain::{Actor, CodeHolder, Order, OrderStatus, Permission};
 use crate::error::{Error, Result};
 use crate::import::products::{PRODUCT_COLUMNS, ParsedProduct, parse_product_row};
 use crate::import::rejects::write_rejects;
 use crate::import::table::Table;
 use crate::import::taobao::{
-    LINE_COLUMNS, ORDER_COLUMNS, ParsedLine, assign_line_keys, parse_line_row, parse_order_row,
+    LINE_COLUMNS, ORDER_COLUMNS, ParsedLine, ParsedOrder, assign_line_keys, parse_line_row,
+    parse_order_row,
 };
 use crate::import::{BadRow, ImportSummary, ProductImportSummary};
 use crate::output::Guard;
-use crate::store::{Db, Store};
+use crate::store::{Db, ImportedRemark, NewImportedOrder, Store, StoredOrder};
 use regex::Regex;
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
@@ -30,6 +32,10 @@ pub struct ImportOptions {
     /// Import the good rows and write the bad ones to a reject file, instead of refusing all.
     pub skip_bad: bool,
 }
+
+/// Orders checked and waiting to be written: looked up and written this many at a time (a few
+/// round trips each on a server instead of several per order).
+const CHUNK: usize = 500;
 
 /// The staff-code pattern of this store.
 pub fn staff_code_pattern(db: &Db<'_>) -> Result<Regex> {
@@ -89,6 +95,43 @@ fn read_line_file(path: &Path, rejected: &mut Vec<BadRow>) -> Option<LineFile> {
     Some(file)
 }
 
+/// Rows of the order file sent from its reading thread at a time.
+const READ_BATCH: usize = 100;
+
+/// A row of the order file as read: parsed, or refused (with its order number, when the row
+/// could be split into cells). Nearly every row is parsed: the bad one's smaller size is no loss.
+#[allow(clippy::large_enum_variant)]
+enum OrderRow {
+    Parsed(ParsedOrder),
+    Bad(BadRow, Option<String>),
+}
+
+/// Reads and parses the order file, handing the rows over in batches until the file ends or
+/// the import stops listening.
+fn read_order_rows(mut table: Table, tx: std::sync::mpsc::SyncSender<Vec<OrderRow>>) {
+    let mut batch = Vec::with_capacity(READ_BATCH);
+    while let Some(row) = table.next_row() {
+        batch.push(match row {
+            Err(bad) => OrderRow::Bad(bad, None),
+            Ok(row) => match parse_order_row(&table, &row) {
+                Ok(p) => OrderRow::Parsed(p),
+                Err(bad) => OrderRow::Bad(bad, Some(table.get(&row, 0).into_owned())),
+            },
+        });
+        if batch.len() == READ_BATCH
+            && tx
+                .send(std::mem::replace(
+                    &mut batch,
+                    Vec::with_capacity(READ_BATCH),
+                ))
+                .is_err()
+        {
+            return;
+        }
+    }
+    let _ = tx.send(batch);
+}
+
 /// Imports a Taobao order export (order file and line file). See `ImportSummary`.
 pub fn import_orders(
     store: &mut Store,
@@ -109,7 +152,7 @@ pub fn import_orders(
             None
         }
     };
-    let (Some(mut lines), Some(mut table)) = (lines, orders_table) else {
+    let (Some(mut lines), Some(table)) = (lines, orders_table) else {
         // A file that cannot be read as a whole cannot be skipped row by row.
         summary
             .rejected
@@ -121,26 +164,38 @@ pub fn import_orders(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
 
-    let mut summary = store.write_or_discard(|db| {
+    let table_file = table.file.clone();
+    let orders_file = orders_path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    // The order file is read and parsed on a thread of its own while this one writes.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<OrderRow>>(CHUNK / READ_BATCH * 2);
+    let mut summary = std::thread::scope(|scope| {
+        scope.spawn(move || read_order_rows(table, tx));
+        // Dropped when this closure returns, before the thread is waited for: a write that
+        // fails midway stops the reading instead of waiting on it.
+        let rx = rx;
+        store.write_or_discard(|db| {
         let mut seen: HashSet<String> = HashSet::new();
         let mut rejected_orders: HashSet<String> = HashSet::new();
-        while let Some(row) = table.next_row() {
+        let mut chunk: Vec<(Order, String)> = Vec::with_capacity(CHUNK);
+        for row in rx.iter().flatten() {
             // Once a row is bad and bad rows are not skipped, nothing will be kept: only check.
             let writing = opts.skip_bad || summary.rejected.is_empty();
-            let parsed = match row.and_then(|row| {
-                parse_order_row(&table, &row).inspect_err(|_| {
+            let parsed = match row {
+                OrderRow::Parsed(p) => p,
+                OrderRow::Bad(bad, order_no) => {
                     // Its lines then have an order, a bad one: say so rather than "no order".
-                    seen.insert(table.get(&row, 0).into_owned());
-                })
-            }) {
-                Ok(p) => p,
-                Err(bad) => {
+                    if let Some(no) = order_no {
+                        seen.insert(no);
+                    }
                     summary.rejected.push(bad);
                     continue;
                 }
             };
             let order_no = parsed.order.order_no.clone();
-            let bad = |code, zh: String, en: String| BadRow::new(&table.file, parsed.line, "订单编号", code, zh, en);
+            let bad = |code, zh: String, en: String| BadRow::new(&table_file, parsed.line, "订单编号", code, zh, en);
             if !seen.insert(order_no.clone()) {
                 summary.rejected.push(bad(
                     "duplicate_order",
@@ -170,11 +225,17 @@ pub fn import_orders(
             order.lines = order_lines.into_iter().map(|l| l.item).collect();
             assign_line_keys(&mut order.lines);
             if writing {
-                apply_order(db, actor, order, &parsed.remark, &pattern, &mut summary)?;
+                chunk.push((order, parsed.remark));
+                if chunk.len() >= CHUNK {
+                    apply_orders(db, actor, std::mem::take(&mut chunk), &pattern, &mut summary)?;
+                }
             }
         }
+        // After a bad row (not skipped) nothing will be kept: the rest need not be written.
+        if opts.skip_bad || summary.rejected.is_empty() {
+            apply_orders(db, actor, chunk, &pattern, &mut summary)?;
+        }
         // Lines left over belong to no order of the order file.
-        let orders_file = orders_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let mut leftover: Vec<ParsedLine> = lines.by_order.drain().flat_map(|(_, v)| v).collect();
         leftover.sort_by_key(|l| l.line);
         for l in leftover {
@@ -218,6 +279,7 @@ pub fn import_orders(
         }
         summary.committed = commit;
         Ok((std::mem::take(&mut summary), commit))
+        })
     })?;
 
     if summary.committed && !summary.rejected.is_empty() {
@@ -247,29 +309,102 @@ pub fn import_orders(
 pub(crate) fn apply_order(
     db: &Db<'_>,
     actor: &Actor,
-    mut order: Order,
+    order: Order,
     remark: &str,
     pattern: &Regex,
     summary: &mut ImportSummary,
 ) -> Result<()> {
-    let Some(stored) = db.order_for_import(&order.order_no)? else {
-        let id = db.insert_order(&order)?;
+    apply_orders(
+        db,
+        actor,
+        vec![(order, remark.to_string())],
+        pattern,
+        summary,
+    )
+}
+
+/// Writes imported orders (each with its export's remark), in their order, as `apply_order`
+/// would one by one: all are looked up at once, the known ones updated one by one, the new ones
+/// written together (`Db::insert_imported_orders`).
+fn apply_orders(
+    db: &Db<'_>,
+    actor: &Actor,
+    orders: Vec<(Order, String)>,
+    pattern: &Regex,
+    summary: &mut ImportSummary,
+) -> Result<()> {
+    let numbers: Vec<&str> = orders.iter().map(|(o, _)| o.order_no.as_str()).collect();
+    let mut stored = db.orders_for_import(&numbers)?;
+    let mut new = NewOrders::default();
+    for (order, remark) in orders {
+        match stored.remove(&order.order_no) {
+            Some(known) => {
+                // The event log stays in file order: a new order its remark holds is logged first.
+                if new.holds {
+                    new.write(db, actor)?;
+                }
+                apply_known_order(db, actor, order, known, &remark, pattern, summary)?;
+            }
+            None => new.add(order, &remark, pattern, summary),
+        }
+    }
+    new.write(db, actor)
+}
+
+/// New orders of an import, waiting to be written together.
+#[derive(Default)]
+struct NewOrders {
+    orders: Vec<NewImportedOrder>,
+    /// Whether one of them is to be held for its remark (an event to log).
+    holds: bool,
+}
+
+impl NewOrders {
+    fn add(&mut self, order: Order, remark: &str, pattern: &Regex, summary: &mut ImportSummary) {
         summary.orders_new += 1;
         summary.lines += order.lines.len() as u64;
-        if let Some(text) = unseen_part(remark, &[]) {
-            append_imported_remark(
-                db,
-                actor,
-                id,
-                &order.order_no,
-                text,
-                pattern,
-                Some(order.status),
-            )?;
+        let remark = unseen_part(remark, &[]).map(|text| {
             summary.remarks_appended += 1;
+            self.holds |= remark_holds(text);
+            ImportedRemark {
+                text: text.to_string(),
+                staff_code: leading_staff_code(text, pattern),
+                flag: is_flagged(text),
+            }
+        });
+        self.orders.push(NewImportedOrder { order, remark });
+    }
+
+    fn write(&mut self, db: &Db<'_>, actor: &Actor) -> Result<()> {
+        let orders = std::mem::take(&mut self.orders);
+        self.holds = false;
+        let ids = db.insert_imported_orders(&orders, actor)?;
+        for (o, id) in orders.iter().zip(ids) {
+            if let Some(r) = &o.remark {
+                super::review::hold_new_order_on_remark(
+                    db,
+                    actor,
+                    id,
+                    &o.order.order_no,
+                    o.order.status,
+                    &r.text,
+                )?;
+            }
         }
-        return Ok(());
-    };
+        Ok(())
+    }
+}
+
+/// Updates an order the store knows: status, fields, lines, new remark text (or nothing).
+fn apply_known_order(
+    db: &Db<'_>,
+    actor: &Actor,
+    mut order: Order,
+    stored: StoredOrder,
+    remark: &str,
+    pattern: &Regex,
+    summary: &mut ImportSummary,
+) -> Result<()> {
     // A tracking number the bench assigned stays when the export has none.
     if order.tracking_no.is_none() {
         order.courier = order.courier.or(stored.order.courier.clone());
@@ -325,7 +460,7 @@ pub(crate) fn apply_order(
         }
     }
     if let Some(text) = unseen_part(remark, &stored.import_remarks) {
-        append_imported_remark(db, actor, stored.id, &order.order_no, text, pattern, None)?;
+        append_imported_remark(db, actor, stored.id, &order.order_no, text, pattern)?;
         summary.remarks_appended += 1;
         changed = true;
     }
@@ -337,8 +472,7 @@ pub(crate) fn apply_order(
     Ok(())
 }
 
-/// Appends a remark from the export. `new_status` is the status of an order this import just
-/// created (nothing to read back for the hold check), `None` for a known order.
+/// Appends a remark from the export to a known order (and holds it if the remark says so).
 fn append_imported_remark(
     db: &Db<'_>,
     actor: &Actor,
@@ -346,7 +480,6 @@ fn append_imported_remark(
     order_no: &str,
     text: &str,
     pattern: &Regex,
-    new_status: Option<OrderStatus>,
 ) -> Result<()> {
     let code = leading_staff_code(text, pattern);
     db.append_remark(
@@ -357,12 +490,7 @@ fn append_imported_remark(
         "import",
         actor,
     )?;
-    match new_status {
-        Some(status) => {
-            super::review::hold_new_order_on_remark(db, actor, order_id, order_no, status, text)
-        }
-        None => super::review::hold_on_remark(db, actor, order_no, text),
-    }
+    super::review::hold_on_remark(db, actor, order_no, text)
 }
 
 /// Imports a product catalogue. See `ProductImportSummary`.

@@ -20,7 +20,9 @@ pub use bench::{
     BatchRow, BenchOrder, NewScan, ParcelRow, PoolStatus, ScanRecord, StationLease, StationRow,
 };
 pub use events::EventRow;
-pub use orders::{OrderRecord, OrderSummary, RemarkRow, StoredOrder};
+pub use orders::{
+    ImportedRemark, NewImportedOrder, OrderRecord, OrderSummary, RemarkRow, StoredOrder,
+};
 pub use print::{NewPrintJob, PrintJobItem, PrintJobRow};
 pub use products::{ProductRecord, StockRow};
 pub use staff::StaffRecord;
@@ -37,7 +39,7 @@ use crate::domain::stock::{
 use crate::domain::{BatchId, ReceiptId, SessionId};
 use crate::error::{Error, Refusal, Result};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
-pub(crate) use sql::{Conn, Param, Row, params};
+pub(crate) use sql::{Conn, CopyRows, Param, Row, params};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -773,6 +775,11 @@ impl Db<'_> {
     pub(crate) fn insert(&self, sql: &str, params: &[&dyn Param]) -> Result<i64> {
         debug_assert!(sql.contains("RETURNING"), "{sql}");
         self.one(sql, params, |r| r.get(0))
+    }
+
+    /// Runs a `COPY table (columns) FROM STDIN` with `rows` (PostgreSQL only: bulk writes).
+    pub(crate) fn copy_in(&self, sql: &str, rows: &CopyRows) -> Result<u64> {
+        self.conn.copy_in(sql, rows)
     }
 
     /// Whether the store is a PostgreSQL database: for the few statements that differ.

@@ -23,6 +23,7 @@ mod font_coverage;
 mod gui;
 mod gui_stock;
 mod gui_xvfb;
+mod import_engines;
 mod import_fixtures;
 mod ledger;
 mod locks;
