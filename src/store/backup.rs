@@ -262,7 +262,7 @@ pub fn restore_dump(url: &Path, from: &Path) -> Result<()> {
         .arg(from)
         .stdin(std::process::Stdio::null())
         .output()
-        .map_err(|e| Error::io("pg_restore", e))?;
+        .map_err(|e| tool_error("pg_restore", e))?;
     if !script.status.success() {
         return Err(Error::Damaged {
             path: from.to_path_buf(),
@@ -284,7 +284,7 @@ pub fn restore_dump(url: &Path, from: &Path) -> Result<()> {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .map_err(|e| Error::io("psql", e))?;
+        .map_err(|e| tool_error("psql", e))?;
     {
         use std::io::Write;
         let mut stdin = child.stdin.take().expect("piped");
@@ -347,6 +347,22 @@ impl super::Db<'_> {
     }
 }
 
+/// One of PostgreSQL's programs could not be started: missing, said in plain words.
+fn tool_error(program: &str, e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        Error::invalid(
+            format!(
+                "找不到 PostgreSQL 的 {program} 程序：请在这台电脑上安装 postgresql-client（Debian：apt-get install postgresql-client）"
+            ),
+            format!(
+                "PostgreSQL's {program} was not found: install postgresql-client on this PC (Debian: apt-get install postgresql-client)"
+            ),
+        )
+    } else {
+        Error::io(program, e)
+    }
+}
+
 /// Runs one of PostgreSQL's own programs (`pg_dump`, `pg_restore`), saying in plain words when it
 /// is missing or fails; its error output is kept for the log.
 fn pg_tool(program: &str, args: &[&std::ffi::OsStr]) -> Result<()> {
@@ -354,16 +370,7 @@ fn pg_tool(program: &str, args: &[&std::ffi::OsStr]) -> Result<()> {
         .args(args)
         .stdin(std::process::Stdio::null())
         .output()
-        .map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                Error::invalid(
-                    format!("找不到 PostgreSQL 的 {program} 程序：请在这台电脑上安装 postgresql-client（Debian：apt-get install postgresql-client）"),
-                    format!("PostgreSQL's {program} was not found: install postgresql-client on this PC (Debian: apt-get install postgresql-client)"),
-                )
-            } else {
-                Error::io(program, e)
-            }
-        })?;
+        .map_err(|e| tool_error(program, e))?;
     if out.status.success() {
         return Ok(());
     }
@@ -419,7 +426,7 @@ pub fn verify_dump(path: &Path) -> Result<BackupInfo> {
         .args(["--data-only", "--table=packbench_schema", "--file=-"])
         .arg(path)
         .output()
-        .map_err(|e| Error::io("pg_restore", e))?;
+        .map_err(|e| tool_error("pg_restore", e))?;
     let text = String::from_utf8_lossy(&out.stdout);
     let version = text
         .lines()

@@ -1005,3 +1005,34 @@ fn a_wrong_address_is_said_in_plain_words() {
         );
     }
 }
+
+/// A PC without PostgreSQL's programs is told which package to install; no partial backup is
+/// left behind.
+#[test]
+fn a_backup_without_pg_dump_says_what_to_install() {
+    let Some(server) = server() else {
+        return;
+    };
+    let s = Scratch::new();
+    let url = server.url(&server.fresh_db("no_tools"));
+    ok(packbench(&["--db", &url, "init", "--admin-pin", "1234"]));
+    let kept = s.path("kept");
+    let out = Command::new(env!("CARGO_BIN_EXE_packbench"))
+        .args(["--db", &url, "backup", kept.to_str().unwrap()])
+        .env_remove("PACKBENCH_DB")
+        .env("PACKBENCH_STAFF", "admin")
+        .env("PACKBENCH_PIN", "1234")
+        .env("PATH", s.path("empty-path"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("pg_dump was not found") && err.contains("postgresql-client"),
+        "{err}"
+    );
+    let left: Vec<_> = std::fs::read_dir(&kept)
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "{left:?}");
+}
