@@ -258,6 +258,8 @@ impl OpenParcel {
 pub struct CheckSession {
     actor: Actor,
     shown: i64,
+    /// The last scan's answer was lost (see `answer_lost`).
+    unsure: bool,
 }
 
 impl CheckSession {
@@ -267,29 +269,10 @@ impl CheckSession {
         actor.require(Permission::Check)?;
         let db = store.read();
         let station = db.station(&actor.terminal)?;
-        let mut out = Vec::new();
-        for s in db.scans_after(&actor.terminal, station.last_shown_scan)? {
-            if s.mode == ScanMode::Check {
-                out.push(replay(&db, &s)?);
-                // The parcel this scan shipped: `shipped` was shown after its verdict, and is
-                // again (it is not a scan of its own).
-                if s.verdict != Kind::Shipped.name()
-                    && let Some(pid) = db.parcel_shipped_by_scan(s.id)?
-                    && let Some(p) = db.parcel(pid)?
-                {
-                    let mut v = replay(&db, &s)?;
-                    v.outcome = Outcome::Replayed {
-                        kind: Kind::Shipped,
-                        code: p.tracking_no.clone().unwrap_or_default(),
-                        sku: None,
-                        reason: None,
-                    };
-                    v.tracking_no = p.tracking_no.clone();
-                    v.remaining = Some(0);
-                    out.push(v);
-                }
-            }
-        }
+        let mut out: Vec<Verdict> = stored_after(&db, &actor.terminal, station.last_shown_scan)?
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect();
         if let Some(pid) = station.open_parcel_id
             && let Some(row) = db.parcel(pid)?
         {
@@ -302,7 +285,22 @@ impl CheckSession {
             .map(|v| v.scan_id)
             .max()
             .unwrap_or(station.last_shown_scan);
-        Ok((CheckSession { actor, shown }, out))
+        Ok((
+            CheckSession {
+                actor,
+                shown,
+                unsure: false,
+            },
+            out,
+        ))
+    }
+
+    /// The store's answer to the last scan was lost (the server went away as it answered): that
+    /// scan may be stored. The next scan first shows what was stored since the last verdict on
+    /// screen, and is not judged again if it is that same code (the checker was asked to scan
+    /// it again): an item is never counted twice for one unit.
+    pub fn answer_lost(&mut self) {
+        self.unsure = true;
     }
 
     /// The verdict with this scan id (and those before) is on the screen.
@@ -340,8 +338,22 @@ impl CheckSession {
         };
         let actor = &self.actor;
         let shown = self.shown;
-        store
+        let unsure = std::mem::take(&mut self.unsure);
+        let done = store
             .write(|db| {
+                // After a lost answer: what was stored meanwhile comes first; the same code
+                // scanned again is that scan, not another unit.
+                let earlier = if unsure {
+                    stored_after(db, &actor.terminal, shown)?
+                } else {
+                    Vec::new()
+                };
+                if let Ok(code) = &code
+                    && earlier.iter().any(|(c, _)| c == code)
+                {
+                    return Ok(earlier.into_iter().map(|(_, v)| v).collect());
+                }
+                let earlier: Vec<Verdict> = earlier.into_iter().map(|(_, v)| v).collect();
                 let confirm = db.setting(CONFIRM_SETTING)?.is_some_and(|v| v == "true");
                 let mut st = db.station(&actor.terminal)?;
                 st.last_shown_scan = st.last_shown_scan.max(shown);
@@ -359,10 +371,47 @@ impl CheckSession {
                     v.replayed = false;
                     v.source = Some(source);
                 }
-                Ok(out)
+                Ok(earlier.into_iter().chain(out).collect())
             })
-            .map_err(crate::error::Error::in_scan)
+            .map_err(crate::error::Error::in_scan);
+        if let Err(crate::error::Error::Store(e)) = &done
+            && e.fault == crate::error::StoreFault::Unreachable
+        {
+            // Unreachable may be a commit whose answer never came: keep the doubt.
+            self.unsure = true;
+        }
+        done
     }
+}
+
+/// The check scans of `terminal` stored after scan `after`, as replayed verdicts with their
+/// codes; a scan that shipped its parcel brings the `shipped` it showed after it.
+fn stored_after(db: &Db<'_>, terminal: &str, after: i64) -> Result<Vec<(String, Verdict)>> {
+    let mut out = Vec::new();
+    for s in db.scans_after(terminal, after)? {
+        if s.mode != ScanMode::Check {
+            continue;
+        }
+        out.push((s.code.clone(), replay(db, &s)?));
+        // The parcel this scan shipped: `shipped` was shown after its verdict, and is again (it
+        // is not a scan of its own).
+        if s.verdict != Kind::Shipped.name()
+            && let Some(pid) = db.parcel_shipped_by_scan(s.id)?
+            && let Some(p) = db.parcel(pid)?
+        {
+            let mut v = replay(db, &s)?;
+            v.outcome = Outcome::Replayed {
+                kind: Kind::Shipped,
+                code: p.tracking_no.clone().unwrap_or_default(),
+                sku: None,
+                reason: None,
+            };
+            v.tracking_no = p.tracking_no.clone();
+            v.remaining = Some(0);
+            out.push((s.code.clone(), v));
+        }
+    }
+    Ok(out)
 }
 
 /// Writes the scan; returns its id.
@@ -752,6 +801,75 @@ mod tests {
             assert_eq!(kinds.last(), Some(&Kind::Shipped), "confirm {confirm}");
             assert_eq!(shown.last().map(|(_, id)| *id), Some(last));
         }
+    }
+
+    #[test]
+    fn a_scan_whose_answer_was_lost_is_never_counted_twice() {
+        let mut shop = testkit::shop();
+        // A parcel with a product of two units or more, so a second count would be believed.
+        let (p, first) = shop
+            .batch
+            .parcels
+            .iter()
+            .find_map(|p| {
+                let l = p.lines.iter().find(|l| l.qty >= 2)?;
+                Some((
+                    p.clone(),
+                    l.barcode.clone().unwrap_or_else(|| l.sku_code.clone()),
+                ))
+            })
+            .expect("a parcel with two units of one product");
+        let checker = shop.actor("YH01", "bench-1");
+        let (mut bench, _) = CheckSession::start(&mut shop.store, checker).unwrap();
+        for v in bench
+            .scan(&mut shop.store, &p.tracking_no, ScanSource::Wedge)
+            .unwrap()
+        {
+            bench.shown(v.scan_id);
+        }
+        // The unit is stored, but the answer never reaches the bench (the server went away as
+        // it answered): the same bench's scan, made by a copy whose answer is thrown away.
+        let stored = bench
+            .clone()
+            .scan(&mut shop.store, &first, ScanSource::Wedge)
+            .unwrap();
+        assert_eq!(stored[0].outcome.kind(), Kind::ItemOk);
+        bench.answer_lost();
+        // Asked to scan it again, the checker does: the stored scan is shown, none is added.
+        let again = bench
+            .scan(&mut shop.store, &first, ScanSource::Wedge)
+            .unwrap();
+        assert_eq!(again.len(), 1, "{again:?}");
+        assert_eq!(again[0].scan_id, stored[0].scan_id);
+        assert!(again[0].replayed);
+        let counted = |shop: &testkit::Shop| {
+            shop.store
+                .read()
+                .checked_counts(p_id(shop, &p.tracking_no))
+                .unwrap()
+                .iter()
+                .map(|(_, n)| *n)
+                .sum::<u32>()
+        };
+        assert_eq!(counted(&shop), 1, "one unit counted once");
+        for v in &again {
+            bench.shown(v.scan_id);
+        }
+        // The next scan is judged as usual.
+        let next = bench
+            .scan(&mut shop.store, &first, ScanSource::Wedge)
+            .unwrap();
+        assert!(!next[0].replayed);
+        assert_eq!(counted(&shop), 2);
+    }
+
+    fn p_id(shop: &testkit::Shop, tracking: &str) -> i64 {
+        shop.store
+            .read()
+            .parcel_by_tracking(tracking)
+            .unwrap()
+            .unwrap()
+            .id
     }
 
     #[test]

@@ -234,6 +234,14 @@ impl State {
                         action
                     }
                     Err(e) => {
+                        // The server went away as it answered: the scan may be stored after all;
+                        // the next scan finds out before it is judged.
+                        if let crate::error::Error::Store(se) = &*e
+                            && se.fault == crate::error::StoreFault::Unreachable
+                            && let Some(session) = &mut self.session
+                        {
+                            session.answer_lost();
+                        }
                         // Nothing was written (the transaction rolled back): say so plainly.
                         self.banner = Some(Banner {
                             kind: BannerKind::Red,
