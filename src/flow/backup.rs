@@ -184,18 +184,7 @@ pub fn restore(
         Ok(mut store) => {
             let actor = crate::flow::staff::sign_in(&mut store, code, pin, terminal)?;
             actor.require(Permission::Backup)?;
-            let (host, pid) = (crate::flow::station::host_name(), std::process::id());
-            let leases = store.read().station_leases()?;
-            if let Some(l) = leases
-                .iter()
-                .find(|l| crate::flow::station::held_by_another(l, &host, pid))
-            {
-                return Err(Refusal::StoreInUseByBench {
-                    station: l.terminal.clone(),
-                    host: l.host.clone(),
-                }
-                .into());
-            }
+            refuse_while_a_bench_works(&store)?;
             actor
         }
         // The store cannot be used: whoever may restore is said by the backup.
@@ -235,6 +224,24 @@ pub fn restore(
     })
 }
 
+/// A restore waits until no bench holds a live lease on the store (another PC's, or a process of
+/// this PC still running).
+fn refuse_while_a_bench_works(store: &Store) -> Result<()> {
+    let (host, pid) = (crate::flow::station::host_name(), std::process::id());
+    let leases = store.read().station_leases()?;
+    match leases
+        .iter()
+        .find(|l| crate::flow::station::held_by_another(l, &host, pid))
+    {
+        Some(l) => Err(Refusal::StoreInUseByBench {
+            station: l.terminal.clone(),
+            host: l.host.clone(),
+        }
+        .into()),
+        None => Ok(()),
+    }
+}
+
 /// `restore` on a PostgreSQL store: the dump checked, the staff member signed in to the store as
 /// it is, no bench connected, a safety dump of the store taken into the backup folder, then the
 /// dump loaded in one transaction (see `store::backup::restore_dump`).
@@ -269,18 +276,7 @@ fn restore_server(
     };
     let actor = crate::flow::staff::sign_in(&mut store, code, pin, terminal)?;
     actor.require(Permission::Backup)?;
-    let (host, pid) = (crate::flow::station::host_name(), std::process::id());
-    let leases = store.read().station_leases()?;
-    if let Some(l) = leases
-        .iter()
-        .find(|l| crate::flow::station::held_by_another(l, &host, pid))
-    {
-        return Err(Refusal::StoreInUseByBench {
-            station: l.terminal.clone(),
-            host: l.host.clone(),
-        }
-        .into());
-    }
+    refuse_while_a_bench_works(&store)?;
     let others = store.read().other_connections()?;
     if !others.is_empty() {
         return Err(Error::invalid(
