@@ -67,8 +67,10 @@ pub(crate) fn item_lines(db: &Db<'_>, orders: &[BenchOrder]) -> Result<Vec<ItemL
         }
     }
     let mut lines: Vec<ItemLine> = by_sku.into_values().collect();
+    let skus: Vec<&str> = lines.iter().map(|l| l.sku_code.as_str()).collect();
+    let mut products = db.products_by_sku(&skus)?;
     for l in &mut lines {
-        if let Some((_, p)) = db.product_by_sku(&l.sku_code)? {
+        if let Some((_, p)) = products.remove(&l.sku_code) {
             l.barcode = p.barcode.map(|b| b.into_string());
             l.bin = p.bin;
         }

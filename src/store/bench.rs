@@ -204,12 +204,13 @@ impl Db<'_> {
     }
 
     fn with_lines(&self, mut orders: Vec<BenchOrder>) -> Result<Vec<BenchOrder>> {
+        let ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
+        let mut by_order: std::collections::HashMap<i64, Vec<OrderLine>> = Default::default();
+        for (order_id, (_, line)) in self.lines_of_orders(&ids)? {
+            by_order.entry(order_id).or_default().push(line);
+        }
         for o in &mut orders {
-            o.lines = self
-                .order_lines(o.id)?
-                .into_iter()
-                .map(|(_, l)| l)
-                .collect();
+            o.lines = by_order.remove(&o.id).unwrap_or_default();
         }
         Ok(orders)
     }

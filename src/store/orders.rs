@@ -36,10 +36,10 @@ pub struct ImportedRemark {
 
 /// Order numbers looked up in one query by an import (placeholders, well under both engines'
 /// limits).
-const LOOKUP_CHUNK: usize = 500;
+pub(super) const LOOKUP_CHUNK: usize = 500;
 
 /// `?1, ?2, … ?n`.
-fn placeholders(n: usize) -> String {
+pub(super) fn placeholders(n: usize) -> String {
     (1..=n)
         .map(|i| format!("?{i}"))
         .collect::<Vec<_>>()
@@ -171,6 +171,26 @@ impl Db<'_> {
         )
     }
 
+    /// The lines of the orders `ids`, each with its order's id, in each order's line order:
+    /// one query for up to 500 orders, not one per order.
+    pub(super) fn lines_of_orders(&self, ids: &[i64]) -> Result<Vec<(i64, (i64, OrderLine))>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(LOOKUP_CHUNK) {
+            let ps: Vec<&dyn Param> = chunk.iter().map(|n| n as &dyn Param).collect();
+            out.extend(self.all(
+                &format!(
+                    "SELECT id, line_key, sku_code, title, spec, package, qty, price_fen, status,
+                            external_code, note, order_id
+                     FROM order_lines WHERE order_id IN ({}) ORDER BY order_id, seq, id",
+                    placeholders(chunk.len())
+                ),
+                &ps,
+                |r| Ok((r.get::<i64>(11)?, line_from_row(r)?)),
+            )?);
+        }
+        Ok(out)
+    }
+
     /// The order with this number, with what an import compares against.
     pub fn order_for_import(&self, order_no: &str) -> Result<Option<StoredOrder>> {
         let Some((id, mut order, _)) = self.order_row(order_no)? else {
@@ -223,16 +243,7 @@ impl Db<'_> {
                     (id, stored)
                 })
                 .collect();
-            let lines = self.all(
-                &format!(
-                    "SELECT id, line_key, sku_code, title, spec, package, qty, price_fen, status,
-                            external_code, note, order_id
-                     FROM order_lines WHERE order_id IN ({marks}) ORDER BY order_id, seq, id"
-                ),
-                &ps,
-                |r| Ok((r.get::<i64>(11)?, line_from_row(r)?)),
-            )?;
-            for (order_id, (line_id, line)) in lines {
+            for (order_id, (line_id, line)) in self.lines_of_orders(&ids)? {
                 if let Some(o) = by_id.get_mut(&order_id) {
                     o.line_ids.push(line_id);
                     o.order.lines.push(line);

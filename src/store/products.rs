@@ -49,6 +49,29 @@ impl Db<'_> {
         )
     }
 
+    /// The products with these merchant codes (those that exist), by merchant code: one query
+    /// for a parcel's or a batch's lines, not one per line.
+    pub fn products_by_sku(
+        &self,
+        sku_codes: &[&str],
+    ) -> Result<std::collections::HashMap<String, (i64, Product)>> {
+        let mut out = std::collections::HashMap::new();
+        for chunk in sku_codes.chunks(super::orders::LOOKUP_CHUNK) {
+            let ps: Vec<&dyn super::Param> = chunk.iter().map(|c| c as &dyn super::Param).collect();
+            for (id, p) in self.all(
+                &format!(
+                    "SELECT {PRODUCT_COLS} FROM products WHERE sku_code IN ({})",
+                    super::orders::placeholders(chunk.len())
+                ),
+                &ps,
+                product_from_row,
+            )? {
+                out.insert(p.sku_code.clone(), (id, p));
+            }
+        }
+        Ok(out)
+    }
+
     pub fn product_by_barcode(&self, barcode: &str) -> Result<Option<(i64, Product)>> {
         self.opt(
             &format!("SELECT {PRODUCT_COLS} FROM products WHERE barcode = ?1"),
