@@ -87,8 +87,6 @@ pub struct Store {
     conn: Conn,
     /// The SQLite file, or the PostgreSQL address as given (`postgres://…`).
     path: PathBuf,
-    /// How to reach the server again when its connection drops (PostgreSQL only).
-    link: Option<pg::Link>,
     /// Opened for reading only (the file is marked read-only).
     read_only: bool,
     /// How long a write waits for another's write lock (`None`: until it goes).
@@ -167,7 +165,7 @@ impl Store {
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
         if let Some(url) = pg::address(&path) {
-            return pg::open(url, false).map(|(conn, link)| Store::on_server(conn, link, path));
+            return pg::open(url, false).map(|conn| Store::on_server(conn, path));
         }
         backup::refuse_network_fs(&path)?;
         refuse_non_sqlite(&path)?;
@@ -191,7 +189,7 @@ impl Store {
     pub fn create(path: impl AsRef<Path>) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
         if let Some(url) = pg::address(&path) {
-            return pg::open(url, true).map(|(conn, link)| Store::on_server(conn, link, path));
+            return pg::open(url, true).map(|conn| Store::on_server(conn, path));
         }
         backup::refuse_network_fs(&path)?;
         refuse_non_sqlite(&path)?;
@@ -306,19 +304,17 @@ impl Store {
             checkpointer: None,
             conn: Conn::Lite(conn),
             path,
-            link: None,
             read_only,
             wait_limit: Some(DEFAULT_WAIT),
             on_wait: None,
         })
     }
 
-    fn on_server(conn: sql::PgConn, link: pg::Link, path: PathBuf) -> Store {
+    fn on_server(conn: sql::PgConn, path: PathBuf) -> Store {
         Store {
             checkpointer: None,
             conn: Conn::Pg(conn),
             path,
-            link: Some(link),
             read_only: false,
             wait_limit: Some(DEFAULT_WAIT),
             on_wait: None,
@@ -340,9 +336,9 @@ impl Store {
 
     /// The store as it may be shown: the file, or the server's address without its password.
     pub fn name(&self) -> String {
-        match &self.link {
-            Some(link) => link.db().to_owned(),
-            None => self.path.display().to_string(),
+        match &self.conn {
+            Conn::Pg(pg) => pg.link.db().to_owned(),
+            Conn::Lite(_) => self.path.display().to_string(),
         }
     }
 
@@ -449,8 +445,8 @@ impl Store {
     /// immediate transaction; on PostgreSQL it takes the store's write lock (see `pg::begin`), so
     /// writers take turns on both engines and a flow never meets another's half-done work.
     fn begin_write(&mut self) -> Result<()> {
-        if let Some(link) = &self.link {
-            link.reconnect_if_gone(&self.conn)?;
+        if let Conn::Pg(pg) = &self.conn {
+            pg.link.reconnect_if_gone(pg)?;
         }
         let started = Instant::now();
         let mut told: Option<Duration> = None;
@@ -520,6 +516,10 @@ impl Store {
     /// server went away as it answered) is undone as far as this side can.
     fn end_write(&self, commit: bool) -> Result<()> {
         let sql = if commit { "COMMIT" } else { "ROLLBACK" };
+        if let Conn::Pg(pg) = &self.conn {
+            // Whatever the answer, the transaction is over (or gone with the connection).
+            pg.in_transaction.set(false);
+        }
         let done = self.conn.batch(sql);
         if done.is_err() && commit {
             let _ = self.conn.batch("ROLLBACK");
@@ -543,9 +543,9 @@ impl Store {
     /// Reads (autocommit; each query sees committed data). A server connection that dropped is
     /// made again first, no more often than its back-off allows.
     pub fn read(&self) -> Db<'_> {
-        if let Some(link) = &self.link {
+        if let Conn::Pg(pg) = &self.conn {
             // A failed attempt shows as the query's own error.
-            let _ = link.reconnect_if_gone(&self.conn);
+            let _ = pg.link.reconnect_if_gone(pg);
         }
         Db { conn: &self.conn }
     }

@@ -3,7 +3,7 @@
 //! tells our database from another program's, migrates, takes the write lock and reconnects;
 //! the queries themselves are the same as on SQLite (`sql`).
 
-use super::sql::{Conn, PgConn};
+use super::sql::PgConn;
 use crate::error::{Error, Refusal, Result};
 use postgres::config::Host;
 use postgres::{Client, Config, NoTls};
@@ -146,8 +146,7 @@ impl Link {
 
     /// Makes the connection again if it is gone, at most once per back-off; the prepared
     /// statements of the old one are forgotten. An error says the server is still away.
-    pub fn reconnect_if_gone(&self, conn: &Conn) -> Result<()> {
-        let Conn::Pg(pg) = conn else { return Ok(()) };
+    pub fn reconnect_if_gone(&self, pg: &PgConn) -> Result<()> {
         let Ok(mut client) = pg.client.try_borrow_mut() else {
             return Ok(());
         };
@@ -189,7 +188,7 @@ fn connect(config: &Config) -> std::result::Result<Client, postgres::Error> {
 /// one that holds a store already; otherwise an empty database is no store. A store of an older
 /// version is migrated. Refused with nothing written: another program's database, a store of
 /// a newer version.
-pub(super) fn open(url: &str, new: bool) -> Result<(PgConn, Link)> {
+pub(super) fn open(url: &str, new: bool) -> Result<PgConn> {
     let mut config: Config = url
         .parse()
         .map_err(|e: postgres::Error| PgError::BadAddress(e.to_string()))
@@ -215,7 +214,7 @@ pub(super) fn open(url: &str, new: bool) -> Result<(PgConn, Link)> {
         next_try: Cell::new(Instant::now()),
         backoff: Cell::new(FIRST_BACKOFF),
     };
-    Ok((PgConn::new(client), link))
+    Ok(PgConn::new(client, link))
 }
 
 /// A refusal in the program's words.
@@ -252,7 +251,10 @@ pub(super) fn begin(pg: &PgConn, step: Duration) -> Result<bool> {
         step.as_millis().max(1)
     );
     match client.batch_execute(&sql) {
-        Ok(()) => Ok(true),
+        Ok(()) => {
+            pg.in_transaction.set(true);
+            Ok(true)
+        }
         Err(e) => {
             let _ = client.batch_execute("ROLLBACK");
             if e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) {

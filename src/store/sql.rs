@@ -199,10 +199,6 @@ impl Row<'_> {
             RowRef::Pg(r) => r.len(),
         }
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 // ---- SQLite ----
@@ -444,10 +440,6 @@ impl CopyRows {
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.rows
-    }
-
     pub fn is_empty(&self) -> bool {
         self.rows == 0
     }
@@ -457,6 +449,10 @@ impl CopyRows {
 pub struct PgConn {
     pub(super) client: RefCell<postgres::Client>,
     stmts: RefCell<HashMap<String, postgres::Statement>>,
+    /// How to reach the server again.
+    pub(super) link: super::pg::Link,
+    /// Inside a write transaction: a statement that fails there is never tried again.
+    pub(super) in_transaction: std::cell::Cell<bool>,
 }
 
 /// Statements kept prepared at most; the store's own are far fewer, the rest are built on the
@@ -464,10 +460,36 @@ pub struct PgConn {
 const PG_STATEMENTS: usize = 512;
 
 impl PgConn {
-    pub fn new(client: postgres::Client) -> PgConn {
+    pub fn new(client: postgres::Client, link: super::pg::Link) -> PgConn {
         PgConn {
             client: RefCell::new(client),
             stmts: RefCell::new(HashMap::new()),
+            link,
+            in_transaction: std::cell::Cell::new(false),
+        }
+    }
+
+    /// Runs `attempt`; a read outside a transaction that found the connection gone (the
+    /// server restarted since the last query, which only a query finds out) is made once more
+    /// on a new connection. `fresh` says whether the attempt has handed anything over yet: one
+    /// that has is not repeated.
+    fn again_if_gone<T>(
+        &self,
+        fresh: &dyn Fn() -> bool,
+        attempt: &mut dyn FnMut() -> Result<T>,
+    ) -> Result<T> {
+        match attempt() {
+            Err(e)
+                if !self.in_transaction.get()
+                    && fresh()
+                    && self.client.try_borrow().is_ok_and(|c| c.is_closed()) =>
+            {
+                match self.link.reconnect_if_gone(self) {
+                    Ok(()) => attempt(),
+                    Err(_) => Err(e),
+                }
+            }
+            done => done,
         }
     }
 
@@ -526,15 +548,19 @@ impl Conn {
             }
             Conn::Pg(p) => {
                 use postgres::fallible_iterator::FallibleIterator;
-                let stmt = p.prepared(sql)?;
-                let mut client = p.client()?;
-                let mut rows = client.query_raw(&stmt, params.iter().map(|v| v.value()))?;
-                while let Some(r) = rows.next()? {
-                    if !f(&Row(RowRef::Pg(&r)))? {
-                        break;
+                let handed = std::cell::Cell::new(false);
+                p.again_if_gone(&|| !handed.get(), &mut || {
+                    let stmt = p.prepared(sql)?;
+                    let mut client = p.client()?;
+                    let mut rows = client.query_raw(&stmt, params.iter().map(|v| v.value()))?;
+                    while let Some(r) = rows.next()? {
+                        handed.set(true);
+                        if !f(&Row(RowRef::Pg(&r)))? {
+                            break;
+                        }
                     }
-                }
-                Ok(())
+                    Ok(())
+                })
             }
         }
     }
@@ -547,13 +573,13 @@ impl Conn {
                 lite_bind(&mut stmt, params)?;
                 Ok(stmt.raw_execute()?)
             }
-            Conn::Pg(p) => {
+            Conn::Pg(p) => p.again_if_gone(&|| true, &mut || {
                 let stmt = p.prepared(sql)?;
                 let values: Vec<ValueRef<'_>> = params.iter().map(|v| v.value()).collect();
                 let refs: Vec<&(dyn ToSql + Sync)> =
                     values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
                 Ok(p.client()?.execute(&stmt, &refs)? as usize)
-            }
+            }),
         }
     }
 
@@ -603,7 +629,7 @@ mod tests {
         let mut rows = CopyRows::new();
         rows.push(params![7i64, None::<i64>, "a\tb\nc\rd\\N\\.", true]);
         rows.push(params!["\\N", ""]);
-        assert_eq!(rows.len(), 2);
+        assert_eq!(rows.rows, 2);
         assert_eq!(
             String::from_utf8(rows.buf).unwrap(),
             "7\t\\N\ta\\tb\\nc\\rd\\\\N\\\\.\t1\n\\\\N\t\n"

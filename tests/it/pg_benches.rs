@@ -351,9 +351,38 @@ fn the_window_says_the_server_is_gone_and_carries_on_when_it_is_back() {
         );
         std::thread::sleep(std::time::Duration::from_millis(300));
     }
+    // What the screen shows of it was read through the window's own connection, its first
+    // read since the server came back.
+    let shown = app.check.parcel.as_ref().unwrap();
+    assert!(!shown.receiver.is_empty(), "the receiver was read");
     let mut raw = s.raw();
     let opened = raw.int(&format!(
         "SELECT count(*) FROM scans WHERE code = '{second}' AND verdict = 'order_opened'"
     ));
     assert_eq!(opened, 1, "the waybill stored once");
+}
+
+/// The first read after the server restarted finds the connection gone (only a query finds
+/// that out) and is made again at once on a new connection: it does not fail.
+#[test]
+fn the_first_read_after_a_restart_goes_through() {
+    let Some(server) = private_server() else {
+        return;
+    };
+    let s = Scratch::on_server(&server.url(&server.fresh_db("first_read")));
+    s.ensure_store();
+    let store = packbench::store::Store::open(s.db()).unwrap();
+    let admin = packbench::flow::staff::actor(&store, "admin", "office").unwrap();
+    let staff = |store: &packbench::store::Store| {
+        packbench::flow::staff::list_staff(store, &admin)
+            .map(|l| l.len())
+            .map_err(|e| format!("{e:#}"))
+    };
+    let before = staff(&store).unwrap();
+    server.control(&["restart", "-m", "fast"]);
+    assert_eq!(
+        staff(&store),
+        Ok(before),
+        "the first read after the restart"
+    );
 }
