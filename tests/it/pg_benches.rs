@@ -379,7 +379,8 @@ fn the_first_read_after_a_restart_goes_through() {
             .map_err(|e| format!("{e:#}"))
     };
     let before = staff(&store).unwrap();
-    server.control(&["restart", "-m", "fast"]);
+    server.control(&["stop", "-m", "immediate"]);
+    server.control(&["start"]);
     assert_eq!(
         staff(&store),
         Ok(before),
