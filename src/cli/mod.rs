@@ -560,17 +560,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     }
     if let Command::Store(StoreCmd::Copy { from, to, json }) = &command {
         // Between two stores, neither of them --db: signs in to the source itself.
-        let code = cli
-            .staff
-            .filter(|c| !c.trim().is_empty())
-            .ok_or(Refusal::NoStaffCode)?;
-        let pin = match std::env::var("PACKBENCH_PIN") {
-            Ok(pin) => pin,
-            Err(_) if std::io::stdin().is_terminal() => {
-                prompt_pin(&format!("{code} 的密码 · PIN for {code}: "))?
-            }
-            Err(_) => return Err(Refusal::NoPin.into()),
-        };
+        let (code, pin) = staff_and_pin(cli.staff)?;
         let c = flow::backup::copy_store(from, to, &code, &pin, &station)?;
         let rows: i64 = c.tables.iter().map(|t| t.target_rows).sum();
         if *json {
@@ -598,17 +588,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     }
     if let Command::Restore { file, json } = &command {
         // Offline, and possibly over a damaged store: signs in itself (see flow::backup::restore).
-        let code = cli
-            .staff
-            .filter(|c| !c.trim().is_empty())
-            .ok_or(Refusal::NoStaffCode)?;
-        let pin = match std::env::var("PACKBENCH_PIN") {
-            Ok(pin) => pin,
-            Err(_) if std::io::stdin().is_terminal() => {
-                prompt_pin(&format!("{code} 的密码 · PIN for {code}: "))?
-            }
-            Err(_) => return Err(Refusal::NoPin.into()),
-        };
+        let (code, pin) = staff_and_pin(cli.staff)?;
         let r = flow::backup::restore(&path, file, &code, &pin, &station, chrono::Utc::now())?;
         if *json {
             println!(
@@ -643,17 +623,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             opened => opened?,
         };
         store.on_lock_wait(lock_wait_reporter(false, false));
-        let code = cli
-            .staff
-            .filter(|c| !c.trim().is_empty())
-            .ok_or(Refusal::NoStaffCode)?;
-        let pin = match std::env::var("PACKBENCH_PIN") {
-            Ok(pin) => pin,
-            Err(_) if std::io::stdin().is_terminal() => {
-                prompt_pin(&format!("{code} 的密码 · PIN for {code}: "))?
-            }
-            Err(_) => return Err(Refusal::NoPin.into()),
-        };
+        let (code, pin) = staff_and_pin(cli.staff)?;
         let actor = flow::staff::sign_in(&mut store, &code, &pin, &station)?;
         execute(&mut store, &actor, command)
     })()
@@ -663,6 +633,22 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
 /// A store as it may be printed: a file's path, a server's address without its password.
 fn shown_store(path: &Path) -> String {
     crate::store::shown(path)
+}
+
+/// Who acts (`--staff`/`PACKBENCH_STAFF`) and their PIN: `PACKBENCH_PIN`, else asked at the
+/// terminal (not shown); refused when neither can be had.
+fn staff_and_pin(staff: Option<String>) -> Result<(String, String), Error> {
+    let code = staff
+        .filter(|c| !c.trim().is_empty())
+        .ok_or(Refusal::NoStaffCode)?;
+    let pin = match std::env::var("PACKBENCH_PIN") {
+        Ok(pin) => pin,
+        Err(_) if std::io::stdin().is_terminal() => {
+            prompt_pin(&format!("{code} 的密码 · PIN for {code}: "))?
+        }
+        Err(_) => return Err(Refusal::NoPin.into()),
+    };
+    Ok((code, pin))
 }
 
 /// A PIN typed at the terminal, not shown.

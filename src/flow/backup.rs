@@ -203,6 +203,30 @@ pub fn restore(
     };
     let done = files::put_in_place(store_path, staged, hold, now)?;
     let mut store = Store::open(store_path)?;
+    log_restored(
+        &mut store,
+        &actor,
+        terminal,
+        from,
+        done.safety_copy.as_deref(),
+    )?;
+    Ok(RestoreOutcome {
+        store: store_path.to_path_buf(),
+        from: from.to_path_buf(),
+        safety_copy: done.safety_copy,
+        version: info.version,
+    })
+}
+
+/// `store_restored` in the restored store's log, against the staff member who restored it (the
+/// one nobody is, when the backup does not know them).
+fn log_restored(
+    store: &mut Store,
+    actor: &Actor,
+    terminal: &str,
+    from: &Path,
+    safety_copy: Option<&Path>,
+) -> Result<()> {
     store.write(|db| {
         let staff = match db.staff_by_code(&actor.staff.code)? {
             Some(s) => s.id,
@@ -213,14 +237,8 @@ pub fn restore(
             terminal,
             "store_restored",
             &from.to_string_lossy(),
-            &json!({"safety_copy": done.safety_copy.as_ref().map(|p| p.to_string_lossy())}),
+            &json!({"safety_copy": safety_copy.map(|p| p.to_string_lossy())}),
         )
-    })?;
-    Ok(RestoreOutcome {
-        store: store_path.to_path_buf(),
-        from: from.to_path_buf(),
-        safety_copy: done.safety_copy,
-        version: info.version,
     })
 }
 
@@ -294,19 +312,13 @@ fn restore_server(
     drop(store);
     files::restore_dump(url, from)?;
     let mut store = Store::open(url)?;
-    store.write(|db| {
-        let staff = match db.staff_by_code(&actor.staff.code)? {
-            Some(s) => s.id,
-            None => db.nobody_id()?,
-        };
-        db.log_event_as(
-            staff,
-            terminal,
-            "store_restored",
-            &from.to_string_lossy(),
-            &json!({"safety_copy": safety.path.to_string_lossy()}),
-        )
-    })?;
+    log_restored(
+        &mut store,
+        &actor,
+        terminal,
+        from,
+        Some(safety.path.as_path()),
+    )?;
     Ok(RestoreOutcome {
         store: url.to_path_buf(),
         from: from.to_path_buf(),
