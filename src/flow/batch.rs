@@ -50,6 +50,23 @@ pub struct BatchResult {
 /// The lines in the parcel of some orders (to ship, or shipped), summed per merchant code, with barcode and bin from the
 /// catalogue; in bin order.
 pub(crate) fn item_lines(db: &Db<'_>, orders: &[BenchOrder]) -> Result<Vec<ItemLine>> {
+    let skus: std::collections::BTreeSet<&str> = orders
+        .iter()
+        .flat_map(|o| o.lines_in_parcel().map(|l| l.sku_code.as_str()))
+        .collect();
+    let mut products = db.products_by_sku(&skus.into_iter().collect::<Vec<_>>())?;
+    Ok(item_lines_with(orders, |sku| {
+        products
+            .remove(sku)
+            .map(|(_, p)| (p.barcode.map(|b| b.into_string()), p.bin))
+    }))
+}
+
+/// `item_lines` with the catalogue's barcode and bin of a merchant code from `product`.
+pub(crate) fn item_lines_with(
+    orders: &[BenchOrder],
+    mut product: impl FnMut(&str) -> Option<(Option<String>, Option<String>)>,
+) -> Vec<ItemLine> {
     let mut by_sku: BTreeMap<String, ItemLine> = BTreeMap::new();
     for o in orders {
         for l in o.lines_in_parcel() {
@@ -67,16 +84,14 @@ pub(crate) fn item_lines(db: &Db<'_>, orders: &[BenchOrder]) -> Result<Vec<ItemL
         }
     }
     let mut lines: Vec<ItemLine> = by_sku.into_values().collect();
-    let skus: Vec<&str> = lines.iter().map(|l| l.sku_code.as_str()).collect();
-    let mut products = db.products_by_sku(&skus)?;
     for l in &mut lines {
-        if let Some((_, p)) = products.remove(&l.sku_code) {
-            l.barcode = p.barcode.map(|b| b.into_string());
-            l.bin = p.bin;
+        if let Some((barcode, bin)) = product(&l.sku_code) {
+            l.barcode = barcode;
+            l.bin = bin;
         }
     }
     lines.sort_by(|a, b| (&a.bin, &a.sku_code).cmp(&(&b.bin, &b.sku_code)));
-    Ok(lines)
+    lines
 }
 
 fn choose_courier(db: &Db<'_>, given: Option<&str>) -> Result<String> {

@@ -2,15 +2,19 @@
 //! with its verdict in one transaction before the verdict is shown, so a bench that dies resumes
 //! with exactly the counts it showed, and two benches can never check or ship one parcel twice.
 
-use super::batch::{ItemLine, item_lines};
-use super::ship::{parcel_block, ship_parcel};
+use super::batch::{ItemLine, item_lines_with};
+use super::ship::{parcel_block, ship_parcel_with};
 use crate::domain::check::{
     BlockReason, ItemJudgement, LineCount, ScanMode, ScanText, ShipMode, judge_item,
 };
 use crate::domain::{Actor, Kind, Outcome, Permission, Reason, ScanSource, Tone};
 use crate::error::Result;
-use crate::store::{BenchOrder, Db, NewScan, ParcelRow, ScanRecord, StationRow, Store};
+use crate::store::{
+    BenchOrder, CodeAtBench, Db, NewScan, ParcelAtBench, ParcelRow, ProductAtBench, ScanRecord,
+    StationRow, Store,
+};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// The setting that makes a complete parcel wait for its waybill to be scanned again.
 pub const CONFIRM_SETTING: &str = "check.confirm_by_waybill";
@@ -165,13 +169,32 @@ struct OpenParcel {
     items: Vec<ItemLine>,
     counts: Vec<LineCount>,
     refunded: Vec<String>,
+    products: HashMap<String, ProductAtBench>,
 }
 
 impl OpenParcel {
-    fn load(db: &Db<'_>, row: ParcelRow) -> Result<OpenParcel> {
-        let orders = db.parcel_orders(row.id)?;
-        let items = item_lines(db, &orders)?;
-        let done = db.checked_counts(row.id)?;
+    /// The parcel `id` as the bench needs it (one query); `None` if there is no such parcel.
+    fn read(db: &Db<'_>, id: i64) -> Result<Option<OpenParcel>> {
+        Ok(db.parcel_at_bench(id)?.map(OpenParcel::from))
+    }
+
+    /// The parcel open at this bench (the station says it exists).
+    fn open(db: &Db<'_>, id: i64) -> Result<OpenParcel> {
+        Ok(OpenParcel::read(db, id)?.expect("open parcel exists"))
+    }
+
+    fn from(p: ParcelAtBench) -> OpenParcel {
+        let ParcelAtBench {
+            row,
+            orders,
+            products,
+            counts: done,
+        } = p;
+        let items = item_lines_with(&orders, |sku| {
+            products
+                .get(sku)
+                .map(|p| (p.barcode.clone(), p.bin.clone()))
+        });
         let counts = items
             .iter()
             .map(|i| LineCount {
@@ -191,13 +214,14 @@ impl OpenParcel {
                 }
             }
         }
-        Ok(OpenParcel {
+        OpenParcel {
             row,
             orders,
             items,
             counts,
             refunded,
-        })
+            products,
+        }
     }
 
     fn remaining(&self) -> u32 {
@@ -274,9 +298,9 @@ impl CheckSession {
             .map(|(_, v)| v)
             .collect();
         if let Some(pid) = station.open_parcel_id
-            && let Some(row) = db.parcel(pid)?
+            && let Some(p) = OpenParcel::read(&db, pid)?
         {
-            let mut v = OpenParcel::load(&db, row)?.opened();
+            let mut v = p.opened();
             v.replayed = true;
             out.push(v);
         }
@@ -354,8 +378,8 @@ impl CheckSession {
                     return Ok(earlier.into_iter().map(|(_, v)| v).collect());
                 }
                 let earlier: Vec<Verdict> = earlier.into_iter().map(|(_, v)| v).collect();
-                let confirm = db.setting(CONFIRM_SETTING)?.is_some_and(|v| v == "true");
-                let mut st = db.station(&actor.terminal)?;
+                let (mut st, confirm) = db.station_and_setting(&actor.terminal, CONFIRM_SETTING)?;
+                let confirm = confirm.is_some_and(|v| v == "true");
                 st.last_shown_scan = st.last_shown_scan.max(shown);
                 let mut out = match &code {
                     Err(len) => {
@@ -459,14 +483,15 @@ fn judge(
     code: &str,
     confirm: bool,
 ) -> Result<Vec<Verdict>> {
-    if let Some(row) = db.parcel_by_tracking(code)? {
-        return judge_waybill(db, actor, source, st, code, row, confirm);
-    }
-    let product = match db.product_by_barcode(code)? {
-        Some(p) => Some(p),
-        None => db.product_by_sku(code)?,
+    let product = match db.code_at_bench(code)? {
+        CodeAtBench::Waybill { parcel_id } => {
+            let p = OpenParcel::open(db, parcel_id)?;
+            return judge_waybill(db, actor, source, st, code, p, confirm);
+        }
+        CodeAtBench::Product { product, .. } => Some(product),
+        CodeAtBench::Unknown => None,
     };
-    let Some((_, product)) = product else {
+    let Some(product) = product else {
         let no_parcel = st.open_parcel_id.is_none();
         let code_ = code.to_string();
         let mut v = Verdict::new(if no_parcel || db.waybill_courier(code)?.is_some() {
@@ -476,7 +501,7 @@ fn judge(
         });
         v.barcode = Some(code.to_string());
         if let Some(pid) = st.open_parcel_id {
-            let p = OpenParcel::load(db, db.parcel(pid)?.expect("open parcel exists"))?;
+            let p = OpenParcel::open(db, pid)?;
             v.tracking_no = p.row.tracking_no.clone();
             v.order_nos = p.orders.iter().map(|o| o.order_no.clone()).collect();
             v.remaining = Some(p.remaining());
@@ -492,7 +517,7 @@ fn judge(
         v.scan_id = record(db, actor, source, code, &v, None)?;
         return Ok(vec![v]);
     };
-    let mut p = OpenParcel::load(db, db.parcel(pid)?.expect("open parcel exists"))?;
+    let mut p = OpenParcel::open(db, pid)?;
     // Status is read at every scan: a refund imported while the parcel is on the bench stops it.
     if let Some(reason) = parcel_block(&p.row, &p.orders) {
         let mut v = blocked(&p, reason, Some(product.sku_code.clone()), true);
@@ -578,10 +603,16 @@ fn ship(
     p: &OpenParcel,
     scan_id: i64,
 ) -> Result<Verdict> {
-    ship_parcel(db, actor, &p.row, &p.orders, ShipMode::Checked)?;
-    if scan_id > 0 {
-        db.set_shipped_scan(p.row.id, scan_id)?;
-    }
+    let scan = (scan_id > 0).then_some(scan_id);
+    ship_parcel_with(
+        db,
+        actor,
+        &p.row,
+        &p.orders,
+        ShipMode::Checked,
+        &p.products,
+        scan,
+    )?;
     st.open_parcel_id = None;
     st.confirm_pending = false;
     let mut v = p.verdict(Outcome::Shipped {
@@ -598,11 +629,10 @@ fn judge_waybill(
     source: ScanSource,
     st: &mut StationRow,
     code: &str,
-    row: ParcelRow,
+    p: OpenParcel,
     confirm: bool,
 ) -> Result<Vec<Verdict>> {
-    let pid = row.id;
-    let p = OpenParcel::load(db, row)?;
+    let pid = p.row.id;
     if st.open_parcel_id == Some(pid) {
         if let Some(reason) = parcel_block(&p.row, &p.orders) {
             let mut v = blocked(&p, reason, None, true);
@@ -637,7 +667,7 @@ fn judge_waybill(
     let mut out = Vec::new();
     if let Some(old) = st.open_parcel_id {
         // The open parcel keeps its counts (and its claim) until its waybill comes back.
-        let old = OpenParcel::load(db, db.parcel(old)?.expect("open parcel exists"))?;
+        let old = OpenParcel::open(db, old)?;
         out.push(old.verdict(Outcome::ParcelSuspended {
             tracking_no: old.tracking(),
         }));

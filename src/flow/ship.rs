@@ -3,9 +3,10 @@
 use crate::domain::check::{BlockReason, OrderFacts, ParcelStage, ShipMode, block_reason};
 use crate::domain::{Actor, BatchId, Permission};
 use crate::error::{Error, Result};
-use crate::store::{BenchOrder, Db, ParcelRow, Store};
+use crate::store::{BenchOrder, Db, ParcelRow, ProductAtBench, Store};
 use serde::Serialize;
 use serde_json::json;
+use std::collections::HashMap;
 
 /// What the store says of the parcel's orders now, for `block_reason`.
 pub(crate) fn facts(orders: &[BenchOrder]) -> Vec<OrderFacts> {
@@ -27,7 +28,7 @@ pub(crate) fn parcel_block(p: &ParcelRow, orders: &[BenchOrder]) -> Option<Block
 }
 
 /// Ships a parcel in the caller's transaction: stock-out moves for every line, orders marked
-/// shipped, the parcel closed, with how it left.
+/// shipped, the parcel closed, with how it left. `orders` are all the parcel's orders.
 pub(crate) fn ship_parcel(
     db: &Db<'_>,
     actor: &Actor,
@@ -35,9 +36,42 @@ pub(crate) fn ship_parcel(
     orders: &[BenchOrder],
     mode: ShipMode,
 ) -> Result<()> {
+    let skus: std::collections::BTreeSet<&str> = orders
+        .iter()
+        .flat_map(|o| o.lines_to_ship().map(|l| l.sku_code.as_str()))
+        .collect();
+    let products: HashMap<String, ProductAtBench> = db
+        .products_by_sku(&skus.into_iter().collect::<Vec<_>>())?
+        .into_iter()
+        .map(|(sku, (id, p))| {
+            let barcode = p.barcode.map(|b| b.into_string());
+            (
+                sku,
+                ProductAtBench {
+                    id,
+                    barcode,
+                    bin: p.bin,
+                },
+            )
+        })
+        .collect();
+    ship_parcel_with(db, actor, p, orders, mode, &products, None)
+}
+
+/// `ship_parcel` with the parcel's products already read (a bench has them), and the scan
+/// that shipped it, if one did.
+pub(crate) fn ship_parcel_with(
+    db: &Db<'_>,
+    actor: &Actor,
+    p: &ParcelRow,
+    orders: &[BenchOrder],
+    mode: ShipMode,
+    products: &HashMap<String, ProductAtBench>,
+    scan: Option<i64>,
+) -> Result<()> {
     for o in orders {
         for l in o.lines_to_ship() {
-            let (product_id, product) = db.product_by_sku(&l.sku_code)?.ok_or_else(|| {
+            let product = products.get(&l.sku_code).ok_or_else(|| {
                 Error::invalid(
                     format!("商品 {} 不在商品库中", l.sku_code),
                     format!("product {} is not in the catalogue", l.sku_code),
@@ -45,16 +79,16 @@ pub(crate) fn ship_parcel(
             })?;
             db.add_stock_move(
                 crate::domain::stock::MoveKind::Shipment,
-                product_id,
+                product.id,
                 product.bin.as_deref().unwrap_or(""),
                 -i64::from(l.qty),
                 actor,
                 &o.order_no,
             )?;
         }
-        db.mark_order_shipped(o.id)?;
     }
-    db.ship_parcel(p.id, actor, mode)?;
+    db.mark_parcel_orders_shipped(p.id)?;
+    db.ship_parcel(p.id, actor, mode, scan)?;
     let order_nos: Vec<&str> = orders.iter().map(|o| o.order_no.as_str()).collect();
     db.log_event(
         actor,

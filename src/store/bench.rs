@@ -147,6 +147,13 @@ pub struct PoolStatus {
 const BENCH_ORDER_COLS: &str = "id, order_no, status, paid_at IS NOT NULL, ship_unpaid, hold_reason, hold_note, \
      parcel_id, buyer, receiver_name, receiver_phone, receiver_address, buyer_message, COALESCE(paid_at, created_at)";
 
+/// `BENCH_ORDER_COLS` of the orders named `o` in a join.
+const BENCH_ORDER_COLS_O: &str = "o.id, o.order_no, o.status, o.paid_at IS NOT NULL, o.ship_unpaid, o.hold_reason, \
+     o.hold_note, o.parcel_id, o.buyer, o.receiver_name, o.receiver_phone, o.receiver_address, o.buyer_message, \
+     COALESCE(o.paid_at, o.created_at)";
+/// How many columns `BENCH_ORDER_COLS` has.
+const BENCH_ORDER_WIDTH: usize = 14;
+
 /// Orders that may be printed if nothing else stops them: paid (or let through unpaid), not
 /// held, not in a printed parcel.
 const ELIGIBLE: &str = "hold_reason IS NULL AND (status = 'paid' OR (status = 'unpaid' AND ship_unpaid = 1)) \
@@ -189,8 +196,57 @@ fn parcel_from_row(r: &Row<'_>) -> Result<ParcelRow> {
     })
 }
 
+fn station_from_row(r: &Row<'_>) -> Result<StationRow> {
+    Ok(StationRow {
+        terminal: r.get(0)?,
+        open_parcel_id: r.get(1)?,
+        confirm_pending: r.get(2)?,
+        picker_id: r.get(3)?,
+        pick_batch_id: r.get(4)?,
+        last_shown_scan: r.get(5)?,
+    })
+}
+
 const PARCEL_COLS: &str =
     "id, stage, batch_id, seq, courier, tracking_no, claimed_by, shipped_at, ship_mode";
+/// `PARCEL_COLS` of the parcel named `pa` in a join.
+const PARCEL_COLS_PA: &str = "pa.id, pa.stage, pa.batch_id, pa.seq, pa.courier, pa.tracking_no, pa.claimed_by, \
+     pa.shipped_at, pa.ship_mode";
+const PARCEL_WIDTH: usize = 9;
+
+/// A parcel as a checking bench needs it at every scan, read in one query (a scan on a
+/// server pays for each query with a round trip).
+#[derive(Debug, Clone)]
+pub struct ParcelAtBench {
+    pub row: ParcelRow,
+    /// Its orders with their lines, in order number order.
+    pub orders: Vec<BenchOrder>,
+    /// The catalogue entries of its lines' merchant codes (those that exist).
+    pub products: std::collections::HashMap<String, ProductAtBench>,
+    /// Units counted so far per merchant code of its lines.
+    pub counts: Vec<(String, u32)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProductAtBench {
+    pub id: i64,
+    pub barcode: Option<String>,
+    pub bin: Option<String>,
+}
+
+/// What a scanned code names, by the order a bench tries them: a parcel's waybill, then a
+/// product's barcode, then a merchant code.
+#[derive(Debug, Clone)]
+pub enum CodeAtBench {
+    Waybill {
+        parcel_id: i64,
+    },
+    Product {
+        id: i64,
+        product: crate::domain::Product,
+    },
+    Unknown,
+}
 
 impl Db<'_> {
     /// Parcels a staff member shipped at or after `since` (a stored time).
@@ -306,15 +362,17 @@ impl Db<'_> {
     }
 
     /// Marks an order and its live lines shipped (refunded lines stay closed).
-    pub fn mark_order_shipped(&self, order_id: i64) -> Result<()> {
+    /// Marks every order of a parcel shipped, with their lines still to ship.
+    pub fn mark_parcel_orders_shipped(&self, parcel_id: i64) -> Result<()> {
         let now = now();
         self.exec(
-            "UPDATE orders SET status = 'shipped', updated_at = ?2 WHERE id = ?1",
-            params![order_id, now],
+            "UPDATE orders SET status = 'shipped', updated_at = ?2 WHERE parcel_id = ?1",
+            params![parcel_id, now],
         )?;
         self.exec(
-            "UPDATE order_lines SET status = 'shipped' WHERE order_id = ?1 AND status IN ('paid', 'unpaid')",
-            params![order_id],
+            "UPDATE order_lines SET status = 'shipped'
+             WHERE order_id IN (SELECT id FROM orders WHERE parcel_id = ?1) AND status IN ('paid', 'unpaid')",
+            params![parcel_id],
         )?;
         Ok(())
     }
@@ -400,6 +458,107 @@ impl Db<'_> {
             ));
         }
         Ok(())
+    }
+
+    /// A parcel with its orders, lines, their products and the units counted: one query.
+    pub fn parcel_at_bench(&self, id: i64) -> Result<Option<ParcelAtBench>> {
+        let line_at = PARCEL_WIDTH + BENCH_ORDER_WIDTH;
+        let rest = line_at + super::orders::LINE_WIDTH;
+        let rows = self.all(
+            &format!(
+                "SELECT {PARCEL_COLS_PA}, {BENCH_ORDER_COLS_O}, {}, p.id, p.barcode, p.bin,
+                        (SELECT count(*) FROM scans s
+                          WHERE s.parcel_id = pa.id AND s.counted = 1 AND s.sku_code = l.sku_code)
+                 FROM parcels pa
+                 LEFT JOIN orders o ON o.parcel_id = pa.id
+                 LEFT JOIN order_lines l ON l.order_id = o.id
+                 LEFT JOIN products p ON p.sku_code = l.sku_code
+                 WHERE pa.id = ?1
+                 ORDER BY o.order_no, o.id, l.seq, l.id",
+                super::orders::LINE_COLS_L
+            ),
+            params![id],
+            |r| {
+                let order = match r.get::<Option<i64>>(PARCEL_WIDTH)? {
+                    Some(_) => Some(bench_order_from_row(&r.from(PARCEL_WIDTH))?),
+                    None => None,
+                };
+                let line = match r.get::<Option<i64>>(line_at)? {
+                    Some(_) => Some(super::orders::line_from_row(&r.from(line_at))?.1),
+                    None => None,
+                };
+                let product = match r.get::<Option<i64>>(rest)? {
+                    Some(pid) => Some(ProductAtBench {
+                        id: pid,
+                        barcode: r.get(rest + 1)?,
+                        bin: r.get(rest + 2)?,
+                    }),
+                    None => None,
+                };
+                Ok((
+                    parcel_from_row(r)?,
+                    order,
+                    line,
+                    product,
+                    r.get::<u32>(rest + 3)?,
+                ))
+            },
+        )?;
+        let mut out: Option<ParcelAtBench> = None;
+        for (row, order, line, product, count) in rows {
+            let p = out.get_or_insert_with(|| ParcelAtBench {
+                row,
+                orders: Vec::new(),
+                products: Default::default(),
+                counts: Vec::new(),
+            });
+            if let Some(o) = order
+                && p.orders.last().is_none_or(|last| last.id != o.id)
+            {
+                p.orders.push(o);
+            }
+            if let Some(l) = line {
+                if let Some(pr) = product {
+                    p.products.insert(l.sku_code.clone(), pr);
+                }
+                if count > 0 && !p.counts.iter().any(|(s, _)| *s == l.sku_code) {
+                    p.counts.push((l.sku_code.clone(), count));
+                }
+                if let Some(o) = p.orders.last_mut() {
+                    o.lines.push(l);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// What `code` names at a bench (see `CodeAtBench`): one query for the three look-ups.
+    pub fn code_at_bench(&self, code: &str) -> Result<CodeAtBench> {
+        let cols = super::products::PRODUCT_COLS;
+        let width = super::products::PRODUCT_WIDTH;
+        let blanks = vec!["NULL"; width - 1].join(", ");
+        let found = self.opt(
+            &format!(
+                "SELECT id, {blanks}, 0 FROM parcels WHERE tracking_no = ?1
+                 UNION ALL SELECT {cols}, 1 FROM products WHERE barcode = ?1
+                 UNION ALL SELECT {cols}, 2 FROM products WHERE sku_code = ?1
+                 ORDER BY {} LIMIT 1",
+                width + 1
+            ),
+            params![code],
+            |r| {
+                Ok(match r.get::<i64>(width)? {
+                    0 => CodeAtBench::Waybill {
+                        parcel_id: r.get(0)?,
+                    },
+                    _ => {
+                        let (id, product) = super::products::product_from_row(r)?;
+                        CodeAtBench::Product { id, product }
+                    }
+                })
+            },
+        )?;
+        Ok(found.unwrap_or(CodeAtBench::Unknown))
     }
 
     pub fn parcel(&self, id: i64) -> Result<Option<ParcelRow>> {
@@ -624,11 +783,19 @@ impl Db<'_> {
     }
 
     /// Marks a parcel shipped (`checked` at a bench or `bulk` without checking).
-    pub fn ship_parcel(&self, parcel_id: i64, actor: &Actor, mode: ShipMode) -> Result<()> {
+    /// `scan` is the check scan that shipped it, if one did.
+    pub fn ship_parcel(
+        &self,
+        parcel_id: i64,
+        actor: &Actor,
+        mode: ShipMode,
+        scan: Option<i64>,
+    ) -> Result<()> {
         self.exec(
-            "UPDATE parcels SET stage = 'shipped', shipped_at = ?2, shipped_by = ?3, ship_mode = ?4, claimed_by = NULL
+            "UPDATE parcels SET stage = 'shipped', shipped_at = ?2, shipped_by = ?3, ship_mode = ?4, claimed_by = NULL,
+                    shipped_scan_id = COALESCE(?5, shipped_scan_id)
              WHERE id = ?1",
-            params![parcel_id, now(), actor.staff.id, mode],
+            params![parcel_id, now(), actor.staff.id, mode, scan],
         )?;
         Ok(())
     }
@@ -640,18 +807,33 @@ impl Db<'_> {
                 "SELECT terminal, open_parcel_id, confirm_pending, picker_id, pick_batch_id, last_shown_scan
                  FROM stations WHERE terminal = ?1",
                 params![terminal],
-                |r| {
-                    Ok(StationRow {
-                        terminal: r.get(0)?,
-                        open_parcel_id: r.get(1)?,
-                        confirm_pending: r.get(2)?,
-                        picker_id: r.get(3)?,
-                        pick_batch_id: r.get(4)?,
-                        last_shown_scan: r.get(5)?,
-                    })
-                },
+                station_from_row,
             )?
             .unwrap_or_else(|| StationRow { terminal: terminal.to_string(), ..Default::default() }))
+    }
+
+    /// A bench's state (as `station`) and one setting, in one query: a scan reads both.
+    pub fn station_and_setting(
+        &self,
+        terminal: &str,
+        key: &str,
+    ) -> Result<(StationRow, Option<String>)> {
+        self.one(
+            "SELECT s.terminal, s.open_parcel_id, s.confirm_pending, s.picker_id, s.pick_batch_id,
+                    s.last_shown_scan, (SELECT value FROM settings WHERE key = ?2)
+             FROM (SELECT 1 AS one) AS d LEFT JOIN stations s ON s.terminal = ?1",
+            params![terminal, key],
+            |r| {
+                let station = match r.get::<Option<String>>(0)? {
+                    Some(_) => station_from_row(r)?,
+                    None => StationRow {
+                        terminal: terminal.to_string(),
+                        ..Default::default()
+                    },
+                };
+                Ok((station, r.get(6)?))
+            },
+        )
     }
 
     pub fn save_station(&self, s: &StationRow) -> Result<()> {

@@ -17,7 +17,8 @@ mod stock;
 pub mod testing;
 
 pub use bench::{
-    BatchRow, BenchOrder, NewScan, ParcelRow, PoolStatus, ScanRecord, StationLease, StationRow,
+    BatchRow, BenchOrder, CodeAtBench, NewScan, ParcelAtBench, ParcelRow, PoolStatus,
+    ProductAtBench, ScanRecord, StationLease, StationRow,
 };
 pub use events::EventRow;
 pub use orders::{

@@ -121,7 +121,12 @@ fn order_from_row(r: &Row<'_>) -> Result<(i64, Order, Option<String>)> {
     Ok((r.get(0)?, order, r.get(19)?))
 }
 
-fn line_from_row(r: &Row<'_>) -> Result<(i64, OrderLine)> {
+/// The columns `line_from_row` reads, of the lines named `l` in a join.
+pub(super) const LINE_COLS_L: &str = "l.id, l.line_key, l.sku_code, l.title, l.spec, l.package, l.qty, l.price_fen, \
+     l.status, l.external_code, l.note";
+pub(super) const LINE_WIDTH: usize = 11;
+
+pub(super) fn line_from_row(r: &Row<'_>) -> Result<(i64, OrderLine)> {
     Ok((
         r.get(0)?,
         OrderLine {

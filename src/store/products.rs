@@ -20,9 +20,10 @@ pub struct StockRow {
     pub qty: i64,
 }
 
-const PRODUCT_COLS: &str = "id, sku_code, barcode, name, spec, price_fen, bin, state";
+pub(super) const PRODUCT_COLS: &str = "id, sku_code, barcode, name, spec, price_fen, bin, state";
+pub(super) const PRODUCT_WIDTH: usize = 8;
 
-fn product_from_row(r: &Row<'_>) -> Result<(i64, Product)> {
+pub(super) fn product_from_row(r: &Row<'_>) -> Result<(i64, Product)> {
     let barcode: Option<String> = r.get(2)?;
     let state: String = r.get(7)?;
     Ok((

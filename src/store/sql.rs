@@ -164,7 +164,8 @@ impl<T: FromValue> FromValue for Option<T> {
 }
 
 /// A row being read; `get` takes the column's index, from 0.
-pub struct Row<'r>(RowRef<'r>);
+/// A result row; `at` is where column 0 is (see `from`).
+pub struct Row<'r>(RowRef<'r>, usize);
 
 enum RowRef<'r> {
     Lite(&'r rusqlite::Row<'r>),
@@ -179,6 +180,7 @@ impl Row<'_> {
 
     /// The column as it is, whatever its kind.
     pub fn value(&self, i: usize) -> Result<ValueRef<'_>> {
+        let i = i + self.1;
         match &self.0 {
             RowRef::Lite(r) => Ok(match r.get_ref(i)? {
                 rusqlite::types::ValueRef::Null => ValueRef::Null,
@@ -194,10 +196,21 @@ impl Row<'_> {
     }
 
     pub fn len(&self) -> usize {
-        match &self.0 {
+        let all = match &self.0 {
             RowRef::Lite(r) => r.as_ref().column_count(),
             RowRef::Pg(r) => r.len(),
-        }
+        };
+        all.saturating_sub(self.1)
+    }
+
+    /// The same row seen from column `n` on, so one row of a join can be read by the readers
+    /// of each table's columns.
+    pub fn from(&self, n: usize) -> Row<'_> {
+        let r = match &self.0 {
+            RowRef::Lite(r) => RowRef::Lite(r),
+            RowRef::Pg(r) => RowRef::Pg(r),
+        };
+        Row(r, self.1 + n)
     }
 }
 
@@ -540,7 +553,7 @@ impl Conn {
                 lite_bind(&mut stmt, params)?;
                 let mut rows = stmt.raw_query();
                 while let Some(r) = rows.next()? {
-                    if !f(&Row(RowRef::Lite(r)))? {
+                    if !f(&Row(RowRef::Lite(r), 0))? {
                         break;
                     }
                 }
@@ -555,7 +568,7 @@ impl Conn {
                     let mut rows = client.query_raw(&stmt, params.iter().map(|v| v.value()))?;
                     while let Some(r) = rows.next()? {
                         handed.set(true);
-                        if !f(&Row(RowRef::Pg(&r)))? {
+                        if !f(&Row(RowRef::Pg(&r), 0))? {
                             break;
                         }
                     }
