@@ -14,6 +14,7 @@ use crate::store::{
     StationRow, Store,
 };
 use serde::Serialize;
+use std::cell::Cell;
 use std::collections::HashMap;
 
 /// The setting that makes a complete parcel wait for its waybill to be scanned again.
@@ -378,8 +379,12 @@ impl CheckSession {
                     return Ok(earlier.into_iter().map(|(_, v)| v).collect());
                 }
                 let earlier: Vec<Verdict> = earlier.into_iter().map(|(_, v)| v).collect();
-                let (mut st, confirm) = db.station_and_setting(&actor.terminal, CONFIRM_SETTING)?;
+                let (mut st, confirm, next_id) = db.scan_start(&actor.terminal, CONFIRM_SETTING)?;
                 let confirm = confirm.is_some_and(|v| v == "true");
+                let source = &ScanAt {
+                    source,
+                    id: Cell::new(Some(next_id)),
+                };
                 st.last_shown_scan = st.last_shown_scan.max(shown);
                 let mut out = match &code {
                     Err(len) => {
@@ -393,7 +398,7 @@ impl CheckSession {
                 db.save_station(&st)?;
                 for v in &mut out {
                     v.replayed = false;
-                    v.source = Some(source);
+                    v.source = Some(source.source);
                 }
                 Ok(earlier.into_iter().chain(out).collect())
             })
@@ -438,30 +443,40 @@ fn stored_after(db: &Db<'_>, terminal: &str, after: i64) -> Result<Vec<(String, 
     Ok(out)
 }
 
+/// Where a scan came from, and the id it is stored under (read with the bench's state, so
+/// storing it waits for no answer from a server).
+struct ScanAt {
+    source: ScanSource,
+    id: Cell<Option<i64>>,
+}
+
 /// Writes the scan; returns its id.
 fn record(
     db: &Db<'_>,
     actor: &Actor,
-    source: ScanSource,
+    at: &ScanAt,
     code: &str,
     v: &Verdict,
     parcel_id: Option<i64>,
 ) -> Result<i64> {
-    db.insert_scan(
-        actor,
-        actor.staff.id,
-        &NewScan {
-            mode: ScanMode::Check,
-            code,
-            verdict: v.outcome.kind(),
-            reason: v.outcome.reason(),
-            parcel_id,
-            batch_id: None,
-            sku_code: v.outcome.sku(),
-            counted: v.counted(),
-            source,
-        },
-    )
+    let scan = NewScan {
+        mode: ScanMode::Check,
+        code,
+        verdict: v.outcome.kind(),
+        reason: v.outcome.reason(),
+        parcel_id,
+        batch_id: None,
+        sku_code: v.outcome.sku(),
+        counted: v.counted(),
+        source: at.source,
+    };
+    match at.id.take() {
+        Some(id) => {
+            db.insert_scan_as(id, actor, actor.staff.id, &scan)?;
+            Ok(id)
+        }
+        None => db.insert_scan(actor, actor.staff.id, &scan),
+    }
 }
 
 /// The parcel may not be checked now; `item` was scanned when that was found, `closed` when
@@ -478,7 +493,7 @@ fn blocked(p: &OpenParcel, reason: BlockReason, item: Option<String>, closed: bo
 fn judge(
     db: &Db<'_>,
     actor: &Actor,
-    source: ScanSource,
+    source: &ScanAt,
     st: &mut StationRow,
     code: &str,
     confirm: bool,
@@ -626,7 +641,7 @@ fn ship(
 fn judge_waybill(
     db: &Db<'_>,
     actor: &Actor,
-    source: ScanSource,
+    source: &ScanAt,
     st: &mut StationRow,
     code: &str,
     p: OpenParcel,

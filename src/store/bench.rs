@@ -365,11 +365,11 @@ impl Db<'_> {
     /// Marks every order of a parcel shipped, with their lines still to ship.
     pub fn mark_parcel_orders_shipped(&self, parcel_id: i64) -> Result<()> {
         let now = now();
-        self.exec(
+        self.exec_later(
             "UPDATE orders SET status = 'shipped', updated_at = ?2 WHERE parcel_id = ?1",
             params![parcel_id, now],
         )?;
-        self.exec(
+        self.exec_later(
             "UPDATE order_lines SET status = 'shipped'
              WHERE order_id IN (SELECT id FROM orders WHERE parcel_id = ?1) AND status IN ('paid', 'unpaid')",
             params![parcel_id],
@@ -775,7 +775,7 @@ impl Db<'_> {
 
     /// Marks a bench as checking this parcel (`None` releases it).
     pub fn claim_parcel(&self, parcel_id: i64, terminal: Option<&str>) -> Result<()> {
-        self.exec(
+        self.exec_later(
             "UPDATE parcels SET claimed_by = ?2 WHERE id = ?1",
             params![parcel_id, terminal],
         )?;
@@ -791,7 +791,7 @@ impl Db<'_> {
         mode: ShipMode,
         scan: Option<i64>,
     ) -> Result<()> {
-        self.exec(
+        self.exec_later(
             "UPDATE parcels SET stage = 'shipped', shipped_at = ?2, shipped_by = ?3, ship_mode = ?4, claimed_by = NULL,
                     shipped_scan_id = COALESCE(?5, shipped_scan_id)
              WHERE id = ?1",
@@ -812,32 +812,39 @@ impl Db<'_> {
             .unwrap_or_else(|| StationRow { terminal: terminal.to_string(), ..Default::default() }))
     }
 
-    /// A bench's state (as `station`) and one setting, in one query: a scan reads both.
-    pub fn station_and_setting(
+    /// What a check scan reads first, in one query: the bench's state (as `station`), one
+    /// setting, and the id its scan will have (see `insert_scan_as`).
+    pub fn scan_start(
         &self,
         terminal: &str,
         key: &str,
-    ) -> Result<(StationRow, Option<String>)> {
+    ) -> Result<(StationRow, Option<String>, i64)> {
+        // Under the write lock on SQLite the next id is the largest one's successor; on
+        // PostgreSQL the sequence hands it out (a rolled-back scan leaves a gap).
+        let next_id = if self.on_postgres() {
+            "nextval(pg_get_serial_sequence('scans', 'id'))"
+        } else {
+            "(SELECT COALESCE(max(id), 0) + 1 FROM scans)"
+        };
         self.one(
-            "SELECT s.terminal, s.open_parcel_id, s.confirm_pending, s.picker_id, s.pick_batch_id,
-                    s.last_shown_scan, (SELECT value FROM settings WHERE key = ?2)
-             FROM (SELECT 1 AS one) AS d LEFT JOIN stations s ON s.terminal = ?1",
+            &format!(
+                "SELECT s.terminal, s.open_parcel_id, s.confirm_pending, s.picker_id, s.pick_batch_id,
+                        s.last_shown_scan, (SELECT value FROM settings WHERE key = ?2), {next_id}
+                 FROM (SELECT 1 AS one) AS d LEFT JOIN stations s ON s.terminal = ?1"
+            ),
             params![terminal, key],
             |r| {
                 let station = match r.get::<Option<String>>(0)? {
                     Some(_) => station_from_row(r)?,
-                    None => StationRow {
-                        terminal: terminal.to_string(),
-                        ..Default::default()
-                    },
+                    None => StationRow { terminal: terminal.to_string(), ..Default::default() },
                 };
-                Ok((station, r.get(6)?))
+                Ok((station, r.get(6)?, r.get(7)?))
             },
         )
     }
 
     pub fn save_station(&self, s: &StationRow) -> Result<()> {
-        self.exec(
+        self.exec_later(
             "INSERT INTO stations (terminal, open_parcel_id, confirm_pending, picker_id, pick_batch_id, last_shown_scan)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT (terminal) DO UPDATE SET open_parcel_id = ?2, confirm_pending = ?3, picker_id = ?4,
@@ -845,6 +852,36 @@ impl Db<'_> {
             params![s.terminal, s.open_parcel_id, s.confirm_pending, s.picker_id, s.pick_batch_id, s.last_shown_scan],
         )?;
         Ok(())
+    }
+
+    /// Writes a scan with its verdict under the id `scan_start` gave (on a server it goes with
+    /// the next round trip).
+    pub fn insert_scan_as(
+        &self,
+        id: i64,
+        actor: &Actor,
+        staff_id: i64,
+        s: &NewScan<'_>,
+    ) -> Result<()> {
+        self.exec_later(
+            "INSERT INTO scans (id, at, staff_id, terminal, mode, code, verdict, reason, parcel_id, batch_id, sku_code, counted, source)
+             VALUES (?13, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                now(),
+                staff_id,
+                actor.terminal,
+                s.mode,
+                s.code,
+                s.verdict,
+                s.reason,
+                s.parcel_id,
+                s.batch_id,
+                s.sku_code,
+                s.counted,
+                s.source,
+                id
+            ],
+        )
     }
 
     /// Writes a scan with its verdict; returns its id.
@@ -912,7 +949,7 @@ impl Db<'_> {
 
     /// Records the scan that shipped a parcel, for the replay after a restart.
     pub fn set_shipped_scan(&self, parcel_id: i64, scan_id: i64) -> Result<()> {
-        self.exec(
+        self.exec_later(
             "UPDATE parcels SET shipped_scan_id = ?2 WHERE id = ?1",
             params![parcel_id, scan_id],
         )?;

@@ -24,7 +24,7 @@ impl Db<'_> {
         subject: &str,
         detail: &serde_json::Value,
     ) -> Result<()> {
-        self.exec(
+        self.exec_later(
             "INSERT INTO events (at, staff_id, terminal, kind, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![now(), actor.staff.id, actor.terminal, kind, subject, detail.to_string()],
         )?;
@@ -41,7 +41,7 @@ impl Db<'_> {
         subject: &str,
         detail: &serde_json::Value,
     ) -> Result<()> {
-        self.exec(
+        self.exec_later(
             "INSERT INTO events (at, staff_id, terminal, kind, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![now(), staff_id, terminal, kind, subject, detail.to_string()],
         )?;

@@ -516,12 +516,17 @@ impl Store {
     /// Ends the open write transaction: kept (`commit`) or undone. A commit that failed (the
     /// server went away as it answered) is undone as far as this side can.
     fn end_write(&self, commit: bool) -> Result<()> {
-        let sql = if commit { "COMMIT" } else { "ROLLBACK" };
+        let mut sql = if commit { "COMMIT" } else { "ROLLBACK" }.to_string();
         if let Conn::Pg(pg) = &self.conn {
             // Whatever the answer, the transaction is over (or gone with the connection).
             pg.in_transaction.set(false);
+            // Writes not sent yet go with the COMMIT, in one round trip; a rollback drops them.
+            let pending = pg.take_pending();
+            if commit && !pending.is_empty() {
+                sql = format!("{};\nCOMMIT", pending.join(";\n"));
+            }
         }
-        let done = self.conn.batch(sql);
+        let done = self.conn.batch(&sql);
         if done.is_err() && commit {
             let _ = self.conn.batch("ROLLBACK");
         }
@@ -772,6 +777,12 @@ impl Db<'_> {
         self.conn.exec(sql, params)
     }
 
+    /// A write whose count of rows is not needed: on a server, sent with the next statement or
+    /// the COMMIT (see `Conn::exec_later`).
+    pub(crate) fn exec_later(&self, sql: &str, params: &[&dyn Param]) -> Result<()> {
+        self.conn.exec_later(sql, params)
+    }
+
     /// Runs an `INSERT … RETURNING id`; the new row's id.
     pub(crate) fn insert(&self, sql: &str, params: &[&dyn Param]) -> Result<i64> {
         debug_assert!(sql.contains("RETURNING"), "{sql}");
@@ -956,6 +967,38 @@ mod tests {
         drop((store, import));
         // Opening an up-to-date store rewrote its header (application id) every time.
         assert!(std::fs::read(&path).unwrap() == before, "the file changed");
+    }
+
+    /// On a server a write whose count is not needed goes later (with the next statement or the
+    /// COMMIT): a read in the same transaction still sees it, and one that fails still fails
+    /// the whole transaction, with nothing of it kept.
+    #[test]
+    fn a_write_sent_later_is_seen_and_its_failure_keeps_nothing() {
+        let mut s = testing::store();
+        let seen = s
+            .write(|db| {
+                db.exec_later(
+                    "INSERT INTO settings (key, value) VALUES (?1, ?2)",
+                    params!["later", "it's here"],
+                )?;
+                db.setting("later")
+            })
+            .unwrap();
+        assert_eq!(seen.as_deref(), Some("it's here"));
+        let e = s
+            .write(|db| {
+                db.set_setting("kept", "no")?;
+                db.exec_later(
+                    "INSERT INTO settings (key, value) VALUES (?1, NULL)",
+                    params!["bad"],
+                )
+            })
+            .unwrap_err();
+        assert!(matches!(e, Error::Store(_)), "{e:?}");
+        let db = s.read();
+        assert_eq!(db.setting("kept").unwrap(), None);
+        assert_eq!(db.setting("bad").unwrap(), None);
+        assert_eq!(db.setting("later").unwrap().as_deref(), Some("it's here"));
     }
 
     #[test]

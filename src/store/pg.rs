@@ -180,7 +180,10 @@ fn connect(config: &Config) -> std::result::Result<Client, postgres::Error> {
     let mut client = config.connect(NoTls)?;
     // A verdict shown is a verdict kept, whatever the server's default; UTC like the store's
     // times.
-    client.batch_execute("SET synchronous_commit = on; SET TIME ZONE 'UTC'")?;
+    // `standard_conforming_strings`: how `Conn::exec_later` writes values into SQL text.
+    client.batch_execute(
+        "SET synchronous_commit = on; SET TIME ZONE 'UTC'; SET standard_conforming_strings = on",
+    )?;
     Ok(client)
 }
 
@@ -246,6 +249,7 @@ pub(super) fn begin(pg: &PgConn, step: Duration) -> Result<bool> {
         .client
         .try_borrow_mut()
         .map_err(|_| Error::decode("a write was started while a query's rows were being read"))?;
+    drop(pg.take_pending());
     let sql = format!(
         "BEGIN; SET LOCAL lock_timeout = {}; SELECT pg_advisory_xact_lock({WRITE_LOCK}); SET LOCAL lock_timeout = 0",
         step.as_millis().max(1)

@@ -179,7 +179,7 @@ impl Db<'_> {
                 "a stock move cannot be of quantity 0",
             ));
         }
-        self.exec(
+        self.exec_later(
             "INSERT INTO stock_moves (at, kind, product_id, bin, qty, staff_id, terminal, ref)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
@@ -194,7 +194,7 @@ impl Db<'_> {
             ],
         )?;
         // `stock.qty`, not `qty`: PostgreSQL finds a bare name ambiguous beside `excluded`.
-        self.exec(
+        self.exec_later(
             "INSERT INTO stock (product_id, bin, qty) VALUES (?1, ?2, ?3)
              ON CONFLICT (product_id, bin) DO UPDATE SET qty = stock.qty + excluded.qty",
             params![product_id, bin, qty],

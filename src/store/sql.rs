@@ -399,6 +399,63 @@ pub fn to_dollars(sql: &str) -> String {
     out
 }
 
+/// `sql` with its `?N` placeholders replaced by the values as PostgreSQL string literals
+/// (`standard_conforming_strings` on), which take their type from where they stand as a
+/// parameter would; `None` for a value with no such literal (bytes, a NUL, a non-finite real).
+pub fn with_values(sql: &str, params: &[&dyn Param]) -> Option<String> {
+    let mut out = String::with_capacity(sql.len() + 16 * params.len());
+    let mut chars = sql.chars().peekable();
+    let mut quote: Option<char> = None;
+    let mut next = 0usize;
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(q) => {
+                out.push(c);
+                if c == q {
+                    quote = None;
+                }
+            }
+            None if c == '\'' || c == '"' => {
+                quote = Some(c);
+                out.push(c);
+            }
+            None if c == '?' => {
+                let n = if chars.peek().is_some_and(|d| d.is_ascii_digit()) {
+                    let mut n = 0usize;
+                    while let Some(d) = chars.next_if(|d| d.is_ascii_digit()) {
+                        n = n * 10 + d.to_digit(10).unwrap_or(0) as usize;
+                    }
+                    n
+                } else {
+                    next += 1;
+                    next
+                };
+                match params.get(n.checked_sub(1)?)?.value() {
+                    ValueRef::Null => out.push_str("NULL"),
+                    ValueRef::Int(i) => {
+                        out.push('\'');
+                        out.push_str(&i.to_string());
+                        out.push('\'');
+                    }
+                    ValueRef::Real(x) if x.is_finite() => {
+                        out.push('\'');
+                        out.push_str(&x.to_string());
+                        out.push('\'');
+                    }
+                    ValueRef::Text(t) if !t.contains('\0') => {
+                        out.push('\'');
+                        out.push_str(&t.replace('\'', "''"));
+                        out.push('\'');
+                    }
+                    _ => return None,
+                }
+            }
+            None => out.push(c),
+        }
+    }
+    Some(out)
+}
+
 /// Rows for `COPY … FROM STDIN` in PostgreSQL's text format: columns split by tabs, rows by
 /// newlines, `\N` for NULL, and a backslash, tab, newline or carriage return in a text escaped.
 #[derive(Debug, Default)]
@@ -466,6 +523,9 @@ pub struct PgConn {
     pub(super) link: super::pg::Link,
     /// Inside a write transaction: a statement that fails there is never tried again.
     pub(super) in_transaction: std::cell::Cell<bool>,
+    /// Writes of the open transaction not sent yet (see `Conn::exec_later`), as SQL with their
+    /// values written in; sent before the next statement, or with the COMMIT.
+    pending: RefCell<Vec<String>>,
 }
 
 /// Statements kept prepared at most; the store's own are far fewer, the rest are built on the
@@ -479,7 +539,13 @@ impl PgConn {
             stmts: RefCell::new(HashMap::new()),
             link,
             in_transaction: std::cell::Cell::new(false),
+            pending: RefCell::new(Vec::new()),
         }
+    }
+
+    /// The writes waiting to be sent, taken (they go now, or are dropped with a rollback).
+    pub(super) fn take_pending(&self) -> Vec<String> {
+        std::mem::take(&mut self.pending.borrow_mut())
     }
 
     /// Runs `attempt`; a read outside a transaction that found the connection gone (the
@@ -506,10 +572,16 @@ impl PgConn {
         }
     }
 
+    /// The connection, after sending the writes waiting (a query must see them).
     fn client(&self) -> Result<std::cell::RefMut<'_, postgres::Client>> {
-        self.client.try_borrow_mut().map_err(|_| {
+        let mut client = self.client.try_borrow_mut().map_err(|_| {
             Error::decode("a query was started while another one's rows were being read")
-        })
+        })?;
+        let pending = self.take_pending();
+        if !pending.is_empty() {
+            client.batch_execute(&pending.join(";\n"))?;
+        }
+        Ok(client)
     }
 
     fn prepared(&self, sql: &str) -> Result<postgres::Statement> {
@@ -528,6 +600,7 @@ impl PgConn {
     /// Forgets the prepared statements (a new connection has none).
     pub fn forget_statements(&self) {
         self.stmts.borrow_mut().clear();
+        self.pending.borrow_mut().clear();
     }
 }
 
@@ -596,6 +669,23 @@ impl Conn {
         }
     }
 
+    /// Runs a write whose count of rows nobody needs. On PostgreSQL inside a write transaction
+    /// it is sent with the next statement's round trip or with the COMMIT, values written into
+    /// the text (a scan pays for every round trip); an error in it fails the transaction all
+    /// the same. Elsewhere it runs at once.
+    pub fn exec_later(&self, sql: &str, params: &[&dyn Param]) -> Result<()> {
+        match self {
+            Conn::Pg(p) if p.in_transaction.get() => match with_values(sql, params) {
+                Some(text) => {
+                    p.pending.borrow_mut().push(text);
+                    Ok(())
+                }
+                None => self.exec(sql, params).map(|_| ()),
+            },
+            _ => self.exec(sql, params).map(|_| ()),
+        }
+    }
+
     /// Sends `rows` to a `COPY … FROM STDIN` (PostgreSQL only: SQLite has no COPY); the number
     /// of rows the server took.
     pub fn copy_in(&self, sql: &str, rows: &CopyRows) -> Result<u64> {
@@ -635,6 +725,22 @@ mod tests {
         );
         assert_eq!(to_dollars("VALUES (?, ?, ?12)"), "VALUES ($1, $2, $12)");
         assert_eq!(to_dollars("'it''s ?1'"), "'it''s ?1'");
+    }
+
+    #[test]
+    fn values_written_in_are_quoted_literals_and_bytes_are_refused() {
+        assert_eq!(
+            with_values(
+                "UPDATE t SET a = ?2, b = ?3, c = '?1' WHERE id = ?1 AND d = ?4",
+                params![-7i64, "it's", None::<i64>, 2.5f64]
+            )
+            .as_deref(),
+            Some("UPDATE t SET a = 'it''s', b = NULL, c = '?1' WHERE id = '-7' AND d = '2.5'")
+        );
+        assert_eq!(with_values("VALUES (?1)", params![vec![1u8]]), None);
+        assert_eq!(with_values("VALUES (?1)", params!["a\0b"]), None);
+        assert_eq!(with_values("VALUES (?2)", params![1i64]), None);
+        assert_eq!(with_values("VALUES (?1)", params![f64::NAN]), None);
     }
 
     #[test]
