@@ -527,6 +527,9 @@ impl Store {
             }
         }
         let done = self.conn.batch(&sql);
+        if let Conn::Pg(pg) = &self.conn {
+            pg.settle(commit && done.is_ok());
+        }
         if done.is_err() && commit {
             let _ = self.conn.batch("ROLLBACK");
         }
@@ -995,7 +998,22 @@ mod tests {
             })
             .unwrap_err();
         assert!(matches!(e, Error::Store(_)), "{e:?}");
+        // A write first queued behind the failed one was never prepared on the server: the
+        // next transaction that needs it still gets it done.
+        let second = "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                      ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+        s.write(|db| {
+            db.exec_later(
+                "INSERT INTO settings (key, value) VALUES (?1, NULL)",
+                params!["bad"],
+            )?;
+            db.exec_later(second, params!["after", "1"])
+        })
+        .unwrap_err();
+        s.write(|db| db.exec_later(second, params!["after", "2"]))
+            .unwrap();
         let db = s.read();
+        assert_eq!(db.setting("after").unwrap().as_deref(), Some("2"));
         assert_eq!(db.setting("kept").unwrap(), None);
         assert_eq!(db.setting("bad").unwrap(), None);
         assert_eq!(db.setting("later").unwrap().as_deref(), Some("it's here"));

@@ -250,6 +250,7 @@ pub(super) fn begin(pg: &PgConn, step: Duration) -> Result<bool> {
         .try_borrow_mut()
         .map_err(|_| Error::decode("a write was started while a query's rows were being read"))?;
     drop(pg.take_pending());
+    pg.settle(false);
     let sql = format!(
         "BEGIN; SET LOCAL lock_timeout = {}; SELECT pg_advisory_xact_lock({WRITE_LOCK}); SET LOCAL lock_timeout = 0",
         step.as_millis().max(1)

@@ -399,61 +399,18 @@ pub fn to_dollars(sql: &str) -> String {
     out
 }
 
-/// `sql` with its `?N` placeholders replaced by the values as PostgreSQL string literals
-/// (`standard_conforming_strings` on), which take their type from where they stand as a
-/// parameter would; `None` for a value with no such literal (bytes, a NUL, a non-finite real).
-pub fn with_values(sql: &str, params: &[&dyn Param]) -> Option<String> {
-    let mut out = String::with_capacity(sql.len() + 16 * params.len());
-    let mut chars = sql.chars().peekable();
-    let mut quote: Option<char> = None;
-    let mut next = 0usize;
-    while let Some(c) = chars.next() {
-        match quote {
-            Some(q) => {
-                out.push(c);
-                if c == q {
-                    quote = None;
-                }
-            }
-            None if c == '\'' || c == '"' => {
-                quote = Some(c);
-                out.push(c);
-            }
-            None if c == '?' => {
-                let n = if chars.peek().is_some_and(|d| d.is_ascii_digit()) {
-                    let mut n = 0usize;
-                    while let Some(d) = chars.next_if(|d| d.is_ascii_digit()) {
-                        n = n * 10 + d.to_digit(10).unwrap_or(0) as usize;
-                    }
-                    n
-                } else {
-                    next += 1;
-                    next
-                };
-                match params.get(n.checked_sub(1)?)?.value() {
-                    ValueRef::Null => out.push_str("NULL"),
-                    ValueRef::Int(i) => {
-                        out.push('\'');
-                        out.push_str(&i.to_string());
-                        out.push('\'');
-                    }
-                    ValueRef::Real(x) if x.is_finite() => {
-                        out.push('\'');
-                        out.push_str(&x.to_string());
-                        out.push('\'');
-                    }
-                    ValueRef::Text(t) if !t.contains('\0') => {
-                        out.push('\'');
-                        out.push_str(&t.replace('\'', "''"));
-                        out.push('\'');
-                    }
-                    _ => return None,
-                }
-            }
-            None => out.push(c),
-        }
+/// A value as a PostgreSQL string literal (`standard_conforming_strings` on), which takes
+/// its type from where it stands as a parameter would; `None` for bytes, a text with a NUL
+/// and a real that is not finite.
+fn literal(v: ValueRef<'_>) -> Option<String> {
+    let quoted = |t: &str| format!("'{}'", t.replace('\'', "''"));
+    match v {
+        ValueRef::Null => Some("NULL".to_string()),
+        ValueRef::Int(i) => Some(quoted(&i.to_string())),
+        ValueRef::Real(x) if x.is_finite() => Some(quoted(&x.to_string())),
+        ValueRef::Text(t) if !t.contains('\0') => Some(quoted(t)),
+        _ => None,
     }
-    Some(out)
 }
 
 /// Rows for `COPY … FROM STDIN` in PostgreSQL's text format: columns split by tabs, rows by
@@ -526,6 +483,12 @@ pub struct PgConn {
     /// Writes of the open transaction not sent yet (see `Conn::exec_later`), as SQL with their
     /// values written in; sent before the next statement, or with the COMMIT.
     pending: RefCell<Vec<String>>,
+    /// Statements prepared by name for those writes (`PREPARE`), so the server plans each once
+    /// per connection, not at every send; by SQL text.
+    later: RefCell<HashMap<String, String>>,
+    /// Those whose `PREPARE` is in the writes not yet known to have gone through.
+    later_unsure: RefCell<Vec<String>>,
+    later_names: std::cell::Cell<u64>,
 }
 
 /// Statements kept prepared at most; the store's own are far fewer, the rest are built on the
@@ -540,12 +503,60 @@ impl PgConn {
             link,
             in_transaction: std::cell::Cell::new(false),
             pending: RefCell::new(Vec::new()),
+            later: RefCell::new(HashMap::new()),
+            later_unsure: RefCell::new(Vec::new()),
+            later_names: std::cell::Cell::new(0),
         }
     }
 
     /// The writes waiting to be sent, taken (they go now, or are dropped with a rollback).
     pub(super) fn take_pending(&self) -> Vec<String> {
         std::mem::take(&mut self.pending.borrow_mut())
+    }
+
+    /// Whether the writes last taken went through: if not, the statements they were to
+    /// prepare may not exist (a failed transaction skips what follows the error), so they are
+    /// prepared again, under new names, when next needed.
+    pub(super) fn settle(&self, sent: bool) {
+        let unsure = std::mem::take(&mut *self.later_unsure.borrow_mut());
+        if !sent {
+            let mut later = self.later.borrow_mut();
+            for sql in unsure {
+                later.remove(&sql);
+            }
+        }
+    }
+
+    /// `sql` with `params` as an `EXECUTE` of a statement prepared by name (its `PREPARE`
+    /// queued first if new); `None` if a value has no literal.
+    fn later_text(&self, sql: &str, params: &[&dyn Param]) -> Option<String> {
+        let args = params
+            .iter()
+            .map(|p| literal(p.value()))
+            .collect::<Option<Vec<String>>>()?;
+        let name = match self.later.borrow().get(sql) {
+            Some(name) => Some(name.clone()),
+            None => None,
+        };
+        let name = match name {
+            Some(name) => name,
+            None => {
+                let n = self.later_names.get() + 1;
+                self.later_names.set(n);
+                let name = format!("pb_later_{n}");
+                self.pending
+                    .borrow_mut()
+                    .push(format!("PREPARE {name} AS {}", to_dollars(sql)));
+                self.later.borrow_mut().insert(sql.to_owned(), name.clone());
+                self.later_unsure.borrow_mut().push(sql.to_owned());
+                name
+            }
+        };
+        Some(if args.is_empty() {
+            format!("EXECUTE {name}")
+        } else {
+            format!("EXECUTE {name}({})", args.join(", "))
+        })
     }
 
     /// Runs `attempt`; a read outside a transaction that found the connection gone (the
@@ -579,7 +590,9 @@ impl PgConn {
         })?;
         let pending = self.take_pending();
         if !pending.is_empty() {
-            client.batch_execute(&pending.join(";\n"))?;
+            let sent = client.batch_execute(&pending.join(";\n"));
+            self.settle(sent.is_ok());
+            sent?;
         }
         Ok(client)
     }
@@ -601,6 +614,8 @@ impl PgConn {
     pub fn forget_statements(&self) {
         self.stmts.borrow_mut().clear();
         self.pending.borrow_mut().clear();
+        self.later.borrow_mut().clear();
+        self.later_unsure.borrow_mut().clear();
     }
 }
 
@@ -670,12 +685,12 @@ impl Conn {
     }
 
     /// Runs a write whose count of rows nobody needs. On PostgreSQL inside a write transaction
-    /// it is sent with the next statement's round trip or with the COMMIT, values written into
-    /// the text (a scan pays for every round trip); an error in it fails the transaction all
-    /// the same. Elsewhere it runs at once.
+    /// it is sent with the next statement's round trip or with the COMMIT, as an `EXECUTE` of a
+    /// statement prepared by name with the values written in (a scan pays for every round
+    /// trip); an error in it fails the transaction all the same. Elsewhere it runs at once.
     pub fn exec_later(&self, sql: &str, params: &[&dyn Param]) -> Result<()> {
         match self {
-            Conn::Pg(p) if p.in_transaction.get() => match with_values(sql, params) {
+            Conn::Pg(p) if p.in_transaction.get() => match p.later_text(sql, params) {
                 Some(text) => {
                     p.pending.borrow_mut().push(text);
                     Ok(())
@@ -729,18 +744,15 @@ mod tests {
 
     #[test]
     fn values_written_in_are_quoted_literals_and_bytes_are_refused() {
-        assert_eq!(
-            with_values(
-                "UPDATE t SET a = ?2, b = ?3, c = '?1' WHERE id = ?1 AND d = ?4",
-                params![-7i64, "it's", None::<i64>, 2.5f64]
-            )
-            .as_deref(),
-            Some("UPDATE t SET a = 'it''s', b = NULL, c = '?1' WHERE id = '-7' AND d = '2.5'")
-        );
-        assert_eq!(with_values("VALUES (?1)", params![vec![1u8]]), None);
-        assert_eq!(with_values("VALUES (?1)", params!["a\0b"]), None);
-        assert_eq!(with_values("VALUES (?2)", params![1i64]), None);
-        assert_eq!(with_values("VALUES (?1)", params![f64::NAN]), None);
+        let lit = |p: &dyn Param| literal(p.value());
+        assert_eq!(lit(&-7i64).as_deref(), Some("'-7'"));
+        assert_eq!(lit(&"it's").as_deref(), Some("'it''s'"));
+        assert_eq!(lit(&"a\\b").as_deref(), Some("'a\\b'"));
+        assert_eq!(lit(&None::<i64>).as_deref(), Some("NULL"));
+        assert_eq!(lit(&2.5f64).as_deref(), Some("'2.5'"));
+        assert_eq!(lit(&vec![1u8]), None);
+        assert_eq!(lit(&"a\0b"), None);
+        assert_eq!(lit(&f64::NAN), None);
     }
 
     #[test]
