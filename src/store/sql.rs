@@ -534,11 +534,8 @@ impl PgConn {
             .iter()
             .map(|p| literal(p.value()))
             .collect::<Option<Vec<String>>>()?;
-        let name = match self.later.borrow().get(sql) {
-            Some(name) => Some(name.clone()),
-            None => None,
-        };
-        let name = match name {
+        let known = self.later.borrow().get(sql).cloned();
+        let name = match known {
             Some(name) => name,
             None => {
                 let n = self.later_names.get() + 1;
