@@ -1111,7 +1111,12 @@ impl ImportFiles<'_> {
             fs::create_dir_all(&self.stored).expect("dump dir");
             let script: String = STORED_TABLES
                 .iter()
-                .map(|t| format!("\\copy {t} TO '{}'\n", self.stored.join(format!("{t}.copy")).display()))
+                .map(|t| {
+                    format!(
+                        "\\copy {t} TO '{}'\n",
+                        self.stored.join(format!("{t}.copy")).display()
+                    )
+                })
                 .collect();
             psql(IMPORT_DB, &script, "psql \\copy TO");
         }
@@ -1128,7 +1133,12 @@ impl ImportFiles<'_> {
         admin.batch_execute("CHECKPOINT").expect("checkpoint");
         let script: String = STORED_TABLES
             .iter()
-            .map(|t| format!("\\copy {t} FROM '{}'\n", self.stored.join(format!("{t}.copy")).display()))
+            .map(|t| {
+                format!(
+                    "\\copy {t} FROM '{}'\n",
+                    self.stored.join(format!("{t}.copy")).display()
+                )
+            })
             .collect();
         let (wal0, cpu0, child0) = (
             wal_bytes(admin),
