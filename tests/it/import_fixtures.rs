@@ -235,3 +235,72 @@ fn the_sample_order_reads_back_field_by_field() {
     assert_eq!(d["remarks"][0]["staff_code"], "C11");
     assert_eq!(d["remarks"][0]["flag"], false);
 }
+
+/// Exports that other shop systems write in Taobao's format name two columns their own way
+/// (收货人, 支付金额) and add columns of their own (分销商Id, 分销商店铺名称, 修改后的sku, 异常信息):
+/// they import as Taobao's own file does, the extra columns ignored.
+#[test]
+fn other_systems_column_names_import_like_taobaos_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let orders = dir.path().join("ExportOrderList.csv");
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_path(fixture("taobao-utf8-bom", "ExportOrderList.csv"))
+        .unwrap();
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_path(&orders)
+        .unwrap();
+    for (i, rec) in r.records().enumerate() {
+        let mut fields: Vec<String> = rec.unwrap().iter().map(str::to_string).collect();
+        if i == 0 {
+            for f in &mut fields {
+                match f.trim() {
+                    "收货人姓名" => *f = "收货人".to_string(),
+                    "买家实际支付金额" => *f = "支付金额".to_string(),
+                    _ => {}
+                }
+            }
+            assert!(fields.iter().any(|f| f == "收货人") && fields.iter().any(|f| f == "支付金额"));
+            fields.extend(
+                ["分销商Id", "分销商店铺名称", "修改后的sku", "异常信息"].map(String::from),
+            );
+        } else {
+            fields.extend(["D1", "某分销店", "SKU-X", "地址异常"].map(String::from));
+        }
+        w.write_record(&fields).unwrap();
+    }
+    w.flush().unwrap();
+    drop(w);
+
+    let theirs = Scratch::new();
+    let (ok, summary) = theirs.json(&[
+        "import",
+        "orders",
+        orders.to_str().unwrap(),
+        fixture("taobao-utf8-bom", "ExportOrderDetailList.csv")
+            .to_str()
+            .unwrap(),
+        "--json",
+    ]);
+    assert!(ok, "{summary}");
+    let taobaos = Scratch::new();
+    let want = taobaos.import_fixture("taobao-utf8-bom");
+    assert_eq!(summary, want);
+    // Remarks carry the time of their import: the two imports ran a moment apart.
+    let timeless = |s: &Scratch| {
+        let mut v = all_orders(s);
+        for o in &mut v {
+            for r in o["remarks"].as_array_mut().unwrap() {
+                r.as_object_mut().unwrap().remove("at");
+            }
+        }
+        v
+    };
+    assert_eq!(timeless(&theirs), timeless(&taobaos));
+    let paid = "SELECT sum(paid_fen) FROM orders";
+    let paid_theirs = theirs.raw().int(paid);
+    assert!(paid_theirs > 0);
+    assert_eq!(paid_theirs, taobaos.raw().int(paid));
+}
