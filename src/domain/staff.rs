@@ -264,6 +264,8 @@ impl Role {
                     | ManageWaybills
                     | PrintBatch
                     | ShipOrders
+                    // The seed: "汇款的需要修改为已经发货" is the order printer's.
+                    | ShipUnpaid
                     | AssignBarcodes
                     | ViewReports
             ),
@@ -272,8 +274,12 @@ impl Role {
             Role::Purchaser => matches!(p, ManageProducts | AssignBarcodes | Receive | PrintLabels),
             Role::LabelPrinter => matches!(p, AssignBarcodes | PrintLabels),
             Role::InboundInspector => matches!(p, InboundCheck),
+            // The seed: 库存管理员 makes the in and out notes and confirms every receipt.
             Role::StockKeeper => {
-                matches!(p, ManageStock | Stocktake | ManageProducts | ViewReports)
+                matches!(
+                    p,
+                    ManageStock | Stocktake | ManageProducts | Receive | ViewReports
+                )
             }
             Role::Admin => true,
         }
@@ -406,8 +412,19 @@ mod tests {
         assert!(
             actor(Role::OrderPrinter)
                 .require(Permission::ShipUnpaid)
+                .is_ok()
+        );
+        assert!(
+            actor(Role::CustomerService)
+                .require(Permission::ShipUnpaid)
                 .is_err()
         );
+        assert!(
+            actor(Role::StockKeeper)
+                .require(Permission::Receive)
+                .is_ok()
+        );
+        assert!(actor(Role::Checker).require(Permission::Receive).is_err());
         for p in Permission::ALL {
             assert!(actor(Role::Admin).require(p).is_ok());
         }

@@ -257,17 +257,18 @@ fn unpaid_and_cancelled_orders_never_reach_a_batch_and_ship_unpaid_lets_one_thro
     assert_eq!(held["state"], "held");
     assert_eq!(held["hold_reason"], "remark");
 
-    // A bank transfer: the supervisor lets an unpaid order ship; an order printer may not.
+    // A bank transfer: the order printer lets an unpaid order ship (the seed gives it this);
+    // customer service may not.
     let no = unpaid[0]["order_no"].as_str().unwrap();
     s.add_staff("DD01", "打单", "order_printer");
-    s.add_staff("KF01", "主管", "cs_supervisor");
+    s.add_staff("KF01", "客服", "customer_service");
     assert!(
-        !s.run_as("DD01", &["review", "ship-unpaid", no, "--note", "汇款"])
+        !s.run_as("KF01", &["review", "ship-unpaid", no, "--note", "汇款"])
             .status
             .success()
     );
     assert!(
-        s.run_as("KF01", &["review", "ship-unpaid", no, "--note", "汇款"])
+        s.run_as("DD01", &["review", "ship-unpaid", no, "--note", "汇款"])
             .status
             .success()
     );
