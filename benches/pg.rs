@@ -958,6 +958,27 @@ fn ensure_export(data: &Path, orders: u64) -> PathBuf {
     dir
 }
 
+/// `psql` running `script` on `IMPORT_DB`, timed, with the CPU (its own and the server's) and
+/// WAL it cost and the rows the database took.
+fn timed_psql(admin: &mut Client, server: &Server, script: &str, what: &str) -> ImportRun {
+    let (wal0, cpu0, child0) = (
+        wal_bytes(admin),
+        server.cpu(),
+        rusage_secs(libc::RUSAGE_CHILDREN),
+    );
+    let t = Instant::now();
+    psql(IMPORT_DB, script, what);
+    ImportRun {
+        wall: t.elapsed().as_secs_f64(),
+        create: 0.0,
+        client_cpu: rusage_secs(libc::RUSAGE_CHILDREN) - child0,
+        server_cpu: cpu0.zip(server.cpu()).map(|(a, b)| b - a),
+        round_trips: None,
+        wal: wal_bytes(admin) - wal0,
+        rows: inserted(admin),
+    }
+}
+
 /// Runs `script` with `psql` on database `db` in one transaction, stopping at the first error.
 fn psql(db: &str, script: &str, what: &str) {
     let mut child = Command::new("psql")
@@ -1036,23 +1057,7 @@ impl ImportFiles<'_> {
             )
         };
         let script = table("orders", self.orders) + &table("lines", self.lines);
-        let (wal0, cpu0, child0) = (
-            wal_bytes(admin),
-            server.cpu(),
-            rusage_secs(libc::RUSAGE_CHILDREN),
-        );
-        let t = Instant::now();
-        psql(IMPORT_DB, &script, "psql \\copy");
-        let wall = t.elapsed().as_secs_f64();
-        let run = ImportRun {
-            wall,
-            create: 0.0,
-            client_cpu: rusage_secs(libc::RUSAGE_CHILDREN) - child0,
-            server_cpu: cpu0.zip(server.cpu()).map(|(a, b)| b - a),
-            round_trips: None,
-            wal: wal_bytes(admin) - wal0,
-            rows: inserted(admin),
-        };
+        let run = timed_psql(admin, server, &script, "psql \\copy");
         let loaded: i64 = connect(IMPORT_DB)
             .query_one("SELECT count(*) FROM orders", &[])
             .expect("count")
@@ -1140,23 +1145,12 @@ impl ImportFiles<'_> {
                 )
             })
             .collect();
-        let (wal0, cpu0, child0) = (
-            wal_bytes(admin),
-            server.cpu(),
-            rusage_secs(libc::RUSAGE_CHILDREN),
+        let run = timed_psql(
+            admin,
+            server,
+            &script,
+            "psql \\copy into the store's tables",
         );
-        let t = Instant::now();
-        psql(IMPORT_DB, &script, "psql \\copy into the store's tables");
-        let wall = t.elapsed().as_secs_f64();
-        let run = ImportRun {
-            wall,
-            create: 0.0,
-            client_cpu: rusage_secs(libc::RUSAGE_CHILDREN) - child0,
-            server_cpu: cpu0.zip(server.cpu()).map(|(a, b)| b - a),
-            round_trips: None,
-            wal: wal_bytes(admin) - wal0,
-            rows: inserted(admin),
-        };
         drop_db(admin, IMPORT_DB);
         run
     }

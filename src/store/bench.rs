@@ -196,6 +196,29 @@ fn parcel_from_row(r: &Row<'_>) -> Result<ParcelRow> {
     })
 }
 
+/// A scan's columns from `at` to `source`, as `insert_scan` and `insert_scan_as` write them.
+fn scan_values<'a>(
+    at: &'a dyn super::Param,
+    staff_id: &'a i64,
+    actor: &'a Actor,
+    s: &'a NewScan<'a>,
+) -> [&'a dyn super::Param; 12] {
+    [
+        at,
+        staff_id,
+        &actor.terminal,
+        &s.mode,
+        &s.code,
+        &s.verdict,
+        &s.reason,
+        &s.parcel_id,
+        &s.batch_id,
+        &s.sku_code,
+        &s.counted,
+        &s.source,
+    ]
+}
+
 fn station_from_row(r: &Row<'_>) -> Result<StationRow> {
     Ok(StationRow {
         terminal: r.get(0)?,
@@ -863,46 +886,23 @@ impl Db<'_> {
         staff_id: i64,
         s: &NewScan<'_>,
     ) -> Result<()> {
+        let at = now();
+        let mut values = scan_values(&at, &staff_id, actor, s).to_vec();
+        values.push(&id);
         self.exec_later(
-            "INSERT INTO scans (id, at, staff_id, terminal, mode, code, verdict, reason, parcel_id, batch_id, sku_code, counted, source)
-             VALUES (?13, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![
-                now(),
-                staff_id,
-                actor.terminal,
-                s.mode,
-                s.code,
-                s.verdict,
-                s.reason,
-                s.parcel_id,
-                s.batch_id,
-                s.sku_code,
-                s.counted,
-                s.source,
-                id
-            ],
+            "INSERT INTO scans (at, staff_id, terminal, mode, code, verdict, reason, parcel_id, batch_id, sku_code, counted, source, id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            &values,
         )
     }
 
     /// Writes a scan with its verdict; returns its id.
     pub fn insert_scan(&self, actor: &Actor, staff_id: i64, s: &NewScan<'_>) -> Result<i64> {
+        let at = now();
         self.insert(
             "INSERT INTO scans (at, staff_id, terminal, mode, code, verdict, reason, parcel_id, batch_id, sku_code, counted, source)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id",
-            params![
-                now(),
-                staff_id,
-                actor.terminal,
-                s.mode,
-                s.code,
-                s.verdict,
-                s.reason,
-                s.parcel_id,
-                s.batch_id,
-                s.sku_code,
-                s.counted,
-                s.source
-            ],
+            &scan_values(&at, &staff_id, actor, s),
         )
     }
 
