@@ -301,6 +301,18 @@ pub enum StaffCmd {
         #[arg(long)]
         new_pin: Option<String>,
     },
+    /// A staff member leaves (admins): the code can no longer sign in; their history stays.
+    Deactivate { code: String },
+    /// A staff member who left comes back (admins).
+    Activate { code: String },
+    /// Give a staff member another role (admins).
+    SetRole {
+        code: String,
+        /// customer_service, cs_supervisor, order_printer, picker, checker, purchaser,
+        /// label_printer, inbound_inspector, stock_keeper or admin
+        #[arg(long)]
+        role: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -656,6 +668,33 @@ fn prompt_pin(prompt: &str) -> Result<String, Error> {
     rpassword::prompt_password(prompt).map_err(|e| Error::io("/dev/tty", e))
 }
 
+/// A role by its code, or the codes there are.
+fn role_named(role: &str) -> Result<Role, Error> {
+    Role::from_code(role).ok_or_else(|| {
+        let all: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
+        Error::invalid(
+            format!("不认识的角色：{role}（可用 {}）", all.join(", ")),
+            format!("unknown role: {role} (use {})", all.join(", ")),
+        )
+    })
+}
+
+/// `staff deactivate` / `staff activate`.
+fn staff_active(
+    store: &mut Store,
+    actor: &Actor,
+    code: &str,
+    active: bool,
+) -> Result<ExitCode, Error> {
+    let s = flow::staff::set_active(store, actor, code, active)?;
+    if s.active {
+        println!("在职 · active: {} {}", s.code, s.name);
+    } else {
+        println!("已停用 · inactive: {} {}", s.code, s.name);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// A new PIN: `given` (a flag, for scripts), else typed twice at the terminal; without a
 /// terminal the flag is required.
 fn new_pin(given: Option<String>, flag: &'static str, whose: &str) -> Result<String, Error> {
@@ -780,13 +819,7 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
             role,
             pin,
         }) => {
-            let role = Role::from_code(&role).ok_or_else(|| {
-                let all: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
-                Error::invalid(
-                    format!("不认识的角色：{role}（可用 {}）", all.join(", ")),
-                    format!("unknown role: {role} (use {})", all.join(", ")),
-                )
-            })?;
+            let role = role_named(&role)?;
             actor.require(crate::domain::Permission::ManageStaff)?;
             let pin = new_pin(pin, "--pin", &code)?;
             let s = flow::staff::add_staff(store, actor, &code, &name, role, &pin)?;
@@ -813,6 +846,20 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
             let pin = new_pin(given, "--new-pin", &code)?;
             flow::staff::reset_pin(store, actor, &code, &pin)?;
             println!("已重设密码 · PIN reset: {code}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Staff(StaffCmd::Deactivate { code }) => staff_active(store, actor, &code, false),
+        Command::Staff(StaffCmd::Activate { code }) => staff_active(store, actor, &code, true),
+        Command::Staff(StaffCmd::SetRole { code, role }) => {
+            let role = role_named(&role)?;
+            let s = flow::staff::set_role(store, actor, &code, role)?;
+            println!(
+                "角色 · role: {} {} ({} · {})",
+                s.code,
+                s.name,
+                s.role.zh(),
+                s.role.code()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Staff(StaffCmd::List { json }) => {

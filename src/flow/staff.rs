@@ -329,6 +329,80 @@ pub fn add_staff(
     })
 }
 
+/// A staff member leaves (`active` false) or comes back: an inactive code cannot sign in or
+/// act, and everything they did stays theirs. The shop's last active admin cannot leave.
+pub fn set_active(store: &mut Store, actor: &Actor, code: &str, active: bool) -> Result<Staff> {
+    change_staff(store, actor, code, |db, staff| {
+        if staff.active == active {
+            return Ok(None);
+        }
+        if !active && staff.role == Role::Admin && db.active_admins()? <= 1 {
+            return Err(last_admin());
+        }
+        db.set_staff_active(code, active)?;
+        Ok(Some((
+            if active {
+                "staff_activated"
+            } else {
+                "staff_deactivated"
+            },
+            json!({}),
+        )))
+    })
+}
+
+/// Gives a staff member another role; what they may do changes at their next action. The
+/// shop's last active admin keeps theirs.
+pub fn set_role(store: &mut Store, actor: &Actor, code: &str, role: Role) -> Result<Staff> {
+    change_staff(store, actor, code, |db, staff| {
+        if staff.role == role {
+            return Ok(None);
+        }
+        if staff.role == Role::Admin && staff.active && db.active_admins()? <= 1 {
+            return Err(last_admin());
+        }
+        db.set_staff_role(code, role)?;
+        Ok(Some((
+            "staff_role_changed",
+            json!({"from": staff.role.code(), "to": role.code()}),
+        )))
+    })
+}
+
+/// An admin's change to one staff member: `change` says what it did (an event kind and its
+/// detail), or nothing when there was nothing to change; the staff member as they are after.
+fn change_staff(
+    store: &mut Store,
+    actor: &Actor,
+    code: &str,
+    change: impl FnOnce(
+        &crate::store::Db<'_>,
+        &Staff,
+    ) -> Result<Option<(&'static str, serde_json::Value)>>,
+) -> Result<Staff> {
+    actor.require(Permission::ManageStaff)?;
+    if !valid_staff_code(code) {
+        return Err(Error::UnknownStaff(code.into()));
+    }
+    store.write(|db| {
+        let staff = db
+            .staff_by_code(code)?
+            .ok_or_else(|| Error::UnknownStaff(code.into()))?;
+        if let Some((kind, detail)) = change(db, &staff)? {
+            db.log_event(actor, kind, code, &detail)?;
+        }
+        db.staff_by_code(code)?
+            .ok_or_else(|| Error::UnknownStaff(code.into()))
+    })
+}
+
+fn last_admin() -> Error {
+    Error::invalid(
+        "这是店里最后一位在职的管理员：先让另一位员工当管理员",
+        "this is the shop's last active admin: make someone else an admin first",
+    )
+}
+
 pub fn list_staff(store: &Store, actor: &Actor) -> Result<Vec<StaffRecord>> {
     actor.require(Permission::ManageStaff)?;
     store.read().list_staff()

@@ -84,6 +84,32 @@ impl Db<'_> {
         )
     }
 
+    /// Marks a staff member active or not (their history stays either way).
+    pub fn set_staff_active(&self, code: &str, active: bool) -> Result<()> {
+        self.exec(
+            "UPDATE staff SET active = ?2 WHERE code = ?1",
+            params![code, active],
+        )?;
+        Ok(())
+    }
+
+    pub fn set_staff_role(&self, code: &str, role: Role) -> Result<()> {
+        self.exec(
+            "UPDATE staff SET role = ?2 WHERE code = ?1",
+            params![code, role.code()],
+        )?;
+        Ok(())
+    }
+
+    /// Active admins, for the rule that a shop keeps one.
+    pub fn active_admins(&self) -> Result<i64> {
+        self.one(
+            "SELECT count(*) FROM staff WHERE role = 'admin' AND active = 1",
+            params![],
+            |r| r.get(0),
+        )
+    }
+
     /// Sets (or replaces) a staff member's PIN hash; clears their wrong PINs and any lock.
     pub fn set_staff_pin(&self, code: &str, pin_hash: &str) -> Result<()> {
         let n = self.exec(

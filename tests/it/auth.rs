@@ -510,3 +510,90 @@ fn the_window_changes_ones_own_pin_with_the_current_one() {
     let (_, ev) = s.json(&["events", "--kind", "pin_changed", "--json"]);
     assert_eq!(ev[0]["staff_code"], "YH01");
 }
+
+/// An admin deactivates a staff member who left: the code can no longer act, and stays in the
+/// list as inactive; reactivated, it works again. A new role changes what they may do. The
+/// shop's last active admin can be neither deactivated nor demoted, and only admins manage
+/// staff. Every change is in the event log.
+#[test]
+fn staff_leave_come_back_and_change_role() {
+    let s = Scratch::new();
+    s.add_staff("YH09", "验货", "checker");
+    let fails = |staff: &str, args: &[&str]| {
+        let out = s.run_as(staff, args);
+        assert!(!out.status.success(), "{args:?} as {staff} succeeded");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let active = |code: &str| {
+        let (ok, list) = s.json(&["staff", "list", "--json"]);
+        assert!(ok);
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["code"] == code)
+            .unwrap()["active"]
+            .as_bool()
+            .unwrap()
+    };
+    assert!(s.run_as("YH09", &["orders", "list"]).status.success());
+    // A checker manages no staff.
+    fails("YH09", &["staff", "deactivate", "admin"]);
+
+    s.ok(&["staff", "deactivate", "YH09"]);
+    assert!(!active("YH09"));
+    let e = fails("YH09", &["orders", "list"]);
+    assert!(e.contains("inactive"), "{e}");
+    s.ok(&["staff", "activate", "YH09"]);
+    assert!(active("YH09"));
+    assert!(s.run_as("YH09", &["orders", "list"]).status.success());
+
+    // The last active admin stays one.
+    let e = fails("admin", &["staff", "deactivate", "admin"]);
+    assert!(e.contains("last active admin"), "{e}");
+    let e = fails(
+        "admin",
+        &["staff", "set-role", "admin", "--role", "checker"],
+    );
+    assert!(e.contains("last active admin"), "{e}");
+    assert!(active("admin"));
+
+    // A new role: the checker becomes an admin, who may then retire the first.
+    fails("YH09", &["staff", "list"]);
+    s.ok(&["staff", "set-role", "YH09", "--role", "admin"]);
+    assert!(s.run_as("YH09", &["staff", "list"]).status.success());
+    assert!(
+        s.run_as("YH09", &["staff", "deactivate", "admin"])
+            .status
+            .success()
+    );
+    assert!(!active_as(&s, "YH09", "admin"));
+
+    let e = fails("YH09", &["staff", "set-role", "NOBODY", "--role", "picker"]);
+    assert!(e.contains("NOBODY"), "{e}");
+    let e = fails("YH09", &["staff", "set-role", "YH09", "--role", "boss"]);
+    assert!(e.contains("unknown role"), "{e}");
+
+    let events = s.json_as("YH09", &["events", "--json"]);
+    let kinds: Vec<&str> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .filter(|k| k.starts_with("staff_"))
+        .collect();
+    for k in ["staff_deactivated", "staff_activated", "staff_role_changed"] {
+        assert!(kinds.contains(&k), "{k} not in {kinds:?}");
+    }
+}
+
+/// Whether `code` is active, as `viewer` (an admin) sees the staff list.
+fn active_as(s: &Scratch, viewer: &str, code: &str) -> bool {
+    let list = s.json_as(viewer, &["staff", "list", "--json"]);
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == code)
+        .unwrap()["active"]
+        .as_bool()
+        .unwrap()
+}
