@@ -524,17 +524,7 @@ fn staff_leave_come_back_and_change_role() {
         assert!(!out.status.success(), "{args:?} as {staff} succeeded");
         String::from_utf8_lossy(&out.stderr).into_owned()
     };
-    let active = |code: &str| {
-        let (ok, list) = s.json(&["staff", "list", "--json"]);
-        assert!(ok);
-        list.as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["code"] == code)
-            .unwrap()["active"]
-            .as_bool()
-            .unwrap()
-    };
+    let active = |code: &str| active_as(&s, "admin", code);
     assert!(s.run_as("YH09", &["orders", "list"]).status.success());
     // A checker manages no staff.
     fails("YH09", &["staff", "deactivate", "admin"]);
