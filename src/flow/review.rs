@@ -164,26 +164,29 @@ pub fn ship_unpaid(store: &mut Store, actor: &Actor, order_no: &str, note: &str)
     })
 }
 
-/// `hold_on_remark` for an order this import just created: it has no hold and no parcel yet, so
-/// nothing needs reading back.
-pub(crate) fn hold_new_order_on_remark(
-    db: &Db<'_>,
-    actor: &Actor,
-    order_id: i64,
-    order_no: &str,
+/// The hold a new order gets from its first remark: 暂不发货 holds an order not yet done with
+/// (reason: remark, the remark its note). Written with the order as it is stored.
+pub(crate) fn new_order_hold_on_remark(
     status: OrderStatus,
     text: &str,
+) -> Option<(&'static str, String)> {
+    (remark_holds(text) && matches!(status, OrderStatus::Paid | OrderStatus::Unpaid))
+        .then(|| (HoldReason::Remark.code(), text.to_string()))
+}
+
+/// The event of a new order held for its remark.
+pub(crate) fn log_held_on_remark(
+    db: &Db<'_>,
+    actor: &Actor,
+    order_no: &str,
+    text: &str,
 ) -> Result<()> {
-    if remark_holds(text) && matches!(status, OrderStatus::Paid | OrderStatus::Unpaid) {
-        db.set_hold(order_id, Some(HoldReason::Remark.code()), text)?;
-        db.log_event(
-            actor,
-            "order_held",
-            order_no,
-            &json!({"reason": "remark", "note": text}),
-        )?;
-    }
-    Ok(())
+    db.log_event(
+        actor,
+        "order_held",
+        order_no,
+        &json!({"reason": "remark", "note": text}),
+    )
 }
 
 /// Holds the order when a newly added remark says 暂不发货 (reason: remark), unless it is held

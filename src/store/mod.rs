@@ -764,6 +764,22 @@ impl Db<'_> {
         Ok(out)
     }
 
+    /// `all`, planned for these values and the tables as they are now, not with a plan kept
+    /// from earlier runs: for lookups into tables the same transaction is filling.
+    pub(crate) fn all_planned_now<T>(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
+        mut f: impl FnMut(&Row<'_>) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        self.conn.each_planned_now(sql, params, &mut |r| {
+            out.push(f(r)?);
+            Ok(true)
+        })?;
+        Ok(out)
+    }
+
     /// Every row of `sql` handed to `f` as it is read, none kept: for long listings. `f` must
     /// not query the store itself (a server connection reads one result at a time).
     pub(crate) fn each(

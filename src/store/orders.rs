@@ -24,6 +24,8 @@ pub struct StoredOrder {
 pub struct NewImportedOrder {
     pub order: Order,
     pub remark: Option<ImportedRemark>,
+    /// Held from the start (reason code, note): written with the order, not after it.
+    pub hold: Option<(&'static str, String)>,
 }
 
 /// A remark from an export: its text, the staff code it credits, whether it is flagged.
@@ -222,7 +224,8 @@ impl Db<'_> {
         let mut out = HashMap::new();
         for chunk in order_nos.chunks(LOOKUP_CHUNK) {
             let ps: Vec<&dyn Param> = chunk.iter().map(|n| n as &dyn Param).collect();
-            let found = self.all(
+            // Planned each time: the import fills `orders` between these lookups.
+            let found = self.all_planned_now(
                 &format!(
                     "SELECT {ORDER_COLS} FROM orders WHERE order_no IN ({})",
                     placeholders(chunk.len())
@@ -285,6 +288,9 @@ impl Db<'_> {
             let mut ids = Vec::with_capacity(orders.len());
             for o in orders {
                 let id = self.insert_order(&o.order)?;
+                if let Some((reason, note)) = &o.hold {
+                    self.set_hold(id, Some(reason), note)?;
+                }
                 if let Some(r) = &o.remark {
                     self.append_remark(
                         id,
@@ -314,7 +320,7 @@ impl Db<'_> {
         let (mut heads, mut lines, mut remarks) =
             (CopyRows::new(), CopyRows::new(), CopyRows::new());
         for (o, &id) in orders.iter().zip(&ids) {
-            let (o, remark) = (&o.order, &o.remark);
+            let (o, remark, hold) = (&o.order, &o.remark, &o.hold);
             heads.push(params![
                 id,
                 o.order_no,
@@ -335,6 +341,8 @@ impl Db<'_> {
                 o.refund.0,
                 o.shop,
                 o.close_reason,
+                hold.as_ref().map(|h| h.0),
+                hold.as_ref().map_or("", |h| h.1.as_str()),
                 now,
                 now,
             ]);
@@ -370,7 +378,8 @@ impl Db<'_> {
         self.copy_in(
             "COPY orders (id, order_no, buyer, receiver_name, receiver_phone, receiver_address, status,
                 buyer_message, shipping_method, created_at, paid_at, courier, tracking_no, total_fen,
-                postage_fen, paid_fen, refund_fen, shop, close_reason, imported_at, updated_at)
+                postage_fen, paid_fen, refund_fen, shop, close_reason, hold_reason, hold_note,
+                imported_at, updated_at)
              FROM STDIN",
             &heads,
         )?;

@@ -616,6 +616,18 @@ impl PgConn {
     }
 }
 
+/// How a PostgreSQL query is planned.
+#[derive(Clone, Copy)]
+enum Plan {
+    /// Prepared once per connection and kept: after five runs the server may settle on one
+    /// plan for any values, made from the tables' sizes at that moment.
+    Kept,
+    /// Prepared for this run only, so planned for these values and the tables as they are
+    /// now. For a lookup into a table that grows inside the same transaction (an import into
+    /// a new store): a kept plan made while the table looked empty reads all of it every time.
+    Fresh,
+}
+
 /// The engine and its connection. One per store, never copied: the size of the larger variant
 /// costs nothing.
 #[allow(clippy::large_enum_variant)]
@@ -631,6 +643,26 @@ impl Conn {
         sql: &str,
         params: &[&dyn Param],
         f: &mut dyn FnMut(&Row<'_>) -> Result<bool>,
+    ) -> Result<()> {
+        self.each_planned(sql, params, f, Plan::Kept)
+    }
+
+    /// `each`, planned for these values (see `Plan::Fresh`).
+    pub fn each_planned_now(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
+        f: &mut dyn FnMut(&Row<'_>) -> Result<bool>,
+    ) -> Result<()> {
+        self.each_planned(sql, params, f, Plan::Fresh)
+    }
+
+    fn each_planned(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
+        f: &mut dyn FnMut(&Row<'_>) -> Result<bool>,
+        plan: Plan,
     ) -> Result<()> {
         match self {
             Conn::Lite(c) => {
@@ -648,7 +680,10 @@ impl Conn {
                 use postgres::fallible_iterator::FallibleIterator;
                 let handed = std::cell::Cell::new(false);
                 p.again_if_gone(&|| !handed.get(), &mut || {
-                    let stmt = p.prepared(sql)?;
+                    let stmt = match plan {
+                        Plan::Kept => p.prepared(sql)?,
+                        Plan::Fresh => p.client()?.prepare(&to_dollars(sql))?,
+                    };
                     let mut client = p.client()?;
                     let mut rows = client.query_raw(&stmt, params.iter().map(|v| v.value()))?;
                     while let Some(r) = rows.next()? {
