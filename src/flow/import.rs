@@ -22,6 +22,40 @@ use regex::Regex;
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// How far an import has read its files, for a progress bar: bytes read of the bytes there are.
+/// The window reads it while the import runs on the store worker.
+#[derive(Debug, Default)]
+pub struct ImportProgress {
+    read: AtomicU64,
+    total: AtomicU64,
+}
+
+impl ImportProgress {
+    /// The share read, 0 to 1 (0 before the files are opened).
+    pub fn fraction(&self) -> f32 {
+        let total = self.total.load(Ordering::Relaxed);
+        if total == 0 {
+            return 0.0;
+        }
+        (self.read.load(Ordering::Relaxed) as f64 / total as f64).min(1.0) as f32
+    }
+
+    fn start(&self, files: &[&Path]) {
+        let total = files
+            .iter()
+            .filter_map(|p| std::fs::metadata(p).ok())
+            .map(|m| m.len())
+            .sum();
+        self.read.store(0, Ordering::Relaxed);
+        self.total.store(total, Ordering::Relaxed);
+    }
+
+    fn set(&self, read: u64) {
+        self.read.store(read, Ordering::Relaxed);
+    }
+}
 
 /// The setting that holds the staff-code pattern for remarks.
 pub const STAFF_CODE_PATTERN_SETTING: &str = "remark.staff_code_pattern";
@@ -58,7 +92,11 @@ struct LineFile {
     orders_with_bad_lines: HashMap<String, u64>,
 }
 
-fn read_line_file(path: &Path, rejected: &mut Vec<BadRow>) -> Option<LineFile> {
+fn read_line_file(
+    path: &Path,
+    rejected: &mut Vec<BadRow>,
+    progress: &ImportProgress,
+) -> Option<LineFile> {
     let mut table = match Table::open(path, &LINE_COLUMNS) {
         Ok(t) => t,
         Err(bad) => {
@@ -70,7 +108,12 @@ fn read_line_file(path: &Path, rejected: &mut Vec<BadRow>) -> Option<LineFile> {
         by_order: HashMap::new(),
         orders_with_bad_lines: HashMap::new(),
     };
+    let mut rows = 0u32;
     while let Some(row) = table.next_row() {
+        rows = rows.wrapping_add(1);
+        if rows.is_multiple_of(1024) {
+            progress.set(table.bytes_read());
+        }
         let parsed = row.and_then(|row| {
             parse_line_row(&table, &row).inspect_err(|_| {
                 // Remember the order so it is refused whole: a parcel missing an item is worse than
@@ -109,7 +152,12 @@ enum OrderRow {
 
 /// Reads and parses the order file, handing the rows over in batches until the file ends or
 /// the import stops listening.
-fn read_order_rows(mut table: Table, tx: std::sync::mpsc::SyncSender<Vec<OrderRow>>) {
+fn read_order_rows(
+    mut table: Table,
+    tx: std::sync::mpsc::SyncSender<Vec<OrderRow>>,
+    progress: &ImportProgress,
+    before: u64,
+) {
     let mut batch = Vec::with_capacity(READ_BATCH);
     while let Some(row) = table.next_row() {
         batch.push(match row {
@@ -119,6 +167,9 @@ fn read_order_rows(mut table: Table, tx: std::sync::mpsc::SyncSender<Vec<OrderRo
                 Err(bad) => OrderRow::Bad(bad, Some(table.get(&row, 0).into_owned())),
             },
         });
+        if batch.len() == READ_BATCH {
+            progress.set(before + table.bytes_read());
+        }
         if batch.len() == READ_BATCH
             && tx
                 .send(std::mem::replace(
@@ -130,6 +181,7 @@ fn read_order_rows(mut table: Table, tx: std::sync::mpsc::SyncSender<Vec<OrderRo
             return;
         }
     }
+    progress.set(before + table.bytes_read());
     let _ = tx.send(batch);
 }
 
@@ -141,11 +193,32 @@ pub fn import_orders(
     lines_path: &Path,
     opts: ImportOptions,
 ) -> Result<ImportSummary> {
+    import_orders_watched(
+        store,
+        actor,
+        orders_path,
+        lines_path,
+        opts,
+        &ImportProgress::default(),
+    )
+}
+
+/// `import_orders`, telling `progress` how much of the files it has read.
+pub fn import_orders_watched(
+    store: &mut Store,
+    actor: &Actor,
+    orders_path: &Path,
+    lines_path: &Path,
+    opts: ImportOptions,
+    progress: &ImportProgress,
+) -> Result<ImportSummary> {
     actor.require(Permission::ImportOrders)?;
     let pattern = staff_code_pattern(&store.read())?;
     let mut summary = ImportSummary::default();
 
-    let lines = read_line_file(lines_path, &mut summary.rejected);
+    progress.start(&[lines_path, orders_path]);
+    let lines = read_line_file(lines_path, &mut summary.rejected, progress);
+    let lines_bytes = std::fs::metadata(lines_path).map_or(0, |m| m.len());
     let orders_table = match Table::open(orders_path, &ORDER_COLUMNS) {
         Ok(t) => Some(t),
         Err(bad) => {
@@ -173,7 +246,7 @@ pub fn import_orders(
     // The order file is read and parsed on a thread of its own while this one writes.
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<OrderRow>>(CHUNK / READ_BATCH * 2);
     let mut summary = std::thread::scope(|scope| {
-        scope.spawn(move || read_order_rows(table, tx));
+        scope.spawn(move || read_order_rows(table, tx, progress, lines_bytes));
         // Dropped when this closure returns, before the thread is waited for: a write that
         // fails midway stops the reading instead of waiting on it.
         let rx = rx;

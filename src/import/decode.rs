@@ -97,6 +97,10 @@ impl<R: Read> DecodingReader<R> {
         &mut self.inner
     }
 
+    pub fn get_ref(&self) -> &R {
+        &self.inner
+    }
+
     pub fn new(inner: R, encoding: TextEncoding) -> Self {
         let decoder = match encoding {
             TextEncoding::Utf8 => UTF_8.new_decoder_with_bom_removal(),

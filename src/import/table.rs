@@ -293,6 +293,11 @@ impl Table {
 
     /// The next data row, or a bad row (wrong number of fields, bad encoding). After a bad
     /// encoding the rest of the file cannot be trusted and reading stops.
+    /// Bytes of the file read so far (a little ahead of the rows handed out), for a progress bar.
+    pub fn bytes_read(&self) -> u64 {
+        self.reader.get_ref().get_ref().get_ref().total
+    }
+
     pub fn next_row(&mut self) -> Option<Result<Row, BadRow>> {
         let row = match self.next_record()? {
             Ok(row) => row,

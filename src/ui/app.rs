@@ -8,8 +8,8 @@ use super::i18n::{self, Bi, Lang, T, tr};
 use super::input;
 use super::job::{Job, Worker};
 use super::screen::{
-    Action, Ctx, Notice, NoticeChange, SCREENS, Screen, check, inbound, labels, notice_slot,
-    orders, pick, print, receipts, sign_in, stock, stocktake,
+    Action, Ctx, Notice, NoticeChange, SCREENS, Screen, check, import, inbound, labels,
+    notice_slot, orders, pick, print, receipts, sign_in, stock, stocktake,
 };
 use super::sound::{Player, Sound};
 use crate::domain::Actor;
@@ -82,6 +82,7 @@ pub struct App {
     pub inbound: inbound::State,
     pub stocktake: stocktake::State,
     pub stock: stock::State,
+    pub import: import::State,
     settings: ScannerSettings,
     pub ports: BTreeMap<String, PortState>,
     sound: Player,
@@ -111,6 +112,9 @@ pub enum Message {
     Inbound(inbound::Message),
     Stocktake(stocktake::Message),
     Stock(stock::Message),
+    Import(import::Message),
+    /// A file dropped on the window: to the import screen, for a role that imports.
+    FileDropped(PathBuf),
     /// The side bar chose a screen.
     Show(Screen),
     SignOut,
@@ -239,6 +243,7 @@ impl App {
             inbound: inbound::State::default(),
             stocktake: stocktake::State::default(),
             stock: stock::State::default(),
+            import: import::State::default(),
             settings: ScannerSettings::default(),
             ports: BTreeMap::new(),
             sound: Player::silent(),
@@ -485,6 +490,7 @@ impl App {
         self.inbound = inbound::State::default();
         self.stocktake = stocktake::State::default();
         self.stock = stock::State::default();
+        self.import = import::State::default();
         self.notice = None;
         Task::batch([
             task,
@@ -555,6 +561,10 @@ impl App {
             Screen::Stock => {
                 let a = self.stock.opened(ctx);
                 self.carry(a, Message::Stock)
+            }
+            Screen::Import => {
+                self.import.opened(ctx);
+                Task::none()
             }
             _ => Task::none(),
         }
@@ -658,6 +668,10 @@ impl App {
                 let a = self.receipts.update(ctx, receipts::Message::Scanned(scan));
                 self.carry(a, Message::Receipts)
             }
+            Screen::Import => {
+                let a = self.import.update(ctx, import::Message::Scanned(scan));
+                self.carry(a, Message::Import)
+            }
         }
     }
 
@@ -722,6 +736,19 @@ impl App {
             Message::Inbound(m) => screen!(inbound, Message::Inbound, m),
             Message::Stocktake(m) => screen!(stocktake, Message::Stocktake, m),
             Message::Stock(m) => screen!(stock, Message::Stock, m),
+            Message::Import(m) => screen!(import, Message::Import, m),
+            Message::FileDropped(path) => {
+                if !self.may_use(Screen::Import) {
+                    return Task::none();
+                }
+                let show = if self.screen == Screen::Import {
+                    Task::none()
+                } else {
+                    self.update(Message::Show(Screen::Import))
+                };
+                let drop = self.update(Message::Import(import::Message::Dropped(path)));
+                Task::batch([show, drop])
+            }
             Message::Show(s) => {
                 if self.may_use(s) && s != self.screen {
                     self.screen = s;
@@ -810,6 +837,12 @@ impl App {
             subs.push(input::job_ticker().map(|_| Message::JobTick));
         }
         subs.push(iced::window::close_requests().map(Message::CloseRequested));
+        subs.push(iced::event::listen_with(|event, _, _| match event {
+            iced::Event::Window(iced::window::Event::FileDropped(path)) => {
+                Some(Message::FileDropped(path))
+            }
+            _ => None,
+        }));
         Subscription::batch(subs)
     }
 
@@ -928,6 +961,7 @@ impl App {
                 Screen::Inbound => self.inbound.view(ctx).map(Message::Inbound),
                 Screen::Stocktake => self.stocktake.view(ctx).map(Message::Stocktake),
                 Screen::Stock => self.stock.view(ctx).map(Message::Stock),
+                Screen::Import => self.import.view(ctx).map(Message::Import),
             };
             let main = column![notice_slot(self.notice.as_ref(), lang), screen]
                 .spacing(4)

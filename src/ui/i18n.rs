@@ -542,6 +542,24 @@ pub enum S {
     UndoLast,
     BinNotCounted,
     ConfirmApproveLeave,
+    ScreenImport,
+    ImportOrdersKind,
+    ImportProductsKind,
+    OrderFile,
+    LineFile,
+    ProductFile,
+    ImportHint,
+    ImportNow,
+    ImportGoodRows,
+    ImportGoodRowsHint,
+    ChooseImportFiles,
+    Importing,
+    ImportRefused,
+    ColFile,
+    ColLine,
+    ColColumn,
+    ImportNotAFile,
+    RejectFileWritten,
 }
 
 /// The text of `s` in `lang`.
@@ -622,6 +640,45 @@ pub fn st(lang: Lang, s: S) -> &'static str {
             "确认审核（未盘库位保持不变）",
             "Approve, bins not counted left as they are",
         ),
+        S::ScreenImport => ("导入", "Import"),
+        S::ImportOrdersKind => ("淘宝订单导出", "Taobao order export"),
+        S::ImportProductsKind => ("商品资料 CSV", "Product CSV"),
+        S::OrderFile => (
+            "订单文件（ExportOrderList…csv）",
+            "Order file (ExportOrderList…csv)",
+        ),
+        S::LineFile => (
+            "宝贝文件（ExportOrderDetailList…csv）",
+            "Item file (ExportOrderDetailList…csv)",
+        ),
+        S::ProductFile => ("商品 CSV 文件", "Product CSV file"),
+        S::ImportHint => (
+            "选好两个文件（选了一个，同一次导出的另一个会自动填上），也可以把文件拖到窗口里。全部检查无误才写入；有一行错，什么都不写。",
+            "Choose both files (choose one and the other of the same export is filled in), or drop them on the window. Nothing is written unless every row is right.",
+        ),
+        S::ImportNow => ("导入", "Import"),
+        S::ImportGoodRows => (
+            "导入正确的行，错误行存入拒收文件",
+            "Import the good rows, keep the rest in a reject file",
+        ),
+        S::ImportGoodRowsHint => (
+            "错误的行不会导入，会写进源文件旁边的拒收文件，改好后可以再导入。",
+            "The bad rows are not imported: they go to a reject file beside the file, to fix and import again.",
+        ),
+        S::ChooseImportFiles => ("先选择要导入的文件", "Choose the files to import first"),
+        S::Importing => ("正在导入…", "Importing…"),
+        S::ImportRefused => (
+            "导入被拒绝，什么都没有写入",
+            "Import refused: nothing was written",
+        ),
+        S::ColFile => ("文件", "File"),
+        S::ColLine => ("行", "Line"),
+        S::ColColumn => ("列", "Column"),
+        S::ImportNotAFile => (
+            "只能导入 CSV 文件（订单导出、宝贝导出或商品资料）",
+            "Only CSV files can be imported (order export, item export or product file)",
+        ),
+        S::RejectFileWritten => ("错误行已写入", "Rejected rows written to"),
     };
     lang.pick(zh, en)
 }
@@ -994,5 +1051,49 @@ fn refusal(lang: Lang, r: &Refusal) -> String {
                 "Another program is using the store: a backup cannot be restored now",
             )
             .into(),
+    }
+}
+
+/// What an order import did, as the import screen says it.
+pub fn order_import_summary(lang: Lang, s: &crate::import::ImportSummary) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "导入完成：新订单 {} · 更新 {} · 未变 {} · 宝贝行 {} · 新备注 {} · 错误行 {}",
+            s.orders_new,
+            s.orders_updated,
+            s.orders_unchanged,
+            s.lines,
+            s.remarks_appended,
+            s.rejected.len()
+        ),
+        Lang::En => format!(
+            "Imported: {} new orders · {} updated · {} unchanged · {} lines · {} new remarks · {} rows rejected",
+            s.orders_new,
+            s.orders_updated,
+            s.orders_unchanged,
+            s.lines,
+            s.remarks_appended,
+            s.rejected.len()
+        ),
+    }
+}
+
+/// What a product import did, as the import screen says it.
+pub fn product_import_summary(lang: Lang, s: &crate::import::ProductImportSummary) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "导入完成：新商品 {} · 更新 {} · 待分配条码 {} · 错误行 {}",
+            s.products_new,
+            s.products_updated,
+            s.needs_barcode,
+            s.rejected.len()
+        ),
+        Lang::En => format!(
+            "Imported: {} new products · {} updated · {} need a barcode · {} rows rejected",
+            s.products_new,
+            s.products_updated,
+            s.needs_barcode,
+            s.rejected.len()
+        ),
     }
 }

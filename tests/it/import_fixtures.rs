@@ -304,3 +304,24 @@ fn other_systems_column_names_import_like_taobaos_own() {
     assert!(paid_theirs > 0);
     assert_eq!(paid_theirs, taobaos.raw().int(paid));
 }
+
+#[test]
+fn an_import_reports_how_much_of_its_files_it_has_read() {
+    let s = Scratch::new();
+    s.ensure_store();
+    let mut store = s.open();
+    let admin = packbench::flow::staff::actor(&store, "admin", "t").unwrap();
+    let progress = flow::import::ImportProgress::default();
+    assert_eq!(progress.fraction(), 0.0, "nothing read before it starts");
+    let summary = flow::import::import_orders_watched(
+        &mut store,
+        &admin,
+        &fixture("taobao-gbk", "ExportOrderList.csv"),
+        &fixture("taobao-gbk", "ExportOrderDetailList.csv"),
+        flow::import::ImportOptions::default(),
+        &progress,
+    )
+    .unwrap();
+    assert!(summary.committed && summary.orders_new > 0);
+    assert_eq!(progress.fraction(), 1.0, "both files read to the end");
+}

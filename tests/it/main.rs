@@ -21,6 +21,7 @@ mod codes;
 mod demo;
 mod font_coverage;
 mod gui;
+mod gui_import;
 mod gui_stock;
 mod gui_xvfb;
 mod import_engines;

@@ -6,6 +6,7 @@
 //! enforces.
 
 pub mod check;
+pub mod import;
 pub mod inbound;
 pub mod labels;
 pub mod orders;
@@ -34,6 +35,7 @@ pub enum Screen {
     Inbound,
     Stocktake,
     Stock,
+    Import,
 }
 
 /// A screen in the side bar: its name and who may open it.
@@ -48,7 +50,7 @@ fn allows(a: &Actor, p: Permission) -> bool {
 }
 
 /// The screens in side-bar order; the first a role may use opens at sign-in.
-pub const SCREENS: [Entry; 9] = [
+pub const SCREENS: [Entry; 10] = [
     Entry {
         screen: Screen::Check,
         label: |l| tr(l, T::ScreenCheck),
@@ -69,6 +71,11 @@ pub const SCREENS: [Entry; 9] = [
         label: |l| st(l, S::ScreenStocktake),
         // Pickers count too; only stock keepers approve.
         may_open: |a| allows(a, Permission::Stocktake) || allows(a, Permission::Pick),
+    },
+    Entry {
+        screen: Screen::Import,
+        label: |l| st(l, S::ScreenImport),
+        may_open: |a| allows(a, Permission::ImportOrders) || allows(a, Permission::ManageProducts),
     },
     Entry {
         screen: Screen::Print,
