@@ -73,11 +73,6 @@ pub const SCREENS: [Entry; 10] = [
         may_open: |a| allows(a, Permission::Stocktake) || allows(a, Permission::Pick),
     },
     Entry {
-        screen: Screen::Import,
-        label: |l| st(l, S::ScreenImport),
-        may_open: |a| allows(a, Permission::ImportOrders) || allows(a, Permission::ManageProducts),
-    },
-    Entry {
         screen: Screen::Print,
         label: |l| tr(l, T::ScreenPrint),
         may_open: |a| allows(a, Permission::PrintBatch),
@@ -91,6 +86,11 @@ pub const SCREENS: [Entry; 10] = [
         screen: Screen::Labels,
         label: |l| tr(l, T::ScreenLabels),
         may_open: |a| allows(a, Permission::PrintLabels),
+    },
+    Entry {
+        screen: Screen::Import,
+        label: |l| st(l, S::ScreenImport),
+        may_open: |a| allows(a, Permission::ImportOrders) || allows(a, Permission::ManageProducts),
     },
     Entry {
         screen: Screen::Stock,
