@@ -671,7 +671,7 @@ pub fn st(lang: Lang, s: S) -> &'static str {
             "导入被拒绝，什么都没有写入",
             "Import refused: nothing was written",
         ),
-        S::ColFile => ("文件", "File"),
+        S::ColFile => ("文件：", "File:"),
         S::ColLine => ("行", "Line"),
         S::ColColumn => ("列", "Column"),
         S::ImportNotAFile => (
@@ -1094,6 +1094,18 @@ pub fn product_import_summary(lang: Lang, s: &crate::import::ProductImportSummar
             s.products_updated,
             s.needs_barcode,
             s.rejected.len()
+        ),
+    }
+}
+
+/// An import refused for its bad rows: nothing written, how many rows.
+pub fn import_refused(lang: Lang, rows: usize) -> String {
+    match lang {
+        Lang::Zh => format!("{}：{rows} 行有错", st(lang, S::ImportRefused)),
+        Lang::En => format!(
+            "{}: {rows} bad row{}",
+            st(lang, S::ImportRefused),
+            if rows == 1 { "" } else { "s" }
         ),
     }
 }

@@ -194,10 +194,14 @@ fn a_bad_row_writes_nothing_and_importing_the_good_rows_is_a_choice() {
                 .all(|(c, _)| ["bad_money", "order_rejected"].contains(c))
         );
         // The table names the file, the column and the choice.
+        let heading = match lang {
+            Lang::Zh => "文件： ExportOrderList202611301530.csv",
+            Lang::En => "File: ExportOrderList202611301530.csv",
+        };
         shows(
             &app,
             &[
-                "ExportOrderList202611301530.csv",
+                heading,
                 "买家实际支付金额",
                 match lang {
                     Lang::Zh => "导入正确的行，错误行存入拒收文件",

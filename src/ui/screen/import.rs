@@ -335,9 +335,7 @@ impl State {
                     Ok(report) => {
                         let notice = if !report.committed() {
                             let n = report.rejected().len();
-                            Notice::failed(Bi::with(|l| {
-                                format!("{}（{n}）", st(l, S::ImportRefused))
-                            }))
+                            Notice::failed(Bi::with(|l| i18n::import_refused(l, n)))
                         } else if report.rejected().is_empty() {
                             Notice::done(Bi::with(|l| report.summary(l)))
                         } else {
@@ -469,13 +467,9 @@ impl State {
             }
         } else {
             c = c.push(
-                text(format!(
-                    "{}（{}）",
-                    st(lang, S::ImportRefused),
-                    report.rejected().len()
-                ))
-                .size(18)
-                .font(bold),
+                text(i18n::import_refused(lang, report.rejected().len()))
+                    .size(18)
+                    .font(bold),
             );
             // A file that cannot be read as a whole has no good rows to keep.
             if report.rejected().iter().any(|b| b.line > 1) {
@@ -495,31 +489,43 @@ impl State {
         if !rejected.is_empty() {
             c = c.push(
                 row![
-                    text(st(lang, S::ColFile)).width(FillPortion(3)).font(bold),
-                    text(st(lang, S::ColLine)).width(60).font(bold),
+                    text(st(lang, S::ColLine)).width(70).font(bold),
                     text(st(lang, S::ColColumn))
                         .width(FillPortion(2))
                         .font(bold),
-                    text(st(lang, S::Reason)).width(FillPortion(6)).font(bold),
+                    text(st(lang, S::Reason)).width(FillPortion(5)).font(bold),
                 ]
                 .spacing(8),
             );
             if let Some(bar) = pager(self.page, rejected.len(), Message::Page) {
                 c = c.push(bar);
             }
+            // The rows come sorted by file: each file's name heads its rows (a Taobao file
+            // name is too long for a column of its own at 1024 pixels).
+            let mut file: Option<&str> = None;
             for b in rejected.iter().skip(self.page * PAGE).take(PAGE) {
+                if file != Some(b.file.as_str()) {
+                    file = Some(&b.file);
+                    c = c.push(
+                        text(format!("{} {}", st(lang, S::ColFile), b.file))
+                            .font(bold)
+                            .wrapping(text::Wrapping::WordOrGlyph),
+                    );
+                }
                 c = c.push(
                     row![
-                        text(&b.file).width(FillPortion(3)),
                         text(if b.line == 0 {
                             "-".to_string()
                         } else {
                             b.line.to_string()
                         })
-                        .width(60),
+                        .width(70),
                         text(if b.column.is_empty() { "-" } else { &b.column })
-                            .width(FillPortion(2)),
-                        text(lang.pick(&b.reason_zh, &b.reason)).width(FillPortion(6)),
+                            .width(FillPortion(2))
+                            .wrapping(text::Wrapping::WordOrGlyph),
+                        text(lang.pick(&b.reason_zh, &b.reason))
+                            .width(FillPortion(5))
+                            .wrapping(text::Wrapping::WordOrGlyph),
                     ]
                     .spacing(8),
                 );
