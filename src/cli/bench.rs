@@ -67,11 +67,13 @@ pub enum WaybillsCmd {
         #[arg(long)]
         file: Option<PathBuf>,
     },
-    /// Free and used numbers per courier.
+    /// Free and used numbers per courier; those below the low-numbers line marked.
     Status {
         #[arg(long)]
         json: bool,
     },
+    /// The low-numbers line: fewer free numbers than this for a courier is shown as low.
+    Threshold { free: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -432,33 +434,46 @@ pub fn waybills(store: &mut Store, actor: &Actor, cmd: WaybillsCmd) -> Result<Ex
             file,
         } => {
             let numbers = match (range, file) {
-                (Some(r), _) => flow::waybills::expand_range(&r)?,
-                (None, Some(f)) => flow::waybills::read_numbers(&f)?,
+                (Some(r), _) => flow::waybills::Numbers::Range(r),
+                (None, Some(f)) => flow::waybills::Numbers::File(f),
                 (None, None) => unreachable!("clap requires one"),
             };
-            let a = flow::waybills::add(store, actor, &courier, &numbers)?;
+            let a = flow::waybills::add_numbers(store, actor, &courier, &numbers)?;
             println!("{courier}: 新增 added {} · 已有 known {}", a.added, a.known);
         }
         WaybillsCmd::Status { json } => {
-            let pools = flow::waybills::status(store, actor)?;
+            let pool = flow::waybills::pool(store, actor)?;
             if json {
-                let arr: Vec<_> = pools
+                let arr: Vec<_> = pool
+                    .couriers
                     .iter()
-                    .map(|p| json!({"courier": p.courier, "free": p.free, "used": p.used}))
+                    .map(|p| {
+                        json!({"courier": p.courier, "free": p.free, "used": p.used,
+                               "low": pool.is_low(p)})
+                    })
                     .collect();
                 println!("{}", serde_json::Value::Array(arr));
-            } else if pools.is_empty() {
+            } else if pool.couriers.is_empty() {
                 println!("单号池是空的 · the pool is empty");
             } else {
-                for p in pools {
+                for p in &pool.couriers {
                     println!(
-                        "{} 可用 free {:>7} · 已用 used {:>7}",
+                        "{} 可用 free {:>7} · 已用 used {:>7}{}",
                         pad(&p.courier, 12),
                         p.free,
-                        p.used
+                        p.used,
+                        if pool.is_low(p) {
+                            format!("  单号不足 LOW (< {})", pool.low_below)
+                        } else {
+                            String::new()
+                        }
                     );
                 }
             }
+        }
+        WaybillsCmd::Threshold { free } => {
+            let n = flow::waybills::set_low_threshold(store, actor, &free)?;
+            println!("单号不足提醒线 · low-numbers line: {n}");
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -82,6 +82,13 @@ pub const SETTINGS: &[SettingDef] = &[
         check: check_text,
     },
     SettingDef {
+        key: super::waybills::LOW_SETTING,
+        default: super::waybills::DEFAULT_LOW,
+        zh: "某快递可用单号少于这个数时提醒“单号不足”",
+        en: "warn that a courier's tracking numbers run low below this many free",
+        check: super::waybills::check_low,
+    },
+    SettingDef {
         key: super::print::SENDER_NAME_SETTING,
         default: "",
         zh: "快递单上的寄件人（店铺名）",

@@ -174,6 +174,91 @@ pub fn status(store: &Store, actor: &Actor) -> Result<Vec<PoolStatus>> {
     store.read().pool_status()
 }
 
+/// The setting: a courier with fewer free numbers than this is shown as running low (the print
+/// screen, `waybills status`), so the order printer asks the courier for more before a batch
+/// is left without numbers.
+pub const LOW_SETTING: &str = "waybill.low_threshold";
+pub const DEFAULT_LOW: &str = "200";
+
+pub fn check_low(v: &str) -> Result<()> {
+    match v.trim().parse::<u64>() {
+        Ok(n) if n <= MAX_RANGE => Ok(()),
+        _ => Err(Error::invalid(
+            format!("单号不足的提醒线要是 0 到 {MAX_RANGE} 的整数：{v:?}"),
+            format!("the low-numbers warning must be a whole number from 0 to {MAX_RANGE}: {v:?}"),
+        )),
+    }
+}
+
+/// The numbers to add to a pool: a range as typed, or a file of numbers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Numbers {
+    Range(String),
+    File(std::path::PathBuf),
+}
+
+/// Adds a range or a file of numbers to a courier's pool (see `add`); the window and the CLI
+/// both come here.
+pub fn add_numbers(
+    store: &mut Store,
+    actor: &Actor,
+    courier: &str,
+    numbers: &Numbers,
+) -> Result<Added> {
+    actor.require(Permission::ManageWaybills)?;
+    let numbers = match numbers {
+        Numbers::Range(r) => expand_range(r)?,
+        Numbers::File(f) => read_numbers(f)?,
+    };
+    add(store, actor, courier, &numbers)
+}
+
+/// The pool per courier and the shop's low-numbers line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pool {
+    pub couriers: Vec<PoolStatus>,
+    /// Fewer free numbers than this is low.
+    pub low_below: u64,
+}
+
+impl Pool {
+    pub fn is_low(&self, p: &PoolStatus) -> bool {
+        (p.free.max(0) as u64) < self.low_below
+    }
+}
+
+pub fn pool(store: &Store, actor: &Actor) -> Result<Pool> {
+    let couriers = status(store, actor)?;
+    let low_below = store
+        .read()
+        .setting(LOW_SETTING)?
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| DEFAULT_LOW.parse().expect("a number"));
+    Ok(Pool {
+        couriers,
+        low_below,
+    })
+}
+
+/// Sets the low-numbers line. Whoever keeps the pool sets it (the order printer, not only the
+/// admin who keeps the other settings).
+pub fn set_low_threshold(store: &mut Store, actor: &Actor, value: &str) -> Result<u64> {
+    actor.require(Permission::ManageWaybills)?;
+    check_low(value)?;
+    let n: u64 = value.trim().parse().expect("checked");
+    store.write(|db| {
+        let old = db.setting(LOW_SETTING)?;
+        db.set_setting(LOW_SETTING, &n.to_string())?;
+        db.log_event(
+            actor,
+            "setting_changed",
+            LOW_SETTING,
+            &json!({"from": old, "to": n.to_string()}),
+        )
+    })?;
+    Ok(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -560,6 +560,16 @@ pub enum S {
     ColColumn,
     ImportNotAFile,
     RejectFileWritten,
+    PoolPanel,
+    PoolLow,
+    PoolRange,
+    PoolOrFile,
+    PoolFileHint,
+    PoolAdd,
+    PoolLowLine,
+    PoolNothingToAdd,
+    PoolNameCourier,
+    Save,
 }
 
 /// The text of `s` in `lang`.
@@ -679,6 +689,22 @@ pub fn st(lang: Lang, s: S) -> &'static str {
             "Only CSV files can be imported (order export, item export or product file)",
         ),
         S::RejectFileWritten => ("错误行已写入", "Rejected rows written to"),
+        S::PoolPanel => ("单号池…", "Number pool…"),
+        S::PoolLow => ("单号不足", "running low"),
+        S::PoolRange => ("号段", "Range"),
+        S::PoolOrFile => ("或单号文件", "or a file"),
+        S::PoolFileHint => ("每行一个单号的文件", "a file of numbers, one a line"),
+        S::PoolAdd => ("加入单号池", "Add to the pool"),
+        S::PoolLowLine => (
+            "可用单号少于这个数就提醒",
+            "Warn when free numbers fall below",
+        ),
+        S::PoolNothingToAdd => (
+            "先填号段（起始-结束）或选择单号文件",
+            "Type a range (FROM-TO) or choose a file of numbers first",
+        ),
+        S::PoolNameCourier => ("请填写快递公司", "Name the courier"),
+        S::Save => ("保存", "Save"),
     };
     lang.pick(zh, en)
 }
@@ -879,17 +905,21 @@ fn refusal(lang: Lang, r: &Refusal) -> String {
         Lang::En => format!("“{}”", tr(lang, t)),
     };
     match r {
-        Refusal::PoolEmpty => lang
-            .pick(
-                "快递单号池是空的，没有单号可用：请管理员添加快递单号",
-                "The tracking-number pool is empty: ask an administrator to add numbers",
-            )
-            .into(),
-        Refusal::NoNumbersLeft { courier, waiting } if zh => {
-            format!("{courier} 的单号用完了，{waiting} 个包裹在等单号：请管理员添加{courier}的单号")
-        }
+        Refusal::PoolEmpty if zh => format!(
+            "快递单号池是空的，没有单号可用：点{}添加单号",
+            format_args!("「{}」", st(lang, S::PoolPanel))
+        ),
+        Refusal::PoolEmpty => format!(
+            "The tracking-number pool is empty: add numbers with “{}”",
+            st(lang, S::PoolPanel)
+        ),
+        Refusal::NoNumbersLeft { courier, waiting } if zh => format!(
+            "{courier} 的单号用完了，{waiting} 个包裹在等单号：点「{}」添加{courier}的单号",
+            st(lang, S::PoolPanel)
+        ),
         Refusal::NoNumbersLeft { courier, waiting } => format!(
-            "No tracking numbers left for {courier}, {waiting} parcel(s) waiting: ask an administrator to add {courier} numbers"
+            "No tracking numbers left for {courier}, {waiting} parcel(s) waiting: add {courier} numbers with “{}”",
+            st(lang, S::PoolPanel)
         ),
         Refusal::CourierNeeded(many) if zh => format!(
             "有多家快递的单号（{}）：请在{}一栏填写其中一家",
@@ -1107,5 +1137,13 @@ pub fn import_refused(lang: Lang, rows: usize) -> String {
             st(lang, S::ImportRefused),
             if rows == 1 { "" } else { "s" }
         ),
+    }
+}
+
+/// Tracking numbers added to a courier's pool.
+pub fn waybills_added(lang: Lang, courier: &str, added: u64, known: u64) -> String {
+    match lang {
+        Lang::Zh => format!("{courier}：新增单号 {added} 个，已有 {known} 个"),
+        Lang::En => format!("{courier}: {added} numbers added, {known} already in the pool"),
     }
 }

@@ -22,6 +22,7 @@ mod demo;
 mod font_coverage;
 mod gui;
 mod gui_import;
+mod gui_pool;
 mod gui_stock;
 mod gui_xvfb;
 mod import_engines;

@@ -193,10 +193,11 @@ fn the_print_and_labels_screens_give_window_advice() {
     assert_eq!(app.screen, Screen::Print);
     use packbench::ui::screen::print::Message as P;
 
-    // A new batch with an empty pool: who can add numbers, not `waybills add`.
+    // A new batch with an empty pool: the button that adds numbers, not `waybills add`.
     let _ = app.update(Message::Print(P::PlanBatch));
     let text = failed_notice(&app);
-    assert!(text.zh.contains("请管理员添加"), "{text:?}");
+    assert!(text.zh.contains("点「单号池…」添加单号"), "{text:?}");
+    assert!(text.en.contains("“Number pool…”"), "{text:?}");
     assert!(app.print.plan.is_none());
     let cli = s.fails_as("DD01", &["batch", "plan"]);
     assert!(cli.contains("waybills add"), "{cli}");
@@ -229,7 +230,7 @@ fn the_print_and_labels_screens_give_window_advice() {
     let _ = app.update(Message::Print(P::CourierChanged("SF".into())));
     let _ = app.update(Message::Print(P::PlanBatch));
     let text = failed_notice(&app);
-    assert!(text.zh.contains("请管理员添加SF的单号"), "{text:?}");
+    assert!(text.zh.contains("点「单号池…」添加SF的单号"), "{text:?}");
 
     // With a courier the plan is made: the advice was true.
     let _ = app.update(Message::Print(P::CourierChanged("ZTO".into())));

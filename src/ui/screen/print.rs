@@ -11,10 +11,12 @@ use crate::flow;
 use crate::flow::batch::{BatchPlan, BatchResult, CancelledBatch};
 use crate::flow::print::{Overwrite, PrintOutcome, Target, WaybillJob};
 use crate::flow::review::Readiness;
+use crate::flow::waybills::{Added, Numbers, Pool};
 use crate::scan::Scan;
-use crate::store::{BatchRow, PoolStatus, PrintJobRow, Store};
+use crate::store::{BatchRow, PrintJobRow, Store};
+use crate::ui::files::{self, Chooser, Outcome};
 use crate::ui::fonts;
-use crate::ui::i18n::{Bi, Lang, T, tr};
+use crate::ui::i18n::{self, Bi, Lang, S, T, st, tr};
 use crate::ui::job::{Failure, Job};
 use crate::ui::sound::Sound;
 use iced::widget::{Column, button, container, pick_list, row, text, text_input};
@@ -50,6 +52,18 @@ pub enum Message {
     Reprint,
     Retry(i64),
     Printed(Result<PrintOutcome, Failure>),
+    /// The tracking-number pool's panel: open or closed.
+    PoolPanel,
+    PoolCourierChanged(String),
+    PoolRangeChanged(String),
+    PoolFileChanged(String),
+    PoolChoose,
+    PoolChooser(files::Message),
+    PoolAdd,
+    PoolAdded(Result<Added, Failure>),
+    LowChanged(String),
+    LowSave,
+    LowSaved(Result<u64, Failure>),
 }
 
 /// What the screen lists, read in one job.
@@ -57,7 +71,7 @@ pub enum Message {
 pub struct Overview {
     pub batches: Vec<BatchRow>,
     pub ready: usize,
-    pub pool: Vec<PoolStatus>,
+    pub pool: Pool,
     pub default_courier: String,
     pub log: Vec<PrintJobRow>,
 }
@@ -91,7 +105,9 @@ pub struct State {
     pub selected: Option<BatchId>,
     /// Ready parcels not printed yet (orders, counted as review counts them).
     pub ready: usize,
-    pub pool: Vec<PoolStatus>,
+    pub pool: Pool,
+    /// The pool's panel: adding numbers, the low-numbers line.
+    pub pool_panel: Option<PoolPanel>,
     pub courier: String,
     pub limit: String,
     pub printers: Vec<String>,
@@ -107,6 +123,19 @@ pub struct State {
     /// Jobs under way (a spinner word instead of a frozen window).
     pub busy: usize,
 }
+
+/// What the pool's panel is filling in.
+#[derive(Debug, Default)]
+pub struct PoolPanel {
+    pub courier: String,
+    /// `FROM-TO`, or empty when a file is given.
+    pub range: String,
+    pub file: String,
+    pub chooser: Option<Chooser>,
+    pub low: String,
+}
+
+const DEFAULT_LOW_HINT: &str = flow::waybills::DEFAULT_LOW;
 
 /// A print job's kind in words.
 pub fn job_kind(kind: JobKind) -> T {
@@ -142,7 +171,7 @@ impl State {
                 Ok(Overview {
                     batches: flow::batch::list(s, &a, 30)?,
                     ready,
-                    pool: flow::waybills::status(s, &a)?,
+                    pool: flow::waybills::pool(s, &a)?,
                     default_courier: flow::settings::get(s, &a, "waybill.default_courier")
                         .unwrap_or_default(),
                     log: flow::print::log(s, &a, false, 8)?,
@@ -448,7 +477,167 @@ impl State {
                     a
                 }
             }
+            Message::PoolPanel => {
+                self.pool_panel = match self.pool_panel.take() {
+                    Some(_) => None,
+                    // The courier of the batch field, else the pool's only one.
+                    None => Some(PoolPanel {
+                        courier: match (self.courier.trim(), &self.pool.couriers[..]) {
+                            ("", [only]) => only.courier.clone(),
+                            (c, _) => c.to_string(),
+                        },
+                        low: self.pool.low_below.to_string(),
+                        ..PoolPanel::default()
+                    }),
+                };
+                Action::none()
+            }
+            Message::PoolCourierChanged(v) => self.panel(|p| p.courier = v),
+            Message::PoolRangeChanged(v) => self.panel(|p| p.range = v),
+            Message::PoolFileChanged(v) => self.panel(|p| p.file = v),
+            Message::PoolChoose => self.panel(|p| {
+                let start = PathBuf::from(p.file.trim()).parent().map(PathBuf::from);
+                p.chooser = Some(Chooser::new(start, vec!["txt", "csv"]));
+            }),
+            Message::PoolChooser(m) => self.panel(|p| {
+                if let Some(c) = &mut p.chooser {
+                    match c.update(m) {
+                        Outcome::None => {}
+                        Outcome::Chosen(f) => {
+                            p.file = f.display().to_string();
+                            p.range.clear();
+                            p.chooser = None;
+                        }
+                        Outcome::Closed => p.chooser = None,
+                    }
+                }
+            }),
+            Message::PoolAdd => {
+                let Some(p) = &self.pool_panel else {
+                    return Action::none();
+                };
+                let courier = p.courier.trim().to_string();
+                let numbers = match (p.range.trim(), p.file.trim()) {
+                    (r, _) if !r.is_empty() => Numbers::Range(r.to_string()),
+                    (_, f) if !f.is_empty() => Numbers::File(PathBuf::from(f)),
+                    _ => {
+                        return Action::notice(Notice::failed(Bi::s(S::PoolNothingToAdd)))
+                            .with_sound(Sound::Error);
+                    }
+                };
+                if courier.is_empty() {
+                    return Action::notice(Notice::failed(Bi::s(S::PoolNameCourier)))
+                        .with_sound(Sound::Error);
+                }
+                self.busy += 1;
+                Action::job(Job::new(
+                    move |s: &mut Store| flow::waybills::add_numbers(s, &actor, &courier, &numbers),
+                    Message::PoolAdded,
+                ))
+            }
+            Message::PoolAdded(r) => {
+                self.busy = self.busy.saturating_sub(1);
+                match r {
+                    Ok(a) => {
+                        let courier = self
+                            .pool_panel
+                            .as_mut()
+                            .map(|p| {
+                                p.range.clear();
+                                p.file.clear();
+                                p.courier.clone()
+                            })
+                            .unwrap_or_default();
+                        let text =
+                            Bi::with(|l| i18n::waybills_added(l, &courier, a.added, a.known));
+                        self.reload(&actor).with_notice(Notice::done(text))
+                    }
+                    Err(e) => Action::error(&e),
+                }
+            }
+            Message::LowChanged(v) => self.panel(|p| {
+                p.low = v.chars().filter(char::is_ascii_digit).collect();
+            }),
+            Message::LowSave => {
+                let Some(value) = self.pool_panel.as_ref().map(|p| p.low.clone()) else {
+                    return Action::none();
+                };
+                self.busy += 1;
+                Action::job(Job::new(
+                    move |s: &mut Store| flow::waybills::set_low_threshold(s, &actor, &value),
+                    Message::LowSaved,
+                ))
+            }
+            Message::LowSaved(r) => {
+                self.busy = self.busy.saturating_sub(1);
+                match r {
+                    Ok(n) => self.reload(&actor).with_notice(Notice::done(Bi::with(|l| {
+                        l.label(st(l, S::PoolLowLine), n)
+                    }))),
+                    Err(e) => Action::error(&e),
+                }
+            }
         }
+    }
+
+    /// Changes the pool's panel, if it is open.
+    fn panel(&mut self, f: impl FnOnce(&mut PoolPanel)) -> Action<Message> {
+        if let Some(p) = &mut self.pool_panel {
+            f(p);
+        }
+        Action::none()
+    }
+
+    fn pool_view<'a>(&'a self, p: &'a PoolPanel, lang: Lang) -> Element<'a, Message> {
+        let mut c = Column::new().spacing(6);
+        c = c.push(
+            row![
+                text(tr(lang, T::Courier)).size(15),
+                text_input(tr(lang, T::Courier), &p.courier)
+                    .on_input(Message::PoolCourierChanged)
+                    .width(140),
+                text(st(lang, S::PoolRange)).size(15),
+                text_input("7700000001-7700000500", &p.range)
+                    .on_input(Message::PoolRangeChanged)
+                    .width(Fill),
+            ]
+            .spacing(8)
+            .align_y(iced::Alignment::Center),
+        );
+        c = c.push(
+            row![
+                text(st(lang, S::PoolOrFile)).size(15),
+                text_input(st(lang, S::PoolFileHint), &p.file)
+                    .on_input(Message::PoolFileChanged)
+                    .width(Fill),
+                button(text(tr(lang, T::ChooseFile))).on_press(Message::PoolChoose),
+                button(text(st(lang, S::PoolAdd)))
+                    .style(button::success)
+                    .on_press_maybe((self.busy == 0).then_some(Message::PoolAdd)),
+            ]
+            .spacing(8)
+            .align_y(iced::Alignment::Center),
+        );
+        if let Some(ch) = &p.chooser {
+            c = c.push(ch.view(lang).map(Message::PoolChooser));
+        }
+        c = c.push(
+            row![
+                text(st(lang, S::PoolLowLine)).size(15),
+                text_input(DEFAULT_LOW_HINT, &p.low)
+                    .on_input(Message::LowChanged)
+                    .on_submit(Message::LowSave)
+                    .width(100),
+                button(text(st(lang, S::Save))).on_press(Message::LowSave),
+            ]
+            .spacing(8)
+            .align_y(iced::Alignment::Center),
+        );
+        container(c)
+            .padding(8)
+            .width(Fill)
+            .style(container::rounded_box)
+            .into()
     }
 
     /// A scan on this screen: a batch barcode opens the batch; a tracking number is put in the
@@ -475,19 +664,44 @@ impl State {
         let lang = ctx.lang;
         let may_print = ctx.actor.require(Permission::PrintBatch).is_ok();
         let mut c = Column::new().spacing(10).padding(4);
-        let pool = self
-            .pool
-            .iter()
-            .map(|p| format!("{} {}", p.courier, p.free))
-            .collect::<Vec<_>>()
-            .join(lang.pick("，", ", "));
+        let mut pool = row![text(lang.label(tr(lang, T::PoolLeft), "")).size(16)]
+            .spacing(6)
+            .align_y(iced::Alignment::Center);
+        if self.pool.couriers.is_empty() {
+            pool = pool.push(text("-").size(16));
+        }
+        for p in &self.pool.couriers {
+            let low = self.pool.is_low(p);
+            let words = if low {
+                format!("{} {} · {}", p.courier, p.free, st(lang, S::PoolLow))
+            } else {
+                format!("{} {}", p.courier, p.free)
+            };
+            pool = pool.push(
+                container(text(words).size(16))
+                    .padding([0, 4])
+                    .style(if low {
+                        container::warning
+                    } else {
+                        container::transparent
+                    }),
+            );
+        }
+        if ctx.actor.require(Permission::ManageWaybills).is_ok() {
+            pool = pool.push(
+                button(text(st(lang, S::PoolPanel)).size(14))
+                    .padding([2, 8])
+                    .style(if self.pool_panel.is_some() {
+                        button::primary
+                    } else {
+                        button::secondary
+                    })
+                    .on_press(Message::PoolPanel),
+            );
+        }
         let mut head = row![
             text(lang.label(tr(lang, T::ReadyToPrint), self.ready)).size(22),
-            text(lang.label(
-                tr(lang, T::PoolLeft),
-                if pool.is_empty() { "-".into() } else { pool }
-            ))
-            .size(16),
+            pool.wrap(),
         ]
         .spacing(20)
         .align_y(iced::Alignment::Center);
@@ -499,6 +713,9 @@ impl State {
             );
         }
         c = c.push(head.wrap());
+        if let Some(p) = &self.pool_panel {
+            c = c.push(self.pool_view(p, lang));
+        }
         let create = button(text(tr(lang, T::CreateBatch)).size(18)).padding(8);
         c = c.push(
             row![

@@ -1,0 +1,135 @@
+//! The tracking-number pool from the print screen, headless, in both languages: a range and a
+//! file of numbers added per courier; a courier below the shop's low-numbers line marked as
+//! running low, the line set on the screen; a bad range says why and adds nothing. The same
+//! from the command line, and only for whoever keeps the pool.
+
+use crate::common::Scratch;
+use packbench::ui::i18n::Lang;
+use packbench::ui::screen::{Screen, Tone, print};
+use packbench::ui::{App, Message};
+
+fn shows(app: &App, text: &str) -> bool {
+    let mut ui = iced_test::Simulator::with_size(
+        packbench::ui::fonts::settings(),
+        iced::Size::new(1024.0, 768.0),
+        app.view(),
+    );
+    ui.find(text).is_ok()
+}
+
+fn pm(m: print::Message) -> Message {
+    Message::Print(m)
+}
+
+fn free(app: &App, courier: &str) -> Option<i64> {
+    app.print
+        .pool
+        .couriers
+        .iter()
+        .find(|p| p.courier == courier)
+        .map(|p| p.free)
+}
+
+#[test]
+fn the_order_printer_fills_the_pool_and_sets_when_it_runs_low() {
+    for lang in [Lang::Zh, Lang::En] {
+        let s = Scratch::new();
+        s.ensure_store();
+        s.add_staff("DD1", "DD1", "order_printer");
+        let mut app = App::with_store(s.open(), "office-1", lang);
+        crate::common::sign_in_with(&mut app, "DD1", "1234");
+        assert_eq!(app.screen, Screen::Print);
+        let _ = app.update(pm(print::Message::PoolPanel));
+        let _ = app.update(pm(print::Message::PoolCourierChanged("中通快递".into())));
+
+        // A typo in the range: said, nothing added.
+        let _ = app.update(pm(print::Message::PoolRangeChanged(
+            "7700100001-77001".into(),
+        )));
+        let _ = app.update(pm(print::Message::PoolAdd));
+        assert_eq!(app.notice.as_ref().unwrap().tone, Tone::Failed);
+        assert_eq!(free(&app, "中通快递"), None);
+
+        let _ = app.update(pm(print::Message::PoolRangeChanged(
+            "7700100001-7700100050".into(),
+        )));
+        let _ = app.update(pm(print::Message::PoolAdd));
+        let n = app.notice.as_ref().unwrap();
+        assert_eq!(n.tone, Tone::Done, "{}", n.text.get(lang));
+        assert!(n.text.get(lang).contains("50"));
+        assert_eq!(free(&app, "中通快递"), Some(50));
+        // 50 is under the default line of 200.
+        let low = match lang {
+            Lang::Zh => "中通快递 50 · 单号不足",
+            Lang::En => "中通快递 50 · running low",
+        };
+        assert!(shows(&app, low), "{low} on screen");
+
+        // A file of numbers, one a line (a blank line and a BOM as Notepad leaves them).
+        let file = s.path("zto.txt");
+        std::fs::write(&file, "\u{feff}7700200001\n7700200002\n\n7700200003\n").unwrap();
+        let _ = app.update(pm(print::Message::PoolFileChanged(
+            file.display().to_string(),
+        )));
+        let _ = app.update(pm(print::Message::PoolAdd));
+        assert_eq!(free(&app, "中通快递"), Some(53));
+
+        // The line lowered below what is left: no longer low.
+        let _ = app.update(pm(print::Message::LowChanged("40".into())));
+        let _ = app.update(pm(print::Message::LowSave));
+        assert_eq!(app.print.pool.low_below, 40);
+        assert!(shows(&app, "中通快递 53"));
+        assert!(!shows(&app, low));
+        let (ok, v) = s.json(&["waybills", "status", "--json"]);
+        assert!(ok);
+        assert_eq!(v[0]["free"], 53);
+        assert_eq!(v[0]["low"], false);
+    }
+}
+
+#[test]
+fn the_pool_and_its_line_are_for_whoever_keeps_the_pool() {
+    let s = Scratch::new();
+    s.ensure_store();
+    s.add_staff("YH1", "YH1", "checker");
+    s.ok(&[
+        "waybills",
+        "add",
+        "--courier",
+        "圆通速递",
+        "--range",
+        "YT0001-YT0150",
+    ]);
+    let (ok, v) = s.json(&["waybills", "status", "--json"]);
+    assert!(ok);
+    assert_eq!(
+        (v[0]["free"].as_i64(), v[0]["low"].as_bool()),
+        (Some(150), Some(true))
+    );
+    let out = s.ok(&["waybills", "status"]);
+    assert!(out.contains("单号不足 LOW (< 200)"), "{out}");
+
+    s.ok(&["waybills", "threshold", "100"]);
+    let (_, v) = s.json(&["waybills", "status", "--json"]);
+    assert_eq!(v[0]["low"], false);
+    let bad = s.run(&["waybills", "threshold", "many"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("0 到"));
+
+    let refused = s.run_as("YH1", &["waybills", "threshold", "10"]);
+    assert!(!refused.status.success());
+    let refused = s.run_as(
+        "YH1",
+        &[
+            "waybills",
+            "add",
+            "--courier",
+            "圆通速递",
+            "--range",
+            "YT0151-YT0160",
+        ],
+    );
+    assert!(!refused.status.success());
+    let (_, v) = s.json(&["waybills", "status", "--json"]);
+    assert_eq!(v[0]["free"], 150, "nothing added by the checker");
+}
