@@ -219,6 +219,22 @@ pub fn print(store: &mut Store, actor: &Actor, cmd: PrintCmd) -> Result<ExitCode
                 dpi: dpi(out.dpi.as_deref())?,
                 overwrite: overwrite(out.force),
             };
+            let gaps = flow::print::sender_gaps(store)?;
+            if !gaps.is_empty() {
+                // Printed all the same (scripts wait for no answer), but never in silence.
+                let keys: Vec<&str> = gaps
+                    .iter()
+                    .map(|g| match g {
+                        flow::print::SenderPart::Name => flow::print::SENDER_NAME_SETTING,
+                        flow::print::SenderPart::Phone => flow::print::SENDER_PHONE_SETTING,
+                        flow::print::SenderPart::Address => flow::print::SENDER_ADDRESS_SETTING,
+                    })
+                    .collect();
+                eprintln!(
+                    "注意：快递单上的寄件人信息是空的 · note: the waybill's sender is empty ({});                      packbench settings set KEY VALUE",
+                    keys.join(", ")
+                );
+            }
             let o = flow::print::print_waybills(store, actor, &job, &pdf_target(&out))?;
             report(&o, out.json);
         }

@@ -75,6 +75,19 @@ pub fn fill(store: &mut Store, actor: &Actor, opts: DemoOptions) -> Result<DemoS
                 summary.products_new += 1;
             }
         }
+        // A shop's waybills carry its sender block: the demo's print without a question.
+        for (key, value) in [
+            (super::print::SENDER_NAME_SETTING, "演示小店"),
+            (super::print::SENDER_PHONE_SETTING, "0571-88886666"),
+            (
+                super::print::SENDER_ADDRESS_SETTING,
+                "浙江省杭州市余杭区文一西路 1 号",
+            ),
+        ] {
+            if db.setting(key)?.is_none() {
+                db.set_setting(key, value)?;
+            }
+        }
         for o in orders(opts.seed, opts.orders, &cat) {
             apply_order(db, actor, o.order, &o.remark, &pattern, &mut summary.orders)?;
         }

@@ -121,6 +121,31 @@ pub struct PrintOutcome {
     pub assigned: Vec<String>,
 }
 
+/// A part of the waybill's sender block (the shop's settings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SenderPart {
+    Name,
+    Phone,
+    Address,
+}
+
+/// The parts of the sender block a waybill would print empty: nobody filled them in. A waybill
+/// without them is printed only once the user has been told (the window asks; the CLI warns).
+pub fn sender_gaps(store: &Store) -> Result<Vec<SenderPart>> {
+    let db = store.read();
+    let mut gaps = Vec::new();
+    for (part, key) in [
+        (SenderPart::Name, SENDER_NAME_SETTING),
+        (SenderPart::Phone, SENDER_PHONE_SETTING),
+        (SenderPart::Address, SENDER_ADDRESS_SETTING),
+    ] {
+        if setting_or(&db, key, "")?.trim().is_empty() {
+            gaps.push(part);
+        }
+    }
+    Ok(gaps)
+}
+
 fn setting_or(db: &Db<'_>, key: &str, default: &str) -> Result<String> {
     Ok(db
         .setting(key)?

@@ -9,7 +9,7 @@ use super::input;
 use super::job::{Job, Worker};
 use super::screen::{
     Action, Ctx, Notice, NoticeChange, SCREENS, Screen, check, import, inbound, labels,
-    notice_slot, orders, pick, print, receipts, sign_in, stock, stocktake,
+    notice_slot, orders, pick, print, receipts, settings, sign_in, stock, stocktake,
 };
 use super::sound::{Player, Sound};
 use crate::domain::Actor;
@@ -83,6 +83,7 @@ pub struct App {
     pub stocktake: stocktake::State,
     pub stock: stock::State,
     pub import: import::State,
+    pub settings_screen: settings::State,
     settings: ScannerSettings,
     pub ports: BTreeMap<String, PortState>,
     sound: Player,
@@ -113,6 +114,7 @@ pub enum Message {
     Stocktake(stocktake::Message),
     Stock(stock::Message),
     Import(import::Message),
+    Settings(settings::Message),
     /// A file dropped on the window: to the import screen, for a role that imports.
     FileDropped(PathBuf),
     /// The side bar chose a screen.
@@ -244,6 +246,7 @@ impl App {
             stocktake: stocktake::State::default(),
             stock: stock::State::default(),
             import: import::State::default(),
+            settings_screen: settings::State::default(),
             settings: ScannerSettings::default(),
             ports: BTreeMap::new(),
             sound: Player::silent(),
@@ -491,6 +494,7 @@ impl App {
         self.stocktake = stocktake::State::default();
         self.stock = stock::State::default();
         self.import = import::State::default();
+        self.settings_screen = settings::State::default();
         self.notice = None;
         Task::batch([
             task,
@@ -565,6 +569,10 @@ impl App {
             Screen::Import => {
                 self.import.opened(ctx);
                 Task::none()
+            }
+            Screen::Settings => {
+                let a = self.settings_screen.opened(ctx);
+                self.carry(a, Message::Settings)
             }
             _ => Task::none(),
         }
@@ -672,6 +680,12 @@ impl App {
                 let a = self.import.update(ctx, import::Message::Scanned(scan));
                 self.carry(a, Message::Import)
             }
+            Screen::Settings => {
+                let a = self
+                    .settings_screen
+                    .update(ctx, settings::Message::Scanned(scan));
+                self.carry(a, Message::Settings)
+            }
         }
     }
 
@@ -737,6 +751,7 @@ impl App {
             Message::Stocktake(m) => screen!(stocktake, Message::Stocktake, m),
             Message::Stock(m) => screen!(stock, Message::Stock, m),
             Message::Import(m) => screen!(import, Message::Import, m),
+            Message::Settings(m) => screen!(settings_screen, Message::Settings, m),
             Message::FileDropped(path) => {
                 if !self.may_use(Screen::Import) {
                     return Task::none();
@@ -962,6 +977,7 @@ impl App {
                 Screen::Stocktake => self.stocktake.view(ctx).map(Message::Stocktake),
                 Screen::Stock => self.stock.view(ctx).map(Message::Stock),
                 Screen::Import => self.import.view(ctx).map(Message::Import),
+                Screen::Settings => self.settings_screen.view(ctx).map(Message::Settings),
             };
             let main = column![notice_slot(self.notice.as_ref(), lang), screen]
                 .spacing(4)

@@ -570,6 +570,11 @@ pub enum S {
     PoolNothingToAdd,
     PoolNameCourier,
     Save,
+    ScreenSettings,
+    SettingsHint,
+    Saved,
+    PrintAnyway,
+    DontPrint,
 }
 
 /// The text of `s` in `lang`.
@@ -705,6 +710,14 @@ pub fn st(lang: Lang, s: S) -> &'static str {
         ),
         S::PoolNameCourier => ("请填写快递公司", "Name the courier"),
         S::Save => ("保存", "Save"),
+        S::ScreenSettings => ("设置", "Settings"),
+        S::SettingsHint => (
+            "店铺的设置：改好一项点“保存”（或回车）。填错的会说明原因，原来的值不变。",
+            "The shop's settings: change one and press Save (or Enter). A wrong value is refused with the reason and the old one kept.",
+        ),
+        S::Saved => ("已保存", "Saved"),
+        S::PrintAnyway => ("仍然打印", "Print anyway"),
+        S::DontPrint => ("先不打印", "Don't print"),
     };
     lang.pick(zh, en)
 }
@@ -1145,5 +1158,30 @@ pub fn waybills_added(lang: Lang, courier: &str, added: u64, known: u64) -> Stri
     match lang {
         Lang::Zh => format!("{courier}：新增单号 {added} 个，已有 {known} 个"),
         Lang::En => format!("{courier}: {added} numbers added, {known} already in the pool"),
+    }
+}
+
+/// The sender block's empty parts, as the print screen says them before printing.
+pub fn sender_gaps(lang: Lang, gaps: &[crate::flow::print::SenderPart]) -> String {
+    use crate::flow::print::SenderPart;
+    let parts: Vec<&str> = gaps
+        .iter()
+        .map(|g| match g {
+            SenderPart::Name => lang.pick("寄件人（店铺名）", "name"),
+            SenderPart::Phone => lang.pick("电话", "phone"),
+            SenderPart::Address => lang.pick("地址", "address"),
+        })
+        .collect();
+    match lang {
+        Lang::Zh => format!(
+            "快递单上的寄件人信息是空的：{}。管理员可在「{}」里填写。",
+            parts.join("、"),
+            st(lang, S::ScreenSettings)
+        ),
+        Lang::En => format!(
+            "The waybill's sender is empty: {}. An admin fills it in under “{}”.",
+            parts.join(", "),
+            st(lang, S::ScreenSettings)
+        ),
     }
 }

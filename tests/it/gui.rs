@@ -480,6 +480,14 @@ fn every_screen_in_chinese_and_english() {
         let batch = s.printed_batch();
         s.add_staff("PH001", "张配货", "picker");
         s.add_staff("DD01", "刘打单", "order_printer");
+        // The shop's sender block, as a shop fills it in (empty, printing asks first).
+        for (key, value) in [
+            ("shop.sender_name", "小熊家居旗舰店"),
+            ("shop.sender_phone", "0571-88886666"),
+            ("shop.sender_address", "浙江省杭州市余杭区仓前街道 1 号"),
+        ] {
+            s.ok(&["settings", "set", key, value]);
+        }
         let sign_in_as = |app: &mut App, code: &str| {
             crate::common::sign_in_with(app, code, "1234");
         };

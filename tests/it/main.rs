@@ -23,6 +23,7 @@ mod font_coverage;
 mod gui;
 mod gui_import;
 mod gui_pool;
+mod gui_settings;
 mod gui_stock;
 mod gui_xvfb;
 mod import_engines;

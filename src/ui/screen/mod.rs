@@ -13,6 +13,7 @@ pub mod orders;
 pub mod pick;
 pub mod print;
 pub mod receipts;
+pub mod settings;
 pub mod sign_in;
 pub mod stock;
 pub mod stocktake;
@@ -36,6 +37,7 @@ pub enum Screen {
     Stocktake,
     Stock,
     Import,
+    Settings,
 }
 
 /// A screen in the side bar: its name and who may open it.
@@ -50,7 +52,7 @@ fn allows(a: &Actor, p: Permission) -> bool {
 }
 
 /// The screens in side-bar order; the first a role may use opens at sign-in.
-pub const SCREENS: [Entry; 10] = [
+pub const SCREENS: [Entry; 11] = [
     Entry {
         screen: Screen::Check,
         label: |l| tr(l, T::ScreenCheck),
@@ -110,6 +112,11 @@ pub const SCREENS: [Entry; 10] = [
         screen: Screen::Orders,
         label: |l| tr(l, T::ScreenOrders),
         may_open: |a| allows(a, Permission::ViewOrders),
+    },
+    Entry {
+        screen: Screen::Settings,
+        label: |l| st(l, S::ScreenSettings),
+        may_open: |a| allows(a, Permission::ManageSettings),
     },
 ];
 

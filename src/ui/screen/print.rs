@@ -9,7 +9,7 @@ use crate::domain::print::{JobKind, JobResult};
 use crate::domain::{Actor, BatchId, Permission};
 use crate::flow;
 use crate::flow::batch::{BatchPlan, BatchResult, CancelledBatch};
-use crate::flow::print::{Overwrite, PrintOutcome, Target, WaybillJob};
+use crate::flow::print::{Overwrite, PrintOutcome, SenderPart, Target, WaybillJob};
 use crate::flow::review::Readiness;
 use crate::flow::waybills::{Added, Numbers, Pool};
 use crate::scan::Scan;
@@ -64,6 +64,9 @@ pub enum Message {
     LowChanged(String),
     LowSave,
     LowSaved(Result<u64, Failure>),
+    /// The sender block is empty and the user chose to print all the same.
+    PrintAnyway,
+    DontPrint,
 }
 
 /// What the screen lists, read in one job.
@@ -72,6 +75,7 @@ pub struct Overview {
     pub batches: Vec<BatchRow>,
     pub ready: usize,
     pub pool: Pool,
+    pub sender_gaps: Vec<SenderPart>,
     pub default_courier: String,
     pub log: Vec<PrintJobRow>,
 }
@@ -106,6 +110,11 @@ pub struct State {
     /// Ready parcels not printed yet (orders, counted as review counts them).
     pub ready: usize,
     pub pool: Pool,
+    /// What the waybill's sender block lacks (the shop's settings).
+    pub sender_gaps: Vec<SenderPart>,
+    /// Waybills asked for while the sender block is empty: printed only on 仍然打印.
+    /// `true`: the one waybill of the reprint field.
+    pub sender_ask: Option<bool>,
     /// The pool's panel: adding numbers, the low-numbers line.
     pub pool_panel: Option<PoolPanel>,
     pub courier: String,
@@ -172,6 +181,7 @@ impl State {
                     batches: flow::batch::list(s, &a, 30)?,
                     ready,
                     pool: flow::waybills::pool(s, &a)?,
+                    sender_gaps: flow::print::sender_gaps(s)?,
                     default_courier: flow::settings::get(s, &a, "waybill.default_courier")
                         .unwrap_or_default(),
                     log: flow::print::log(s, &a, false, 8)?,
@@ -241,6 +251,7 @@ impl State {
                         self.batches = o.batches;
                         self.ready = o.ready;
                         self.pool = o.pool;
+                        self.sender_gaps = o.sender_gaps;
                         self.log = o.log;
                         if self.courier.is_empty() {
                             self.courier = o.default_courier;
@@ -397,32 +408,15 @@ impl State {
                 };
                 Action::none()
             }
-            Message::PrintWaybills | Message::Reprint => {
-                let Some(batch_id) = self.selected else {
-                    return Action::none();
-                };
-                let only = if matches!(msg, Message::Reprint) {
-                    let t = self.reprint_no.trim().to_string();
-                    if t.is_empty() {
-                        return Action::none();
-                    }
-                    vec![t]
-                } else {
-                    Vec::new()
-                };
-                let what = match only.first() {
-                    Some(t) => format!("{batch_id}-waybill-{t}"),
-                    None => format!("{batch_id}-waybills"),
-                };
-                let job = WaybillJob {
-                    batch_id,
-                    only,
-                    size: None,
-                    dpi: None,
-                    overwrite: Overwrite::OursOnly,
-                };
-                let target = self.target(&what);
-                self.print_job(move |s| flow::print::print_waybills(s, &actor, &job, &target))
+            Message::PrintWaybills => self.print_waybills(actor, false, false),
+            Message::Reprint => self.print_waybills(actor, true, false),
+            Message::PrintAnyway => match self.sender_ask.take() {
+                Some(reprint) => self.print_waybills(actor, reprint, true),
+                None => Action::none(),
+            },
+            Message::DontPrint => {
+                self.sender_ask = None;
+                Action::none().clear_notice()
             }
             Message::PrintPicklist => {
                 let Some(batch_id) = self.selected else {
@@ -578,6 +572,43 @@ impl State {
                 }
             }
         }
+    }
+
+    /// The selected batch's waybills, or the one of the reprint field. With the sender block
+    /// empty, only once the user has said to print anyway (`anyway`).
+    fn print_waybills(&mut self, actor: Actor, reprint: bool, anyway: bool) -> Action<Message> {
+        let Some(batch_id) = self.selected else {
+            return Action::none();
+        };
+        let only = if reprint {
+            let t = self.reprint_no.trim().to_string();
+            if t.is_empty() {
+                return Action::none();
+            }
+            vec![t]
+        } else {
+            Vec::new()
+        };
+        if !self.sender_gaps.is_empty() && !anyway {
+            self.sender_ask = Some(reprint);
+            let gaps = self.sender_gaps.clone();
+            return Action::notice(Notice::warning(Bi::with(|l| i18n::sender_gaps(l, &gaps))))
+                .with_sound(Sound::Error);
+        }
+        self.sender_ask = None;
+        let what = match only.first() {
+            Some(t) => format!("{batch_id}-waybill-{t}"),
+            None => format!("{batch_id}-waybills"),
+        };
+        let job = WaybillJob {
+            batch_id,
+            only,
+            size: None,
+            dpi: None,
+            overwrite: Overwrite::OursOnly,
+        };
+        let target = self.target(&what);
+        self.print_job(move |s| flow::print::print_waybills(s, &actor, &job, &target))
     }
 
     /// Changes the pool's panel, if it is open.
@@ -862,6 +893,25 @@ impl State {
                 .align_y(iced::Alignment::Center)
                 .wrap(),
             );
+            if !self.sender_gaps.is_empty() {
+                let mut warn = row![
+                    text(i18n::sender_gaps(lang, &self.sender_gaps))
+                        .size(14)
+                        .width(Fill)
+                ]
+                .spacing(8)
+                .align_y(iced::Alignment::Center);
+                if self.sender_ask.is_some() {
+                    warn = warn
+                        .push(
+                            button(text(st(lang, S::PrintAnyway)))
+                                .style(button::danger)
+                                .on_press(Message::PrintAnyway),
+                        )
+                        .push(button(text(st(lang, S::DontPrint))).on_press(Message::DontPrint));
+                }
+                detail = detail.push(container(warn).padding(6).style(container::warning));
+            }
             if let Some(ask) = self.cancel.as_ref().filter(|a| a.batch_id == b.id) {
                 detail = detail.push(self.cancel_view(ask, b, lang));
             }

@@ -1,0 +1,124 @@
+//! The shop's settings on screen (admin), and a waybill with an empty sender block printed only
+//! once the order printer has been told, headless, in both languages; the CLI warns.
+
+use crate::common::{Scratch, print_into_scratch};
+use packbench::ui::i18n::Lang;
+use packbench::ui::screen::{Screen, Tone, print, settings};
+use packbench::ui::{App, Message};
+
+fn shows(app: &App, text: &str) -> bool {
+    let mut ui = iced_test::Simulator::with_size(
+        packbench::ui::fonts::settings(),
+        iced::Size::new(1024.0, 768.0),
+        app.view(),
+    );
+    ui.find(text).is_ok()
+}
+
+fn pdfs(s: &Scratch) -> usize {
+    std::fs::read_dir(s.path("print"))
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .filter(|e| e.path().extension().is_some_and(|x| x == "pdf"))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+fn sign_in_as(app: &mut App, code: &str) {
+    let _ = app.update(Message::SignOut);
+    crate::common::sign_in_with(app, code, "1234");
+    assert!(app.actor.is_some(), "{code} signed in");
+}
+
+#[test]
+fn the_admin_sets_the_sender_and_an_empty_sender_is_printed_only_when_asked() {
+    for lang in [Lang::Zh, Lang::En] {
+        let s = Scratch::new();
+        s.ensure_store();
+        s.printed_batch();
+        s.add_staff("DD1", "DD1", "order_printer");
+        let mut app = App::with_store(s.open(), "office-1", lang);
+        print_into_scratch(&mut app, &s);
+
+        // The order printer: the sender block is empty, said before printing.
+        sign_in_as(&mut app, "DD1");
+        assert!(!app.may_use(Screen::Settings), "settings are the admin's");
+        assert_eq!(app.screen, Screen::Print);
+        assert_eq!(app.print.sender_gaps.len(), 3);
+        let _ = app.update(Message::Print(print::Message::PrintWaybills));
+        assert_eq!(app.notice.as_ref().unwrap().tone, Tone::Warning);
+        assert_eq!(pdfs(&s), 0, "nothing printed before the answer");
+        let anyway = match lang {
+            Lang::Zh => "仍然打印",
+            Lang::En => "Print anyway",
+        };
+        assert!(shows(&app, anyway));
+        let _ = app.update(Message::Print(print::Message::DontPrint));
+        assert_eq!(pdfs(&s), 0);
+        let _ = app.update(Message::Print(print::Message::PrintWaybills));
+        let _ = app.update(Message::Print(print::Message::PrintAnyway));
+        let n = app.notice.as_ref().unwrap();
+        assert_eq!(n.tone, Tone::Done, "{}", n.text.get(lang));
+        assert_eq!(pdfs(&s), 1, "printed once asked");
+
+        // The admin fills the sender in on the settings screen; a bad value is refused.
+        sign_in_as(&mut app, "admin");
+        let _ = app.update(Message::Show(Screen::Settings));
+        assert_eq!(app.screen, Screen::Settings);
+        assert!(app.settings_screen.stored("shop.sender_name").is_some());
+        let set = |app: &mut App, key: &'static str, v: &str| {
+            let _ = app.update(Message::Settings(settings::Message::Changed(key, v.into())));
+            let _ = app.update(Message::Settings(settings::Message::Save(key)));
+        };
+        set(&mut app, "print.waybill_size", "100x999");
+        assert_eq!(app.notice.as_ref().unwrap().tone, Tone::Failed);
+        assert_eq!(
+            app.settings_screen.stored("print.waybill_size"),
+            Some("100x180"),
+            "a refused value is not stored"
+        );
+        set(&mut app, "shop.sender_name", "小熊家居旗舰店");
+        assert_eq!(app.notice.as_ref().unwrap().tone, Tone::Done);
+        set(&mut app, "shop.sender_phone", "0571-88886666");
+        set(
+            &mut app,
+            "shop.sender_address",
+            "浙江省杭州市余杭区仓前街道 1 号",
+        );
+        assert_eq!(
+            s.ok(&["settings", "get", "shop.sender_name"]).trim(),
+            "小熊家居旗舰店"
+        );
+
+        // Now the waybills print at once.
+        sign_in_as(&mut app, "DD1");
+        assert!(app.print.sender_gaps.is_empty());
+        let jobs = app.print.log.len();
+        let _ = app.update(Message::Print(print::Message::PrintWaybills));
+        assert_eq!(app.notice.as_ref().unwrap().tone, Tone::Done);
+        assert_eq!(app.print.log.len(), jobs + 1, "printed without a question");
+    }
+}
+
+#[test]
+fn the_command_line_prints_an_empty_sender_but_says_so() {
+    let s = Scratch::new();
+    s.ensure_store();
+    let batch = s.printed_batch();
+    let id = batch["batch_id"].to_string();
+    let out = s.run(&[
+        "print",
+        "waybills",
+        "--batch",
+        id.trim_matches('"'),
+        "--out",
+        s.path("w.pdf").to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("寄件人信息是空的") && err.contains("shop.sender_name"),
+        "{err}"
+    );
+}
