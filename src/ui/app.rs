@@ -9,7 +9,7 @@ use super::input;
 use super::job::{Job, Worker};
 use super::screen::{
     Action, Ctx, Notice, NoticeChange, SCREENS, Screen, check, import, inbound, labels,
-    notice_slot, orders, pick, print, receipts, settings, sign_in, stock, stocktake,
+    notice_slot, orders, pick, print, receipts, settings, sign_in, staff, stock, stocktake,
 };
 use super::sound::{Player, Sound};
 use crate::domain::Actor;
@@ -84,6 +84,7 @@ pub struct App {
     pub stock: stock::State,
     pub import: import::State,
     pub settings_screen: settings::State,
+    pub staff: staff::State,
     settings: ScannerSettings,
     pub ports: BTreeMap<String, PortState>,
     sound: Player,
@@ -115,6 +116,7 @@ pub enum Message {
     Stock(stock::Message),
     Import(import::Message),
     Settings(settings::Message),
+    Staff(staff::Message),
     /// A file dropped on the window: to the import screen, for a role that imports.
     FileDropped(PathBuf),
     /// The side bar chose a screen.
@@ -247,6 +249,7 @@ impl App {
             stock: stock::State::default(),
             import: import::State::default(),
             settings_screen: settings::State::default(),
+            staff: staff::State::default(),
             settings: ScannerSettings::default(),
             ports: BTreeMap::new(),
             sound: Player::silent(),
@@ -495,6 +498,7 @@ impl App {
         self.stock = stock::State::default();
         self.import = import::State::default();
         self.settings_screen = settings::State::default();
+        self.staff = staff::State::default();
         self.notice = None;
         Task::batch([
             task,
@@ -573,6 +577,10 @@ impl App {
             Screen::Settings => {
                 let a = self.settings_screen.opened(ctx);
                 self.carry(a, Message::Settings)
+            }
+            Screen::Staff => {
+                let a = self.staff.opened(ctx);
+                self.carry(a, Message::Staff)
             }
             _ => Task::none(),
         }
@@ -686,6 +694,10 @@ impl App {
                     .update(ctx, settings::Message::Scanned(scan));
                 self.carry(a, Message::Settings)
             }
+            Screen::Staff => {
+                let a = self.staff.update(ctx, staff::Message::Scanned(scan));
+                self.carry(a, Message::Staff)
+            }
         }
     }
 
@@ -752,6 +764,7 @@ impl App {
             Message::Stock(m) => screen!(stock, Message::Stock, m),
             Message::Import(m) => screen!(import, Message::Import, m),
             Message::Settings(m) => screen!(settings_screen, Message::Settings, m),
+            Message::Staff(m) => screen!(staff, Message::Staff, m),
             Message::FileDropped(path) => {
                 if !self.may_use(Screen::Import) {
                     return Task::none();
@@ -978,6 +991,7 @@ impl App {
                 Screen::Stock => self.stock.view(ctx).map(Message::Stock),
                 Screen::Import => self.import.view(ctx).map(Message::Import),
                 Screen::Settings => self.settings_screen.view(ctx).map(Message::Settings),
+                Screen::Staff => self.staff.view(ctx).map(Message::Staff),
             };
             let main = column![notice_slot(self.notice.as_ref(), lang), screen]
                 .spacing(4)

@@ -24,6 +24,7 @@ mod gui;
 mod gui_import;
 mod gui_pool;
 mod gui_settings;
+mod gui_staff;
 mod gui_stock;
 mod gui_xvfb;
 mod import_engines;

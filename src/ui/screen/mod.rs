@@ -15,6 +15,7 @@ pub mod print;
 pub mod receipts;
 pub mod settings;
 pub mod sign_in;
+pub mod staff;
 pub mod stock;
 pub mod stocktake;
 
@@ -38,6 +39,7 @@ pub enum Screen {
     Stock,
     Import,
     Settings,
+    Staff,
 }
 
 /// A screen in the side bar: its name and who may open it.
@@ -52,7 +54,7 @@ fn allows(a: &Actor, p: Permission) -> bool {
 }
 
 /// The screens in side-bar order; the first a role may use opens at sign-in.
-pub const SCREENS: [Entry; 11] = [
+pub const SCREENS: [Entry; 12] = [
     Entry {
         screen: Screen::Check,
         label: |l| tr(l, T::ScreenCheck),
@@ -112,6 +114,11 @@ pub const SCREENS: [Entry; 11] = [
         screen: Screen::Orders,
         label: |l| tr(l, T::ScreenOrders),
         may_open: |a| allows(a, Permission::ViewOrders),
+    },
+    Entry {
+        screen: Screen::Staff,
+        label: |l| st(l, S::ScreenStaff),
+        may_open: |a| allows(a, Permission::ManageStaff),
     },
     Entry {
         screen: Screen::Settings,
