@@ -282,7 +282,7 @@ impl State {
                     .width(90),
                 text_input(st(lang, S::StaffName), &self.add_name)
                     .on_input(Message::AddNameChanged)
-                    .width(FillPortion(2)),
+                    .width(150),
                 pick_list(
                     roles.clone(),
                     self.add_role.map(|role| RoleChoice { role, lang }),
@@ -350,8 +350,9 @@ impl State {
                 row![
                     text_input(st(lang, S::NewPin), &self.new_pin)
                         .on_input(Message::NewPinChanged)
+                        .on_submit(Message::ResetPin)
                         .secure(true)
-                        .width(140),
+                        .width(210),
                     button(text(st(lang, S::ResetPin)))
                         .on_press_maybe((self.new_pin.len() >= 4).then_some(Message::ResetPin)),
                 ]
