@@ -966,7 +966,7 @@ impl App {
             .into()
         } else if let (Some(actor), Some(store)) = (&self.actor, &self.store) {
             // Wide enough for the longest name on one line ("Inbound check").
-            let mut side = Column::new().spacing(8).padding(8).width(176);
+            let mut side = Column::new().spacing(6).padding(8).width(190);
             for e in SCREENS.iter().filter(|e| (e.may_open)(actor)) {
                 let b = button(text((e.label)(lang)).size(18))
                     .width(Fill)
@@ -996,7 +996,12 @@ impl App {
             let main = column![notice_slot(self.notice.as_ref(), lang), screen]
                 .spacing(4)
                 .padding([4, 8]);
-            row![side, container(main).width(Fill).height(Fill)].into()
+            // The admin's list outgrows a 1024×768 screen: the side bar scrolls.
+            row![
+                super::screen::scroll(side).height(Fill),
+                container(main).width(Fill).height(Fill)
+            ]
+            .into()
         } else {
             let page = self.sign_in.view(lang).map(Message::SignIn);
             match &self.notice {
