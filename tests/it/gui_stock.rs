@@ -492,3 +492,30 @@ fn a_refusal_of_a_recount_session_names_the_button_not_the_command() {
     );
     assert!(!notice(&app, Lang::En).contains("packbench"));
 }
+
+/// Customer service: orders (remarks) and a stock look-up that only reads; nothing else.
+#[test]
+fn customer_service_looks_up_stock_and_orders() {
+    let s = Scratch::new();
+    s.ok(&[
+        "import",
+        "products",
+        fixture("taobao-gbk", "products.csv").to_str().unwrap(),
+    ]);
+    s.add_staff("KF1", "KF1", "customer_service");
+    let mut app = App::with_store(Store::open(s.db()).unwrap(), "office-1", Lang::Zh);
+    sign_in_as(&mut app, "KF1");
+    let usable: Vec<Screen> = packbench::ui::screen::SCREENS
+        .iter()
+        .map(|e| e.screen)
+        .filter(|sc| app.may_use(*sc))
+        .collect();
+    assert_eq!(usable, [Screen::Stock, Screen::Orders]);
+    let _ = app.update(Message::Show(Screen::Stock));
+    let _ = app.update(Message::Stock(stock::Message::QueryChanged(
+        "TX2017-GY-S".into(),
+    )));
+    let _ = app.update(Message::Stock(stock::Message::Search));
+    let shown = app.stock.shown.as_ref().expect("the product shown");
+    assert_eq!(shown.record.product.sku_code, "TX2017-GY-S");
+}

@@ -100,11 +100,14 @@ pub const SCREENS: [Entry; 12] = [
         screen: Screen::Stock,
         label: |l| st(l, S::ScreenStock),
         may_open: |a| {
+            // Customer service answers buyers' stock questions (the seed: 客服 "可以查询商品库存
+            // 信息"): the screen only reads.
             [
                 Permission::ManageStock,
                 Permission::Receive,
                 Permission::InboundCheck,
                 Permission::ManageProducts,
+                Permission::AddRemark,
             ]
             .into_iter()
             .any(|p| allows(a, p))
