@@ -33,6 +33,8 @@ pub struct PrintedParcel {
     pub tracking_no: String,
     pub courier: String,
     pub order_nos: Vec<String>,
+    /// Who it goes to (the first order's receiver: merged orders share one).
+    pub receiver: String,
     pub lines: Vec<ItemLine>,
     /// Printed or shipped.
     pub stage: ParcelStage,
@@ -270,6 +272,7 @@ pub fn create(
                 tracking_no,
                 courier: courier.clone(),
                 order_nos: orders.iter().map(|o| o.order_no.clone()).collect(),
+                receiver: receiver_of(&orders),
                 lines: item_lines(db, &orders)?,
                 stage: ParcelStage::Printed,
             });
@@ -464,9 +467,17 @@ fn printed_parcel(db: &Db<'_>, p: &ParcelRow) -> Result<PrintedParcel> {
         tracking_no: p.tracking_no.clone().unwrap_or_default(),
         courier: p.courier.clone().unwrap_or_default(),
         order_nos: orders.iter().map(|o| o.order_no.clone()).collect(),
+        receiver: receiver_of(&orders),
         lines: item_lines(db, &orders)?,
         stage: p.stage,
     })
+}
+
+fn receiver_of(orders: &[crate::store::BenchOrder]) -> String {
+    orders
+        .first()
+        .map(|o| o.receiver.name.clone())
+        .unwrap_or_default()
 }
 
 pub fn show(store: &Store, actor: &Actor, batch_id: BatchId) -> Result<BatchView> {

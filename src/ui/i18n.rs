@@ -593,6 +593,10 @@ pub enum S {
     StaffActivated,
     StaffDeactivated,
     PinReset,
+    ShipBatch,
+    ConfirmShipBatch,
+    DontShip,
+    BatchParcels,
 }
 
 /// The text of `s` in `lang`.
@@ -760,6 +764,10 @@ pub fn st(lang: Lang, s: S) -> &'static str {
             "deactivated: can no longer sign in",
         ),
         S::PinReset => ("密码已重设", "PIN reset"),
+        S::ShipBatch => ("批量发货（不验货）", "Ship all (no check)"),
+        S::ConfirmShipBatch => ("确认批量发货", "Ship them"),
+        S::DontShip => ("先不发", "Don't ship"),
+        S::BatchParcels => ("本批包裹", "Parcels of the batch"),
     };
     lang.pick(zh, en)
 }
@@ -1224,6 +1232,43 @@ pub fn sender_gaps(lang: Lang, gaps: &[crate::flow::print::SenderPart]) -> Strin
             "The waybill's sender is empty: {}. An admin fills it in under “{}”.",
             parts.join(", "),
             st(lang, S::ScreenSettings)
+        ),
+    }
+}
+
+/// What 批量发货 will do, asked before it does it.
+pub fn ship_batch_ask(lang: Lang, batch: crate::domain::BatchId, left: i64) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "批次 {batch} 还有 {left} 个包裹没发：不验货直接发货，记为批量发货。退款、挂起或正在别处验货的包裹会留下。"
+        ),
+        Lang::En => format!(
+            "Batch {batch} has {left} parcels not shipped: ship them without checking, recorded as bulk. Refunded, held or open-elsewhere parcels stay."
+        ),
+    }
+}
+
+/// What a bulk ship did: how many went, which stayed and why.
+pub fn bulk_shipped(lang: Lang, b: &crate::flow::ship::BulkShipped) -> String {
+    let stayed: Vec<String> = b
+        .skipped
+        .iter()
+        .map(|(t, r)| format!("{t} {}", lang.pick(r.zh(), r.en())))
+        .collect();
+    match (lang, stayed.is_empty()) {
+        (Lang::Zh, true) => format!("已批量发货 {} 个包裹", b.shipped.len()),
+        (Lang::Zh, false) => format!(
+            "已批量发货 {} 个包裹；留下 {} 个：{}",
+            b.shipped.len(),
+            stayed.len(),
+            stayed.join("，")
+        ),
+        (Lang::En, true) => format!("{} parcels shipped in bulk", b.shipped.len()),
+        (Lang::En, false) => format!(
+            "{} parcels shipped in bulk; {} stayed: {}",
+            b.shipped.len(),
+            stayed.len(),
+            stayed.join(", ")
         ),
     }
 }

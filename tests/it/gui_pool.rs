@@ -133,3 +133,64 @@ fn the_pool_and_its_line_are_for_whoever_keeps_the_pool() {
     let (_, v) = s.json(&["waybills", "status", "--json"]);
     assert_eq!(v[0]["free"], 150, "nothing added by the checker");
 }
+
+#[test]
+fn a_printed_batch_shows_its_parcels_and_ships_in_bulk_only_when_confirmed() {
+    for lang in [Lang::Zh, Lang::En] {
+        let s = Scratch::new();
+        s.ensure_store();
+        let batch = s.printed_batch();
+        s.add_staff("DD1", "DD1", "order_printer");
+        let parcels = batch["parcels"].as_array().unwrap();
+        let held = parcels[1]["order_nos"][0].as_str().unwrap().to_string();
+        let held_tracking = parcels[1]["tracking_no"].as_str().unwrap().to_string();
+        s.ok(&["review", "hold", &held, "--reason", "address_change"]);
+        let mut app = App::with_store(s.open(), "office-1", lang);
+        crate::common::sign_in_with(&mut app, "DD1", "1234");
+        let id = app.print.selected.expect("the batch selected");
+        let view = app.print.view.as_ref().expect("its parcels read");
+        assert_eq!(view.parcels.len(), parcels.len());
+        assert!(view.parcels.iter().all(|p| !p.receiver.is_empty()));
+        let first = &view.parcels[0];
+        assert!(shows(&app, &format!("1. {}", first.tracking_no)));
+
+        // One click asks; nothing ships before the second.
+        let _ = app.update(pm(print::Message::AskShip(id)));
+        assert!(app.print.ship_ask.is_some());
+        let _ = app.update(pm(print::Message::KeepUnshipped));
+        let (_, b) = s.json(&["batch", "show", &id.to_string(), "--json"]);
+        assert!(
+            b["parcels"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|p| p["stage"] == "printed"),
+            "{b}"
+        );
+        let _ = app.update(pm(print::Message::AskShip(id)));
+        let _ = app.update(pm(print::Message::ConfirmShip));
+        let n = app.notice.as_ref().unwrap();
+        assert_eq!(n.tone, Tone::Warning, "{}", n.text.get(lang));
+        assert!(
+            n.text.get(lang).contains(&held_tracking),
+            "the held parcel named"
+        );
+        let (_, b) = s.json(&["batch", "show", &id.to_string(), "--json"]);
+        for p in b["parcels"].as_array().unwrap() {
+            let want = if p["tracking_no"] == held_tracking.as_str() {
+                "printed"
+            } else {
+                "shipped"
+            };
+            assert_eq!(p["stage"], want, "{p}");
+        }
+        let bulk = s
+            .raw()
+            .rows("SELECT count(*) FROM parcels WHERE ship_mode = 'bulk' AND stage = 'shipped'");
+        assert_eq!(
+            bulk[0][0].as_deref(),
+            Some((parcels.len() - 1).to_string().as_str()),
+            "recorded as bulk"
+        );
+    }
+}

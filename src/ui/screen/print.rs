@@ -8,9 +8,10 @@ use super::{Action, Ctx, Notice};
 use crate::domain::print::{JobKind, JobResult};
 use crate::domain::{Actor, BatchId, Permission};
 use crate::flow;
-use crate::flow::batch::{BatchPlan, BatchResult, CancelledBatch};
+use crate::flow::batch::{BatchPlan, BatchResult, BatchView, CancelledBatch};
 use crate::flow::print::{Overwrite, PrintOutcome, SenderPart, Target, WaybillJob};
 use crate::flow::review::Readiness;
+use crate::flow::ship::BulkShipped;
 use crate::flow::waybills::{Added, Numbers, Pool};
 use crate::scan::Scan;
 use crate::store::{BatchRow, PrintJobRow, Store};
@@ -67,6 +68,14 @@ pub enum Message {
     /// The sender block is empty and the user chose to print all the same.
     PrintAnyway,
     DontPrint,
+    /// The selected batch with its parcels, read as a job.
+    Shown(Result<BatchView, Failure>),
+    ParcelPage(usize),
+    /// 批量发货: first see what it will do.
+    AskShip(BatchId),
+    ConfirmShip,
+    KeepUnshipped,
+    ShippedAll(Result<BulkShipped, Failure>),
 }
 
 /// What the screen lists, read in one job.
@@ -117,6 +126,11 @@ pub struct State {
     pub sender_ask: Option<bool>,
     /// The pool's panel: adding numbers, the low-numbers line.
     pub pool_panel: Option<PoolPanel>,
+    /// The selected batch's parcels (order, receiver, lines, stage).
+    pub view: Option<BatchView>,
+    pub parcel_page: usize,
+    /// A batch about to be shipped without checking, waiting for the second click.
+    pub ship_ask: Option<BatchId>,
     pub courier: String,
     pub limit: String,
     pub printers: Vec<String>,
@@ -274,12 +288,61 @@ impl State {
                 {
                     self.printer = None;
                 }
-                Action::none()
+                self.show_selected(&actor)
             }
             Message::Select(id) => {
                 self.selected = Some(id);
                 self.cancel = None;
+                self.ship_ask = None;
+                self.show_selected(&actor)
+            }
+            Message::Shown(r) => match r {
+                Ok(v) => {
+                    if self.view.as_ref().map(|o| o.batch.id) != Some(v.batch.id) {
+                        self.parcel_page = 0;
+                    }
+                    self.view = Some(v);
+                    Action::none()
+                }
+                Err(e) => Action::error(&e),
+            },
+            Message::ParcelPage(p) => {
+                self.parcel_page = p;
                 Action::none()
+            }
+            Message::AskShip(id) => {
+                self.ship_ask = Some(id);
+                self.cancel = None;
+                Action::none()
+            }
+            Message::KeepUnshipped => {
+                self.ship_ask = None;
+                Action::none()
+            }
+            Message::ConfirmShip => {
+                let Some(id) = self.ship_ask.take() else {
+                    return Action::none();
+                };
+                self.busy += 1;
+                Action::job(Job::new(
+                    move |s: &mut Store| flow::ship::ship_batch(s, &actor, id),
+                    Message::ShippedAll,
+                ))
+            }
+            Message::ShippedAll(r) => {
+                self.busy = self.busy.saturating_sub(1);
+                match r {
+                    Ok(b) => {
+                        let text = Bi::with(|l| i18n::bulk_shipped(l, &b));
+                        let notice = if b.skipped.is_empty() {
+                            Notice::done(text)
+                        } else {
+                            Notice::warning(text)
+                        };
+                        self.reload(&actor).with_notice(notice)
+                    }
+                    Err(e) => Action::error(&e),
+                }
             }
             Message::CourierChanged(c) => {
                 self.courier = c;
@@ -611,6 +674,18 @@ impl State {
         self.print_job(move |s| flow::print::print_waybills(s, &actor, &job, &target))
     }
 
+    /// Reads the selected batch with its parcels.
+    fn show_selected(&self, actor: &Actor) -> Action<Message> {
+        let Some(id) = self.selected else {
+            return Action::none();
+        };
+        let a = actor.clone();
+        Action::job(Job::new(
+            move |s: &mut Store| flow::batch::show(s, &a, id),
+            Message::Shown,
+        ))
+    }
+
     /// Changes the pool's panel, if it is open.
     fn panel(&mut self, f: impl FnOnce(&mut PoolPanel)) -> Action<Message> {
         if let Some(p) = &mut self.pool_panel {
@@ -694,6 +769,7 @@ impl State {
     pub fn view(&self, ctx: Ctx<'_>) -> Element<'_, Message> {
         let lang = ctx.lang;
         let may_print = ctx.actor.require(Permission::PrintBatch).is_ok();
+        let may_ship = ctx.actor.require(Permission::ShipOrders).is_ok();
         let mut c = Column::new().spacing(10).padding(4);
         let mut pool = row![text(lang.label(tr(lang, T::PoolLeft), "")).size(16)]
             .spacing(6)
@@ -888,6 +964,16 @@ impl State {
                     } else {
                         cancel
                     },
+                    button(text(st(lang, S::ShipBatch)).size(14))
+                        .padding(6)
+                        .style(button::success)
+                        .on_press_maybe(
+                            (may_ship
+                                && b.cancelled_at.is_none()
+                                && b.shipped < b.parcels
+                                && self.ship_ask.is_none())
+                            .then_some(Message::AskShip(b.id))
+                        ),
                 ]
                 .spacing(10)
                 .align_y(iced::Alignment::Center)
@@ -911,6 +997,26 @@ impl State {
                         .push(button(text(st(lang, S::DontPrint))).on_press(Message::DontPrint));
                 }
                 detail = detail.push(container(warn).padding(6).style(container::warning));
+            }
+            if self.ship_ask == Some(b.id) {
+                let left = b.parcels - b.shipped;
+                detail = detail.push(
+                    container(
+                        row![
+                            text(i18n::ship_batch_ask(lang, b.id, left))
+                                .size(15)
+                                .width(Fill),
+                            button(text(st(lang, S::ConfirmShipBatch)))
+                                .style(button::danger)
+                                .on_press(Message::ConfirmShip),
+                            button(text(st(lang, S::DontShip))).on_press(Message::KeepUnshipped),
+                        ]
+                        .spacing(8)
+                        .align_y(iced::Alignment::Center),
+                    )
+                    .padding(6)
+                    .style(container::warning),
+                );
             }
             if let Some(ask) = self.cancel.as_ref().filter(|a| a.batch_id == b.id) {
                 detail = detail.push(self.cancel_view(ask, b, lang));
@@ -982,6 +1088,13 @@ impl State {
                 container::transparent
             }));
         }
+        if let Some(v) = self
+            .view
+            .as_ref()
+            .filter(|v| Some(v.batch.id) == self.selected)
+        {
+            detail = detail.push(self.parcels_view(v, lang));
+        }
         c = c.push(
             row![
                 super::scroll(list).height(Fill),
@@ -989,6 +1102,62 @@ impl State {
             ]
             .spacing(12),
         );
+        c.into()
+    }
+
+    /// The batch's parcels: number, orders, receiver, items, where it stands; fifty a page.
+    fn parcels_view<'a>(&'a self, v: &'a BatchView, lang: Lang) -> Element<'a, Message> {
+        let bold = fonts::BOLD;
+        let mut c = Column::new().spacing(4);
+        c = c.push(text(st(lang, S::BatchParcels)).size(16).font(bold));
+        if let Some(bar) = super::pager(self.parcel_page, v.parcels.len(), Message::ParcelPage) {
+            c = c.push(bar);
+        }
+        for p in v
+            .parcels
+            .iter()
+            .skip(self.parcel_page * super::PAGE)
+            .take(super::PAGE)
+        {
+            let items = p
+                .lines
+                .iter()
+                .map(|l| format!("{}×{}", l.sku_code, l.qty))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let shipped = p.stage == crate::domain::check::ParcelStage::Shipped;
+            c = c.push(
+                container(
+                    Column::new()
+                        .push(
+                            row![
+                                text(format!("{}. {}", p.seq, p.tracking_no))
+                                    .size(14)
+                                    .font(bold)
+                                    .width(Fill),
+                                text(i18n::words(lang, &p.stage)).size(14),
+                            ]
+                            .spacing(8),
+                        )
+                        .push(
+                            text(format!(
+                                "{} · {} · {items}",
+                                p.receiver,
+                                p.order_nos.join(", ")
+                            ))
+                            .size(13)
+                            .wrapping(text::Wrapping::WordOrGlyph),
+                        ),
+                )
+                .padding([2, 6])
+                .width(Fill)
+                .style(if shipped {
+                    container::success
+                } else {
+                    container::transparent
+                }),
+            );
+        }
         c.into()
     }
 
