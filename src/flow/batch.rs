@@ -458,6 +458,9 @@ pub fn cancel(
 pub struct BatchView {
     pub batch: BatchRow,
     pub parcels: Vec<PrintedParcel>,
+    /// Whether a waybill job of the batch went to a printer (or may have): a batch shipped in
+    /// bulk before that goes without its labels.
+    pub on_paper: bool,
 }
 
 fn printed_parcel(db: &Db<'_>, p: &ParcelRow) -> Result<PrintedParcel> {
@@ -491,7 +494,12 @@ pub fn show(store: &Store, actor: &Actor, batch_id: BatchId) -> Result<BatchView
         .iter()
         .map(|p| printed_parcel(&db, p))
         .collect::<Result<_>>()?;
-    Ok(BatchView { batch, parcels })
+    let on_paper = db.batch_waybills_on_paper(batch_id)?.is_some();
+    Ok(BatchView {
+        batch,
+        parcels,
+        on_paper,
+    })
 }
 
 pub fn list(store: &Store, actor: &Actor, limit: usize) -> Result<Vec<BatchRow>> {

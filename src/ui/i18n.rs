@@ -1237,13 +1237,24 @@ pub fn sender_gaps(lang: Lang, gaps: &[crate::flow::print::SenderPart]) -> Strin
 }
 
 /// What 批量发货 will do, asked before it does it.
-pub fn ship_batch_ask(lang: Lang, batch: crate::domain::BatchId, left: i64) -> String {
+/// `on_paper`: whether its waybills were printed; if not, that is said first.
+pub fn ship_batch_ask(
+    lang: Lang,
+    batch: crate::domain::BatchId,
+    left: i64,
+    on_paper: bool,
+) -> String {
+    let unprinted = match (on_paper, lang) {
+        (true, _) => "",
+        (false, Lang::Zh) => "注意：本批快递单还没有打印过！",
+        (false, Lang::En) => "Note: this batch's waybills were never printed! ",
+    };
     match lang {
         Lang::Zh => format!(
-            "批次 {batch} 还有 {left} 个包裹没发：不验货直接发货，记为批量发货。退款、挂起或正在别处验货的包裹会留下。"
+            "{unprinted}批次 {batch} 还有 {left} 个包裹没发：不验货直接发货，记为批量发货。退款、挂起或正在别处验货的包裹会留下。"
         ),
         Lang::En => format!(
-            "Batch {batch} has {left} parcels not shipped: ship them without checking, recorded as bulk. Refunded, held or open-elsewhere parcels stay."
+            "{unprinted}Batch {batch} has {left} parcels not shipped: ship them without checking, recorded as bulk. Refunded, held or open-elsewhere parcels stay."
         ),
     }
 }

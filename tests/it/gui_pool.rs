@@ -154,9 +154,17 @@ fn a_printed_batch_shows_its_parcels_and_ships_in_bulk_only_when_confirmed() {
         let first = &view.parcels[0];
         assert!(shows(&app, &format!("1. {}", first.tracking_no)));
 
-        // One click asks; nothing ships before the second.
+        // One click asks (saying the waybills were never printed); nothing ships before the
+        // second.
+        assert!(!view.on_paper);
         let _ = app.update(pm(print::Message::AskShip(id)));
         assert!(app.print.ship_ask.is_some());
+        let asked = packbench::ui::i18n::ship_batch_ask(lang, id, parcels.len() as i64, false);
+        assert!(asked.contains(match lang {
+            Lang::Zh => "本批快递单还没有打印过",
+            Lang::En => "never printed",
+        }));
+        assert!(shows(&app, &asked), "{asked}");
         let _ = app.update(pm(print::Message::KeepUnshipped));
         let (_, b) = s.json(&["batch", "show", &id.to_string(), "--json"]);
         assert!(

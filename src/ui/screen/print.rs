@@ -1003,9 +1003,17 @@ impl State {
                 detail = detail.push(
                     container(
                         row![
-                            text(i18n::ship_batch_ask(lang, b.id, left))
-                                .size(15)
-                                .width(Fill),
+                            text(i18n::ship_batch_ask(
+                                lang,
+                                b.id,
+                                left,
+                                self.view
+                                    .as_ref()
+                                    .filter(|v| v.batch.id == b.id)
+                                    .is_none_or(|v| v.on_paper)
+                            ))
+                            .size(15)
+                            .width(Fill),
                             button(text(st(lang, S::ConfirmShipBatch)))
                                 .style(button::danger)
                                 .on_press(Message::ConfirmShip),
