@@ -597,6 +597,12 @@ pub enum S {
     ConfirmShipBatch,
     DontShip,
     BatchParcels,
+    NewStocktake,
+    BinsHint,
+    OpenCount,
+    WithRecount,
+    StartStocktake,
+    StocktakeStarted,
 }
 
 /// The text of `s` in `lang`.
@@ -768,6 +774,15 @@ pub fn st(lang: Lang, s: S) -> &'static str {
         S::ConfirmShipBatch => ("确认批量发货", "Ship them"),
         S::DontShip => ("先不发", "Don't ship"),
         S::BatchParcels => ("本批包裹", "Parcels of the batch"),
+        S::NewStocktake => ("新盘点…", "New stocktake…"),
+        S::BinsHint => (
+            "库位范围，例如 A-*；留空为全部库位",
+            "Bins, e.g. A-*; empty for every bin",
+        ),
+        S::OpenCount => ("明盘（显示账面数）", "Open (show the books)"),
+        S::WithRecount => ("有差异的要复盘", "Recount the differences"),
+        S::StartStocktake => ("开始盘点", "Start"),
+        S::StocktakeStarted => ("已开始盘点", "Stocktake started:"),
     };
     lang.pick(zh, en)
 }

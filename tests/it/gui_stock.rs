@@ -519,3 +519,62 @@ fn customer_service_looks_up_stock_and_orders() {
     let shown = app.stock.shown.as_ref().expect("the product shown");
     assert_eq!(shown.record.product.sku_code, "TX2017-GY-S");
 }
+
+/// The stock keeper starts a stocktake from the screen (bins by pattern, blind or open); an
+/// overlapping one is refused with the reason; a picker counts but starts none.
+#[test]
+fn a_stocktake_is_started_from_the_screen() {
+    for lang in [Lang::Zh, Lang::En] {
+        let s = Scratch::new();
+        s.ok(&[
+            "import",
+            "products",
+            fixture("taobao-gbk", "products.csv").to_str().unwrap(),
+        ]);
+        s.add_staff("K1", "K1", "stock_keeper");
+        s.add_staff("P1", "P1", "picker");
+        let mut app = App::with_store(Store::open(s.db()).unwrap(), "shelves-1", lang);
+        sign_in_as(&mut app, "K1");
+        let _ = app.update(Message::Show(Screen::Stocktake));
+        let _ = app.update(st(stocktake::Message::NewPanel));
+        let _ = app.update(st(stocktake::Message::NewBinsChanged("B-*".into())));
+        let _ = app.update(st(stocktake::Message::NewOpenToggled(true)));
+        let _ = app.update(st(stocktake::Message::StartNew));
+        assert!(!failed(&app), "{:?}", app.notice);
+        let id = app.stocktake.session_id.expect("the new session open");
+        assert!(!app.stocktake.blind, "an open count");
+        let (ok, list) = s.json(&["stocktake", "list", "--json"]);
+        assert!(ok);
+        let row = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["session_id"].as_i64() == Some(id.get()))
+            .expect("in the list")
+            .clone();
+        assert_eq!(row["pattern"], "B-*");
+
+        // Every bin overlaps the open B-* session: refused, the bin and session named.
+        let _ = app.update(st(stocktake::Message::NewPanel));
+        let _ = app.update(st(stocktake::Message::StartNew));
+        assert!(failed(&app));
+        let said = notice(&app, lang);
+        assert!(
+            said.contains("B-") && said.contains(&id.to_string()),
+            "{said}"
+        );
+
+        // A picker counts in it but has no button to start one.
+        sign_in_as(&mut app, "P1");
+        let _ = app.update(Message::Show(Screen::Stocktake));
+        let mut ui =
+            iced_test::Simulator::with_size(settings(), iced::Size::new(1024.0, 768.0), app.view());
+        assert!(
+            ui.find(match lang {
+                Lang::Zh => "新盘点…",
+                Lang::En => "New stocktake…",
+            })
+            .is_err()
+        );
+    }
+}

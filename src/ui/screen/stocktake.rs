@@ -17,7 +17,9 @@ use crate::ui::fonts;
 use crate::ui::i18n::{self, Bi, Lang, S, T, st, tr};
 use crate::ui::job::{Failure, Job};
 use crate::ui::sound::Sound;
-use iced::widget::{Column, button, container, pick_list, row, scrollable, text, text_input};
+use iced::widget::{
+    Column, button, checkbox, container, pick_list, row, scrollable, text, text_input,
+};
 use iced::{Element, Fill};
 use std::collections::HashMap;
 use std::fmt;
@@ -79,6 +81,23 @@ pub enum Message {
     Cancel,
     ConfirmCancel,
     Cancelled(Result<(), Failure>),
+    /// The new-stocktake panel: open or closed.
+    NewPanel,
+    NewBinsChanged(String),
+    NewOpenToggled(bool),
+    NewRecountToggled(bool),
+    StartNew,
+    Started(Result<StocktakeRow, Failure>),
+}
+
+/// What a new stocktake will cover, as the keeper fills it in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewSession {
+    /// A pattern on bin codes (`A-*`); empty for every bin.
+    pub bins: String,
+    /// Shows what the books say (else blind).
+    pub open: bool,
+    pub recount: bool,
 }
 
 /// What the keeper is asked to confirm before stock is written or a session dropped.
@@ -141,6 +160,8 @@ pub struct State {
     pub asking: Option<Asking>,
     pub pending: usize,
     pub busy: usize,
+    /// The new-stocktake panel, when open.
+    pub new_session: Option<NewSession>,
 }
 
 fn failed(e: &Failure) -> Action<Message> {
@@ -201,6 +222,59 @@ impl State {
                 Err(e) => failed(&std::sync::Arc::new(e.into())),
             },
             Message::OpenId(id) => self.open(ctx, id),
+            Message::NewPanel => {
+                self.new_session = match self.new_session {
+                    Some(_) => None,
+                    None => Some(NewSession::default()),
+                };
+                Action::none()
+            }
+            Message::NewBinsChanged(v) => {
+                if let Some(n) = &mut self.new_session {
+                    n.bins = v;
+                }
+                Action::none()
+            }
+            Message::NewOpenToggled(v) => {
+                if let Some(n) = &mut self.new_session {
+                    n.open = v;
+                }
+                Action::none()
+            }
+            Message::NewRecountToggled(v) => {
+                if let Some(n) = &mut self.new_session {
+                    n.recount = v;
+                }
+                Action::none()
+            }
+            Message::StartNew => {
+                let Some(n) = self.new_session.clone() else {
+                    return Action::none();
+                };
+                self.busy += 1;
+                Action::job(Job::new(
+                    move |s: &mut Store| {
+                        let bins = Some(n.bins.trim()).filter(|b| !b.is_empty());
+                        flow::stocktake::start(s, &actor, bins, n.open, n.recount)
+                    },
+                    Message::Started,
+                ))
+            }
+            Message::Started(r) => {
+                self.busy = self.busy.saturating_sub(1);
+                match r {
+                    Ok(row) => {
+                        self.new_session = None;
+                        let (id, pattern) = (row.id, row.pattern.clone());
+                        self.sessions.retain(|s| s.id != id);
+                        self.sessions.push(row);
+                        self.open(ctx, id).with_notice(Notice::done(Bi::with(|l| {
+                            format!("{} {id} · {pattern}", st(l, S::StocktakeStarted))
+                        })))
+                    }
+                    Err(e) => failed(&e),
+                }
+            }
             Message::Judged(r) => {
                 self.pending = self.pending.saturating_sub(1);
                 match r {
@@ -532,6 +606,17 @@ impl State {
                     .width(110),
             )
             .push(button(text(st(lang, S::Open))).on_press(Message::Open));
+        if ctx.actor.require(Permission::Stocktake).is_ok() {
+            open = open.push(
+                button(text(st(lang, S::NewStocktake)))
+                    .style(if self.new_session.is_some() {
+                        button::primary
+                    } else {
+                        button::secondary
+                    })
+                    .on_press(Message::NewPanel),
+            );
+        }
         if self.busy > 0 || self.pending > 0 {
             open = open.push(
                 container(text(tr(lang, T::Working)).size(14))
@@ -540,6 +625,34 @@ impl State {
             );
         }
         c = c.push(open.wrap());
+        if let Some(n) = &self.new_session {
+            c = c.push(
+                container(
+                    row![
+                        text(tr(lang, T::ColBin)),
+                        text_input(st(lang, S::BinsHint), &n.bins)
+                            .on_input(Message::NewBinsChanged)
+                            .on_submit(Message::StartNew)
+                            .width(Fill),
+                        checkbox(n.open)
+                            .label(st(lang, S::OpenCount))
+                            .on_toggle(Message::NewOpenToggled),
+                        checkbox(n.recount)
+                            .label(st(lang, S::WithRecount))
+                            .on_toggle(Message::NewRecountToggled),
+                        button(text(st(lang, S::StartStocktake)))
+                            .style(button::success)
+                            .on_press_maybe((self.busy == 0).then_some(Message::StartNew)),
+                    ]
+                    .spacing(10)
+                    .align_y(iced::Alignment::Center)
+                    .wrap(),
+                )
+                .padding(8)
+                .width(Fill)
+                .style(container::rounded_box),
+            );
+        }
         // The report or a confirmation open: the counting panel folds to one line, so the
         // variance table has the height it needs on a 1024×768 screen.
         let folded = self.report.is_some() || self.asking.is_some();
