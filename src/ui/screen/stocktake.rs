@@ -633,7 +633,7 @@ impl State {
                         text_input(st(lang, S::BinsHint), &n.bins)
                             .on_input(Message::NewBinsChanged)
                             .on_submit(Message::StartNew)
-                            .width(Fill),
+                            .width(280),
                         checkbox(n.open)
                             .label(st(lang, S::OpenCount))
                             .on_toggle(Message::NewOpenToggled),
