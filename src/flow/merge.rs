@@ -155,3 +155,42 @@ pub fn unmerge(store: &mut Store, actor: &Actor, order_no: &str) -> Result<Vec<S
         Ok(nos)
     })
 }
+
+/// Groups the window suggests merging: ready orders, not yet together, with the same buyer,
+/// receiver, phone and address (as `merge_auto` would take them), oldest first.
+pub fn suggestions(store: &Store, actor: &Actor, limit: usize) -> Result<Vec<Vec<BenchOrder>>> {
+    actor.require(Permission::ViewOrders)?;
+    let db = store.read();
+    let mut out = Vec::new();
+    for group in db.merge_candidates()? {
+        let mut ready = Vec::new();
+        for no in &group {
+            if let Some(o) = db.bench_order(no)?
+                && readiness(&db, &o)? == Readiness::Ready
+            {
+                ready.push(o);
+            }
+        }
+        if ready.len() > 1 {
+            out.push(ready);
+            if out.len() == limit {
+                break;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Parcels merged and not printed yet, each with its orders: what can still be unmerged.
+pub fn merged_unprinted(
+    store: &Store,
+    actor: &Actor,
+    limit: usize,
+) -> Result<Vec<Vec<BenchOrder>>> {
+    actor.require(Permission::ViewOrders)?;
+    let db = store.read();
+    db.merged_parcels(limit)?
+        .into_iter()
+        .map(|pid| db.parcel_orders(pid))
+        .collect()
+}

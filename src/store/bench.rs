@@ -464,6 +464,15 @@ impl Db<'_> {
         Ok(id)
     }
 
+    /// Parcels merged and not printed yet, oldest first: their ids.
+    pub fn merged_parcels(&self, limit: usize) -> Result<Vec<i64>> {
+        self.all(
+            "SELECT id FROM parcels WHERE stage = 'merged' ORDER BY id LIMIT ?1",
+            params![limit as i64],
+            |r| r.get(0),
+        )
+    }
+
     /// Undoes a merge: its orders leave the parcel, which is removed. Only before printing.
     pub fn dissolve_parcel(&self, parcel_id: i64) -> Result<()> {
         self.exec(

@@ -603,6 +603,17 @@ pub enum S {
     WithRecount,
     StartStocktake,
     StocktakeStarted,
+    MergePanel,
+    MergeSuggested,
+    MergeAll,
+    NothingToMerge,
+    MergeThem,
+    KeepApart,
+    MergedNotPrinted,
+    Unmerge,
+    Merged,
+    MergedGroups,
+    Unmerged,
 }
 
 /// The text of `s` in `lang`.
@@ -783,6 +794,23 @@ pub fn st(lang: Lang, s: S) -> &'static str {
         S::WithRecount => ("有差异的要复盘", "Recount the differences"),
         S::StartStocktake => ("开始盘点", "Start"),
         S::StocktakeStarted => ("已开始盘点", "Stocktake started:"),
+        S::MergePanel => ("合并发货…", "Merge…"),
+        S::MergeSuggested => (
+            "同一买家、收货人、电话和地址的待打印订单，可以合成一个包裹",
+            "Ready orders of one buyer to one receiver, phone and address can go as one parcel",
+        ),
+        S::MergeAll => ("全部合并", "Merge all"),
+        S::NothingToMerge => ("没有可以合并的订单", "Nothing to merge"),
+        S::MergeThem => ("合并", "Merge"),
+        S::KeepApart => ("分开发", "Keep apart"),
+        S::MergedNotPrinted => (
+            "已合并、未打印（可以拆开）",
+            "Merged, not printed (can be taken apart)",
+        ),
+        S::Unmerge => ("拆开", "Unmerge"),
+        S::Merged => ("已合并：", "Merged:"),
+        S::MergedGroups => ("已合并的组数：", "Groups merged:"),
+        S::Unmerged => ("已拆开：", "Taken apart:"),
     };
     lang.pick(zh, en)
 }

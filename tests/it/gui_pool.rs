@@ -202,3 +202,77 @@ fn a_printed_batch_shows_its_parcels_and_ships_in_bulk_only_when_confirmed() {
         );
     }
 }
+
+fn parcel_of(s: &Scratch, order_no: &str) -> Option<i64> {
+    s.open()
+        .read()
+        .bench_order(order_no)
+        .unwrap()
+        .expect("the order")
+        .parcel_id
+}
+
+#[test]
+fn orders_are_merged_kept_apart_and_unmerged_from_the_print_screen() {
+    for lang in [Lang::Zh, Lang::En] {
+        let s = Scratch::new();
+        s.ensure_store();
+        s.import_fixture("taobao-gbk");
+        s.ok(&[
+            "import",
+            "products",
+            crate::common::fixture("taobao-gbk", "products.csv")
+                .to_str()
+                .unwrap(),
+        ]);
+        s.add_staff("DD1", "DD1", "order_printer");
+        let mut app = App::with_store(s.open(), "office-1", lang);
+        crate::common::sign_in_with(&mut app, "DD1", "1234");
+        let _ = app.update(pm(print::Message::MergePanel));
+        let groups: Vec<Vec<String>> = app
+            .print
+            .merge
+            .as_ref()
+            .expect("the panel")
+            .lists
+            .suggested
+            .iter()
+            .map(|g| g.iter().map(|o| o.order_no.clone()).collect())
+            .collect();
+        assert!(!groups.is_empty(), "the fixture has orders to merge");
+        let g = groups[0].clone();
+        let o = &app.print.merge.as_ref().unwrap().lists.suggested[0][0];
+        let line = format!(
+            "{} · {} · {} {} {}",
+            o.order_no, o.buyer, o.receiver.name, o.receiver.phone, o.receiver.address
+        );
+        assert!(shows(&app, &line), "{line}");
+
+        // Left apart: no longer offered here, nothing written.
+        let _ = app.update(pm(print::Message::KeepApart(g[0].clone())));
+        assert!(app.print.merge.as_ref().unwrap().apart.contains(&g[0]));
+        assert_eq!(parcel_of(&s, &g[0]), None);
+
+        // Merged: one parcel; listed as merged, not printed; taken apart again.
+        let _ = app.update(pm(print::Message::MergeGroup(g.clone())));
+        assert_eq!(app.notice.as_ref().unwrap().tone, Tone::Done);
+        let p = parcel_of(&s, &g[0]).expect("merged");
+        assert!(g.iter().all(|no| parcel_of(&s, no) == Some(p)));
+        let merged = &app.print.merge.as_ref().unwrap().lists.merged;
+        assert!(
+            merged.iter().any(|m| m.iter().any(|o| o.order_no == g[0])),
+            "listed as merged"
+        );
+        let _ = app.update(pm(print::Message::Unmerge(g[1].clone())));
+        assert_eq!(app.notice.as_ref().unwrap().tone, Tone::Done);
+        assert!(g.iter().all(|no| parcel_of(&s, no).is_none()));
+
+        // Merge all: every group suggested becomes one parcel.
+        let _ = app.update(pm(print::Message::MergeAll));
+        for grp in &groups {
+            let p = parcel_of(&s, &grp[0]);
+            assert!(p.is_some() && grp.iter().all(|no| parcel_of(&s, no) == p));
+        }
+        assert!(app.print.merge.as_ref().unwrap().lists.suggested.is_empty());
+    }
+}

@@ -14,7 +14,7 @@ use crate::flow::review::Readiness;
 use crate::flow::ship::BulkShipped;
 use crate::flow::waybills::{Added, Numbers, Pool};
 use crate::scan::Scan;
-use crate::store::{BatchRow, PrintJobRow, Store};
+use crate::store::{BatchRow, BenchOrder, PrintJobRow, Store};
 use crate::ui::files::{self, Chooser, Outcome};
 use crate::ui::fonts;
 use crate::ui::i18n::{self, Bi, Lang, S, T, st, tr};
@@ -76,6 +76,31 @@ pub enum Message {
     ConfirmShip,
     KeepUnshipped,
     ShippedAll(Result<BulkShipped, Failure>),
+    /// The merge panel (合并发货): open (and read) or closed.
+    MergePanel,
+    MergeLoaded(Result<MergeLists, Failure>),
+    /// Merge this group (its order numbers).
+    MergeGroup(Vec<String>),
+    /// Leave this group apart (its first order number): not suggested again on this screen.
+    KeepApart(String),
+    MergeAll,
+    /// Undo the merge this order is in.
+    Unmerge(String),
+    MergeDone(Result<Bi, Failure>),
+}
+
+/// What the merge panel lists: groups to merge, and merged parcels not printed yet.
+#[derive(Debug, Clone, Default)]
+pub struct MergeLists {
+    pub suggested: Vec<Vec<BenchOrder>>,
+    pub merged: Vec<Vec<BenchOrder>>,
+}
+
+/// The merge panel: its lists and the groups the order printer chose to leave apart.
+#[derive(Debug, Default)]
+pub struct MergePanel {
+    pub lists: MergeLists,
+    pub apart: std::collections::HashSet<String>,
 }
 
 /// What the screen lists, read in one job.
@@ -131,6 +156,9 @@ pub struct State {
     pub parcel_page: usize,
     /// A batch about to be shipped without checking, waiting for the second click.
     pub ship_ask: Option<BatchId>,
+    pub merge: Option<MergePanel>,
+    /// The merge lists are to be read again once the overview is.
+    merge_refresh: bool,
     pub courier: String,
     pub limit: String,
     pub printers: Vec<String>,
@@ -288,6 +316,10 @@ impl State {
                 {
                     self.printer = None;
                 }
+                if std::mem::take(&mut self.merge_refresh) && self.merge.is_some() {
+                    // The merge lists after a merge; the batch view stays as it was read.
+                    return Self::merge_lists(&actor);
+                }
                 self.show_selected(&actor)
             }
             Message::Select(id) => {
@@ -328,6 +360,71 @@ impl State {
                     move |s: &mut Store| flow::ship::ship_batch(s, &actor, id),
                     Message::ShippedAll,
                 ))
+            }
+            Message::MergePanel => {
+                if self.merge.take().is_some() {
+                    return Action::none();
+                }
+                self.merge = Some(MergePanel::default());
+                Self::merge_lists(&actor)
+            }
+            Message::MergeLoaded(r) => match (r, &mut self.merge) {
+                (Ok(lists), Some(m)) => {
+                    m.lists = lists;
+                    Action::none()
+                }
+                (Ok(_), None) => Action::none(),
+                (Err(e), _) => Action::error(&e),
+            },
+            Message::KeepApart(first) => {
+                if let Some(m) = &mut self.merge {
+                    m.apart.insert(first);
+                }
+                Action::none()
+            }
+            Message::MergeGroup(nos) => {
+                self.busy += 1;
+                Action::job(Job::new(
+                    move |s: &mut Store| {
+                        let m = flow::merge::merge(s, &actor, &nos)?;
+                        let joined = m.order_nos.join(", ");
+                        Ok(Bi::with(|l| format!("{} {joined}", st(l, S::Merged))))
+                    },
+                    Message::MergeDone,
+                ))
+            }
+            Message::MergeAll => {
+                self.busy += 1;
+                Action::job(Job::new(
+                    move |s: &mut Store| {
+                        let n = flow::merge::merge_auto(s, &actor)?.len();
+                        Ok(Bi::with(|l| format!("{} {n}", st(l, S::MergedGroups))))
+                    },
+                    Message::MergeDone,
+                ))
+            }
+            Message::Unmerge(no) => {
+                self.busy += 1;
+                Action::job(Job::new(
+                    move |s: &mut Store| {
+                        let nos = flow::merge::unmerge(s, &actor, &no)?.join(", ");
+                        Ok(Bi::with(|l| format!("{} {nos}", st(l, S::Unmerged))))
+                    },
+                    Message::MergeDone,
+                ))
+            }
+            Message::MergeDone(r) => {
+                self.busy = self.busy.saturating_sub(1);
+                let a = match r {
+                    Ok(said) => self.reload(&actor).with_notice(Notice::done(said)),
+                    Err(e) => self
+                        .reload(&actor)
+                        .with_notice(Notice::error(&e))
+                        .with_sound(Sound::Error),
+                };
+                // The overview first; the lists follow when it is read (one job an action).
+                self.merge_refresh = true;
+                a
             }
             Message::ShippedAll(r) => {
                 self.busy = self.busy.saturating_sub(1);
@@ -674,6 +771,20 @@ impl State {
         self.print_job(move |s| flow::print::print_waybills(s, &actor, &job, &target))
     }
 
+    /// Reads what the merge panel lists.
+    fn merge_lists(actor: &Actor) -> Action<Message> {
+        let a = actor.clone();
+        Action::job(Job::new(
+            move |s: &mut Store| {
+                Ok(MergeLists {
+                    suggested: flow::merge::suggestions(s, &a, 50)?,
+                    merged: flow::merge::merged_unprinted(s, &a, 50)?,
+                })
+            },
+            Message::MergeLoaded,
+        ))
+    }
+
     /// Reads the selected batch with its parcels.
     fn show_selected(&self, actor: &Actor) -> Action<Message> {
         let Some(id) = self.selected else {
@@ -770,6 +881,7 @@ impl State {
         let lang = ctx.lang;
         let may_print = ctx.actor.require(Permission::PrintBatch).is_ok();
         let may_ship = ctx.actor.require(Permission::ShipOrders).is_ok();
+        let may_merge = ctx.actor.require(Permission::MergeOrders).is_ok();
         let mut c = Column::new().spacing(10).padding(4);
         let mut pool = row![text(lang.label(tr(lang, T::PoolLeft), "")).size(16)]
             .spacing(6)
@@ -848,12 +960,25 @@ impl State {
                     .padding(8)
                     .on_press(Message::Refresh),
             ]
+            .push(may_merge.then(|| {
+                button(text(st(lang, S::MergePanel)).size(16))
+                    .padding(8)
+                    .style(if self.merge.is_some() {
+                        button::primary
+                    } else {
+                        button::secondary
+                    })
+                    .on_press(Message::MergePanel)
+            }))
             .spacing(8)
             .align_y(iced::Alignment::Center)
             .wrap(),
         );
         if let Some(p) = &self.plan {
             c = c.push(self.plan_view(p, lang));
+        }
+        if let Some(m) = &self.merge {
+            c = c.push(self.merge_view(m, lang));
         }
         let mut destinations = vec![Destination::Pdf(lang)];
         destinations.extend(
@@ -1111,6 +1236,84 @@ impl State {
             .spacing(12),
         );
         c.into()
+    }
+
+    /// Groups to merge (or leave apart), all at once, and merged parcels to take apart.
+    fn merge_view<'a>(&'a self, m: &'a MergePanel, lang: Lang) -> Element<'a, Message> {
+        let bold = fonts::BOLD;
+        let order_line = |o: &BenchOrder| {
+            text(format!(
+                "{} · {} · {} {} {}",
+                o.order_no, o.buyer, o.receiver.name, o.receiver.phone, o.receiver.address
+            ))
+            .size(13)
+            .wrapping(text::Wrapping::WordOrGlyph)
+        };
+        let shown: Vec<&Vec<BenchOrder>> = m
+            .lists
+            .suggested
+            .iter()
+            .filter(|g| g.first().is_none_or(|o| !m.apart.contains(&o.order_no)))
+            .collect();
+        let mut c = Column::new().spacing(6);
+        c = c.push(
+            row![
+                text(st(lang, S::MergeSuggested)).font(bold).width(Fill),
+                button(text(st(lang, S::MergeAll))).on_press_maybe(
+                    (!shown.is_empty() && self.busy == 0).then_some(Message::MergeAll)
+                ),
+            ]
+            .spacing(8)
+            .align_y(iced::Alignment::Center),
+        );
+        if shown.is_empty() {
+            c = c.push(text(st(lang, S::NothingToMerge)).size(14));
+        }
+        for g in shown {
+            let nos: Vec<String> = g.iter().map(|o| o.order_no.clone()).collect();
+            let first = nos[0].clone();
+            let mut orders = Column::new().spacing(2).width(Fill);
+            for o in g {
+                orders = orders.push(order_line(o));
+            }
+            c = c.push(
+                row![
+                    orders,
+                    button(text(st(lang, S::MergeThem)))
+                        .style(button::success)
+                        .on_press_maybe((self.busy == 0).then_some(Message::MergeGroup(nos))),
+                    button(text(st(lang, S::KeepApart))).on_press(Message::KeepApart(first)),
+                ]
+                .spacing(8)
+                .align_y(iced::Alignment::Center),
+            );
+        }
+        if !m.lists.merged.is_empty() {
+            c = c.push(text(st(lang, S::MergedNotPrinted)).font(bold));
+            for g in &m.lists.merged {
+                let Some(first) = g.first() else { continue };
+                let mut orders = Column::new().spacing(2).width(Fill);
+                for o in g {
+                    orders = orders.push(order_line(o));
+                }
+                c = c.push(
+                    row![
+                        orders,
+                        button(text(st(lang, S::Unmerge))).on_press_maybe(
+                            (self.busy == 0).then_some(Message::Unmerge(first.order_no.clone()))
+                        ),
+                    ]
+                    .spacing(8)
+                    .align_y(iced::Alignment::Center),
+                );
+            }
+        }
+        container(super::scroll(c.width(Fill)).height(iced::Length::Shrink))
+            .padding(8)
+            .max_height(320)
+            .width(Fill)
+            .style(container::rounded_box)
+            .into()
     }
 
     /// The batch's parcels: number, orders, receiver, items, where it stands; fifty a page.
