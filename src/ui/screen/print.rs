@@ -1276,16 +1276,21 @@ impl State {
             for o in g {
                 orders = orders.push(order_line(o));
             }
+            // Each group boxed: where one ends and the next begins is plain at a glance.
             c = c.push(
-                row![
-                    orders,
-                    button(text(st(lang, S::MergeThem)))
-                        .style(button::success)
-                        .on_press_maybe((self.busy == 0).then_some(Message::MergeGroup(nos))),
-                    button(text(st(lang, S::KeepApart))).on_press(Message::KeepApart(first)),
-                ]
-                .spacing(8)
-                .align_y(iced::Alignment::Center),
+                container(
+                    row![
+                        orders,
+                        button(text(st(lang, S::MergeThem)))
+                            .style(button::success)
+                            .on_press_maybe((self.busy == 0).then_some(Message::MergeGroup(nos))),
+                        button(text(st(lang, S::KeepApart))).on_press(Message::KeepApart(first)),
+                    ]
+                    .spacing(8)
+                    .align_y(iced::Alignment::Center),
+                )
+                .padding(4)
+                .style(container::bordered_box),
             );
         }
         if !m.lists.merged.is_empty() {
@@ -1297,14 +1302,19 @@ impl State {
                     orders = orders.push(order_line(o));
                 }
                 c = c.push(
-                    row![
-                        orders,
-                        button(text(st(lang, S::Unmerge))).on_press_maybe(
-                            (self.busy == 0).then_some(Message::Unmerge(first.order_no.clone()))
-                        ),
-                    ]
-                    .spacing(8)
-                    .align_y(iced::Alignment::Center),
+                    container(
+                        row![
+                            orders,
+                            button(text(st(lang, S::Unmerge))).on_press_maybe(
+                                (self.busy == 0)
+                                    .then_some(Message::Unmerge(first.order_no.clone()))
+                            ),
+                        ]
+                        .spacing(8)
+                        .align_y(iced::Alignment::Center),
+                    )
+                    .padding(4)
+                    .style(container::bordered_box),
                 );
             }
         }
