@@ -9,7 +9,7 @@ use super::input;
 use super::job::{Job, Worker};
 use super::screen::{
     Action, Ctx, Notice, NoticeChange, SCREENS, Screen, check, import, inbound, labels,
-    notice_slot, orders, pick, print, receipts, settings, sign_in, staff, stock, stocktake,
+    notice_slot, orders, pick, print, receipts, review, settings, sign_in, staff, stock, stocktake,
 };
 use super::sound::{Player, Sound};
 use crate::domain::Actor;
@@ -85,6 +85,7 @@ pub struct App {
     pub import: import::State,
     pub settings_screen: settings::State,
     pub staff: staff::State,
+    pub review: review::State,
     settings: ScannerSettings,
     pub ports: BTreeMap<String, PortState>,
     sound: Player,
@@ -117,6 +118,7 @@ pub enum Message {
     Import(import::Message),
     Settings(settings::Message),
     Staff(staff::Message),
+    Review(review::Message),
     /// A file dropped on the window: to the import screen, for a role that imports.
     FileDropped(PathBuf),
     /// The side bar chose a screen.
@@ -250,6 +252,7 @@ impl App {
             import: import::State::default(),
             settings_screen: settings::State::default(),
             staff: staff::State::default(),
+            review: review::State::default(),
             settings: ScannerSettings::default(),
             ports: BTreeMap::new(),
             sound: Player::silent(),
@@ -499,6 +502,7 @@ impl App {
         self.import = import::State::default();
         self.settings_screen = settings::State::default();
         self.staff = staff::State::default();
+        self.review = review::State::default();
         self.notice = None;
         Task::batch([
             task,
@@ -581,6 +585,10 @@ impl App {
             Screen::Staff => {
                 let a = self.staff.opened(ctx);
                 self.carry(a, Message::Staff)
+            }
+            Screen::Review => {
+                let a = self.review.opened(ctx);
+                self.carry(a, Message::Review)
             }
             _ => Task::none(),
         }
@@ -698,6 +706,10 @@ impl App {
                 let a = self.staff.update(ctx, staff::Message::Scanned(scan));
                 self.carry(a, Message::Staff)
             }
+            Screen::Review => {
+                let a = self.review.update(ctx, review::Message::Scanned(scan));
+                self.carry(a, Message::Review)
+            }
         }
     }
 
@@ -765,6 +777,7 @@ impl App {
             Message::Import(m) => screen!(import, Message::Import, m),
             Message::Settings(m) => screen!(settings_screen, Message::Settings, m),
             Message::Staff(m) => screen!(staff, Message::Staff, m),
+            Message::Review(m) => screen!(review, Message::Review, m),
             Message::FileDropped(path) => {
                 if !self.may_use(Screen::Import) {
                     return Task::none();
@@ -992,6 +1005,7 @@ impl App {
                 Screen::Import => self.import.view(ctx).map(Message::Import),
                 Screen::Settings => self.settings_screen.view(ctx).map(Message::Settings),
                 Screen::Staff => self.staff.view(ctx).map(Message::Staff),
+                Screen::Review => self.review.view(ctx).map(Message::Review),
             };
             let main = column![notice_slot(self.notice.as_ref(), lang), screen]
                 .spacing(4)

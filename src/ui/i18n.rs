@@ -614,6 +614,18 @@ pub enum S {
     Merged,
     MergedGroups,
     Unmerged,
+    ScreenReview,
+    NotInQueue,
+    TransferNoteDefault,
+    OrderHeld,
+    OrderReleased,
+    MayShipUnpaid,
+    RefreshQueue,
+    Release,
+    HoldReasonPick,
+    HoldNote,
+    HoldOrder,
+    ShipUnpaid,
 }
 
 /// The text of `s` in `lang`.
@@ -811,6 +823,27 @@ pub fn st(lang: Lang, s: S) -> &'static str {
         S::Merged => ("已合并：", "Merged:"),
         S::MergedGroups => ("已合并的组数：", "Groups merged:"),
         S::Unmerged => ("已拆开：", "Taken apart:"),
+        S::ScreenReview => ("审单", "Review"),
+        S::NotInQueue => (
+            "这个单号不在待打印的订单里",
+            "That order is not in the queue of orders to print",
+        ),
+        S::TransferNoteDefault => ("汇款", "bank transfer"),
+        S::OrderHeld => ("已挂起", "held"),
+        S::OrderReleased => ("已放行", "released"),
+        S::MayShipUnpaid => (
+            "已确认汇款，可以打印发货",
+            "paid by transfer: may be printed and shipped",
+        ),
+        S::RefreshQueue => ("刷新", "Refresh"),
+        S::Release => ("放行", "Release"),
+        S::HoldReasonPick => ("挂起原因", "Hold reason"),
+        S::HoldNote => (
+            "说明（会显示在挂起处）",
+            "Note (shown wherever the hold is)",
+        ),
+        S::HoldOrder => ("挂起", "Hold"),
+        S::ShipUnpaid => ("汇款已到，可以发货", "Paid by transfer: let it ship"),
     };
     lang.pick(zh, en)
 }
@@ -1324,5 +1357,42 @@ pub fn bulk_shipped(lang: Lang, b: &crate::flow::ship::BulkShipped) -> String {
             stayed.len(),
             stayed.join(", ")
         ),
+    }
+}
+
+/// A review filter's name: where unprinted orders stand (`None`: all of them).
+pub fn readiness(lang: Lang, code: Option<&str>) -> &'static str {
+    let (zh, en) = match code {
+        None => ("全部", "All"),
+        Some("ready") => ("可打印", "Ready"),
+        Some("held") => ("挂起", "Held"),
+        Some("unpaid") => ("待付款", "Unpaid"),
+        Some("unresolved") => ("商家编码不认识", "Unknown merchant code"),
+        Some("nothing_to_ship") => ("全部退款", "All refunded"),
+        Some(_) => ("其他", "Other"),
+    };
+    lang.pick(zh, en)
+}
+
+/// Where one unprinted order stands, with what it needs: the hold's reason and note, the
+/// merchant codes nobody knows.
+pub fn readiness_of(lang: Lang, r: &crate::flow::review::Readiness, note: &str) -> String {
+    use crate::flow::review::Readiness;
+    let name = readiness(lang, Some(r.code()));
+    match r {
+        Readiness::Held(reason) => {
+            let why = crate::domain::review::HoldReason::from_code(reason)
+                .map_or(reason.as_str(), |h| hold_reason(lang, h));
+            let colon = lang.pick("：", ": ");
+            if note.trim().is_empty() {
+                format!("{name}{colon}{why}")
+            } else {
+                format!("{name}{colon}{why} · {note}")
+            }
+        }
+        Readiness::Unresolved(codes) => {
+            format!("{name}{}{}", lang.pick("：", ": "), codes.join(", "))
+        }
+        _ => name.to_string(),
     }
 }

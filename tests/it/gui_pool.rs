@@ -276,3 +276,89 @@ fn orders_are_merged_kept_apart_and_unmerged_from_the_print_screen() {
         assert!(app.print.merge.as_ref().unwrap().lists.suggested.is_empty());
     }
 }
+
+#[test]
+fn the_review_queue_holds_releases_and_lets_a_transfer_through() {
+    use packbench::domain::review::HoldReason;
+    use packbench::ui::screen::{orders::HoldChoice, review};
+    for lang in [Lang::Zh, Lang::En] {
+        let s = Scratch::new();
+        s.ensure_store();
+        s.import_fixture("taobao-gbk");
+        s.ok(&[
+            "import",
+            "products",
+            crate::common::fixture("taobao-gbk", "products.csv")
+                .to_str()
+                .unwrap(),
+        ]);
+        s.add_staff("DD1", "DD1", "order_printer");
+        s.add_staff("KF1", "KF1", "customer_service");
+        let mut app = App::with_store(s.open(), "office-1", lang);
+        crate::common::sign_in_with(&mut app, "KF1", "1234");
+        assert!(
+            !app.may_use(Screen::Review),
+            "customer service does not review"
+        );
+        let _ = app.update(Message::SignOut);
+        crate::common::sign_in_with(&mut app, "DD1", "1234");
+        let _ = app.update(Message::Show(Screen::Review));
+        assert_eq!(app.screen, Screen::Review);
+        let rv = |m: review::Message| Message::Review(m);
+        let code_of = |app: &App, no: &str| {
+            app.review
+                .orders
+                .iter()
+                .find(|(o, _)| o.order_no == no)
+                .map(|(_, r)| r.code())
+        };
+        let ready = app
+            .review
+            .orders
+            .iter()
+            .find(|(_, r)| r.code() == "ready")
+            .map(|(o, _)| o.order_no.clone())
+            .expect("a ready order");
+        let all = app.review.orders.len();
+        let label = format!("{} {all}", packbench::ui::i18n::readiness(lang, None));
+        assert!(shows(&app, &label), "{label}");
+
+        // Held with a reason and a note, shown with it; released again.
+        let _ = app.update(rv(review::Message::Select(ready.clone())));
+        let _ = app.update(rv(review::Message::HoldReasonPicked(HoldChoice {
+            reason: HoldReason::AddressChange,
+            lang,
+        })));
+        let _ = app.update(rv(review::Message::HoldNoteChanged(
+            "买家要改到公司地址".into(),
+        )));
+        let _ = app.update(rv(review::Message::Hold));
+        assert_eq!(app.notice.as_ref().unwrap().tone, Tone::Done);
+        assert_eq!(code_of(&app, &ready), Some("held"));
+        let (o, r) = app
+            .review
+            .orders
+            .iter()
+            .find(|(o, _)| o.order_no == ready)
+            .unwrap();
+        let said = packbench::ui::i18n::readiness_of(lang, r, &o.hold_note);
+        assert!(said.contains("买家要改到公司地址"), "{said}");
+        let _ = app.update(rv(review::Message::Filter(Some("held"))));
+        assert!(shows(&app, &said), "{said} in the held list");
+        let _ = app.update(rv(review::Message::Release));
+        assert_eq!(code_of(&app, &ready), Some("ready"));
+
+        // An unpaid order paid by transfer: let through, with the note in the event log.
+        let unpaid = app
+            .review
+            .orders
+            .iter()
+            .find(|(_, r)| r.code() == "unpaid")
+            .map(|(o, _)| o.order_no.clone())
+            .expect("the fixture has an unpaid order");
+        let _ = app.update(rv(review::Message::Select(unpaid.clone())));
+        let _ = app.update(rv(review::Message::ShipUnpaid));
+        assert_eq!(app.notice.as_ref().unwrap().tone, Tone::Done);
+        assert_ne!(code_of(&app, &unpaid), Some("unpaid"));
+    }
+}

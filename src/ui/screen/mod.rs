@@ -13,6 +13,7 @@ pub mod orders;
 pub mod pick;
 pub mod print;
 pub mod receipts;
+pub mod review;
 pub mod settings;
 pub mod sign_in;
 pub mod staff;
@@ -40,6 +41,7 @@ pub enum Screen {
     Import,
     Settings,
     Staff,
+    Review,
 }
 
 /// A screen in the side bar: its name and who may open it.
@@ -54,7 +56,7 @@ fn allows(a: &Actor, p: Permission) -> bool {
 }
 
 /// The screens in side-bar order; the first a role may use opens at sign-in.
-pub const SCREENS: [Entry; 12] = [
+pub const SCREENS: [Entry; 13] = [
     Entry {
         screen: Screen::Check,
         label: |l| tr(l, T::ScreenCheck),
@@ -90,6 +92,11 @@ pub const SCREENS: [Entry; 12] = [
         screen: Screen::Labels,
         label: |l| tr(l, T::ScreenLabels),
         may_open: |a| allows(a, Permission::PrintLabels),
+    },
+    Entry {
+        screen: Screen::Review,
+        label: |l| st(l, S::ScreenReview),
+        may_open: |a| allows(a, Permission::ReviewOrders),
     },
     Entry {
         screen: Screen::Import,

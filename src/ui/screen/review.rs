@@ -1,0 +1,317 @@
+//! The review queue (审单): the orders not printed yet, by where they stand — ready, held,
+//! unpaid, a merchant code the catalogue does not know, nothing left to ship — with counts and
+//! a filter; an order chosen is held (reason and note) or released, and an unpaid one paid by
+//! bank transfer (汇款) let through. The same flows as `packbench review …`.
+
+use super::orders::HoldChoice;
+use super::{Action, Ctx, Notice, PAGE, pager};
+use crate::domain::Permission;
+use crate::domain::review::HoldReason;
+use crate::flow;
+use crate::flow::review::Readiness;
+use crate::scan::Scan;
+use crate::store::{BenchOrder, Store};
+use crate::ui::fonts;
+use crate::ui::i18n::{self, Bi, S, st};
+use crate::ui::job::{Failure, Job};
+use crate::ui::sound::Sound;
+use iced::widget::{Column, button, container, pick_list, row, text, text_input};
+use iced::{Element, Fill, FillPortion};
+
+/// The filters, by readiness code (`None`: every order).
+pub const FILTERS: [Option<&str>; 6] = [
+    None,
+    Some("ready"),
+    Some("held"),
+    Some("unpaid"),
+    Some("unresolved"),
+    Some("nothing_to_ship"),
+];
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Scanned(Scan),
+    Refresh,
+    Loaded(Result<Vec<(BenchOrder, Readiness)>, Failure>),
+    Filter(Option<&'static str>),
+    Page(usize),
+    Select(String),
+    HoldReasonPicked(HoldChoice),
+    HoldNoteChanged(String),
+    Hold,
+    Release,
+    TransferNoteChanged(String),
+    ShipUnpaid,
+    Changed(Result<Bi, Failure>),
+}
+
+#[derive(Default)]
+pub struct State {
+    pub orders: Vec<(BenchOrder, Readiness)>,
+    pub filter: Option<&'static str>,
+    pub page: usize,
+    pub selected: Option<String>,
+    pub hold_reason: Option<HoldReason>,
+    pub hold_note: String,
+    /// The note of a paid-by-transfer release (默认 汇款).
+    pub transfer_note: String,
+}
+
+/// Orders read at most: the queue of a shop's day, not its history.
+const QUEUE: usize = 100_000;
+
+impl State {
+    pub fn opened(&mut self, ctx: Ctx<'_>) -> Action<Message> {
+        let actor = ctx.actor.clone();
+        Action::job(Job::new(
+            move |s: &mut Store| flow::review::review_list(s, &actor, QUEUE),
+            Message::Loaded,
+        ))
+    }
+
+    fn shown(&self) -> impl Iterator<Item = &(BenchOrder, Readiness)> {
+        self.orders
+            .iter()
+            .filter(|(_, r)| self.filter.is_none_or(|f| r.code() == f))
+    }
+
+    fn selected(&self) -> Option<&(BenchOrder, Readiness)> {
+        let no = self.selected.as_deref()?;
+        self.orders.iter().find(|(o, _)| o.order_no == no)
+    }
+
+    fn change(
+        &self,
+        ctx: Ctx<'_>,
+        work: impl FnOnce(&mut Store, &crate::domain::Actor) -> crate::Result<()> + Send + 'static,
+        said: Bi,
+    ) -> Action<Message> {
+        let actor = ctx.actor.clone();
+        Action::job(Job::new(
+            move |s: &mut Store| work(s, &actor).map(|()| said),
+            Message::Changed,
+        ))
+    }
+
+    pub fn update(&mut self, ctx: Ctx<'_>, msg: Message) -> Action<Message> {
+        match msg {
+            // A scanned order number (or waybill) picks the order when it is in the queue.
+            Message::Scanned(scan) => {
+                let code = scan.code.trim().to_string();
+                if self.orders.iter().any(|(o, _)| o.order_no == code) {
+                    self.update(ctx, Message::Select(code))
+                } else {
+                    Action::notice(Notice::failed(Bi::s(S::NotInQueue))).with_sound(Sound::Error)
+                }
+            }
+            Message::Refresh => self.opened(ctx),
+            Message::Loaded(Ok(list)) => {
+                self.orders = list;
+                Action::none()
+            }
+            Message::Loaded(Err(e)) => Action::error(&e),
+            Message::Filter(f) => {
+                self.filter = f;
+                self.page = 0;
+                Action::none()
+            }
+            Message::Page(p) => {
+                self.page = p;
+                Action::none()
+            }
+            Message::Select(no) => {
+                self.selected = Some(no);
+                self.hold_note.clear();
+                if self.transfer_note.is_empty() {
+                    self.transfer_note = st(ctx.lang, S::TransferNoteDefault).to_string();
+                }
+                Action::none()
+            }
+            Message::HoldReasonPicked(c) => {
+                self.hold_reason = Some(c.reason);
+                Action::none()
+            }
+            Message::HoldNoteChanged(n) => {
+                self.hold_note = n;
+                Action::none()
+            }
+            Message::TransferNoteChanged(n) => {
+                self.transfer_note = n;
+                Action::none()
+            }
+            Message::Hold => {
+                let (Some(no), Some(reason)) = (self.selected.clone(), self.hold_reason) else {
+                    return Action::none();
+                };
+                let note = self.hold_note.clone();
+                let said = {
+                    let no = no.clone();
+                    Bi::with(move |l| format!("{no} {}", st(l, S::OrderHeld)))
+                };
+                self.change(
+                    ctx,
+                    move |s, a| flow::review::hold(s, a, &no, reason, &note),
+                    said,
+                )
+            }
+            Message::Release => {
+                let Some(no) = self.selected.clone() else {
+                    return Action::none();
+                };
+                let said = {
+                    let no = no.clone();
+                    Bi::with(move |l| format!("{no} {}", st(l, S::OrderReleased)))
+                };
+                self.change(ctx, move |s, a| flow::review::release(s, a, &no), said)
+            }
+            Message::ShipUnpaid => {
+                let Some(no) = self.selected.clone() else {
+                    return Action::none();
+                };
+                let note = self.transfer_note.clone();
+                let said = {
+                    let no = no.clone();
+                    Bi::with(move |l| format!("{no} {}", st(l, S::MayShipUnpaid)))
+                };
+                self.change(
+                    ctx,
+                    move |s, a| flow::review::ship_unpaid(s, a, &no, &note),
+                    said,
+                )
+            }
+            Message::Changed(Ok(said)) => {
+                self.hold_note.clear();
+                self.opened(ctx).with_notice(Notice::done(said))
+            }
+            Message::Changed(Err(e)) => self
+                .opened(ctx)
+                .with_notice(Notice::error(&e))
+                .with_sound(Sound::Error),
+        }
+    }
+
+    pub fn view(&self, ctx: Ctx<'_>) -> Element<'_, Message> {
+        let lang = ctx.lang;
+        let bold = fonts::BOLD;
+        let may_review = ctx.actor.require(Permission::ReviewOrders).is_ok();
+        let may_transfer = ctx.actor.require(Permission::ShipUnpaid).is_ok();
+        let mut c = Column::new().spacing(8).padding(4);
+        let mut filters = row![].spacing(6).align_y(iced::Alignment::Center);
+        for f in FILTERS {
+            let n = self
+                .orders
+                .iter()
+                .filter(|(_, r)| f.is_none_or(|f| r.code() == f))
+                .count();
+            filters = filters.push(
+                button(text(format!("{} {n}", i18n::readiness(lang, f))).size(15))
+                    .padding([4, 8])
+                    .style(if self.filter == f {
+                        button::primary
+                    } else {
+                        button::secondary
+                    })
+                    .on_press(Message::Filter(f)),
+            );
+        }
+        filters = filters
+            .push(button(text(st(lang, S::RefreshQueue)).size(15)).on_press(Message::Refresh));
+        c = c.push(filters.wrap());
+
+        if let Some((o, r)) = self.selected() {
+            let mut panel = Column::new().spacing(6);
+            panel = panel.push(
+                text(format!(
+                    "{} · {} · {} {} {}",
+                    o.order_no, o.buyer, o.receiver.name, o.receiver.phone, o.receiver.address
+                ))
+                .font(bold)
+                .wrapping(text::Wrapping::WordOrGlyph),
+            );
+            panel = panel.push(text(i18n::readiness_of(lang, r, o.hold_note.as_str())).size(14));
+            if may_review {
+                if matches!(r, Readiness::Held(_)) {
+                    panel =
+                        panel.push(button(text(st(lang, S::Release))).on_press(Message::Release));
+                } else {
+                    let reasons: Vec<HoldChoice> = HoldReason::ALL
+                        .iter()
+                        .map(|&reason| HoldChoice { reason, lang })
+                        .collect();
+                    panel = panel.push(
+                        row![
+                            pick_list(
+                                reasons,
+                                self.hold_reason.map(|reason| HoldChoice { reason, lang }),
+                                Message::HoldReasonPicked
+                            )
+                            .placeholder(st(lang, S::HoldReasonPick)),
+                            text_input(st(lang, S::HoldNote), &self.hold_note)
+                                .on_input(Message::HoldNoteChanged)
+                                .width(Fill),
+                            button(text(st(lang, S::HoldOrder)))
+                                .style(button::danger)
+                                .on_press_maybe(self.hold_reason.map(|_| Message::Hold)),
+                        ]
+                        .spacing(8)
+                        .align_y(iced::Alignment::Center),
+                    );
+                }
+            }
+            if may_transfer && *r == Readiness::Unpaid {
+                panel = panel.push(
+                    row![
+                        text_input(st(lang, S::TransferNoteDefault), &self.transfer_note)
+                            .on_input(Message::TransferNoteChanged)
+                            .width(200),
+                        button(text(st(lang, S::ShipUnpaid)))
+                            .style(button::success)
+                            .on_press(Message::ShipUnpaid),
+                    ]
+                    .spacing(8)
+                    .align_y(iced::Alignment::Center),
+                );
+            }
+            c = c.push(
+                container(panel)
+                    .padding(8)
+                    .width(Fill)
+                    .style(container::rounded_box),
+            );
+        }
+
+        let shown: Vec<&(BenchOrder, Readiness)> = self.shown().collect();
+        let mut list = Column::new().spacing(2);
+        if let Some(bar) = pager(self.page, shown.len(), Message::Page) {
+            list = list.push(bar);
+        }
+        for (o, r) in shown.into_iter().skip(self.page * PAGE).take(PAGE) {
+            let open = self.selected.as_deref() == Some(o.order_no.as_str());
+            list = list.push(
+                button(
+                    row![
+                        text(&o.order_no).size(14).width(FillPortion(3)),
+                        text(format!("{} · {}", o.buyer, o.receiver.name))
+                            .size(14)
+                            .width(FillPortion(3)),
+                        text(i18n::readiness_of(lang, r, o.hold_note.as_str()))
+                            .size(14)
+                            .width(FillPortion(4)),
+                    ]
+                    .spacing(8),
+                )
+                .width(Fill)
+                .padding([3, 6])
+                .style(if open {
+                    button::primary
+                } else if *r == Readiness::Ready {
+                    button::text
+                } else {
+                    button::secondary
+                })
+                .on_press(Message::Select(o.order_no.clone())),
+            );
+        }
+        c.push(super::scroll(list.width(Fill)).height(Fill)).into()
+    }
+}
