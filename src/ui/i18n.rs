@@ -626,6 +626,18 @@ pub enum S {
     HoldNote,
     HoldOrder,
     ShipUnpaid,
+    IssuePanel,
+    IssueReason,
+    IssueNote,
+    IssueLineHint,
+    IssueNow,
+    IssueConfirm,
+    DontIssue,
+    IssueReasonFirst,
+    Discontinue,
+    ConfirmDiscontinue,
+    KeepProduct,
+    ProductDiscontinued,
 }
 
 /// The text of `s` in `lang`.
@@ -844,6 +856,21 @@ pub fn st(lang: Lang, s: S) -> &'static str {
         ),
         S::HoldOrder => ("挂起", "Hold"),
         S::ShipUnpaid => ("汇款已到，可以发货", "Paid by transfer: let it ship"),
+        S::IssuePanel => ("出库单…", "Outbound note…"),
+        S::IssueReason => ("出库原因", "Reason"),
+        S::IssueNote => ("备注", "Note"),
+        S::IssueLineHint => (
+            "扫商品，或输入 商家编码=数量（例如 TX2017-GY-S=2），回车",
+            "Scan products, or type SKU=QTY (e.g. TX2017-GY-S=2), Enter",
+        ),
+        S::IssueNow => ("出库…", "Issue…"),
+        S::IssueConfirm => ("确认出库", "Issue them"),
+        S::DontIssue => ("先不出库", "Don't issue"),
+        S::IssueReasonFirst => ("先选出库原因", "Choose the reason first"),
+        S::Discontinue => ("停用这个商品…", "Discontinue…"),
+        S::ConfirmDiscontinue => ("确认停用", "Discontinue it"),
+        S::KeepProduct => ("不停用", "Keep it"),
+        S::ProductDiscontinued => ("已停用", "Discontinued"),
     };
     lang.pick(zh, en)
 }
@@ -1395,4 +1422,59 @@ pub fn readiness_of(lang: Lang, r: &crate::flow::review::Readiness, note: &str) 
         }
         _ => name.to_string(),
     }
+}
+
+/// What an outbound note will write off, asked before it does.
+pub fn issue_ask(lang: Lang, kinds: usize, units: i64, reason: &str) -> String {
+    match lang {
+        Lang::Zh => {
+            format!("出库 {kinds} 种商品共 {units} 件，原因：{reason}。库存会减少，写进流水。")
+        }
+        Lang::En => format!(
+            "Issue {units} units of {kinds} products, reason: {reason}. Stock goes down, on the ledger."
+        ),
+    }
+}
+
+/// An outbound note written.
+pub fn issued(lang: Lang, id: i64, kinds: usize, units: i64) -> String {
+    match lang {
+        Lang::Zh => format!("出库单 I{id}：{kinds} 种商品共 {units} 件已出库"),
+        Lang::En => format!("Outbound note I{id}: {units} units of {kinds} products issued"),
+    }
+}
+
+/// What discontinuing the product will do, asked first.
+pub fn discontinue_ask(lang: Lang, p: &crate::domain::Product, on_hand: i64) -> String {
+    let bin = p.bin.as_deref().unwrap_or("-");
+    match lang {
+        Lang::Zh => format!(
+            "停用 {} {}：不再进货和发货，库位 {bin} 释放给别的商品。现有库存 {on_hand} 件（有库存或未发订单的商品不能停用）。",
+            p.sku_code, p.name
+        ),
+        Lang::En => format!(
+            "Discontinue {} {}: no more receiving or shipping; bin {bin} is freed for another product. On hand: {on_hand} (a product with stock or open orders cannot be discontinued).",
+            p.sku_code, p.name
+        ),
+    }
+}
+
+/// Products discontinued, with the bins freed.
+pub fn discontinued(lang: Lang, done: &[crate::flow::stock::Discontinued]) -> String {
+    let parts: Vec<String> = done
+        .iter()
+        .map(|d| match &d.freed_bin {
+            Some(b) => format!(
+                "{} ({}{b})",
+                d.sku_code,
+                lang.pick("释放库位 ", "bin freed: ")
+            ),
+            None => d.sku_code.clone(),
+        })
+        .collect();
+    format!(
+        "{}{}",
+        lang.pick("已停用：", "Discontinued: "),
+        parts.join(", ")
+    )
 }

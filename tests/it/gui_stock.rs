@@ -578,3 +578,113 @@ fn a_stocktake_is_started_from_the_screen() {
         );
     }
 }
+
+fn on_hand_of(s: &Scratch, sku: &str) -> i64 {
+    s.open()
+        .read()
+        .product_record(sku)
+        .unwrap()
+        .expect("the product")
+        .on_hand
+}
+
+/// The stock keeper writes an outbound note (scanned and typed lines, a reason, confirmed
+/// before stock leaves) and discontinues a product once it has no stock (asked first).
+#[test]
+fn an_outbound_note_and_a_discontinued_product_from_the_stock_screen() {
+    use packbench::domain::stock::IssueReason;
+    for lang in [Lang::Zh, Lang::En] {
+        let s = Scratch::new();
+        s.ok(&[
+            "import",
+            "products",
+            fixture("taobao-gbk", "products.csv").to_str().unwrap(),
+        ]);
+        s.add_staff("K1", "K1", "stock_keeper");
+        let (s_before, m_before) = (on_hand_of(&s, "TX2017-GY-S"), on_hand_of(&s, "TX2017-GY-M"));
+        let mut app = App::with_store(Store::open(s.db()).unwrap(), "shelves-1", lang);
+        sign_in_as(&mut app, "K1");
+        let _ = app.update(Message::Show(Screen::Stock));
+        let sm = |m: stock::Message| Message::Stock(m);
+        let _ = app.update(sm(stock::Message::IssuePanel));
+        let _ = app.update(scan("6909017490375"));
+        let _ = app.update(scan("6909017490375"));
+        let _ = app.update(sm(stock::Message::IssueTyped("TX2017-GY-M=3".into())));
+        let _ = app.update(sm(stock::Message::IssueAdd));
+        let _ = app.update(sm(stock::Message::IssueTyped("NO-SUCH".into())));
+        let _ = app.update(sm(stock::Message::IssueAdd));
+        assert!(failed(&app));
+        let d = app.stock.issue.as_ref().unwrap();
+        assert_eq!(d.typed, "NO-SUCH", "a refused line stays to be put right");
+        let lines: Vec<(&str, i64)> = d.lines.iter().map(|l| (l.0.as_str(), l.2)).collect();
+        assert_eq!(lines, [("TX2017-GY-S", 2), ("TX2017-GY-M", 3)]);
+
+        // No reason: said; asked, then kept: nothing leaves.
+        let _ = app.update(sm(stock::Message::IssueAsk));
+        assert!(failed(&app));
+        let _ = app.update(sm(stock::Message::IssueReasonPicked(stock::ReasonChoice {
+            reason: IssueReason::Damage,
+            lang,
+        })));
+        let _ = app.update(sm(stock::Message::IssueAsk));
+        let asked = packbench::ui::i18n::issue_ask(
+            lang,
+            2,
+            5,
+            packbench::ui::i18n::words(lang, &IssueReason::Damage),
+        );
+        shows(&app, &[asked.as_str()]);
+        let _ = app.update(sm(stock::Message::IssueKeep));
+        assert_eq!(on_hand_of(&s, "TX2017-GY-S"), s_before);
+        let _ = app.update(sm(stock::Message::IssueAsk));
+        let _ = app.update(sm(stock::Message::IssueConfirm));
+        assert!(!failed(&app), "{:?}", app.notice);
+        assert_eq!(on_hand_of(&s, "TX2017-GY-S"), s_before - 2);
+        assert_eq!(on_hand_of(&s, "TX2017-GY-M"), m_before - 3);
+        assert!(app.stock.issue.is_none());
+
+        // Discontinue: refused while stock is on hand; done (asked first) once it is out.
+        let _ = app.update(sm(stock::Message::QueryChanged("TX2017-GY-L".into())));
+        let _ = app.update(sm(stock::Message::Search));
+        let _ = app.update(sm(stock::Message::AskDiscontinue));
+        let _ = app.update(sm(stock::Message::ConfirmDiscontinue));
+        assert!(failed(&app), "stock on hand");
+        let left = on_hand_of(&s, "TX2017-GY-L");
+        s.ok(&[
+            "issue",
+            "create",
+            "--reason",
+            "sample",
+            "--line",
+            &format!("TX2017-GY-L={left}"),
+        ]);
+        let _ = app.update(sm(stock::Message::Search));
+        let _ = app.update(sm(stock::Message::AskDiscontinue));
+        let _ = app.update(sm(stock::Message::KeepProduct));
+        let _ = app.update(sm(stock::Message::ConfirmDiscontinue));
+        assert_eq!(
+            s.open()
+                .read()
+                .product_record("TX2017-GY-L")
+                .unwrap()
+                .unwrap()
+                .product
+                .state,
+            packbench::domain::ProductState::Active,
+            "kept when the second click did not come"
+        );
+        let _ = app.update(sm(stock::Message::AskDiscontinue));
+        let _ = app.update(sm(stock::Message::ConfirmDiscontinue));
+        assert!(!failed(&app), "{:?}", app.notice);
+        assert_eq!(
+            s.open()
+                .read()
+                .product_record("TX2017-GY-L")
+                .unwrap()
+                .unwrap()
+                .product
+                .state,
+            packbench::domain::ProductState::Discontinued
+        );
+    }
+}
