@@ -638,6 +638,7 @@ pub enum S {
     ConfirmDiscontinue,
     KeepProduct,
     ProductDiscontinued,
+    RemoveLine,
 }
 
 /// The text of `s` in `lang`.
@@ -871,6 +872,7 @@ pub fn st(lang: Lang, s: S) -> &'static str {
         S::ConfirmDiscontinue => ("确认停用", "Discontinue it"),
         S::KeepProduct => ("不停用", "Keep it"),
         S::ProductDiscontinued => ("已停用", "Discontinued"),
+        S::RemoveLine => ("去掉", "Remove"),
     };
     lang.pick(zh, en)
 }

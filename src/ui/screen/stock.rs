@@ -503,8 +503,9 @@ impl State {
                 row![
                     text(format!("{sku}  {name}")).size(14).width(Fill),
                     text(format!("×{qty}")).size(16),
-                    button(text("✕").size(13))
-                        .style(button::text)
+                    button(text(st(lang, S::RemoveLine)).size(13))
+                        .padding([2, 8])
+                        .style(button::secondary)
                         .on_press(Message::IssueRemove(i)),
                 ]
                 .spacing(8)
