@@ -248,15 +248,15 @@ impl State {
                 self.issue = None;
                 let units: i64 = done.lines.iter().map(|l| l.2).sum();
                 let (id, kinds) = (done.issue_id, done.lines.len());
+                // The product shown and the low and dead lists as they are now.
                 let shown = self
                     .shown
                     .as_ref()
                     .map(|s| s.record.product.sku_code.clone());
-                let a = match shown {
-                    Some(sku) => self.show(ctx, &sku),
-                    None => Action::none(),
-                };
-                a.with_notice(Notice::done(Bi::with(|l| {
+                if let Some(sku) = shown {
+                    let _ = self.show(ctx, &sku);
+                }
+                self.opened(ctx).with_notice(Notice::done(Bi::with(|l| {
                     i18n::issued(l, id, kinds, units)
                 })))
             }
@@ -287,7 +287,8 @@ impl State {
             Message::Discontinued(Ok(done)) => {
                 let text = Bi::with(|l| i18n::discontinued(l, &done));
                 let sku = done.first().map(|d| d.sku_code.clone()).unwrap_or_default();
-                self.show(ctx, &sku).with_notice(Notice::done(text))
+                let _ = self.show(ctx, &sku);
+                self.opened(ctx).with_notice(Notice::done(text))
             }
             Message::Discontinued(Err(e)) => Action::error(&e),
             Message::QueryChanged(q) => {
