@@ -603,3 +603,7 @@ CREATE TABLE station_leases (
     started_at TEXT NOT NULL,
     renewed_at TEXT NOT NULL
 );
+
+-- version: 13
+-- A receiver corrected at the bench: when, so a later import keeps it (see schema.sql).
+ALTER TABLE orders ADD COLUMN receiver_fixed_at TEXT;

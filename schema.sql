@@ -569,3 +569,9 @@ CREATE TABLE station_leases (
     started_at TEXT NOT NULL,
     renewed_at TEXT NOT NULL
 ) STRICT;
+
+-- version: 13
+-- A receiver corrected at the bench (the buyer asked customer service for another address or
+-- phone): when, so a later import of the same order keeps the correction instead of Taobao's
+-- old receiver. NULL: Taobao's receiver, as imported.
+ALTER TABLE orders ADD COLUMN receiver_fixed_at TEXT;

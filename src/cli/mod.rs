@@ -240,6 +240,17 @@ pub enum OrderCmd {
         #[arg(long)]
         reason: String,
     },
+    /// Correct the receiver before printing (the old one stays in the event log; a later
+    /// import keeps the correction). Fields not given stay.
+    SetReceiver {
+        order_no: String,
+        #[arg(long, default_value = "")]
+        name: String,
+        #[arg(long, default_value = "")]
+        phone: String,
+        #[arg(long, default_value = "")]
+        address: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -777,6 +788,20 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
                 "订单 {order_no} 状态已改为 {} · status set to {}",
                 status.zh(),
                 status.code()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Order(OrderCmd::SetReceiver {
+            order_no,
+            name,
+            phone,
+            address,
+        }) => {
+            let r =
+                flow::orders::correct_receiver(store, actor, &order_no, &name, &phone, &address)?;
+            println!(
+                "订单 {order_no} 收货信息 · receiver: {} {} {}",
+                r.name, r.phone, r.address
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -479,6 +479,10 @@ fn apply_known_order(
     pattern: &Regex,
     summary: &mut ImportSummary,
 ) -> Result<()> {
+    // A receiver corrected at the bench stays: the export still has Taobao's old one.
+    if stored.receiver_fixed {
+        order.receiver = stored.order.receiver.clone();
+    }
     // A tracking number the bench assigned stays when the export has none.
     if order.tracking_no.is_none() {
         order.courier = order.courier.or(stored.order.courier.clone());

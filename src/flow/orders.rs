@@ -152,3 +152,84 @@ pub fn events(
     actor.require(Permission::ViewReports)?;
     store.read().events(kind, limit)
 }
+
+/// Corrects an order's receiver before it is printed (the buyer asked customer service for
+/// another address or phone): the old receiver kept in the event log, and a later import of
+/// the order keeps the correction. Empty fields keep their value. Refused once the order is in
+/// a printed batch (cancel the batch first) or merged with others (unmerge first: merged
+/// orders share one receiver).
+pub fn correct_receiver(
+    store: &mut Store,
+    actor: &Actor,
+    order_no: &str,
+    name: &str,
+    phone: &str,
+    address: &str,
+) -> Result<crate::domain::order::Receiver> {
+    use crate::domain::check::ParcelStage;
+    actor.require(Permission::ChangeOrder)?;
+    for (v, zh, en) in [
+        (name, "收货人", "receiver"),
+        (phone, "电话", "phone"),
+        (address, "地址", "address"),
+    ] {
+        if v.chars().any(char::is_control) || v.chars().count() > 200 {
+            return Err(Error::invalid(
+                format!("{zh}不能含控制字符，最多 200 个字"),
+                format!("the {en} may not hold control characters or be over 200 characters"),
+            ));
+        }
+    }
+    store.write(|db| {
+        let o = db
+            .bench_order(order_no)?
+            .ok_or_else(|| Error::not_found("order", "订单", order_no))?;
+        if let Some(pid) = o.parcel_id {
+            let printed = db
+                .parcel(pid)?
+                .is_some_and(|p| p.stage != ParcelStage::Merged);
+            return Err(if printed {
+                Error::invalid(
+                    format!("订单 {order_no} 已打印快递单，不能再改收货信息（先取消批次）"),
+                    format!(
+                        "order {order_no}'s waybill is printed: its receiver can no longer change (cancel the batch first)"
+                    ),
+                )
+            } else {
+                Error::invalid(
+                    format!("订单 {order_no} 已和别的订单合并，先拆开再改收货信息"),
+                    format!("order {order_no} is merged with others: unmerge it first"),
+                )
+            });
+        }
+        if !matches!(o.status, OrderStatus::Paid | OrderStatus::Unpaid) {
+            return Err(Error::invalid(
+                format!("订单 {order_no} 已发货或已关闭，不能改收货信息"),
+                format!("order {order_no} is shipped or closed: its receiver stays"),
+            ));
+        }
+        let keep = |new: &str, old: &str| {
+            let t = new.trim();
+            if t.is_empty() { old.to_string() } else { t.to_string() }
+        };
+        let new = crate::domain::order::Receiver {
+            name: keep(name, &o.receiver.name),
+            phone: keep(phone, &o.receiver.phone),
+            address: keep(address, &o.receiver.address),
+        };
+        if new == o.receiver {
+            return Ok(new);
+        }
+        db.correct_receiver(o.id, &new)?;
+        db.log_event(
+            actor,
+            "receiver_corrected",
+            order_no,
+            &json!({
+                "from": {"name": o.receiver.name, "phone": o.receiver.phone, "address": o.receiver.address},
+                "to": {"name": new.name, "phone": new.phone, "address": new.address},
+            }),
+        )?;
+        Ok(new)
+    })
+}

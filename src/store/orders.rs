@@ -17,6 +17,8 @@ pub struct StoredOrder {
     pub line_ids: Vec<i64>,
     /// Texts of the remarks that came from Taobao exports, oldest first.
     pub import_remarks: Vec<String>,
+    /// The receiver was corrected at the bench: an import keeps it.
+    pub receiver_fixed: bool,
 }
 
 /// A new order of an import, with the remark from the export it is written with.
@@ -210,11 +212,17 @@ impl Db<'_> {
             params![id],
             |r| r.get(0),
         )?;
+        let receiver_fixed = self.one(
+            "SELECT receiver_fixed_at IS NOT NULL FROM orders WHERE id = ?1",
+            params![id],
+            |r| r.get(0),
+        )?;
         Ok(Some(StoredOrder {
             id,
             order,
             line_ids,
             import_remarks,
+            receiver_fixed,
         }))
     }
 
@@ -227,26 +235,28 @@ impl Db<'_> {
             // Planned each time: the import fills `orders` between these lookups.
             let found = self.all_planned_now(
                 &format!(
-                    "SELECT {ORDER_COLS} FROM orders WHERE order_no IN ({})",
+                    "SELECT {ORDER_COLS}, receiver_fixed_at IS NOT NULL FROM orders
+                     WHERE order_no IN ({})",
                     placeholders(chunk.len())
                 ),
                 &ps,
-                order_from_row,
+                |r| Ok((order_from_row(r)?, r.get::<bool>(20)?)),
             )?;
             if found.is_empty() {
                 continue;
             }
-            let ids: Vec<i64> = found.iter().map(|(id, _, _)| *id).collect();
+            let ids: Vec<i64> = found.iter().map(|((id, _, _), _)| *id).collect();
             let ps: Vec<&dyn Param> = ids.iter().map(|n| n as &dyn Param).collect();
             let marks = placeholders(ids.len());
             let mut by_id: HashMap<i64, StoredOrder> = found
                 .into_iter()
-                .map(|(id, order, _)| {
+                .map(|((id, order, _), receiver_fixed)| {
                     let stored = StoredOrder {
                         id,
                         order,
                         line_ids: Vec::new(),
                         import_remarks: Vec::new(),
+                        receiver_fixed,
                     };
                     (id, stored)
                 })
@@ -447,6 +457,18 @@ impl Db<'_> {
             self.insert_line(id, seq, line)?;
         }
         Ok(id)
+    }
+
+    /// Corrects an order's receiver at the bench; an import keeps the correction from now on.
+    pub fn correct_receiver(&self, id: i64, r: &Receiver) -> Result<()> {
+        let now = super::now();
+        self.exec(
+            "UPDATE orders SET receiver_name = ?2, receiver_phone = ?3, receiver_address = ?4,
+                receiver_fixed_at = ?5, updated_at = ?5
+             WHERE id = ?1",
+            params![id, r.name, r.phone, r.address, now],
+        )?;
+        Ok(())
     }
 
     /// Overwrites the fields Taobao owns (not the bench's: hold, lines, remarks).

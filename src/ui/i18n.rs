@@ -639,6 +639,11 @@ pub enum S {
     KeepProduct,
     ProductDiscontinued,
     RemoveLine,
+    ReceiverName,
+    ReceiverPhone,
+    ReceiverAddress,
+    CorrectReceiver,
+    ReceiverCorrected,
 }
 
 /// The text of `s` in `lang`.
@@ -873,6 +878,14 @@ pub fn st(lang: Lang, s: S) -> &'static str {
         S::KeepProduct => ("不停用", "Keep it"),
         S::ProductDiscontinued => ("已停用", "Discontinued"),
         S::RemoveLine => ("去掉", "Remove"),
+        S::ReceiverName => ("收货人", "Receiver"),
+        S::ReceiverPhone => ("电话", "Phone"),
+        S::ReceiverAddress => ("收货地址", "Address"),
+        S::CorrectReceiver => ("改收货信息", "Correct receiver"),
+        S::ReceiverCorrected => (
+            "收货信息已改（原来的记在日志里；再导入也不会改回去）",
+            "receiver corrected (the old one is in the event log; a later import keeps it)",
+        ),
     };
     lang.pick(zh, en)
 }

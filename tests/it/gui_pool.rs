@@ -362,3 +362,109 @@ fn the_review_queue_holds_releases_and_lets_a_transfer_through() {
         assert_ne!(code_of(&app, &unpaid), Some("unpaid"));
     }
 }
+
+#[test]
+fn a_receiver_corrected_before_printing_survives_the_next_import() {
+    use packbench::ui::screen::review;
+    for lang in [Lang::Zh, Lang::En] {
+        let s = Scratch::new();
+        s.ensure_store();
+        s.import_fixture("taobao-gbk");
+        s.ok(&[
+            "import",
+            "products",
+            crate::common::fixture("taobao-gbk", "products.csv")
+                .to_str()
+                .unwrap(),
+        ]);
+        s.add_staff("DD1", "DD1", "order_printer");
+        s.add_staff("KF1", "KF1", "customer_service");
+        let mut app = App::with_store(s.open(), "office-1", lang);
+        crate::common::sign_in_with(&mut app, "DD1", "1234");
+        let _ = app.update(Message::Show(Screen::Review));
+        let (no, old) = app
+            .review
+            .orders
+            .iter()
+            .find(|(o, r)| r.code() == "ready" && o.parcel_id.is_none())
+            .map(|(o, _)| (o.order_no.clone(), o.receiver.clone()))
+            .expect("a ready order");
+        let rv = |m: review::Message| Message::Review(m);
+        let _ = app.update(rv(review::Message::Select(no.clone())));
+        assert_eq!(
+            app.review.receiver.2, old.address,
+            "the fields start as stored"
+        );
+        let new_address = "浙江省杭州市西湖区文三路 90 号 东部软件园 3 号楼";
+        let _ = app.update(rv(review::Message::ReceiverAddressChanged(
+            new_address.into(),
+        )));
+        let _ = app.update(rv(review::Message::CorrectReceiver));
+        let n = app.notice.as_ref().unwrap();
+        assert_eq!(n.tone, Tone::Done, "{}", n.text.get(lang));
+        let stored = || s.open().read().bench_order(&no).unwrap().unwrap().receiver;
+        assert_eq!(stored().address, new_address);
+        assert_eq!(stored().name, old.name, "fields not changed stay");
+        let logged = s.raw().rows(&format!(
+            "SELECT detail FROM events WHERE kind = 'receiver_corrected' AND subject = '{no}'"
+        ));
+        let detail = logged[0][0].clone().unwrap();
+        assert!(
+            detail.contains(&old.address) && detail.contains(new_address),
+            "{detail}"
+        );
+
+        // The next hourly import still has Taobao's old address: the correction stays.
+        let again = s.import_fixture("taobao-gbk");
+        assert_eq!(stored().address, new_address, "{again}");
+
+        // Customer service may not; a printed or merged order is refused with the reason.
+        let cs = s.run_as(
+            "KF1",
+            &["order", "set-receiver", &no, "--phone", "13800000000"],
+        );
+        assert!(!cs.status.success());
+        assert_eq!(stored().address, new_address);
+    }
+}
+
+#[test]
+fn a_printed_or_merged_order_keeps_its_receiver() {
+    let s = Scratch::new();
+    s.ensure_store();
+    let batch = s.printed_batch();
+    let printed = batch["parcels"][0]["order_nos"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out = s.run(&["order", "set-receiver", &printed, "--address", "别处"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("已打印快递单"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Merged, not printed: unmerge first (merged orders share one receiver).
+    let t = Scratch::new();
+    t.ensure_store();
+    t.import_fixture("taobao-gbk");
+    t.ok(&[
+        "import",
+        "products",
+        crate::common::fixture("taobao-gbk", "products.csv")
+            .to_str()
+            .unwrap(),
+    ]);
+    t.ok(&["merge", "--auto"]);
+    let rows = t
+        .raw()
+        .rows("SELECT order_no FROM orders WHERE parcel_id IS NOT NULL ORDER BY id LIMIT 1");
+    let merged = rows[0][0].clone().expect("a merged order");
+    let out = t.run(&["order", "set-receiver", &merged, "--address", "别处"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("先拆开"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

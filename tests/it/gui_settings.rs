@@ -39,10 +39,11 @@ fn the_admin_sets_the_sender_and_an_empty_sender_is_printed_only_when_asked() {
         s.printed_batch();
         s.add_staff("DD1", "DD1", "order_printer");
         let mut app = App::with_store(s.open(), "office-1", lang);
-        print_into_scratch(&mut app, &s);
 
         // The order printer: the sender block is empty, said before printing.
         sign_in_as(&mut app, "DD1");
+        // After the sign-in: a sign-out sets the print folder back to the store's own.
+        print_into_scratch(&mut app, &s);
         assert!(!app.may_use(Screen::Settings), "settings are the admin's");
         assert_eq!(app.screen, Screen::Print);
         assert_eq!(app.print.sender_gaps.len(), 3);

@@ -42,6 +42,11 @@ pub enum Message {
     Release,
     TransferNoteChanged(String),
     ShipUnpaid,
+    ReceiverNameChanged(String),
+    ReceiverPhoneChanged(String),
+    ReceiverAddressChanged(String),
+    /// Correct the receiver of the chosen order (before printing).
+    CorrectReceiver,
     Changed(Result<Bi, Failure>),
 }
 
@@ -55,6 +60,8 @@ pub struct State {
     pub hold_note: String,
     /// The note of a paid-by-transfer release (默认 汇款).
     pub transfer_note: String,
+    /// The chosen order's receiver as being corrected: name, phone, address.
+    pub receiver: (String, String, String),
 }
 
 /// Orders read at most: the queue of a shop's day, not its history.
@@ -120,6 +127,13 @@ impl State {
                 Action::none()
             }
             Message::Select(no) => {
+                if let Some((o, _)) = self.orders.iter().find(|(o, _)| o.order_no == no) {
+                    self.receiver = (
+                        o.receiver.name.clone(),
+                        o.receiver.phone.clone(),
+                        o.receiver.address.clone(),
+                    );
+                }
                 self.selected = Some(no);
                 self.hold_note.clear();
                 if self.transfer_note.is_empty() {
@@ -134,6 +148,36 @@ impl State {
             Message::HoldNoteChanged(n) => {
                 self.hold_note = n;
                 Action::none()
+            }
+            Message::ReceiverNameChanged(v) => {
+                self.receiver.0 = v;
+                Action::none()
+            }
+            Message::ReceiverPhoneChanged(v) => {
+                self.receiver.1 = v;
+                Action::none()
+            }
+            Message::ReceiverAddressChanged(v) => {
+                self.receiver.2 = v;
+                Action::none()
+            }
+            Message::CorrectReceiver => {
+                let Some(no) = self.selected.clone() else {
+                    return Action::none();
+                };
+                let (name, phone, address) = self.receiver.clone();
+                let said = {
+                    let no = no.clone();
+                    Bi::with(move |l| format!("{no} {}", st(l, S::ReceiverCorrected)))
+                };
+                self.change(
+                    ctx,
+                    move |s, a| {
+                        flow::orders::correct_receiver(s, a, &no, &name, &phone, &address)
+                            .map(|_| ())
+                    },
+                    said,
+                )
             }
             Message::TransferNoteChanged(n) => {
                 self.transfer_note = n;
@@ -195,6 +239,7 @@ impl State {
         let bold = fonts::BOLD;
         let may_review = ctx.actor.require(Permission::ReviewOrders).is_ok();
         let may_transfer = ctx.actor.require(Permission::ShipUnpaid).is_ok();
+        let may_change = ctx.actor.require(Permission::ChangeOrder).is_ok();
         let mut c = Column::new().spacing(8).padding(4);
         let mut filters = row![].spacing(6).align_y(iced::Alignment::Center);
         for f in FILTERS {
@@ -257,6 +302,32 @@ impl State {
                         .align_y(iced::Alignment::Center),
                     );
                 }
+            }
+            if may_change {
+                let (name, phone, address) = &self.receiver;
+                let changed = (name.as_str(), phone.as_str(), address.as_str())
+                    != (
+                        o.receiver.name.as_str(),
+                        o.receiver.phone.as_str(),
+                        o.receiver.address.as_str(),
+                    );
+                panel = panel.push(
+                    row![
+                        text_input(st(lang, S::ReceiverName), name)
+                            .on_input(Message::ReceiverNameChanged)
+                            .width(110),
+                        text_input(st(lang, S::ReceiverPhone), phone)
+                            .on_input(Message::ReceiverPhoneChanged)
+                            .width(140),
+                        text_input(st(lang, S::ReceiverAddress), address)
+                            .on_input(Message::ReceiverAddressChanged)
+                            .width(Fill),
+                        button(text(st(lang, S::CorrectReceiver)))
+                            .on_press_maybe(changed.then_some(Message::CorrectReceiver)),
+                    ]
+                    .spacing(8)
+                    .align_y(iced::Alignment::Center),
+                );
             }
             if may_transfer && *r == Readiness::Unpaid {
                 panel = panel.push(
