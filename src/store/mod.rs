@@ -754,14 +754,9 @@ impl Db<'_> {
         &self,
         sql: &str,
         params: &[&dyn Param],
-        mut f: impl FnMut(&Row<'_>) -> Result<T>,
+        f: impl FnMut(&Row<'_>) -> Result<T>,
     ) -> Result<Vec<T>> {
-        let mut out = Vec::new();
-        self.conn.each(sql, params, &mut |r| {
-            out.push(f(r)?);
-            Ok(true)
-        })?;
-        Ok(out)
+        self.all_as(sql, params, f, sql::Plan::Kept)
     }
 
     /// `all`, planned for these values and the tables as they are now, not with a plan kept
@@ -770,13 +765,28 @@ impl Db<'_> {
         &self,
         sql: &str,
         params: &[&dyn Param],
+        f: impl FnMut(&Row<'_>) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        self.all_as(sql, params, f, sql::Plan::Fresh)
+    }
+
+    fn all_as<T>(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
         mut f: impl FnMut(&Row<'_>) -> Result<T>,
+        plan: sql::Plan,
     ) -> Result<Vec<T>> {
         let mut out = Vec::new();
-        self.conn.each_planned_now(sql, params, &mut |r| {
-            out.push(f(r)?);
-            Ok(true)
-        })?;
+        self.conn.each_planned(
+            sql,
+            params,
+            &mut |r| {
+                out.push(f(r)?);
+                Ok(true)
+            },
+            plan,
+        )?;
         Ok(out)
     }
 

@@ -618,7 +618,7 @@ impl PgConn {
 
 /// How a PostgreSQL query is planned.
 #[derive(Clone, Copy)]
-enum Plan {
+pub(crate) enum Plan {
     /// Prepared once per connection and kept: after five runs the server may settle on one
     /// plan for any values, made from the tables' sizes at that moment.
     Kept,
@@ -647,17 +647,8 @@ impl Conn {
         self.each_planned(sql, params, f, Plan::Kept)
     }
 
-    /// `each`, planned for these values (see `Plan::Fresh`).
-    pub fn each_planned_now(
-        &self,
-        sql: &str,
-        params: &[&dyn Param],
-        f: &mut dyn FnMut(&Row<'_>) -> Result<bool>,
-    ) -> Result<()> {
-        self.each_planned(sql, params, f, Plan::Fresh)
-    }
-
-    fn each_planned(
+    /// `each`, planned as `plan` says.
+    pub(crate) fn each_planned(
         &self,
         sql: &str,
         params: &[&dyn Param],

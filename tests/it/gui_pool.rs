@@ -203,6 +203,18 @@ fn a_printed_batch_shows_its_parcels_and_ships_in_bulk_only_when_confirmed() {
     }
 }
 
+/// The fixture export with its catalogue: orders ready to review, merge and print.
+fn ready_shop(s: &Scratch) {
+    s.import_fixture("taobao-gbk");
+    s.ok(&[
+        "import",
+        "products",
+        crate::common::fixture("taobao-gbk", "products.csv")
+            .to_str()
+            .unwrap(),
+    ]);
+}
+
 fn parcel_of(s: &Scratch, order_no: &str) -> Option<i64> {
     s.open()
         .read()
@@ -217,14 +229,7 @@ fn orders_are_merged_kept_apart_and_unmerged_from_the_print_screen() {
     for lang in [Lang::Zh, Lang::En] {
         let s = Scratch::new();
         s.ensure_store();
-        s.import_fixture("taobao-gbk");
-        s.ok(&[
-            "import",
-            "products",
-            crate::common::fixture("taobao-gbk", "products.csv")
-                .to_str()
-                .unwrap(),
-        ]);
+        ready_shop(&s);
         s.add_staff("DD1", "DD1", "order_printer");
         let mut app = App::with_store(s.open(), "office-1", lang);
         crate::common::sign_in_with(&mut app, "DD1", "1234");
@@ -284,14 +289,7 @@ fn the_review_queue_holds_releases_and_lets_a_transfer_through() {
     for lang in [Lang::Zh, Lang::En] {
         let s = Scratch::new();
         s.ensure_store();
-        s.import_fixture("taobao-gbk");
-        s.ok(&[
-            "import",
-            "products",
-            crate::common::fixture("taobao-gbk", "products.csv")
-                .to_str()
-                .unwrap(),
-        ]);
+        ready_shop(&s);
         s.add_staff("DD1", "DD1", "order_printer");
         s.add_staff("KF1", "KF1", "customer_service");
         let mut app = App::with_store(s.open(), "office-1", lang);
@@ -369,14 +367,7 @@ fn a_receiver_corrected_before_printing_survives_the_next_import() {
     for lang in [Lang::Zh, Lang::En] {
         let s = Scratch::new();
         s.ensure_store();
-        s.import_fixture("taobao-gbk");
-        s.ok(&[
-            "import",
-            "products",
-            crate::common::fixture("taobao-gbk", "products.csv")
-                .to_str()
-                .unwrap(),
-        ]);
+        ready_shop(&s);
         s.add_staff("DD1", "DD1", "order_printer");
         s.add_staff("KF1", "KF1", "customer_service");
         let mut app = App::with_store(s.open(), "office-1", lang);
@@ -447,14 +438,7 @@ fn a_printed_or_merged_order_keeps_its_receiver() {
     // Merged, not printed: unmerge first (merged orders share one receiver).
     let t = Scratch::new();
     t.ensure_store();
-    t.import_fixture("taobao-gbk");
-    t.ok(&[
-        "import",
-        "products",
-        crate::common::fixture("taobao-gbk", "products.csv")
-            .to_str()
-            .unwrap(),
-    ]);
+    ready_shop(&t);
     t.ok(&["merge", "--auto"]);
     let rows = t
         .raw()
