@@ -1493,3 +1493,13 @@ pub fn discontinued(lang: Lang, done: &[crate::flow::stock::Discontinued]) -> St
         parts.join(", ")
     )
 }
+
+/// The review queue lists the oldest orders only, this many.
+pub fn queue_capped(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("待打印的订单太多，这里只列出并统计最早的 {n} 单"),
+        Lang::En => {
+            format!("Too many orders wait: only the oldest {n} are listed and counted here")
+        }
+    }
+}

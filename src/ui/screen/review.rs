@@ -62,6 +62,8 @@ pub struct State {
     pub transfer_note: String,
     /// The chosen order's receiver as being corrected: name, phone, address.
     pub receiver: (String, String, String),
+    /// Orders per filter, counted once when the queue is read (not at every frame).
+    pub counts: [usize; FILTERS.len()],
 }
 
 /// Orders read at most: the queue of a shop's day, not its history.
@@ -114,6 +116,13 @@ impl State {
             Message::Refresh => self.opened(ctx),
             Message::Loaded(Ok(list)) => {
                 self.orders = list;
+                for (n, f) in self.counts.iter_mut().zip(FILTERS) {
+                    *n = self
+                        .orders
+                        .iter()
+                        .filter(|(_, r)| f.is_none_or(|f| r.code() == f))
+                        .count();
+                }
                 Action::none()
             }
             Message::Loaded(Err(e)) => Action::error(&e),
@@ -242,12 +251,7 @@ impl State {
         let may_change = ctx.actor.require(Permission::ChangeOrder).is_ok();
         let mut c = Column::new().spacing(8).padding(4);
         let mut filters = row![].spacing(6).align_y(iced::Alignment::Center);
-        for f in FILTERS {
-            let n = self
-                .orders
-                .iter()
-                .filter(|(_, r)| f.is_none_or(|f| r.code() == f))
-                .count();
+        for (f, n) in FILTERS.into_iter().zip(self.counts) {
             filters = filters.push(
                 button(text(format!("{} {n}", i18n::readiness(lang, f))).size(15))
                     .padding([4, 8])
@@ -262,6 +266,14 @@ impl State {
         filters = filters
             .push(button(text(st(lang, S::RefreshQueue)).size(15)).on_press(Message::Refresh));
         c = c.push(filters.wrap());
+        if self.orders.len() >= QUEUE {
+            // The counts are of the oldest orders only: said, so nobody reads them as all.
+            c = c.push(
+                container(text(i18n::queue_capped(lang, QUEUE)).size(14))
+                    .padding(4)
+                    .style(container::warning),
+            );
+        }
 
         if let Some((o, r)) = self.selected() {
             let mut panel = Column::new().spacing(6);
