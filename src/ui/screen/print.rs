@@ -110,6 +110,8 @@ pub struct Overview {
     pub ready: usize,
     pub pool: Pool,
     pub sender_gaps: Vec<SenderPart>,
+    /// `ready` counts the oldest orders only (the queue is longer than is read).
+    pub ready_capped: bool,
     pub default_courier: String,
     pub log: Vec<PrintJobRow>,
 }
@@ -146,6 +148,8 @@ pub struct State {
     pub pool: Pool,
     /// What the waybill's sender block lacks (the shop's settings).
     pub sender_gaps: Vec<SenderPart>,
+    /// `ready` is of the oldest orders only.
+    pub ready_capped: bool,
     /// Waybills asked for while the sender block is empty: printed only on 仍然打印.
     /// `true`: the one waybill of the reprint field.
     pub sender_ask: Option<bool>,
@@ -215,13 +219,12 @@ impl State {
         let a = actor.clone();
         Action::job(Job::new(
             move |s: &mut Store| {
-                let ready = flow::review::review_list(s, &a, 100_000)?
-                    .iter()
-                    .filter(|(_, r)| *r == Readiness::Ready)
-                    .count();
+                let queue = flow::review::review_list(s, &a, super::review::QUEUE)?;
+                let ready = queue.iter().filter(|(_, r)| *r == Readiness::Ready).count();
                 Ok(Overview {
                     batches: flow::batch::list(s, &a, 30)?,
                     ready,
+                    ready_capped: queue.len() >= super::review::QUEUE,
                     pool: flow::waybills::pool(s, &a)?,
                     sender_gaps: flow::print::sender_gaps(s)?,
                     default_courier: flow::settings::get(s, &a, "waybill.default_courier")
@@ -294,6 +297,7 @@ impl State {
                         self.ready = o.ready;
                         self.pool = o.pool;
                         self.sender_gaps = o.sender_gaps;
+                        self.ready_capped = o.ready_capped;
                         self.log = o.log;
                         if self.courier.is_empty() {
                             self.courier = o.default_courier;
@@ -919,7 +923,16 @@ impl State {
             );
         }
         let mut head = row![
-            text(lang.label(tr(lang, T::ReadyToPrint), self.ready)).size(22),
+            text(lang.label(
+                tr(lang, T::ReadyToPrint),
+                if self.ready_capped {
+                    // A lower bound: more wait than were read.
+                    format!("{}+", self.ready)
+                } else {
+                    self.ready.to_string()
+                }
+            ))
+            .size(22),
             pool.wrap(),
         ]
         .spacing(20)

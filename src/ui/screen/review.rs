@@ -66,8 +66,9 @@ pub struct State {
     pub counts: [usize; FILTERS.len()],
 }
 
-/// Orders read at most: the queue of a shop's day, not its history.
-const QUEUE: usize = 100_000;
+/// Orders read at most: the queue of a shop's day, not its history (the print screen's ready
+/// count reads as many).
+pub const QUEUE: usize = 100_000;
 
 impl State {
     pub fn opened(&mut self, ctx: Ctx<'_>) -> Action<Message> {
