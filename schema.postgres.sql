@@ -607,3 +607,22 @@ CREATE TABLE station_leases (
 -- version: 13
 -- A receiver corrected at the bench: when, so a later import keeps it (see schema.sql).
 ALTER TABLE orders ADD COLUMN receiver_fixed_at TEXT;
+
+-- version: 14
+-- Taobao items matched by hand to a product, and products' pictures (see schema.sql).
+CREATE TABLE item_matches (
+    item_key   TEXT PRIMARY KEY,
+    product_id BIGINT NOT NULL REFERENCES products(id),
+    staff_id   BIGINT NOT NULL REFERENCES staff(id),
+    at         TEXT NOT NULL
+);
+
+CREATE TABLE product_images (
+    product_id BIGINT PRIMARY KEY REFERENCES products(id),
+    thumb      BYTEA NOT NULL,
+    width      BIGINT NOT NULL,
+    height     BIGINT NOT NULL,
+    source     TEXT NOT NULL,
+    staff_id   BIGINT NOT NULL REFERENCES staff(id),
+    updated_at TEXT NOT NULL
+);

@@ -575,3 +575,26 @@ CREATE TABLE station_leases (
 -- phone): when, so a later import of the same order keeps the correction instead of Taobao's
 -- old receiver. NULL: Taobao's receiver, as imported.
 ALTER TABLE orders ADD COLUMN receiver_fixed_at TEXT;
+
+-- version: 14
+-- 维护为空的条码: a Taobao item whose 商家编码 is empty or names no product, matched by hand to a
+-- product. The next import of the same item resolves by itself. The item is its merchant code
+-- when it has one, else its title and spec (`domain::ItemKey`).
+CREATE TABLE item_matches (
+    item_key   TEXT PRIMARY KEY,
+    product_id INTEGER NOT NULL REFERENCES products(id),
+    staff_id   INTEGER NOT NULL REFERENCES staff(id),
+    at         TEXT NOT NULL
+) STRICT;
+
+-- A product's picture, as a small JPEG made once when the picture is set: lists and the bench
+-- show it without reading or decoding the original. In the store, so every PC of the shop sees it.
+CREATE TABLE product_images (
+    product_id INTEGER PRIMARY KEY REFERENCES products(id),
+    thumb      BLOB NOT NULL,
+    width      INTEGER NOT NULL,
+    height     INTEGER NOT NULL,
+    source     TEXT NOT NULL,             -- the file's name it was made from
+    staff_id   INTEGER NOT NULL REFERENCES staff(id),
+    updated_at TEXT NOT NULL
+) STRICT;

@@ -94,6 +94,9 @@ pub enum Command {
     /// One product.
     #[command(subcommand)]
     Product(ProductCmd),
+    /// Products: find them, set their pictures from a folder.
+    #[command(subcommand)]
+    Products(ProductsCmd),
     /// Staff members.
     #[command(subcommand)]
     Staff(StaffCmd),
@@ -240,6 +243,17 @@ pub enum OrderCmd {
         #[arg(long)]
         reason: String,
     },
+    /// Match a line whose merchant code is empty or unknown to a product (维护为空的条码): the
+    /// same item in other open orders too, and in every later import.
+    Match {
+        order_no: String,
+        /// The line's number, from 1, as `order show` lists them.
+        #[arg(long)]
+        line: usize,
+        /// The product's merchant code.
+        #[arg(long)]
+        sku: String,
+    },
     /// Correct the receiver before printing (the old one stays in the event log; a later
     /// import keeps the correction). Fields not given stay.
     SetReceiver {
@@ -278,6 +292,45 @@ pub enum ProductCmd {
     Discontinue {
         #[arg(required = true)]
         skus: Vec<String>,
+    },
+    /// Change a product: fields not given stay.
+    Edit {
+        sku: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        spec: Option<String>,
+        /// In yuan: 12.50
+        #[arg(long)]
+        price: Option<String>,
+        /// "" takes it off its bin.
+        #[arg(long)]
+        bin: Option<String>,
+        #[arg(long)]
+        barcode: Option<String>,
+    },
+    /// Set a product's picture from a JPEG or PNG file.
+    Picture { sku: String, file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProductsCmd {
+    /// Products whose merchant code, barcode, name or spec holds every word given.
+    Search {
+        #[arg(default_value = "")]
+        query: String,
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set pictures from a folder of files named by merchant code (A1001.jpg, A1002.png). All
+    /// or nothing unless --skip-bad.
+    Images {
+        dir: PathBuf,
+        /// Set the good pictures and list the bad files, instead of setting none.
+        #[arg(long)]
+        skip_bad: bool,
     },
 }
 
@@ -790,6 +843,136 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
                 status.code()
             );
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Order(OrderCmd::Match {
+            order_no,
+            line,
+            sku,
+        }) => {
+            let m = flow::catalog::match_line(store, actor, &order_no, line, &sku)?;
+            println!(
+                "订单 {order_no} 第 {line} 行已配对 {} · line {line} matched to {}（订单 · orders: {}）",
+                m.sku_code,
+                m.sku_code,
+                m.orders.join(" ")
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Product(ProductCmd::Edit {
+            sku,
+            name,
+            spec,
+            price,
+            bin,
+            barcode,
+        }) => {
+            let now = flow::products::show_product(store, actor, &sku)?.product;
+            let mut edit = flow::catalog::ProductEdit::of(&now);
+            for (field, given) in [
+                (&mut edit.name, name),
+                (&mut edit.spec, spec),
+                (&mut edit.price, price),
+                (&mut edit.bin, bin),
+                (&mut edit.barcode, barcode),
+            ] {
+                if let Some(v) = given {
+                    *field = v;
+                }
+            }
+            let p = flow::catalog::edit_product(store, actor, &now.sku_code, &edit)?;
+            println!(
+                "已修改 · changed: {} {} {} ¥{} {} {}",
+                p.sku_code,
+                p.name,
+                p.spec,
+                p.price,
+                p.bin.as_deref().unwrap_or("-"),
+                p.barcode.as_ref().map_or("-", |b| b.as_str())
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Product(ProductCmd::Picture { sku, file }) => {
+            let p = flow::catalog::set_picture(store, actor, &sku, &file)?;
+            println!(
+                "已设置图片 · picture set: {sku} ← {} ({}×{})",
+                p.source, p.width, p.height
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Products(ProductsCmd::Search { query, limit, json }) => {
+            let (hits, total) = flow::catalog::search_products(store, actor, &query, 0, limit)?;
+            if json {
+                let rows: Vec<serde_json::Value> = hits
+                    .iter()
+                    .map(|h| {
+                        serde_json::json!({
+                            "sku_code": h.product.sku_code, "barcode": h.product.barcode.as_ref().map(|b| b.as_str()),
+                            "name": h.product.name, "spec": h.product.spec, "price_fen": h.product.price.0,
+                            "bin": h.product.bin, "state": h.product.state.code(), "on_hand": h.on_hand,
+                            "picture": h.has_picture,
+                        })
+                    })
+                    .collect();
+                println!("{}", serde_json::json!({"total": total, "products": rows}));
+            } else {
+                let rows: Vec<Vec<String>> = hits
+                    .iter()
+                    .map(|h| {
+                        vec![
+                            h.product.sku_code.clone(),
+                            h.product
+                                .barcode
+                                .as_ref()
+                                .map_or("-", |b| b.as_str())
+                                .to_string(),
+                            h.product.name.clone(),
+                            h.product.spec.clone(),
+                            h.product.price.to_string(),
+                            h.product.bin.clone().unwrap_or_else(|| "-".into()),
+                            h.on_hand.to_string(),
+                            if h.has_picture { "✓" } else { "" }.to_string(),
+                        ]
+                    })
+                    .collect();
+                table::print(
+                    &[
+                        "商家编码 sku",
+                        "条码 barcode",
+                        "品名 name",
+                        "规格 spec",
+                        "价格 price",
+                        "库位 bin",
+                        "库存 on hand",
+                        "图片 picture",
+                    ],
+                    &rows,
+                );
+                println!("共 {total} 个 · {total} in all");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Products(ProductsCmd::Images { dir, skip_bad }) => {
+            let s = flow::catalog::import_pictures(store, actor, &dir, skip_bad)?;
+            for b in &s.bad {
+                eprintln!("  {}", b.zh());
+                eprintln!("  {}", b.en());
+            }
+            if s.committed {
+                println!(
+                    "新图片 added {} · 替换 replaced {} · 错误文件 bad {} · 非图片文件 ignored {}",
+                    s.added,
+                    s.replaced,
+                    s.bad.len(),
+                    s.ignored
+                );
+            } else {
+                eprintln!(
+                    "有 {} 个文件不能用，什么都没有设置（加 --skip-bad 只设好的） · {} files could not be used; nothing was set (--skip-bad sets the good ones)",
+                    s.bad.len(),
+                    s.bad.len()
+                );
+            }
+            Ok(import_exit(s.committed))
         }
         Command::Order(OrderCmd::SetReceiver {
             order_no,

@@ -17,6 +17,30 @@ pub fn pad(s: &str, columns: usize) -> String {
     format!("{s}{}", " ".repeat(columns.saturating_sub(w)))
 }
 
+/// A header and rows, each column as wide as its widest cell.
+pub fn print(header: &[&str], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
+    for r in rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(width(c));
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| pad(c, *w))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    println!("{}", line(header.to_vec()));
+    for r in rows {
+        println!("{}", line(r.iter().map(String::as_str).collect()));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -134,6 +134,11 @@ pub struct Order {
     pub lines: Vec<OrderLine>,
 }
 
+/// The key of a Taobao item by its title and spec (see `OrderLine::item_key`).
+pub fn item_key(title: &str, spec: &str) -> String {
+    format!("{title}\u{1f}{spec}")
+}
+
 /// One line (子订单, 宝贝) of an order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderLine {
@@ -157,6 +162,12 @@ pub struct OrderLine {
 }
 
 impl OrderLine {
+    /// What a match by hand remembers this line's Taobao item by (维护为空的条码): its title and
+    /// spec. They come the same in the next export while its merchant code is empty or wrong.
+    pub fn item_key(&self) -> String {
+        item_key(&self.title, &self.spec)
+    }
+
     /// A line closed inside a paid order was refunded: never pack it.
     pub fn is_refunded(&self, order_status: OrderStatus) -> bool {
         self.status == OrderStatus::Closed && order_status == OrderStatus::Paid

@@ -254,6 +254,7 @@ pub fn import_orders_watched(
         let mut seen: HashSet<String> = HashSet::new();
         let mut rejected_orders: HashSet<String> = HashSet::new();
         let mut chunk: Vec<(Order, String)> = Vec::with_capacity(CHUNK);
+        let matches = db.item_matches()?;
         for row in rx.iter().flatten() {
             // Once a row is bad and bad rows are not skipped, nothing will be kept: only check.
             let writing = opts.skip_bad || summary.rejected.is_empty();
@@ -301,13 +302,13 @@ pub fn import_orders_watched(
             if writing {
                 chunk.push((order, parsed.remark));
                 if chunk.len() >= CHUNK {
-                    apply_orders(db, actor, std::mem::take(&mut chunk), &pattern, &mut summary)?;
+                    apply_orders(db, actor, std::mem::take(&mut chunk), &pattern, &matches, &mut summary)?;
                 }
             }
         }
         // After a bad row (not skipped) nothing will be kept: the rest need not be written.
         if opts.skip_bad || summary.rejected.is_empty() {
-            apply_orders(db, actor, chunk, &pattern, &mut summary)?;
+            apply_orders(db, actor, chunk, &pattern, &matches, &mut summary)?;
         }
         // Lines left over belong to no order of the order file.
         let mut leftover: Vec<ParsedLine> = lines.by_order.drain().flat_map(|(_, v)| v).collect();
@@ -393,20 +394,28 @@ pub(crate) fn apply_order(
         actor,
         vec![(order, remark.to_string())],
         pattern,
+        &db.item_matches()?,
         summary,
     )
 }
 
 /// Writes imported orders (each with its export's remark), in their order, as `apply_order`
 /// would one by one: all are looked up at once, the known ones updated one by one, the new ones
-/// written together (`Db::insert_imported_orders`).
+/// written together (`Db::insert_imported_orders`). Lines of items matched by hand before
+/// (`matches`, see `flow::catalog`) name their product.
 fn apply_orders(
     db: &Db<'_>,
     actor: &Actor,
-    orders: Vec<(Order, String)>,
+    mut orders: Vec<(Order, String)>,
     pattern: &Regex,
+    matches: &std::collections::HashMap<String, String>,
     summary: &mut ImportSummary,
 ) -> Result<()> {
+    super::catalog::apply_matches(
+        db,
+        matches,
+        orders.iter_mut().flat_map(|(o, _)| o.lines.iter_mut()),
+    )?;
     let numbers: Vec<&str> = orders.iter().map(|(o, _)| o.order_no.as_str()).collect();
     let mut stored = db.orders_for_import(&numbers)?;
     let mut new = NewOrders::default();

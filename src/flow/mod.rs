@@ -4,6 +4,7 @@
 pub mod backup;
 pub mod barcodes;
 pub mod batch;
+pub mod catalog;
 pub mod check;
 pub mod demo;
 pub mod import;

@@ -3,6 +3,7 @@
 
 pub mod decode;
 pub mod export;
+pub mod picture;
 pub mod products;
 pub mod rejects;
 pub mod table;

@@ -4,6 +4,7 @@
 
 pub mod backup;
 mod bench;
+mod catalog;
 pub mod copy;
 mod events;
 mod orders;
@@ -20,6 +21,7 @@ pub use bench::{
     BatchRow, BenchOrder, CodeAtBench, NewScan, ParcelAtBench, ParcelRow, PoolStatus,
     ProductAtBench, ScanRecord, StationLease, StationRow,
 };
+pub use catalog::{ItemLine, ProductHit, StoredPicture};
 pub use events::EventRow;
 pub use orders::{
     ImportedRemark, NewImportedOrder, OrderRecord, OrderSummary, RemarkRow, StoredOrder,

@@ -16,6 +16,7 @@ mod backup;
 mod batch_cancel;
 mod bench_check;
 mod bench_durability;
+mod catalog;
 mod cli_tables;
 mod codes;
 mod demo;
