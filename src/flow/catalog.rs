@@ -28,10 +28,14 @@ pub fn search_products(
     store.read().search_products(query, offset, limit)
 }
 
-/// The stored pictures of these products (those that have one).
-pub fn pictures(store: &Store, actor: &Actor, ids: &[i64]) -> Result<HashMap<i64, StoredPicture>> {
+/// The stored pictures of the products with these merchant codes (those that have one).
+pub fn pictures(
+    store: &Store,
+    actor: &Actor,
+    skus: &[&str],
+) -> Result<HashMap<String, StoredPicture>> {
     actor.require(Permission::ViewOrders)?;
-    store.read().product_pictures(ids)
+    store.read().pictures_of_skus(skus)
 }
 
 /// What an edit of a product gives: every field as the form shows it.

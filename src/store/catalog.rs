@@ -162,6 +162,38 @@ impl Db<'_> {
         Ok(out)
     }
 
+    /// The pictures of the products with these merchant codes (those that have one), by code.
+    pub fn pictures_of_skus(&self, skus: &[&str]) -> Result<HashMap<String, StoredPicture>> {
+        let mut out = HashMap::new();
+        for chunk in skus.chunks(super::orders::LOOKUP_CHUNK) {
+            let ps: Vec<&dyn Param> = chunk.iter().map(|c| c as &dyn Param).collect();
+            for (sku, p) in self.all(
+                &format!(
+                    "SELECT p.sku_code, i.thumb, i.width, i.height, i.source
+                     FROM products p JOIN product_images i ON i.product_id = p.id
+                     WHERE p.sku_code IN ({})",
+                    super::orders::placeholders(chunk.len())
+                ),
+                &ps,
+                |r| {
+                    let (w, h): (i64, i64) = (r.get(2)?, r.get(3)?);
+                    Ok((
+                        r.get::<String>(0)?,
+                        StoredPicture {
+                            jpeg: r.get(1)?,
+                            width: w as u32,
+                            height: h as u32,
+                            source: r.get(4)?,
+                        },
+                    ))
+                },
+            )? {
+                out.insert(sku, p);
+            }
+        }
+        Ok(out)
+    }
+
     /// The remembered matches: Taobao item (`OrderLine::item_key`) → the merchant code of the
     /// product it was matched to.
     pub fn item_matches(&self) -> Result<HashMap<String, String>> {

@@ -9,7 +9,8 @@ use super::input;
 use super::job::{Job, Worker};
 use super::screen::{
     Action, Ctx, Notice, NoticeChange, SCREENS, Screen, check, import, inbound, labels,
-    notice_slot, orders, pick, print, receipts, review, settings, sign_in, staff, stock, stocktake,
+    notice_slot, orders, pick, print, products, receipts, review, settings, sign_in, staff, stock,
+    stocktake,
 };
 use super::sound::{Player, Sound};
 use crate::domain::Actor;
@@ -83,6 +84,7 @@ pub struct App {
     pub stocktake: stocktake::State,
     pub stock: stock::State,
     pub import: import::State,
+    pub products: products::State,
     pub settings_screen: settings::State,
     pub staff: staff::State,
     pub review: review::State,
@@ -116,6 +118,7 @@ pub enum Message {
     Stocktake(stocktake::Message),
     Stock(stock::Message),
     Import(import::Message),
+    Products(products::Message),
     Settings(settings::Message),
     Staff(staff::Message),
     Review(review::Message),
@@ -250,6 +253,7 @@ impl App {
             stocktake: stocktake::State::default(),
             stock: stock::State::default(),
             import: import::State::default(),
+            products: products::State::default(),
             settings_screen: settings::State::default(),
             staff: staff::State::default(),
             review: review::State::default(),
@@ -500,6 +504,7 @@ impl App {
         self.stocktake = stocktake::State::default();
         self.stock = stock::State::default();
         self.import = import::State::default();
+        self.products = products::State::default();
         self.settings_screen = settings::State::default();
         self.staff = staff::State::default();
         self.review = review::State::default();
@@ -581,6 +586,10 @@ impl App {
             Screen::Settings => {
                 let a = self.settings_screen.opened(ctx);
                 self.carry(a, Message::Settings)
+            }
+            Screen::Products => {
+                let a = self.products.opened(ctx);
+                self.carry(a, Message::Products)
             }
             Screen::Staff => {
                 let a = self.staff.opened(ctx);
@@ -702,6 +711,10 @@ impl App {
                     .update(ctx, settings::Message::Scanned(scan));
                 self.carry(a, Message::Settings)
             }
+            Screen::Products => {
+                let a = self.products.update(ctx, products::Message::Scanned(scan));
+                self.carry(a, Message::Products)
+            }
             Screen::Staff => {
                 let a = self.staff.update(ctx, staff::Message::Scanned(scan));
                 self.carry(a, Message::Staff)
@@ -775,6 +788,7 @@ impl App {
             Message::Stocktake(m) => screen!(stocktake, Message::Stocktake, m),
             Message::Stock(m) => screen!(stock, Message::Stock, m),
             Message::Import(m) => screen!(import, Message::Import, m),
+            Message::Products(m) => screen!(products, Message::Products, m),
             Message::Settings(m) => screen!(settings_screen, Message::Settings, m),
             Message::Staff(m) => screen!(staff, Message::Staff, m),
             Message::Review(m) => screen!(review, Message::Review, m),
@@ -1003,6 +1017,7 @@ impl App {
                 Screen::Stocktake => self.stocktake.view(ctx).map(Message::Stocktake),
                 Screen::Stock => self.stock.view(ctx).map(Message::Stock),
                 Screen::Import => self.import.view(ctx).map(Message::Import),
+                Screen::Products => self.products.view(ctx).map(Message::Products),
                 Screen::Settings => self.settings_screen.view(ctx).map(Message::Settings),
                 Screen::Staff => self.staff.view(ctx).map(Message::Staff),
                 Screen::Review => self.review.view(ctx).map(Message::Review),

@@ -37,6 +37,9 @@ pub struct Chooser {
     /// More entries than are listed.
     pub more: bool,
     pub error: Option<String>,
+    /// A folder is chosen, not a file: the folder shown is taken with a button (its files of
+    /// the wanted kinds are listed, not chosen one by one).
+    pub folder: bool,
 }
 
 impl Chooser {
@@ -54,9 +57,18 @@ impl Chooser {
             files: Vec::new(),
             more: false,
             error: None,
+            folder: false,
         };
         c.list();
         c
+    }
+
+    /// A chooser of a folder holding files ending in one of `kinds`.
+    pub fn folder(start: Option<PathBuf>, kinds: Vec<&'static str>) -> Chooser {
+        Chooser {
+            folder: true,
+            ..Chooser::new(start, kinds)
+        }
     }
 
     fn list(&mut self) {
@@ -150,12 +162,14 @@ impl Chooser {
             );
         }
         for f in &self.files {
-            list = list.push(
-                button(text(f).size(15))
-                    .width(Fill)
-                    .style(button::secondary)
-                    .on_press(Message::Pick(self.dir.join(f))),
-            );
+            let b = button(text(f).size(15))
+                .width(Fill)
+                .style(button::secondary);
+            list = list.push(if self.folder {
+                b
+            } else {
+                b.on_press(Message::Pick(self.dir.join(f)))
+            });
         }
         if self.folders.is_empty() && self.files.is_empty() && self.error.is_none() {
             list = list.push(text(tr(lang, T::NoFilesHere)).size(14));
@@ -163,17 +177,26 @@ impl Chooser {
         if self.more {
             list = list.push(text(tr(lang, T::TooManyFiles)).size(13));
         }
-        container(
-            Column::new()
-                .spacing(6)
-                .push(head)
-                .push(places.wrap())
-                .push(scrollable(list).height(240)),
-        )
-        .padding(8)
-        .width(Fill)
-        .style(container::bordered_box)
-        .into()
+        let mut top = Column::new().spacing(6).push(head).push(places.wrap());
+        if self.folder {
+            let files = if self.more {
+                format!("{}+", self.files.len())
+            } else {
+                self.files.len().to_string()
+            };
+            top = top.push(
+                button(text(format!("{} ({files})", tr(lang, T::UseThisFolder))))
+                    .style(button::success)
+                    .on_press_maybe(
+                        (!self.files.is_empty()).then(|| Message::Pick(self.dir.clone())),
+                    ),
+            );
+        }
+        container(top.push(scrollable(list).height(240)))
+            .padding(8)
+            .width(Fill)
+            .style(container::bordered_box)
+            .into()
     }
 }
 

@@ -232,6 +232,8 @@ pub enum T {
     UpFolder,
     NoFilesHere,
     TooManyFiles,
+    /// The folder chooser's button: take the folder shown.
+    UseThisFolder,
     Downloads,
     Desktop,
     Documents,
@@ -431,6 +433,7 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
             "文件太多，只列出一部分：请进入子文件夹",
             "Too many files: only some are listed; open a subfolder",
         ),
+        T::UseThisFolder => ("用这个文件夹", "Use this folder"),
         T::Downloads => ("下载", "Downloads"),
         T::Desktop => ("桌面", "Desktop"),
         T::Documents => ("文档", "Documents"),
@@ -644,6 +647,27 @@ pub enum S {
     ReceiverAddress,
     CorrectReceiver,
     ReceiverCorrected,
+    ScreenProducts,
+    ProductSearchHint,
+    ProductName,
+    ProductSpec,
+    ProductPrice,
+    ProductBin,
+    ProductBarcode,
+    SaveProduct,
+    ProductSaved,
+    ChoosePicture,
+    PictureSet,
+    PicturesFromFolder,
+    PicturesFolderHint,
+    PicturesGoodOnly,
+    NoProductFound,
+    MatchLines,
+    MatchSearchHint,
+    MatchThis,
+    CheckPicture,
+    MatchedBefore,
+    EmptyCode,
 }
 
 /// The text of `s` in `lang`.
@@ -886,6 +910,42 @@ pub fn st(lang: Lang, s: S) -> &'static str {
             "收货信息已改（原来的记在日志里；再导入也不会改回去）",
             "receiver corrected (the old one is in the event log; a later import keeps it)",
         ),
+        S::ScreenProducts => ("商品", "Products"),
+        S::ProductSearchHint => (
+            "搜索：商家编码、条码、品名、规格（可扫码）",
+            "Search: merchant code, barcode, name, spec (or scan)",
+        ),
+        S::ProductName => ("品名", "Name"),
+        S::ProductSpec => ("规格", "Spec"),
+        S::ProductPrice => ("价格（元）", "Price (yuan)"),
+        S::ProductBin => ("库位", "Bin"),
+        S::ProductBarcode => ("条码", "Barcode"),
+        S::SaveProduct => ("保存修改", "Save changes"),
+        S::ProductSaved => (
+            "已保存（原来的记在日志里）",
+            "saved (the old values are in the event log)",
+        ),
+        S::ChoosePicture => ("选择图片…", "Choose picture…"),
+        S::PictureSet => ("图片已设置", "picture set"),
+        S::PicturesFromFolder => ("从文件夹导入图片…", "Pictures from a folder…"),
+        S::PicturesFolderHint => (
+            "图片的文件名是商家编码，例如 A1001.jpg、A1002.png",
+            "Pictures named by merchant code, e.g. A1001.jpg, A1002.png",
+        ),
+        S::PicturesGoodOnly => ("只设置能用的图片", "Set the good pictures only"),
+        S::NoProductFound => ("没有找到商品", "No product found"),
+        S::MatchLines => (
+            "配对商品（商家编码为空或不认识）：核对图片后配对，下次导入自动配上",
+            "Match to a product (merchant code empty or unknown): check the picture; the next import matches by itself",
+        ),
+        S::MatchSearchHint => (
+            "按品名、规格或编码找商品",
+            "Find the product by name, spec or code",
+        ),
+        S::MatchThis => ("配对", "Match"),
+        S::CheckPicture => ("先核对图片是否一致", "Check the picture first"),
+        S::MatchedBefore => ("已配对：", "Matched to: "),
+        S::EmptyCode => ("商家编码为空", "no merchant code"),
     };
     lang.pick(zh, en)
 }
@@ -1501,5 +1561,59 @@ pub fn queue_capped(lang: Lang, n: usize) -> String {
         Lang::En => {
             format!("Too many orders wait: only the oldest {n} are listed and counted here")
         }
+    }
+}
+
+/// What a folder of pictures did, or why nothing was set.
+pub fn pictures_imported(lang: Lang, s: &crate::flow::catalog::PictureImport) -> String {
+    match (lang, s.committed) {
+        (Lang::Zh, true) => format!(
+            "图片：新增 {}，替换 {}，不能用的文件 {}，非图片文件 {}",
+            s.added,
+            s.replaced,
+            s.bad.len(),
+            s.ignored
+        ),
+        (Lang::En, true) => format!(
+            "Pictures: {} added, {} replaced, {} bad files, {} files not pictures",
+            s.added,
+            s.replaced,
+            s.bad.len(),
+            s.ignored
+        ),
+        (Lang::Zh, false) => format!("有 {} 个文件不能用，什么都没有设置：", s.bad.len()),
+        (Lang::En, false) => format!("{} files cannot be used; nothing was set:", s.bad.len()),
+    }
+}
+
+/// A picture file not taken, and why.
+pub fn bad_picture(lang: Lang, b: &crate::flow::catalog::BadPicture) -> String {
+    lang.pick(&b.zh(), &b.en()).to_string()
+}
+
+/// A line of an order to match: its code as Taobao gave it.
+pub fn line_code(lang: Lang, code: &str) -> String {
+    match (lang, code.is_empty()) {
+        (_, true) => st(lang, S::EmptyCode).to_string(),
+        (Lang::Zh, false) => format!("商家编码 {code} 没有对应的商品"),
+        (Lang::En, false) => format!("merchant code {code} names no product"),
+    }
+}
+
+/// What a match did.
+pub fn line_matched(lang: Lang, m: &crate::flow::catalog::LineMatched) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "已配对 {}：{} 个订单（{}）；下次导入自动配上",
+            m.sku_code,
+            m.orders.len(),
+            m.orders.join("、")
+        ),
+        Lang::En => format!(
+            "Matched to {}: {} orders ({}); the next import matches by itself",
+            m.sku_code,
+            m.orders.len(),
+            m.orders.join(", ")
+        ),
     }
 }

@@ -7,6 +7,7 @@ pub mod guard;
 pub mod i18n;
 pub mod input;
 pub mod job;
+pub mod pictures;
 pub mod screen;
 pub mod sound;
 

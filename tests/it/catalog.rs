@@ -7,7 +7,7 @@ use std::path::PathBuf;
 /// The GBK fixture export with the grey XL jacket's merchant code left empty and the white M
 /// jeans' code mistyped, as a listing without codes exports them; `extra` more orders copied
 /// from the first jacket order under new numbers. Returns the two files.
-fn export_without_codes(s: &Scratch, name: &str, extra: &[&str]) -> (PathBuf, PathBuf) {
+pub(crate) fn export_without_codes(s: &Scratch, name: &str, extra: &[&str]) -> (PathBuf, PathBuf) {
     let dir = s.path(name);
     std::fs::create_dir_all(&dir).unwrap();
     let mut orders = read_gbk(&fixture("taobao-gbk", "ExportOrderList.csv"));

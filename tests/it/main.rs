@@ -24,6 +24,7 @@ mod font_coverage;
 mod gui;
 mod gui_import;
 mod gui_pool;
+mod gui_products;
 mod gui_settings;
 mod gui_staff;
 mod gui_stock;

@@ -10,6 +10,7 @@ use crate::store::Store;
 use crate::ui::fonts;
 use crate::ui::i18n::{Bi, T, tr, words};
 use crate::ui::job::{Failure, Job};
+use crate::ui::pictures::Pictures;
 use crate::ui::sound::Sound;
 use iced::widget::{Column, column, container, row, scrollable, text, text_input};
 use iced::{Element, Fill};
@@ -108,6 +109,8 @@ pub struct State {
     pub demo: Vec<(String, Bi)>,
     /// The clock of the history ("HH:MM:SS"); tests fix it.
     pub clock: fn() -> String,
+    /// The pictures of the products of the parcels opened, to check the item against.
+    pub pictures: Pictures,
 }
 
 /// The shop's time of day (Beijing time, whatever the PC's zone).
@@ -132,6 +135,7 @@ impl Default for State {
             keyed: String::new(),
             demo: Vec::new(),
             clock: wall_clock,
+            pictures: Pictures::default(),
         }
     }
 }
@@ -307,6 +311,11 @@ impl State {
                 }));
             }
         }
+        self.pictures.want(
+            ctx.store,
+            ctx.actor,
+            p.lines.iter().map(|l| l.sku_code.as_str()),
+        );
         self.parcel = Some(p);
     }
 
@@ -559,15 +568,25 @@ impl State {
         .spacing(8);
         table = table.push(container(header).padding([2, 8]));
         if let Some(p) = &self.parcel {
+            // A picture column only when the parcel has a picture to show.
+            let pictures = p.lines.iter().any(|l| self.pictures.has(&l.sku_code));
             for l in &p.lines {
                 let red = self
                     .mismatch
                     .as_ref()
                     .filter(|m| m.sku_on_line.as_deref() == Some(l.sku_code.as_str()));
                 let done = l.scanned >= l.expected;
+                let item = column![text(&l.title).size(18), text(&l.spec).size(14)];
+                let item: Element<'_, Message> = if pictures {
+                    row![self.pictures.show(&l.sku_code, 56.0), item]
+                        .spacing(6)
+                        .align_y(iced::Alignment::Center)
+                        .into()
+                } else {
+                    item.into()
+                };
                 let cells = row![
-                    column![text(&l.title).size(18), text(&l.spec).size(14)]
-                        .width(iced::FillPortion(4)),
+                    container(item).width(iced::FillPortion(4)),
                     text(&l.sku_code).size(18).width(iced::FillPortion(3)),
                     text(l.barcode.as_deref().unwrap_or("-"))
                         .size(18)

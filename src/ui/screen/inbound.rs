@@ -13,6 +13,7 @@ use crate::store::Store;
 use crate::ui::fonts;
 use crate::ui::i18n::{Bi, S, T, st, tr};
 use crate::ui::job::{Failure, Job};
+use crate::ui::pictures::Pictures;
 use crate::ui::sound::Sound;
 use iced::widget::{Column, button, container, row, text, text_input};
 use iced::{Element, Fill};
@@ -41,6 +42,10 @@ pub struct State {
     pub pending: usize,
     /// The page of the receipt's lines shown.
     pub page: usize,
+    /// The product of the last label scanned, whose picture shows beside the verdict: the
+    /// inspector checks the item in hand against it (扫描商品并通过软件中图片来检查是否正确).
+    pub last_sku: Option<String>,
+    pub pictures: Pictures,
 }
 
 impl State {
@@ -68,15 +73,21 @@ impl State {
                         action.sound = Some(Sound::of(v.tone()));
                         // The line scanned is counted here: a 30,000-line receipt is not read
                         // again on the window's thread for every unit.
+                        self.last_sku = None;
                         match &v.outcome {
                             Outcome::UnitChecked { sku, scanned, .. } => {
-                                self.counted(sku, *scanned)
+                                self.counted(sku, *scanned);
+                                self.last_sku = Some(sku.clone());
                             }
                             Outcome::ReceiptVerified { sku, scanned, .. } => {
                                 self.counted(sku, *scanned);
+                                self.last_sku = Some(sku.clone());
                                 action = action.with_job(self.load_job(ctx));
                             }
                             _ => {}
+                        }
+                        if let Some(sku) = &self.last_sku {
+                            self.pictures.want(ctx.store, ctx.actor, [sku.as_str()]);
                         }
                     }
                     Ok(None) => {}
@@ -199,16 +210,20 @@ impl State {
                 }),
         );
         if let Some((msg, error)) = &self.last {
-            c = c.push(
-                container(text(msg.get(lang).to_string()).size(24))
-                    .padding(8)
-                    .width(Fill)
-                    .style(if *error {
-                        container::danger
-                    } else {
-                        container::success
-                    }),
-            );
+            let said = text(msg.get(lang).to_string()).size(24);
+            let shown: Element<'_, Message> =
+                match self.last_sku.as_deref().filter(|s| self.pictures.has(s)) {
+                    Some(sku) => row![self.pictures.show(sku, 120.0), said]
+                        .spacing(12)
+                        .align_y(iced::Alignment::Center)
+                        .into(),
+                    None => said.into(),
+                };
+            c = c.push(container(shown).padding(8).width(Fill).style(if *error {
+                container::danger
+            } else {
+                container::success
+            }));
         }
         let mut table = Column::new().spacing(4).push(
             row![

@@ -12,6 +12,7 @@ pub mod labels;
 pub mod orders;
 pub mod pick;
 pub mod print;
+pub mod products;
 pub mod receipts;
 pub mod review;
 pub mod settings;
@@ -42,6 +43,7 @@ pub enum Screen {
     Settings,
     Staff,
     Review,
+    Products,
 }
 
 /// A screen in the side bar: its name and who may open it.
@@ -56,7 +58,7 @@ fn allows(a: &Actor, p: Permission) -> bool {
 }
 
 /// The screens in side-bar order; the first a role may use opens at sign-in.
-pub const SCREENS: [Entry; 13] = [
+pub const SCREENS: [Entry; 14] = [
     Entry {
         screen: Screen::Check,
         label: |l| tr(l, T::ScreenCheck),
@@ -115,6 +117,21 @@ pub const SCREENS: [Entry; 13] = [
                 Permission::InboundCheck,
                 Permission::ManageProducts,
                 Permission::AddRemark,
+            ]
+            .into_iter()
+            .any(|p| allows(a, p))
+        },
+    },
+    Entry {
+        screen: Screen::Products,
+        label: |l| st(l, S::ScreenProducts),
+        // Whoever keeps, receives or labels products finds them here; only ManageProducts edits.
+        may_open: |a| {
+            [
+                Permission::ManageProducts,
+                Permission::ManageStock,
+                Permission::Receive,
+                Permission::PrintLabels,
             ]
             .into_iter()
             .any(|p| allows(a, p))

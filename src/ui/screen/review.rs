@@ -8,12 +8,14 @@ use super::{Action, Ctx, Notice, PAGE, pager};
 use crate::domain::Permission;
 use crate::domain::review::HoldReason;
 use crate::flow;
+use crate::flow::catalog::{LineMatched, LineToMatch};
 use crate::flow::review::Readiness;
 use crate::scan::Scan;
-use crate::store::{BenchOrder, Store};
+use crate::store::{BenchOrder, ProductHit, Store};
 use crate::ui::fonts;
 use crate::ui::i18n::{self, Bi, S, st};
 use crate::ui::job::{Failure, Job};
+use crate::ui::pictures::Pictures;
 use crate::ui::sound::Sound;
 use iced::widget::{Column, button, container, pick_list, row, text, text_input};
 use iced::{Element, Fill, FillPortion};
@@ -48,7 +50,18 @@ pub enum Message {
     /// Correct the receiver of the chosen order (before printing).
     CorrectReceiver,
     Changed(Result<Bi, Failure>),
+    /// Which line of the chosen order is being matched to a product (its number from 1).
+    MatchLine(usize),
+    MatchQueryChanged(String),
+    /// Products found for the line being matched (for the search it answers).
+    MatchFound(u64, Result<(Vec<ProductHit>, i64), Failure>),
+    /// Match the line to this product (merchant code).
+    Match(String),
+    Matched(Result<LineMatched, Failure>),
 }
+
+/// Products shown for a line to match: enough to choose from by picture, few enough to see.
+pub const MATCH_HITS: usize = 8;
 
 #[derive(Default)]
 pub struct State {
@@ -64,6 +77,14 @@ pub struct State {
     pub receiver: (String, String, String),
     /// Orders per filter, counted once when the queue is read (not at every frame).
     pub counts: [usize; FILTERS.len()],
+    /// The chosen order's lines whose merchant code is empty or unknown (or matched by hand).
+    pub to_match: Vec<LineToMatch>,
+    /// The line being matched, by number.
+    pub match_line: Option<usize>,
+    pub match_query: String,
+    pub match_asked: u64,
+    pub match_hits: Vec<ProductHit>,
+    pub pictures: Pictures,
 }
 
 /// Orders read at most: the queue of a shop's day, not its history (the print screen's ready
@@ -144,8 +165,15 @@ impl State {
                         o.receiver.address.clone(),
                     );
                 }
+                self.to_match =
+                    flow::catalog::lines_to_match(ctx.store, ctx.actor, &no).unwrap_or_default();
                 self.selected = Some(no);
                 self.hold_note.clear();
+                self.match_hits.clear();
+                self.match_line = None;
+                if let Some(first) = self.to_match.first().map(|l| l.line_no) {
+                    return self.update(ctx, Message::MatchLine(first));
+                }
                 if self.transfer_note.is_empty() {
                     self.transfer_note = st(ctx.lang, S::TransferNoteDefault).to_string();
                 }
@@ -241,7 +269,145 @@ impl State {
                 .opened(ctx)
                 .with_notice(Notice::error(&e))
                 .with_sound(Sound::Error),
+            Message::MatchLine(n) => {
+                let Some(l) = self.to_match.iter().find(|l| l.line_no == n) else {
+                    return Action::none();
+                };
+                self.match_line = Some(n);
+                // The listing's title is where a search starts; a word can be taken off.
+                self.match_query = l.matched.clone().unwrap_or_else(|| l.line.title.clone());
+                self.match_search(ctx)
+            }
+            Message::MatchQueryChanged(q) => {
+                self.match_query = q;
+                self.match_search(ctx)
+            }
+            Message::MatchFound(asked, _) if asked != self.match_asked => Action::none(),
+            Message::MatchFound(_, Ok((hits, _))) => {
+                self.pictures.want(
+                    ctx.store,
+                    ctx.actor,
+                    hits.iter()
+                        .filter(|h| h.has_picture)
+                        .map(|h| h.product.sku_code.as_str()),
+                );
+                self.match_hits = hits;
+                Action::none()
+            }
+            Message::MatchFound(_, Err(e)) => Action::error(&e),
+            Message::Match(sku) => {
+                let (Some(no), Some(line)) = (self.selected.clone(), self.match_line) else {
+                    return Action::none();
+                };
+                let actor = ctx.actor.clone();
+                Action::job(Job::new(
+                    move |s: &mut Store| flow::catalog::match_line(s, &actor, &no, line, &sku),
+                    Message::Matched,
+                ))
+            }
+            Message::Matched(Ok(m)) => {
+                let said = Bi::with(|l| i18n::line_matched(l, &m));
+                // The order's lines as they are now; another line left is chosen by a click.
+                if let Some(no) = &self.selected {
+                    self.to_match =
+                        flow::catalog::lines_to_match(ctx.store, ctx.actor, no).unwrap_or_default();
+                }
+                self.match_line = None;
+                self.match_hits.clear();
+                self.opened(ctx).with_notice(Notice::done(said))
+            }
+            Message::Matched(Err(e)) => Action::error(&e),
         }
+    }
+
+    fn match_search(&mut self, ctx: Ctx<'_>) -> Action<Message> {
+        self.match_asked += 1;
+        let asked = self.match_asked;
+        let (actor, query) = (ctx.actor.clone(), self.match_query.clone());
+        Action::job(Job::new(
+            move |s: &mut Store| flow::catalog::search_products(s, &actor, &query, 0, MATCH_HITS),
+            move |r| Message::MatchFound(asked, r),
+        ))
+    }
+
+    /// The lines of the chosen order to match, the one being matched with products to choose.
+    fn match_panel(&self, ctx: Ctx<'_>, may_change: bool) -> Option<Element<'_, Message>> {
+        let lang = ctx.lang;
+        if self.to_match.is_empty() {
+            return None;
+        }
+        let mut p = Column::new().spacing(4);
+        p = p.push(text(st(lang, S::MatchLines)).size(14).font(fonts::BOLD));
+        for l in &self.to_match {
+            let open = self.match_line == Some(l.line_no);
+            let what = match &l.matched {
+                Some(sku) => format!("{}{sku}", st(lang, S::MatchedBefore)),
+                None => i18n::line_code(lang, &l.line.sku_code),
+            };
+            p = p.push(
+                button(
+                    text(format!(
+                        "{}. {} · {} · ×{} · {what}",
+                        l.line_no, l.line.title, l.line.spec, l.line.qty
+                    ))
+                    .size(14)
+                    .wrapping(text::Wrapping::WordOrGlyph),
+                )
+                .width(Fill)
+                .padding([2, 6])
+                .style(if open {
+                    button::primary
+                } else {
+                    button::secondary
+                })
+                .on_press(Message::MatchLine(l.line_no)),
+            );
+        }
+        if self.match_line.is_some() && may_change {
+            p = p.push(
+                row![
+                    text_input(st(lang, S::MatchSearchHint), &self.match_query)
+                        .on_input(Message::MatchQueryChanged)
+                        .width(Fill),
+                    text(st(lang, S::CheckPicture)).size(14),
+                ]
+                .spacing(8)
+                .align_y(iced::Alignment::Center),
+            );
+            let mut hits = row![].spacing(8);
+            for h in &self.match_hits {
+                let pr = &h.product;
+                hits = hits.push(
+                    container(
+                        Column::new()
+                            .spacing(2)
+                            .width(120)
+                            .push(self.pictures.show(&pr.sku_code, 96.0))
+                            .push(text(&pr.sku_code).size(13).font(fonts::BOLD))
+                            .push(
+                                text(format!("{} {}", pr.name, pr.spec))
+                                    .size(12)
+                                    .wrapping(text::Wrapping::WordOrGlyph),
+                            )
+                            .push(
+                                button(text(st(lang, S::MatchThis)).size(14))
+                                    .style(button::success)
+                                    .on_press(Message::Match(pr.sku_code.clone())),
+                            ),
+                    )
+                    .padding(4)
+                    .style(container::bordered_box),
+                );
+            }
+            if self.match_hits.is_empty() {
+                p = p.push(text(st(lang, S::NoProductFound)).size(14));
+            } else {
+                p = p.push(iced::widget::scrollable(hits).direction(
+                    iced::widget::scrollable::Direction::Horizontal(Default::default()),
+                ));
+            }
+        }
+        Some(p.into())
     }
 
     pub fn view(&self, ctx: Ctx<'_>) -> Element<'_, Message> {
@@ -341,6 +507,9 @@ impl State {
                     .spacing(8)
                     .align_y(iced::Alignment::Center),
                 );
+            }
+            if let Some(m) = self.match_panel(ctx, may_change) {
+                panel = panel.push(m);
             }
             if may_transfer && *r == Readiness::Unpaid {
                 panel = panel.push(

@@ -13,6 +13,7 @@ use crate::store::{StockLevel, Store};
 use crate::ui::fonts;
 use crate::ui::i18n::{self, Bi, S, T, st, tr};
 use crate::ui::job::{Failure, Job};
+use crate::ui::pictures::Pictures;
 use crate::ui::sound::Sound;
 use iced::widget::{Column, button, container, pick_list, row, text, text_input};
 use iced::{Element, Fill};
@@ -87,6 +88,7 @@ pub struct State {
     pub issue: Option<IssueDraft>,
     /// The product shown is about to be discontinued, waiting for the second click.
     pub discontinue_ask: bool,
+    pub pictures: Pictures,
 }
 
 impl State {
@@ -107,6 +109,8 @@ impl State {
     fn show(&mut self, ctx: Ctx<'_>, key: &str) -> Action<Message> {
         match flow::stock::show(ctx.store, ctx.actor, key.trim(), 50) {
             Ok(s) => {
+                self.pictures
+                    .want(ctx.store, ctx.actor, [s.record.product.sku_code.as_str()]);
                 self.shown = Some(s);
                 Action::none().clear_notice()
             }
@@ -347,27 +351,31 @@ impl State {
         let mut product = Column::new().spacing(6).width(Fill);
         if let Some(s) = &self.shown {
             let p = &s.record.product;
-            product = product.push(
-                container(
-                    text(format!(
-                        "{}  {} {}  · {} {}",
-                        p.sku_code,
-                        p.name,
-                        p.spec,
-                        st(lang, S::OnHand),
-                        s.record.on_hand
-                    ))
-                    .size(24)
-                    .font(bold),
-                )
-                .padding(8)
-                .width(Fill)
-                .style(if s.record.on_hand < 0 {
+            let head = text(format!(
+                "{}  {} {}  · {} {}",
+                p.sku_code,
+                p.name,
+                p.spec,
+                st(lang, S::OnHand),
+                s.record.on_hand
+            ))
+            .size(24)
+            .font(bold);
+            let head: Element<'_, Message> = if self.pictures.has(&p.sku_code) {
+                row![self.pictures.show(&p.sku_code, 96.0), head]
+                    .spacing(12)
+                    .align_y(iced::Alignment::Center)
+                    .into()
+            } else {
+                head.into()
+            };
+            product = product.push(container(head).padding(8).width(Fill).style(
+                if s.record.on_hand < 0 {
                     container::danger
                 } else {
                     container::bordered_box
-                }),
-            );
+                },
+            ));
             if may_keep && p.state == crate::domain::ProductState::Active {
                 product = product.push(if self.discontinue_ask {
                     container(
