@@ -1493,6 +1493,17 @@ pub fn readiness_of(lang: Lang, r: &crate::flow::review::Readiness, note: &str) 
             }
         }
         Readiness::Unresolved(codes) => {
+            // A line without a merchant code says so, not an empty name.
+            let codes: Vec<&str> = codes
+                .iter()
+                .map(|c| {
+                    if c.is_empty() {
+                        st(lang, S::EmptyCode)
+                    } else {
+                        c.as_str()
+                    }
+                })
+                .collect();
             format!("{name}{}{}", lang.pick("：", ": "), codes.join(", "))
         }
         _ => name.to_string(),

@@ -317,7 +317,8 @@ impl State {
             if *what == Choosing::Folder {
                 c = c.push(text(st(lang, S::PicturesFolderHint)).size(14));
             }
-            c = c.push(ch.view(lang).map(Message::Chooser));
+            // The chooser alone: at 768 pixels high there is no room for the product under it.
+            return c.push(ch.view(lang).map(Message::Chooser)).into();
         }
         if let Some((_, done)) = &self.folder
             && !done.bad.is_empty()

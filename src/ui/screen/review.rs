@@ -84,6 +84,8 @@ pub struct State {
     pub match_query: String,
     pub match_asked: u64,
     pub match_hits: Vec<ProductHit>,
+    /// The search to try when the first one (title and spec) finds nothing: the title alone.
+    pub match_fallback: Option<String>,
     pub pictures: Pictures,
 }
 
@@ -274,15 +276,30 @@ impl State {
                     return Action::none();
                 };
                 self.match_line = Some(n);
-                // The listing's title is where a search starts; a word can be taken off.
-                self.match_query = l.matched.clone().unwrap_or_else(|| l.line.title.clone());
+                // The listing's title and spec are where a search starts (the title alone when
+                // the catalogue writes the spec otherwise); a word can be taken off by hand.
+                self.match_query = match &l.matched {
+                    Some(sku) => sku.clone(),
+                    None => format!("{} {}", l.line.title, l.line.spec)
+                        .trim()
+                        .to_string(),
+                };
+                self.match_fallback =
+                    (l.matched.is_none() && !l.line.spec.is_empty()).then(|| l.line.title.clone());
                 self.match_search(ctx)
             }
             Message::MatchQueryChanged(q) => {
                 self.match_query = q;
+                self.match_fallback = None;
                 self.match_search(ctx)
             }
             Message::MatchFound(asked, _) if asked != self.match_asked => Action::none(),
+            Message::MatchFound(_, Ok((hits, _)))
+                if hits.is_empty() && self.match_fallback.is_some() =>
+            {
+                self.match_query = self.match_fallback.take().unwrap_or_default();
+                self.match_search(ctx)
+            }
             Message::MatchFound(_, Ok((hits, _))) => {
                 self.pictures.want(
                     ctx.store,
@@ -402,9 +419,16 @@ impl State {
             if self.match_hits.is_empty() {
                 p = p.push(text(st(lang, S::NoProductFound)).size(14));
             } else {
-                p = p.push(iced::widget::scrollable(hits).direction(
-                    iced::widget::scrollable::Direction::Horizontal(Default::default()),
-                ));
+                // Room under the cards for the scroll bar, which would cover their buttons.
+                p = p.push(
+                    iced::widget::scrollable(container(hits).padding(iced::Padding {
+                        bottom: 14.0,
+                        ..iced::Padding::ZERO
+                    }))
+                    .direction(
+                        iced::widget::scrollable::Direction::Horizontal(Default::default()),
+                    ),
+                );
             }
         }
         Some(p.into())
