@@ -13,6 +13,11 @@
 //! process (this binary again), so the memory figures are the window's alone. Every run works on
 //! fresh copies: scanning ships parcels.
 //!
+//! `PACKBENCH_GUI_BENCH=pictures` runs only the products screen with pictures instead: a store of
+//! 20,000 products, 10,000 of them (`PACKBENCH_BENCH_PICTURES`) each with its own picture set by
+//! the folder import (timed), pages of them turned (search, pictures read and decoded, first
+//! frame) and redrawn, beside pages of the products without pictures in the same run.
+//!
 //! A frame is measured twice per screen: the first frame (a fresh widget tree, every text shaped
 //! anew: opening the screen, turning a page) and a redraw (the widget tree kept, as the runtime
 //! keeps it between updates). Both include `view`. Each is a full redraw: the real window's
@@ -70,6 +75,10 @@ fn main() {
             it.next().unwrap().parse().unwrap(),
         );
         build_store(&path, orders, products);
+        return;
+    }
+    if std::env::var("PACKBENCH_GUI_BENCH").as_deref() == Ok("pictures") {
+        pictures_bench();
         return;
     }
     let orders: u64 = env_number("PACKBENCH_BENCH_ORDERS", DEFAULT_ORDERS);
@@ -1042,4 +1051,117 @@ fn build_store(path: &Path, orders: u64, products: u64) {
         &format!("receipt {} of {} lines", r.row.id, r.lines.len()),
         t,
     );
+}
+
+const PICTURE_PRODUCTS: u64 = 10_000;
+
+/// The products screen with a picture on every row: folder import, page turns, redraws.
+fn pictures_bench() {
+    use packbench::ui::screen::products;
+    let n = env_number("PACKBENCH_BENCH_PICTURES", PICTURE_PRODUCTS);
+    let data = target_dir().join("bench-data");
+    fs::create_dir_all(&data).expect("bench-data");
+    let db = data.join(format!("pictures-{n}.db"));
+    if !db.is_file() {
+        let partial = data.join(format!("pictures-{n}.partial.db"));
+        remove_db(&partial);
+        let mut store = Store::create(&partial).expect("create");
+        let admin = staff::actor(&store, "admin", "pictures-bench").expect("admin");
+        fill(
+            &mut store,
+            &admin,
+            DemoOptions {
+                orders: 0,
+                seed: SEED,
+                // As many again without pictures: the baseline's pages.
+                products: 2 * n + 100,
+            },
+        )
+        .expect("the demo catalogue");
+        // A shop's photos: 800×800 JPEGs, each its own colour, named by merchant code.
+        let dir = data.join(format!("pictures-{n}-files"));
+        if !dir.is_dir() {
+            let tmp = data.join(format!("pictures-{n}-files.partial"));
+            let _ = fs::remove_dir_all(&tmp);
+            fs::create_dir_all(&tmp).expect("picture folder");
+            let (hits, _) =
+                packbench::flow::catalog::search_products(&store, &admin, "GEN-", 0, n as usize)
+                    .expect("the generated products");
+            for (i, h) in hits.iter().enumerate() {
+                let c = [
+                    (i * 37 % 256) as u8,
+                    (i * 91 % 256) as u8,
+                    (i * 13 % 256) as u8,
+                ];
+                let img = image::RgbImage::from_fn(800, 800, |x, y| {
+                    if (x / 100 + y / 100) % 2 == 0 {
+                        image::Rgb(c)
+                    } else {
+                        image::Rgb([240, 240, 240])
+                    }
+                });
+                img.save(tmp.join(format!("{}.jpg", h.product.sku_code)))
+                    .expect("write a picture");
+            }
+            fs::rename(&tmp, &dir).expect("keep the pictures");
+        }
+        let t = Instant::now();
+        let done = packbench::flow::catalog::import_pictures(&mut store, &admin, &dir, false)
+            .expect("import");
+        println!(
+            "folder import: {} pictures (800×800 JPEG) in {:.1} s on {} cores",
+            done.added,
+            t.elapsed().as_secs_f64(),
+            std::thread::available_parallelism().map_or(1, |c| c.get())
+        );
+        drop(store);
+        fs::rename(&partial, &db).expect("keep the store");
+    }
+    let run = data.join(format!("pictures-{n}.run.db"));
+    fresh_copy(&db, &run);
+    println!("load average at the start: {}", loadavg());
+    let mut framer = Framer::new();
+    let mut app = App::with_store(Store::open(&run).expect("open"), "pictures-bench", Lang::Zh);
+    sign_in_as(&mut app, "CG01");
+    let _ = app.update(Message::Show(Screen::Products));
+    let pm = Message::Products;
+    let mut table = Table::default();
+    // GEN-000001 … have pictures, GEN-015000 … (the second half) have none.
+    let baseline = format!("GEN-0{}", n * 3 / 2 / 1000);
+    for (query, name, with) in [
+        (
+            baseline.as_str(),
+            "products, a page of 50 without pictures (baseline)",
+            false,
+        ),
+        ("GEN-00", "products, a page of 50 with pictures", true),
+    ] {
+        let _ = app.update(pm(products::Message::QueryChanged(query.into())));
+        assert_eq!(
+            app.products
+                .hits
+                .iter()
+                .any(|h| app.products.pictures.has(&h.product.sku_code)),
+            with,
+            "{name}"
+        );
+        // Page turns: the page read, its pictures read and decoded, the first frame drawn.
+        let mut turns = Vec::new();
+        for page in 1..=30 {
+            let t = Instant::now();
+            let _ = app.update(pm(products::Message::Page(page)));
+            let _ = framer.frame(&app, true);
+            turns.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        let turns = sorted(turns.into_iter());
+        println!(
+            "{name}: page turn (search + pictures + first frame) p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            pct(&turns, 0.5),
+            pct(&turns, 0.99),
+            pct(&turns, 1.0)
+        );
+        // Scrolling redraws the page as it is: the redraw frames.
+        measure(&mut table, &mut framer, &app, name);
+    }
+    table.print();
 }

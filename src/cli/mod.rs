@@ -317,8 +317,8 @@ pub enum ProductCmd {
 pub enum ProductsCmd {
     /// Products whose merchant code, barcode, name or spec holds every word given.
     Search {
-        #[arg(default_value = "")]
-        query: String,
+        /// Words to find (none: every product).
+        words: Vec<String>,
         #[arg(long, default_value_t = 100)]
         limit: usize,
         #[arg(long)]
@@ -899,7 +899,8 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Products(ProductsCmd::Search { query, limit, json }) => {
+        Command::Products(ProductsCmd::Search { words, limit, json }) => {
+            let query = words.join(" ");
             let (hits, total) = flow::catalog::search_products(store, actor, &query, 0, limit)?;
             if json {
                 let rows: Vec<serde_json::Value> = hits
