@@ -626,3 +626,7 @@ CREATE TABLE product_images (
     staff_id   BIGINT NOT NULL REFERENCES staff(id),
     updated_at TEXT NOT NULL
 );
+
+-- version: 15
+-- The courier one order must go by, chosen at review (see schema.sql).
+ALTER TABLE orders ADD COLUMN courier_wanted TEXT;

@@ -598,3 +598,9 @@ CREATE TABLE product_images (
     staff_id   INTEGER NOT NULL REFERENCES staff(id),
     updated_at TEXT NOT NULL
 ) STRICT;
+
+-- version: 15
+-- 指定快递: the courier one order must go by (the buyer asked for SF, a remote address only EMS
+-- reaches), chosen at review. Only a batch of that courier takes the order; NULL: any. Apart
+-- from `courier`, which is the courier the order went by (import, waybill).
+ALTER TABLE orders ADD COLUMN courier_wanted TEXT;

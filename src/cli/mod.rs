@@ -254,6 +254,12 @@ pub enum OrderCmd {
         #[arg(long)]
         sku: String,
     },
+    /// The courier one order must go by (指定快递): only a batch of that courier takes it.
+    /// Without COURIER: any courier again.
+    SetCourier {
+        order_no: String,
+        courier: Option<String>,
+    },
     /// Correct the receiver before printing (the old one stays in the event log; a later
     /// import keeps the correction). Fields not given stay.
     SetReceiver {
@@ -842,6 +848,14 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
                 status.zh(),
                 status.code()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Order(OrderCmd::SetCourier { order_no, courier }) => {
+            flow::review::set_courier(store, actor, &order_no, courier.as_deref())?;
+            match courier.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+                Some(c) => println!("订单 {order_no} 指定快递 {c} · must go by {c}"),
+                None => println!("订单 {order_no} 任意快递 · any courier"),
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Order(OrderCmd::Match {

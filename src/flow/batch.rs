@@ -119,9 +119,16 @@ fn choose_courier(db: &Db<'_>, given: Option<&str>) -> Result<String> {
     }
 }
 
-/// The ready parcels, oldest first, at most `max`: merged parcels whose every order is ready, and
-/// ready orders on their own. Returns `(orders of each parcel, its merged parcel id)`.
-fn ready_parcels(db: &Db<'_>, max: usize) -> Result<Vec<(Vec<BenchOrder>, Option<i64>)>> {
+/// The ready parcels for `courier`, oldest first, at most `max`: merged parcels whose every
+/// order is ready, and ready orders on their own; an order that must go by another courier
+/// (指定快递) waits for that courier's batch. Returns `(orders of each parcel, its merged parcel
+/// id)`.
+fn ready_parcels(
+    db: &Db<'_>,
+    courier: &str,
+    max: usize,
+) -> Result<Vec<(Vec<BenchOrder>, Option<i64>)>> {
+    let goes_by = |o: &BenchOrder| o.courier_wanted.as_deref().is_none_or(|c| c == courier);
     let mut out = Vec::new();
     let mut seen_parcels = HashSet::new();
     let mut after: Option<(String, i64)> = None;
@@ -139,7 +146,7 @@ fn ready_parcels(db: &Db<'_>, max: usize) -> Result<Vec<(Vec<BenchOrder>, Option
                         continue;
                     }
                     let members = db.parcel_orders(pid)?;
-                    let mut all_ready = true;
+                    let mut all_ready = members.iter().all(goes_by);
                     for m in &members {
                         all_ready &= readiness(db, m)? == Readiness::Ready;
                     }
@@ -148,7 +155,7 @@ fn ready_parcels(db: &Db<'_>, max: usize) -> Result<Vec<(Vec<BenchOrder>, Option
                     }
                 }
                 None => {
-                    if readiness(db, &o)? == Readiness::Ready {
+                    if goes_by(&o) && readiness(db, &o)? == Readiness::Ready {
                         out.push((vec![o], None));
                     }
                 }
@@ -179,7 +186,7 @@ fn select(db: &Db<'_>, courier: Option<&str>, limit: Option<usize>) -> Result<Se
         return Err(Refusal::LimitZero.into());
     }
     let courier = choose_courier(db, courier)?;
-    let parcels = ready_parcels(db, limit.unwrap_or(usize::MAX))?;
+    let parcels = ready_parcels(db, &courier, limit.unwrap_or(usize::MAX))?;
     if parcels.is_empty() {
         return Err(Error::invalid(
             "没有可以打印的订单",

@@ -122,6 +122,54 @@ pub fn hold(
     })
 }
 
+/// Sets the courier an order must go by (指定快递: the buyer asked for SF, a remote address only
+/// EMS reaches), or any courier again with `None`. Only a batch of that courier takes it. A
+/// merged order's whole parcel goes by it; a printed one keeps its waybill's (cancel the batch).
+pub fn set_courier(
+    store: &mut Store,
+    actor: &Actor,
+    order_no: &str,
+    courier: Option<&str>,
+) -> Result<()> {
+    actor.require(Permission::ChangeOrder)?;
+    let courier = courier.map(str::trim).filter(|c| !c.is_empty());
+    if let Some(c) = courier
+        && (c.chars().count() > 32 || c.chars().any(char::is_control))
+    {
+        return Err(Error::invalid(
+            "快递公司名称最多 32 个字，不能含控制字符",
+            "a courier's name is at most 32 characters, without control characters",
+        ));
+    }
+    store.write(|db| {
+        let o = order_to_change(db, order_no)?;
+        let mut orders = vec![o.clone()];
+        if let Some(pid) = o.parcel_id {
+            let p = db.parcel(pid)?;
+            if p.as_ref().is_some_and(|p| p.stage != ParcelStage::Merged) {
+                return Err(Error::invalid(
+                    format!("订单 {order_no} 已打印快递单，快递公司不能再改（先取消批次）"),
+                    format!("order {order_no}'s waybill is printed: its courier stays (cancel the batch first)"),
+                ));
+            }
+            orders = db.parcel_orders(pid)?;
+        }
+        for m in &orders {
+            if m.courier_wanted.as_deref() == courier {
+                continue;
+            }
+            db.set_courier_wanted(m.id, courier)?;
+            db.log_event(
+                actor,
+                "courier_chosen",
+                &m.order_no,
+                &json!({"from": m.courier_wanted, "to": courier}),
+            )?;
+        }
+        Ok(())
+    })
+}
+
 /// Releases a hold.
 pub fn release(store: &mut Store, actor: &Actor, order_no: &str) -> Result<()> {
     actor.require(Permission::ReviewOrders)?;

@@ -22,6 +22,9 @@ pub struct BenchOrder {
     pub buyer_message: String,
     /// Paid time (creation time for unpaid orders), as stored: printing goes oldest first.
     pub age: String,
+    /// The courier this order must go by (指定快递, chosen at review): only a batch of that
+    /// courier takes it. `None`: any.
+    pub courier_wanted: Option<String>,
     pub lines: Vec<OrderLine>,
 }
 
@@ -145,14 +148,15 @@ pub struct PoolStatus {
 }
 
 const BENCH_ORDER_COLS: &str = "id, order_no, status, paid_at IS NOT NULL, ship_unpaid, hold_reason, hold_note, \
-     parcel_id, buyer, receiver_name, receiver_phone, receiver_address, buyer_message, COALESCE(paid_at, created_at)";
+     parcel_id, buyer, receiver_name, receiver_phone, receiver_address, buyer_message, COALESCE(paid_at, created_at), \
+     courier_wanted";
 
 /// `BENCH_ORDER_COLS` of the orders named `o` in a join.
 const BENCH_ORDER_COLS_O: &str = "o.id, o.order_no, o.status, o.paid_at IS NOT NULL, o.ship_unpaid, o.hold_reason, \
      o.hold_note, o.parcel_id, o.buyer, o.receiver_name, o.receiver_phone, o.receiver_address, o.buyer_message, \
-     COALESCE(o.paid_at, o.created_at)";
+     COALESCE(o.paid_at, o.created_at), o.courier_wanted";
 /// How many columns `BENCH_ORDER_COLS` has.
-const BENCH_ORDER_WIDTH: usize = 14;
+const BENCH_ORDER_WIDTH: usize = 15;
 
 /// Orders that may be printed if nothing else stops them: paid (or let through unpaid), not
 /// held, not in a printed parcel.
@@ -178,6 +182,7 @@ fn bench_order_from_row(r: &Row<'_>) -> Result<BenchOrder> {
         },
         buyer_message: r.get(12)?,
         age: r.get(13)?,
+        courier_wanted: r.get(14)?,
         lines: Vec::new(),
     })
 }
@@ -413,6 +418,15 @@ impl Db<'_> {
         self.exec(
             "UPDATE orders SET hold_reason = ?2, hold_note = ?3, updated_at = ?4 WHERE id = ?1",
             params![order_id, reason, note, now()],
+        )?;
+        Ok(())
+    }
+
+    /// Sets (or clears) the courier an order must go by.
+    pub fn set_courier_wanted(&self, order_id: i64, courier: Option<&str>) -> Result<()> {
+        self.exec(
+            "UPDATE orders SET courier_wanted = ?2, updated_at = ?3 WHERE id = ?1",
+            params![order_id, courier, now()],
         )?;
         Ok(())
     }

@@ -668,6 +668,10 @@ pub enum S {
     CheckPicture,
     MatchedBefore,
     EmptyCode,
+    CourierWanted,
+    ChooseCourier,
+    AnyCourier,
+    CourierChosen,
 }
 
 /// The text of `s` in `lang`.
@@ -946,6 +950,13 @@ pub fn st(lang: Lang, s: S) -> &'static str {
         S::CheckPicture => ("先核对图片是否一致", "Check the picture first"),
         S::MatchedBefore => ("已配对：", "Matched to: "),
         S::EmptyCode => ("商家编码为空", "no merchant code"),
+        S::CourierWanted => ("指定快递（空：任意）", "Courier (empty: any)"),
+        S::ChooseCourier => ("指定快递", "Set courier"),
+        S::AnyCourier => ("任意快递", "Any courier"),
+        S::CourierChosen => (
+            "快递已指定：只有这家快递的批次会打印它",
+            "courier set: only a batch of that courier prints it",
+        ),
     };
     lang.pick(zh, en)
 }

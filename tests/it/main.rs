@@ -19,6 +19,7 @@ mod bench_durability;
 mod catalog;
 mod cli_tables;
 mod codes;
+mod courier;
 mod demo;
 mod font_coverage;
 mod gui;

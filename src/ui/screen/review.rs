@@ -49,6 +49,9 @@ pub enum Message {
     ReceiverAddressChanged(String),
     /// Correct the receiver of the chosen order (before printing).
     CorrectReceiver,
+    CourierChanged(String),
+    /// The chosen order must go by the courier typed (any, when empty).
+    SetCourier,
     Changed(Result<Bi, Failure>),
     /// Which line of the chosen order is being matched to a product (its number from 1).
     MatchLine(usize),
@@ -75,6 +78,8 @@ pub struct State {
     pub transfer_note: String,
     /// The chosen order's receiver as being corrected: name, phone, address.
     pub receiver: (String, String, String),
+    /// The courier the chosen order must go by, as being typed.
+    pub courier: String,
     /// Orders per filter, counted once when the queue is read (not at every frame).
     pub counts: [usize; FILTERS.len()],
     /// The chosen order's lines whose merchant code is empty or unknown (or matched by hand).
@@ -166,6 +171,7 @@ impl State {
                         o.receiver.phone.clone(),
                         o.receiver.address.clone(),
                     );
+                    self.courier = o.courier_wanted.clone().unwrap_or_default();
                 }
                 self.to_match =
                     flow::catalog::lines_to_match(ctx.store, ctx.actor, &no).unwrap_or_default();
@@ -216,6 +222,32 @@ impl State {
                         flow::orders::correct_receiver(s, a, &no, &name, &phone, &address)
                             .map(|_| ())
                     },
+                    said,
+                )
+            }
+            Message::CourierChanged(c) => {
+                self.courier = c;
+                Action::none()
+            }
+            Message::SetCourier => {
+                let Some(no) = self.selected.clone() else {
+                    return Action::none();
+                };
+                let courier = self.courier.trim().to_string();
+                let said = {
+                    let no = no.clone();
+                    let c = courier.clone();
+                    Bi::with(move |l| {
+                        if c.is_empty() {
+                            format!("{no} {}", st(l, S::AnyCourier))
+                        } else {
+                            format!("{no} {c}: {}", st(l, S::CourierChosen))
+                        }
+                    })
+                };
+                self.change(
+                    ctx,
+                    move |s, a| flow::review::set_courier(s, a, &no, Some(&courier)),
                     said,
                 )
             }
@@ -532,6 +564,28 @@ impl State {
                     .align_y(iced::Alignment::Center),
                 );
             }
+            if may_change {
+                let wanted = o.courier_wanted.clone().unwrap_or_default();
+                let typed = self.courier.trim();
+                panel = panel.push(
+                    row![
+                        text_input(st(lang, S::CourierWanted), &self.courier)
+                            .on_input(Message::CourierChanged)
+                            .width(200),
+                        button(text(st(
+                            lang,
+                            if typed.is_empty() {
+                                S::AnyCourier
+                            } else {
+                                S::ChooseCourier
+                            }
+                        )))
+                        .on_press_maybe((typed != wanted).then_some(Message::SetCourier)),
+                    ]
+                    .spacing(8)
+                    .align_y(iced::Alignment::Center),
+                );
+            }
             if let Some(m) = self.match_panel(ctx, may_change) {
                 panel = panel.push(m);
             }
@@ -571,9 +625,16 @@ impl State {
                         text(format!("{} · {}", o.buyer, o.receiver.name))
                             .size(14)
                             .width(FillPortion(3)),
-                        text(i18n::readiness_of(lang, r, o.hold_note.as_str()))
-                            .size(14)
-                            .width(FillPortion(4)),
+                        text(match &o.courier_wanted {
+                            // 指定快递 shows in the queue: it decides which batch takes the order.
+                            Some(c) => format!(
+                                "{} · {c}",
+                                i18n::readiness_of(lang, r, o.hold_note.as_str())
+                            ),
+                            None => i18n::readiness_of(lang, r, o.hold_note.as_str()),
+                        })
+                        .size(14)
+                        .width(FillPortion(4)),
                     ]
                     .spacing(8),
                 )
