@@ -195,6 +195,13 @@ pub enum StationCmd {
         /// Forget the serial scanners set before.
         #[arg(long)]
         clear_serial: bool,
+        /// Where this station writes PDF files (a full path); "" for the print folder beside
+        /// the store.
+        #[arg(long)]
+        print_dir: Option<String>,
+        /// The printer this station prints to at once; "" for PDF files.
+        #[arg(long)]
+        printer: Option<String>,
     },
 }
 
@@ -218,40 +225,17 @@ pub fn scanners(cmd: ScannersCmd) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn parse_serial(spec: &str) -> Result<crate::scan::serial::SerialConfig, Error> {
-    use crate::scan::serial::{SerialConfig, Terminator};
-    let bad = || {
-        Error::invalid(
-            format!("串口写法不对：{spec}（例如 /dev/ttyUSB0:9600:cr）"),
-            format!("bad serial port: {spec} (e.g. /dev/ttyUSB0:9600:cr)"),
-        )
-    };
-    let mut parts = spec.split(':');
-    let mut c = SerialConfig::new(parts.next().filter(|p| !p.is_empty()).ok_or_else(bad)?);
-    if let Some(b) = parts.next() {
-        c.baud = b.parse().map_err(|_| bad())?;
-    }
-    if let Some(t) = parts.next() {
-        c.terminator = match t {
-            "cr" => Terminator::Cr,
-            "lf" => Terminator::Lf,
-            "crlf" => Terminator::CrLf,
-            _ => return Err(bad()),
-        };
-    }
-    if parts.next().is_some() {
-        return Err(bad());
-    }
-    Ok(c)
-}
-
 pub fn station(store: &mut Store, actor: &Actor, cmd: StationCmd) -> Result<ExitCode, Error> {
     let terminal = actor.terminal.clone();
     match cmd {
         StationCmd::Show { json } => {
             let s = flow::station::scanner_settings(store, &terminal)?;
+            let p = flow::station::print_settings(store, &terminal)?;
             if json {
-                println!("{}", json!({"station": terminal, "scanner": s}));
+                println!(
+                    "{}",
+                    json!({"station": terminal, "scanner": s, "print_dir": p.dir, "printer": p.printer})
+                );
             } else {
                 println!("验货台 station {terminal}");
                 println!(
@@ -265,6 +249,16 @@ pub fn station(store: &mut Store, actor: &Actor, cmd: StationCmd) -> Result<Exit
                 for p in &s.serial {
                     println!("  串口 serial: {} {} {:?}", p.path, p.baud, p.terminator);
                 }
+                println!(
+                    "  打印文件夹 print folder: {}",
+                    p.dir
+                        .as_ref()
+                        .map_or("(默认 default)".to_string(), |d| d.display().to_string())
+                );
+                println!(
+                    "  打印机 printer: {}",
+                    p.printer.as_deref().unwrap_or("(PDF)")
+                );
             }
         }
         StationCmd::Set {
@@ -275,6 +269,8 @@ pub fn station(store: &mut Store, actor: &Actor, cmd: StationCmd) -> Result<Exit
             aim,
             serial,
             clear_serial,
+            print_dir,
+            printer,
         } => {
             use crate::scan::wedge::Suffix;
             let mut s = flow::station::scanner_settings(store, &terminal)?;
@@ -301,11 +297,18 @@ pub fn station(store: &mut Store, actor: &Actor, cmd: StationCmd) -> Result<Exit
                 s.serial.clear();
             }
             for spec in &serial {
-                let c = parse_serial(spec)?;
+                let c = crate::scan::serial::SerialConfig::parse(spec)?;
                 s.serial.retain(|p| p.path != c.path);
                 s.serial.push(c);
             }
-            flow::station::set_scanner_settings(store, actor, &terminal, &s)?;
+            let mut p = flow::station::print_settings(store, &terminal)?;
+            if let Some(d) = print_dir {
+                p.dir = (!d.trim().is_empty()).then(|| std::path::PathBuf::from(d.trim()));
+            }
+            if let Some(name) = printer {
+                p.printer = (!name.trim().is_empty()).then(|| name.trim().to_string());
+            }
+            flow::station::set_station(store, actor, &terminal, &s, &p)?;
             println!(
                 "已保存 · saved: {}",
                 serde_json::to_string(&s).expect("serialisable")

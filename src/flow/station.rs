@@ -34,6 +34,15 @@ pub fn set_scanner_settings(
     s: &ScannerSettings,
 ) -> Result<()> {
     actor.require(Permission::ManageSettings)?;
+    check_scanners(s)?;
+    let text = serde_json::to_string(s).expect("serialisable");
+    store.write(|db| {
+        db.set_setting(&key(terminal), &text)?;
+        db.log_event(actor, "station_scanners_set", terminal, &json!(s))
+    })
+}
+
+fn check_scanners(s: &ScannerSettings) -> Result<()> {
     if !(5..=200).contains(&s.threshold_ms) {
         return Err(Error::invalid(
             "按键间隔应在 5 到 200 毫秒之间",
@@ -54,11 +63,111 @@ pub fn set_scanner_settings(
             ));
         }
     }
-    let text = serde_json::to_string(s).expect("serialisable");
+    Ok(())
+}
+
+/// Where a station prints unless told otherwise: its print folder (PDF files) and its printer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PrintSettings {
+    /// `None`: the `print` folder beside the store.
+    pub dir: Option<PathBuf>,
+    /// A CUPS (or Windows) printer to print to at once; `None`: PDF files in the folder.
+    pub printer: Option<String>,
+}
+
+fn print_key(terminal: &str, what: &str) -> String {
+    format!("station.{terminal}.{what}")
+}
+
+/// A station's print folder and printer (none set: the defaults).
+pub fn print_settings(store: &Store, terminal: &str) -> Result<PrintSettings> {
+    let db = store.read();
+    let get = |what| -> Result<Option<String>> {
+        Ok(db
+            .setting(&print_key(terminal, what))?
+            .filter(|v| !v.trim().is_empty()))
+    };
+    Ok(PrintSettings {
+        dir: get("print_dir")?.map(PathBuf::from),
+        printer: get("printer")?,
+    })
+}
+
+/// Stores a station's print folder and printer. The folder must be a full path the station can
+/// write to (made if missing, and tried), so a typo is refused here and not at the first print.
+pub fn set_print_settings(
+    store: &mut Store,
+    actor: &Actor,
+    terminal: &str,
+    s: &PrintSettings,
+) -> Result<()> {
+    actor.require(Permission::ManageSettings)?;
+    check_printing(s)?;
+    store.write(|db| write_printing(db, actor, terminal, s))
+}
+
+/// Everything a station has of its own, as the settings screen saves it: checked whole, then
+/// written in one transaction (nothing half-saved).
+pub fn set_station(
+    store: &mut Store,
+    actor: &Actor,
+    terminal: &str,
+    scanners: &ScannerSettings,
+    printing: &PrintSettings,
+) -> Result<()> {
+    actor.require(Permission::ManageSettings)?;
+    check_scanners(scanners)?;
+    check_printing(printing)?;
+    let text = serde_json::to_string(scanners).expect("serialisable");
     store.write(|db| {
         db.set_setting(&key(terminal), &text)?;
-        db.log_event(actor, "station_scanners_set", terminal, &json!(s))
+        db.log_event(actor, "station_scanners_set", terminal, &json!(scanners))?;
+        write_printing(db, actor, terminal, printing)
     })
+}
+
+fn check_printing(s: &PrintSettings) -> Result<()> {
+    if let Some(dir) = &s.dir {
+        if !dir.is_absolute() {
+            return Err(Error::invalid(
+                format!("打印文件夹要写完整路径：{}", dir.display()),
+                format!("the print folder must be a full path: {}", dir.display()),
+            ));
+        }
+        let probe = dir.join(".packbench-probe");
+        std::fs::create_dir_all(dir)
+            .and_then(|()| std::fs::write(&probe, b""))
+            .and_then(|()| std::fs::remove_file(&probe))
+            .map_err(|e| Error::io(dir, e))?;
+    }
+    if let Some(p) = &s.printer
+        && (p.trim().is_empty() || p.chars().any(char::is_control) || p.chars().count() > 128)
+    {
+        return Err(Error::invalid("打印机名称不对", "not a printer's name"));
+    }
+    Ok(())
+}
+
+fn write_printing(
+    db: &crate::store::Db<'_>,
+    actor: &Actor,
+    terminal: &str,
+    s: &PrintSettings,
+) -> Result<()> {
+    let dir = s
+        .dir
+        .as_ref()
+        .map(|d| d.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let printer = s.printer.clone().unwrap_or_default();
+    db.set_setting(&print_key(terminal, "print_dir"), &dir)?;
+    db.set_setting(&print_key(terminal, "printer"), printer.trim())?;
+    db.log_event(
+        actor,
+        "station_printing_set",
+        terminal,
+        &json!({"print_dir": dir, "printer": printer}),
+    )
 }
 
 /// A lease not renewed for this long was left by a bench that is gone (a PC switched off, a

@@ -39,6 +39,66 @@ impl SerialConfig {
             aim: false,
         }
     }
+
+    /// A port as a person writes it: `PATH[:BAUD[:cr|lf|crlf]]` (`/dev/ttyUSB0:9600:cr`, `COM3`).
+    pub fn parse(spec: &str) -> Result<SerialConfig, crate::error::Error> {
+        let spec = spec.trim();
+        let bad = || {
+            crate::error::Error::invalid(
+                format!("串口写法不对：{spec}（例如 /dev/ttyUSB0:9600:cr）"),
+                format!("bad serial port: {spec} (e.g. /dev/ttyUSB0:9600:cr)"),
+            )
+        };
+        let mut parts = spec.split(':');
+        let mut c = SerialConfig::new(parts.next().filter(|p| !p.is_empty()).ok_or_else(bad)?);
+        if let Some(b) = parts.next() {
+            c.baud = b.parse().map_err(|_| bad())?;
+        }
+        if let Some(t) = parts.next() {
+            c.terminator = match t {
+                "cr" => Terminator::Cr,
+                "lf" => Terminator::Lf,
+                "crlf" => Terminator::CrLf,
+                _ => return Err(bad()),
+            };
+        }
+        if parts.next().is_some() {
+            return Err(bad());
+        }
+        Ok(c)
+    }
+
+    /// The port as `parse` reads it.
+    pub fn spec(&self) -> String {
+        let t = match self.terminator {
+            Terminator::Cr => "cr",
+            Terminator::Lf => "lf",
+            Terminator::CrLf => "crlf",
+        };
+        format!("{}:{}:{t}", self.path, self.baud)
+    }
+}
+
+#[cfg(test)]
+mod spec_tests {
+    use super::*;
+
+    #[test]
+    fn a_port_written_as_people_write_it_reads_back_the_same() {
+        let c = SerialConfig::parse("/dev/ttyUSB0:115200:cr").unwrap();
+        assert_eq!(
+            (c.path.as_str(), c.baud, c.terminator),
+            ("/dev/ttyUSB0", 115200, Terminator::Cr)
+        );
+        assert_eq!(SerialConfig::parse(&c.spec()).unwrap(), c);
+        assert_eq!(
+            SerialConfig::parse("COM3").unwrap().spec(),
+            "COM3:9600:crlf"
+        );
+        for bad in ["", ":9600", "COM3:fast", "COM3:9600:nl", "COM3:9600:cr:x"] {
+            assert!(SerialConfig::parse(bad).is_err(), "{bad}");
+        }
+    }
 }
 
 /// What a serial reader reports.

@@ -454,9 +454,23 @@ impl App {
         self.actor.as_ref().is_some_and(|a| screen.may_open(a))
     }
 
+    /// The station's own print folder and printer, when it has them, for the screens that print.
+    fn apply_station_printing(&mut self) {
+        let Some(store) = &self.store else { return };
+        let Ok(p) = flow::station::print_settings(store, &self.station) else {
+            return;
+        };
+        let dir = p.dir.unwrap_or_else(|| print_dir(&self.store_path));
+        self.print.out_dir = dir.clone();
+        self.labels.out_dir = dir.clone();
+        self.receipts.out_dir = dir;
+        self.print.printer = p.printer;
+    }
+
     fn signed_in(&mut self, actor: Actor) -> Task<Message> {
         self.actor = Some(actor.clone());
         self.notice = None;
+        self.apply_station_printing();
         self.screen = SCREENS
             .iter()
             .map(|e| e.screen)
@@ -789,7 +803,15 @@ impl App {
             Message::Stock(m) => screen!(stock, Message::Stock, m),
             Message::Import(m) => screen!(import, Message::Import, m),
             Message::Products(m) => screen!(products, Message::Products, m),
-            Message::Settings(m) => screen!(settings_screen, Message::Settings, m),
+            Message::Settings(m) => {
+                let task = screen!(settings_screen, Message::Settings, m);
+                // This station's scanners and printing changed: taken up at once.
+                if std::mem::take(&mut self.settings_screen.station_saved) {
+                    self.load_settings();
+                    self.apply_station_printing();
+                }
+                task
+            }
             Message::Staff(m) => screen!(staff, Message::Staff, m),
             Message::Review(m) => screen!(review, Message::Review, m),
             Message::FileDropped(path) => {

@@ -123,3 +123,74 @@ fn the_command_line_prints_an_empty_sender_but_says_so() {
         "{err}"
     );
 }
+
+#[test]
+fn the_admin_sets_this_stations_scanners_and_printing_on_screen() {
+    use packbench::ui::screen::settings::StationField;
+    for lang in [Lang::Zh, Lang::En] {
+        let s = Scratch::new();
+        s.ensure_store();
+        let mut app = App::with_store(s.open(), "bench-7", lang);
+        sign_in_as(&mut app, "admin");
+        let _ = app.update(Message::Show(Screen::Settings));
+        let (stored, _) = app
+            .settings_screen
+            .station
+            .clone()
+            .expect("the station's settings");
+        assert_eq!(stored.gap, "35");
+        let field = |app: &mut App, f: StationField, v: &str| {
+            let _ = app.update(Message::Settings(settings::Message::StationChanged(
+                f,
+                v.into(),
+            )));
+        };
+        let save = |app: &mut App| {
+            let _ = app.update(Message::Settings(settings::Message::SaveStation));
+            let n = app.notice.clone().expect("a notice");
+            (n.tone, n.text.get(lang).to_string())
+        };
+        let scanners = || packbench::flow::station::scanner_settings(&s.open(), "bench-7").unwrap();
+
+        // Each bad value refused with the reason; nothing stored.
+        for (f, v) in [
+            (StationField::Gap, "fast"),
+            (StationField::Gap, "500"),
+            (StationField::Serial, "/dev/ttyUSB0:quick"),
+            (StationField::PrintDir, "relative/print"),
+        ] {
+            field(&mut app, f, v);
+            let (tone, said) = save(&mut app);
+            assert_eq!(tone, Tone::Failed, "{v}: {said}");
+            assert_eq!(scanners().threshold_ms, 35, "{v}");
+            // Back to what it was for the next try.
+            let back = match f {
+                StationField::Gap => "35",
+                _ => "",
+            };
+            field(&mut app, f, back);
+        }
+
+        let dir = s.path("station-print");
+        field(&mut app, StationField::Gap, "50");
+        field(&mut app, StationField::Serial, "/dev/ttyS9:115200:cr");
+        field(&mut app, StationField::PrintDir, dir.to_str().unwrap());
+        let (tone, said) = save(&mut app);
+        assert_eq!(tone, Tone::Done, "{said}");
+        let now = scanners();
+        assert_eq!(now.threshold_ms, 50);
+        assert_eq!(now.serial.len(), 1);
+        assert_eq!(now.serial[0].baud, 115200);
+        assert!(dir.is_dir(), "the folder was made");
+        assert_eq!(app.print.out_dir, dir, "the print screen takes it at once");
+        // Another station keeps its own.
+        let other = packbench::flow::station::scanner_settings(&s.open(), "bench-8").unwrap();
+        assert_eq!(other.threshold_ms, 35);
+        // And after the next sign-in.
+        sign_in_as(&mut app, "admin");
+        assert_eq!(app.labels.out_dir, dir);
+        let printing = packbench::flow::station::print_settings(&s.open(), "bench-7").unwrap();
+        assert_eq!(printing.dir.as_deref(), Some(dir.as_path()));
+        assert_eq!(printing.printer, None, "empty: PDF files");
+    }
+}

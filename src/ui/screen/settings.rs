@@ -1,21 +1,134 @@
 //! The shop's settings (设置), for the admin: every setting the program knows, in words, with
 //! its value; each saved on its own, checked as on the command line (`settings set`), so a
-//! typo is refused with the reason and the old value kept.
+//! typo is refused with the reason and the old value kept. Above them, this station's own
+//! settings (its scanners, print folder and printer), as `station set`, saved together.
 
 use super::{Action, Ctx, Notice};
 use crate::flow;
+use crate::flow::station::PrintSettings;
 use crate::scan::Scan;
+use crate::scan::serial::SerialConfig;
+use crate::scan::settings::ScannerSettings;
+use crate::scan::wedge::Suffix;
 use crate::store::Store;
 use crate::ui::fonts;
+use crate::ui::i18n::Lang;
 use crate::ui::i18n::{Bi, S, st};
 use crate::ui::job::{Failure, Job};
 use crate::ui::sound::Sound;
-use iced::widget::{Column, button, row, text, text_input};
+use iced::widget::{Column, button, checkbox, pick_list, row, text, text_input};
 use iced::{Element, Fill};
+use std::path::PathBuf;
+
+/// A text field of the station's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StationField {
+    Gap,
+    MinLen,
+    Prefix,
+    Serial,
+    PrintDir,
+    Printer,
+}
+
+/// How a wedge scan ends, as the pick list shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SuffixChoice {
+    pub suffix: Suffix,
+    pub lang: Lang,
+}
+
+impl std::fmt::Display for SuffixChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.suffix {
+            Suffix::Enter => st(self.lang, S::SuffixEnter),
+            Suffix::Tab => st(self.lang, S::SuffixTab),
+            Suffix::None => st(self.lang, S::SuffixNone),
+        })
+    }
+}
+
+/// This station's settings as the form holds them (as typed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StationForm {
+    pub gap: String,
+    pub min_len: String,
+    pub suffix: Suffix,
+    pub prefix: String,
+    pub aim: bool,
+    /// Serial scanners, `PATH[:BAUD[:cr|lf|crlf]]`, separated by spaces or commas.
+    pub serial: String,
+    /// Empty: the `print` folder beside the store.
+    pub print_dir: String,
+    /// Empty: PDF files.
+    pub printer: String,
+}
+
+impl StationForm {
+    pub fn of(s: &ScannerSettings, p: &PrintSettings) -> StationForm {
+        StationForm {
+            gap: s.threshold_ms.to_string(),
+            min_len: s.min_len.to_string(),
+            suffix: s.suffix,
+            prefix: s.prefix.clone(),
+            aim: s.aim,
+            serial: s
+                .serial
+                .iter()
+                .map(|c| c.spec())
+                .collect::<Vec<_>>()
+                .join(" "),
+            print_dir: p
+                .dir
+                .as_ref()
+                .map(|d| d.display().to_string())
+                .unwrap_or_default(),
+            printer: p.printer.clone().unwrap_or_default(),
+        }
+    }
+
+    /// The settings the form says, or why it cannot be read.
+    pub fn read(&self) -> crate::Result<(ScannerSettings, PrintSettings)> {
+        let number = |v: &str, zh: &str, en: &str| {
+            v.trim().parse::<u64>().map_err(|_| {
+                crate::error::Error::invalid(
+                    format!("{zh}要写数字：{v:?}"),
+                    format!("{en} must be a number: {v:?}"),
+                )
+            })
+        };
+        let serial = self
+            .serial
+            .split([' ', ',', '，'])
+            .filter(|p| !p.trim().is_empty())
+            .map(SerialConfig::parse)
+            .collect::<crate::Result<Vec<_>>>()?;
+        let scanners = ScannerSettings {
+            threshold_ms: number(&self.gap, "按键间隔", "the key gap")?,
+            min_len: number(&self.min_len, "最短长度", "the minimum length")? as usize,
+            suffix: self.suffix,
+            prefix: self.prefix.clone(),
+            aim: self.aim,
+            serial,
+        };
+        let dir = self.print_dir.trim();
+        let printer = self.printer.trim();
+        let printing = PrintSettings {
+            dir: (!dir.is_empty()).then(|| PathBuf::from(dir)),
+            printer: (!printer.is_empty()).then(|| printer.to_string()),
+        };
+        Ok((scanners, printing))
+    }
+}
 
 #[derive(Debug, Clone)]
 pub enum Message {
     Scanned(Scan),
+    StationChanged(StationField, String),
+    StationSuffix(SuffixChoice),
+    StationAim(bool),
+    SaveStation,
+    StationSaved(Result<(), Failure>),
     Loaded(Result<Vec<Setting>, Failure>),
     Changed(&'static str, String),
     Save(&'static str),
@@ -38,10 +151,24 @@ pub struct Setting {
 #[derive(Default)]
 pub struct State {
     pub settings: Vec<Setting>,
+    /// This station's settings: as stored, and as typed.
+    pub station: Option<(StationForm, StationForm)>,
+    /// The station's settings were saved: the window reads its scanners and printing again.
+    pub station_saved: bool,
 }
 
 impl State {
     pub fn opened(&mut self, ctx: Ctx<'_>) -> Action<Message> {
+        let terminal = &ctx.actor.terminal;
+        self.station = flow::station::scanner_settings(ctx.store, terminal)
+            .and_then(|s| {
+                Ok(StationForm::of(
+                    &s,
+                    &flow::station::print_settings(ctx.store, terminal)?,
+                ))
+            })
+            .ok()
+            .map(|f| (f.clone(), f));
         let actor = ctx.actor.clone();
         Action::job(Job::new(
             move |s: &mut Store| {
@@ -71,6 +198,60 @@ impl State {
                 Action::none()
             }
             Message::Loaded(Err(e)) => Action::error(&e),
+            Message::StationChanged(field, v) => {
+                if let Some((_, f)) = &mut self.station {
+                    *match field {
+                        StationField::Gap => &mut f.gap,
+                        StationField::MinLen => &mut f.min_len,
+                        StationField::Prefix => &mut f.prefix,
+                        StationField::Serial => &mut f.serial,
+                        StationField::PrintDir => &mut f.print_dir,
+                        StationField::Printer => &mut f.printer,
+                    } = v;
+                }
+                Action::none()
+            }
+            Message::StationSuffix(c) => {
+                if let Some((_, f)) = &mut self.station {
+                    f.suffix = c.suffix;
+                }
+                Action::none()
+            }
+            Message::StationAim(on) => {
+                if let Some((_, f)) = &mut self.station {
+                    f.aim = on;
+                }
+                Action::none()
+            }
+            Message::SaveStation => {
+                let Some((_, f)) = &self.station else {
+                    return Action::none();
+                };
+                let (scanners, printing) = match f.read() {
+                    Ok(r) => r,
+                    Err(e) => return Action::error(&e),
+                };
+                let actor = ctx.actor.clone();
+                Action::job(Job::new(
+                    move |s: &mut Store| {
+                        let t = actor.terminal.clone();
+                        flow::station::set_station(s, &actor, &t, &scanners, &printing)
+                    },
+                    Message::StationSaved,
+                ))
+            }
+            Message::StationSaved(Ok(())) => {
+                if let Some((stored, typed)) = &mut self.station {
+                    *stored = typed.clone();
+                }
+                self.station_saved = true;
+                let station = ctx.actor.terminal.clone();
+                Action::notice(Notice::done(Bi::with(|l| {
+                    format!("{} {}: {station}", st(l, S::Saved), st(l, S::ThisStation))
+                })))
+            }
+            // Refused: what was typed stays to be put right.
+            Message::StationSaved(Err(e)) => Action::error(&e),
             Message::Changed(key, v) => {
                 if let Some(s) = self.settings.iter_mut().find(|s| s.key == key) {
                     s.value = v;
@@ -110,6 +291,9 @@ impl State {
     pub fn view(&self, ctx: Ctx<'_>) -> Element<'_, Message> {
         let lang = ctx.lang;
         let mut c = Column::new().spacing(10).padding(4);
+        if let Some(station) = self.station_view(ctx) {
+            c = c.push(station);
+        }
         c = c.push(text(st(lang, S::SettingsHint)).size(13));
         for s in &self.settings {
             let changed = s.value != s.stored;
@@ -138,6 +322,118 @@ impl State {
             );
         }
         super::scroll(c.width(Fill)).into()
+    }
+
+    fn station_view<'a>(&'a self, ctx: Ctx<'_>) -> Option<Element<'a, Message>> {
+        let lang = ctx.lang;
+        let (stored, f) = self.station.as_ref()?;
+        let field = |label: S,
+                     hint: &'static str,
+                     value: &'a str,
+                     which: StationField,
+                     width: iced::Length| {
+            row![
+                text(st(lang, label)).size(14).width(150),
+                text_input(hint, value)
+                    .on_input(move |v| Message::StationChanged(which, v))
+                    .width(width),
+            ]
+            .spacing(6)
+            .align_y(iced::Alignment::Center)
+        };
+        let suffixes: Vec<SuffixChoice> = [Suffix::Enter, Suffix::Tab, Suffix::None]
+            .into_iter()
+            .map(|suffix| SuffixChoice { suffix, lang })
+            .collect();
+        let c = Column::new()
+            .spacing(6)
+            .push(
+                text(format!(
+                    "{}: {}",
+                    st(lang, S::ThisStation),
+                    ctx.actor.terminal
+                ))
+                .font(fonts::BOLD),
+            )
+            .push(
+                row![
+                    field(
+                        S::ScanGap,
+                        "35",
+                        &f.gap,
+                        StationField::Gap,
+                        iced::Length::Fixed(80.0)
+                    ),
+                    field(
+                        S::ScanMinLen,
+                        "4",
+                        &f.min_len,
+                        StationField::MinLen,
+                        iced::Length::Fixed(80.0)
+                    ),
+                ]
+                .spacing(16)
+                .wrap(),
+            )
+            .push(
+                row![
+                    text(st(lang, S::ScanSuffix)).size(14).width(150),
+                    pick_list(
+                        suffixes,
+                        Some(SuffixChoice {
+                            suffix: f.suffix,
+                            lang
+                        }),
+                        Message::StationSuffix
+                    ),
+                    field(
+                        S::ScanPrefix,
+                        "",
+                        &f.prefix,
+                        StationField::Prefix,
+                        iced::Length::Fixed(120.0)
+                    ),
+                    checkbox(f.aim)
+                        .label(st(lang, S::ScanAim))
+                        .on_toggle(Message::StationAim),
+                ]
+                .spacing(12)
+                .align_y(iced::Alignment::Center)
+                .wrap(),
+            )
+            .push(field(
+                S::SerialScanners,
+                "/dev/ttyUSB0:9600:cr  COM3:9600",
+                &f.serial,
+                StationField::Serial,
+                Fill,
+            ))
+            .push(field(
+                S::PrintFolder,
+                st(lang, S::PrintFolderHint),
+                &f.print_dir,
+                StationField::PrintDir,
+                Fill,
+            ))
+            .push(field(
+                S::StationPrinter,
+                st(lang, S::StationPrinterHint),
+                &f.printer,
+                StationField::Printer,
+                Fill,
+            ))
+            .push(
+                button(text(st(lang, S::Save)))
+                    .style(button::success)
+                    .on_press_maybe((f != stored).then_some(Message::SaveStation)),
+            );
+        Some(
+            iced::widget::container(c)
+                .padding(8)
+                .width(Fill)
+                .style(iced::widget::container::rounded_box)
+                .into(),
+        )
     }
 
     /// The value as stored of a setting, for tests and other screens.
