@@ -520,3 +520,74 @@ mod tests {
         );
     }
 }
+
+/// The demo product's picture: its garment's outline in its colour on white, `PICTURE_SIDE`
+/// square, RGB. Products of one colour share it, as Taobao listings' pictures are per colour.
+pub fn picture_of(p: &Product) -> Vec<u8> {
+    let colour_code = p.sku_code.split('-').nth(1).unwrap_or("");
+    let colour: [u8; 3] = match colour_code {
+        "GY" => [128, 128, 128],
+        "BK" => [35, 35, 40],
+        "WH" => [236, 236, 230],
+        "AP" => [232, 204, 160],
+        "BL" => [70, 110, 180],
+        "RD" => [190, 40, 45],
+        "NV" => [30, 40, 90],
+        "PK" => [240, 170, 190],
+        "BG" => [220, 205, 175],
+        _ => [150, 90, 170],
+    };
+    let family = p.sku_code.split('-').next().unwrap_or("");
+    let n = PICTURE_SIDE as i32;
+    let inside = |x: i32, y: i32| -> bool {
+        let (x, y) = (x * 160 / n, y * 160 / n);
+        match family {
+            // Trousers: a waistband and two legs.
+            "NZ2017" | "YK2017" => {
+                (50..110).contains(&x) && (20..40).contains(&y)
+                    || (y >= 40 && y < 145 && ((50..77).contains(&x) || (83..110).contains(&x)))
+            }
+            // Socks: two of them.
+            "WZ2017" => {
+                ((40..62).contains(&x) && (25..110).contains(&y))
+                    || ((40..80).contains(&x) && (95..125).contains(&y))
+                    || ((90..112).contains(&x) && (25..110).contains(&y))
+                    || ((90..130).contains(&x) && (95..125).contains(&y))
+            }
+            // A hat: a dome on a brim.
+            "MZ2019" => {
+                let (dx, dy) = (x - 80, y - 100);
+                (dy <= 0 && dx * dx + dy * dy < 50 * 50)
+                    || ((20..140).contains(&x) && (100..112).contains(&y))
+            }
+            // A top: body and sleeves.
+            _ => {
+                ((50..110).contains(&x) && (30..140).contains(&y))
+                    || (y >= 30
+                        && y < 80
+                        && x >= 20
+                        && x < 140
+                        && (y - 30) < (x - 20).min(140 - x) + 10)
+            }
+        }
+    };
+    let mut px = Vec::with_capacity((n * n * 3) as usize);
+    for y in 0..n {
+        for x in 0..n {
+            let edge = inside(x, y)
+                && !(inside(x - 2, y) && inside(x + 2, y) && inside(x, y - 2) && inside(x, y + 2));
+            let c = if edge {
+                colour.map(|v| v / 2)
+            } else if inside(x, y) {
+                colour
+            } else {
+                [255, 255, 255]
+            };
+            px.extend_from_slice(&c);
+        }
+    }
+    px
+}
+
+/// The side of a demo picture, in pixels.
+pub const PICTURE_SIDE: u32 = 160;

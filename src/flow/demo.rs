@@ -59,9 +59,21 @@ pub fn fill(store: &mut Store, actor: &Actor, opts: DemoOptions) -> Result<DemoS
     let extra = opts.products.saturating_sub(cat.len() as u64);
     store.write(|db| {
         let more = extra_products(opts.seed, extra);
-        for p in cat.iter().cloned().chain(more) {
+        let pictured = cat.len();
+        for (i, p) in cat.iter().cloned().chain(more).enumerate() {
             if db.product_by_sku(&p.product.sku_code)?.is_none() {
                 let id = db.insert_product(&p.product)?;
+                // The catalogue's products have pictures (the generated ones of a big store not).
+                if i < pictured {
+                    let side = crate::demo::PICTURE_SIDE;
+                    let picture = crate::import::picture::from_rgb(
+                        side,
+                        side,
+                        crate::demo::picture_of(&p.product),
+                        &format!("{}.png", p.product.sku_code),
+                    )?;
+                    db.set_product_picture(id, &picture, actor)?;
+                }
                 if p.qty != 0 {
                     db.add_stock_move(
                         crate::domain::stock::MoveKind::Opening,

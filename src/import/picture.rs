@@ -106,6 +106,21 @@ pub fn thumbnail(bytes: &[u8], name: &str) -> Result<StoredPicture> {
     })
 }
 
+/// A picture drawn by the program (the demo shop's), `rgb` being `width × height` pixels, as a
+/// stored thumbnail.
+pub fn from_rgb(width: u32, height: u32, rgb: Vec<u8>, name: &str) -> Result<StoredPicture> {
+    let img = RgbImage::from_raw(width, height, rgb).ok_or_else(|| {
+        Error::invalid(
+            "图片大小不对",
+            "the picture's size does not match its pixels",
+        )
+    })?;
+    let mut png = Vec::new();
+    img.write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+        .map_err(|e| Error::invalid(e.to_string(), e.to_string()))?;
+    thumbnail(&png, name)
+}
+
 /// A stored thumbnail as RGBA pixels for the screen: `(width, height, pixels)`.
 pub fn decode_thumbnail(jpeg: &[u8]) -> Option<(u32, u32, Vec<u8>)> {
     let img = image::load_from_memory_with_format(jpeg, image::ImageFormat::Jpeg).ok()?;

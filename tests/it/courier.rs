@@ -66,7 +66,7 @@ fn an_order_with_a_courier_of_its_own_waits_for_that_couriers_batch() {
     assert!(ok, "{sf}");
     assert_eq!(
         orders_in(&sf),
-        [no.clone()],
+        std::slice::from_ref(&no),
         "the SF batch takes it, and only it"
     );
     let tracking = sf["parcels"][0]["tracking_no"].as_str().unwrap();

@@ -204,3 +204,29 @@ fn the_store_path_comes_from_the_environment() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("admin"));
 }
+
+#[test]
+fn the_demo_catalogue_has_pictures_a_big_stores_generated_products_not() {
+    let s = Scratch::new();
+    s.ensure_store();
+    s.ok(&["demo", "--orders", "5", "--products", "150"]);
+    let (ok, found) = s.json(&["products", "search", "--limit", "1000", "--json"]);
+    assert!(ok);
+    let products = found["products"].as_array().unwrap();
+    assert_eq!(products.len(), 150);
+    for p in products {
+        let generated = p["sku_code"].as_str().unwrap().starts_with("GEN-");
+        assert_eq!(p["picture"] == true, !generated, "{p}");
+    }
+    // Each picture decodes: small, square, the garment's colour on white.
+    let pictures = packbench::flow::catalog::pictures(
+        &s.open(),
+        &packbench::flow::staff::actor(&s.open(), "admin", "t").unwrap(),
+        &["TX2017-GY-XL"],
+    )
+    .unwrap();
+    let (w, h, px) =
+        packbench::import::picture::decode_thumbnail(&pictures["TX2017-GY-XL"].jpeg).unwrap();
+    assert_eq!((w, h), (160, 160));
+    assert!(px[..4].iter().take(3).all(|&v| v > 240), "white around");
+}

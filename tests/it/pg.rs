@@ -577,6 +577,7 @@ fn both_engines_have_the_same_tables_and_columns() {
                     ty: match ty.as_str() {
                         "INTEGER" => "bigint".into(),
                         "TEXT" => "text".into(),
+                        "BLOB" => "bytea".into(),
                         other => other.into(),
                     },
                     default: r.get(3)?,
