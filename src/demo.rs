@@ -545,7 +545,7 @@ pub fn picture_of(p: &Product) -> Vec<u8> {
             // Trousers: a waistband and two legs.
             "NZ2017" | "YK2017" => {
                 (50..110).contains(&x) && (20..40).contains(&y)
-                    || (y >= 40 && y < 145 && ((50..77).contains(&x) || (83..110).contains(&x)))
+                    || ((40..145).contains(&y) && ((50..77).contains(&x) || (83..110).contains(&x)))
             }
             // Socks: two of them.
             "WZ2017" => {
@@ -563,10 +563,8 @@ pub fn picture_of(p: &Product) -> Vec<u8> {
             // A top: body and sleeves.
             _ => {
                 ((50..110).contains(&x) && (30..140).contains(&y))
-                    || (y >= 30
-                        && y < 80
-                        && x >= 20
-                        && x < 140
+                    || ((30..80).contains(&y)
+                        && (20..140).contains(&x)
                         && (y - 30) < (x - 20).min(140 - x) + 10)
             }
         }
