@@ -476,51 +476,6 @@ impl Iterator for OrderStream<'_> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn same_seed_same_shop() {
-        let a = catalogue(7);
-        let b = catalogue(7);
-        assert_eq!(a.len(), b.len());
-        assert!(a.iter().zip(&b).all(|(x, y)| x.product == y.product));
-        let oa: Vec<_> = orders(7, 50, &a).map(|o| o.order.order_no).collect();
-        let ob: Vec<_> = orders(7, 50, &b).map(|o| o.order.order_no).collect();
-        assert_eq!(oa, ob);
-    }
-
-    #[test]
-    fn the_shop_has_what_the_bench_needs() {
-        let cat = catalogue(1);
-        assert!(cat.len() >= 90);
-        assert!(cat.iter().any(|p| p.product.barcode.is_none()));
-        assert!(cat.iter().any(|p| {
-            p.product
-                .barcode
-                .as_ref()
-                .is_some_and(|b| b.symbology() == crate::domain::Symbology::Code128)
-        }));
-        let os: Vec<DemoOrder> = orders(1, 2000, &cat).collect();
-        let nos: std::collections::HashSet<_> = os.iter().map(|o| &o.order.order_no).collect();
-        assert_eq!(nos.len(), os.len(), "order numbers are unique");
-        for s in OrderStatus::ALL {
-            assert!(os.iter().any(|o| o.order.status == s), "{s:?}");
-        }
-        assert!(os.iter().any(|o| o.order.lines.len() > 1));
-        assert!(
-            os.iter()
-                .any(|o| o.order.lines.iter().any(|l| l.is_refunded(o.order.status)))
-        );
-        assert!(os.iter().any(|o| o.remark.starts_with("C07")));
-        assert!(
-            os.windows(2).any(|w| w[0].order.buyer == w[1].order.buyer
-                && w[0].order.receiver == w[1].order.receiver)
-        );
-    }
-}
-
 /// The demo product's picture: its garment's outline in its colour on white, `PICTURE_SIDE`
 /// square, RGB. Products of one colour share it, as Taobao listings' pictures are per colour.
 pub fn picture_of(p: &Product) -> Vec<u8> {
@@ -589,3 +544,48 @@ pub fn picture_of(p: &Product) -> Vec<u8> {
 
 /// The side of a demo picture, in pixels.
 pub const PICTURE_SIDE: u32 = 160;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_shop() {
+        let a = catalogue(7);
+        let b = catalogue(7);
+        assert_eq!(a.len(), b.len());
+        assert!(a.iter().zip(&b).all(|(x, y)| x.product == y.product));
+        let oa: Vec<_> = orders(7, 50, &a).map(|o| o.order.order_no).collect();
+        let ob: Vec<_> = orders(7, 50, &b).map(|o| o.order.order_no).collect();
+        assert_eq!(oa, ob);
+    }
+
+    #[test]
+    fn the_shop_has_what_the_bench_needs() {
+        let cat = catalogue(1);
+        assert!(cat.len() >= 90);
+        assert!(cat.iter().any(|p| p.product.barcode.is_none()));
+        assert!(cat.iter().any(|p| {
+            p.product
+                .barcode
+                .as_ref()
+                .is_some_and(|b| b.symbology() == crate::domain::Symbology::Code128)
+        }));
+        let os: Vec<DemoOrder> = orders(1, 2000, &cat).collect();
+        let nos: std::collections::HashSet<_> = os.iter().map(|o| &o.order.order_no).collect();
+        assert_eq!(nos.len(), os.len(), "order numbers are unique");
+        for s in OrderStatus::ALL {
+            assert!(os.iter().any(|o| o.order.status == s), "{s:?}");
+        }
+        assert!(os.iter().any(|o| o.order.lines.len() > 1));
+        assert!(
+            os.iter()
+                .any(|o| o.order.lines.iter().any(|l| l.is_refunded(o.order.status)))
+        );
+        assert!(os.iter().any(|o| o.remark.starts_with("C07")));
+        assert!(
+            os.windows(2).any(|w| w[0].order.buyer == w[1].order.buyer
+                && w[0].order.receiver == w[1].order.receiver)
+        );
+    }
+}
