@@ -18,6 +18,11 @@
 //! the folder import (timed), pages of them turned (search, pictures read and decoded, first
 //! frame) and redrawn, beside pages of the products without pictures in the same run.
 //!
+//! `PACKBENCH_GUI_BENCH=import` imports a 100,000-order Taobao export (`PACKBENCH_BENCH_ORDERS`)
+//! from the import screen, its job on the store worker as in the window, drawing frames the
+//! whole time (the progress bar moving); then the same files through the flow alone, as `import
+//! orders` runs them, into another fresh store in the same run.
+//!
 //! A frame is measured twice per screen: the first frame (a fresh widget tree, every text shaped
 //! anew: opening the screen, turning a page) and a redraw (the widget tree kept, as the runtime
 //! keeps it between updates). Both include `view`. Each is a full redraw: the real window's
@@ -79,6 +84,10 @@ fn main() {
     }
     if std::env::var("PACKBENCH_GUI_BENCH").as_deref() == Ok("pictures") {
         pictures_bench();
+        return;
+    }
+    if std::env::var("PACKBENCH_GUI_BENCH").as_deref() == Ok("import") {
+        import_bench();
         return;
     }
     let orders: u64 = env_number("PACKBENCH_BENCH_ORDERS", DEFAULT_ORDERS);
@@ -1164,4 +1173,123 @@ fn pictures_bench() {
         measure(&mut table, &mut framer, &app, name);
     }
     table.print();
+}
+
+/// The import screen importing a big export while the window draws.
+fn import_bench() {
+    use packbench::ui::screen::import;
+    let n = env_number("PACKBENCH_BENCH_ORDERS", 100_000);
+    let data = target_dir().join("bench-data");
+    let dir = data.join(format!("taobao-{n}"));
+    if !dir.join("ExportOrderDetailList.csv").is_file() {
+        let partial = data.join(format!("taobao-{n}.partial"));
+        let _ = fs::remove_dir_all(&partial);
+        let cat = packbench::demo::catalogue(SEED);
+        packbench::import::export::write_taobao_export(
+            &partial,
+            &cat,
+            packbench::demo::orders(SEED, n, &cat),
+            &packbench::output::Guard::new(&partial.join("none.db"), true),
+        )
+        .expect("write the export");
+        let _ = fs::remove_dir_all(&dir);
+        fs::rename(&partial, &dir).expect("keep the export");
+    }
+    let (orders, lines) = (
+        dir.join("ExportOrderList.csv"),
+        dir.join("ExportOrderDetailList.csv"),
+    );
+    let fresh = |name: &str| {
+        let db = data.join(name);
+        remove_db(&db);
+        let mut store = Store::create(&db).expect("create");
+        let admin = staff::actor(&store, "admin", "import-bench").expect("admin");
+        fill(
+            &mut store,
+            &admin,
+            DemoOptions {
+                orders: 0,
+                seed: SEED,
+                products: 0,
+            },
+        )
+        .expect("the demo staff");
+        db
+    };
+    println!("load average at the start: {}", loadavg());
+
+    // The window: the import job on the worker, frames drawn until its answer comes.
+    let window_db = fresh("import-window.db");
+    let mut framer = Framer::new();
+    let mut app = App::with_store_and_worker(
+        Store::open(&window_db).expect("open"),
+        "import-bench",
+        Lang::Zh,
+    );
+    sign_in_as(&mut app, "DD01");
+    let _ = app.update(Message::Show(Screen::Import));
+    let im = Message::Import;
+    let _ = app.update(im(import::Message::FileChanged(
+        import::Slot::Orders,
+        orders.display().to_string(),
+    )));
+    let _ = app.update(im(import::Message::FileChanged(
+        import::Slot::Lines,
+        lines.display().to_string(),
+    )));
+    let t = Instant::now();
+    let _ = app.update(im(import::Message::Import));
+    let mut frames = Vec::new();
+    let mut seen = Vec::new();
+    while app.jobs_pending() > 0 {
+        let f = framer.frame(&app, false).total();
+        frames.push(f);
+        if let Some(p) = &app.import.progress {
+            seen.push(p.fraction());
+        }
+        app.poll();
+        // A window draws when something changed, at most once a refresh (60 Hz).
+        std::thread::sleep(Duration::from_millis(16));
+    }
+    let window = t.elapsed();
+    let Some((_, import::Report::Orders(sum))) = &app.import.report else {
+        panic!("the import did not finish with a report");
+    };
+    assert_eq!(sum.orders_new, n, "every order imported");
+    let frames = sorted(frames.into_iter());
+    let distinct = {
+        let mut v: Vec<u32> = seen.iter().map(|f| (f * 100.0) as u32).collect();
+        v.dedup();
+        v.len()
+    };
+    println!(
+        "window: {n} orders imported in {:.2} s; {} frames drawn meanwhile: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; the bar showed {distinct} different percentages",
+        window.as_secs_f64(),
+        frames.len(),
+        pct(&frames, 0.5),
+        pct(&frames, 0.99),
+        pct(&frames, 1.0),
+    );
+    drop(app);
+
+    // The command line's way: the flow on its own, same files, a fresh store.
+    let cli_db = fresh("import-cli.db");
+    let mut store = Store::open(&cli_db).expect("open");
+    let actor = staff::actor(&store, "DD01", "import-bench").expect("DD01");
+    let t = Instant::now();
+    let sum = packbench::flow::import::import_orders(
+        &mut store,
+        &actor,
+        &orders,
+        &lines,
+        Default::default(),
+    )
+    .expect("import");
+    let cli = t.elapsed();
+    assert_eq!(sum.orders_new, n);
+    println!(
+        "flow alone (as `import orders`): {:.2} s; the window took {:.2}× that",
+        cli.as_secs_f64(),
+        window.as_secs_f64() / cli.as_secs_f64()
+    );
 }
