@@ -802,6 +802,15 @@ impl App {
             Message::Stocktake(m) => screen!(stocktake, Message::Stocktake, m),
             Message::Stock(m) => screen!(stock, Message::Stock, m),
             Message::Import(m) => screen!(import, Message::Import, m),
+            // Labels of the product chosen: the labels screen, with it filled in.
+            Message::Products(products::Message::PrintLabels(sku)) => {
+                if !self.may_use(Screen::Labels) {
+                    return Task::none();
+                }
+                let shown = self.update(Message::Show(Screen::Labels));
+                let filled = self.update(Message::Labels(labels::Message::SkusChanged(sku)));
+                Task::batch([shown, filled])
+            }
             Message::Products(m) => screen!(products, Message::Products, m),
             Message::Settings(m) => {
                 let task = screen!(settings_screen, Message::Settings, m);

@@ -686,6 +686,9 @@ pub enum S {
     PrintFolderHint,
     StationPrinter,
     StationPrinterHint,
+    GiveBarcode,
+    BarcodeGiven,
+    PrintLabelsOf,
 }
 
 /// The text of `s` in `lang`.
@@ -984,6 +987,9 @@ pub fn st(lang: Lang, s: S) -> &'static str {
         ),
         S::StationPrinter => ("打印机", "Printer"),
         S::StationPrinterHint => ("空：保存为 PDF 文件", "Empty: PDF files"),
+        S::GiveBarcode => ("按店铺规则给条码", "Give a barcode by the shop's rule"),
+        S::BarcodeGiven => ("已给条码", "barcode given"),
+        S::PrintLabelsOf => ("打印标签…", "Print labels…"),
         S::CourierChosen => (
             "快递已指定：只有这家快递的批次会打印它",
             "courier set: only a batch of that courier prints it",

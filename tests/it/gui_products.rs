@@ -135,6 +135,31 @@ fn products_are_found_edited_and_given_pictures_from_the_window() {
         assert_eq!(tone(&app), Tone::Done, "{}", said(&app, lang));
         assert_eq!(count(), 2);
 
+        // A product without a barcode gets one by the shop's rule, then its labels.
+        let bare = s
+            .raw()
+            .text("SELECT sku_code FROM products WHERE barcode IS NULL ORDER BY sku_code LIMIT 1")
+            .expect("a product without a barcode");
+        let _ = app.update(pm(products::Message::QueryChanged(bare.clone())));
+        let _ = app.update(pm(products::Message::Select(bare.clone())));
+        let _ = app.update(pm(products::Message::GiveBarcode));
+        assert_eq!(tone(&app), Tone::Done, "{}", said(&app, lang));
+        let given = s
+            .open()
+            .read()
+            .product_by_sku(&bare)
+            .unwrap()
+            .unwrap()
+            .1
+            .barcode;
+        let given = given.expect("a barcode now").as_str().to_string();
+        assert!(given.starts_with('2') && given.len() == 13, "{given}");
+        assert_eq!(app.products.form.barcode, given);
+        let _ = app.update(pm(products::Message::PrintLabels(bare.clone())));
+        assert_eq!(app.screen, Screen::Labels);
+        assert_eq!(app.labels.skus, bare, "the labels screen has it filled in");
+        let _ = app.update(Message::Show(Screen::Products));
+
         // Customer service looks stock up elsewhere; a stock keeper may open and edit.
         s.add_staff("KC1", "库管一", "stock_keeper");
         as_staff(&mut app, "KC1");

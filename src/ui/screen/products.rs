@@ -46,6 +46,11 @@ pub enum Message {
     /// Set the good pictures of the folder just refused.
     FolderGoodOnly,
     FolderDone(Result<PictureImport, Failure>),
+    /// Give the chosen product a barcode by the shop's rule (in-store EAN-13).
+    GiveBarcode,
+    BarcodeGiven(Result<Product, Failure>),
+    /// Labels for the chosen product: the window opens the labels screen with it.
+    PrintLabels(String),
 }
 
 /// What the open chooser is for.
@@ -271,6 +276,41 @@ impl State {
                 self.folder = None;
                 Action::error(&e)
             }
+            Message::GiveBarcode => {
+                let Some(h) = &self.selected else {
+                    return Action::none();
+                };
+                let (actor, sku) = (ctx.actor.clone(), h.product.sku_code.clone());
+                Action::job(Job::new(
+                    move |s: &mut Store| {
+                        flow::barcodes::assign(
+                            s,
+                            &actor,
+                            &flow::barcodes::Which::Skus(vec![sku.clone()]),
+                            flow::barcodes::AssignFormat::Ean13,
+                        )?;
+                        Ok(flow::products::show_product(s, &actor, &sku)?.product)
+                    },
+                    Message::BarcodeGiven,
+                ))
+            }
+            Message::BarcodeGiven(Ok(p)) => {
+                let code = p
+                    .barcode
+                    .as_ref()
+                    .map(|b| b.as_str().to_string())
+                    .unwrap_or_default();
+                let said =
+                    Bi::with(|l| format!("{} {}: {code}", p.sku_code, st(l, S::BarcodeGiven)));
+                if let Some(h) = &mut self.selected {
+                    h.product = p.clone();
+                }
+                self.form = ProductEdit::of(&p);
+                self.search(ctx).with_notice(Notice::done(said))
+            }
+            Message::BarcodeGiven(Err(e)) => Action::error(&e),
+            // The window acts on it (another screen); here it is nothing.
+            Message::PrintLabels(_) => Action::none(),
         }
     }
 
@@ -464,6 +504,20 @@ impl State {
                 .spacing(8),
             );
         }
+        let may_assign = ctx.actor.require(Permission::AssignBarcodes).is_ok();
+        let may_label = ctx.actor.require(Permission::PrintLabels).is_ok();
+        let mut labels = row![].spacing(8);
+        if may_assign && p.barcode.is_none() && p.state == crate::domain::ProductState::Active {
+            labels =
+                labels.push(button(text(st(lang, S::GiveBarcode))).on_press(Message::GiveBarcode));
+        }
+        if may_label && p.barcode.is_some() {
+            labels = labels.push(
+                button(text(st(lang, S::PrintLabelsOf)))
+                    .on_press(Message::PrintLabels(p.sku_code.clone())),
+            );
+        }
+        form = form.push(labels);
         container(
             row![self.pictures.show(&p.sku_code, 160.0), form.width(Fill)]
                 .spacing(12)
