@@ -1,5 +1,7 @@
 //! End to end under Xvfb: the real binary on a demo store, scans typed as fast key bursts, a
-//! screenshot taken, the window still there, and the parcel shipped in the store.
+//! screenshot taken, the window still there, and the parcel shipped in the store; a Taobao export
+//! dropped on the window (XDND, as a file manager drops it) imported; a receipt CSV chosen in the
+//! window's file chooser.
 
 use crate::common::Scratch;
 use std::io::{BufRead, BufReader};
@@ -43,9 +45,16 @@ struct Window {
     app: Kill,
     _xvfb: Kill,
     display: String,
+    /// The bench window's X id.
+    id: u32,
 }
 
 fn open_window(s: &Scratch, args: &[&str]) -> Option<Window> {
+    open_window_with(s, args, &[])
+}
+
+/// `open_window` with more of the bench's environment (its `HOME`: where the file chooser opens).
+fn open_window_with(s: &Scratch, args: &[&str], env: &[(&str, &Path)]) -> Option<Window> {
     for tool in ["Xvfb", "xdotool", "xwd"] {
         if !have(tool) {
             assert!(
@@ -95,6 +104,7 @@ fn open_window(s: &Scratch, args: &[&str]) -> Option<Window> {
             .args(args)
             .env("DISPLAY", &display)
             .env("ICED_BACKEND", "tiny-skia")
+            .envs(env.iter().map(|(k, v)| (*k, *v)))
             .env_remove("WAYLAND_DISPLAY")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -128,6 +138,7 @@ fn open_window(s: &Scratch, args: &[&str]) -> Option<Window> {
         app,
         _xvfb: xvfb,
         display,
+        id: window.parse().expect("a window id"),
     })
 }
 
@@ -158,6 +169,7 @@ fn the_demo_bench_checks_a_parcel_typed_by_a_wedge_scanner() {
         app,
         _xvfb,
         display,
+        ..
     }) = open_window(&s, &["--demo"])
     else {
         return;
@@ -227,6 +239,7 @@ fn a_person_signs_in_from_the_keyboard_as_the_window_opens() {
         app,
         _xvfb,
         display,
+        ..
     }) = open_window(&s, &[])
     else {
         return;
@@ -265,6 +278,7 @@ fn a_window_stopped_mid_burst_still_reads_each_scan_whole() {
         app,
         _xvfb,
         display,
+        ..
     }) = open_window(&s, &["--demo"])
     else {
         return;
@@ -306,4 +320,253 @@ fn a_window_stopped_mid_burst_still_reads_each_scan_whole() {
         .map(|r| r.code)
         .collect();
     assert_eq!(codes, waybills);
+}
+
+/// Drops `path` on `window` at (`x`, `y`) of the screen as a file manager does (XDND version 5:
+/// enter, position, drop; the file handed over as `text/uri-list` when the window asks).
+fn drop_file(display: &str, window: u32, x: i16, y: i16, path: &Path) {
+    use x11rb::connection::Connection;
+    use x11rb::protocol::Event;
+    use x11rb::protocol::xproto::{
+        ClientMessageEvent, ConnectionExt, CreateWindowAux, EventMask, PropMode,
+        SelectionNotifyEvent, WindowClass,
+    };
+    use x11rb::wrapper::ConnectionExt as _;
+    let (conn, screen) = x11rb::connect(Some(display)).expect("connect to Xvfb");
+    let root = conn.setup().roots[screen].root;
+    let source = conn.generate_id().unwrap();
+    conn.create_window(
+        0,
+        source,
+        root,
+        0,
+        0,
+        1,
+        1,
+        0,
+        WindowClass::INPUT_ONLY,
+        0,
+        &CreateWindowAux::new(),
+    )
+    .unwrap();
+    let atom = |name: &str| {
+        conn.intern_atom(false, name.as_bytes())
+            .unwrap()
+            .reply()
+            .unwrap()
+            .atom
+    };
+    let [
+        enter,
+        position,
+        status,
+        drop,
+        finished,
+        selection,
+        copy,
+        uri_list,
+    ] = [
+        "XdndEnter",
+        "XdndPosition",
+        "XdndStatus",
+        "XdndDrop",
+        "XdndFinished",
+        "XdndSelection",
+        "XdndActionCopy",
+        "text/uri-list",
+    ]
+    .map(atom);
+    conn.set_selection_owner(source, selection, x11rb::CURRENT_TIME)
+        .unwrap();
+    let send = |kind: u32, data: [u32; 5]| {
+        conn.send_event(
+            false,
+            window,
+            EventMask::NO_EVENT,
+            ClientMessageEvent::new(32, window, kind, data),
+        )
+        .unwrap();
+        conn.flush().unwrap();
+    };
+    send(enter, [source, 5 << 24, uri_list, 0, 0]);
+    send(
+        position,
+        [source, 0, ((x as u32) << 16) | (y as u32 & 0xffff), 0, copy],
+    );
+    let uri = format!("file://{}\r\n", path.display());
+    let t0 = Instant::now();
+    let mut dropped = false;
+    loop {
+        assert!(
+            t0.elapsed() < Duration::from_secs(20),
+            "the window never finished the drop"
+        );
+        let Some(ev) = conn.poll_for_event().unwrap() else {
+            std::thread::sleep(Duration::from_millis(20));
+            continue;
+        };
+        match ev {
+            // The window takes what is over it: drop.
+            Event::ClientMessage(m) if m.type_ == status && !dropped => {
+                assert_eq!(m.data.as_data32()[1] & 1, 1, "the window refused the drop");
+                send(drop, [source, 0, 0, 0, 0]);
+                dropped = true;
+            }
+            // The window asks for the files.
+            Event::SelectionRequest(r) => {
+                conn.change_property8(
+                    PropMode::REPLACE,
+                    r.requestor,
+                    r.property,
+                    uri_list,
+                    uri.as_bytes(),
+                )
+                .unwrap();
+                let notify = SelectionNotifyEvent {
+                    response_type: x11rb::protocol::xproto::SELECTION_NOTIFY_EVENT,
+                    sequence: 0,
+                    time: r.time,
+                    requestor: r.requestor,
+                    selection: r.selection,
+                    target: r.target,
+                    property: r.property,
+                };
+                conn.send_event(false, r.requestor, EventMask::NO_EVENT, notify)
+                    .unwrap();
+                conn.flush().unwrap();
+            }
+            Event::ClientMessage(m) if m.type_ == finished => break,
+            _ => {}
+        }
+    }
+}
+
+fn screenshot(display: &str, to: &Path) {
+    let out = Command::new("xwd")
+        .env("DISPLAY", display)
+        .args(["-root", "-silent", "-out", to.to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(out.success());
+}
+
+#[test]
+fn a_taobao_export_dropped_on_the_window_imports() {
+    let s = Scratch::new();
+    s.ensure_store();
+    s.add_staff("DD1", "打单一", "order_printer");
+    let dir = s.path("下载");
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in ["ExportOrderList.csv", "ExportOrderDetailList.csv"] {
+        std::fs::copy(crate::common::fixture("taobao-gbk", f), dir.join(f)).unwrap();
+    }
+    let Some(Window {
+        app,
+        _xvfb,
+        display,
+        id,
+    }) = open_window(&s, &["--lang", "en"])
+    else {
+        return;
+    };
+    for part in ["DD1", "1234"] {
+        xdotool(&display, &["type", "--delay", "120", part]);
+        xdotool(&display, &["key", "--delay", "120", "Return"]);
+        std::thread::sleep(Duration::from_millis(400));
+    }
+    std::thread::sleep(Duration::from_millis(800));
+    // The order file only, dropped mid-window: the import screen opens with both files.
+    drop_file(&display, id, 640, 400, &dir.join("ExportOrderList.csv"));
+    std::thread::sleep(Duration::from_millis(800));
+    screenshot(&display, &s.path("dropped.xwd"));
+    assert_eq!(
+        s.raw().int("SELECT count(*) FROM orders"),
+        0,
+        "nothing before the Import button"
+    );
+    // The Import button under the two files (1280×800, English).
+    xdotool(&display, &["mousemove", "237", "199", "click", "1"]);
+    let want = {
+        let other = Scratch::new();
+        other.ensure_store();
+        other.import_fixture("taobao-gbk");
+        other.raw().int("SELECT count(*) FROM orders")
+    };
+    let t0 = Instant::now();
+    while s.raw().int("SELECT count(*) FROM orders") < want {
+        assert!(
+            t0.elapsed() < Duration::from_secs(30),
+            "the dropped export was not imported"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let (_, ev) = s.json(&["events", "--kind", "orders_imported", "--json"]);
+    assert_eq!(
+        ev[0]["staff_code"], "DD1",
+        "imported by who signed in: {ev}"
+    );
+    let mut app = app;
+    assert!(app.0.try_wait().unwrap().is_none(), "the bench is running");
+    let _ = app.0.kill();
+}
+
+#[test]
+fn a_receipt_csv_chosen_in_the_file_chooser_creates_a_receipt() {
+    let s = Scratch::new();
+    s.ensure_store();
+    s.add_staff("KC1", "库管一", "stock_keeper");
+    // A bench PC's home with the supplier's file in it: where the chooser opens.
+    let home = s.path("home");
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::write(
+        home.join("到货单.csv"),
+        "商家编码,条码,名称,规格,单价,库位,数量\nNEW-001,6901234567892,新品甲,红色,19.90,D-01-1,12\nNEW-002,,新品乙,,9.90,D-01-2,5\n",
+    )
+    .unwrap();
+    let Some(Window {
+        app,
+        _xvfb,
+        display,
+        ..
+    }) = open_window_with(&s, &["--lang", "en"], &[("HOME", home.as_path())])
+    else {
+        return;
+    };
+    for part in ["KC1", "1234"] {
+        xdotool(&display, &["type", "--delay", "120", part]);
+        xdotool(&display, &["key", "--delay", "120", "Return"]);
+        std::thread::sleep(Duration::from_millis(400));
+    }
+    std::thread::sleep(Duration::from_millis(800));
+    xdotool(&display, &["mousemove", "87", "79", "click", "1"]);
+    std::thread::sleep(Duration::from_millis(500));
+    // Choose file…, then the file in the chooser (it opens in the home folder), then Create.
+    xdotool(&display, &["mousemove", "1075", "83", "click", "1"]);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(s.raw().int("SELECT count(*) FROM receipts"), 0);
+    xdotool(&display, &["mousemove", "400", "211", "click", "1"]);
+    std::thread::sleep(Duration::from_millis(500));
+    xdotool(&display, &["mousemove", "1205", "83", "click", "1"]);
+    let t0 = Instant::now();
+    while s.raw().int("SELECT count(*) FROM receipts") == 0 {
+        assert!(
+            t0.elapsed() < Duration::from_secs(30),
+            "no receipt was created"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    screenshot(&display, &s.path("receipts.xwd"));
+    assert_eq!(
+        s.raw().int("SELECT count(*) FROM receipt_lines"),
+        2,
+        "every line of the file"
+    );
+    let by = s
+        .raw()
+        .text("SELECT s.code FROM receipts r JOIN staff s ON s.id = r.staff_id");
+    assert_eq!(by.as_deref(), Some("KC1"));
+    let mut app = app;
+    assert!(app.0.try_wait().unwrap().is_none(), "the bench is running");
+    let _ = app.0.kill();
 }
