@@ -630,3 +630,7 @@ CREATE TABLE product_images (
 -- version: 15
 -- The courier one order must go by, chosen at review (see schema.sql).
 ALTER TABLE orders ADD COLUMN courier_wanted TEXT;
+
+-- version: 16
+-- Parcels held open at a bench (see schema.sql).
+CREATE INDEX parcels_claimed ON parcels(claimed_by) WHERE claimed_by IS NOT NULL;

@@ -731,6 +731,44 @@ fn replay(db: &Db<'_>, s: &ScanRecord) -> Result<Verdict> {
     Ok(v)
 }
 
+/// A printed parcel held open at a bench, and whether that bench still runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenAtBench {
+    pub tracking_no: String,
+    pub bench: String,
+    /// The bench renewed its hold on its name within `station::LEASE_EXPIRY`: it is running,
+    /// and the parcel is being checked there.
+    pub bench_running: bool,
+    /// When the bench was last heard of, as stored (`None`: never, or it closed).
+    pub last_seen: Option<String>,
+}
+
+/// The printed parcels held open at a bench (the office frees those a dead bench left).
+pub fn open_at_benches(store: &Store, actor: &Actor) -> Result<Vec<OpenAtBench>> {
+    actor.require(Permission::ReviewOrders)?;
+    let db = store.read();
+    let now = chrono::Utc::now();
+    let mut out = Vec::new();
+    for p in db.parcels_open_at_benches()? {
+        let (Some(bench), Some(tracking_no)) = (p.claimed_by.clone(), p.tracking_no.clone()) else {
+            continue;
+        };
+        let lease = db.station_lease(&bench)?;
+        let last_seen = lease.as_ref().map(|l| l.renewed_at.clone());
+        let bench_running = lease
+            .as_ref()
+            .and_then(|l| crate::domain::time::from_store(&l.renewed_at))
+            .is_some_and(|t| (now - t).to_std().unwrap_or_default() < super::station::LEASE_EXPIRY);
+        out.push(OpenAtBench {
+            tracking_no,
+            bench,
+            bench_running,
+            last_seen,
+        });
+    }
+    Ok(out)
+}
+
 /// Frees a parcel held open by a bench that is gone (a dead PC), so another bench may check it.
 /// Its counts stay with the parcel.
 pub fn release(store: &mut Store, actor: &Actor, tracking_no: &str) -> Result<String> {
@@ -745,6 +783,17 @@ pub fn release(store: &mut Store, actor: &Actor, tracking_no: &str) -> Result<St
                 format!("{tracking_no} is not open at any bench"),
             ));
         };
+        // A bench still running checks it now: freeing it would let two benches check it.
+        if let Some(l) = db.station_lease(&bench)?
+            && crate::domain::time::from_store(&l.renewed_at).is_some_and(|t| {
+                (chrono::Utc::now() - t).to_std().unwrap_or_default() < super::station::LEASE_EXPIRY
+            })
+        {
+            return Err(crate::error::Error::invalid(
+                format!("验货台 {bench} 还开着，{tracking_no} 正在那里验：在那台电脑上验完或退出"),
+                format!("bench {bench} is still running and checking {tracking_no}: finish there or close it"),
+            ));
+        }
         db.claim_parcel(p.id, None)?;
         let mut st = db.station(&bench)?;
         if st.open_parcel_id == Some(p.id) {

@@ -989,6 +989,18 @@ impl Db<'_> {
     }
 
     /// The lease on a station's name, if a bench holds (or held) one.
+    /// Printed parcels held open at a bench, by bench.
+    pub fn parcels_open_at_benches(&self) -> Result<Vec<ParcelRow>> {
+        self.all(
+            &format!(
+                "SELECT {PARCEL_COLS} FROM parcels WHERE claimed_by IS NOT NULL AND stage = 'printed'
+                 ORDER BY claimed_by, batch_id, seq"
+            ),
+            params![],
+            parcel_from_row,
+        )
+    }
+
     pub fn station_lease(&self, terminal: &str) -> Result<Option<StationLease>> {
         self.opt(
             "SELECT terminal, host, pid, token, started_at, renewed_at FROM station_leases

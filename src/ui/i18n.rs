@@ -689,6 +689,12 @@ pub enum S {
     GiveBarcode,
     BarcodeGiven,
     PrintLabelsOf,
+    OpenAtBenches,
+    BenchRunning,
+    BenchGoneSince,
+    BenchGone,
+    FreeParcel,
+    ParcelFreed,
 }
 
 /// The text of `s` in `lang`.
@@ -990,6 +996,21 @@ pub fn st(lang: Lang, s: S) -> &'static str {
         S::GiveBarcode => ("按店铺规则给条码", "Give a barcode by the shop's rule"),
         S::BarcodeGiven => ("已给条码", "barcode given"),
         S::PrintLabelsOf => ("打印标签…", "Print labels…"),
+        S::OpenAtBenches => (
+            "验货台上没验完的包裹（那台电脑死机或关了，就在这里释放，别的验货台才能验）",
+            "Parcels open at a bench (free one here when that PC crashed or was switched off, so another bench may check it)",
+        ),
+        S::BenchRunning => (
+            "验货台开着，正在验",
+            "the bench is running: being checked there",
+        ),
+        S::BenchGoneSince => ("验货台已离线，最后在线", "the bench is gone, last seen"),
+        S::BenchGone => ("验货台已关闭", "the bench is closed"),
+        S::FreeParcel => ("释放", "Free"),
+        S::ParcelFreed => (
+            "已释放，别的验货台可以验了",
+            "freed: another bench may check it",
+        ),
         S::CourierChosen => (
             "快递已指定：只有这家快递的批次会打印它",
             "courier set: only a batch of that courier prints it",

@@ -327,3 +327,74 @@ fn a_parcel_left_open_at_a_dead_bench_can_be_released() {
     let v = s.scan("bench-a", "check", &[code]);
     assert_eq!(verdicts(&v), ["no_open_parcel"]);
 }
+
+#[test]
+fn the_print_screen_frees_a_parcel_a_dead_bench_left_but_not_one_a_running_bench_checks() {
+    use packbench::ui::i18n::Lang;
+    use packbench::ui::screen::{Screen, Tone, print};
+    use packbench::ui::{App, Message};
+    for lang in [Lang::Zh, Lang::En] {
+        let s = Scratch::new();
+        let batch = s.printed_batch();
+        let dead = batch["parcels"][0]["tracking_no"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let live = batch["parcels"][1]["tracking_no"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            verdicts(&s.scan("bench-a", "check", &[&dead])),
+            ["order_opened"]
+        );
+        // bench-b runs (its hold on its name renewed) with the other parcel open.
+        let mut held = s.open();
+        let _lease = packbench::flow::station::Lease::take(&mut held, "bench-b").unwrap();
+        s.raw().exec(&format!(
+            "UPDATE parcels SET claimed_by = 'bench-b' WHERE tracking_no = '{live}'"
+        ));
+
+        let mut app = App::with_store(s.open(), "office-1", lang);
+        crate::common::sign_in_with(&mut app, "admin", "1234");
+        let _ = app.update(Message::Show(Screen::Print));
+        let open: Vec<(String, bool)> = app
+            .print
+            .open_at_benches
+            .iter()
+            .map(|p| (p.tracking_no.clone(), p.bench_running))
+            .collect();
+        assert!(open.contains(&(dead.clone(), false)), "{open:?}");
+        assert!(open.contains(&(live.clone(), true)), "{open:?}");
+
+        // The running bench's parcel stays with it, even if asked (the button is off).
+        let _ = app.update(Message::Print(print::Message::FreeParcel(live.clone())));
+        assert_eq!(app.notice.as_ref().unwrap().tone, Tone::Failed);
+        let claimed = |t: &str| {
+            s.raw().text(&format!(
+                "SELECT claimed_by FROM parcels WHERE tracking_no = '{t}'"
+            ))
+        };
+        assert_eq!(claimed(&live).as_deref(), Some("bench-b"));
+
+        let _ = app.update(Message::Print(print::Message::FreeParcel(dead.clone())));
+        let n = app.notice.as_ref().unwrap();
+        assert_eq!(n.tone, Tone::Done, "{}", n.text.get(lang));
+        assert_eq!(claimed(&dead), None);
+        assert!(
+            !app.print
+                .open_at_benches
+                .iter()
+                .any(|p| p.tracking_no == dead),
+            "the list is read again"
+        );
+        // Another bench checks it now.
+        assert_eq!(
+            verdicts(&s.scan("bench-c", "check", &[&dead]))[0],
+            "order_opened"
+        );
+        // And the command line refuses the running bench's too.
+        let err = s.fails_as("admin", &["release", &live]);
+        assert!(err.contains("还开着"), "{err}");
+    }
+}

@@ -9,6 +9,7 @@ use crate::domain::print::{JobKind, JobResult};
 use crate::domain::{Actor, BatchId, Permission};
 use crate::flow;
 use crate::flow::batch::{BatchPlan, BatchResult, BatchView, CancelledBatch};
+use crate::flow::check::OpenAtBench;
 use crate::flow::print::{Overwrite, PrintOutcome, SenderPart, Target, WaybillJob};
 use crate::flow::review::Readiness;
 use crate::flow::ship::BulkShipped;
@@ -30,6 +31,9 @@ pub enum Message {
     Scanned(Scan),
     Refresh,
     Loaded(Result<Overview, Failure>),
+    /// Free a parcel a bench that is gone left open, so another bench may check it.
+    FreeParcel(String),
+    Freed(String, Result<String, Failure>),
     Printers(Vec<String>),
     Select(BatchId),
     CourierChanged(String),
@@ -114,6 +118,7 @@ pub struct Overview {
     pub ready_capped: bool,
     pub default_courier: String,
     pub log: Vec<PrintJobRow>,
+    pub open_at_benches: Vec<OpenAtBench>,
 }
 
 /// Where the screen prints to: a PDF file in the print folder, or a CUPS printer.
@@ -148,6 +153,8 @@ pub struct State {
     pub pool: Pool,
     /// What the waybill's sender block lacks (the shop's settings).
     pub sender_gaps: Vec<SenderPart>,
+    /// Printed parcels held open at a bench: one a dead bench left is freed here.
+    pub open_at_benches: Vec<OpenAtBench>,
     /// `ready` is of the oldest orders only.
     pub ready_capped: bool,
     /// Waybills asked for while the sender block is empty: printed only on 仍然打印.
@@ -230,6 +237,8 @@ impl State {
                     default_courier: flow::settings::get(s, &a, "waybill.default_courier")
                         .unwrap_or_default(),
                     log: flow::print::log(s, &a, false, 8)?,
+                    // Only who may free them is shown them.
+                    open_at_benches: flow::check::open_at_benches(s, &a).unwrap_or_default(),
                 })
             },
             Message::Loaded,
@@ -289,6 +298,22 @@ impl State {
         match msg {
             Message::Scanned(scan) => self.scanned(&scan.code),
             Message::Refresh => self.reload(&actor).clear_notice(),
+            Message::FreeParcel(tracking_no) => {
+                let no = tracking_no.clone();
+                Action::job(Job::new(
+                    move |s: &mut Store| flow::check::release(s, &actor, &tracking_no),
+                    move |r| Message::Freed(no, r),
+                ))
+            }
+            Message::Freed(no, Ok(bench)) => {
+                self.reload(&actor).with_notice(Notice::done(Bi::with(|l| {
+                    format!("{no} {} ({bench})", st(l, S::ParcelFreed))
+                })))
+            }
+            Message::Freed(_, Err(e)) => self
+                .reload(&actor)
+                .with_notice(Notice::error(&e))
+                .with_sound(Sound::Error),
             Message::Loaded(r) => {
                 self.busy = self.busy.saturating_sub(1);
                 match r {
@@ -298,6 +323,7 @@ impl State {
                         self.pool = o.pool;
                         self.sender_gaps = o.sender_gaps;
                         self.ready_capped = o.ready_capped;
+                        self.open_at_benches = o.open_at_benches;
                         self.log = o.log;
                         if self.courier.is_empty() {
                             self.courier = o.default_courier;
@@ -945,6 +971,45 @@ impl State {
             );
         }
         c = c.push(head.wrap());
+        if !self.open_at_benches.is_empty() {
+            let mut open = Column::new().spacing(4).push(
+                text(st(lang, S::OpenAtBenches))
+                    .size(14)
+                    .font(crate::ui::fonts::BOLD),
+            );
+            for p in &self.open_at_benches {
+                let seen = match (&p.last_seen, p.bench_running) {
+                    (_, true) => st(lang, S::BenchRunning).to_string(),
+                    (Some(t), false) => {
+                        format!("{} {}", st(lang, S::BenchGoneSince), super::shop_time(t))
+                    }
+                    (None, false) => st(lang, S::BenchGone).to_string(),
+                };
+                open = open.push(
+                    row![
+                        text(format!("{} · {} · {seen}", p.tracking_no, p.bench))
+                            .size(14)
+                            .width(Fill),
+                        // A running bench is checking it now: freeing it would let two benches
+                        // check one parcel.
+                        button(text(st(lang, S::FreeParcel)).size(14))
+                            .padding([2, 8])
+                            .on_press_maybe(
+                                (!p.bench_running)
+                                    .then(|| Message::FreeParcel(p.tracking_no.clone())),
+                            ),
+                    ]
+                    .spacing(8)
+                    .align_y(iced::Alignment::Center),
+                );
+            }
+            c = c.push(
+                container(open)
+                    .padding(6)
+                    .width(Fill)
+                    .style(container::warning),
+            );
+        }
         if let Some(p) = &self.pool_panel {
             c = c.push(self.pool_view(p, lang));
         }
