@@ -695,6 +695,9 @@ pub enum S {
     BenchGone,
     FreeParcel,
     ParcelFreed,
+    NewStatus,
+    StatusReason,
+    SetStatus,
 }
 
 /// The text of `s` in `lang`.
@@ -1011,6 +1014,12 @@ pub fn st(lang: Lang, s: S) -> &'static str {
             "已释放，别的验货台可以验了",
             "freed: another bench may check it",
         ),
+        S::NewStatus => ("改为状态", "Set status to"),
+        S::StatusReason => (
+            "修改原因（必填，记在日志里）",
+            "Why (required; kept in the event log)",
+        ),
+        S::SetStatus => ("改状态", "Set status"),
         S::CourierChosen => (
             "快递已指定：只有这家快递的批次会打印它",
             "courier set: only a batch of that courier prints it",

@@ -452,3 +452,58 @@ fn a_printed_or_merged_order_keeps_its_receiver() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn an_orders_status_is_set_by_hand_on_the_orders_screen_with_a_reason() {
+    use packbench::domain::OrderStatus;
+    use packbench::ui::screen::orders;
+    for lang in [Lang::Zh, Lang::En] {
+        let s = Scratch::new();
+        s.ensure_store();
+        ready_shop(&s);
+        s.add_staff("KF1", "客服一", "customer_service");
+        let no = s
+            .raw()
+            .text("SELECT order_no FROM orders WHERE status = 'paid' ORDER BY id LIMIT 1")
+            .unwrap();
+        let status = || s.open().read().bench_order(&no).unwrap().unwrap().status;
+        let mut app = App::with_store(s.open(), "office-1", lang);
+        crate::common::sign_in_with(&mut app, "admin", "1234");
+        let _ = app.update(Message::Show(Screen::Orders));
+        let om = Message::Orders;
+        let _ = app.update(om(orders::Message::Open(no.clone())));
+        assert!(app.orders.selected.is_some());
+        let _ = app.update(om(orders::Message::NewStatusPicked(orders::StatusChoice {
+            status: Some(OrderStatus::Closed),
+            lang,
+        })));
+        // No reason: the flow refuses it too (the button is off).
+        let _ = app.update(om(orders::Message::SetStatus));
+        assert_eq!(app.notice.as_ref().unwrap().tone, Tone::Failed);
+        assert_eq!(status(), OrderStatus::Paid);
+        let _ = app.update(om(orders::Message::StatusReasonChanged(
+            "买家电话取消".into(),
+        )));
+        let _ = app.update(om(orders::Message::SetStatus));
+        assert_eq!(status(), OrderStatus::Closed);
+        let logged = s.raw().text(&format!(
+            "SELECT detail FROM events WHERE kind = 'order_status_changed' AND subject = '{no}' ORDER BY id DESC LIMIT 1"
+        ));
+        assert!(logged.unwrap().contains("买家电话取消"));
+        assert!(app.orders.status_reason.is_empty(), "the form is cleared");
+
+        // Customer service sees the order but may not change it.
+        let _ = app.update(Message::SignOut);
+        crate::common::sign_in_with(&mut app, "KF1", "1234");
+        let _ = app.update(Message::Show(Screen::Orders));
+        let _ = app.update(om(orders::Message::Open(no.clone())));
+        let _ = app.update(om(orders::Message::NewStatusPicked(orders::StatusChoice {
+            status: Some(OrderStatus::Paid),
+            lang,
+        })));
+        let _ = app.update(om(orders::Message::StatusReasonChanged("试试".into())));
+        let _ = app.update(om(orders::Message::SetStatus));
+        assert_eq!(app.notice.as_ref().unwrap().tone, Tone::Failed);
+        assert_eq!(status(), OrderStatus::Closed);
+    }
+}

@@ -33,6 +33,10 @@ pub enum Message {
     HoldNoteChanged(String),
     Hold,
     Release,
+    /// A status to set by hand (a correction, with a reason).
+    NewStatusPicked(StatusChoice),
+    StatusReasonChanged(String),
+    SetStatus,
     /// A remark, hold or release was stored: the order is read again.
     Changed(String, Result<(), Failure>),
 }
@@ -77,6 +81,9 @@ pub struct State {
     pub flag: bool,
     pub hold_reason: Option<HoldReason>,
     pub hold_note: String,
+    /// The status being set by hand, and why.
+    pub new_status: Option<OrderStatus>,
+    pub status_reason: String,
     searched: bool,
     searching: bool,
 }
@@ -181,10 +188,38 @@ impl State {
                     move |r| Message::Changed(no, r),
                 ))
             }
+            Message::NewStatusPicked(c) => {
+                self.new_status = c.status;
+                Action::none()
+            }
+            Message::StatusReasonChanged(r) => {
+                self.status_reason = r;
+                Action::none()
+            }
+            Message::SetStatus => {
+                let (Some(no), Some(status)) = (
+                    self.selected.as_ref().map(|r| r.order.order_no.clone()),
+                    self.new_status,
+                ) else {
+                    return Action::none();
+                };
+                let reason = self.status_reason.clone();
+                Action::job(Job::new(
+                    {
+                        let no = no.clone();
+                        move |s: &mut Store| {
+                            flow::orders::set_status(s, &actor, &no, status, &reason)
+                        }
+                    },
+                    move |r| Message::Changed(no, r),
+                ))
+            }
             Message::Changed(no, Ok(())) => {
                 self.remark.clear();
                 self.flag = false;
                 self.hold_note.clear();
+                self.new_status = None;
+                self.status_reason.clear();
                 self.open(ctx, &no)
             }
             Message::Changed(_, Err(e)) => {
@@ -429,6 +464,38 @@ impl State {
                     .spacing(10),
                 );
             }
+        }
+        // A correction by hand (a Taobao status the export has not caught up with), with why.
+        if actor.require(Permission::ChangeOrder).is_ok() {
+            let statuses: Vec<StatusChoice> = OrderStatus::ALL
+                .into_iter()
+                .filter(|s| *s != r.order.status)
+                .map(|s| StatusChoice {
+                    status: Some(s),
+                    lang,
+                })
+                .collect();
+            let ready = self.new_status.is_some() && !self.status_reason.trim().is_empty();
+            c = c.push(
+                row![
+                    pick_list(
+                        statuses,
+                        self.new_status.map(|s| StatusChoice {
+                            status: Some(s),
+                            lang
+                        }),
+                        Message::NewStatusPicked
+                    )
+                    .placeholder(i18n::st(lang, i18n::S::NewStatus)),
+                    text_input(i18n::st(lang, i18n::S::StatusReason), &self.status_reason)
+                        .on_input(Message::StatusReasonChanged)
+                        .padding(6),
+                    button(text(i18n::st(lang, i18n::S::SetStatus)))
+                        .style(button::danger)
+                        .on_press_maybe(ready.then_some(Message::SetStatus)),
+                ]
+                .spacing(10),
+            );
         }
         super::scroll(c).height(Fill).into()
     }
