@@ -1074,19 +1074,8 @@ fn pictures_bench() {
     if !db.is_file() {
         let partial = data.join(format!("pictures-{n}.partial.db"));
         remove_db(&partial);
-        let mut store = Store::create(&partial).expect("create");
-        let admin = staff::actor(&store, "admin", "pictures-bench").expect("admin");
-        fill(
-            &mut store,
-            &admin,
-            DemoOptions {
-                orders: 0,
-                seed: SEED,
-                // As many again without pictures: the baseline's pages.
-                products: 2 * n + 100,
-            },
-        )
-        .expect("the demo catalogue");
+        // As many again without pictures: the baseline's pages.
+        let (mut store, admin) = demo_store(&partial, 2 * n + 100);
         // A shop's photos: 800×800 JPEGs, each its own colour, named by merchant code.
         let dir = data.join(format!("pictures-{n}-files"));
         if !dir.is_dir() {
@@ -1202,18 +1191,7 @@ fn import_bench() {
     let fresh = |name: &str| {
         let db = data.join(name);
         remove_db(&db);
-        let mut store = Store::create(&db).expect("create");
-        let admin = staff::actor(&store, "admin", "import-bench").expect("admin");
-        fill(
-            &mut store,
-            &admin,
-            DemoOptions {
-                orders: 0,
-                seed: SEED,
-                products: 0,
-            },
-        )
-        .expect("the demo staff");
+        demo_store(&db, 0);
         db
     };
     println!("load average at the start: {}", loadavg());
@@ -1292,4 +1270,22 @@ fn import_bench() {
         cli.as_secs_f64(),
         window.as_secs_f64() / cli.as_secs_f64()
     );
+}
+
+/// A new store at `path` with the demo shop's staff and `products` products, no orders; and its
+/// admin.
+fn demo_store(path: &Path, products: u64) -> (Store, packbench::domain::Actor) {
+    let mut store = Store::create(path).expect("create");
+    let admin = staff::actor(&store, "admin", "gui-bench-prep").expect("admin");
+    fill(
+        &mut store,
+        &admin,
+        DemoOptions {
+            orders: 0,
+            seed: SEED,
+            products,
+        },
+    )
+    .expect("the demo shop");
+    (store, admin)
 }

@@ -49,6 +49,17 @@ fn like_anywhere(word: &str) -> String {
     s
 }
 
+/// A picture from columns 1–4 of a row: thumb, width, height, source.
+fn picture_from_row(r: &super::Row<'_>) -> Result<StoredPicture> {
+    let (w, h): (i64, i64) = (r.get(2)?, r.get(3)?);
+    Ok(StoredPicture {
+        jpeg: r.get(1)?,
+        width: w as u32,
+        height: h as u32,
+        source: r.get(4)?,
+    })
+}
+
 impl Db<'_> {
     /// Products whose merchant code, barcode, name or spec holds every word of `query` (all
     /// products when it is blank), by merchant code: `limit` of them after the first `offset`,
@@ -143,18 +154,7 @@ impl Db<'_> {
                     super::orders::placeholders(chunk.len())
                 ),
                 &ps,
-                |r| {
-                    let (w, h): (i64, i64) = (r.get(2)?, r.get(3)?);
-                    Ok((
-                        r.get::<i64>(0)?,
-                        StoredPicture {
-                            jpeg: r.get(1)?,
-                            width: w as u32,
-                            height: h as u32,
-                            source: r.get(4)?,
-                        },
-                    ))
-                },
+                |r| Ok((r.get::<i64>(0)?, picture_from_row(r)?)),
             )? {
                 out.insert(id, p);
             }
@@ -175,18 +175,7 @@ impl Db<'_> {
                     super::orders::placeholders(chunk.len())
                 ),
                 &ps,
-                |r| {
-                    let (w, h): (i64, i64) = (r.get(2)?, r.get(3)?);
-                    Ok((
-                        r.get::<String>(0)?,
-                        StoredPicture {
-                            jpeg: r.get(1)?,
-                            width: w as u32,
-                            height: h as u32,
-                            source: r.get(4)?,
-                        },
-                    ))
-                },
+                |r| Ok((r.get::<String>(0)?, picture_from_row(r)?)),
             )? {
                 out.insert(sku, p);
             }
