@@ -35,6 +35,11 @@ pub enum OutKind {
     TaobaoExport,
     /// A product catalogue (`商家编码,…` or `sku_code,…`).
     Catalogue,
+    /// Shipments for Taobao's bulk delivery, CSV (`订单编号,物流公司,运单号`, with a BOM).
+    ShipmentsCsv,
+    /// A spreadsheet (XLSX): no spreadsheet is taken for an earlier one (a shop's own sheets look
+    /// the same), so an existing one is replaced only with `--force`.
+    Spreadsheet,
 }
 
 impl OutKind {
@@ -44,6 +49,8 @@ impl OutKind {
             OutKind::LabelStream => "标签打印机指令文件（TSPL/ZPL）",
             OutKind::TaobaoExport => "淘宝导出文件",
             OutKind::Catalogue => "商品表",
+            OutKind::ShipmentsCsv => "发货单（CSV）",
+            OutKind::Spreadsheet => "电子表格",
         }
     }
 
@@ -53,6 +60,8 @@ impl OutKind {
             OutKind::LabelStream => "a label printer stream (TSPL/ZPL)",
             OutKind::TaobaoExport => "a Taobao export file",
             OutKind::Catalogue => "a product catalogue",
+            OutKind::ShipmentsCsv => "a shipments file (CSV)",
+            OutKind::Spreadsheet => "a spreadsheet",
         }
     }
 
@@ -67,6 +76,8 @@ impl OutKind {
             OutKind::Catalogue => {
                 head.starts_with("商家编码".as_bytes()) || head.starts_with(b"sku_code")
             }
+            OutKind::ShipmentsCsv => head.starts_with("订单编号,物流公司,运单号".as_bytes()),
+            OutKind::Spreadsheet => false,
         }
     }
 
@@ -205,9 +216,10 @@ impl Guard {
 
 /// The first bytes of a file, to recognise its kind.
 fn head(path: &Path) -> Result<Vec<u8>> {
-    let mut buf = Vec::with_capacity(16);
+    // Enough for the longest header recognised (a BOM and 订单编号,物流公司,运单号 in UTF-8).
+    let mut buf = Vec::with_capacity(64);
     File::open(path)
-        .and_then(|f| f.take(16).read_to_end(&mut buf))
+        .and_then(|f| f.take(64).read_to_end(&mut buf))
         .map_err(|e| Error::io(path, e))?;
     Ok(buf)
 }

@@ -128,6 +128,9 @@ pub enum Command {
     Station(bench::StationCmd),
     /// Free a parcel left open at a bench that is gone, so another bench may check it.
     Release { tracking_no: String },
+    /// Files for Taobao's seller centre.
+    #[command(subcommand)]
+    Export(ExportCmd),
     /// Ship a whole batch without checking (for shops that do not check).
     Ship {
         /// The batch: 12 or B12.
@@ -317,6 +320,25 @@ pub enum ProductCmd {
     },
     /// Set a product's picture from a JPEG or PNG file.
     Picture { sku: String, file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCmd {
+    /// The shipments of a batch or a day for Taobao's bulk delivery (订单编号,物流公司,运单号): a
+    /// CSV with a UTF-8 BOM, or an XLSX when FILE ends in .xlsx.
+    Shipments {
+        /// A batch: 12 or B12.
+        #[arg(long, conflicts_with = "day", required_unless_present = "day")]
+        batch: Option<String>,
+        /// Every batch printed that day (Beijing time): YYYY-MM-DD.
+        #[arg(long)]
+        day: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace a file there that is not an earlier shipments file.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -1156,6 +1178,29 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
         Command::Ship { batch, json } => bench::ship(store, actor, &batch, json),
         Command::Scanners(cmd) => bench::scanners(cmd),
         Command::Station(cmd) => bench::station(store, actor, cmd),
+        Command::Export(ExportCmd::Shipments {
+            batch,
+            day,
+            out,
+            force,
+        }) => {
+            let which = match (batch, day) {
+                (Some(b), _) => flow::shipments::Which::Batch(b.parse()?),
+                (None, Some(d)) => flow::shipments::Which::Day(
+                    chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
+                        Error::invalid(
+                            format!("日期写法不对：{d}（例如 2026-11-30）"),
+                            format!("not a date: {d} (e.g. 2026-11-30)"),
+                        )
+                    })?,
+                ),
+                (None, None) => unreachable!("clap requires one"),
+            };
+            let guard = crate::output::Guard::new(store.path(), force);
+            let n = flow::shipments::export(store, actor, which, &out, &guard)?;
+            println!("已导出 {n} 单 · {n} orders exported → {}", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Release { tracking_no } => {
             let bench = flow::check::release(store, actor, &tracking_no)?;
             println!("{tracking_no} 已从验货台 {bench} 释放 · released from bench {bench}");

@@ -17,6 +17,7 @@ pub mod receipt;
 pub mod review;
 pub mod settings;
 pub mod ship;
+pub mod shipments;
 pub mod staff;
 pub mod station;
 pub mod stock;

@@ -698,6 +698,7 @@ pub enum S {
     NewStatus,
     StatusReason,
     SetStatus,
+    ExportShipments,
 }
 
 /// The text of `s` in `lang`.
@@ -1020,6 +1021,7 @@ pub fn st(lang: Lang, s: S) -> &'static str {
             "Why (required; kept in the event log)",
         ),
         S::SetStatus => ("改状态", "Set status"),
+        S::ExportShipments => ("导出发货单（淘宝批量发货）", "Shipments for Taobao"),
         S::CourierChosen => (
             "快递已指定：只有这家快递的批次会打印它",
             "courier set: only a batch of that courier prints it",
@@ -1703,6 +1705,27 @@ pub fn line_matched(lang: Lang, m: &crate::flow::catalog::LineMatched) -> String
             m.sku_code,
             m.orders.len(),
             m.orders.join(", ")
+        ),
+    }
+}
+
+/// The shipments files written for Taobao's bulk delivery.
+pub fn shipments_exported(
+    lang: Lang,
+    n: usize,
+    csv: &std::path::Path,
+    xlsx: &std::path::Path,
+) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "已导出 {n} 单，在淘宝卖家中心“批量发货”上传：{}（或 {}）",
+            csv.display(),
+            xlsx.display()
+        ),
+        Lang::En => format!(
+            "{n} orders exported; upload to the seller centre's bulk delivery: {} (or {})",
+            csv.display(),
+            xlsx.display()
         ),
     }
 }

@@ -48,6 +48,7 @@ mod readme;
 mod reimport;
 mod scan_source;
 mod scanners;
+mod shipments;
 mod stock;
 mod store;
 mod window_words;

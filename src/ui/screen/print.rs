@@ -77,6 +77,9 @@ pub enum Message {
     ParcelPage(usize),
     /// 批量发货: first see what it will do.
     AskShip(BatchId),
+    /// The batch's shipments for Taobao's bulk delivery, as CSV and XLSX in the print folder.
+    ExportShipments(BatchId),
+    Exported(Result<(PathBuf, PathBuf, usize), Failure>),
     ConfirmShip,
     KeepUnshipped,
     ShippedAll(Result<BulkShipped, Failure>),
@@ -274,6 +277,11 @@ impl State {
         if self.printer.is_some() {
             return Ok(());
         }
+        self.ensure_out_dir_always()
+    }
+
+    /// The print folder made if missing, for files that go there whatever the printer.
+    fn ensure_out_dir_always(&self) -> Result<(), Notice> {
         std::fs::create_dir_all(&self.out_dir).map_err(|e| {
             let dir = self.out_dir.display().to_string();
             Notice::failed(Bi::with(|l| {
@@ -298,6 +306,30 @@ impl State {
         match msg {
             Message::Scanned(scan) => self.scanned(&scan.code),
             Message::Refresh => self.reload(&actor).clear_notice(),
+            Message::ExportShipments(id) => {
+                if let Err(n) = self.ensure_out_dir_always() {
+                    return Action::notice(n).with_sound(Sound::Error);
+                }
+                let stamp = chrono::Utc::now()
+                    .with_timezone(&crate::domain::time::shop_zone())
+                    .format("%Y%m%d-%H%M%S");
+                let base = self.out_dir.join(format!("发货-{id}-{stamp}"));
+                Action::job(Job::new(
+                    move |s: &mut Store| {
+                        let guard = crate::output::Guard::new(s.path(), false);
+                        let which = flow::shipments::Which::Batch(id);
+                        let (csv, xlsx) = (base.with_extension("csv"), base.with_extension("xlsx"));
+                        let n = flow::shipments::export(s, &actor, which, &csv, &guard)?;
+                        flow::shipments::export(s, &actor, which, &xlsx, &guard)?;
+                        Ok((csv, xlsx, n))
+                    },
+                    Message::Exported,
+                ))
+            }
+            Message::Exported(Ok((csv, xlsx, n))) => Action::notice(Notice::done(Bi::with(|l| {
+                i18n::shipments_exported(l, n, &csv, &xlsx)
+            }))),
+            Message::Exported(Err(e)) => Action::error(&e),
             Message::FreeParcel(tracking_no) => {
                 let no = tracking_no.clone();
                 Action::job(Job::new(
@@ -1176,6 +1208,12 @@ impl State {
                                 && b.shipped < b.parcels
                                 && self.ship_ask.is_none())
                             .then_some(Message::AskShip(b.id))
+                        ),
+                    button(text(st(lang, S::ExportShipments)).size(14))
+                        .padding(6)
+                        .on_press_maybe(
+                            (may_ship && b.cancelled_at.is_none())
+                                .then_some(Message::ExportShipments(b.id))
                         ),
                 ]
                 .spacing(10)

@@ -1,0 +1,285 @@
+//! The way back to Taobao: the shipments of a batch or a day as a CSV (with a BOM) and an XLSX,
+//! read back equal to the batch's parcels; a cancelled batch has none; another file is not
+//! overwritten; who may.
+
+use crate::common::Scratch;
+use std::io::Read;
+
+/// `(order, courier, tracking number)` of every order of the batch, as `batch show` says.
+fn expected(batch: &serde_json::Value) -> Vec<[String; 3]> {
+    batch["parcels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| {
+            p["order_nos"].as_array().unwrap().iter().map(move |o| {
+                [
+                    o.as_str().unwrap().to_string(),
+                    p["courier"].as_str().unwrap().to_string(),
+                    p["tracking_no"].as_str().unwrap().to_string(),
+                ]
+            })
+        })
+        .collect()
+}
+
+fn read_csv(path: &std::path::Path) -> Vec<[String; 3]> {
+    let bytes = std::fs::read(path).unwrap();
+    let text = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .expect("a UTF-8 BOM for Excel");
+    let mut r = csv::Reader::from_reader(text);
+    assert_eq!(r.headers().unwrap(), vec!["订单编号", "物流公司", "运单号"]);
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            [rec[0].to_string(), rec[1].to_string(), rec[2].to_string()]
+        })
+        .collect()
+}
+
+/// The cells of the first sheet of an XLSX, row by row (strings only, as written).
+fn read_xlsx(path: &std::path::Path) -> Vec<Vec<String>> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut part = |name: &str| {
+        let mut s = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    let shared = part("xl/sharedStrings.xml");
+    let sheet = part("xl/worksheets/sheet1.xml");
+    let strings: Vec<String> = shared
+        .split("<si>")
+        .skip(1)
+        .map(|si| {
+            let t = si.split_once('>').unwrap().1;
+            t.split_once("</t>").unwrap().0.to_string()
+        })
+        .collect();
+    sheet
+        .split("<row ")
+        .skip(1)
+        .map(|row| {
+            row.split("<c ")
+                .skip(1)
+                .map(|c| {
+                    assert!(c.contains("t=\"s\""), "every cell is text: {c}");
+                    let v = c.split_once("<v>").unwrap().1.split_once("</v>").unwrap().0;
+                    strings[v.parse::<usize>().unwrap()].clone()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn a_batchs_shipments_go_back_to_taobao_as_csv_and_xlsx() {
+    let s = Scratch::new();
+    let batch = s.printed_batch();
+    let id = batch["batch_id"]
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| batch["batch_id"].to_string());
+    let (_, shown) = s.json(&["batch", "show", &id, "--json"]);
+    let want = expected(&shown);
+    assert!(want.len() > 10);
+
+    let csv_path = s.path("发货.csv");
+    let out = s.ok(&[
+        "export",
+        "shipments",
+        "--batch",
+        &id,
+        "--out",
+        csv_path.to_str().unwrap(),
+    ]);
+    assert!(out.contains(&format!("{} ", want.len())), "{out}");
+    assert_eq!(read_csv(&csv_path), want);
+
+    let xlsx = s.path("发货.xlsx");
+    s.ok(&[
+        "export",
+        "shipments",
+        "--batch",
+        &id,
+        "--out",
+        xlsx.to_str().unwrap(),
+    ]);
+    let rows = read_xlsx(&xlsx);
+    assert_eq!(rows[0], ["订单编号", "物流公司", "运单号"]);
+    let got: Vec<[String; 3]> = rows[1..]
+        .iter()
+        .map(|r| [r[0].clone(), r[1].clone(), r[2].clone()])
+        .collect();
+    assert_eq!(got, want, "19-digit order numbers kept whole, as text");
+
+    // The day's batches: the same, today in Beijing.
+    let today = chrono::Utc::now()
+        .with_timezone(&packbench::domain::time::shop_zone())
+        .date_naive()
+        .to_string();
+    let day = s.path("day.csv");
+    s.ok(&[
+        "export",
+        "shipments",
+        "--day",
+        &today,
+        "--out",
+        day.to_str().unwrap(),
+    ]);
+    assert_eq!(read_csv(&day), want);
+    let err = s.fails_as(
+        "admin",
+        &[
+            "export",
+            "shipments",
+            "--day",
+            "2020-01-01",
+            "--out",
+            day.to_str().unwrap(),
+        ],
+    );
+    assert!(err.contains("没有可以导出"), "{err}");
+    assert_eq!(read_csv(&day), want, "a refused export leaves the file");
+
+    // An earlier export is replaced; another file is not (without --force); a spreadsheet never.
+    s.ok(&[
+        "export",
+        "shipments",
+        "--batch",
+        &id,
+        "--out",
+        csv_path.to_str().unwrap(),
+    ]);
+    let mine = s.path("账本.csv");
+    std::fs::write(&mine, "日期,金额\n").unwrap();
+    let err = s.fails_as(
+        "admin",
+        &[
+            "export",
+            "shipments",
+            "--batch",
+            &id,
+            "--out",
+            mine.to_str().unwrap(),
+        ],
+    );
+    assert!(err.contains("--force"), "{err}");
+    assert_eq!(std::fs::read_to_string(&mine).unwrap(), "日期,金额\n");
+    s.fails_as(
+        "admin",
+        &[
+            "export",
+            "shipments",
+            "--batch",
+            &id,
+            "--out",
+            xlsx.to_str().unwrap(),
+        ],
+    );
+    s.ok(&[
+        "export",
+        "shipments",
+        "--batch",
+        &id,
+        "--out",
+        xlsx.to_str().unwrap(),
+        "--force",
+    ]);
+
+    // A checker does not ship on Taobao; a bad date is said so.
+    s.add_staff("YH9", "验货", "checker");
+    s.fails_as(
+        "YH9",
+        &[
+            "export",
+            "shipments",
+            "--batch",
+            &id,
+            "--out",
+            s.path("x.csv").to_str().unwrap(),
+        ],
+    );
+    let err = s.fails_as(
+        "admin",
+        &[
+            "export",
+            "shipments",
+            "--day",
+            "30/11",
+            "--out",
+            day.to_str().unwrap(),
+        ],
+    );
+    assert!(err.contains("日期写法不对"), "{err}");
+    let logged = s
+        .raw()
+        .int("SELECT count(*) FROM events WHERE kind = 'shipments_exported'");
+    assert_eq!(logged, 5);
+}
+
+#[test]
+fn a_cancelled_batch_has_no_shipments() {
+    let s = Scratch::new();
+    let batch = s.printed_batch();
+    let id = batch["batch_id"]
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| batch["batch_id"].to_string());
+    s.ok(&["batch", "cancel", &id, "--reason", "打错了"]);
+    let out = s.path("x.csv");
+    let err = s.fails_as(
+        "admin",
+        &[
+            "export",
+            "shipments",
+            "--batch",
+            &id,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(err.contains("没有可以导出"), "{err}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn the_print_screen_writes_a_batchs_shipments_for_taobao() {
+    use packbench::ui::i18n::Lang;
+    use packbench::ui::screen::{Screen, Tone, print};
+    use packbench::ui::{App, Message};
+    for lang in [Lang::Zh, Lang::En] {
+        let s = Scratch::new();
+        let batch = s.printed_batch();
+        let id = batch["batch_id"].to_string();
+        let (_, shown) = s.json(&["batch", "show", id.trim_matches('"'), "--json"]);
+        let mut app = App::with_store(s.open(), "office-1", lang);
+        crate::common::sign_in_with(&mut app, "admin", "1234");
+        crate::common::print_into_scratch(&mut app, &s);
+        let _ = app.update(Message::Show(Screen::Print));
+        let b = app.print.batches[0].id;
+        let _ = app.update(Message::Print(print::Message::ExportShipments(b)));
+        let n = app.notice.as_ref().unwrap();
+        assert_eq!(n.tone, Tone::Done, "{}", n.text.get(lang));
+        let files: Vec<std::path::PathBuf> = std::fs::read_dir(s.path("print"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("发货-")
+            })
+            .collect();
+        let csv = files
+            .iter()
+            .find(|p| p.extension().unwrap() == "csv")
+            .expect("the CSV");
+        assert!(
+            files.iter().any(|p| p.extension().unwrap() == "xlsx"),
+            "and the XLSX"
+        );
+        assert!(n.text.get(lang).contains(&csv.display().to_string()));
+        assert_eq!(read_csv(csv), expected(&shown));
+    }
+}
