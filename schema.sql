@@ -609,3 +609,29 @@ ALTER TABLE orders ADD COLUMN courier_wanted TEXT;
 -- Parcels held open at a bench: the office finds those a dead bench left (to free them) without
 -- reading every parcel the shop ever shipped.
 CREATE INDEX parcels_claimed ON parcels(claimed_by) WHERE claimed_by IS NOT NULL;
+
+-- version: 17
+-- Refunds from Taobao's refund export (退款管理 → 导出), one per 退款编号; a re-import updates it.
+-- By order number, not a key: a refund may come before its order is imported.
+CREATE TABLE refunds (
+    id             INTEGER PRIMARY KEY,
+    refund_no      TEXT NOT NULL UNIQUE,
+    order_no       TEXT NOT NULL,
+    sku_code       TEXT NOT NULL DEFAULT '',
+    status         TEXT NOT NULL CHECK (status = 'requested' OR status = 'awaiting_return'
+                                       OR status = 'returned' OR status = 'refused'
+                                       OR status = 'closed' OR status = 'refunded'),
+    goods_status   TEXT NOT NULL DEFAULT '',
+    amount_fen     INTEGER NOT NULL CHECK (amount_fen >= 0),
+    needs_return   INTEGER NOT NULL DEFAULT 0 CHECK (needs_return = 0 OR needs_return = 1),
+    return_waybill TEXT,
+    return_courier TEXT,
+    reason         TEXT NOT NULL DEFAULT '',
+    full_refund    INTEGER NOT NULL DEFAULT 0 CHECK (full_refund = 0 OR full_refund = 1),
+    requested_at   TEXT,
+    finished_at    TEXT,
+    imported_at    TEXT NOT NULL,
+    updated_at     TEXT NOT NULL
+) STRICT;
+CREATE INDEX refunds_order ON refunds(order_no);
+CREATE INDEX refunds_return_waybill ON refunds(return_waybill) WHERE return_waybill IS NOT NULL;

@@ -351,6 +351,7 @@ pub fn review(store: &mut Store, actor: &Actor, cmd: ReviewCmd) -> Result<ExitCo
                             format!("商品库中没有 unknown SKU: {}", s.join(", "))
                         }
                         flow::review::Readiness::Unpaid => "未付款 unpaid".into(),
+                        flow::review::Readiness::Refund => "退款中 refund under way".into(),
                         flow::review::Readiness::NothingToShip => "已全部退款 all refunded".into(),
                         flow::review::Readiness::Ready => "可打印 ready".into(),
                     };

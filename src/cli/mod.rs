@@ -222,6 +222,13 @@ pub enum ImportCmd {
         #[arg(long)]
         skip_bad: bool,
     },
+    /// A refund export from the seller centre (退款管理 → 导出), GBK or UTF-8: one refund per
+    /// 退款编号, a re-import updating it. All or nothing.
+    Refunds {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -830,6 +837,26 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
         }) => {
             let s = flow::import::import_products(store, actor, &file, ImportOptions { skip_bad })?;
             print_product_import(&s, json);
+            Ok(import_exit(s.committed))
+        }
+        Command::Import(ImportCmd::Refunds { file, json }) => {
+            let s = flow::refunds::import_refunds(store, actor, &file)?;
+            if json {
+                println!("{}", serde_json::to_string(&s).expect("serialisable"));
+            } else if s.committed {
+                println!(
+                    "新退款 new {} · 更新 updated {} · 未变 unchanged {}",
+                    s.refunds_new, s.refunds_updated, s.refunds_unchanged
+                );
+            }
+            if !s.committed {
+                print_rejected(&s.rejected);
+                eprintln!(
+                    "有 {} 行不对，什么都没有导入 · {} rows are wrong; nothing was imported",
+                    s.rejected.len(),
+                    s.rejected.len()
+                );
+            }
             Ok(import_exit(s.committed))
         }
         Command::Order(OrderCmd::Show { order_no, json }) => {

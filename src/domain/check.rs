@@ -20,16 +20,19 @@ pub enum BlockReason {
     Held,
     /// Being checked at another bench.
     OpenElsewhere,
+    /// A refund is under way on Taobao (imported from the refund export).
+    RefundOpen,
 }
 
 impl BlockReason {
-    pub const ALL: [BlockReason; 6] = [
+    pub const ALL: [BlockReason; 7] = [
         BlockReason::Unpaid,
         BlockReason::Refunded,
         BlockReason::Cancelled,
         BlockReason::Shipped,
         BlockReason::Held,
         BlockReason::OpenElsewhere,
+        BlockReason::RefundOpen,
     ];
 
     pub fn code(self) -> &'static str {
@@ -40,6 +43,7 @@ impl BlockReason {
             BlockReason::Shipped => "shipped",
             BlockReason::Held => "held",
             BlockReason::OpenElsewhere => "open_elsewhere",
+            BlockReason::RefundOpen => "refund_open",
         }
     }
 
@@ -51,6 +55,7 @@ impl BlockReason {
             BlockReason::Shipped => "已经发货了",
             BlockReason::Held => "订单暂停发货",
             BlockReason::OpenElsewhere => "正在另一台验货台验货",
+            BlockReason::RefundOpen => "买家在退款，先别发货（交给客服主管）",
         }
     }
 
@@ -62,6 +67,7 @@ impl BlockReason {
             BlockReason::Shipped => "already shipped",
             BlockReason::Held => "on hold: do not ship",
             BlockReason::OpenElsewhere => "being checked at another bench",
+            BlockReason::RefundOpen => "a refund is under way: do not ship (to the CS supervisor)",
         }
     }
 }
@@ -118,6 +124,8 @@ pub struct OrderFacts {
     pub ship_unpaid: bool,
     pub paid: bool,
     pub held: bool,
+    /// A refund of the order is under way on Taobao.
+    pub refund_open: bool,
     /// Lines still to ship (not refunded).
     pub lines_to_ship: usize,
 }
@@ -143,6 +151,9 @@ pub fn block_reason(parcel_shipped: bool, orders: &[OrderFacts]) -> Option<Block
     }
     if orders.is_empty() || orders.iter().all(|o| o.lines_to_ship == 0) {
         return Some(BlockReason::Refunded);
+    }
+    if any(&|o| o.refund_open) {
+        return Some(BlockReason::RefundOpen);
     }
     if any(&|o| o.held) {
         return Some(BlockReason::Held);
@@ -198,6 +209,7 @@ mod tests {
             ship_unpaid: false,
             paid: true,
             held: false,
+            refund_open: false,
             lines_to_ship: lines,
         }
     }
@@ -243,6 +255,19 @@ mod tests {
             None
         );
         assert_eq!(block_reason(false, &[paid(0)]), Some(BlockReason::Refunded));
+        let refunding = OrderFacts {
+            refund_open: true,
+            ..paid(1)
+        };
+        assert_eq!(
+            block_reason(false, std::slice::from_ref(&refunding)),
+            Some(BlockReason::RefundOpen)
+        );
+        // A merged parcel stops for one order's refund.
+        assert_eq!(
+            block_reason(false, &[paid(1), refunding]),
+            Some(BlockReason::RefundOpen)
+        );
         assert_eq!(
             block_reason(
                 false,

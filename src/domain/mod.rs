@@ -82,6 +82,7 @@ pub mod order;
 pub mod outcome;
 pub mod print;
 pub mod product;
+pub mod refund;
 pub mod remark;
 pub mod review;
 pub mod staff;

@@ -14,6 +14,7 @@ pub mod pick;
 pub mod print;
 pub mod products;
 pub mod receipt;
+pub mod refunds;
 pub mod review;
 pub mod settings;
 pub mod ship;

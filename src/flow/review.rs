@@ -20,6 +20,8 @@ pub enum Readiness {
     NothingToShip,
     /// These merchant codes are no product of the catalogue (or a discontinued one).
     Unresolved(Vec<String>),
+    /// A refund is under way on Taobao: not printed until it is settled.
+    Refund,
 }
 
 impl Readiness {
@@ -30,6 +32,7 @@ impl Readiness {
             Readiness::Unpaid => "unpaid",
             Readiness::NothingToShip => "nothing_to_ship",
             Readiness::Unresolved(_) => "unresolved",
+            Readiness::Refund => "refund",
         }
     }
 }
@@ -38,6 +41,9 @@ impl Readiness {
 pub fn readiness(db: &Db<'_>, o: &BenchOrder) -> Result<Readiness> {
     if let Some(reason) = &o.hold_reason {
         return Ok(Readiness::Held(reason.clone()));
+    }
+    if o.refund_open {
+        return Ok(Readiness::Refund);
     }
     if o.status == OrderStatus::Unpaid && !o.ship_unpaid {
         return Ok(Readiness::Unpaid);

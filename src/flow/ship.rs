@@ -17,6 +17,7 @@ pub(crate) fn facts(orders: &[BenchOrder]) -> Vec<OrderFacts> {
             ship_unpaid: o.ship_unpaid,
             paid: o.paid,
             held: o.hold_reason.is_some(),
+            refund_open: o.refund_open,
             lines_to_ship: o.lines_to_ship().count(),
         })
         .collect()

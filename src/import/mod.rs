@@ -5,6 +5,7 @@ pub mod decode;
 pub mod export;
 pub mod picture;
 pub mod products;
+pub mod refunds;
 pub mod rejects;
 pub mod table;
 pub mod taobao;
@@ -46,6 +47,17 @@ impl BadRow {
             code,
         }
     }
+}
+
+/// What a refund import did. All or nothing: when `committed` is false nothing was written.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct RefundImportSummary {
+    pub refunds_new: u64,
+    pub refunds_updated: u64,
+    pub refunds_unchanged: u64,
+    pub rejected: Vec<BadRow>,
+    #[serde(skip)]
+    pub committed: bool,
 }
 
 /// What an order import did. `rejected` lists every bad row; when `committed` is false nothing

@@ -25,6 +25,9 @@ pub struct BenchOrder {
     /// The courier this order must go by (指定快递, chosen at review): only a batch of that
     /// courier takes it. `None`: any.
     pub courier_wanted: Option<String>,
+    /// A refund of this order is under way on Taobao (requested, agreed, returned): the goods
+    /// should not leave while it is.
+    pub refund_open: bool,
     pub lines: Vec<OrderLine>,
 }
 
@@ -149,14 +152,16 @@ pub struct PoolStatus {
 
 const BENCH_ORDER_COLS: &str = "id, order_no, status, paid_at IS NOT NULL, ship_unpaid, hold_reason, hold_note, \
      parcel_id, buyer, receiver_name, receiver_phone, receiver_address, buyer_message, COALESCE(paid_at, created_at), \
-     courier_wanted";
+     courier_wanted, EXISTS (SELECT 1 FROM refunds r WHERE r.order_no = orders.order_no AND r.status IN \
+     ('requested', 'awaiting_return', 'returned'))";
 
 /// `BENCH_ORDER_COLS` of the orders named `o` in a join.
 const BENCH_ORDER_COLS_O: &str = "o.id, o.order_no, o.status, o.paid_at IS NOT NULL, o.ship_unpaid, o.hold_reason, \
      o.hold_note, o.parcel_id, o.buyer, o.receiver_name, o.receiver_phone, o.receiver_address, o.buyer_message, \
-     COALESCE(o.paid_at, o.created_at), o.courier_wanted";
+     COALESCE(o.paid_at, o.created_at), o.courier_wanted, EXISTS (SELECT 1 FROM refunds r \
+     WHERE r.order_no = o.order_no AND r.status IN ('requested', 'awaiting_return', 'returned'))";
 /// How many columns `BENCH_ORDER_COLS` has.
-const BENCH_ORDER_WIDTH: usize = 15;
+const BENCH_ORDER_WIDTH: usize = 16;
 
 /// Orders that may be printed if nothing else stops them: paid (or let through unpaid), not
 /// held, not in a printed parcel.
@@ -183,6 +188,7 @@ fn bench_order_from_row(r: &Row<'_>) -> Result<BenchOrder> {
         buyer_message: r.get(12)?,
         age: r.get(13)?,
         courier_wanted: r.get(14)?,
+        refund_open: r.get(15)?,
         lines: Vec::new(),
     })
 }

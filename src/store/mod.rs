@@ -11,6 +11,7 @@ mod orders;
 pub mod pg;
 mod print;
 mod products;
+mod refunds;
 pub(crate) mod sql;
 mod staff;
 mod stock;

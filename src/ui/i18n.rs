@@ -1551,6 +1551,7 @@ pub fn readiness(lang: Lang, code: Option<&str>) -> &'static str {
         Some("unpaid") => ("待付款", "Unpaid"),
         Some("unresolved") => ("商家编码不认识", "Unknown merchant code"),
         Some("nothing_to_ship") => ("全部退款", "All refunded"),
+        Some("refund") => ("退款中", "Refund under way"),
         Some(_) => ("其他", "Other"),
     };
     lang.pick(zh, en)

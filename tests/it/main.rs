@@ -45,6 +45,7 @@ mod print_decode;
 mod print_printers;
 mod print_text;
 mod readme;
+mod refunds;
 mod reimport;
 mod scan_source;
 mod scanners;

@@ -21,10 +21,11 @@ use iced::widget::{Column, button, container, pick_list, row, text, text_input};
 use iced::{Element, Fill, FillPortion};
 
 /// The filters, by readiness code (`None`: every order).
-pub const FILTERS: [Option<&str>; 6] = [
+pub const FILTERS: [Option<&str>; 7] = [
     None,
     Some("ready"),
     Some("held"),
+    Some("refund"),
     Some("unpaid"),
     Some("unresolved"),
     Some("nothing_to_ship"),
