@@ -659,3 +659,8 @@ CREATE TABLE refunds (
 );
 CREATE INDEX refunds_order ON refunds(order_no);
 CREATE INDEX refunds_return_waybill ON refunds(return_waybill) WHERE return_waybill IS NOT NULL;
+
+-- version: 18
+-- Stock that left without the bench, marked unchecked (see schema.sql).
+ALTER TABLE stock_moves ADD COLUMN unchecked BIGINT NOT NULL DEFAULT 0 CHECK (unchecked = 0 OR unchecked = 1);
+CREATE INDEX stock_moves_shipment_ref ON stock_moves(ref) WHERE kind = 'shipment';

@@ -524,6 +524,13 @@ fn apply_known_order(
                 &order.order_no,
                 &json!({"from": old.status.code(), "to": order.status.code(), "by": "import"}),
             )?;
+            // Shipped on Taobao's word, and no bench shipped it: its stock leaves now, once.
+            if matches!(old.status, OrderStatus::Paid | OrderStatus::Unpaid)
+                && matches!(order.status, OrderStatus::Shipped | OrderStatus::Completed)
+                && db.order_parcel_stage(stored.id)? != Some(ParcelStage::Shipped)
+            {
+                super::ship::stock_out_unchecked(db, actor, &order.order_no, &lines)?;
+            }
         }
     }
     for (seq, line) in lines.iter().enumerate() {

@@ -126,7 +126,15 @@ pub fn set_status(
             "order_status_changed",
             order_no,
             &json!({"from": order.order.status.code(), "to": status.code(), "reason": reason.trim()}),
-        )
+        )?;
+        // Set shipped by hand, and no bench shipped it: its stock leaves now, once.
+        if matches!(order.order.status, OrderStatus::Paid | OrderStatus::Unpaid)
+            && matches!(status, OrderStatus::Shipped | OrderStatus::Completed)
+            && db.order_parcel_stage(order.id)? != Some(crate::domain::check::ParcelStage::Shipped)
+        {
+            super::ship::stock_out_unchecked(db, actor, order_no, &order.order.lines)?;
+        }
+        Ok(())
     })
 }
 

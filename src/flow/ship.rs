@@ -71,6 +71,10 @@ pub(crate) fn ship_parcel_with(
     scan: Option<i64>,
 ) -> Result<()> {
     for o in orders {
+        // Its stock left already, unchecked (Taobao said shipped first): not twice.
+        if db.shipment_moved(&o.order_no)? {
+            continue;
+        }
         for l in o.lines_to_ship() {
             let product = products.get(&l.sku_code).ok_or_else(|| {
                 Error::invalid(
@@ -97,6 +101,54 @@ pub(crate) fn ship_parcel_with(
         p.tracking_no.as_deref().unwrap_or(""),
         &json!({"mode": mode, "orders": order_nos, "parcel_id": p.id}),
     )
+}
+
+/// Takes the stock of an order that left without the bench (Taobao says shipped, or a person
+/// set it so) out of the ledger, once: shipment moves marked unchecked, from each product's bin.
+/// Nothing when stock already left for it (a bench shipment, or this before). A line refunded
+/// (closed) stays; a merchant code the catalogue does not know has no stock to take and is named
+/// in the event.
+pub(crate) fn stock_out_unchecked(
+    db: &Db<'_>,
+    actor: &Actor,
+    order_no: &str,
+    lines: &[crate::domain::OrderLine],
+) -> Result<()> {
+    if db.shipment_moved(order_no)? {
+        return Ok(());
+    }
+    let live: Vec<&crate::domain::OrderLine> = lines
+        .iter()
+        .filter(|l| l.status != crate::domain::OrderStatus::Closed)
+        .collect();
+    let skus: Vec<&str> = live.iter().map(|l| l.sku_code.as_str()).collect();
+    let products = db.products_by_sku(&skus)?;
+    let mut moved = 0;
+    let mut unknown = Vec::new();
+    for l in live {
+        match products.get(&l.sku_code) {
+            Some((id, p)) => {
+                db.add_unchecked_shipment(
+                    *id,
+                    p.bin.as_deref().unwrap_or(""),
+                    -i64::from(l.qty),
+                    actor,
+                    order_no,
+                )?;
+                moved += 1;
+            }
+            None => unknown.push(l.sku_code.clone()),
+        }
+    }
+    if moved > 0 || !unknown.is_empty() {
+        db.log_event(
+            actor,
+            "stock_out_unchecked",
+            order_no,
+            &json!({"lines": moved, "unknown": unknown}),
+        )?;
+    }
+    Ok(())
 }
 
 /// What a bulk ship did.

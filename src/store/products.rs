@@ -173,6 +173,21 @@ impl Db<'_> {
         actor: &Actor,
         reference: &str,
     ) -> Result<()> {
+        self.add_stock_move_marked(kind, product_id, bin, qty, actor, reference, false)
+    }
+
+    /// `add_stock_move`, marked unchecked or not (moves are never changed after).
+    #[allow(clippy::too_many_arguments)]
+    fn add_stock_move_marked(
+        &self,
+        kind: crate::domain::stock::MoveKind,
+        product_id: i64,
+        bin: &str,
+        qty: i64,
+        actor: &Actor,
+        reference: &str,
+        unchecked: bool,
+    ) -> Result<()> {
         if qty == 0 {
             return Err(Error::invalid(
                 "库存变动数量不能为 0",
@@ -180,8 +195,8 @@ impl Db<'_> {
             ));
         }
         self.exec_later(
-            "INSERT INTO stock_moves (at, kind, product_id, bin, qty, staff_id, terminal, ref)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO stock_moves (at, kind, product_id, bin, qty, staff_id, terminal, ref, unchecked)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
                 super::now(),
                 kind,
@@ -190,7 +205,8 @@ impl Db<'_> {
                 qty,
                 actor.staff.id,
                 actor.terminal,
-                reference
+                reference,
+                unchecked as i64
             ],
         )?;
         // `stock.qty`, not `qty`: PostgreSQL finds a bare name ambiguous beside `excluded`.
@@ -200,6 +216,37 @@ impl Db<'_> {
             params![product_id, bin, qty],
         )?;
         Ok(())
+    }
+
+    /// Whether stock left for this order already (a shipment move by its reference).
+    pub fn shipment_moved(&self, order_no: &str) -> Result<bool> {
+        Ok(self
+            .opt(
+                "SELECT 1 FROM stock_moves WHERE kind = 'shipment' AND ref = ?1 LIMIT 1",
+                params![order_no],
+                |r| r.get::<i64>(0),
+            )?
+            .is_some())
+    }
+
+    /// A shipment move no bench checked (the order left on Taobao's word or a person's).
+    pub fn add_unchecked_shipment(
+        &self,
+        product_id: i64,
+        bin: &str,
+        qty: i64,
+        actor: &Actor,
+        order_no: &str,
+    ) -> Result<()> {
+        self.add_stock_move_marked(
+            crate::domain::stock::MoveKind::Shipment,
+            product_id,
+            bin,
+            qty,
+            actor,
+            order_no,
+            true,
+        )
     }
 
     /// How many active products still need a barcode.

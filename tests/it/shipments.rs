@@ -283,3 +283,158 @@ fn the_print_screen_writes_a_batchs_shipments_for_taobao() {
         assert_eq!(read_csv(csv), expected(&shown));
     }
 }
+
+/// The fixture export with these orders marked shipped on Taobao (orders and their lines).
+fn shipped_on_taobao(
+    s: &Scratch,
+    name: &str,
+    orders: &[&str],
+) -> (std::path::PathBuf, std::path::PathBuf) {
+    use crate::common::{fixture, read_gbk, write_gbk};
+    let dir = s.path(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut out = Vec::new();
+    for f in ["ExportOrderList.csv", "ExportOrderDetailList.csv"] {
+        let text = read_gbk(&fixture("taobao-gbk", f));
+        let changed: Vec<String> = text
+            .split("\r\n")
+            .map(|l| {
+                if orders
+                    .iter()
+                    .any(|o| l.starts_with(&format!("\"=\"\"{o}\"\"\"")))
+                {
+                    l.replace("买家已付款，等待卖家发货", "卖家已发货，等待买家确认")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect();
+        let path = dir.join(f);
+        write_gbk(&path, &changed.join("\r\n"));
+        out.push(path);
+    }
+    (out[0].clone(), out[1].clone())
+}
+
+#[test]
+fn an_order_shipped_without_the_bench_takes_its_stock_out_once_marked_unchecked() {
+    let s = Scratch::new();
+    s.ensure_store();
+    s.import_fixture("taobao-gbk");
+    s.ok(&[
+        "import",
+        "products",
+        crate::common::fixture("taobao-gbk", "products.csv")
+            .to_str()
+            .unwrap(),
+    ]);
+    let on_hand = || s.raw().int("SELECT COALESCE(sum(qty), 0) FROM stock");
+    let unchecked = || {
+        s.raw()
+            .int("SELECT count(*) FROM stock_moves WHERE kind = 'shipment' AND unchecked = 1")
+    };
+    // Two paid orders whose lines the catalogue knows.
+    let (_, list) = s.json(&["review", "list", "--json"]);
+    let ready: Vec<String> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["state"] == "ready" && o["parcel_id"].is_null())
+        .map(|o| o["order_no"].as_str().unwrap().to_string())
+        .take(2)
+        .collect();
+    let (by_taobao, by_hand) = (ready[0].clone(), ready[1].clone());
+    let units = |no: &str| {
+        s.raw().int(&format!(
+            "SELECT COALESCE(sum(l.qty), 0) FROM order_lines l JOIN orders o ON o.id = l.order_id
+             WHERE o.order_no = '{no}' AND l.status <> 'closed'"
+        ))
+    };
+    let before = on_hand();
+
+    // The next export says shipped (the order printer shipped it on Taobao, no bench did).
+    let (o, l) = shipped_on_taobao(&s, "later", &[&by_taobao]);
+    s.ok(&["import", "orders", o.to_str().unwrap(), l.to_str().unwrap()]);
+    assert_eq!(on_hand(), before - units(&by_taobao), "its stock left");
+    let moves = unchecked();
+    assert!(moves > 0);
+    let logged = s.raw().int(&format!(
+        "SELECT count(*) FROM events WHERE kind = 'stock_out_unchecked' AND subject = '{by_taobao}'"
+    ));
+    assert_eq!(logged, 1);
+    // Again, and then completed by hand: never twice.
+    s.ok(&["import", "orders", o.to_str().unwrap(), l.to_str().unwrap()]);
+    s.ok(&[
+        "order",
+        "set-status",
+        &by_taobao,
+        "completed",
+        "--reason",
+        "买家已收货",
+    ]);
+    assert_eq!(unchecked(), moves);
+    assert_eq!(on_hand(), before - units(&by_taobao));
+
+    // Set shipped by hand (sent from the shop counter): the same, once, however often.
+    let mid = on_hand();
+    s.ok(&[
+        "order",
+        "set-status",
+        &by_hand,
+        "shipped",
+        "--reason",
+        "门店自提",
+    ]);
+    assert_eq!(on_hand(), mid - units(&by_hand));
+    s.ok(&[
+        "order",
+        "set-status",
+        &by_hand,
+        "paid",
+        "--reason",
+        "点错了",
+    ]);
+    s.ok(&[
+        "order",
+        "set-status",
+        &by_hand,
+        "shipped",
+        "--reason",
+        "门店自提",
+    ]);
+    assert_eq!(on_hand(), mid - units(&by_hand), "not twice");
+    s.ok(&["stock", "verify"]);
+}
+
+#[test]
+fn a_parcel_the_bench_ships_after_taobao_said_shipped_takes_no_stock_twice() {
+    let s = Scratch::new();
+    let batch = s.printed_batch();
+    let order = batch["parcels"][0]["order_nos"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let parcel_orders: Vec<String> = batch["parcels"][0]["order_nos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o.as_str().unwrap().to_string())
+        .collect();
+    let refs: Vec<&str> = parcel_orders.iter().map(String::as_str).collect();
+    let (o, l) = shipped_on_taobao(&s, "later", &refs);
+    s.ok(&["import", "orders", o.to_str().unwrap(), l.to_str().unwrap()]);
+    let moves = s.raw().int(&format!(
+        "SELECT count(*) FROM stock_moves WHERE ref = '{order}'"
+    ));
+    assert!(moves > 0, "its stock left on Taobao's word");
+    // The bench may not ship it now (shipped), and bulk shipping the batch leaves it too.
+    s.ok(&["ship", "--batch", &batch["batch_id"].to_string()]);
+    assert_eq!(
+        s.raw().int(&format!(
+            "SELECT count(*) FROM stock_moves WHERE ref = '{order}'"
+        )),
+        moves,
+        "never twice"
+    );
+    s.ok(&["stock", "verify"]);
+}
