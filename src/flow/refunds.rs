@@ -67,12 +67,12 @@ pub fn import_refunds(
         for r in &refunds {
             match known.get(&r.refund_no) {
                 None => {
-                    db.insert_refund(r)?;
+                    db.put_refund(r)?;
                     summary.refunds_new += 1;
                 }
-                Some((_, old)) if old == r => summary.refunds_unchanged += 1,
-                Some((id, old)) => {
-                    db.update_refund(*id, r)?;
+                Some(old) if old == r => summary.refunds_unchanged += 1,
+                Some(old) => {
+                    db.put_refund(r)?;
                     summary.refunds_updated += 1;
                     if old.status != r.status {
                         db.log_event(

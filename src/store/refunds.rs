@@ -30,60 +30,41 @@ fn refund_from_row(r: &Row<'_>) -> Result<Refund> {
 }
 
 impl Db<'_> {
-    /// The refunds with these numbers that the store has, by number, with their row ids.
-    pub fn refunds_by_no(&self, nos: &[&str]) -> Result<HashMap<String, (i64, Refund)>> {
+    /// The refunds with these numbers that the store has, by number.
+    pub fn refunds_by_no(&self, nos: &[&str]) -> Result<HashMap<String, Refund>> {
         let mut out = HashMap::new();
         for chunk in nos.chunks(super::orders::LOOKUP_CHUNK) {
             let ps: Vec<&dyn Param> = chunk.iter().map(|c| c as &dyn Param).collect();
-            for (id, r) in self.all(
+            for r in self.all(
                 &format!(
-                    "SELECT {REFUND_COLS}, id FROM refunds WHERE refund_no IN ({})",
+                    "SELECT {REFUND_COLS} FROM refunds WHERE refund_no IN ({})",
                     super::orders::placeholders(chunk.len())
                 ),
                 &ps,
-                |r| Ok((r.get::<i64>(13)?, refund_from_row(r)?)),
+                refund_from_row,
             )? {
-                out.insert(r.refund_no.clone(), (id, r));
+                out.insert(r.refund_no.clone(), r);
             }
         }
         Ok(out)
     }
 
-    pub fn insert_refund(&self, r: &Refund) -> Result<()> {
-        let now = super::now();
+    /// Writes a refund: new, or the stored one of its number replaced (the caller has compared).
+    pub fn put_refund(&self, r: &Refund) -> Result<()> {
         self.exec(
             &format!(
                 "INSERT INTO refunds ({REFUND_COLS}, imported_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)"
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)
+                 ON CONFLICT (refund_no) DO UPDATE SET order_no = excluded.order_no,
+                    sku_code = excluded.sku_code, status = excluded.status,
+                    goods_status = excluded.goods_status, amount_fen = excluded.amount_fen,
+                    needs_return = excluded.needs_return, return_waybill = excluded.return_waybill,
+                    return_courier = excluded.return_courier, reason = excluded.reason,
+                    full_refund = excluded.full_refund, requested_at = excluded.requested_at,
+                    finished_at = excluded.finished_at, updated_at = excluded.updated_at"
             ),
             params![
                 r.refund_no,
-                r.order_no,
-                r.sku_code,
-                r.status.code(),
-                r.goods_status,
-                r.amount.0,
-                r.needs_return as i64,
-                r.return_waybill,
-                r.return_courier,
-                r.reason,
-                r.full as i64,
-                r.requested_at,
-                r.finished_at,
-                now
-            ],
-        )?;
-        Ok(())
-    }
-
-    pub fn update_refund(&self, id: i64, r: &Refund) -> Result<()> {
-        self.exec(
-            "UPDATE refunds SET order_no = ?2, sku_code = ?3, status = ?4, goods_status = ?5, amount_fen = ?6,
-                needs_return = ?7, return_waybill = ?8, return_courier = ?9, reason = ?10, full_refund = ?11,
-                requested_at = ?12, finished_at = ?13, updated_at = ?14
-             WHERE id = ?1",
-            params![
-                id,
                 r.order_no,
                 r.sku_code,
                 r.status.code(),

@@ -23,6 +23,18 @@ fn expected(batch: &serde_json::Value) -> Vec<[String; 3]> {
         .collect()
 }
 
+/// `export shipments` of a batch (`--batch`) or a day (`--day`) into `out`.
+fn export<'a>(which: &'a str, value: &'a str, out: &'a std::path::Path) -> [&'a str; 6] {
+    [
+        "export",
+        "shipments",
+        which,
+        value,
+        "--out",
+        out.to_str().unwrap(),
+    ]
+}
+
 fn read_csv(path: &std::path::Path) -> Vec<[String; 3]> {
     let bytes = std::fs::read(path).unwrap();
     let text = bytes
@@ -85,26 +97,12 @@ fn a_batchs_shipments_go_back_to_taobao_as_csv_and_xlsx() {
     assert!(want.len() > 10);
 
     let csv_path = s.path("发货.csv");
-    let out = s.ok(&[
-        "export",
-        "shipments",
-        "--batch",
-        &id,
-        "--out",
-        csv_path.to_str().unwrap(),
-    ]);
+    let out = s.ok(&export("--batch", &id, &csv_path));
     assert!(out.contains(&format!("{} ", want.len())), "{out}");
     assert_eq!(read_csv(&csv_path), want);
 
     let xlsx = s.path("发货.xlsx");
-    s.ok(&[
-        "export",
-        "shipments",
-        "--batch",
-        &id,
-        "--out",
-        xlsx.to_str().unwrap(),
-    ]);
+    s.ok(&export("--batch", &id, &xlsx));
     let rows = read_xlsx(&xlsx);
     assert_eq!(rows[0], ["订单编号", "物流公司", "运单号"]);
     let got: Vec<[String; 3]> = rows[1..]
@@ -119,64 +117,20 @@ fn a_batchs_shipments_go_back_to_taobao_as_csv_and_xlsx() {
         .date_naive()
         .to_string();
     let day = s.path("day.csv");
-    s.ok(&[
-        "export",
-        "shipments",
-        "--day",
-        &today,
-        "--out",
-        day.to_str().unwrap(),
-    ]);
+    s.ok(&export("--day", &today, &day));
     assert_eq!(read_csv(&day), want);
-    let err = s.fails_as(
-        "admin",
-        &[
-            "export",
-            "shipments",
-            "--day",
-            "2020-01-01",
-            "--out",
-            day.to_str().unwrap(),
-        ],
-    );
+    let err = s.fails_as("admin", &export("--day", "2020-01-01", &day));
     assert!(err.contains("没有可以导出"), "{err}");
     assert_eq!(read_csv(&day), want, "a refused export leaves the file");
 
     // An earlier export is replaced; another file is not (without --force); a spreadsheet never.
-    s.ok(&[
-        "export",
-        "shipments",
-        "--batch",
-        &id,
-        "--out",
-        csv_path.to_str().unwrap(),
-    ]);
+    s.ok(&export("--batch", &id, &csv_path));
     let mine = s.path("账本.csv");
     std::fs::write(&mine, "日期,金额\n").unwrap();
-    let err = s.fails_as(
-        "admin",
-        &[
-            "export",
-            "shipments",
-            "--batch",
-            &id,
-            "--out",
-            mine.to_str().unwrap(),
-        ],
-    );
+    let err = s.fails_as("admin", &export("--batch", &id, &mine));
     assert!(err.contains("--force"), "{err}");
     assert_eq!(std::fs::read_to_string(&mine).unwrap(), "日期,金额\n");
-    s.fails_as(
-        "admin",
-        &[
-            "export",
-            "shipments",
-            "--batch",
-            &id,
-            "--out",
-            xlsx.to_str().unwrap(),
-        ],
-    );
+    s.fails_as("admin", &export("--batch", &id, &xlsx));
     s.ok(&[
         "export",
         "shipments",
@@ -189,28 +143,8 @@ fn a_batchs_shipments_go_back_to_taobao_as_csv_and_xlsx() {
 
     // A checker does not ship on Taobao; a bad date is said so.
     s.add_staff("YH9", "验货", "checker");
-    s.fails_as(
-        "YH9",
-        &[
-            "export",
-            "shipments",
-            "--batch",
-            &id,
-            "--out",
-            s.path("x.csv").to_str().unwrap(),
-        ],
-    );
-    let err = s.fails_as(
-        "admin",
-        &[
-            "export",
-            "shipments",
-            "--day",
-            "30/11",
-            "--out",
-            day.to_str().unwrap(),
-        ],
-    );
+    s.fails_as("YH9", &export("--batch", &id, &s.path("x.csv")));
+    let err = s.fails_as("admin", &export("--day", "30/11", &day));
     assert!(err.contains("日期写法不对"), "{err}");
     let logged = s
         .raw()
@@ -228,17 +162,7 @@ fn a_cancelled_batch_has_no_shipments() {
         .unwrap_or_else(|| batch["batch_id"].to_string());
     s.ok(&["batch", "cancel", &id, "--reason", "打错了"]);
     let out = s.path("x.csv");
-    let err = s.fails_as(
-        "admin",
-        &[
-            "export",
-            "shipments",
-            "--batch",
-            &id,
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
+    let err = s.fails_as("admin", &export("--batch", &id, &out));
     assert!(err.contains("没有可以导出"), "{err}");
     assert!(!out.exists());
 }
