@@ -642,3 +642,42 @@ CREATE INDEX refunds_return_waybill ON refunds(return_waybill) WHERE return_wayb
 -- order's shipment moves, so none is written twice.
 ALTER TABLE stock_moves ADD COLUMN unchecked INTEGER NOT NULL DEFAULT 0 CHECK (unchecked = 0 OR unchecked = 1);
 CREATE INDEX stock_moves_shipment_ref ON stock_moves(ref) WHERE kind = 'shipment';
+
+-- version: 19
+-- After printing (issue 15). A waybill voided: the number stays used (the pool never gives it
+-- again), the parcel waits for a new one, and a scan of the old label is refused at the bench.
+CREATE TABLE waybill_voids (
+    tracking_no TEXT PRIMARY KEY,
+    parcel_id   INTEGER NOT NULL REFERENCES parcels(id),
+    courier     TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    staff_id    INTEGER NOT NULL REFERENCES staff(id),
+    terminal    TEXT NOT NULL,
+    at          TEXT NOT NULL
+) STRICT;
+CREATE INDEX waybill_voids_parcel ON waybill_voids(parcel_id);
+CREATE TRIGGER waybill_voids_no_update BEFORE UPDATE ON waybill_voids
+BEGIN SELECT RAISE(ABORT, 'a void is kept as it was written'); END;
+CREATE TRIGGER waybill_voids_no_delete BEFORE DELETE ON waybill_voids
+BEGIN SELECT RAISE(ABORT, 'a void is kept as it was written'); END;
+
+-- Exceptions (异常): a change after printing or a bench's finding, on the order printer's or the
+-- CS supervisor's list until someone handles it (who, when, what was done).
+CREATE TABLE exceptions (
+    id           INTEGER PRIMARY KEY,
+    kind         TEXT NOT NULL,
+    queue        TEXT NOT NULL CHECK (queue = 'printer' OR queue = 'supervisor'),
+    parcel_id    INTEGER REFERENCES parcels(id),
+    order_no     TEXT NOT NULL DEFAULT '',
+    tracking_no  TEXT NOT NULL DEFAULT '',
+    note         TEXT NOT NULL DEFAULT '',
+    staff_id     INTEGER NOT NULL REFERENCES staff(id),
+    terminal     TEXT NOT NULL,
+    at           TEXT NOT NULL,
+    handled_by   INTEGER REFERENCES staff(id),
+    handled_at   TEXT,
+    handled_note TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX exceptions_open ON exceptions(queue, id) WHERE handled_at IS NULL;
+CREATE INDEX exceptions_parcel ON exceptions(parcel_id) WHERE handled_at IS NULL;
+

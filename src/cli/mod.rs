@@ -24,6 +24,7 @@ macro_rules! eprintln {
     ($($arg:tt)*) => { ::std::eprintln!("{}", $crate::cli::shown::line(&::std::format!($($arg)*))) };
 }
 
+mod after;
 mod bench;
 mod json;
 mod print;
@@ -128,6 +129,15 @@ pub enum Command {
     Station(bench::StationCmd),
     /// Free a parcel left open at a bench that is gone, so another bench may check it.
     Release { tracking_no: String },
+    /// One printed waybill: void it, give its parcel a new one.
+    #[command(subcommand)]
+    Waybill(after::WaybillCmd),
+    /// One printed parcel: take an order out.
+    #[command(subcommand)]
+    Parcel(after::ParcelCmd),
+    /// The order printer's and the CS supervisor's exceptions lists.
+    #[command(subcommand)]
+    Exceptions(after::ExceptionsCmd),
     /// Files for Taobao's seller centre.
     #[command(subcommand)]
     Export(ExportCmd),
@@ -1228,6 +1238,9 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
             println!("已导出 {n} 单 · {n} orders exported → {}", out.display());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Waybill(cmd) => after::waybill(store, actor, cmd),
+        Command::Parcel(cmd) => after::parcel(store, actor, cmd),
+        Command::Exceptions(cmd) => after::exceptions(store, actor, cmd),
         Command::Release { tracking_no } => {
             let bench = flow::check::release(store, actor, &tracking_no)?;
             println!("{tracking_no} 已从验货台 {bench} 释放 · released from bench {bench}");

@@ -22,10 +22,12 @@ pub enum BlockReason {
     OpenElsewhere,
     /// A refund is under way on Taobao (imported from the refund export).
     RefundOpen,
+    /// Its waybill was voided: the old label must come off, a new one goes on.
+    WaybillVoided,
 }
 
 impl BlockReason {
-    pub const ALL: [BlockReason; 7] = [
+    pub const ALL: [BlockReason; 8] = [
         BlockReason::Unpaid,
         BlockReason::Refunded,
         BlockReason::Cancelled,
@@ -33,6 +35,7 @@ impl BlockReason {
         BlockReason::Held,
         BlockReason::OpenElsewhere,
         BlockReason::RefundOpen,
+        BlockReason::WaybillVoided,
     ];
 
     pub fn code(self) -> &'static str {
@@ -44,6 +47,7 @@ impl BlockReason {
             BlockReason::Held => "held",
             BlockReason::OpenElsewhere => "open_elsewhere",
             BlockReason::RefundOpen => "refund_open",
+            BlockReason::WaybillVoided => "waybill_voided",
         }
     }
 
@@ -56,6 +60,7 @@ impl BlockReason {
             BlockReason::Held => "订单暂停发货",
             BlockReason::OpenElsewhere => "正在另一台验货台验货",
             BlockReason::RefundOpen => "买家在退款，先别发货（交给客服主管）",
+            BlockReason::WaybillVoided => "快递单已作废：撕掉这张单，贴新打的单",
         }
     }
 
@@ -68,6 +73,7 @@ impl BlockReason {
             BlockReason::Held => "on hold: do not ship",
             BlockReason::OpenElsewhere => "being checked at another bench",
             BlockReason::RefundOpen => "a refund is under way: do not ship (to the CS supervisor)",
+            BlockReason::WaybillVoided => "waybill voided: pull this label, stick the new one on",
         }
     }
 }

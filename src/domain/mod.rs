@@ -76,6 +76,7 @@ pub trait Coded {
 
 pub mod barcode;
 pub mod check;
+pub mod exception;
 pub mod ids;
 pub mod money;
 pub mod order;

@@ -413,6 +413,14 @@ pub fn cancel(
                 )
             });
         }
+        let voided = db.batch_voids(batch_id)?;
+        if !voided.is_empty() {
+            let (zh, en) = some_parcels(&voided);
+            return Err(Error::invalid(
+                format!("{batch_id} 的快递单 {zh} 已经作废过，不能取消批次"),
+                format!("{en} of {batch_id} were voided: {batch_id} cannot be cancelled"),
+            ));
+        }
         let parcels = db.batch_parcels(batch_id)?;
         let shipped: Vec<String> = parcels
             .iter()

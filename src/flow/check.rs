@@ -506,6 +506,22 @@ fn judge(
         CodeAtBench::Product { product, .. } => Some(product),
         CodeAtBench::Unknown => None,
     };
+    if product.is_none()
+        && let Some(void) = db.waybill_void(code)?
+    {
+        // An old label still on a parcel: refused, whatever is open stays as it is.
+        let p = OpenParcel::open(db, void.parcel_id)?;
+        let mut v = Verdict::new(Outcome::Blocked {
+            reason: BlockReason::WaybillVoided,
+            tracking_no: code.to_string(),
+            item: None,
+            closed: false,
+        });
+        v.tracking_no = Some(code.to_string());
+        v.order_nos = p.orders.iter().map(|o| o.order_no.clone()).collect();
+        v.scan_id = record(db, actor, source, code, &v, Some(void.parcel_id))?;
+        return Ok(vec![v]);
+    }
     let Some(product) = product else {
         let no_parcel = st.open_parcel_id.is_none();
         let code_ = code.to_string();

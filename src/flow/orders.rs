@@ -192,23 +192,32 @@ pub fn correct_receiver(
         let o = db
             .bench_order(order_no)?
             .ok_or_else(|| Error::not_found("order", "订单", order_no))?;
+        // The orders whose receiver changes: this one, or its whole parcel once its printed
+        // waybill was voided (the new waybill carries the new receiver for all of them).
+        let mut together = vec![o.id];
         if let Some(pid) = o.parcel_id {
-            let printed = db
-                .parcel(pid)?
-                .is_some_and(|p| p.stage != ParcelStage::Merged);
-            return Err(if printed {
-                Error::invalid(
-                    format!("订单 {order_no} 已打印快递单，不能再改收货信息（先取消批次）"),
+            let parcel = db.parcel(pid)?;
+            let voided = parcel
+                .as_ref()
+                .is_some_and(|p| p.stage == ParcelStage::Printed && p.tracking_no.is_none());
+            let printed = parcel.is_some_and(|p| p.stage != ParcelStage::Merged);
+            if voided {
+                together = db.parcel_orders(pid)?.iter().map(|x| x.id).collect();
+            } else if printed {
+                return Err(Error::invalid(
                     format!(
-                        "order {order_no}'s waybill is printed: its receiver can no longer change (cancel the batch first)"
+                        "订单 {order_no} 已打印快递单，不能再改收货信息（先作废快递单，改好再打新单）"
                     ),
-                )
+                    format!(
+                        "order {order_no}'s waybill is printed: void it first, then correct the receiver and print a new one"
+                    ),
+                ));
             } else {
-                Error::invalid(
+                return Err(Error::invalid(
                     format!("订单 {order_no} 已和别的订单合并，先拆开再改收货信息"),
                     format!("order {order_no} is merged with others: unmerge it first"),
-                )
-            });
+                ));
+            }
         }
         if !matches!(o.status, OrderStatus::Paid | OrderStatus::Unpaid) {
             return Err(Error::invalid(
@@ -228,7 +237,9 @@ pub fn correct_receiver(
         if new == o.receiver {
             return Ok(new);
         }
-        db.correct_receiver(o.id, &new)?;
+        for id in together {
+            db.correct_receiver(id, &new)?;
+        }
         db.log_event(
             actor,
             "receiver_corrected",

@@ -214,7 +214,10 @@ pub fn batch_waybills(
     let of = parcels.len() as i64;
     let mut out = Vec::new();
     for p in &parcels {
-        let tracking_no = p.tracking_no.clone().unwrap_or_default();
+        // A parcel whose waybill was voided waits for its new number.
+        let Some(tracking_no) = p.tracking_no.clone() else {
+            continue;
+        };
         if !only.is_empty() && !only.iter().any(|t| t.trim() == tracking_no) {
             continue;
         }

@@ -154,8 +154,8 @@ pub fn set_courier(
             let p = db.parcel(pid)?;
             if p.as_ref().is_some_and(|p| p.stage != ParcelStage::Merged) {
                 return Err(Error::invalid(
-                    format!("订单 {order_no} 已打印快递单，快递公司不能再改（先取消批次）"),
-                    format!("order {order_no}'s waybill is printed: its courier stays (cancel the batch first)"),
+                    format!("订单 {order_no} 已打印快递单，快递公司不能在这里改（作废快递单，再换另一家快递的新单）"),
+                    format!("order {order_no}'s waybill is printed: its courier does not change here (void the waybill, then take a new one of the other courier)"),
                 ));
             }
             orders = db.parcel_orders(pid)?;

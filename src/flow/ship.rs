@@ -1,6 +1,7 @@
 //! Shipping (发货): a parcel leaves, its stock goes out of the ledger, its orders are shipped.
 
 use crate::domain::check::{BlockReason, OrderFacts, ParcelStage, ShipMode, block_reason};
+use crate::domain::exception::ExceptionKind;
 use crate::domain::{Actor, BatchId, Permission};
 use crate::error::{Error, Result};
 use crate::store::{BenchOrder, Db, ParcelRow, ProductAtBench, Store};
@@ -25,7 +26,12 @@ pub(crate) fn facts(orders: &[BenchOrder]) -> Vec<OrderFacts> {
 
 /// Why a printed parcel may not go now, if it may not.
 pub(crate) fn parcel_block(p: &ParcelRow, orders: &[BenchOrder]) -> Option<BlockReason> {
-    block_reason(p.stage == ParcelStage::Shipped, &facts(orders))
+    block_reason(p.stage == ParcelStage::Shipped, &facts(orders)).or_else(|| {
+        // Printed, then its waybill voided: nothing leaves without a valid label.
+        p.tracking_no
+            .is_none()
+            .then_some(BlockReason::WaybillVoided)
+    })
 }
 
 /// Ships a parcel in the caller's transaction: stock-out moves for every line, orders marked
@@ -94,6 +100,16 @@ pub(crate) fn ship_parcel_with(
     }
     db.mark_parcel_orders_shipped(p.id)?;
     db.ship_parcel(p.id, actor, mode, scan)?;
+    if mode == ShipMode::Checked {
+        // Checked item by item under its valid label: a voided label or an order taken out
+        // cannot have gone with it, so what those changes asked for is done.
+        db.handle_parcel_exceptions(
+            p.id,
+            &[ExceptionKind::WaybillVoided, ExceptionKind::OrderRemoved],
+            actor,
+            "验货发货 · checked and shipped",
+        )?;
+    }
     let order_nos: Vec<&str> = orders.iter().map(|o| o.order_no.as_str()).collect();
     db.log_event(
         actor,

@@ -7,6 +7,7 @@ mod bench;
 mod catalog;
 pub mod copy;
 mod events;
+mod exceptions;
 mod orders;
 pub mod pg;
 mod print;
@@ -24,6 +25,7 @@ pub use bench::{
 };
 pub use catalog::{ItemLine, ProductHit, StoredPicture};
 pub use events::EventRow;
+pub use exceptions::{ExceptionSubject, VoidRow};
 pub use orders::{
     ImportedRemark, NewImportedOrder, OrderRecord, OrderSummary, RemarkRow, StoredOrder,
 };

@@ -11,6 +11,7 @@
 
 mod common;
 
+mod after_print;
 mod auth;
 mod backup;
 mod batch_cancel;
