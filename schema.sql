@@ -681,3 +681,42 @@ CREATE TABLE exceptions (
 CREATE INDEX exceptions_open ON exceptions(queue, id) WHERE handled_at IS NULL;
 CREATE INDEX exceptions_parcel ON exceptions(parcel_id) WHERE handled_at IS NULL;
 
+-- version: 20
+-- Returns arriving (退货到货): a return parcel by its waybill, matched to the refunds that name
+-- it (退货物流单号) or recorded without information (无信息件, order_no ''). Each item scanned is
+-- a return scan; posting writes one `return` stock move per product and bin (good goods to their
+-- bin, damaged to the quarantine bin) once: `posted_at` says it was done.
+CREATE TABLE returns (
+    id         INTEGER PRIMARY KEY,
+    waybill    TEXT NOT NULL UNIQUE,
+    order_no   TEXT NOT NULL DEFAULT '',
+    refund_nos TEXT NOT NULL DEFAULT '',      -- the refunds it answers, comma-separated
+    staff_id   INTEGER NOT NULL REFERENCES staff(id),
+    terminal   TEXT NOT NULL,
+    opened_at  TEXT NOT NULL,
+    posted_at  TEXT,
+    posted_by  INTEGER REFERENCES staff(id)
+) STRICT;
+CREATE INDEX returns_order ON returns(order_no) WHERE order_no <> '';
+
+-- Every scan at the return desk with its verdict, written before it is shown (as at the bench).
+CREATE TABLE return_scans (
+    id         INTEGER PRIMARY KEY,
+    at         TEXT NOT NULL,
+    staff_id   INTEGER NOT NULL REFERENCES staff(id),
+    terminal   TEXT NOT NULL,
+    code       TEXT NOT NULL,
+    verdict    TEXT NOT NULL,
+    reason     TEXT,
+    source     TEXT,
+    return_id  INTEGER REFERENCES returns(id),
+    product_id INTEGER REFERENCES products(id),
+    damaged    INTEGER NOT NULL DEFAULT 0 CHECK (damaged = 0 OR damaged = 1),
+    counted    INTEGER NOT NULL DEFAULT 0 CHECK (counted = 0 OR counted = 1)
+) STRICT;
+CREATE INDEX return_scans_terminal ON return_scans(terminal, id);
+CREATE INDEX return_scans_counted ON return_scans(return_id) WHERE counted = 1;
+CREATE TRIGGER return_scans_no_update BEFORE UPDATE ON return_scans
+BEGIN SELECT RAISE(ABORT, 'scans are append-only'); END;
+CREATE TRIGGER return_scans_no_delete BEFORE DELETE ON return_scans
+BEGIN SELECT RAISE(ABORT, 'scans are append-only'); END;

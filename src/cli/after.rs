@@ -174,3 +174,18 @@ pub fn exceptions(store: &mut Store, actor: &Actor, cmd: ExceptionsCmd) -> Resul
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// One verdict of the return desk: a JSON line, or a line for people.
+pub fn print_return_verdict(
+    out: &mut impl std::io::Write,
+    v: &flow::returns::ReturnVerdict,
+    json: bool,
+) -> std::io::Result<()> {
+    if json {
+        writeln!(out, "{}", serde_json::to_string(v).expect("serialisable"))?;
+    } else {
+        let mark = if v.is_error() { "✗" } else { "✓" };
+        writeln!(out, "{mark} [{}] {} · {}", v.name(), v.zh(), v.en())?;
+    }
+    out.flush()
+}

@@ -134,6 +134,8 @@ pub enum ScanMode {
     InboundCheck,
     /// 盘点: a bin label, then its items (--session).
     Stocktake,
+    /// 退货到货: a return waybill, then its items (`DAMAGED` before a damaged one).
+    Return,
 }
 
 #[derive(Debug, Args)]
@@ -783,6 +785,27 @@ fn scan_session(store: &mut Store, actor: &Actor, args: ScanArgs) -> Result<Exit
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let io = |e: std::io::Error| Error::io("stdout", e);
+    if args.mode == ScanMode::Return {
+        let mut desk = flow::returns::ReturnDesk::start(actor.clone())?;
+        let mut feed = |store: &mut Store, code: ScanText<'_>, source: ScanSource| {
+            let mut out = std::io::stdout().lock();
+            for v in desk.scan(store, code, source)? {
+                super::after::print_return_verdict(&mut out, &v, args.json)
+                    .map_err(|e| Error::io("stdout", e))?;
+            }
+            Ok::<(), Error>(())
+        };
+        if let Some(path) = &args.serial {
+            serial_scans(store, actor, path, args.baud, args.json, |store, code| {
+                feed(store, code.into(), ScanSource::Serial)
+            })?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        for line in super::replay::replay_scans(store, actor, &args.input)? {
+            feed(store, line?.text(), ScanSource::Replay)?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     if matches!(args.mode, ScanMode::InboundCheck | ScanMode::Stocktake) {
         let mut session = super::stock::start_session(
             store,
@@ -811,7 +834,9 @@ fn scan_session(store: &mut Store, actor: &Actor, args: ScanArgs) -> Result<Exit
             session
         }
         ScanMode::Pick => Session::Pick(PickSession::start(actor.clone())?),
-        ScanMode::InboundCheck | ScanMode::Stocktake => unreachable!("handled above"),
+        ScanMode::InboundCheck | ScanMode::Stocktake | ScanMode::Return => {
+            unreachable!("handled above")
+        }
     };
     if let Some(path) = &args.serial {
         return scan_serial(store, actor, &mut session, path, args.baud, args.json);

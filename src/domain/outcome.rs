@@ -115,6 +115,25 @@ kinds! {
     NothingToUndo = "nothing_to_undo", Error, "没有可撤销的计数", "nothing to undo";
     /// `EMPTY` in a bin where units stand counted.
     BinNotEmpty = "bin_not_empty", Error, "库位已盘了商品", "bin has units counted";
+    // ---- returns arriving (退货到货)
+    /// A return waybill some refund names: its items come next.
+    ReturnOpened = "return_opened", Ok, "开始验收退件", "return opened";
+    /// A return waybill no refund names (无信息件): recorded for the CS supervisor.
+    ReturnUnmatched = "return_unmatched", Error, "无信息退件", "return without information";
+    /// A returned unit, good: back to its bin.
+    ReturnGood = "return_good", Ok, "完好，放回库位", "good: back to its bin";
+    /// A returned unit, damaged: to the quarantine bin, not for sale.
+    ReturnDamaged = "return_damaged", Ok, "破损，放次品区", "damaged: to quarantine";
+    /// The `DAMAGED` card: the next unit is damaged.
+    DamagedNext = "damaged_next", Ok, "下一件记为破损", "next unit damaged";
+    /// Not expected in this return, or one more than expected.
+    ReturnSurplus = "return_surplus", Error, "退件里不该有这件", "not expected in this return";
+    /// The return's units written into stock.
+    ReturnPosted = "return_posted", Complete, "退货已入库", "return received into stock";
+    /// A return received into stock before.
+    ReturnPostedAlready = "return_posted_already", Error, "这个退件已经入库过", "return received already";
+    /// An item scanned before any return waybill.
+    NoReturnOpen = "no_return_open", Error, "请先扫退货快递单", "scan the return waybill first";
 }
 
 impl Kind {
@@ -138,6 +157,8 @@ impl Kind {
                 | Kind::PickOk
                 | Kind::PickComplete
                 | Kind::ReceiptVerified
+                | Kind::ReturnGood
+                | Kind::ReturnDamaged
                 | Kind::ItemCounted
         )
     }
@@ -390,6 +411,43 @@ pub enum Outcome {
     SameCounter {
         bin: String,
     },
+    // ---- returns arriving (退货到货)
+    /// A return waybill: the refunds naming it expect `expected` units of `order_no`.
+    ReturnOpened {
+        waybill: String,
+        order_no: String,
+        expected: u32,
+    },
+    /// A return waybill no refund names: recorded, on the CS supervisor's list.
+    ReturnUnmatched {
+        waybill: String,
+    },
+    /// A returned unit counted, good or damaged; `expected` when a refund says how many.
+    ReturnItem {
+        sku: String,
+        damaged: bool,
+        scanned: u32,
+        expected: Option<u32>,
+    },
+    /// The `DAMAGED` card.
+    DamagedNext,
+    /// Not in the refund, or one more than it names.
+    ReturnSurplus {
+        sku: String,
+    },
+    /// Written into stock: `good` units to their bins, `damaged` to `quarantine`.
+    ReturnPosted {
+        waybill: String,
+        good: u32,
+        damaged: u32,
+        quarantine: String,
+    },
+    ReturnPostedAlready {
+        waybill: String,
+    },
+    NoReturnOpen {
+        sku: String,
+    },
 }
 
 impl Outcome {
@@ -437,6 +495,15 @@ impl Outcome {
             Outcome::CountUndone { .. } | Outcome::EmptyUndone { .. } => Kind::CountUndone,
             Outcome::NothingToUndo { .. } => Kind::NothingToUndo,
             Outcome::BinNotEmpty { .. } => Kind::BinNotEmpty,
+            Outcome::ReturnOpened { .. } => Kind::ReturnOpened,
+            Outcome::ReturnUnmatched { .. } => Kind::ReturnUnmatched,
+            Outcome::ReturnItem { damaged: false, .. } => Kind::ReturnGood,
+            Outcome::ReturnItem { damaged: true, .. } => Kind::ReturnDamaged,
+            Outcome::DamagedNext => Kind::DamagedNext,
+            Outcome::ReturnSurplus { .. } => Kind::ReturnSurplus,
+            Outcome::ReturnPosted { .. } => Kind::ReturnPosted,
+            Outcome::ReturnPostedAlready { .. } => Kind::ReturnPostedAlready,
+            Outcome::NoReturnOpen { .. } => Kind::NoReturnOpen,
         }
     }
 
@@ -474,7 +541,11 @@ impl Outcome {
             | Outcome::BadQuantity { .. }
             | Outcome::SameCounter { .. }
             | Outcome::NothingToUndo { .. }
-            | Outcome::BinNotEmpty { .. } => Some(Reason::Refused(self.kind())),
+            | Outcome::BinNotEmpty { .. }
+            | Outcome::ReturnUnmatched { .. }
+            | Outcome::ReturnSurplus { .. }
+            | Outcome::ReturnPostedAlready { .. }
+            | Outcome::NoReturnOpen { .. } => Some(Reason::Refused(self.kind())),
             _ => None,
         }
     }
@@ -498,7 +569,10 @@ impl Outcome {
             | Outcome::NotOnReceipt { sku, .. }
             | Outcome::OverQuantity { sku, .. }
             | Outcome::Counted { sku, .. }
-            | Outcome::CountUndone { sku, .. } => Some(sku),
+            | Outcome::CountUndone { sku, .. }
+            | Outcome::ReturnItem { sku, .. }
+            | Outcome::ReturnSurplus { sku }
+            | Outcome::NoReturnOpen { sku } => Some(sku),
             _ => None,
         }
     }
@@ -534,6 +608,9 @@ impl Outcome {
                 so_far, expected, ..
             } => Some((*so_far, *expected)),
             Outcome::CountUndone { so_far, .. } => Some((*so_far, None)),
+            Outcome::ReturnItem {
+                scanned, expected, ..
+            } => Some((i64::from(*scanned), expected.map(i64::from))),
             _ => None,
         }
     }
@@ -654,6 +731,46 @@ impl Outcome {
             Outcome::BinNotEmpty { bin, units } => {
                 format!("库位 {bin} 已盘了 {units} 件，不是空的（扫错了请扫 UNDO 撤销上一次计数）")
             }
+            Outcome::ReturnOpened {
+                waybill,
+                order_no,
+                expected,
+            } => format!("开始验收退件 {waybill}（订单 {order_no}）：应退 {expected} 件"),
+            Outcome::ReturnUnmatched { waybill } => format!(
+                "退件 {waybill} 没有对应的退款（无信息件）：已登记交客服主管，照常扫里面的商品"
+            ),
+            Outcome::ReturnItem {
+                sku,
+                damaged,
+                scanned,
+                expected,
+            } => {
+                let what = if *damaged {
+                    "破损，放次品区"
+                } else {
+                    "完好，放回库位"
+                };
+                match expected {
+                    Some(e) => format!("{sku} {what}（{scanned}/{e}）"),
+                    None => format!("{sku} {what}（第 {scanned} 件）"),
+                }
+            }
+            Outcome::DamagedNext => "下一件记为破损".to_string(),
+            Outcome::ReturnSurplus { sku } => {
+                format!("{sku} 不在这个退件的退款里（或多了一件）：放一边，交客服主管")
+            }
+            Outcome::ReturnPosted {
+                waybill,
+                good,
+                damaged,
+                quarantine,
+            } => format!(
+                "退件 {waybill} 已入库：完好 {good} 件回库位，破损 {damaged} 件进次品区 {quarantine}"
+            ),
+            Outcome::ReturnPostedAlready { waybill } => {
+                format!("退件 {waybill} 已经入库过了，不再入库")
+            }
+            Outcome::NoReturnOpen { sku } => format!("请先扫退货快递单，再扫商品（{sku}）"),
             Outcome::BinOutsideSession {
                 bin,
                 session,
@@ -786,6 +903,48 @@ impl Outcome {
             Outcome::BinNotEmpty { bin, units } => format!(
                 "bin {bin} has {units} unit(s) counted, it is not empty (scan UNDO to undo the last count)"
             ),
+            Outcome::ReturnOpened {
+                waybill,
+                order_no,
+                expected,
+            } => format!("return {waybill} opened (order {order_no}): {expected} unit(s) expected"),
+            Outcome::ReturnUnmatched { waybill } => format!(
+                "return {waybill} matches no refund (no information): recorded for the CS supervisor; scan its items as usual"
+            ),
+            Outcome::ReturnItem {
+                sku,
+                damaged,
+                scanned,
+                expected,
+            } => {
+                let what = if *damaged {
+                    "damaged: to quarantine"
+                } else {
+                    "good: back to its bin"
+                };
+                match expected {
+                    Some(e) => format!("{sku} {what} ({scanned}/{e})"),
+                    None => format!("{sku} {what} (unit {scanned})"),
+                }
+            }
+            Outcome::DamagedNext => "the next unit is damaged".to_string(),
+            Outcome::ReturnSurplus { sku } => format!(
+                "{sku} is not in this return's refund (or one too many): put it aside for the CS supervisor"
+            ),
+            Outcome::ReturnPosted {
+                waybill,
+                good,
+                damaged,
+                quarantine,
+            } => format!(
+                "return {waybill} received: {good} good unit(s) back to their bins, {damaged} damaged to quarantine {quarantine}"
+            ),
+            Outcome::ReturnPostedAlready { waybill } => {
+                format!("return {waybill} was received already; not again")
+            }
+            Outcome::NoReturnOpen { sku } => {
+                format!("scan the return waybill first, then its items ({sku})")
+            }
             Outcome::BinOutsideSession {
                 bin,
                 session,
@@ -855,6 +1014,15 @@ mod tests {
             "count_undone",
             "nothing_to_undo",
             "bin_not_empty",
+            "return_opened",
+            "return_unmatched",
+            "return_good",
+            "return_damaged",
+            "damaged_next",
+            "return_surplus",
+            "return_posted",
+            "return_posted_already",
+            "no_return_open",
         ];
         assert_eq!(Kind::ALL.len(), written.len());
         for name in written {
@@ -869,6 +1037,9 @@ mod tests {
             "shipped",
             "held",
             "open_elsewhere",
+            "refund_open",
+            "waybill_voided",
+            "return_surplus",
             "too_long",
             "unknown_barcode",
             "not_on_receipt",

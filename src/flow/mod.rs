@@ -17,6 +17,7 @@ pub mod print;
 pub mod products;
 pub mod receipt;
 pub mod refunds;
+pub mod returns;
 pub mod review;
 pub mod settings;
 pub mod ship;

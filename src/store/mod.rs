@@ -13,6 +13,7 @@ pub mod pg;
 mod print;
 mod products;
 mod refunds;
+mod returns;
 pub(crate) mod sql;
 mod staff;
 mod stock;
@@ -31,6 +32,7 @@ pub use orders::{
 };
 pub use print::{NewPrintJob, PrintJobItem, PrintJobRow};
 pub use products::{ProductRecord, StockRow};
+pub use returns::{NewReturnScan, ReturnRow, ReturnedUnits};
 pub use staff::StaffRecord;
 pub use stock::{
     LedgerDiff, MoveRow, NewStockScan, NewStocktake, ReceiptLineRow, ReceiptRow, StandingCount,

@@ -48,6 +48,7 @@ mod print_text;
 mod readme;
 mod refunds;
 mod reimport;
+mod returns;
 mod scan_source;
 mod scanners;
 mod shipments;
