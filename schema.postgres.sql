@@ -735,3 +735,23 @@ CREATE TRIGGER return_scans_no_change BEFORE UPDATE OR DELETE ON return_scans FO
 EXECUTE FUNCTION refuse_change('scans are append-only');
 CREATE TRIGGER return_scans_no_truncate BEFORE TRUNCATE ON return_scans FOR EACH STATEMENT
 EXECUTE FUNCTION refuse_change('scans are append-only');
+
+-- version: 21
+-- Reported shipped to Taobao apart from leaving the bench (see schema.sql).
+ALTER TABLE parcels ADD COLUMN reported_at TEXT;
+ALTER TABLE parcels ADD COLUMN reported_by BIGINT REFERENCES staff(id);
+UPDATE parcels SET reported_at = shipped_at, reported_by = shipped_by WHERE ship_mode = 'bulk';
+
+-- version: 22
+-- Phone orders and exchanges (see schema.sql).
+ALTER TABLE orders ADD COLUMN origin TEXT NOT NULL DEFAULT 'taobao' CHECK (origin = 'taobao' OR origin = 'phone');
+CREATE TABLE exchanges (
+    order_no        TEXT PRIMARY KEY,
+    original_no     TEXT NOT NULL,
+    return_waybill  TEXT,
+    how             TEXT NOT NULL CHECK (how = 'remark' OR how = 'manual'),
+    staff_id        BIGINT NOT NULL REFERENCES staff(id),
+    at              TEXT NOT NULL
+);
+CREATE INDEX exchanges_original ON exchanges(original_no);
+CREATE INDEX exchanges_return_waybill ON exchanges(return_waybill) WHERE return_waybill IS NOT NULL;

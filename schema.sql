@@ -720,3 +720,30 @@ CREATE TRIGGER return_scans_no_update BEFORE UPDATE ON return_scans
 BEGIN SELECT RAISE(ABORT, 'scans are append-only'); END;
 CREATE TRIGGER return_scans_no_delete BEFORE DELETE ON return_scans
 BEGIN SELECT RAISE(ABORT, 'scans are append-only'); END;
+
+-- version: 21
+-- Reported shipped to Taobao (批量发货) and left the bench are two facts (issue 15, item 8): a
+-- parcel reported before its check still checks, and its stock leaves when it leaves.
+ALTER TABLE parcels ADD COLUMN reported_at TEXT;
+ALTER TABLE parcels ADD COLUMN reported_by INTEGER REFERENCES staff(id);
+-- Parcels shipped in bulk before this version were reported when they left.
+UPDATE parcels SET reported_at = shipped_at, reported_by = shipped_by WHERE ship_mode = 'bulk';
+
+-- version: 22
+-- Phone and offline orders (录入电话的订单, issue 15 item 6) are entered here, not on Taobao: they
+-- print, check and ship as any other but never go back to Taobao's bulk delivery.
+ALTER TABLE orders ADD COLUMN origin TEXT NOT NULL DEFAULT 'taobao' CHECK (origin = 'taobao' OR origin = 'phone');
+
+-- Exchanges (换货): the order the buyer placed for the new goods, linked to the order whose goods
+-- come back (named in a remark, or linked by hand); the return waybill, once known, lets the
+-- return desk find the original order as it finds a refund's.
+CREATE TABLE exchanges (
+    order_no        TEXT PRIMARY KEY,        -- the exchange order
+    original_no     TEXT NOT NULL,
+    return_waybill  TEXT,
+    how             TEXT NOT NULL CHECK (how = 'remark' OR how = 'manual'),
+    staff_id        INTEGER NOT NULL REFERENCES staff(id),
+    at              TEXT NOT NULL
+) STRICT;
+CREATE INDEX exchanges_original ON exchanges(original_no);
+CREATE INDEX exchanges_return_waybill ON exchanges(return_waybill) WHERE return_waybill IS NOT NULL;

@@ -1047,13 +1047,21 @@ pub fn ship(store: &mut Store, actor: &Actor, batch: &str, json: bool) -> Result
             .iter()
             .map(|(t, why)| json!({"tracking_no": t, "reason": why}))
             .collect();
-        println!("{}", json!({"shipped": r.shipped, "skipped": skipped}));
+        println!(
+            "{}",
+            json!({"shipped": r.shipped, "skipped": skipped, "goods_left": r.goods_left})
+        );
     } else {
         println!(
             "已发货 shipped {} · 未发 skipped {}",
             r.shipped.len(),
             r.skipped.len()
         );
+        if !r.goods_left && !r.shipped.is_empty() {
+            println!(
+                "淘宝上已发货；包裹验货后才出库 · shipped on Taobao; each parcel leaves stock when checked"
+            );
+        }
         for (t, why) in &r.skipped {
             println!("  {t}: {} · {}", why.zh(), why.en());
         }

@@ -280,6 +280,22 @@ pub enum OrderCmd {
         order_no: String,
         courier: Option<String>,
     },
+    /// Enter a phone or offline order (录入电话的订单) from a JSON file: receiver, lines
+    /// (sku_code, qty, price), paid, postage, remark.
+    Create {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Link an exchange order (换货) to the order whose goods come back, with the return
+    /// waybill once known.
+    Exchange {
+        order_no: String,
+        #[arg(long = "for")]
+        original: String,
+        #[arg(long)]
+        return_waybill: Option<String>,
+    },
     /// Correct the receiver before printing (the old one stays in the event log; a later
     /// import keeps the correction). Fields not given stay.
     SetReceiver {
@@ -1047,6 +1063,38 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
                 );
             }
             Ok(import_exit(s.committed))
+        }
+        Command::Order(OrderCmd::Create { file, json }) => {
+            let o = flow::phone::read(&file)?;
+            let no = flow::phone::create(store, actor, &o)?;
+            if json {
+                println!("{}", serde_json::json!({"order_no": no}));
+            } else {
+                println!("已录入电话订单 · phone order entered: {no}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Order(OrderCmd::Exchange {
+            order_no,
+            original,
+            return_waybill,
+        }) => {
+            let x = flow::exchanges::link(
+                store,
+                actor,
+                &order_no,
+                &original,
+                return_waybill.as_deref(),
+            )?;
+            println!(
+                "换货 · exchange: {} ← {}{}",
+                x.order_no,
+                x.original_no,
+                x.return_waybill
+                    .map(|w| format!("（退回单号 · return waybill {w}）"))
+                    .unwrap_or_default()
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Order(OrderCmd::SetReceiver {
             order_no,

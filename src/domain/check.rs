@@ -132,7 +132,7 @@ pub struct OrderFacts {
     pub held: bool,
     /// A refund of the order is under way on Taobao.
     pub refund_open: bool,
-    /// Lines still to ship (not refunded).
+    /// Lines that go in the parcel (not refunded), reported shipped or not.
     pub lines_to_ship: usize,
 }
 
@@ -149,9 +149,8 @@ pub fn block_reason(parcel_shipped: bool, orders: &[OrderFacts]) -> Option<Block
     if any(&|o| o.status == OrderStatus::Closed) {
         return Some(BlockReason::Cancelled);
     }
-    if any(&|o| matches!(o.status, OrderStatus::Shipped | OrderStatus::Completed)) {
-        return Some(BlockReason::Shipped);
-    }
+    // An order shipped on Taobao (批量发货 before the check, or Taobao's word at import) whose
+    // parcel has not left: the goods are still here, and the check goes on (issue 15, item 8).
     if any(&|o| o.status == OrderStatus::Unpaid && !o.ship_unpaid) {
         return Some(BlockReason::Unpaid);
     }
@@ -284,14 +283,13 @@ mod tests {
             ),
             Some(BlockReason::Held)
         );
-        let elsewhere = OrderFacts {
+        // Reported shipped on Taobao, the parcel still here: checked as any other.
+        let reported = OrderFacts {
             status: OrderStatus::Shipped,
             ..paid(1)
         };
-        assert_eq!(
-            block_reason(false, &[elsewhere]),
-            Some(BlockReason::Shipped)
-        );
+        assert_eq!(block_reason(false, std::slice::from_ref(&reported)), None);
+        assert_eq!(block_reason(true, &[reported]), Some(BlockReason::Shipped));
     }
 
     fn counts() -> Vec<LineCount> {

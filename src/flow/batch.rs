@@ -424,7 +424,8 @@ pub fn cancel(
         let parcels = db.batch_parcels(batch_id)?;
         let shipped: Vec<String> = parcels
             .iter()
-            .filter(|p| p.stage == ParcelStage::Shipped)
+            // Reported shipped to Taobao with these numbers is shipped, for a cancel.
+            .filter(|p| p.stage == ParcelStage::Shipped || p.reported_at.is_some())
             .map(|p| p.tracking_no.clone().unwrap_or_default())
             .collect();
         if !shipped.is_empty() {

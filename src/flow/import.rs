@@ -473,6 +473,20 @@ impl NewOrders {
             if let Some((_, note)) = &o.hold {
                 super::review::log_held_on_remark(db, actor, &o.order.order_no, note)?;
             }
+            // 换货: a new order naming the one whose goods come back.
+            for text in [
+                o.remark.as_ref().map(|r| r.text.as_str()),
+                Some(o.order.buyer_message.as_str()),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                if text.contains('换')
+                    && super::exchanges::link_from_text(db, actor, &o.order.order_no, text)?
+                {
+                    break;
+                }
+            }
         }
         Ok(())
     }
@@ -527,9 +541,8 @@ fn apply_known_order(
             // Shipped on Taobao's word, and no bench shipped it: its stock leaves now, once.
             if matches!(old.status, OrderStatus::Paid | OrderStatus::Unpaid)
                 && matches!(order.status, OrderStatus::Shipped | OrderStatus::Completed)
-                && db.order_parcel_stage(stored.id)? != Some(ParcelStage::Shipped)
             {
-                super::ship::stock_out_unchecked(db, actor, &order.order_no, &lines)?;
+                super::ship::shipped_on_platform(db, actor, stored.id, &order.order_no, &lines)?;
             }
         }
     }
@@ -555,6 +568,9 @@ fn apply_known_order(
     }
     if let Some(text) = unseen_part(remark, &stored.import_remarks) {
         append_imported_remark(db, actor, stored.id, &order.order_no, text, pattern)?;
+        if text.contains('换') {
+            super::exchanges::link_from_text(db, actor, &order.order_no, text)?;
+        }
         summary.remarks_appended += 1;
         changed = true;
     }

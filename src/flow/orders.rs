@@ -95,6 +95,9 @@ pub fn add_remark(
             order_no,
             &json!({"text": text, "flag": flag}),
         )?;
+        if text.contains('换') {
+            super::exchanges::link_from_text(db, actor, order_no, text)?;
+        }
         super::review::hold_on_remark(db, actor, order_no, text)
     })
 }
@@ -130,9 +133,8 @@ pub fn set_status(
         // Set shipped by hand, and no bench shipped it: its stock leaves now, once.
         if matches!(order.order.status, OrderStatus::Paid | OrderStatus::Unpaid)
             && matches!(status, OrderStatus::Shipped | OrderStatus::Completed)
-            && db.order_parcel_stage(order.id)? != Some(crate::domain::check::ParcelStage::Shipped)
         {
-            super::ship::stock_out_unchecked(db, actor, order_no, &order.order.lines)?;
+            super::ship::shipped_on_platform(db, actor, order.id, order_no, &order.order.lines)?;
         }
         Ok(())
     })

@@ -113,7 +113,7 @@ pub fn void_waybill(
             tracking_no: tracking_no.to_string(),
             courier,
             batch_id: p.batch_id,
-            to_ship: orders.iter().any(|o| o.lines_to_ship().next().is_some()),
+            to_ship: orders.iter().any(|o| o.lines_in_parcel().next().is_some()),
             order_nos,
             exception_id,
         })
@@ -168,7 +168,7 @@ pub fn new_waybill(
         })?;
         super::batch::live_batch(db, batch_id)?;
         let orders = db.parcel_orders(p.id)?;
-        if orders.iter().all(|o| o.lines_to_ship().next().is_none()) {
+        if orders.iter().all(|o| o.lines_in_parcel().next().is_none()) {
             return Err(Error::invalid(
                 format!("订单 {order_no} 的包裹已经没有要发的货，不用新单"),
                 format!("order {order_no}'s parcel has nothing left to ship: it needs no waybill"),

@@ -122,21 +122,22 @@ impl Serialize for ReturnVerdict {
 
 /// The units the refunds of a return expect, per merchant code: a refund of one item (its
 /// 商品编码) expects that line's quantity; a refund of the whole order, every line.
-fn expected(db: &Db<'_>, refunds: &[Refund]) -> Result<BTreeMap<String, u32>> {
+/// Each refund is `(order, merchant code)`; an empty code is the whole order.
+fn expected(db: &Db<'_>, refunds: &[(&str, &str)]) -> Result<BTreeMap<String, u32>> {
     let mut out: BTreeMap<String, u32> = BTreeMap::new();
-    for r in refunds {
-        let order = db.bench_order(&r.order_no)?;
+    for &(order_no, sku_code) in refunds {
+        let order = db.bench_order(order_no)?;
         let lines: Vec<(String, u32)> = match &order {
             Some(o) => o
                 .lines
                 .iter()
-                .filter(|l| r.sku_code.is_empty() || l.sku_code == r.sku_code)
+                .filter(|l| sku_code.is_empty() || l.sku_code == sku_code)
                 .map(|l| (l.sku_code.clone(), l.qty))
                 .collect(),
             None => Vec::new(),
         };
-        let lines = if lines.is_empty() && !r.sku_code.is_empty() {
-            vec![(r.sku_code.clone(), 1)]
+        let lines = if lines.is_empty() && !sku_code.is_empty() {
+            vec![(sku_code.to_string(), 1)]
         } else {
             lines
         };
@@ -151,6 +152,23 @@ fn expected(db: &Db<'_>, refunds: &[Refund]) -> Result<BTreeMap<String, u32>> {
         }
     }
     Ok(out)
+}
+
+/// What a return should hold: its refunds' goods, or for an exchange the original order's;
+/// `None` for a box without information (anything of the shop is taken in).
+fn expected_of(db: &Db<'_>, r: &ReturnRow) -> Result<Option<BTreeMap<String, u32>>> {
+    if !r.refund_nos.is_empty() {
+        let refunds = refunds_of(db, r)?;
+        let pairs: Vec<(&str, &str)> = refunds
+            .iter()
+            .map(|x| (x.order_no.as_str(), x.sku_code.as_str()))
+            .collect();
+        return expected(db, &pairs).map(Some);
+    }
+    if r.order_no.is_empty() {
+        return Ok(None);
+    }
+    expected(db, &[(r.order_no.as_str(), "")]).map(Some)
 }
 
 /// Per merchant code, the units counted into a return so far.
@@ -320,11 +338,11 @@ fn judge(db: &Db<'_>, actor: &Actor, code: &str, source: ScanSource) -> Result<V
         record(db, actor, code, source, &mut v, None, None)?;
         return Ok(vec![v]);
     };
-    let refunds = refunds_of(db, &r)?;
-    let want = expected(db, &refunds)?;
+    let want_of = expected_of(db, &r)?;
+    let matched = want_of.is_some();
+    let want = want_of.unwrap_or_default();
     let mut have = counted(db, r.id)?;
     let so_far = have.get(&sku).copied().unwrap_or(0);
-    let matched = !r.refund_nos.is_empty();
     let fits = !matched || want.get(&sku).is_some_and(|e| so_far < *e);
     let mut out = Vec::new();
     if !fits {
@@ -420,6 +438,21 @@ fn judge_waybill(
         return Ok(out);
     }
     let refunds = db.refunds_by_return_waybill(code)?;
+    // An exchange's goods coming back (换货): the original order's.
+    if refunds.is_empty()
+        && let Some(x) = db.exchanges_by_return_waybill(code)?.into_iter().next()
+    {
+        let id = db.insert_return(code, &x.original_no, &[], actor)?;
+        db.log_event(
+            actor,
+            "return_opened",
+            code,
+            &json!({"order_no": x.original_no, "exchange": x.order_no}),
+        )?;
+        let r = db.return_by_id(id)?.expect("just written");
+        out.push(opened(db, actor, code, source, &r)?);
+        return Ok(out);
+    }
     if refunds.is_empty() {
         let id = db.insert_return(code, "", &[], actor)?;
         db.raise_exception(
@@ -464,15 +497,8 @@ fn opened(
     source: ScanSource,
     r: &ReturnRow,
 ) -> Result<ReturnVerdict> {
-    let mut v = if r.refund_nos.is_empty() {
-        with_return(
-            ReturnVerdict::new(Outcome::ReturnUnmatched {
-                waybill: r.waybill.clone(),
-            }),
-            r,
-        )
-    } else {
-        let want = expected(db, &refunds_of(db, r)?)?;
+    let want = expected_of(db, r)?;
+    let mut v = if let Some(want) = want {
         let left = remaining(&want, &counted(db, r.id)?);
         let mut v = with_return(
             ReturnVerdict::new(Outcome::ReturnOpened {
@@ -484,6 +510,13 @@ fn opened(
         );
         v.remaining = Some(left);
         v
+    } else {
+        with_return(
+            ReturnVerdict::new(Outcome::ReturnUnmatched {
+                waybill: r.waybill.clone(),
+            }),
+            r,
+        )
     };
     record(db, actor, code, source, &mut v, Some(r.id), None)?;
     Ok(v)

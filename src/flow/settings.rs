@@ -45,6 +45,17 @@ fn check_text(v: &str) -> Result<()> {
     Ok(())
 }
 
+fn check_bin(v: &str) -> Result<()> {
+    let v = v.trim();
+    if v.is_empty() || v.chars().count() > 32 || v.chars().any(|c| c.is_control() || c == ',') {
+        return Err(Error::invalid(
+            "库位代码要 1 到 32 个字，不含逗号或控制字符",
+            "a bin code is 1 to 32 characters, without commas or control characters",
+        ));
+    }
+    Ok(())
+}
+
 pub const SETTINGS: &[SettingDef] = &[
     SettingDef {
         key: super::import::STAFF_CODE_PATTERN_SETTING,
@@ -143,6 +154,20 @@ pub const SETTINGS: &[SettingDef] = &[
         zh: "ZPL 标签打印机上的中文字体（打印机中的路径）",
         en: "the Chinese font on ZPL label printers (its path in the printer)",
         check: check_text,
+    },
+    SettingDef {
+        key: super::ship::CHECKED_SETTING,
+        default: "true",
+        zh: "每个包裹都在验货台验货后才出库（false：批量发货时就出库，给不验货的店）",
+        en: "every parcel leaves through a check bench (false: stock leaves at bulk ship, for shops that never check)",
+        check: check_bool,
+    },
+    SettingDef {
+        key: super::returns::QUARANTINE_SETTING,
+        default: super::returns::DEFAULT_QUARANTINE,
+        zh: "退货破损商品放的次品库位（不可售）",
+        en: "the quarantine bin damaged returns go to (not for sale)",
+        check: check_bin,
     },
     SettingDef {
         key: super::barcodes::SHOP_DIGITS_SETTING,

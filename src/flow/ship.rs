@@ -19,7 +19,7 @@ pub(crate) fn facts(orders: &[BenchOrder]) -> Vec<OrderFacts> {
             paid: o.paid,
             held: o.hold_reason.is_some(),
             refund_open: o.refund_open,
-            lines_to_ship: o.lines_to_ship().count(),
+            lines_to_ship: o.lines_in_parcel().count(),
         })
         .collect()
 }
@@ -45,7 +45,7 @@ pub(crate) fn ship_parcel(
 ) -> Result<()> {
     let skus: std::collections::BTreeSet<&str> = orders
         .iter()
-        .flat_map(|o| o.lines_to_ship().map(|l| l.sku_code.as_str()))
+        .flat_map(|o| o.lines_in_parcel().map(|l| l.sku_code.as_str()))
         .collect();
     let products: HashMap<String, ProductAtBench> = db
         .products_by_sku(&skus.into_iter().collect::<Vec<_>>())?
@@ -81,7 +81,7 @@ pub(crate) fn ship_parcel_with(
         if db.shipment_moved(&o.order_no)? {
             continue;
         }
-        for l in o.lines_to_ship() {
+        for l in o.lines_in_parcel() {
             let product = products.get(&l.sku_code).ok_or_else(|| {
                 Error::invalid(
                     format!("商品 {} 不在商品库中", l.sku_code),
@@ -167,32 +167,70 @@ pub(crate) fn stock_out_unchecked(
     Ok(())
 }
 
+/// The setting: every parcel leaves through a check bench (`true`, the default). Bulk ship
+/// then only reports the parcels shipped to Taobao; their stock leaves when the bench ships
+/// them. `false`, for a shop that never checks: bulk ship is when the goods leave.
+pub const CHECKED_SETTING: &str = "ship.every_parcel_checked";
+
+/// Whether the shop checks every parcel before it leaves (see `CHECKED_SETTING`).
+pub(crate) fn every_parcel_checked(db: &Db<'_>) -> Result<bool> {
+    Ok(db.setting(CHECKED_SETTING)?.as_deref() != Some("false"))
+}
+
 /// What a bulk ship did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct BulkShipped {
+    /// Parcels reported shipped to Taobao now.
     pub shipped: Vec<String>,
     /// Parcels that may not go, with the reason (`refunded`, `held`, …).
     pub skipped: Vec<(String, BlockReason)>,
+    /// Whether their goods left now (a shop that never checks); else they leave at the bench.
+    pub goods_left: bool,
 }
 
-/// Ships every printed parcel of a batch without checking (for shops that do not check),
-/// recorded as `bulk`. Parcels that may not go are left, with their reason.
+/// Ships a batch on Taobao in bulk (批量发货), without waiting for the check. In a shop that
+/// checks every parcel this is the platform's state only: the orders are shipped, the parcels
+/// marked reported, and each still checks at a bench, where its stock leaves. In a shop that
+/// never checks, the parcels leave now, recorded as `bulk`. Parcels that may not go are left,
+/// with their reason; a parcel reported before is not reported again.
 pub fn ship_batch(store: &mut Store, actor: &Actor, batch_id: BatchId) -> Result<BulkShipped> {
     actor.require(Permission::ShipOrders)?;
     store.write(|db| {
         super::batch::live_batch(db, batch_id)?;
-        let mut out = BulkShipped::default();
+        let checked = every_parcel_checked(db)?;
+        let mut out = BulkShipped {
+            goods_left: !checked,
+            ..BulkShipped::default()
+        };
         for p in db.batch_parcels(batch_id)? {
             let tracking = p.tracking_no.clone().unwrap_or_default();
-            if p.stage == ParcelStage::Shipped {
+            if p.stage == ParcelStage::Shipped || (checked && p.reported_at.is_some()) {
                 continue;
             }
             let orders = db.parcel_orders(p.id)?;
-            let blocked = parcel_block(&p, &orders)
-                .or_else(|| p.claimed_by.as_ref().map(|_| BlockReason::OpenElsewhere));
+            let blocked = parcel_block(&p, &orders).or_else(|| {
+                // Its goods are on a bench now; reporting it to Taobao takes nothing from them.
+                (!checked)
+                    .then_some(())
+                    .and(p.claimed_by.as_ref())
+                    .map(|_| BlockReason::OpenElsewhere)
+            });
             match blocked {
                 Some(r) => out.skipped.push((tracking, r)),
+                None if checked => {
+                    db.mark_parcel_orders_shipped(p.id)?;
+                    db.mark_parcel_reported(p.id, actor)?;
+                    let order_nos: Vec<&str> = orders.iter().map(|o| o.order_no.as_str()).collect();
+                    db.log_event(
+                        actor,
+                        "parcel_reported",
+                        &tracking,
+                        &json!({"orders": order_nos, "parcel_id": p.id}),
+                    )?;
+                    out.shipped.push(tracking);
+                }
                 None => {
+                    db.mark_parcel_reported(p.id, actor)?;
                     ship_parcel(db, actor, &p, &orders, ShipMode::Bulk)?;
                     out.shipped.push(tracking);
                 }
@@ -200,4 +238,27 @@ pub fn ship_batch(store: &mut Store, actor: &Actor, batch_id: BatchId) -> Result
         }
         Ok(out)
     })
+}
+
+/// An order Taobao (or a person) now says shipped, and no bench shipped it: in a printed parcel
+/// of a shop that checks every parcel the goods are still here — the parcel is marked reported
+/// and leaves through the bench; else its stock leaves now, once, unchecked.
+pub(crate) fn shipped_on_platform(
+    db: &Db<'_>,
+    actor: &Actor,
+    order_id: i64,
+    order_no: &str,
+    lines: &[crate::domain::OrderLine],
+) -> Result<()> {
+    match db.order_parcel(order_id)? {
+        Some(p) if p.stage == ParcelStage::Shipped => Ok(()),
+        Some(p)
+            if p.stage == ParcelStage::Printed
+                && p.tracking_no.is_some()
+                && every_parcel_checked(db)? =>
+        {
+            db.mark_parcel_reported(p.id, actor)
+        }
+        _ => stock_out_unchecked(db, actor, order_no, lines),
+    }
 }

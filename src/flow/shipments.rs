@@ -32,6 +32,15 @@ pub const HEADER: [&str; 3] = ["订单编号", "物流公司", "运单号"];
 /// The orders with a tracking number in the batch, or in the day's batches, in print order.
 /// A cancelled batch has none (its numbers went back to the pool).
 pub fn shipments(store: &Store, actor: &Actor, which: Which) -> Result<Vec<Shipment>> {
+    Ok(shipments_and_phone(store, actor, which)?.0)
+}
+
+/// `shipments`, and how many phone orders were left out (not on Taobao).
+fn shipments_and_phone(
+    store: &Store,
+    actor: &Actor,
+    which: Which,
+) -> Result<(Vec<Shipment>, usize)> {
     actor.require(Permission::ShipOrders)?;
     let batches: Vec<BatchId> = match which {
         Which::Batch(id) => vec![id],
@@ -50,10 +59,16 @@ pub fn shipments(store: &Store, actor: &Actor, which: Which) -> Result<Vec<Shipm
         }
     };
     let mut out = Vec::new();
+    let mut phone = 0;
     for id in batches {
         let view = super::batch::show(store, actor, id)?;
         for p in view.parcels.iter().filter(|p| !p.tracking_no.is_empty()) {
             for no in &p.order_nos {
+                // A phone order is not on Taobao: nothing to tell it.
+                if store.read().is_phone_order(no)? {
+                    phone += 1;
+                    continue;
+                }
                 out.push(Shipment {
                     order_no: no.clone(),
                     courier: p.courier.clone(),
@@ -62,7 +77,7 @@ pub fn shipments(store: &Store, actor: &Actor, which: Which) -> Result<Vec<Shipm
             }
         }
     }
-    Ok(out)
+    Ok((out, phone))
 }
 
 /// Writes the shipments to `out`: an XLSX when it ends in `.xlsx`, else a CSV with a BOM.
@@ -75,7 +90,13 @@ pub fn export(
     out: &Path,
     guard: &Guard,
 ) -> Result<usize> {
-    let rows = shipments(store, actor, which)?;
+    let (rows, phone) = shipments_and_phone(store, actor, which)?;
+    if rows.is_empty() && phone > 0 {
+        return Err(Error::invalid(
+            format!("没有要告诉淘宝的发货：这里的 {phone} 单都是电话订单"),
+            format!("nothing to tell Taobao: the {phone} order(s) there are phone orders"),
+        ));
+    }
     if rows.is_empty() {
         return Err(Error::invalid(
             "没有可以导出的发货：批次里没有快递单号（批次不存在、已取消，或那天没有打印批次）",

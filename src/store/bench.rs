@@ -44,7 +44,9 @@ impl BenchOrder {
         let gone = matches!(self.status, OrderStatus::Shipped | OrderStatus::Completed);
         self.lines.iter().filter(move |l| {
             if gone {
-                matches!(l.status, OrderStatus::Shipped | OrderStatus::Completed)
+                // Shipped (by the bench, or on Taobao first): every line not refunded, whether
+                // or not its own status followed (a status set by hand leaves lines as they were).
+                l.status != OrderStatus::Closed
             } else {
                 l.to_ship(self.status, self.ship_unpaid)
             }
@@ -63,6 +65,8 @@ pub struct ParcelRow {
     pub claimed_by: Option<String>,
     pub shipped_at: Option<String>,
     pub ship_mode: Option<ShipMode>,
+    /// When it was reported shipped to Taobao (批量发货), if it was: apart from when it left.
+    pub reported_at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,6 +208,7 @@ fn parcel_from_row(r: &Row<'_>) -> Result<ParcelRow> {
         claimed_by: r.get(6)?,
         shipped_at: r.get(7)?,
         ship_mode: r.get(8)?,
+        reported_at: r.get(9)?,
     })
 }
 
@@ -241,12 +246,11 @@ fn station_from_row(r: &Row<'_>) -> Result<StationRow> {
     })
 }
 
-const PARCEL_COLS: &str =
-    "id, stage, batch_id, seq, courier, tracking_no, claimed_by, shipped_at, ship_mode";
+const PARCEL_COLS: &str = "id, stage, batch_id, seq, courier, tracking_no, claimed_by, shipped_at, ship_mode, reported_at";
 /// `PARCEL_COLS` of the parcel named `pa` in a join.
 const PARCEL_COLS_PA: &str = "pa.id, pa.stage, pa.batch_id, pa.seq, pa.courier, pa.tracking_no, pa.claimed_by, \
-     pa.shipped_at, pa.ship_mode";
-const PARCEL_WIDTH: usize = 9;
+     pa.shipped_at, pa.ship_mode, pa.reported_at";
+const PARCEL_WIDTH: usize = 10;
 
 /// A parcel as a checking bench needs it at every scan, read in one query (a scan on a
 /// server pays for each query with a round trip).
@@ -412,6 +416,17 @@ impl Db<'_> {
     }
 
     /// The stage of the parcel an order is in, if it is in one.
+    /// The parcel an order is in, if it is in one.
+    pub fn order_parcel(&self, order_id: i64) -> Result<Option<ParcelRow>> {
+        self.opt(
+            &format!(
+                "SELECT {PARCEL_COLS} FROM parcels WHERE id = (SELECT parcel_id FROM orders WHERE id = ?1)"
+            ),
+            params![order_id],
+            parcel_from_row,
+        )
+    }
+
     pub fn order_parcel_stage(&self, order_id: i64) -> Result<Option<ParcelStage>> {
         self.opt(
             "SELECT p.stage FROM orders o JOIN parcels p ON p.id = o.parcel_id WHERE o.id = ?1",
@@ -836,6 +851,17 @@ impl Db<'_> {
 
     /// Marks a parcel shipped (`checked` at a bench or `bulk` without checking).
     /// `scan` is the check scan that shipped it, if one did.
+    /// Records that the parcel was reported shipped to Taobao (批量发货), once: the first time
+    /// stays.
+    pub fn mark_parcel_reported(&self, parcel_id: i64, actor: &Actor) -> Result<()> {
+        self.exec(
+            "UPDATE parcels SET reported_at = COALESCE(reported_at, ?2),
+                    reported_by = COALESCE(reported_by, ?3) WHERE id = ?1",
+            params![parcel_id, now(), actor.staff.id],
+        )?;
+        Ok(())
+    }
+
     pub fn ship_parcel(
         &self,
         parcel_id: i64,

@@ -8,6 +8,7 @@ mod catalog;
 pub mod copy;
 mod events;
 mod exceptions;
+mod exchanges;
 mod orders;
 pub mod pg;
 mod print;
@@ -27,6 +28,7 @@ pub use bench::{
 pub use catalog::{ItemLine, ProductHit, StoredPicture};
 pub use events::EventRow;
 pub use exceptions::{ExceptionSubject, VoidRow};
+pub use exchanges::ExchangeRow;
 pub use orders::{
     ImportedRemark, NewImportedOrder, OrderRecord, OrderSummary, RemarkRow, StoredOrder,
 };

@@ -1509,10 +1509,10 @@ pub fn ship_batch_ask(
     };
     match lang {
         Lang::Zh => format!(
-            "{unprinted}批次 {batch} 还有 {left} 个包裹没发：不验货直接发货，记为批量发货。退款、挂起或正在别处验货的包裹会留下。"
+            "{unprinted}批次 {batch} 还有 {left} 个包裹没发：在淘宝上批量发货，不等验货。退款、挂起或快递单作废的包裹会留下。"
         ),
         Lang::En => format!(
-            "{unprinted}Batch {batch} has {left} parcels not shipped: ship them without checking, recorded as bulk. Refunded, held or open-elsewhere parcels stay."
+            "{unprinted}Batch {batch} has {left} parcels not shipped: ship them on Taobao in bulk, without waiting for the check. Refunded, held or voided parcels stay."
         ),
     }
 }
@@ -1524,17 +1524,24 @@ pub fn bulk_shipped(lang: Lang, b: &crate::flow::ship::BulkShipped) -> String {
         .iter()
         .map(|(t, r)| format!("{t} {}", lang.pick(r.zh(), r.en())))
         .collect();
+    let then = match (lang, b.goods_left) {
+        (_, true) => "",
+        (Lang::Zh, false) => "（淘宝上已发货；包裹照常验货，验货时出库）",
+        (Lang::En, false) => {
+            " (shipped on Taobao; each parcel is checked as usual and leaves stock then)"
+        }
+    };
     match (lang, stayed.is_empty()) {
-        (Lang::Zh, true) => format!("已批量发货 {} 个包裹", b.shipped.len()),
+        (Lang::Zh, true) => format!("已批量发货 {} 个包裹{then}", b.shipped.len()),
         (Lang::Zh, false) => format!(
-            "已批量发货 {} 个包裹；留下 {} 个：{}",
+            "已批量发货 {} 个包裹{then}；留下 {} 个：{}",
             b.shipped.len(),
             stayed.len(),
             stayed.join("，")
         ),
-        (Lang::En, true) => format!("{} parcels shipped in bulk", b.shipped.len()),
+        (Lang::En, true) => format!("{} parcels shipped in bulk{then}", b.shipped.len()),
         (Lang::En, false) => format!(
-            "{} parcels shipped in bulk; {} stayed: {}",
+            "{} parcels shipped in bulk{then}; {} stayed: {}",
             b.shipped.len(),
             stayed.len(),
             stayed.join(", ")

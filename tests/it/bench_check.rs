@@ -467,22 +467,29 @@ fn bulk_ship_ships_what_may_go_and_names_what_may_not() {
     let n = batch["parcels"].as_array().unwrap().len();
     assert_eq!(r["shipped"].as_array().unwrap().len(), n - 1);
     assert_eq!(r["skipped"][0]["reason"], "held");
+    assert_eq!(
+        r["goods_left"], false,
+        "the shop checks every parcel (the default)"
+    );
     let (_, ev) = s.json(&[
         "events",
         "--kind",
-        "parcel_shipped",
+        "parcel_reported",
         "--limit",
         "1",
         "--json",
     ]);
-    assert_eq!(ev[0]["detail"]["mode"], "bulk");
-    // A shipped parcel scanned at a bench is stopped.
+    assert_eq!(ev[0]["kind"], "parcel_reported");
+    // Reported shipped on Taobao, the parcel is still checked at a bench (issue 15, item 8).
     let v = s.scan(
         "bench-1",
         "check",
         &[batch["parcels"][0]["tracking_no"].as_str().unwrap()],
     );
-    assert_eq!(v[0]["reason"], "shipped");
+    assert_eq!(verdicts(&v), ["order_opened"], "{v:?}");
+    // Reporting the batch again reports nothing twice.
+    let (_, again) = s.json(&["ship", "--batch", &format!("B{id}"), "--json"]);
+    assert_eq!(again["shipped"].as_array().unwrap().len(), 0, "{again}");
 }
 
 #[test]

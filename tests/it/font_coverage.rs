@@ -307,10 +307,16 @@ const NOT_DRAWN: &[(char, &str, &str)] = &[
     ),
     ('✗', "cli/bench.rs", "a mark the terminal draws"),
     ('✗', "cli/stock.rs", "a mark the terminal draws"),
+    ('✗', "cli/after.rs", "a mark the terminal draws"),
     ('🚩', "cli/json.rs", "a mark the terminal draws"),
     (
         '\u{feff}',
         "flow/waybills.rs",
+        "a byte-order mark stripped from a file",
+    ),
+    (
+        '\u{feff}',
+        "flow/phone.rs",
         "a byte-order mark stripped from a file",
     ),
     (

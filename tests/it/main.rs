@@ -42,6 +42,7 @@ mod malformed;
 mod outputs;
 mod pg;
 mod pg_benches;
+mod phone_exchange;
 mod print_decode;
 mod print_printers;
 mod print_text;

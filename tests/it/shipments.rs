@@ -331,14 +331,12 @@ fn an_order_shipped_without_the_bench_takes_its_stock_out_once_marked_unchecked(
 }
 
 #[test]
-fn a_parcel_the_bench_ships_after_taobao_said_shipped_takes_no_stock_twice() {
+fn a_parcel_taobao_says_shipped_before_its_check_still_checks_and_its_stock_leaves_once() {
     let s = Scratch::new();
     let batch = s.printed_batch();
-    let order = batch["parcels"][0]["order_nos"][0]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let parcel_orders: Vec<String> = batch["parcels"][0]["order_nos"]
+    let parcel = &batch["parcels"][0];
+    let order = parcel["order_nos"][0].as_str().unwrap().to_string();
+    let parcel_orders: Vec<String> = parcel["order_nos"]
         .as_array()
         .unwrap()
         .iter()
@@ -347,18 +345,65 @@ fn a_parcel_the_bench_ships_after_taobao_said_shipped_takes_no_stock_twice() {
     let refs: Vec<&str> = parcel_orders.iter().map(String::as_str).collect();
     let (o, l) = shipped_on_taobao(&s, "later", &refs);
     s.ok(&["import", "orders", o.to_str().unwrap(), l.to_str().unwrap()]);
-    let moves = s.raw().int(&format!(
-        "SELECT count(*) FROM stock_moves WHERE ref = '{order}'"
-    ));
-    assert!(moves > 0, "its stock left on Taobao's word");
-    // The bench may not ship it now (shipped), and bulk shipping the batch leaves it too.
-    s.ok(&["ship", "--batch", &batch["batch_id"].to_string()]);
-    assert_eq!(
+    let moves = |s: &Scratch| {
         s.raw().int(&format!(
             "SELECT count(*) FROM stock_moves WHERE ref = '{order}'"
-        )),
-        moves,
-        "never twice"
+        ))
+    };
+    assert_eq!(
+        moves(&s),
+        0,
+        "printed here: the goods are still at the bench"
     );
+    let reported = s.raw().text(&format!(
+        "SELECT reported_at FROM parcels WHERE tracking_no = '{}'",
+        parcel["tracking_no"].as_str().unwrap()
+    ));
+    assert!(reported.is_some(), "marked reported on Taobao's word");
+    // Bulk shipping the batch does not report it again, nor take its stock.
+    s.ok(&["ship", "--batch", &batch["batch_id"].to_string()]);
+    assert_eq!(moves(&s), 0);
+    // The bench checks it and ships it: its stock leaves now, once.
+    let mut scans = vec![parcel["tracking_no"].as_str().unwrap().to_string()];
+    for line in parcel["lines"].as_array().unwrap() {
+        for _ in 0..line["qty"].as_u64().unwrap() {
+            scans.push(line["sku_code"].as_str().unwrap().to_string());
+        }
+    }
+    let scans: Vec<&str> = scans.iter().map(String::as_str).collect();
+    let v = s.scan("bench-1", "check", &scans);
+    assert_eq!(
+        v.last().unwrap()["verdict"],
+        "shipped",
+        "a parcel reported first still checks: {v:?}"
+    );
+    let after = moves(&s);
+    assert!(after > 0);
+    // Taobao says so again: nothing more.
+    s.ok(&["import", "orders", o.to_str().unwrap(), l.to_str().unwrap()]);
+    assert_eq!(moves(&s), after, "never twice");
+    s.ok(&["stock", "verify"]);
+}
+
+#[test]
+fn a_shop_that_never_checks_ships_the_goods_at_bulk_ship() {
+    let s = Scratch::new();
+    let batch = s.printed_batch();
+    s.ok(&["settings", "set", "ship.every_parcel_checked", "false"]);
+    let (ok, r) = s.json(&["ship", "--batch", &batch["batch_id"].to_string(), "--json"]);
+    assert!(ok, "{r}");
+    assert_eq!(r["goods_left"], true);
+    let order = batch["parcels"][0]["order_nos"][0].as_str().unwrap();
+    assert!(
+        s.raw().int(&format!(
+            "SELECT count(*) FROM stock_moves WHERE kind = 'shipment' AND ref = '{order}'"
+        )) > 0
+    );
+    let v = s.scan(
+        "bench-1",
+        "check",
+        &[batch["parcels"][0]["tracking_no"].as_str().unwrap()],
+    );
+    assert_eq!(v[0]["reason"], "shipped", "it left: nothing more to check");
     s.ok(&["stock", "verify"]);
 }

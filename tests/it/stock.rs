@@ -406,7 +406,8 @@ fn a_full_stocktake_blind_by_scan_with_a_shipment_a_recount_and_reasons() {
     assert!(err.contains("may not overlap"), "{err}");
     let start_report = s.json_as("K1", &["stocktake", "report", &id, "--json"]);
 
-    // The batch ships during the session.
+    // The batch ships during the session (a shop that ships without checking).
+    s.ok(&["settings", "set", "ship.every_parcel_checked", "false"]);
     s.ok(&["ship", "--batch", "1"]);
     let shipped = on_hand_at_start - in_bin(&s, sku, bin);
     assert!(shipped > 0);
