@@ -83,6 +83,10 @@ kinds! {
     Shipped = "shipped", Complete, "已发货", "shipped";
     ParcelSuspended = "parcel_suspended", Neutral, "暂停验货", "parcel put aside";
     ScanRejected = "scan_rejected", Error, "不是条码，已忽略", "not a barcode; ignored";
+    /// The checker's card (`MISSING` or `DAMAGED`): the parcel is held for the supervisor.
+    ParcelHeld = "parcel_held", Ok, "包裹已挂起，交客服主管", "parcel held for the CS supervisor";
+    /// The buyer has another order ready to print: merge before packing.
+    OtherOrderReady = "other_order_ready", Error, "买家还有别的订单", "buyer has another ready order";
     // ---- picking (配货)
     PickerSet = "picker_set", Ok, "配货员已登记", "picker set";
     PickerUnknown = "picker_unknown", Error, "不是配货员的标牌", "not a picker's tag";
@@ -202,6 +206,18 @@ impl Reason {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     // ---- checking a parcel (验货)
+    /// The checker held the open parcel with a card: an item `damaged`, or items missing
+    /// (`missing`: what was still to scan, `SKU×n`).
+    ParcelHeld {
+        tracking_no: String,
+        damaged: bool,
+        missing: Vec<String>,
+    },
+    /// The parcel's buyer has other orders ready to print (`order_nos`): merge before packing.
+    OtherOrderReady {
+        tracking_no: String,
+        order_nos: Vec<String>,
+    },
     /// A parcel's waybill: the parcel is open at this bench.
     OrderOpened {
         tracking_no: String,
@@ -454,6 +470,8 @@ impl Outcome {
     pub fn kind(&self) -> Kind {
         match self {
             Outcome::OrderOpened { .. } => Kind::OrderOpened,
+            Outcome::ParcelHeld { .. } => Kind::ParcelHeld,
+            Outcome::OtherOrderReady { .. } => Kind::OtherOrderReady,
             Outcome::WaybillUnknown { .. } => Kind::WaybillUnknown,
             Outcome::Blocked { .. } => Kind::Blocked,
             Outcome::ItemCounted { .. } => Kind::ItemOk,
@@ -634,6 +652,26 @@ impl Outcome {
                 remaining,
             } => format!("开始验货 {tracking_no}：共 {units} 件，还差 {remaining} 件"),
             Outcome::WaybillUnknown { code } => format!("此单号不在系统中：{code}"),
+            Outcome::ParcelHeld {
+                tracking_no,
+                damaged: true,
+                ..
+            } => format!("包裹 {tracking_no} 有破损商品：已挂起，放一边，交客服主管"),
+            Outcome::ParcelHeld {
+                tracking_no,
+                missing,
+                ..
+            } => format!(
+                "包裹 {tracking_no} 缺货（{}）：已挂起，放一边，交客服主管",
+                missing.join("，")
+            ),
+            Outcome::OtherOrderReady {
+                tracking_no,
+                order_nos,
+            } => format!(
+                "{tracking_no} 的买家还有订单 {} 等着打印：先合并再打包（已告诉客服主管）",
+                order_nos.join("、")
+            ),
             Outcome::Blocked {
                 reason,
                 tracking_no,
@@ -804,6 +842,28 @@ impl Outcome {
             Outcome::WaybillUnknown { code } => {
                 format!("this tracking number is not in the system: {code}")
             }
+            Outcome::ParcelHeld {
+                tracking_no,
+                damaged: true,
+                ..
+            } => format!(
+                "parcel {tracking_no} has a damaged item: held; put it aside for the CS supervisor"
+            ),
+            Outcome::ParcelHeld {
+                tracking_no,
+                missing,
+                ..
+            } => format!(
+                "parcel {tracking_no} is short ({}): held; put it aside for the CS supervisor",
+                missing.join(", ")
+            ),
+            Outcome::OtherOrderReady {
+                tracking_no,
+                order_nos,
+            } => format!(
+                "the buyer of {tracking_no} has order(s) {} waiting to print: merge before packing (the CS supervisor is told)",
+                order_nos.join(", ")
+            ),
             Outcome::Blocked {
                 reason,
                 tracking_no,
@@ -1023,6 +1083,8 @@ mod tests {
             "return_posted",
             "return_posted_already",
             "no_return_open",
+            "parcel_held",
+            "other_order_ready",
         ];
         assert_eq!(Kind::ALL.len(), written.len());
         for name in written {

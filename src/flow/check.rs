@@ -7,13 +7,16 @@ use super::ship::{parcel_block, ship_parcel_with};
 use crate::domain::check::{
     BlockReason, ItemJudgement, LineCount, ScanMode, ScanText, ShipMode, judge_item,
 };
+use crate::domain::exception::ExceptionKind;
+use crate::domain::review::HoldReason;
 use crate::domain::{Actor, Kind, Outcome, Permission, Reason, ScanSource, Tone};
 use crate::error::Result;
 use crate::store::{
-    BenchOrder, CodeAtBench, Db, NewScan, ParcelAtBench, ParcelRow, ProductAtBench, ScanRecord,
-    StationRow, Store,
+    BenchOrder, CodeAtBench, Db, ExceptionSubject, NewScan, ParcelAtBench, ParcelRow,
+    ProductAtBench, ScanRecord, StationRow, Store,
 };
 use serde::Serialize;
+use serde_json::json;
 use std::cell::Cell;
 use std::collections::HashMap;
 
@@ -490,6 +493,11 @@ fn blocked(p: &OpenParcel, reason: BlockReason, item: Option<String>, closed: bo
     })
 }
 
+/// The checker's cards (a printed exception card): scanned while a parcel is open, it is held
+/// for the CS supervisor — items missing, or an item damaged.
+pub const MISSING_CARD: &str = "MISSING";
+pub const DAMAGED_CARD: &str = "DAMAGED";
+
 fn judge(
     db: &Db<'_>,
     actor: &Actor,
@@ -498,6 +506,9 @@ fn judge(
     code: &str,
     confirm: bool,
 ) -> Result<Vec<Verdict>> {
+    if code.eq_ignore_ascii_case(MISSING_CARD) || code.eq_ignore_ascii_case(DAMAGED_CARD) {
+        return hold_with_card(db, actor, source, st, code);
+    }
     let product = match db.code_at_bench(code)? {
         CodeAtBench::Waybill { parcel_id } => {
             let p = OpenParcel::open(db, parcel_id)?;
@@ -617,6 +628,75 @@ fn judge(
     Ok(out)
 }
 
+/// A card scanned at the bench: the open parcel is held (its orders on hold, the bench let go
+/// of it) and goes on the supervisor's list with what was still missing.
+fn hold_with_card(
+    db: &Db<'_>,
+    actor: &Actor,
+    source: &ScanAt,
+    st: &mut StationRow,
+    code: &str,
+) -> Result<Vec<Verdict>> {
+    let damaged = code.eq_ignore_ascii_case(DAMAGED_CARD);
+    let Some(pid) = st.open_parcel_id else {
+        let mut v = Verdict::new(Outcome::NoOpenParcel {
+            sku: code.to_string(),
+        });
+        v.scan_id = record(db, actor, source, code, &v, None)?;
+        return Ok(vec![v]);
+    };
+    let p = OpenParcel::open(db, pid)?;
+    let missing: Vec<String> = p
+        .counts
+        .iter()
+        .filter(|c| c.scanned < c.expected)
+        .map(|c| format!("{}×{}", c.sku_code, c.expected - c.scanned))
+        .collect();
+    let (reason, kind, note) = if damaged {
+        (
+            HoldReason::Other,
+            ExceptionKind::ItemDamaged,
+            "验货发现破损".to_string(),
+        )
+    } else {
+        (
+            HoldReason::OutOfStock,
+            ExceptionKind::ItemMissing,
+            format!("验货缺货：{}", missing.join("，")),
+        )
+    };
+    for o in p.orders.iter().filter(|o| o.hold_reason.is_none()) {
+        db.set_hold(o.id, Some(reason.code()), &note)?;
+    }
+    let tracking = p.tracking();
+    db.raise_exception(
+        actor,
+        kind,
+        &ExceptionSubject {
+            parcel_id: Some(pid),
+            order_no: p.orders.first().map_or("", |o| o.order_no.as_str()),
+            tracking_no: &tracking,
+            note: &missing.join(", "),
+        },
+    )?;
+    db.log_event(
+        actor,
+        "parcel_held",
+        &tracking,
+        &json!({"damaged": damaged, "missing": missing, "parcel_id": pid}),
+    )?;
+    db.claim_parcel(pid, None)?;
+    st.open_parcel_id = None;
+    st.confirm_pending = false;
+    let mut v = p.verdict(Outcome::ParcelHeld {
+        tracking_no: tracking,
+        damaged,
+        missing,
+    });
+    v.scan_id = record(db, actor, source, code, &v, Some(pid))?;
+    Ok(vec![v])
+}
+
 impl ItemJudgement {
     /// Once a parcel is complete, every further unit is one too many.
     fn complete_as_surplus(self) -> ItemJudgement {
@@ -691,6 +771,26 @@ fn judge_waybill(
             .map(|_| BlockReason::OpenElsewhere)
     });
     if let Some(reason) = reason {
+        // Unpaid, but a remark says the buyer paid by transfer (汇款): the supervisor decides.
+        if reason == BlockReason::Unpaid
+            && !db.parcel_has_open_exception(pid, ExceptionKind::TransferNote)?
+        {
+            for o in &p.orders {
+                if o.status == crate::domain::OrderStatus::Unpaid && db.transfer_noted(o.id)? {
+                    db.raise_exception(
+                        actor,
+                        ExceptionKind::TransferNote,
+                        &ExceptionSubject {
+                            parcel_id: Some(pid),
+                            order_no: &o.order_no,
+                            tracking_no: code,
+                            note: "",
+                        },
+                    )?;
+                    break;
+                }
+            }
+        }
         let mut v = blocked(&p, reason, None, false);
         v.scan_id = record(db, actor, source, code, &v, Some(pid))?;
         return Ok(vec![v]);
@@ -711,7 +811,33 @@ fn judge_waybill(
     for s in &mut out {
         s.scan_id = v.scan_id;
     }
+    let scan_id = v.scan_id;
     out.push(v);
+    // Merge before packing: the buyer has more waiting to print. Said at the bench, and put on
+    // the supervisor's list once.
+    if let Some(first) = p.orders.first() {
+        let others = db.other_ready_orders(&first.receiver, pid)?;
+        if !others.is_empty() {
+            if !db.parcel_has_open_exception(pid, ExceptionKind::OtherOrderReady)? {
+                db.raise_exception(
+                    actor,
+                    ExceptionKind::OtherOrderReady,
+                    &ExceptionSubject {
+                        parcel_id: Some(pid),
+                        order_no: &first.order_no,
+                        tracking_no: code,
+                        note: &others.join(", "),
+                    },
+                )?;
+            }
+            let mut alert = p.verdict(Outcome::OtherOrderReady {
+                tracking_no: p.tracking(),
+                order_nos: others,
+            });
+            alert.scan_id = scan_id;
+            out.push(alert);
+        }
+    }
     // A parcel complete before (counted, then suspended) goes on as complete.
     if p.complete() {
         if confirm {

@@ -192,6 +192,47 @@ impl Db<'_> {
         )
     }
 
+    /// Whether the parcel has an exception of this kind not handled yet.
+    pub fn parcel_has_open_exception(&self, parcel_id: i64, kind: ExceptionKind) -> Result<bool> {
+        Ok(self
+            .opt(
+                "SELECT id FROM exceptions WHERE parcel_id = ?1 AND kind = ?2 AND handled_at IS NULL",
+                params![parcel_id, kind.code()],
+                |r| r.get::<i64>(0),
+            )?
+            .is_some())
+    }
+
+    /// Other orders to the same receiver (name, phone, address) waiting to print: paid, not
+    /// held, in no parcel or only merged — not in `parcel_id`. At most five.
+    pub fn other_ready_orders(
+        &self,
+        receiver: &crate::domain::Receiver,
+        parcel_id: i64,
+    ) -> Result<Vec<String>> {
+        self.all(
+            "SELECT o.order_no FROM orders o LEFT JOIN parcels pa ON pa.id = o.parcel_id
+             WHERE o.receiver_name = ?1 AND o.receiver_phone = ?2 AND o.receiver_address = ?3
+               AND o.status = 'paid' AND o.hold_reason IS NULL
+               AND (o.parcel_id IS NULL OR (o.parcel_id <> ?4 AND pa.stage = 'merged'))
+             ORDER BY o.order_no LIMIT 5",
+            params![receiver.name, receiver.phone, receiver.address, parcel_id],
+            |r| r.get(0),
+        )
+    }
+
+    /// Whether a remark of the order says the buyer paid by transfer (汇款, 转账).
+    pub fn transfer_noted(&self, order_id: i64) -> Result<bool> {
+        Ok(self
+            .opt(
+                "SELECT id FROM remarks WHERE order_id = ?1
+                   AND (text LIKE '%汇款%' OR text LIKE '%转账%') LIMIT 1",
+                params![order_id],
+                |r| r.get::<i64>(0),
+            )?
+            .is_some())
+    }
+
     /// Marks an exception handled; `false` if it was handled already (someone else was first).
     pub fn handle_exception(&self, id: i64, actor: &Actor, note: &str) -> Result<bool> {
         Ok(self.exec(

@@ -319,3 +319,150 @@ fn a_parcel_without_a_valid_waybill_never_ships_in_bulk_and_the_list_is_handled_
     );
     assert!(open_exceptions(&s).is_empty());
 }
+
+/// The single-order parcel of the batch with the most units (at least two).
+fn parcel_of_two(batch: &Value) -> &Value {
+    batch["parcels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["order_nos"].as_array().unwrap().len() == 1)
+        .max_by_key(|p| {
+            p["lines"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| l["qty"].as_u64().unwrap())
+                .sum::<u64>()
+        })
+        .filter(|p| {
+            p["lines"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| l["qty"].as_u64().unwrap())
+                .sum::<u64>()
+                >= 2
+        })
+        .expect("a parcel of two units")
+}
+
+#[test]
+fn the_checker_holds_a_short_parcel_for_the_supervisor_with_one_scan() {
+    let s = Scratch::new();
+    let batch = s.printed_batch();
+    let p = parcel_of_two(&batch);
+    let tracking = p["tracking_no"].as_str().unwrap();
+    let order = p["order_nos"][0].as_str().unwrap();
+    let units = units_of(&s, order);
+    // A card with nothing open: scan the waybill first.
+    let v = s.scan("bench-1", "check", &["MISSING"]);
+    assert_eq!(verdicts(&v), ["no_open_parcel"], "{v:?}");
+    let v = s.scan("bench-1", "check", &[tracking, &units[0], "MISSING"]);
+    assert_eq!(
+        verdicts(&v),
+        ["order_opened", "item_ok", "parcel_held"],
+        "{v:?}"
+    );
+    assert!(
+        v[2]["message_zh"].as_str().unwrap().contains("缺货"),
+        "{v:?}"
+    );
+    let (_, list) = s.json(&["exceptions", "list", "--queue", "supervisor", "--json"]);
+    let e = &list.as_array().unwrap()[0];
+    assert_eq!(e["kind"], "item_missing");
+    assert_eq!(e["tracking_no"], tracking);
+    assert!(e["note"].as_str().unwrap().contains(&units[1]), "{e}");
+    // Held: the bench stops it until the supervisor lets it go.
+    let v = s.scan("bench-2", "check", &[tracking]);
+    assert_eq!(v[0]["reason"], "held", "{v:?}");
+    s.ok(&["review", "release", order]);
+    let id = e["id"].to_string();
+    s.ok(&["exceptions", "handle", &id, "--note", "补货了"]);
+    // What was counted stays counted: the rest completes it.
+    let mut rest = vec![tracking.to_string()];
+    rest.extend(units[1..].iter().cloned());
+    let refs: Vec<&str> = rest.iter().map(String::as_str).collect();
+    let v = s.scan("bench-2", "check", &refs);
+    assert_eq!(verdicts(&v).last().unwrap(), "shipped", "{v:?}");
+    s.ok(&["stock", "verify"]);
+}
+
+#[test]
+fn the_bench_says_the_buyer_has_another_order_ready_and_the_supervisor_hears_of_it() {
+    let s = Scratch::new();
+    let batch = s.printed_batch();
+    let p = batch["parcels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["order_nos"].as_array().unwrap().len() == 1)
+        .unwrap();
+    let tracking = p["tracking_no"].as_str().unwrap();
+    let order = p["order_nos"][0].as_str().unwrap();
+    let r = s.raw().rows(&format!(
+        "SELECT receiver_name, receiver_phone, receiver_address FROM orders WHERE order_no = '{order}'"
+    ));
+    let sku = units_of(&s, order)[0].clone();
+    // The same buyer phones in another order after the batch was printed.
+    let f = s.path("more.json");
+    std::fs::write(
+        &f,
+        serde_json::json!({
+            "receiver": {"name": r[0][0], "phone": r[0][1], "address": r[0][2]},
+            "lines": [{"sku_code": sku, "qty": 1}],
+            "paid": true,
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let (ok, created) = s.json(&["order", "create", f.to_str().unwrap(), "--json"]);
+    assert!(ok, "{created}");
+    let v = s.scan("bench-1", "check", &[tracking]);
+    assert_eq!(verdicts(&v), ["order_opened", "other_order_ready"], "{v:?}");
+    assert!(
+        v[1]["message_zh"]
+            .as_str()
+            .unwrap()
+            .contains(created["order_no"].as_str().unwrap())
+    );
+    // Once on the list, however often the waybill is scanned.
+    s.scan("bench-1", "check", &[tracking]);
+    let (_, list) = s.json(&["exceptions", "list", "--queue", "supervisor", "--json"]);
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0]["kind"], "other_order_ready");
+
+    // An unpaid order whose remark says the buyer paid by transfer goes to the supervisor too.
+    let other = batch["parcels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["tracking_no"] != tracking && x["order_nos"].as_array().unwrap().len() == 1)
+        .unwrap();
+    let o2 = other["order_nos"][0].as_str().unwrap();
+    s.ok(&[
+        "order",
+        "set-status",
+        o2,
+        "unpaid",
+        "--reason",
+        "付款被退回",
+    ]);
+    s.ok(&["order", "remark", o2, "客户说已经银行汇款了"]);
+    // (bench-1 still has the first parcel open: a restarted bench shows it first.)
+    let v = s.scan(
+        "bench-1",
+        "check",
+        &[other["tracking_no"].as_str().unwrap()],
+    );
+    assert_eq!(v.last().unwrap()["reason"], "unpaid", "{v:?}");
+    let (_, list) = s.json(&["exceptions", "list", "--queue", "supervisor", "--json"]);
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "transfer_note" && e["order_no"] == o2),
+        "{list}"
+    );
+}

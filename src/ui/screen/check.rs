@@ -374,6 +374,13 @@ impl State {
                 });
                 Sound::Complete
             }
+            Outcome::ParcelHeld { .. } => {
+                // Put aside for the supervisor: the bench is free for the next parcel.
+                self.parcel = None;
+                self.mismatch = None;
+                self.banner = None;
+                return (Sound::Ok, Some(Notice::warning(msg)));
+            }
             Outcome::ParcelSuspended { .. } => {
                 // Parked: its counts stay; the checker must see it, not only the history.
                 return (Sound::Ok, Some(Notice::warning(msg)));
