@@ -1371,6 +1371,22 @@ fn print_order_import(s: &ImportSummary, as_json: bool) {
             s.remarks_appended,
             s.rejected.len()
         );
+        for (list, zh, en) in [
+            (
+                &s.not_shipped_on_taobao,
+                "这里已发货、淘宝上还没发货",
+                "shipped here, not yet on Taobao",
+            ),
+            (
+                &s.partly_shipped_on_taobao,
+                "淘宝上只发了一部分",
+                "shipped on Taobao only in part",
+            ),
+        ] {
+            if !list.is_empty() {
+                println!("⚠ {zh} · {en} ({}): {}", list.len(), list.join(", "));
+            }
+        }
     }
     if !s.rejected.is_empty() {
         if !s.committed {

@@ -346,6 +346,8 @@ pub fn import_orders_watched(
                     "orders_new": summary.orders_new, "orders_updated": summary.orders_updated,
                     "orders_unchanged": summary.orders_unchanged, "lines": summary.lines,
                     "remarks_appended": summary.remarks_appended, "rejected": summary.rejected.len(),
+                    "not_shipped_on_taobao": summary.not_shipped_on_taobao,
+                    "partly_shipped_on_taobao": summary.partly_shipped_on_taobao,
                 }),
             )?;
         } else {
@@ -512,15 +514,33 @@ fn apply_known_order(
         order.tracking_no = stored.order.tracking_no.clone();
     }
     // An export taken before Taobao heard of a shipment still says paid: what the bench shipped
-    // stays shipped.
-    if stored.order.status == OrderStatus::Shipped
-        && matches!(order.status, OrderStatus::Paid | OrderStatus::Unpaid)
-        && db.order_parcel_stage(stored.id)? == Some(ParcelStage::Shipped)
-    {
-        order.status = OrderStatus::Shipped;
-        for l in &mut order.lines {
-            if matches!(l.status, OrderStatus::Paid | OrderStatus::Unpaid) {
-                l.status = OrderStatus::Shipped;
+    // (or reported shipped) stays shipped, and the order is listed (自审4), never silently
+    // overwritten. So is an order Taobao shows shipped only in part.
+    if stored.order.status == OrderStatus::Shipped {
+        let unshipped_lines = order
+            .lines
+            .iter()
+            .any(|l| matches!(l.status, OrderStatus::Paid | OrderStatus::Unpaid));
+        let unshipped = matches!(order.status, OrderStatus::Paid | OrderStatus::Unpaid);
+        if unshipped || unshipped_lines {
+            let ours = db
+                .order_parcel(stored.id)?
+                .is_some_and(|p| p.stage == ParcelStage::Shipped || p.reported_at.is_some())
+                || db.shipment_moved(&order.order_no)?;
+            if ours {
+                if unshipped {
+                    summary.not_shipped_on_taobao.push(order.order_no.clone());
+                } else {
+                    summary
+                        .partly_shipped_on_taobao
+                        .push(order.order_no.clone());
+                }
+                order.status = OrderStatus::Shipped;
+                for l in &mut order.lines {
+                    if matches!(l.status, OrderStatus::Paid | OrderStatus::Unpaid) {
+                        l.status = OrderStatus::Shipped;
+                    }
+                }
             }
         }
     }

@@ -70,6 +70,11 @@ pub struct ImportSummary {
     /// Order lines written: new lines, and known lines whose status or content changed.
     pub lines: u64,
     pub remarks_appended: u64,
+    /// 自审4: orders shipped here (or reported shipped from here) that the export still shows
+    /// unshipped on Taobao — the shipment never reached Taobao. Kept shipped, listed.
+    pub not_shipped_on_taobao: Vec<String>,
+    /// Orders shipped here whole that Taobao shows shipped only in part (some lines unshipped).
+    pub partly_shipped_on_taobao: Vec<String>,
     pub rejected: Vec<BadRow>,
     #[serde(skip)]
     pub committed: bool,

@@ -1407,6 +1407,35 @@ fn refusal(lang: Lang, r: &Refusal) -> String {
 
 /// What an order import did, as the import screen says it.
 pub fn order_import_summary(lang: Lang, s: &crate::import::ImportSummary) -> String {
+    let (a, b) = (
+        s.not_shipped_on_taobao.len(),
+        s.partly_shipped_on_taobao.len(),
+    );
+    let audit = match (lang, a + b > 0) {
+        (_, false) => String::new(),
+        (Lang::Zh, true) => format!(
+            "。注意：{a} 单这里已发货、淘宝上还没发货，{b} 单淘宝上只发了一部分：去淘宝补发货（{}）",
+            some(&s.not_shipped_on_taobao, &s.partly_shipped_on_taobao)
+        ),
+        (Lang::En, true) => format!(
+            ". Note: {a} orders shipped here are not shipped on Taobao and {b} are shipped there only in part: ship them on Taobao ({})",
+            some(&s.not_shipped_on_taobao, &s.partly_shipped_on_taobao)
+        ),
+    };
+    order_import_counts(lang, s) + &audit
+}
+
+/// The first few order numbers of two lists.
+fn some(a: &[String], b: &[String]) -> String {
+    let all: Vec<&str> = a.iter().chain(b).map(String::as_str).collect();
+    let mut out = all[..all.len().min(5)].join(", ");
+    if all.len() > 5 {
+        out.push_str(" …");
+    }
+    out
+}
+
+fn order_import_counts(lang: Lang, s: &crate::import::ImportSummary) -> String {
     match lang {
         Lang::Zh => format!(
             "导入完成：新订单 {} · 更新 {} · 未变 {} · 宝贝行 {} · 新备注 {} · 错误行 {}",

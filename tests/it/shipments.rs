@@ -407,3 +407,94 @@ fn a_shop_that_never_checks_ships_the_goods_at_bulk_ship() {
     assert_eq!(v[0]["reason"], "shipped", "it left: nothing more to check");
     s.ok(&["stock", "verify"]);
 }
+
+#[test]
+fn the_next_import_lists_what_was_shipped_here_but_not_on_taobao_and_keeps_it_shipped() {
+    let s = Scratch::new();
+    let batch = s.printed_batch();
+    let id = batch["batch_id"].to_string();
+    // The whole batch is reported shipped (bulk), one parcel also checked and gone.
+    s.ok(&["ship", "--batch", &id]);
+    let first = &batch["parcels"][0];
+    let mut scans = vec![first["tracking_no"].as_str().unwrap().to_string()];
+    for line in first["lines"].as_array().unwrap() {
+        for _ in 0..line["qty"].as_u64().unwrap() {
+            scans.push(line["sku_code"].as_str().unwrap().to_string());
+        }
+    }
+    let refs: Vec<&str> = scans.iter().map(String::as_str).collect();
+    assert_eq!(
+        s.scan("bench-1", "check", &refs).last().unwrap()["verdict"],
+        "shipped"
+    );
+    let printed: Vec<String> = batch["parcels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["order_nos"].as_array().unwrap().clone())
+        .map(|o| o.as_str().unwrap().to_string())
+        .collect();
+
+    // The seller centre never got the file: the same export again still says paid.
+    let again = s.import_fixture("taobao-gbk");
+    let mut listed: Vec<String> = again["not_shipped_on_taobao"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o.as_str().unwrap().to_string())
+        .collect();
+    listed.sort();
+    let mut want = printed.clone();
+    want.sort();
+    assert_eq!(listed, want, "every order shipped here, listed (自审4)");
+    for o in &printed {
+        let (_, shown) = s.json(&["order", "show", o, "--json"]);
+        assert_eq!(shown["status"], "shipped", "kept shipped: {o}");
+    }
+    let (_, ev) = s.json(&[
+        "events",
+        "--kind",
+        "orders_imported",
+        "--limit",
+        "1",
+        "--json",
+    ]);
+    assert_eq!(
+        ev[0]["detail"]["not_shipped_on_taobao"]
+            .as_array()
+            .unwrap()
+            .len(),
+        printed.len()
+    );
+    // Nothing of them is ready to print again.
+    let (_, list) = s.json(&["review", "list", "--json"]);
+    assert!(
+        !list
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| printed.contains(&x["order_no"].as_str().unwrap().to_string())),
+        "{list}"
+    );
+
+    // Taobao shows one order shipped but its items not: partly shipped.
+    let one = printed[0].as_str();
+    let (o, l) = shipped_on_taobao(&s, "partly", &[one]);
+    let detail =
+        crate::common::read_gbk(&l).replace("卖家已发货，等待买家确认", "买家已付款，等待卖家发货");
+    crate::common::write_gbk(&l, &detail);
+    let (ok, sum) = s.json(&[
+        "import",
+        "orders",
+        o.to_str().unwrap(),
+        l.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(ok, "{sum}");
+    assert_eq!(
+        sum["partly_shipped_on_taobao"],
+        serde_json::json!([one]),
+        "{sum}"
+    );
+    s.ok(&["stock", "verify"]);
+}
