@@ -8,9 +8,9 @@ use super::i18n::{self, Bi, Lang, T, tr};
 use super::input;
 use super::job::{Job, Worker};
 use super::screen::{
-    Action, Ctx, Notice, NoticeChange, SCREENS, Screen, check, import, inbound, labels,
-    notice_slot, orders, pick, print, products, receipts, review, settings, sign_in, staff, stock,
-    stocktake,
+    Action, Ctx, Notice, NoticeChange, SCREENS, Screen, after_sales, check, import, inbound,
+    labels, notice_slot, orders, pick, print, products, receipts, review, settings, sign_in, staff,
+    stock, stocktake,
 };
 use super::sound::{Player, Sound};
 use crate::domain::Actor;
@@ -88,6 +88,7 @@ pub struct App {
     pub settings_screen: settings::State,
     pub staff: staff::State,
     pub review: review::State,
+    pub after_sales: after_sales::State,
     settings: ScannerSettings,
     pub ports: BTreeMap<String, PortState>,
     sound: Player,
@@ -122,6 +123,7 @@ pub enum Message {
     Settings(settings::Message),
     Staff(staff::Message),
     Review(review::Message),
+    AfterSales(after_sales::Message),
     /// A file dropped on the window: to the import screen, for a role that imports.
     FileDropped(PathBuf),
     /// The side bar chose a screen.
@@ -257,6 +259,10 @@ impl App {
             settings_screen: settings::State::default(),
             staff: staff::State::default(),
             review: review::State::default(),
+            after_sales: after_sales::State {
+                out_dir: print_dir(&path),
+                ..after_sales::State::default()
+            },
             settings: ScannerSettings::default(),
             ports: BTreeMap::new(),
             sound: Player::silent(),
@@ -463,7 +469,9 @@ impl App {
         let dir = p.dir.unwrap_or_else(|| print_dir(&self.store_path));
         self.print.out_dir = dir.clone();
         self.labels.out_dir = dir.clone();
-        self.receipts.out_dir = dir;
+        self.receipts.out_dir = dir.clone();
+        self.after_sales.out_dir = dir;
+        self.after_sales.printer = p.printer.clone();
         self.print.printer = p.printer;
     }
 
@@ -522,6 +530,10 @@ impl App {
         self.settings_screen = settings::State::default();
         self.staff = staff::State::default();
         self.review = review::State::default();
+        self.after_sales = after_sales::State {
+            out_dir: print_dir(&path),
+            ..after_sales::State::default()
+        };
         self.notice = None;
         Task::batch([
             task,
@@ -604,6 +616,10 @@ impl App {
             Screen::Products => {
                 let a = self.products.opened(ctx);
                 self.carry(a, Message::Products)
+            }
+            Screen::AfterSales => {
+                let a = self.after_sales.opened(ctx);
+                self.carry(a, Message::AfterSales)
             }
             Screen::Staff => {
                 let a = self.staff.opened(ctx);
@@ -729,6 +745,12 @@ impl App {
                 let a = self.products.update(ctx, products::Message::Scanned(scan));
                 self.carry(a, Message::Products)
             }
+            Screen::AfterSales => {
+                let a = self
+                    .after_sales
+                    .update(ctx, after_sales::Message::Scanned(scan));
+                self.carry(a, Message::AfterSales)
+            }
             Screen::Staff => {
                 let a = self.staff.update(ctx, staff::Message::Scanned(scan));
                 self.carry(a, Message::Staff)
@@ -812,6 +834,7 @@ impl App {
                 Task::batch([shown, filled])
             }
             Message::Products(m) => screen!(products, Message::Products, m),
+            Message::AfterSales(m) => screen!(after_sales, Message::AfterSales, m),
             Message::Settings(m) => {
                 let task = screen!(settings_screen, Message::Settings, m);
                 // This station's scanners and printing changed: taken up at once.
@@ -1049,6 +1072,7 @@ impl App {
                 Screen::Stock => self.stock.view(ctx).map(Message::Stock),
                 Screen::Import => self.import.view(ctx).map(Message::Import),
                 Screen::Products => self.products.view(ctx).map(Message::Products),
+                Screen::AfterSales => self.after_sales.view(ctx).map(Message::AfterSales),
                 Screen::Settings => self.settings_screen.view(ctx).map(Message::Settings),
                 Screen::Staff => self.staff.view(ctx).map(Message::Staff),
                 Screen::Review => self.review.view(ctx).map(Message::Review),

@@ -1766,3 +1766,170 @@ pub fn shipments_exported(
         ),
     }
 }
+
+/// The texts of the after-sales screen (售后: exceptions, parcels after printing, returns
+/// arriving, phone orders, exchanges).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum A {
+    Screen,
+    TabExceptions,
+    TabParcel,
+    TabReturns,
+    TabPhone,
+    TabExchange,
+    NothingToHandle,
+    Handle,
+    HandleNote,
+    Tracking,
+    Reason,
+    Void,
+    OrderNo,
+    RemoveOrder,
+    NewWaybill,
+    Courier,
+    CourierHint,
+    ReturnsHint,
+    NoReturnScans,
+    ReceiverName,
+    Phone,
+    Address,
+    Lines,
+    LinesHint,
+    Paid,
+    Remark,
+    CreateOrder,
+    ExchangeOrder,
+    OriginalOrder,
+    ReturnWaybill,
+    Link,
+    ColKind,
+    ColWhen,
+    ParcelHint,
+}
+
+pub fn at(lang: Lang, a: A) -> &'static str {
+    let (zh, en) = match a {
+        A::Screen => ("售后", "After-sales"),
+        A::TabExceptions => ("异常", "Exceptions"),
+        A::TabParcel => ("改包裹", "Change a parcel"),
+        A::TabReturns => ("退货到货", "Returns arriving"),
+        A::TabPhone => ("电话订单", "Phone order"),
+        A::TabExchange => ("换货", "Exchange"),
+        A::NothingToHandle => ("没有待处理的异常", "Nothing to handle"),
+        A::Handle => ("处理完", "Handled"),
+        A::HandleNote => ("怎么处理的（可不填）", "What was done (optional)"),
+        A::Tracking => ("快递单号", "Tracking number"),
+        A::Reason => ("原因", "Reason"),
+        A::Void => ("作废快递单", "Void the waybill"),
+        A::OrderNo => ("订单编号", "Order number"),
+        A::RemoveOrder => ("从包裹拿出这个订单", "Take this order out"),
+        A::NewWaybill => ("换新单并打印", "New waybill, printed"),
+        A::Courier => ("快递公司", "Courier"),
+        A::CourierHint => ("不填：原来的快递", "Empty: the same courier"),
+        A::ReturnsHint => (
+            "扫退货快递单，再扫每件商品；破损的先扫“DAMAGED”卡。同一个单号再扫一次就入库。",
+            "Scan the return waybill, then each item; scan the DAMAGED card before a damaged one. The same waybill again receives it.",
+        ),
+        A::NoReturnScans => ("还没有扫描", "No scans yet"),
+        A::ReceiverName => ("收货人", "Receiver"),
+        A::Phone => ("电话", "Phone"),
+        A::Address => ("地址", "Address"),
+        A::Lines => ("商品", "Items"),
+        A::LinesHint => (
+            "商家编码×数量，用逗号隔开：TX2018-BK-XL×2, YR2017-GY-XL×1",
+            "merchant code×qty, comma-separated: TX2018-BK-XL×2, YR2017-GY-XL×1",
+        ),
+        A::Paid => (
+            "已付款（没付的先不打印，等主管放行）",
+            "Paid (unpaid waits for the supervisor)",
+        ),
+        A::Remark => ("备注", "Remark"),
+        A::CreateOrder => ("录入订单", "Enter the order"),
+        A::ExchangeOrder => ("换货订单", "Exchange order"),
+        A::OriginalOrder => ("原订单（退回的货）", "Original order (goods coming back)"),
+        A::ReturnWaybill => (
+            "退货快递单号（可以以后再填）",
+            "Return waybill (may come later)",
+        ),
+        A::Link => ("关联", "Link"),
+        A::ColKind => ("异常", "Exception"),
+        A::ColWhen => ("谁 · 何时", "Who · when"),
+        A::ParcelHint => (
+            "扫或输入快递单号。作废后用订单编号换新单；地址改了先作废再改收货信息。",
+            "Scan or type the tracking number. After a void, a new waybill by order number; for a new address, void first, then correct the receiver.",
+        ),
+    };
+    lang.pick(zh, en)
+}
+
+/// What a parcel change did, as the after-sales screen says it.
+pub fn voided(v: &crate::flow::parcels::Voided) -> Bi {
+    let orders = v.order_nos.join(", ");
+    Bi::new(
+        format!(
+            "快递单 {} 已作废（{orders}）：撕掉旧单{}",
+            v.tracking_no,
+            if v.to_ship {
+                "，用订单编号换新单"
+            } else {
+                ""
+            }
+        ),
+        format!(
+            "waybill {} voided ({orders}): pull the old label{}",
+            v.tracking_no,
+            if v.to_ship {
+                "; give the parcel a new one by its order number"
+            } else {
+                ""
+            }
+        ),
+    )
+}
+
+pub fn removed(r: &crate::flow::parcels::Removed) -> Bi {
+    let left = r.left.join(", ");
+    Bi::new(
+        format!(
+            "订单 {} 已从包裹 {} 拿出：把它的货从篮子里拿走；包裹里还有 {left}{}",
+            r.order_no,
+            r.tracking_no,
+            if r.back_to_review {
+                "。这个订单回到审单"
+            } else {
+                ""
+            }
+        ),
+        format!(
+            "order {} taken out of parcel {}: take its goods out of the basket; left in the parcel: {left}{}",
+            r.order_no,
+            r.tracking_no,
+            if r.back_to_review {
+                ". The order is back in review"
+            } else {
+                ""
+            }
+        ),
+    )
+}
+
+pub fn new_waybill(n: &crate::flow::parcels::NewWaybill, file: &str) -> Bi {
+    Bi::new(
+        format!(
+            "新快递单 {} {}（{}）已打印到 {file}：贴到包裹上",
+            n.courier,
+            n.tracking_no,
+            n.order_nos.join(", ")
+        ),
+        format!(
+            "new waybill {} {} ({}) printed to {file}: stick it on the parcel",
+            n.courier,
+            n.tracking_no,
+            n.order_nos.join(", ")
+        ),
+    )
+}
+
+pub fn exception_kind(lang: Lang, k: crate::domain::exception::ExceptionKind) -> &'static str {
+    lang.pick(k.zh(), k.en())
+}

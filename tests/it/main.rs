@@ -24,6 +24,7 @@ mod courier;
 mod demo;
 mod font_coverage;
 mod gui;
+mod gui_after_sales;
 mod gui_import;
 mod gui_pool;
 mod gui_products;

@@ -5,6 +5,7 @@
 //! never wait for a writer) and write only through jobs, which the `&Store` they are given
 //! enforces.
 
+pub mod after_sales;
 pub mod check;
 pub mod import;
 pub mod inbound;
@@ -44,6 +45,7 @@ pub enum Screen {
     Staff,
     Review,
     Products,
+    AfterSales,
 }
 
 /// A screen in the side bar: its name and who may open it.
@@ -58,7 +60,7 @@ fn allows(a: &Actor, p: Permission) -> bool {
 }
 
 /// The screens in side-bar order; the first a role may use opens at sign-in.
-pub const SCREENS: [Entry; 14] = [
+pub const SCREENS: [Entry; 15] = [
     Entry {
         screen: Screen::Check,
         label: |l| tr(l, T::ScreenCheck),
@@ -94,6 +96,12 @@ pub const SCREENS: [Entry; 14] = [
         screen: Screen::Labels,
         label: |l| tr(l, T::ScreenLabels),
         may_open: |a| allows(a, Permission::PrintLabels),
+    },
+    Entry {
+        screen: Screen::AfterSales,
+        label: |l| crate::ui::i18n::at(l, crate::ui::i18n::A::Screen),
+        // The CS supervisor's work (售后) and the order printer's changes after printing.
+        may_open: |a| allows(a, Permission::HandleExceptions) || allows(a, Permission::PrintBatch),
     },
     Entry {
         screen: Screen::Review,
