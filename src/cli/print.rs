@@ -20,6 +20,14 @@ use std::process::ExitCode;
 
 #[derive(Debug, Subcommand)]
 pub enum PrintCmd {
+    /// The scan cards (MISSING, DAMAGED) for the check bench and the return desk, as a PDF.
+    Cards {
+        #[arg(long)]
+        out: PathBuf,
+        /// Write over a file that is not an earlier PDF.
+        #[arg(long)]
+        force: bool,
+    },
     /// Waybills (快递单) of a batch, one page per parcel.
     Waybills {
         /// The batch: 12 or B12.
@@ -288,6 +296,11 @@ pub fn print(store: &mut Store, actor: &Actor, cmd: PrintCmd) -> Result<ExitCode
             };
             let o = flow::print::print_labels(store, actor, &job, &target)?;
             report(&o, a.json);
+        }
+        PrintCmd::Cards { out, force } => {
+            let guard = crate::output::Guard::new(store.path(), force);
+            let n = flow::exceptions::print_cards(store, actor, &out, &guard)?;
+            println!("{n} 张卡片 · cards → {}", out.display());
         }
         PrintCmd::Log {
             failed,

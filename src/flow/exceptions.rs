@@ -59,3 +59,42 @@ pub fn handle(store: &mut Store, actor: &Actor, id: i64, note: &str) -> Result<E
             .ok_or_else(|| Error::not_found("exception", "异常", id.to_string()))
     })
 }
+
+/// The scan cards of the bench and the return desk (`MISSING`, `DAMAGED`) as a PDF at `out`:
+/// printed once, kept at the bench. Anyone may print them.
+pub fn print_cards(
+    store: &Store,
+    actor: &Actor,
+    out: &std::path::Path,
+    guard: &crate::output::Guard,
+) -> Result<usize> {
+    actor.require(Permission::ViewOrders)?;
+    use crate::print::card::{Card, pdf};
+    let dpi = crate::print::barcode::Dpi::parse(
+        &store
+            .read()
+            .setting(super::print::DPI_SETTING)?
+            .unwrap_or_else(|| "203".into()),
+    )?;
+    let cards = [
+        Card {
+            code: super::check::MISSING_CARD.into(),
+            title: "缺货 · MISSING".into(),
+            lines: vec![
+                "验货台：包裹少了东西，扫这张卡，包裹挂起交客服主管。".into(),
+                "Check bench: something is missing; scan this card and the parcel is held for the CS supervisor.".into(),
+            ],
+        },
+        Card {
+            code: super::check::DAMAGED_CARD.into(),
+            title: "破损 · DAMAGED".into(),
+            lines: vec![
+                "验货台：商品破损，扫这张卡，包裹挂起交客服主管。".into(),
+                "退货台：先扫这张卡，再扫破损的那件，它进次品区。".into(),
+                "Check bench: an item is damaged; the parcel is held. Return desk: scan it before a damaged unit, which goes to quarantine.".into(),
+            ],
+        },
+    ];
+    guard.write(out, crate::output::OutKind::Pdf, &pdf(&cards, dpi)?)?;
+    Ok(cards.len())
+}

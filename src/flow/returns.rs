@@ -21,7 +21,7 @@ use serde_json::json;
 use std::collections::BTreeMap;
 
 /// The card scanned before a damaged unit (printable from the screen).
-pub const DAMAGED_CARD: &str = "DAMAGED";
+pub const DAMAGED_CARD: &str = super::check::DAMAGED_CARD;
 /// The setting naming the bin damaged returns go to (not for sale).
 pub const QUARANTINE_SETTING: &str = "returns.quarantine_bin";
 pub const DEFAULT_QUARANTINE: &str = "QUARANTINE";

@@ -6,6 +6,7 @@
 
 pub mod barcode;
 pub mod canvas;
+pub mod card;
 pub mod font;
 pub mod label;
 pub mod picklist;

@@ -1805,6 +1805,8 @@ pub enum A {
     ColKind,
     ColWhen,
     ParcelHint,
+    PrintCards,
+    CardsPrinted,
 }
 
 pub fn at(lang: Lang, a: A) -> &'static str {
@@ -1854,6 +1856,11 @@ pub fn at(lang: Lang, a: A) -> &'static str {
         A::Link => ("关联", "Link"),
         A::ColKind => ("异常", "Exception"),
         A::ColWhen => ("谁 · 何时", "Who · when"),
+        A::PrintCards => (
+            "打印扫描卡（缺货、破损）",
+            "Print the scan cards (missing, damaged)",
+        ),
+        A::CardsPrinted => ("扫描卡已打印到", "Scan cards printed to"),
         A::ParcelHint => (
             "扫或输入快递单号。作废后用订单编号换新单；地址改了先作废再改收货信息。",
             "Scan or type the tracking number. After a void, a new waybill by order number; for a new address, void first, then correct the receiver.",

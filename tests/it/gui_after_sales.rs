@@ -175,10 +175,23 @@ fn a_phone_order_and_a_return_are_taken_in_by_the_supervisor() {
             1
         );
 
-        // The return desk: the waybill, each item, received.
+        // The return desk: its DAMAGED card printed from the screen, then the waybill, each
+        // item, received.
         let _ = app.update(am(after_sales::Message::TabPicked(
             after_sales::Tab::Returns,
         )));
+        let _ = app.update(am(after_sales::Message::PrintCards));
+        assert_eq!(tone(&app), Tone::Done, "{}", said(&app, lang));
+        let cards: Vec<_> = std::fs::read_dir(&app.after_sales.out_dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().starts_with("cards-"))
+            .collect();
+        let codes = crate::common::decode_all(&cards[0].path(), 203);
+        assert!(
+            codes.contains("DAMAGED") && codes.contains("MISSING"),
+            "{codes:?}"
+        );
         let _ = app.update(scan("YT6000000001"));
         assert_eq!(app.after_sales.returns[0].name(), "return_opened");
         for sku in &scans[1..] {

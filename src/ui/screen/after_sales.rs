@@ -85,6 +85,8 @@ pub enum Message {
     ReturnWaybillChanged(String),
     Link,
     Linked(Result<crate::store::ExchangeRow, Failure>),
+    PrintCards,
+    CardsPrinted(Result<PathBuf, Failure>),
 }
 
 /// The phone order being typed.
@@ -460,6 +462,32 @@ impl State {
                     Message::Linked,
                 ))
             }
+            Message::PrintCards => {
+                let stamp = chrono::Utc::now()
+                    .with_timezone(&crate::domain::time::shop_zone())
+                    .format("%Y%m%d-%H%M%S");
+                let dir = self.out_dir.clone();
+                let out = dir.join(format!("cards-{stamp}.pdf"));
+                Action::job(Job::new(
+                    move |s: &mut Store| {
+                        std::fs::create_dir_all(&dir)
+                            .map_err(|e| crate::error::Error::io(&dir, e))?;
+                        let guard = crate::output::Guard::new(s.path(), false);
+                        flow::exceptions::print_cards(s, &actor, &out, &guard)?;
+                        Ok(out)
+                    },
+                    Message::CardsPrinted,
+                ))
+            }
+            Message::CardsPrinted(r) => match r {
+                Ok(p) => {
+                    let shown = p.display().to_string();
+                    Action::notice(Notice::done(Bi::with(move |l| {
+                        format!("{} {shown}", at(l, A::CardsPrinted))
+                    })))
+                }
+                Err(e) => Self::failed(&e),
+            },
             Message::Linked(r) => {
                 self.busy = self.busy.saturating_sub(1);
                 match r {
@@ -479,11 +507,14 @@ impl State {
         let mut tabs = row![].spacing(6);
         for tab in Tab::ALL {
             let b = button(text(t(tab.label())).size(17)).padding(8);
-            tabs = tabs.push(if tab == self.tab {
-                b.style(button::primary)
-            } else {
-                b.style(button::secondary).on_press(Message::TabPicked(tab))
-            });
+            tabs = tabs.push(
+                b.style(if tab == self.tab {
+                    button::primary
+                } else {
+                    button::secondary
+                })
+                .on_press(Message::TabPicked(tab)),
+            );
         }
         let field = |hint: &str, v: &str, on: fn(String) -> Message| {
             text_input(hint, v).on_input(on).size(18).padding(8)
@@ -562,9 +593,14 @@ impl State {
                 )
                 .into(),
             Tab::Returns => {
-                let mut c = Column::new()
-                    .spacing(4)
-                    .push(text(t(A::ReturnsHint)).size(17));
+                let mut c = Column::new().spacing(4).push(
+                    row![
+                        text(t(A::ReturnsHint)).size(17).width(Fill),
+                        act(t(A::PrintCards), Message::PrintCards).style(button::secondary),
+                    ]
+                    .spacing(8)
+                    .align_y(iced::Alignment::Center),
+                );
                 if self.returns.is_empty() {
                     c = c.push(text(t(A::NoReturnScans)).size(17));
                 }
