@@ -120,21 +120,31 @@ impl Serialize for ReturnVerdict {
     }
 }
 
-/// The units the refunds of a return expect, per merchant code: a refund of one item (its
-/// 商品编码) expects that line's quantity; a refund of the whole order, every line.
+/// The units the refunds of a return expect, per merchant code: what left the shop for the
+/// order (its shipment moves) — of one item for a refund naming its 商品编码, else all of it. An
+/// order whose stock never left through packbench expects its lines as Taobao lists them.
 /// Each refund is `(order, merchant code)`; an empty code is the whole order.
 fn expected(db: &Db<'_>, refunds: &[(&str, &str)]) -> Result<BTreeMap<String, u32>> {
     let mut out: BTreeMap<String, u32> = BTreeMap::new();
     for &(order_no, sku_code) in refunds {
-        let order = db.bench_order(order_no)?;
-        let lines: Vec<(String, u32)> = match &order {
-            Some(o) => o
-                .lines
-                .iter()
-                .filter(|l| sku_code.is_empty() || l.sku_code == sku_code)
-                .map(|l| (l.sku_code.clone(), l.qty))
-                .collect(),
-            None => Vec::new(),
+        let left: Vec<(String, u32)> = db
+            .shipped_units(order_no)?
+            .into_iter()
+            .filter(|(sku, qty)| *qty > 0 && (sku_code.is_empty() || sku == sku_code))
+            .map(|(sku, qty)| (sku, qty as u32))
+            .collect();
+        let lines: Vec<(String, u32)> = if !left.is_empty() {
+            left
+        } else {
+            match db.bench_order(order_no)? {
+                Some(o) => o
+                    .lines
+                    .iter()
+                    .filter(|l| sku_code.is_empty() || l.sku_code == sku_code)
+                    .map(|l| (l.sku_code.clone(), l.qty))
+                    .collect(),
+                None => Vec::new(),
+            }
         };
         let lines = if lines.is_empty() && !sku_code.is_empty() {
             vec![(sku_code.to_string(), 1)]

@@ -229,6 +229,16 @@ impl Db<'_> {
             .is_some())
     }
 
+    /// What left the shop for an order, per merchant code: its shipment moves, summed.
+    pub fn shipped_units(&self, order_no: &str) -> Result<Vec<(String, i64)>> {
+        self.all(
+            "SELECT p.sku_code, -sum(m.qty) FROM stock_moves m JOIN products p ON p.id = m.product_id
+             WHERE m.kind = 'shipment' AND m.ref = ?1 GROUP BY p.sku_code ORDER BY p.sku_code",
+            params![order_no],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+    }
+
     /// A shipment move no bench checked (the order left on Taobao's word or a person's).
     pub fn add_unchecked_shipment(
         &self,
