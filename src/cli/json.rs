@@ -271,3 +271,69 @@ pub fn print_product_text(p: &ProductRecord) {
         println!("状态 state   停用 discontinued");
     }
 }
+
+/// An order's refunds, exceptions, exchange link and returns, added to its JSON.
+pub fn add_after_sale(v: &mut Value, a: &crate::flow::orders::AfterSale) {
+    let refunds: Vec<Value> = a
+        .refunds
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "refund_no": r.refund_no, "status": r.status.code(), "sku_code": r.sku_code,
+                "amount_fen": r.amount.0, "return_waybill": r.return_waybill, "reason": r.reason,
+            })
+        })
+        .collect();
+    let returns: Vec<Value> = a
+        .returns
+        .iter()
+        .map(|r| serde_json::json!({"waybill": r.waybill, "posted_at": r.posted_at}))
+        .collect();
+    if let Some(o) = v.as_object_mut() {
+        o.insert("refunds".into(), Value::Array(refunds));
+        o.insert(
+            "exceptions".into(),
+            serde_json::to_value(&a.exceptions).unwrap_or_default(),
+        );
+        o.insert("exchange_for".into(), serde_json::json!(a.exchange_for));
+        o.insert("returns".into(), Value::Array(returns));
+    }
+}
+
+pub fn print_after_sale_text(a: &crate::flow::orders::AfterSale) {
+    for r in &a.refunds {
+        println!(
+            "  退款 refund {} {} · {} {} {}",
+            r.refund_no,
+            r.status.zh(),
+            r.status.en(),
+            r.amount,
+            r.return_waybill.as_deref().unwrap_or("")
+        );
+    }
+    if let Some(o) = &a.exchange_for {
+        println!("  换货 exchange for {o}");
+    }
+    for e in &a.exceptions {
+        let state = if e.handled_at.is_some() {
+            "已处理 handled"
+        } else {
+            "待处理 open"
+        };
+        println!(
+            "  异常 #{} {} · {} [{state}] {}",
+            e.id,
+            e.kind.zh(),
+            e.kind.en(),
+            e.note
+        );
+    }
+    for r in &a.returns {
+        let state = if r.posted_at.is_some() {
+            "已入库 received"
+        } else {
+            "未入库 open"
+        };
+        println!("  退件 return {} [{state}]", r.waybill);
+    }
+}

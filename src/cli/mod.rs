@@ -887,18 +887,19 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
         }
         Command::Order(OrderCmd::Show { order_no, json }) => {
             let r = flow::orders::show_order(store, actor, &order_no)?;
+            let after = flow::orders::after_sale(store, actor, &order_no)?;
             if json {
-                println!(
-                    "{}",
-                    json::order(
-                        &r.order,
-                        r.hold_reason.as_deref(),
-                        Some(&r.line_barcodes),
-                        &r.remarks
-                    )
+                let mut v = json::order(
+                    &r.order,
+                    r.hold_reason.as_deref(),
+                    Some(&r.line_barcodes),
+                    &r.remarks,
                 );
+                json::add_after_sale(&mut v, &after);
+                println!("{v}");
             } else {
                 json::print_order_text(&r);
+                json::print_after_sale_text(&after);
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -254,3 +254,26 @@ pub fn correct_receiver(
         Ok(new)
     })
 }
+
+/// What happened to an order after it was sold: its refunds, its exceptions (handled or not),
+/// its exchange link either way, and the returns received for it.
+#[derive(Debug, Clone, Default)]
+pub struct AfterSale {
+    pub refunds: Vec<crate::domain::refund::Refund>,
+    pub exceptions: Vec<crate::domain::exception::Exception>,
+    /// The original this order is an exchange for.
+    pub exchange_for: Option<String>,
+    pub returns: Vec<crate::store::ReturnRow>,
+}
+
+pub fn after_sale(store: &Store, actor: &Actor, order_no: &str) -> Result<AfterSale> {
+    actor.require(Permission::ViewOrders)?;
+    let db = store.read();
+    let order_no = order_no.trim();
+    Ok(AfterSale {
+        refunds: db.refunds_of_order(order_no)?,
+        exceptions: db.exceptions_of_order(order_no)?,
+        exchange_for: db.exchange(order_no)?.map(|x| x.original_no),
+        returns: db.returns_of_order(order_no)?,
+    })
+}

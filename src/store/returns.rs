@@ -67,6 +67,15 @@ impl Db<'_> {
         )
     }
 
+    /// The return parcels received for an order, oldest first.
+    pub fn returns_of_order(&self, order_no: &str) -> Result<Vec<ReturnRow>> {
+        self.all(
+            &format!("SELECT {RETURN_COLS} FROM returns WHERE order_no = ?1 ORDER BY id"),
+            params![order_no],
+            return_from_row,
+        )
+    }
+
     pub fn return_by_id(&self, id: i64) -> Result<Option<ReturnRow>> {
         self.opt(
             &format!("SELECT {RETURN_COLS} FROM returns WHERE id = ?1"),

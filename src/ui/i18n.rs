@@ -1940,3 +1940,60 @@ pub fn new_waybill(n: &crate::flow::parcels::NewWaybill, file: &str) -> Bi {
 pub fn exception_kind(lang: Lang, k: crate::domain::exception::ExceptionKind) -> &'static str {
     lang.pick(k.zh(), k.en())
 }
+
+/// An order's after-sale facts as the orders screen lists them: one line each.
+pub fn after_sale_lines(lang: Lang, a: &crate::flow::orders::AfterSale) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in &a.refunds {
+        out.push(match lang {
+            Lang::Zh => format!(
+                "退款 {} · {} · {}{}",
+                r.refund_no,
+                r.status.zh(),
+                r.amount,
+                r.return_waybill
+                    .as_deref()
+                    .map(|w| format!(" · 退货单号 {w}"))
+                    .unwrap_or_default()
+            ),
+            Lang::En => format!(
+                "refund {} · {} · {}{}",
+                r.refund_no,
+                r.status.en(),
+                r.amount,
+                r.return_waybill
+                    .as_deref()
+                    .map(|w| format!(" · return waybill {w}"))
+                    .unwrap_or_default()
+            ),
+        });
+    }
+    if let Some(o) = &a.exchange_for {
+        out.push(match lang {
+            Lang::Zh => format!("换货：原订单 {o}"),
+            Lang::En => format!("exchange for order {o}"),
+        });
+    }
+    for e in &a.exceptions {
+        let state = match (lang, e.handled_at.is_some()) {
+            (Lang::Zh, true) => "已处理",
+            (Lang::Zh, false) => "待处理",
+            (Lang::En, true) => "handled",
+            (Lang::En, false) => "open",
+        };
+        out.push(format!(
+            "{} · {state} · {}",
+            exception_kind(lang, e.kind),
+            e.note
+        ));
+    }
+    for r in &a.returns {
+        out.push(match (lang, r.posted_at.is_some()) {
+            (Lang::Zh, true) => format!("退件 {} 已入库", r.waybill),
+            (Lang::Zh, false) => format!("退件 {} 未入库", r.waybill),
+            (Lang::En, true) => format!("return {} received", r.waybill),
+            (Lang::En, false) => format!("return {} not received yet", r.waybill),
+        });
+    }
+    out
+}

@@ -208,5 +208,17 @@ fn a_phone_order_and_a_return_are_taken_in_by_the_supervisor() {
                 .int("SELECT count(*) FROM stock_moves WHERE kind = 'return'")
                 > 0
         );
+        // The orders screen shows the order's refund and the return received.
+        let _ = app.update(Message::Show(Screen::Orders));
+        let _ = app.update(Message::Orders(
+            packbench::ui::screen::orders::Message::Open(order.to_string()),
+        ));
+        assert_eq!(app.orders.after.refunds.len(), 1);
+        assert!(app.orders.after.returns[0].posted_at.is_some());
+        let lines = packbench::ui::i18n::after_sale_lines(lang, &app.orders.after);
+        assert!(
+            lines.iter().any(|l| l.contains("YT6000000001")),
+            "{lines:?}"
+        );
     }
 }

@@ -169,6 +169,17 @@ fn a_return_with_a_good_and_a_damaged_item_goes_back_to_stock_once() {
     );
     let out = s.ok(&["stock", "verify"]);
     assert!(out.contains("库存与流水一致"), "{out}");
+    // The order shows its refund and the return received.
+    let (_, shown) = s.json(&["order", "show", &order, "--json"]);
+    assert_eq!(shown["refunds"][0]["refund_no"], "800001", "{shown}");
+    assert_eq!(shown["refunds"][0]["status"], "returned");
+    assert_eq!(shown["returns"][0]["waybill"], "YT9000000001");
+    assert!(shown["returns"][0]["posted_at"].is_string());
+    let text = s.ok(&["order", "show", &order]);
+    assert!(
+        text.contains("退款 refund 800001") && text.contains("已入库"),
+        "{text}"
+    );
 }
 
 #[test]

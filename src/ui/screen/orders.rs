@@ -77,6 +77,8 @@ pub struct State {
     /// The page of `results` shown.
     pub page: usize,
     pub selected: Option<OrderRecord>,
+    /// The selected order's refunds, exceptions, exchange and returns.
+    pub after: flow::orders::AfterSale,
     pub remark: String,
     pub flag: bool,
     pub hold_reason: Option<HoldReason>,
@@ -254,6 +256,8 @@ impl State {
                     self.hold_reason = None;
                     self.hold_note.clear();
                 }
+                self.after =
+                    flow::orders::after_sale(ctx.store, ctx.actor, order_no).unwrap_or_default();
                 self.selected = Some(r);
                 Action::none().clear_notice()
             }
@@ -407,6 +411,9 @@ impl State {
                 ]
                 .spacing(8),
             );
+        }
+        for line in i18n::after_sale_lines(lang, &self.after) {
+            c = c.push(container(text(line).size(16)).style(container::warning));
         }
         c = c.push(text(tr(lang, T::Remarks)).size(20).font(bold));
         for m in &r.remarks {
