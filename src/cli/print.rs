@@ -102,12 +102,16 @@ pub struct PdfOut {
 #[derive(Debug, Args)]
 pub struct LabelArgs {
     /// Products by merchant code.
-    #[arg(long, num_args = 1.., required_unless_present_any = ["receipt", "needs_barcode"],
-          conflicts_with_all = ["receipt", "needs_barcode"])]
+    #[arg(long, num_args = 1.., required_unless_present_any = ["receipt", "needs_barcode", "return_waybill"],
+          conflicts_with_all = ["receipt", "needs_barcode", "return_waybill"])]
     pub sku: Vec<String>,
     /// The products of an inbound receipt (12 or R12): a label per unit received.
-    #[arg(long, conflicts_with = "needs_barcode")]
+    #[arg(long, conflicts_with_all = ["needs_barcode", "return_waybill"])]
     pub receipt: Option<String>,
+    /// The goods of a return received (退货贴条码), by its waybill: a label per good unit,
+    /// back on the shelf.
+    #[arg(long = "return", conflicts_with = "needs_barcode")]
+    pub return_waybill: Option<String>,
     /// Products without a barcode: each gets one by the shop's rule (in-store EAN-13), then a
     /// label.
     #[arg(long)]
@@ -265,7 +269,10 @@ pub fn print(store: &mut Store, actor: &Actor, cmd: PrintCmd) -> Result<ExitCode
                     actor,
                     r.parse::<ReceiptId>()?,
                 )?),
-                None => None,
+                None => match &a.return_waybill {
+                    Some(w) => Some(flow::returns::label_skus(store, actor, w)?),
+                    None => None,
+                },
             };
             let format = match a.raw.as_deref() {
                 None => LabelFormat::Pdf,

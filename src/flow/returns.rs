@@ -531,3 +531,25 @@ fn opened(
     record(db, actor, code, source, &mut v, Some(r.id), None)?;
     Ok(v)
 }
+
+/// The merchant codes to label for a return received (退货，换货贴条码): one per good unit, as
+/// it goes back on the shelf. Refused for a return not received yet.
+pub fn label_skus(store: &Store, actor: &Actor, waybill: &str) -> Result<Vec<String>> {
+    actor.require(Permission::PrintLabels)?;
+    let db = store.read();
+    let waybill = waybill.trim();
+    let r = db
+        .return_by_waybill(waybill)?
+        .ok_or_else(|| Error::not_found("return", "退件", waybill))?;
+    if r.posted_at.is_none() {
+        return Err(Error::invalid(
+            format!("退件 {waybill} 还没有入库"),
+            format!("return {waybill} is not received yet"),
+        ));
+    }
+    let mut out = Vec::new();
+    for u in db.returned_units(r.id)?.into_iter().filter(|u| !u.damaged) {
+        out.extend(std::iter::repeat_n(u.sku_code, u.qty as usize));
+    }
+    Ok(out)
+}

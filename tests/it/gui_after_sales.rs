@@ -220,5 +220,15 @@ fn a_phone_order_and_a_return_are_taken_in_by_the_supervisor() {
             lines.iter().any(|l| l.contains("YT6000000001")),
             "{lines:?}"
         );
+        // The label printer scans the return's waybill: its good units' labels (退货贴条码).
+        s.add_staff("TM1", "条码一", "label_printer");
+        as_staff(&mut app, "TM1");
+        let _ = app.update(Message::Show(Screen::Labels));
+        let _ = app.update(scan("YT6000000001"));
+        let mut want: Vec<&str> = scans[1..].iter().map(String::as_str).collect();
+        let mut got: Vec<&str> = app.labels.skus.split(' ').collect();
+        got.sort();
+        want.sort();
+        assert_eq!(got, want, "a label per unit back on the shelf");
     }
 }

@@ -169,6 +169,31 @@ fn a_return_with_a_good_and_a_damaged_item_goes_back_to_stock_once() {
     );
     let out = s.ok(&["stock", "verify"]);
     assert!(out.contains("库存与流水一致"), "{out}");
+    // Labels for the good units going back on the shelf (退货贴条码): one each.
+    let pdf = s.path("return-labels.pdf");
+    s.ok(&[
+        "print",
+        "labels",
+        "--return",
+        "YT9000000001",
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    let pages = crate::common::decode_pages(&pdf, 203);
+    assert_eq!(pages.len() as u32, units - 1, "the damaged one gets none");
+    // Not for a return not received.
+    assert!(
+        !s.run(&[
+            "print",
+            "labels",
+            "--return",
+            "YT0000000000",
+            "--out",
+            pdf.to_str().unwrap()
+        ])
+        .status
+        .success()
+    );
     // The order shows its refund and the return received.
     let (_, shown) = s.json(&["order", "show", &order, "--json"]);
     assert_eq!(shown["refunds"][0]["refund_no"], "800001", "{shown}");

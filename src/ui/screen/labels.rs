@@ -374,7 +374,16 @@ impl State {
                 self.asking = false;
                 self.preview(ctx).clear_notice()
             }
-            Err(e) => Action::notice(Notice::failed(Bi::error(&e))).with_sound(Sound::Error),
+            Err(e) => match flow::returns::label_skus(ctx.store, ctx.actor, code.trim()) {
+                // A return's waybill (退货贴条码): a label for each good unit received.
+                Ok(skus) if !skus.is_empty() => {
+                    self.skus = skus.join(" ");
+                    self.needs_barcode = false;
+                    self.asking = false;
+                    self.preview(ctx).clear_notice()
+                }
+                _ => Action::notice(Notice::failed(Bi::error(&e))).with_sound(Sound::Error),
+            },
         }
     }
 
