@@ -687,7 +687,7 @@ fn batch_json(
         "batch_id": id,
         "parcels": parcels.iter().map(|p| json!({
             "seq": p.seq, "tracking_no": p.tracking_no, "courier": p.courier, "order_nos": p.order_nos,
-            "stage": p.stage,
+            "stage": p.stage, "reported": p.reported,
             "lines": p.lines.iter().map(|l| json!({"sku_code": l.sku_code, "barcode": l.barcode, "bin": l.bin, "qty": l.qty})).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     });

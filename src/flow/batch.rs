@@ -38,6 +38,8 @@ pub struct PrintedParcel {
     pub lines: Vec<ItemLine>,
     /// Printed or shipped.
     pub stage: ParcelStage,
+    /// Reported shipped to Taobao (批量发货), whether or not it has left.
+    pub reported: bool,
 }
 
 /// What `batch create` made.
@@ -282,6 +284,7 @@ pub fn create(
                 receiver: receiver_of(&orders),
                 lines: item_lines(db, &orders)?,
                 stage: ParcelStage::Printed,
+                reported: false,
             });
         }
         db.log_event(
@@ -489,6 +492,7 @@ fn printed_parcel(db: &Db<'_>, p: &ParcelRow) -> Result<PrintedParcel> {
         receiver: receiver_of(&orders),
         lines: item_lines(db, &orders)?,
         stage: p.stage,
+        reported: p.reported_at.is_some(),
     })
 }
 

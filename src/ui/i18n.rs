@@ -866,7 +866,7 @@ pub fn st(lang: Lang, s: S) -> &'static str {
             "deactivated: can no longer sign in",
         ),
         S::PinReset => ("密码已重设", "PIN reset"),
-        S::ShipBatch => ("批量发货（不验货）", "Ship all (no check)"),
+        S::ShipBatch => ("淘宝批量发货", "Ship all on Taobao"),
         S::ConfirmShipBatch => ("确认批量发货", "Ship them"),
         S::DontShip => ("先不发", "Don't ship"),
         S::BatchParcels => ("本批包裹", "Parcels of the batch"),
@@ -1996,4 +1996,19 @@ pub fn after_sale_lines(lang: Lang, a: &crate::flow::orders::AfterSale) -> Vec<S
         });
     }
     out
+}
+
+/// Where a printed parcel stands, as the print screen lists it: its waybill voided, reported
+/// shipped on Taobao but not yet checked, or its stage.
+pub fn parcel_state(lang: Lang, p: &crate::flow::batch::PrintedParcel) -> String {
+    use crate::domain::check::ParcelStage;
+    if p.tracking_no.is_empty() && p.stage == ParcelStage::Printed {
+        return lang.pick("快递单已作废", "waybill voided").to_string();
+    }
+    if p.reported && p.stage == ParcelStage::Printed {
+        return lang
+            .pick("淘宝已发货，待验货", "shipped on Taobao, to check")
+            .to_string();
+    }
+    words(lang, &p.stage).to_string()
 }

@@ -487,6 +487,9 @@ fn bulk_ship_ships_what_may_go_and_names_what_may_not() {
         &[batch["parcels"][0]["tracking_no"].as_str().unwrap()],
     );
     assert_eq!(verdicts(&v), ["order_opened"], "{v:?}");
+    let (_, shown) = s.json(&["batch", "show", &id, "--json"]);
+    assert_eq!(shown["parcels"][0]["reported"], true, "{shown}");
+    assert_eq!(shown["parcels"][0]["stage"], "printed");
     // Reporting the batch again reports nothing twice.
     let (_, again) = s.json(&["ship", "--batch", &format!("B{id}"), "--json"]);
     assert_eq!(again["shipped"].as_array().unwrap().len(), 0, "{again}");

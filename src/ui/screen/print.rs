@@ -1472,7 +1472,7 @@ impl State {
                                     .size(14)
                                     .font(bold)
                                     .width(Fill),
-                                text(i18n::words(lang, &p.stage)).size(14),
+                                text(i18n::parcel_state(lang, p)).size(14),
                             ]
                             .spacing(8),
                         )
