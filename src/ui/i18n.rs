@@ -548,6 +548,8 @@ pub enum S {
     ScreenImport,
     ImportOrdersKind,
     ImportProductsKind,
+    ImportRefundsKind,
+    RefundFile,
     OrderFile,
     LineFile,
     ProductFile,
@@ -782,6 +784,11 @@ pub fn st(lang: Lang, s: S) -> &'static str {
         S::ScreenImport => ("导入", "Import"),
         S::ImportOrdersKind => ("淘宝订单导出", "Taobao order export"),
         S::ImportProductsKind => ("商品资料 CSV", "Product CSV"),
+        S::ImportRefundsKind => ("淘宝退款导出", "Taobao refund export"),
+        S::RefundFile => (
+            "退款导出文件（RefundList…csv）",
+            "Refund export file (RefundList…csv)",
+        ),
         S::OrderFile => (
             "订单文件（ExportOrderList…csv）",
             "Order file (ExportOrderList…csv)",
@@ -2011,4 +2018,18 @@ pub fn parcel_state(lang: Lang, p: &crate::flow::batch::PrintedParcel) -> String
             .to_string();
     }
     words(lang, &p.stage).to_string()
+}
+
+/// What a refund import did, as the import screen says it.
+pub fn refund_import_summary(lang: Lang, s: &crate::import::RefundImportSummary) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "导入完成：新退款 {} · 更新 {} · 未变 {}",
+            s.refunds_new, s.refunds_updated, s.refunds_unchanged
+        ),
+        Lang::En => format!(
+            "Imported: {} new refunds · {} updated · {} unchanged",
+            s.refunds_new, s.refunds_updated, s.refunds_unchanged
+        ),
+    }
 }

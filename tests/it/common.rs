@@ -762,6 +762,7 @@ pub fn print_into_scratch(app: &mut packbench::ui::App, s: &Scratch) {
         &mut app.print.out_dir,
         &mut app.labels.out_dir,
         &mut app.receipts.out_dir,
+        &mut app.after_sales.out_dir,
     ] {
         if on_postgres() {
             let shown = dir.to_string_lossy().into_owned();

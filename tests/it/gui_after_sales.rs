@@ -53,6 +53,8 @@ fn a_voided_waybill_is_replaced_and_printed_and_the_list_handled_from_the_window
             "a checker has no after-sales"
         );
         as_staff(&mut app, "DD1");
+        // (after sign-in: it takes up the station's print folder)
+        crate::common::print_into_scratch(&mut app, &s);
         let _ = app.update(Message::Show(Screen::AfterSales));
         assert_eq!(app.screen, Screen::AfterSales);
 
@@ -145,6 +147,7 @@ fn a_phone_order_and_a_return_are_taken_in_by_the_supervisor() {
 
         let mut app = App::with_store(s.open(), "desk-1", lang);
         as_staff(&mut app, "ZG1");
+        crate::common::print_into_scratch(&mut app, &s);
         let _ = app.update(Message::Show(Screen::AfterSales));
 
         // The phone order: a bad phone refused, the form kept; put right, entered.

@@ -276,3 +276,52 @@ fn each_role_imports_only_what_it_may() {
         "the products are in the store"
     );
 }
+
+#[test]
+fn the_supervisor_imports_taobaos_refund_export_from_the_window() {
+    for lang in [Lang::Zh, Lang::En] {
+        let s = Scratch::new();
+        s.import_fixture("taobao-gbk");
+        s.add_staff("ZG1", "主管一", "cs_supervisor");
+        let mut app = App::with_store(s.open(), "office-1", lang);
+        sign_in_as(&mut app, "ZG1");
+        assert!(app.may_use(Screen::Import));
+        let refunds = fixture("taobao-gbk", "RefundList.csv");
+        // Dropped on the window: the import screen opens with the refund export in its field.
+        let _ = app.update(Message::FileDropped(refunds.clone()));
+        assert_eq!(app.screen, Screen::Import);
+        assert_eq!(app.import.kind, import::Kind::Refunds);
+        assert_eq!(app.import.refunds_file, refunds.display().to_string());
+        // The supervisor does not import orders.
+        let _ = app.update(Message::Import(import::Message::KindPicked(
+            import::Kind::Orders,
+        )));
+        assert_eq!(app.import.kind, import::Kind::Refunds);
+        let _ = app.update(Message::Import(import::Message::Import));
+        let (tone, said) = notice(&app, lang);
+        assert_eq!(tone, Tone::Done, "{said}");
+        let want: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(fixture("taobao-gbk", "refunds-expected.json")).unwrap(),
+        )
+        .unwrap();
+        let n = want["refunds"].as_i64().unwrap();
+        assert!(said.contains(&n.to_string()), "{said}");
+        assert_eq!(s.raw().int("SELECT count(*) FROM refunds"), n);
+        // A file that is no refund export: nothing written, the rows shown, no "good rows" way.
+        let bad = s.path("RefundList-bad.csv");
+        write_gbk(&bad, "订单编号,退款编号\r\n1,2\r\n");
+        let _ = app.update(Message::Import(import::Message::FileChanged(
+            import::Slot::Refunds,
+            bad.display().to_string(),
+        )));
+        let _ = app.update(Message::Import(import::Message::Import));
+        assert_eq!(notice(&app, lang).0, Tone::Failed);
+        assert_eq!(s.raw().int("SELECT count(*) FROM refunds"), n);
+        let _ = app.update(Message::Import(import::Message::ImportGood));
+        assert_eq!(
+            s.raw().int("SELECT count(*) FROM refunds"),
+            n,
+            "whole or nothing"
+        );
+    }
+}

@@ -1,5 +1,5 @@
-//! The import screen (导入): the order printer's Taobao export (its two files) and the
-//! purchaser's product CSV, chosen in the window's own file chooser or dropped on the window.
+//! The import screen (导入): the order printer's Taobao export (its two files), Taobao's refund
+//! export (the CS supervisor's and the order printer's) and the purchaser's product CSV, chosen in the window's own file chooser or dropped on the window.
 //! All or nothing, as on the command line: a file with a bad row writes nothing and shows the
 //! rows as a table (file, line, column, reason); importing the good rows and keeping the rest
 //! in a reject file is a choice the user makes after seeing them. A progress bar moves while
@@ -9,7 +9,7 @@ use super::{Action, Ctx, Notice, PAGE, pager};
 use crate::domain::{Actor, Permission};
 use crate::flow;
 use crate::flow::import::{ImportOptions, ImportProgress};
-use crate::import::{BadRow, ImportSummary, ProductImportSummary};
+use crate::import::{BadRow, ImportSummary, ProductImportSummary, RefundImportSummary};
 use crate::scan::Scan;
 use crate::store::Store;
 use crate::ui::files::{self, Chooser, Outcome};
@@ -30,18 +30,25 @@ pub enum Kind {
     Orders,
     /// A product catalogue.
     Products,
+    /// Taobao's refund export (退款管理 → 导出).
+    Refunds,
 }
 
 impl Kind {
+    const ALL: [Kind; 3] = [Kind::Orders, Kind::Refunds, Kind::Products];
+
     fn permission(self) -> Permission {
         match self {
             Kind::Orders => Permission::ImportOrders,
             Kind::Products => Permission::ManageProducts,
+            Kind::Refunds => Permission::HandleExceptions,
         }
     }
 
     fn allowed(self, actor: &Actor) -> bool {
+        // Refunds are the CS supervisor's (退货退款) and the order printer's.
         actor.require(self.permission()).is_ok()
+            || (self == Kind::Refunds && actor.require(Permission::ImportOrders).is_ok())
     }
 }
 
@@ -51,6 +58,17 @@ pub enum Slot {
     Orders,
     Lines,
     Products,
+    Refunds,
+}
+
+impl Slot {
+    fn kind(self) -> Kind {
+        match self {
+            Slot::Orders | Slot::Lines => Kind::Orders,
+            Slot::Products => Kind::Products,
+            Slot::Refunds => Kind::Refunds,
+        }
+    }
 }
 
 /// The files of one import, as they were when it ran.
@@ -58,6 +76,7 @@ pub enum Slot {
 pub enum Files {
     Orders { orders: PathBuf, lines: PathBuf },
     Products(PathBuf),
+    Refunds(PathBuf),
 }
 
 /// What an import did.
@@ -65,6 +84,7 @@ pub enum Files {
 pub enum Report {
     Orders(ImportSummary),
     Products(ProductImportSummary),
+    Refunds(RefundImportSummary),
 }
 
 impl Report {
@@ -72,6 +92,7 @@ impl Report {
         match self {
             Report::Orders(s) => &s.rejected,
             Report::Products(s) => &s.rejected,
+            Report::Refunds(s) => &s.rejected,
         }
     }
 
@@ -79,6 +100,7 @@ impl Report {
         match self {
             Report::Orders(s) => s.committed,
             Report::Products(s) => s.committed,
+            Report::Refunds(s) => s.committed,
         }
     }
 
@@ -86,13 +108,21 @@ impl Report {
         match self {
             Report::Orders(s) => &s.reject_files,
             Report::Products(s) => &s.reject_files,
+            // A refund export is all or nothing: no rows are set aside.
+            Report::Refunds(_) => &[],
         }
+    }
+
+    /// Whether the good rows may be imported alone (a refund export is whole or not at all).
+    fn may_skip_bad(&self) -> bool {
+        !matches!(self, Report::Refunds(_))
     }
 
     fn summary(&self, lang: Lang) -> String {
         match self {
             Report::Orders(s) => i18n::order_import_summary(lang, s),
             Report::Products(s) => i18n::product_import_summary(lang, s),
+            Report::Refunds(s) => i18n::refund_import_summary(lang, s),
         }
     }
 }
@@ -120,6 +150,7 @@ pub struct State {
     pub orders_file: String,
     pub lines_file: String,
     pub products_file: String,
+    pub refunds_file: String,
     pub chooser: Option<(Slot, Chooser)>,
     /// While an import runs: how far it has read.
     pub progress: Option<Arc<ImportProgress>>,
@@ -161,6 +192,8 @@ fn slot_for(path: &Path, actor: &Actor, kind: Kind) -> Slot {
         Slot::Lines
     } else if name.contains("ExportOrderList") {
         Slot::Orders
+    } else if name.contains("Refund") || name.contains("退款") || kind == Kind::Refunds {
+        Slot::Refunds
     } else if kind == Kind::Products || !Kind::Orders.allowed(actor) {
         Slot::Products
     } else {
@@ -172,7 +205,7 @@ impl State {
     /// The kind the screen starts with: the first the role may import.
     pub fn opened(&mut self, ctx: Ctx<'_>) {
         if !self.kind.allowed(ctx.actor) {
-            self.kind = [Kind::Orders, Kind::Products]
+            self.kind = Kind::ALL
                 .into_iter()
                 .find(|k| k.allowed(ctx.actor))
                 .unwrap_or_default();
@@ -184,6 +217,7 @@ impl State {
             Slot::Orders => &mut self.orders_file,
             Slot::Lines => &mut self.lines_file,
             Slot::Products => &mut self.products_file,
+            Slot::Refunds => &mut self.refunds_file,
         }
     }
 
@@ -191,11 +225,7 @@ impl State {
     /// the other field when that is empty.
     fn set_file(&mut self, slot: Slot, path: &Path) {
         *self.field(slot) = path.display().to_string();
-        self.kind = if slot == Slot::Products {
-            Kind::Products
-        } else {
-            Kind::Orders
-        };
+        self.kind = slot.kind();
         if let Some((other, p)) = sibling(path)
             && other != slot
             && self.field(other).trim().is_empty()
@@ -216,6 +246,7 @@ impl State {
                 lines: given(&self.lines_file)?,
             }),
             Kind::Products => given(&self.products_file).map(Files::Products),
+            Kind::Refunds => given(&self.refunds_file).map(Files::Refunds),
         }
     }
 
@@ -223,8 +254,11 @@ impl State {
         let kind = match files {
             Files::Orders { .. } => Kind::Orders,
             Files::Products(_) => Kind::Products,
+            Files::Refunds(_) => Kind::Refunds,
         };
-        if let Err(e) = actor.require(kind.permission()) {
+        if !kind.allowed(actor)
+            && let Err(e) = actor.require(kind.permission())
+        {
             return Action::error(&e.into());
         }
         let progress = Arc::new(ImportProgress::default());
@@ -242,6 +276,9 @@ impl State {
                 }
                 Files::Products(p) => {
                     flow::import::import_products(s, &actor, p, opts).map(Report::Products)
+                }
+                Files::Refunds(p) => {
+                    flow::refunds::import_refunds(s, &actor, p).map(Report::Refunds)
                 }
             },
             move |r| Message::Imported(files, r),
@@ -295,12 +332,10 @@ impl State {
                     .with_sound(Sound::Error);
                 }
                 let slot = slot_for(&p, ctx.actor, self.kind);
-                let kind = if slot == Slot::Products {
-                    Kind::Products
-                } else {
-                    Kind::Orders
-                };
-                if let Err(e) = ctx.actor.require(kind.permission()) {
+                let kind = slot.kind();
+                if !kind.allowed(ctx.actor)
+                    && let Err(e) = ctx.actor.require(kind.permission())
+                {
                     return Action::error(&e.into());
                 }
                 self.set_file(slot, &p);
@@ -321,7 +356,9 @@ impl State {
                 }
                 // Only the files whose refusal the user has seen.
                 match &self.report {
-                    Some((files, r)) if !r.committed() && !r.rejected().is_empty() => {
+                    Some((files, r))
+                        if !r.committed() && !r.rejected().is_empty() && r.may_skip_bad() =>
+                    {
                         let files = files.clone();
                         self.start(ctx.actor, files, true)
                     }
@@ -365,6 +402,7 @@ impl State {
                                     self.lines_file.clear();
                                 }
                                 Files::Products(_) => self.products_file.clear(),
+                                Files::Refunds(_) => self.refunds_file.clear(),
                             }
                         }
                         self.report = Some((files, report));
@@ -386,6 +424,7 @@ impl State {
         let mut kinds = row![].spacing(8);
         for (k, label) in [
             (Kind::Orders, S::ImportOrdersKind),
+            (Kind::Refunds, S::ImportRefundsKind),
             (Kind::Products, S::ImportProductsKind),
         ] {
             if k.allowed(ctx.actor) {
@@ -404,12 +443,14 @@ impl State {
         let slots: &[(Slot, S)] = match self.kind {
             Kind::Orders => &[(Slot::Orders, S::OrderFile), (Slot::Lines, S::LineFile)],
             Kind::Products => &[(Slot::Products, S::ProductFile)],
+            Kind::Refunds => &[(Slot::Refunds, S::RefundFile)],
         };
         for &(slot, label) in slots {
             let value = match slot {
                 Slot::Orders => &self.orders_file,
                 Slot::Lines => &self.lines_file,
                 Slot::Products => &self.products_file,
+                Slot::Refunds => &self.refunds_file,
             };
             c = c.push(
                 row![
@@ -472,7 +513,7 @@ impl State {
                     .font(bold),
             );
             // A file that cannot be read as a whole has no good rows to keep.
-            if report.rejected().iter().any(|b| b.line > 1) {
+            if report.may_skip_bad() && report.rejected().iter().any(|b| b.line > 1) {
                 c = c.push(
                     row![
                         button(text(st(lang, S::ImportGoodRows)))
