@@ -42,6 +42,51 @@ pub enum ParcelCmd {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum AuditCmd {
+    /// Where Taobao and the goods disagree: parcels reported shipped on Taobao that have not
+    /// left, and orders shipped here that the last import saw unshipped on Taobao (自审4).
+    Shipping {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn audit(store: &mut Store, actor: &Actor, cmd: AuditCmd) -> Result<ExitCode, Error> {
+    match cmd {
+        AuditCmd::Shipping { json } => {
+            let d = flow::audit::shipping(store, actor)?;
+            if json {
+                print_json(&d);
+            } else {
+                println!(
+                    "淘宝已发货、货还没出库 · reported on Taobao, not left ({}):",
+                    d.reported_not_left.len()
+                );
+                for p in &d.reported_not_left {
+                    println!(
+                        "  {} {} ({})",
+                        p.tracking_no,
+                        p.order_nos.join(", "),
+                        flow::print::shop_time(&p.reported_at)
+                    );
+                }
+                println!(
+                    "这里已发货、淘宝上没发货 · shipped here, not on Taobao ({}): {}",
+                    d.not_shipped_on_taobao.len(),
+                    d.not_shipped_on_taobao.join(", ")
+                );
+                println!(
+                    "淘宝上只发了一部分 · shipped on Taobao in part ({}): {}",
+                    d.partly_shipped_on_taobao.len(),
+                    d.partly_shipped_on_taobao.join(", ")
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Debug, Subcommand)]
 pub enum ExceptionsCmd {
     /// What is still to handle, oldest first.
     List {

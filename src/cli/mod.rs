@@ -138,6 +138,9 @@ pub enum Command {
     /// The order printer's and the CS supervisor's exceptions lists.
     #[command(subcommand)]
     Exceptions(after::ExceptionsCmd),
+    /// Checks across the shop's records (自审).
+    #[command(subcommand)]
+    Audit(after::AuditCmd),
     /// Files for Taobao's seller centre.
     #[command(subcommand)]
     Export(ExportCmd),
@@ -1290,6 +1293,7 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
         Command::Waybill(cmd) => after::waybill(store, actor, cmd),
         Command::Parcel(cmd) => after::parcel(store, actor, cmd),
         Command::Exceptions(cmd) => after::exceptions(store, actor, cmd),
+        Command::Audit(cmd) => after::audit(store, actor, cmd),
         Command::Release { tracking_no } => {
             let bench = flow::check::release(store, actor, &tracking_no)?;
             println!("{tracking_no} 已从验货台 {bench} 释放 · released from bench {bench}");

@@ -1,6 +1,7 @@
 //! The workflows: plain functions over the store that the GUI, the command line and the tests all
 //! call. Each checks the acting staff member's permission first and records who did what.
 
+pub mod audit;
 pub mod backup;
 pub mod barcodes;
 pub mod batch;

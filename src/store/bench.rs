@@ -851,6 +851,19 @@ impl Db<'_> {
 
     /// Marks a parcel shipped (`checked` at a bench or `bulk` without checking).
     /// `scan` is the check scan that shipped it, if one did.
+    /// Parcels reported shipped to Taobao whose goods have not left (printed, not shipped), oldest
+    /// report first; at most `limit`.
+    pub fn reported_not_left(&self, limit: usize) -> Result<Vec<ParcelRow>> {
+        self.all(
+            &format!(
+                "SELECT {PARCEL_COLS} FROM parcels WHERE reported_at IS NOT NULL AND stage = 'printed'
+                 ORDER BY reported_at, id LIMIT ?1"
+            ),
+            params![limit as i64],
+            parcel_from_row,
+        )
+    }
+
     /// Records that the parcel was reported shipped to Taobao (批量发货), once: the first time
     /// stays.
     pub fn mark_parcel_reported(&self, parcel_id: i64, actor: &Actor) -> Result<()> {

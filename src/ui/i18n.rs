@@ -1814,6 +1814,8 @@ pub enum A {
     ParcelHint,
     PrintCards,
     CardsPrinted,
+    NewReceiverHint,
+    CorrectReceiver,
 }
 
 pub fn at(lang: Lang, a: A) -> &'static str {
@@ -1863,6 +1865,11 @@ pub fn at(lang: Lang, a: A) -> &'static str {
         A::Link => ("关联", "Link"),
         A::ColKind => ("异常", "Exception"),
         A::ColWhen => ("谁 · 何时", "Who · when"),
+        A::NewReceiverHint => (
+            "作废后可以改收货信息（不填的不变），再换新单",
+            "After a void the receiver may change (empty fields stay), then the new waybill",
+        ),
+        A::CorrectReceiver => ("改收货信息", "Correct the receiver"),
         A::PrintCards => (
             "打印扫描卡（缺货、破损）",
             "Print the scan cards (missing, damaged)",
@@ -2032,4 +2039,18 @@ pub fn refund_import_summary(lang: Lang, s: &crate::import::RefundImportSummary)
             s.refunds_new, s.refunds_updated, s.refunds_unchanged
         ),
     }
+}
+
+/// A receiver corrected, as the after-sales screen says it.
+pub fn receiver_set(r: &crate::domain::Receiver) -> Bi {
+    Bi::new(
+        format!(
+            "收货信息已改为 {} {} {}：现在换新单",
+            r.name, r.phone, r.address
+        ),
+        format!(
+            "receiver now {} {} {}: give the parcel its new waybill",
+            r.name, r.phone, r.address
+        ),
+    )
 }

@@ -78,11 +78,16 @@ fn a_voided_waybill_is_replaced_and_printed_and_the_list_handled_from_the_window
         let _ = app.update(am(after_sales::Message::Void));
         assert_eq!(tone(&app), Tone::Warning, "{}", said(&app, lang));
         assert!(said(&app, lang).contains(old));
-        // The order number is filled in for the new waybill.
+        // The order number is filled in for the new waybill; the buyer moved, too.
         assert_eq!(
             app.after_sales.order_no,
             p["order_nos"][0].as_str().unwrap()
         );
+        let _ = app.update(am(after_sales::Message::NewAddressChanged(
+            "江苏省南京市鼓楼区新地址路 8 号".into(),
+        )));
+        let _ = app.update(am(after_sales::Message::CorrectReceiver));
+        assert_eq!(tone(&app), Tone::Done, "{}", said(&app, lang));
         let _ = app.update(am(after_sales::Message::NewWaybill));
         assert_eq!(tone(&app), Tone::Done, "{}", said(&app, lang));
         let new = app.after_sales.tracking.clone();
@@ -99,6 +104,10 @@ fn a_voided_waybill_is_replaced_and_printed_and_the_list_handled_from_the_window
         );
         let codes = crate::common::decode_all(&pdfs[0].path(), 203);
         assert!(codes.contains(&new), "its barcode reads {new}: {codes:?}");
+        assert!(
+            crate::common::squeeze(&crate::common::pdf_text(&pdfs[0].path())).contains("新地址路"),
+            "the new waybill carries the new address"
+        );
 
         // The void is on the printer's list; handled from it.
         let _ = app.update(am(after_sales::Message::TabPicked(

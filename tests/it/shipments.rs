@@ -496,5 +496,23 @@ fn the_next_import_lists_what_was_shipped_here_but_not_on_taobao_and_keeps_it_sh
         serde_json::json!([one]),
         "{sum}"
     );
+    // The audit lists both sides: reported here but not gone, and the last import's lists.
+    let (ok, audit) = s.json(&["audit", "shipping", "--json"]);
+    assert!(ok, "{audit}");
+    let not_left: Vec<&str> = audit["reported_not_left"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["tracking_no"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        not_left.len(),
+        batch["parcels"].as_array().unwrap().len() - 1
+    );
+    assert!(
+        !not_left.contains(&first["tracking_no"].as_str().unwrap()),
+        "it left"
+    );
+    assert_eq!(audit["partly_shipped_on_taobao"], serde_json::json!([one]));
     s.ok(&["stock", "verify"]);
 }

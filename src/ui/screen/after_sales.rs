@@ -87,6 +87,12 @@ pub enum Message {
     Linked(Result<crate::store::ExchangeRow, Failure>),
     PrintCards,
     CardsPrinted(Result<PathBuf, Failure>),
+    /// The receiver of a parcel whose waybill was voided (empty fields stay as they were).
+    NewNameChanged(String),
+    NewPhoneChanged(String),
+    NewAddressChanged(String),
+    CorrectReceiver,
+    ReceiverCorrected(Result<crate::domain::Receiver, Failure>),
 }
 
 /// The phone order being typed.
@@ -109,6 +115,8 @@ pub struct State {
     pub reason: String,
     pub order_no: String,
     pub courier: String,
+    /// A new receiver for the parcel, after its waybill was voided.
+    pub receiver: crate::domain::Receiver,
     /// The return desk's verdicts, newest first.
     pub returns: Vec<ReturnVerdict>,
     pub phone: PhoneForm,
@@ -488,6 +496,38 @@ impl State {
                 }
                 Err(e) => Self::failed(&e),
             },
+            Message::NewNameChanged(v) => {
+                self.receiver.name = v;
+                Action::none()
+            }
+            Message::NewPhoneChanged(v) => {
+                self.receiver.phone = v;
+                Action::none()
+            }
+            Message::NewAddressChanged(v) => {
+                self.receiver.address = v;
+                Action::none()
+            }
+            Message::CorrectReceiver => {
+                let (o, r) = (self.order_no.clone(), self.receiver.clone());
+                self.busy += 1;
+                Action::job(Job::new(
+                    move |s: &mut Store| {
+                        flow::orders::correct_receiver(s, &actor, &o, &r.name, &r.phone, &r.address)
+                    },
+                    Message::ReceiverCorrected,
+                ))
+            }
+            Message::ReceiverCorrected(r) => {
+                self.busy = self.busy.saturating_sub(1);
+                match r {
+                    Ok(r) => {
+                        self.receiver = crate::domain::Receiver::default();
+                        Action::notice(Notice::done(i18n::receiver_set(&r)))
+                    }
+                    Err(e) => Self::failed(&e),
+                }
+            }
             Message::Linked(r) => {
                 self.busy = self.busy.saturating_sub(1);
                 match r {
@@ -581,6 +621,30 @@ impl State {
                     row![
                         field(t(A::OrderNo), &self.order_no, Message::OrderChanged),
                         act(t(A::RemoveOrder), Message::Remove).style(button::secondary),
+                    ]
+                    .spacing(8),
+                )
+                .push(text(t(A::NewReceiverHint)).size(15))
+                .push(
+                    row![
+                        field(
+                            t(A::ReceiverName),
+                            &self.receiver.name,
+                            Message::NewNameChanged
+                        ),
+                        field(t(A::Phone), &self.receiver.phone, Message::NewPhoneChanged),
+                    ]
+                    .spacing(8),
+                )
+                .push(
+                    row![
+                        field(
+                            t(A::Address),
+                            &self.receiver.address,
+                            Message::NewAddressChanged
+                        ),
+                        act(t(A::CorrectReceiver), Message::CorrectReceiver)
+                            .style(button::secondary),
                     ]
                     .spacing(8),
                 )
