@@ -755,3 +755,8 @@ CREATE TABLE exchanges (
 );
 CREATE INDEX exchanges_original ON exchanges(original_no);
 CREATE INDEX exchanges_return_waybill ON exchanges(return_waybill) WHERE return_waybill IS NOT NULL;
+
+-- version: 23
+-- The receiver index by name and phone (see schema.sql).
+DROP INDEX orders_receiver;
+CREATE INDEX orders_receiver ON orders(receiver_name, receiver_phone);
