@@ -2,22 +2,8 @@
 //! alone; a waybill voided and replaced (the old number never again, its label refused at the
 //! bench); the order printer's exceptions list; stock moves match what left.
 
-use crate::common::{Scratch, verdicts};
+use crate::common::{Scratch, orders_of, parcel_where, verdicts};
 use serde_json::Value;
-
-/// The merchant codes of an order's lines, one per unit (what a checker scans).
-fn units_of(s: &Scratch, order_no: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for r in s.raw().rows(&format!(
-        "SELECT l.sku_code, l.qty FROM order_lines l JOIN orders o ON o.id = l.order_id
-         WHERE o.order_no = '{order_no}' AND l.status <> 'closed' ORDER BY l.seq"
-    )) {
-        for _ in 0..r[1].as_deref().unwrap().parse::<u32>().unwrap() {
-            out.push(r[0].clone().unwrap());
-        }
-    }
-    out
-}
 
 /// `(product, qty)` of the shipment moves of an order, sorted.
 fn shipment_moves(s: &Scratch, order_no: &str) -> Vec<(String, i64)> {
@@ -46,12 +32,7 @@ fn open_exceptions(s: &Scratch) -> Vec<Value> {
 }
 
 fn merged(batch: &Value) -> &Value {
-    batch["parcels"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["order_nos"].as_array().unwrap().len() >= 2)
-        .expect("a merged parcel in the fixture's batch")
+    parcel_where(batch, |p| orders_of(p) >= 2)
 }
 
 #[test]
@@ -102,7 +83,7 @@ fn a_refunded_order_leaves_its_merged_parcel_and_the_rest_ships_alone() {
     assert_eq!(e["order_no"], refunded);
 
     // The rest checks and ships under the same waybill; the removed order's goods are surplus.
-    let kept_units: Vec<String> = left.iter().flat_map(|o| units_of(&s, o)).collect();
+    let kept_units: Vec<String> = left.iter().flat_map(|o| s.order_units(o)).collect();
     // What the pick list put in the basket for the order taken out (its lines, refunded too).
     let removed_skus: Vec<String> = s
         .raw()
@@ -133,7 +114,7 @@ fn a_refunded_order_leaves_its_merged_parcel_and_the_rest_ships_alone() {
     assert!(shipment_moves(&s, refunded).is_empty());
     let mut want: Vec<(String, i64)> = Vec::new();
     for o in &left {
-        for u in units_of(&s, o) {
+        for u in s.order_units(o) {
             match want.iter_mut().find(|(k, _)| *k == u) {
                 Some(w) => w.1 -= 1,
                 None => want.push((u, -1)),
@@ -167,12 +148,7 @@ fn a_voided_waybill_is_never_used_again_and_its_label_is_refused() {
     let s = Scratch::new();
     let batch = s.printed_batch();
     let id = batch["batch_id"].to_string();
-    let p = batch["parcels"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["order_nos"].as_array().unwrap().len() == 1)
-        .unwrap();
+    let p = parcel_where(&batch, |p| orders_of(p) == 1);
     let old = p["tracking_no"].as_str().unwrap();
     let order = p["order_nos"][0].as_str().unwrap();
 
@@ -276,7 +252,7 @@ fn a_voided_waybill_is_never_used_again_and_its_label_is_refused() {
 
     // The new label checks and ships; the void is carried out.
     let mut scans = vec![new.clone()];
-    scans.extend(units_of(&s, order));
+    scans.extend(s.order_units(order));
     let refs: Vec<&str> = scans.iter().map(String::as_str).collect();
     let v = s.scan("bench-1", "check", &refs);
     assert_eq!(verdicts(&v).last().unwrap(), "shipped", "{v:?}");
@@ -354,7 +330,7 @@ fn the_checker_holds_a_short_parcel_for_the_supervisor_with_one_scan() {
     let p = parcel_of_two(&batch);
     let tracking = p["tracking_no"].as_str().unwrap();
     let order = p["order_nos"][0].as_str().unwrap();
-    let units = units_of(&s, order);
+    let units = s.order_units(order);
     // A card with nothing open: scan the waybill first.
     let v = s.scan("bench-1", "check", &["MISSING"]);
     assert_eq!(verdicts(&v), ["no_open_parcel"], "{v:?}");
@@ -392,18 +368,13 @@ fn the_checker_holds_a_short_parcel_for_the_supervisor_with_one_scan() {
 fn the_bench_says_the_buyer_has_another_order_ready_and_the_supervisor_hears_of_it() {
     let s = Scratch::new();
     let batch = s.printed_batch();
-    let p = batch["parcels"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["order_nos"].as_array().unwrap().len() == 1)
-        .unwrap();
+    let p = parcel_where(&batch, |p| orders_of(p) == 1);
     let tracking = p["tracking_no"].as_str().unwrap();
     let order = p["order_nos"][0].as_str().unwrap();
     let r = s.raw().rows(&format!(
         "SELECT receiver_name, receiver_phone, receiver_address FROM orders WHERE order_no = '{order}'"
     ));
-    let sku = units_of(&s, order)[0].clone();
+    let sku = s.order_units(order)[0].clone();
     // The same buyer phones in another order after the batch was printed.
     let f = s.path("more.json");
     std::fs::write(
@@ -434,12 +405,9 @@ fn the_bench_says_the_buyer_has_another_order_ready_and_the_supervisor_hears_of_
     assert_eq!(list[0]["kind"], "other_order_ready");
 
     // An unpaid order whose remark says the buyer paid by transfer goes to the supervisor too.
-    let other = batch["parcels"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["tracking_no"] != tracking && x["order_nos"].as_array().unwrap().len() == 1)
-        .unwrap();
+    let other = parcel_where(&batch, |x| {
+        x["tracking_no"] != tracking && orders_of(x) == 1
+    });
     let o2 = other["order_nos"][0].as_str().unwrap();
     s.ok(&[
         "order",

@@ -1,16 +1,7 @@
 //! The bench core through the command line: review, merge, batches, pick, check and ship.
 
-use crate::common::{self, Scratch, verdicts};
+use crate::common::{self, Scratch, parcel_where as parcel, verdicts};
 use serde_json::Value;
-
-fn parcel(batch: &Value, pred: impl Fn(&Value) -> bool) -> &Value {
-    batch["parcels"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| pred(p))
-        .expect("a parcel like that")
-}
 
 fn barcode_of(s: &Scratch, sku: &str) -> String {
     let (_, p) = s.json(&["product", "show", sku, "--json"]);

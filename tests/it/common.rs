@@ -850,3 +850,51 @@ impl Scratch {
         }
     }
 }
+
+/// The first parcel of a batch (as `batch create`/`batch show --json` print it) that `pred`
+/// picks.
+pub fn parcel_where(
+    batch: &serde_json::Value,
+    pred: impl Fn(&serde_json::Value) -> bool,
+) -> &serde_json::Value {
+    batch["parcels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| pred(p))
+        .expect("a parcel like that")
+}
+
+/// How many orders a parcel (as printed in JSON) holds.
+pub fn orders_of(p: &serde_json::Value) -> usize {
+    p["order_nos"].as_array().unwrap().len()
+}
+
+impl Scratch {
+    /// The merchant codes of an order's lines still to ship or shipped, one per unit: what a
+    /// checker scans for it.
+    pub fn order_units(&self, order_no: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for r in self.raw().rows(&format!(
+            "SELECT l.sku_code, l.qty FROM order_lines l JOIN orders o ON o.id = l.order_id
+             WHERE o.order_no = '{order_no}' AND l.status <> 'closed' ORDER BY l.seq"
+        )) {
+            for _ in 0..r[1].as_deref().unwrap().parse::<u32>().unwrap() {
+                out.push(r[0].clone().unwrap());
+            }
+        }
+        out
+    }
+
+    /// Checks a parcel through at `station`: its waybill, then `units`; it must ship.
+    pub fn check_through(&self, station: &str, tracking: &str, units: &[String]) {
+        let mut scans = vec![tracking];
+        scans.extend(units.iter().map(String::as_str));
+        let v = self.scan(station, "check", &scans);
+        assert_eq!(
+            v.last().map(|v| v["verdict"].as_str().unwrap()),
+            Some("shipped"),
+            "{v:?}"
+        );
+    }
+}

@@ -4,7 +4,7 @@
 //! supervisor. An exchange order is linked from its remark to the original, and the goods that
 //! come back under the return waybill are received against the original order.
 
-use crate::common::{Scratch, verdicts};
+use crate::common::{Scratch, orders_of, parcel_where, verdicts};
 
 fn write(s: &Scratch, name: &str, v: &serde_json::Value) -> String {
     let p = s.path(name);
@@ -169,38 +169,12 @@ fn an_exchange_is_linked_from_its_remark_and_its_goods_come_back_against_the_ori
     let s = Scratch::new();
     let batch = s.printed_batch();
     // The original ships.
-    let p = batch["parcels"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["order_nos"].as_array().unwrap().len() == 1)
-        .unwrap();
+    let p = parcel_where(&batch, |p| orders_of(p) == 1);
     let original = p["order_nos"][0].as_str().unwrap().to_string();
-    let mut scans = vec![p["tracking_no"].as_str().unwrap().to_string()];
-    let lines: Vec<(String, u32)> = s
-        .raw()
-        .rows(&format!(
-            "SELECT l.sku_code, l.qty FROM order_lines l JOIN orders o ON o.id = l.order_id
-             WHERE o.order_no = '{original}' AND l.status <> 'closed'"
-        ))
-        .into_iter()
-        .map(|r| {
-            (
-                r[0].clone().unwrap(),
-                r[1].as_deref().unwrap().parse().unwrap(),
-            )
-        })
-        .collect();
-    for (sku, qty) in &lines {
-        for _ in 0..*qty {
-            scans.push(sku.clone());
-        }
-    }
-    let refs: Vec<&str> = scans.iter().map(String::as_str).collect();
-    assert_eq!(
-        verdicts(&s.scan("bench-1", "check", &refs)).last().unwrap(),
-        "shipped"
-    );
+    let units = s.order_units(&original);
+    s.check_through("bench-1", p["tracking_no"].as_str().unwrap(), &units);
+    let first = units[0].clone();
+    let first_qty = units.iter().filter(|u| **u == first).count() as i64;
 
     // The buyer orders the exchange (here by phone), naming the original in the remark.
     let f = write(
@@ -208,7 +182,7 @@ fn an_exchange_is_linked_from_its_remark_and_its_goods_come_back_against_the_ori
         "exchange.json",
         &serde_json::json!({
             "receiver": {"name": "赵六", "phone": "13700002222", "address": "北京市朝阳区建国路 88 号"},
-            "lines": [{"sku_code": lines[0].0, "qty": 1, "price": "0.01"}],
+            "lines": [{"sku_code": first, "qty": 1, "price": "0.01"}],
             "paid": true,
             "remark": format!("换货，原订单 {original}"),
         }),
@@ -243,24 +217,18 @@ fn an_exchange_is_linked_from_its_remark_and_its_goods_come_back_against_the_ori
     let bin = s
         .raw()
         .text(&format!(
-            "SELECT COALESCE(bin, '') FROM products WHERE sku_code = '{}'",
-            lines[0].0
+            "SELECT COALESCE(bin, '') FROM products WHERE sku_code = '{first}'"
         ))
         .unwrap();
     let on_hand = |s: &Scratch| {
         s.raw().int(&format!(
             "SELECT COALESCE(sum(st.qty), 0) FROM stock st JOIN products p ON p.id = st.product_id
-             WHERE p.sku_code = '{}' AND st.bin = '{bin}'",
-            lines[0].0
+             WHERE p.sku_code = '{first}' AND st.bin = '{bin}'"
         ))
     };
     let before = on_hand(&s);
     let mut scans = vec!["YT7000000001".to_string()];
-    for (sku, qty) in &lines {
-        for _ in 0..*qty {
-            scans.push(sku.clone());
-        }
-    }
+    scans.extend(units.iter().cloned());
     let refs: Vec<&str> = scans.iter().map(String::as_str).collect();
     let v = s.scan("desk-1", "return", &refs);
     assert_eq!(verdicts(&v)[..2], ["return_opened", "return_good"], "{v:?}");
@@ -270,6 +238,6 @@ fn an_exchange_is_linked_from_its_remark_and_its_goods_come_back_against_the_ori
         "return_posted",
         "the original's goods all back: {v:?}"
     );
-    assert_eq!(on_hand(&s), before + i64::from(lines[0].1));
+    assert_eq!(on_hand(&s), before + first_qty);
     s.ok(&["stock", "verify"]);
 }

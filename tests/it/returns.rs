@@ -46,15 +46,11 @@ fn ship_one(s: &Scratch, batch: &Value) -> (String, Vec<(String, u32)>) {
         if lines.len() < 2 {
             continue;
         }
-        let mut scans = vec![p["tracking_no"].as_str().unwrap().to_string()];
-        for (sku, qty) in &lines {
-            for _ in 0..*qty {
-                scans.push(sku.clone());
-            }
-        }
-        let refs: Vec<&str> = scans.iter().map(String::as_str).collect();
-        let v = s.scan("bench-1", "check", &refs);
-        assert_eq!(verdicts(&v).last().unwrap(), "shipped", "{v:?}");
+        s.check_through(
+            "bench-1",
+            p["tracking_no"].as_str().unwrap(),
+            &s.order_units(&order),
+        );
         return (order, lines);
     }
     panic!("the fixture's batch has a parcel of one order with two products");
