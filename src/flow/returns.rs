@@ -463,6 +463,24 @@ fn judge_waybill(
         out.push(opened(db, actor, code, source, &r)?);
         return Ok(out);
     }
+    // A parcel of ours coming back under its own label (refused by the buyer, 拒收): the
+    // goods that left in it.
+    if refunds.is_empty()
+        && let Some(p) = db.parcel_by_tracking(code)?
+        && p.stage == crate::domain::check::ParcelStage::Shipped
+        && let Some(first) = db.parcel_orders(p.id)?.into_iter().next()
+    {
+        let id = db.insert_return(code, &first.order_no, &[], actor)?;
+        db.log_event(
+            actor,
+            "return_opened",
+            code,
+            &json!({"order_no": first.order_no, "refused_parcel": p.id}),
+        )?;
+        let r = db.return_by_id(id)?.expect("just written");
+        out.push(opened(db, actor, code, source, &r)?);
+        return Ok(out);
+    }
     if refunds.is_empty() {
         let id = db.insert_return(code, "", &[], actor)?;
         db.raise_exception(

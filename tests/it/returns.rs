@@ -245,3 +245,29 @@ fn a_box_no_refund_names_is_recorded_and_a_restart_carries_on() {
     assert_eq!(v[2]["good"], 0, "nothing counted, nothing moved");
     s.ok(&["stock", "verify"]);
 }
+
+#[test]
+fn a_parcel_refused_by_the_buyer_comes_back_under_its_own_label() {
+    let s = Scratch::new();
+    let batch = s.printed_batch();
+    let (order, lines) = ship_one(&s, &batch);
+    let tracking = batch["parcels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["order_nos"][0] == order.as_str())
+        .unwrap()["tracking_no"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut scans = vec![tracking.clone()];
+    scans.extend(s.order_units(&order));
+    let refs: Vec<&str> = scans.iter().map(String::as_str).collect();
+    let v = s.scan("desk-3", "return", &refs);
+    assert_eq!(verdicts(&v)[0], "return_opened", "{v:?}");
+    assert_eq!(v[0]["order_no"], order.as_str());
+    assert_eq!(verdicts(&v).last().unwrap(), "return_posted", "{v:?}");
+    let back: u32 = lines.iter().map(|l| l.1).sum();
+    assert_eq!(v.last().unwrap()["good"], back);
+    s.ok(&["stock", "verify"]);
+}
