@@ -754,3 +754,85 @@ CREATE INDEX exchanges_return_waybill ON exchanges(return_waybill) WHERE return_
 -- orders). The same one index as before, wider; searches by name still use it.
 DROP INDEX orders_receiver;
 CREATE INDEX orders_receiver ON orders(receiver_name, receiver_phone);
+
+-- version: 24
+-- Who did what (issue 16). A self-audit (自我审核) signed at the end of a day: who signed it, for
+-- which role and day, and what each item still held open then. Kept as signed.
+CREATE TABLE self_audits (
+    id         INTEGER PRIMARY KEY,
+    role       TEXT NOT NULL,
+    day        TEXT NOT NULL,             -- YYYY-MM-DD in the shop's time zone
+    staff_id   INTEGER NOT NULL REFERENCES staff(id),
+    terminal   TEXT NOT NULL,
+    at         TEXT NOT NULL,
+    open_items INTEGER NOT NULL CHECK (open_items >= 0),
+    detail     TEXT NOT NULL DEFAULT '{}' -- JSON: each item's count and what the signer noted
+) STRICT;
+CREATE INDEX self_audits_day ON self_audits(day, role);
+CREATE TRIGGER self_audits_no_update BEFORE UPDATE ON self_audits
+BEGIN SELECT RAISE(ABORT, 'a signed self-audit is kept as it was signed'); END;
+CREATE TRIGGER self_audits_no_delete BEFORE DELETE ON self_audits
+BEGIN SELECT RAISE(ABORT, 'a signed self-audit is kept as it was signed'); END;
+
+-- The roster (排班): each person's shift and weekly rest day, from a day on. The newest row of a
+-- person that has started is their roster; older rows say what it was.
+CREATE TABLE roster (
+    id       INTEGER PRIMARY KEY,
+    staff_id INTEGER NOT NULL REFERENCES staff(id),
+    shift    TEXT NOT NULL CHECK (shift = 'day' OR shift = 'night'),
+    rest_day INTEGER NOT NULL CHECK (rest_day >= 0 AND rest_day <= 6),  -- 0 Monday … 6 Sunday
+    from_day TEXT NOT NULL,               -- YYYY-MM-DD
+    set_by   INTEGER NOT NULL REFERENCES staff(id),
+    terminal TEXT NOT NULL,
+    at       TEXT NOT NULL
+) STRICT;
+CREATE INDEX roster_staff ON roster(staff_id, from_day, id);
+CREATE TRIGGER roster_no_update BEFORE UPDATE ON roster
+BEGIN SELECT RAISE(ABORT, 'the roster is kept as set: set it again from a day on'); END;
+CREATE TRIGGER roster_no_delete BEFORE DELETE ON roster
+BEGIN SELECT RAISE(ABORT, 'the roster is kept as set: set it again from a day on'); END;
+
+-- The handover book (交接本): what one shift leaves the next, signed and never changed.
+CREATE TABLE handover (
+    id       INTEGER PRIMARY KEY,
+    at       TEXT NOT NULL,
+    staff_id INTEGER NOT NULL REFERENCES staff(id),
+    terminal TEXT NOT NULL,
+    day      TEXT NOT NULL,               -- the day the shift began (a night shift ends after midnight)
+    shift    TEXT NOT NULL CHECK (shift = 'day' OR shift = 'night'),
+    text     TEXT NOT NULL
+) STRICT;
+CREATE INDEX handover_at ON handover(at);
+CREATE TRIGGER handover_no_update BEFORE UPDATE ON handover
+BEGIN SELECT RAISE(ABORT, 'the handover book is append-only'); END;
+CREATE TRIGGER handover_no_delete BEFORE DELETE ON handover
+BEGIN SELECT RAISE(ABORT, 'the handover book is append-only'); END;
+
+-- The team fund (团队基金): fines in, rewards and team spending out, every entry with whom it
+-- concerns, who wrote it and why. A mistaken entry is answered by a reversing entry.
+CREATE TABLE fund (
+    id         INTEGER PRIMARY KEY,
+    at         TEXT NOT NULL,
+    kind       TEXT NOT NULL CHECK (kind = 'complaint_fine' OR kind = 'violation_fine'
+                                    OR kind = 'reward' OR kind = 'spending' OR kind = 'reversal'),
+    staff_id   INTEGER REFERENCES staff(id),   -- whom it concerns; NULL for team spending
+    amount_fen INTEGER NOT NULL,               -- + into the fund, - out of it
+    reason     TEXT NOT NULL,
+    flagged    INTEGER NOT NULL DEFAULT 0 CHECK (flagged = 0 OR flagged = 1),
+    reverses   INTEGER REFERENCES fund(id),
+    by_id      INTEGER NOT NULL REFERENCES staff(id),
+    terminal   TEXT NOT NULL
+) STRICT;
+CREATE INDEX fund_staff ON fund(staff_id, at) WHERE staff_id IS NOT NULL;
+CREATE UNIQUE INDEX fund_reversed_once ON fund(reverses) WHERE reverses IS NOT NULL;
+CREATE TRIGGER fund_no_update BEFORE UPDATE ON fund
+BEGIN SELECT RAISE(ABORT, 'the team fund is append-only: add a reversing entry'); END;
+CREATE TRIGGER fund_no_delete BEFORE DELETE ON fund
+BEGIN SELECT RAISE(ABORT, 'the team fund is append-only: add a reversing entry'); END;
+
+-- Performance and commission read a month of shipments, picks and prints by time.
+CREATE INDEX parcels_shipped ON parcels(shipped_at) WHERE shipped_at IS NOT NULL;
+CREATE INDEX batches_created ON batches(created_at);
+CREATE INDEX scans_at ON scans(at);
+CREATE INDEX refunds_finished ON refunds(finished_at) WHERE finished_at IS NOT NULL;
+CREATE INDEX stock_scans_at ON stock_scans(at);

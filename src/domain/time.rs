@@ -105,9 +105,42 @@ pub fn stored_to_shop_local(stored: &str) -> String {
     from_store(stored).map_or_else(|| stored.to_string(), |t| to_shop_local(&t))
 }
 
+/// The shop's calendar day now (a day's work ends at the shop's midnight, not UTC's).
+pub fn shop_today() -> chrono::NaiveDate {
+    Utc::now().with_timezone(&shop_zone()).date_naive()
+}
+
+/// The shop day a stored time falls on; `None` for text that is no stored time.
+pub fn shop_day_of(stored: &str) -> Option<chrono::NaiveDate> {
+    from_store(stored).map(|t| t.with_timezone(&shop_zone()).date_naive())
+}
+
+/// The stored-time bounds `[from, to)` of the shop days `first..=last`: stored times compare as
+/// text, so a range of days is one index range.
+pub fn shop_days_bounds(first: chrono::NaiveDate, last: chrono::NaiveDate) -> (String, String) {
+    let start = |d: chrono::NaiveDate| {
+        let t = shop_zone()
+            .from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight"))
+            .single()
+            .expect("a fixed offset has one midnight");
+        to_store(&t.with_timezone(&Utc))
+    };
+    (start(first), start(last.succ_opt().unwrap_or(last)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shop_day_runs_from_the_shops_midnight() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let (from, to) = shop_days_bounds(d, d);
+        assert_eq!(from, "2026-11-30T16:00:00Z");
+        assert_eq!(to, "2026-12-01T16:00:00Z");
+        assert_eq!(shop_day_of("2026-11-30T16:00:00Z"), Some(d));
+        assert_eq!(shop_day_of("2026-11-30T15:59:59Z"), d.pred_opt());
+    }
 
     #[test]
     fn stored_times_read_in_beijing_time() {

@@ -243,8 +243,8 @@ fn an_empty_database_becomes_a_store_at_the_latest_version() {
         .query_one("SELECT version FROM packbench_schema", &[])
         .unwrap()
         .get(0);
-    assert_eq!(version, 23);
-    assert_eq!(pg::latest_version(), 23);
+    assert_eq!(version, 24);
+    assert_eq!(pg::latest_version(), 24);
     // The seeded rows, with times in the store's one format (UTC, to the second).
     let staff: Vec<(String, String)> = c
         .query("SELECT code, created_at FROM staff ORDER BY id", &[])
@@ -324,7 +324,7 @@ fn an_older_store_is_migrated_keeping_its_rows() {
         .query_one("SELECT version FROM packbench_schema", &[])
         .unwrap()
         .get(0);
-    assert_eq!(version, 23);
+    assert_eq!(version, 24);
     // Version 10's row: the one who is not signed in.
     let nobody: i64 = c
         .query_one(
@@ -342,14 +342,14 @@ fn a_store_of_a_newer_program_is_refused() {
         return;
     };
     let mut c = server.connect(&db);
-    c.batch_execute("UPDATE packbench_schema SET version = 24")
+    c.batch_execute("UPDATE packbench_schema SET version = 25")
         .unwrap();
     let before = snapshot(&mut c);
     let e = Store::open(server.url(&db)).err().unwrap();
     match &e {
         Error::StoreTooNew {
             found, supported, ..
-        } => assert_eq!((*found, *supported), (24, 23)),
+        } => assert_eq!((*found, *supported), (25, 24)),
         other => panic!("not refused as newer: {other:?}"),
     }
     assert!(e.to_string().contains("newer packbench"), "{e}");
