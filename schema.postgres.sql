@@ -835,3 +835,5 @@ CREATE INDEX batches_created ON batches(created_at);
 CREATE INDEX scans_at ON scans(at);
 CREATE INDEX refunds_finished ON refunds(finished_at) WHERE finished_at IS NOT NULL;
 CREATE INDEX stock_scans_at ON stock_scans(at);
+-- The self-audits' parcels still here (printed, not shipped), without reading every parcel shipped.
+CREATE INDEX parcels_open ON parcels(id) WHERE stage <> 'shipped';

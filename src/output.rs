@@ -37,6 +37,8 @@ pub enum OutKind {
     Catalogue,
     /// Shipments for Taobao's bulk delivery, CSV (`订单编号,物流公司,运单号`, with a BOM).
     ShipmentsCsv,
+    /// A report as CSV (with a BOM), opening with its title row `报表：…`.
+    ReportCsv,
     /// A spreadsheet (XLSX): no spreadsheet is taken for an earlier one (a shop's own sheets look
     /// the same), so an existing one is replaced only with `--force`.
     Spreadsheet,
@@ -50,6 +52,7 @@ impl OutKind {
             OutKind::TaobaoExport => "淘宝导出文件",
             OutKind::Catalogue => "商品表",
             OutKind::ShipmentsCsv => "发货单（CSV）",
+            OutKind::ReportCsv => "报表（CSV）",
             OutKind::Spreadsheet => "电子表格",
         }
     }
@@ -61,6 +64,7 @@ impl OutKind {
             OutKind::TaobaoExport => "a Taobao export file",
             OutKind::Catalogue => "a product catalogue",
             OutKind::ShipmentsCsv => "a shipments file (CSV)",
+            OutKind::ReportCsv => "a report (CSV)",
             OutKind::Spreadsheet => "a spreadsheet",
         }
     }
@@ -77,6 +81,7 @@ impl OutKind {
                 head.starts_with("商家编码".as_bytes()) || head.starts_with(b"sku_code")
             }
             OutKind::ShipmentsCsv => head.starts_with("订单编号,物流公司,运单号".as_bytes()),
+            OutKind::ReportCsv => head.starts_with("报表：".as_bytes()),
             OutKind::Spreadsheet => false,
         }
     }

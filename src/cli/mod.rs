@@ -29,6 +29,7 @@ mod bench;
 mod json;
 mod print;
 mod replay;
+mod report;
 mod shown;
 mod stock;
 mod table;
@@ -138,9 +139,11 @@ pub enum Command {
     /// The order printer's and the CS supervisor's exceptions lists.
     #[command(subcommand)]
     Exceptions(after::ExceptionsCmd),
-    /// Checks across the shop's records (自审).
+    /// The end-of-day self-audits (自我审核) of each role; checks across the shop's records.
+    Audit(report::AuditArgs),
+    /// Performance and commission (业绩, 提成), on screen, as JSON, CSV or XLSX.
     #[command(subcommand)]
-    Audit(after::AuditCmd),
+    Report(report::ReportCmd),
     /// Files for Taobao's seller centre.
     #[command(subcommand)]
     Export(ExportCmd),
@@ -1293,7 +1296,8 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
         Command::Waybill(cmd) => after::waybill(store, actor, cmd),
         Command::Parcel(cmd) => after::parcel(store, actor, cmd),
         Command::Exceptions(cmd) => after::exceptions(store, actor, cmd),
-        Command::Audit(cmd) => after::audit(store, actor, cmd),
+        Command::Audit(args) => report::audit(store, actor, args),
+        Command::Report(cmd) => report::report(store, actor, cmd),
         Command::Release { tracking_no } => {
             let bench = flow::check::release(store, actor, &tracking_no)?;
             println!("{tracking_no} 已从验货台 {bench} 释放 · released from bench {bench}");

@@ -85,6 +85,7 @@ pub mod print;
 pub mod product;
 pub mod refund;
 pub mod remark;
+pub mod report;
 pub mod review;
 pub mod staff;
 pub mod stock;

@@ -8,8 +8,9 @@ use regex::Regex;
 /// 1,000 bytes (its API's limit), and a note at the bench is a sentence.
 pub const MAX_REMARK: usize = 1000;
 
-/// The default shape of a staff code at the start of a remark: a capital letter and 2–4 digits.
-pub const DEFAULT_STAFF_CODE_PATTERN: &str = "^[A-Z][0-9]{2,4}$";
+/// The default shape of a staff code at the start of a remark: one to three capital letters and
+/// 2–4 digits (`C07`, and the staff codes packbench gives, `KF01`).
+pub const DEFAULT_STAFF_CODE_PATTERN: &str = "^[A-Z]{1,3}[0-9]{2,4}$";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Remark {
@@ -76,6 +77,12 @@ mod tests {
         assert_eq!(leading_staff_code("顺丰到付 C07", &pat()), None);
         assert_eq!(leading_staff_code("c07 小写", &pat()), None);
         assert_eq!(leading_staff_code("C12345", &pat()), None);
+        assert_eq!(
+            leading_staff_code("KF01 加急", &pat()).as_deref(),
+            Some("KF01")
+        );
+        assert_eq!(leading_staff_code("EMS 到付", &pat()), None);
+        assert_eq!(leading_staff_code("ABCD12 四个字母", &pat()), None);
     }
 
     #[test]

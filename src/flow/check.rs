@@ -533,6 +533,11 @@ fn judge(
         v.scan_id = record(db, actor, source, code, &v, Some(void.parcel_id))?;
         return Ok(vec![v]);
     }
+    if product.is_none()
+        && let Some(v) = picker_tag(db, actor, source, st, code)?
+    {
+        return Ok(vec![v]);
+    }
     let Some(product) = product else {
         let no_parcel = st.open_parcel_id.is_none();
         let code_ = code.to_string();
@@ -806,6 +811,10 @@ fn judge_waybill(
     db.claim_parcel(pid, Some(&actor.terminal))?;
     st.open_parcel_id = Some(pid);
     st.confirm_pending = false;
+    // The basket's tag was scanned before this parcel: its batch is that picker's.
+    if let Some(picker) = st.picker_id.take() {
+        credit_picker(db, actor, &p, picker)?;
+    }
     let mut v = p.opened();
     v.scan_id = record(db, actor, source, code, &v, Some(pid))?;
     for s in &mut out {
@@ -848,6 +857,68 @@ fn judge_waybill(
         }
     }
     Ok(out)
+}
+
+/// The picker's tag in the basket (`EDB_PH001`), scanned at the bench: the batch the basket
+/// holds is credited to that picker (their performance), when nobody has it yet — the parcel
+/// open now, or else the next one opened here. An unknown code costs the bench nothing more:
+/// the tag is looked for only once the code is no product and no waybill.
+fn picker_tag(
+    db: &Db<'_>,
+    actor: &Actor,
+    source: &ScanAt,
+    st: &mut StationRow,
+    code: &str,
+) -> Result<Option<Verdict>> {
+    let prefix = db
+        .setting(super::pick::TAG_PREFIX_SETTING)?
+        .unwrap_or_else(|| super::pick::DEFAULT_TAG_PREFIX.to_string());
+    let Some(staff_code) = code
+        .strip_prefix(prefix.as_str())
+        .filter(|_| !prefix.is_empty())
+    else {
+        return Ok(None);
+    };
+    let outcome = match db.staff_by_code(staff_code)? {
+        Some(s) if s.active && s.role.allows(Permission::Pick) => {
+            match st.open_parcel_id {
+                Some(pid) => credit_picker(db, actor, &OpenParcel::open(db, pid)?, s.id)?,
+                None => st.picker_id = Some(s.id),
+            }
+            Outcome::PickerSet {
+                code: s.code,
+                name: s.name,
+            }
+        }
+        _ => Outcome::PickerUnknown {
+            code: code.to_string(),
+        },
+    };
+    let mut v = Verdict::new(outcome);
+    v.scan_id = record(db, actor, source, code, &v, st.open_parcel_id)?;
+    Ok(Some(v))
+}
+
+/// Credits the parcel's batch to `picker` unless a picker has it already (the pick screen's
+/// tag came first).
+fn credit_picker(db: &Db<'_>, actor: &Actor, p: &OpenParcel, picker: i64) -> Result<()> {
+    let Some(batch_id) = p.row.batch_id else {
+        return Ok(());
+    };
+    let Some(batch) = db.batch(batch_id)? else {
+        return Ok(());
+    };
+    if batch.picker_code.is_some() {
+        return Ok(());
+    }
+    db.assign_picker(batch_id, picker)?;
+    db.log_event_as(
+        picker,
+        &actor.terminal,
+        "batch_picked",
+        &batch_id.to_string(),
+        &json!({"at": "check", "checker": actor.staff.code}),
+    )
 }
 
 /// A stored scan shown again after a restart. A name this program never wrote reads as a

@@ -14,6 +14,7 @@ pub mod pg;
 mod print;
 mod products;
 mod refunds;
+mod report;
 mod returns;
 pub(crate) mod sql;
 mod staff;
@@ -34,6 +35,10 @@ pub use orders::{
 };
 pub use print::{NewPrintJob, PrintJobItem, PrintJobRow};
 pub use products::{ProductRecord, StockRow};
+pub use report::{
+    CountScan, CreditRemark, DoneRefund, HourCount, LeftParcel, OpenParcel, PaidOrder, PickedBatch,
+    ShippedRefund, SignedAudit,
+};
 pub use returns::{NewReturnScan, ReturnRow, ReturnedUnits};
 pub use staff::StaffRecord;
 pub use stock::{
