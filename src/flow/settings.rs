@@ -45,6 +45,12 @@ fn check_text(v: &str) -> Result<()> {
     Ok(())
 }
 
+fn check_rates(v: &str) -> Result<()> {
+    crate::domain::report::RateTable::parse(v)
+        .map(|_| ())
+        .map_err(|e| Error::invalid(e.zh(), e.to_string()))
+}
+
 fn check_bin(v: &str) -> Result<()> {
     let v = v.trim();
     if v.is_empty() || v.chars().count() > 32 || v.chars().any(|c| c.is_control() || c == ',') {
@@ -63,6 +69,13 @@ pub const SETTINGS: &[SettingDef] = &[
         zh: "备注开头的客服工号规则（正则，匹配第一个词）",
         en: "pattern of the customer-service staff code opening a remark (regex on the first word)",
         check: check_regex,
+    },
+    SettingDef {
+        key: super::report::RATES_SETTING,
+        default: crate::domain::report::DEFAULT_RATES,
+        zh: "客服提成比例：`2%`，或阶梯 `0:1%,20000:2%`（月净销售额达到多少元起，整月按该比例）",
+        en: "commission rates: `2%`, or tiers `0:1%,20000:2%` (from a month's net sales in yuan, that rate on the whole month)",
+        check: check_rates,
     },
     SettingDef {
         key: super::check::CONFIRM_SETTING,

@@ -617,6 +617,17 @@ impl Scratch {
         String::from_utf8_lossy(&out.stderr).into_owned()
     }
 
+    /// Runs as `staff` and expects success; returns stdout.
+    pub fn ok_as(&self, staff: &str, args: &[&str]) -> String {
+        let out = self.run_as(staff, args);
+        assert!(
+            out.status.success(),
+            "packbench {args:?} as {staff} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
     /// Runs as `staff`, expects success and JSON on stdout.
     pub fn json_as(&self, staff: &str, args: &[&str]) -> serde_json::Value {
         let out = self.run_as(staff, args);

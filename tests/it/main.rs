@@ -56,4 +56,5 @@ mod scanners;
 mod shipments;
 mod stock;
 mod store;
+mod who_did_what;
 mod window_words;
