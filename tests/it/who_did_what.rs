@@ -613,3 +613,68 @@ fn commission_by_sales_code_minus_refunds_and_each_agent_sees_their_own() {
     let e = s.fails_as("admin", &["settings", "set", "commission.rates", "lots"]);
     assert!(e.contains("rate table"), "{e}");
 }
+
+#[test]
+fn the_stock_keepers_and_supervisors_audits_count_what_waits_for_them() {
+    let s = Scratch::new();
+    s.ok(&["demo", "--orders", "30"]);
+    let mut raw = s.raw();
+
+    // A receipt made and not confirmed; a refund asked and one sent back not yet here.
+    let csv = s.path("入库.csv");
+    std::fs::write(
+        &csv,
+        "商家编码,条码,名称,规格,单价,库位,数量\nNEW-AUDIT-1,,审核测试品,,10.00,A-01-1,3\n",
+    )
+    .unwrap();
+    s.ok_as("KC01", &["receipt", "create", csv.to_str().unwrap()]);
+    let order = raw
+        .text("SELECT order_no FROM orders ORDER BY id LIMIT 1")
+        .unwrap();
+    raw.exec(&format!(
+        "INSERT INTO refunds (refund_no, order_no, status, amount_fen, requested_at, imported_at, updated_at)
+         VALUES ('R-ASK', '{order}', 'requested', 990, '2026-11-30T01:00:00Z', '2026-11-30T01:00:00Z', '2026-11-30T01:00:00Z'),
+                ('R-BACK', '{order}', 'returned', 500, '2026-11-30T01:00:00Z', '2026-11-30T01:00:00Z', '2026-11-30T01:00:00Z')"
+    ));
+    raw.exec("UPDATE refunds SET return_waybill = 'YT-BACK-1' WHERE refund_no = 'R-BACK'");
+
+    let k = s.json_as("KC01", &["audit", "--json"]);
+    assert_eq!(k["role"], "stock_keeper");
+    assert_eq!(
+        item(&k, "receipts_open")["count"],
+        raw.int("SELECT count(*) FROM receipts WHERE state = 'open'")
+    );
+    assert!(item(&k, "receipts_open")["count"].as_i64().unwrap() >= 1);
+    assert_eq!(
+        item(&k, "negative_stock")["count"],
+        raw.int("SELECT count(*) FROM stock WHERE qty < 0")
+    );
+    let dead = s.json(&["stock", "dead", "--json"]).1;
+    assert_eq!(
+        item(&k, "dead_stock")["count"].as_u64().unwrap() as usize,
+        dead.as_array().map_or(0, Vec::len),
+        "{dead}"
+    );
+
+    let c = s.json_as("KF01", &["audit", "--json"]);
+    assert_eq!(c["role"], "cs_supervisor");
+    let asked = item(&c, "refunds_open");
+    assert_eq!(asked["count"], 1);
+    assert_eq!(asked["rows"][0]["subject"], "R-ASK");
+    assert_eq!(asked["rows"][0]["amount"], 990);
+    let waiting = item(&c, "returns_waiting");
+    assert_eq!(waiting["count"], 1);
+    assert_eq!(waiting["rows"][0]["subject"], "YT-BACK-1");
+    assert_eq!(waiting["rows"][0]["orders"][0], order.as_str());
+
+    // The box arrives at the return desk: it is no longer waiting to arrive, but waits to post
+    // until its last item is in.
+    let v = s.scan_as("KF01", "desk-1", "return", &["YT-BACK-1"]);
+    assert_eq!(verdicts(&v)[0], "return_opened", "{v:?}");
+    let c = s.json_as("KF01", &["audit", "--json"]);
+    let waiting = item(&c, "returns_waiting");
+    assert_eq!(
+        waiting["count"],
+        raw.int("SELECT count(*) FROM returns WHERE posted_at IS NULL")
+    );
+}
