@@ -2,7 +2,7 @@
 
 use super::table;
 use crate::domain::Actor;
-use crate::domain::report::{AuditRole, Grain};
+use crate::domain::report::{AuditItem, AuditRole, Grain};
 use crate::error::Error;
 use crate::flow;
 use crate::store::Store;
@@ -159,6 +159,9 @@ pub fn audit(store: &mut Store, actor: &Actor, args: AuditArgs) -> Result<ExitCo
                 i.count, i.count
             );
         }
+        if i.count > 0 {
+            println!("    → {}", act(i.item));
+        }
     }
     if a.signed.is_empty() {
         println!("未签署 · not signed yet (--sign)");
@@ -173,6 +176,30 @@ pub fn audit(store: &mut Store, actor: &Actor, args: AuditArgs) -> Result<ExitCo
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where an item is put right, as a command (the window has a button for each).
+fn act(item: AuditItem) -> &'static str {
+    use AuditItem::*;
+    match item {
+        PrintedNoTracking => "packbench waybill new ORDER_NO; print waybills --batch B --only NEW",
+        LeftOutsideBench => "packbench order show ORDER_NO (stock left unchecked: stock show SKU)",
+        NoStockOut => "packbench order match ORDER_NO --line N --sku SKU; issue create",
+        CheckedNotShipped => "scan its waybill at the bench, or packbench release TRACKING_NO",
+        ReportedNotLeft => "check it at the bench: scan its waybill",
+        NotShippedOnTaobao | PartlyShippedOnTaobao => {
+            "packbench export shipments --day D --out 发货.csv (淘宝批量发货)"
+        }
+        BulkShipped => "confirm each parcel left, then sign: packbench audit --sign",
+        PrintedNotProcessed => "packbench batch show B; check the rest at the bench",
+        CreditedToNonCs => "packbench order remark ORDER_NO 'C07 …' (the customer service's code)",
+        ReceiptsOpen => "packbench receipt confirm R",
+        NegativeStock => "packbench stocktake (count the bin) or stock show SKU",
+        DeadStock => "packbench product discontinue SKU",
+        ReturnsWaiting => "packbench scan --mode return",
+        RefundsOpen => "Taobao 退款管理; then packbench import refunds FILE",
+        ExceptionsOpen => "packbench exceptions list; exceptions handle ID --note N",
+    }
 }
 
 pub fn report(store: &mut Store, actor: &Actor, cmd: ReportCmd) -> Result<ExitCode, Error> {

@@ -277,19 +277,17 @@ pub fn self_audit(
                     .into_iter()
                     .map(|r| (r.staff.code, r.staff.role))
                     .collect();
+                let not_cs = super::report::not_cs_of(&staff);
                 let rows = db
                     .shipped_orders(&lo, &hi)?
                     .into_iter()
                     .filter_map(|o| {
-                        let code = super::report::credited_code(&o.remarks, &pattern)?;
-                        let role = staff.get(&code)?;
-                        (!matches!(role, Role::CustomerService | Role::CsSupervisor)).then(|| {
-                            AuditRow {
-                                subject: o.order_no.clone(),
-                                orders: vec![o.order_no],
-                                who: Some(code),
-                                ..AuditRow::default()
-                            }
+                        let code = super::report::credited_code(&o.remarks, &pattern, &not_cs)?;
+                        not_cs(&code).then(|| AuditRow {
+                            subject: o.order_no.clone(),
+                            orders: vec![o.order_no],
+                            who: Some(code),
+                            ..AuditRow::default()
                         })
                     })
                     .collect();

@@ -416,16 +416,38 @@ pub fn month_days(month: &str) -> Result<(NaiveDate, NaiveDate)> {
     Ok((first, next.pred_opt().ok_or_else(bad)?))
 }
 
-/// The sales code an order is credited to: the first remark that names one — a remark written
-/// here credits its writer, an imported remark the code it opens with (by the shop's pattern).
-pub fn credited_code(remarks: &[CreditRemark], pattern: &Regex) -> Option<String> {
-    remarks.iter().find_map(|r| {
+/// The sales code an order is credited to: the first customer-service code its remarks name —
+/// a remark written here names its writer, an imported one the code it opens with (by the
+/// shop's pattern). Only without one does another staff member's code (the order printer's
+/// remark) take the sale: so a CS remark added later puts a sale credited elsewhere right.
+/// `not_cs` says whether a code is a staff member's who is no customer service.
+pub fn credited_code(
+    remarks: &[CreditRemark],
+    pattern: &Regex,
+    not_cs: &dyn Fn(&str) -> bool,
+) -> Option<String> {
+    let mut codes = remarks.iter().filter_map(|r| {
         if r.source == "staff" {
             r.staff_code.clone()
         } else {
             crate::domain::remark::leading_staff_code(&r.text, pattern)
         }
-    })
+    });
+    let first = codes.next()?;
+    if !not_cs(&first) {
+        return Some(first);
+    }
+    Some(codes.find(|c| !not_cs(c)).unwrap_or(first))
+}
+
+/// Whether a code is that of a staff member who is no customer service (codes no staff member
+/// has, like `C07` written on Taobao, are customer service's).
+pub fn not_cs_of(staff: &HashMap<String, Role>) -> impl Fn(&str) -> bool + '_ {
+    |code: &str| {
+        staff
+            .get(code)
+            .is_some_and(|r| !matches!(r, Role::CustomerService | Role::CsSupervisor))
+    }
 }
 
 /// The shop's commission rate table (the setting, else 1% flat).
@@ -451,11 +473,13 @@ pub fn commission(store: &Store, actor: &Actor, month: &str) -> Result<Commissio
         .into_iter()
         .map(|r| (r.staff.code.clone(), r.staff))
         .collect();
+    let roles: HashMap<String, Role> = staff.iter().map(|(c, s)| (c.clone(), s.role)).collect();
+    let not_cs = not_cs_of(&roles);
     let mut by_code: BTreeMap<String, CommissionRow> = BTreeMap::new();
     let mut uncredited = Vec::new();
     let mut uncredited_paid = Fen(0);
     for o in db.paid_orders(&lo, &hi)? {
-        match credited_code(&o.remarks, &pattern) {
+        match credited_code(&o.remarks, &pattern, &not_cs) {
             Some(code) => {
                 let r = entry(&mut by_code, &staff, &code);
                 r.orders += 1;
@@ -473,7 +497,7 @@ pub fn commission(store: &Store, actor: &Actor, month: &str) -> Result<Commissio
     }
     let mut uncredited_refunded = Fen(0);
     for f in db.refunds_done(&lo, &hi)? {
-        match credited_code(&f.remarks, &pattern) {
+        match credited_code(&f.remarks, &pattern, &not_cs) {
             Some(code) => {
                 let r = entry(&mut by_code, &staff, &code);
                 r.refunds += 1;
@@ -598,23 +622,26 @@ mod tests {
     }
 
     #[test]
-    fn the_first_remark_naming_a_code_credits_the_order() {
+    fn the_first_cs_code_of_the_remarks_credits_the_order() {
         let p = Regex::new(crate::domain::remark::DEFAULT_STAFF_CODE_PATTERN).unwrap();
-        assert_eq!(credited_code(&[], &p), None);
+        let staff: HashMap<String, Role> = [("DD01".to_string(), Role::OrderPrinter)].into();
+        let not_cs = not_cs_of(&staff);
+        assert_eq!(credited_code(&[], &p, &not_cs), None);
         assert_eq!(
             credited_code(
                 &[
                     rm("顺丰到付", None, "import"),
                     rm("C07 加急", None, "import")
                 ],
-                &p
+                &p,
+                &not_cs
             )
             .as_deref(),
             Some("C07")
         );
         // Imported remarks are read by the pattern now, whatever was stored then.
         assert_eq!(
-            credited_code(&[rm("KF01 改地址", None, "import")], &p).as_deref(),
+            credited_code(&[rm("KF01 改地址", None, "import")], &p, &not_cs).as_deref(),
             Some("KF01")
         );
         assert_eq!(
@@ -623,10 +650,17 @@ mod tests {
                     rm("改地址", Some("DD01"), "staff"),
                     rm("KF02", None, "import")
                 ],
-                &p
+                &p,
+                &not_cs
             )
             .as_deref(),
-            Some("DD01")
+            Some("KF02"),
+            "a CS code comes before the order printer's"
+        );
+        assert_eq!(
+            credited_code(&[rm("改地址", Some("DD01"), "staff")], &p, &not_cs).as_deref(),
+            Some("DD01"),
+            "without a CS code, the sale is the order printer's"
         );
     }
 
