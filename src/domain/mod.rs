@@ -88,6 +88,7 @@ pub mod remark;
 pub mod review;
 pub mod staff;
 pub mod stock;
+pub mod team;
 pub mod time;
 
 pub use barcode::{Barcode, BarcodeError, Symbology};

@@ -29,6 +29,7 @@ pub mod staff;
 pub mod station;
 pub mod stock;
 pub mod stocktake;
+pub mod team;
 pub mod waybills;
 
 #[cfg(test)]
