@@ -56,4 +56,5 @@ mod scanners;
 mod shipments;
 mod stock;
 mod store;
+mod team;
 mod window_words;
