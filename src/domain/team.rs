@@ -290,9 +290,9 @@ pub struct FundAmounts {
 impl Default for FundAmounts {
     fn default() -> Self {
         FundAmounts {
-            complaint_fine: Fen(50_00),
-            violation_fine: Fen(10_00),
-            rewards: [Fen(150_00), Fen(100_00), Fen(50_00)],
+            complaint_fine: Fen(50 * 100),
+            violation_fine: Fen(10 * 100),
+            rewards: [Fen(150 * 100), Fen(100 * 100), Fen(50 * 100)],
         }
     }
 }
@@ -368,11 +368,11 @@ mod tests {
 
     #[test]
     fn complaint_fines_double_within_the_month_and_the_third_is_flagged() {
-        let base = Fen(50_00);
-        assert_eq!(complaint_fine(base, 0), Some((Fen(50_00), false)));
-        assert_eq!(complaint_fine(base, 1), Some((Fen(100_00), false)));
-        assert_eq!(complaint_fine(base, 2), Some((Fen(200_00), true)));
-        assert_eq!(complaint_fine(base, 3), Some((Fen(400_00), true)));
+        let base = Fen(50 * 100);
+        assert_eq!(complaint_fine(base, 0), Some((Fen(50 * 100), false)));
+        assert_eq!(complaint_fine(base, 1), Some((Fen(100 * 100), false)));
+        assert_eq!(complaint_fine(base, 2), Some((Fen(200 * 100), true)));
+        assert_eq!(complaint_fine(base, 3), Some((Fen(400 * 100), true)));
         assert_eq!(complaint_fine(base, 70), None);
         assert_eq!(complaint_fine(base, 40), None);
     }

@@ -73,16 +73,16 @@ fn complaint_fines_double_within_the_shops_month_and_a_reversed_one_does_not_cou
     let second = fine("YH1", "2026-12-10 10:00:00");
     let third = fine("YH1", "2026-12-20 10:00:00");
     let other = fine("YH2", "2026-12-20 11:00:00");
-    assert_eq!(stored_entry(&s, first.id), (50_00, 0));
-    assert_eq!(stored_entry(&s, second.id), (100_00, 0));
+    assert_eq!(stored_entry(&s, first.id), (50 * 100, 0));
+    assert_eq!(stored_entry(&s, second.id), (100 * 100, 0));
     assert_eq!(
         stored_entry(&s, third.id),
-        (200_00, 1),
+        (200 * 100, 1),
         "the third is flagged"
     );
     assert_eq!(
         stored_entry(&s, other.id),
-        (50_00, 0),
+        (50 * 100, 0),
         "each person counts alone"
     );
 
@@ -96,7 +96,7 @@ fn complaint_fines_double_within_the_shops_month_and_a_reversed_one_does_not_cou
         at("2026-12-21 09:00:00"),
     )
     .unwrap();
-    assert_eq!(stored_entry(&s, r.id), (-100_00, 0));
+    assert_eq!(stored_entry(&s, r.id), (-100 * 100, 0));
     let next = tf::fine(
         &mut store,
         &admin,
@@ -108,7 +108,7 @@ fn complaint_fines_double_within_the_shops_month_and_a_reversed_one_does_not_cou
     .unwrap();
     assert_eq!(
         stored_entry(&s, next.id),
-        (200_00, 1),
+        (200 * 100, 1),
         "two earlier fines stand (the first and the third): this is the third"
     );
     // A new month starts at 50 again, by the shop's clock: 2027-01-01 00:30 in Beijing is
@@ -123,7 +123,7 @@ fn complaint_fines_double_within_the_shops_month_and_a_reversed_one_does_not_cou
     )
     .unwrap();
     assert_eq!(new_month.at, "2026-12-31T16:30:00Z");
-    assert_eq!(stored_entry(&s, new_month.id), (50_00, 0));
+    assert_eq!(stored_entry(&s, new_month.id), (50 * 100, 0));
 
     // A violation is 10 yuan, however many.
     for _ in 0..3 {
@@ -136,7 +136,7 @@ fn complaint_fines_double_within_the_shops_month_and_a_reversed_one_does_not_cou
             at("2026-12-05 10:00:00"),
         )
         .unwrap();
-        assert_eq!(stored_entry(&s, v.id), (10_00, 0));
+        assert_eq!(stored_entry(&s, v.id), (10 * 100, 0));
     }
     // The amounts are settings.
     packbench::flow::settings::set(&mut store, &admin, tf::COMPLAINT_FINE_SETTING, "30").unwrap();
@@ -148,7 +148,7 @@ fn complaint_fines_double_within_the_shops_month_and_a_reversed_one_does_not_cou
         at("2027-01-02 10:00:00"),
     )
     .unwrap();
-    assert_eq!((p.amount, p.nth, p.flagged), (Fen(30_00), 1, false));
+    assert_eq!((p.amount, p.nth, p.flagged), (Fen(30 * 100), 1, false));
     assert!(
         packbench::flow::settings::set(&mut store, &admin, tf::COMPLAINT_FINE_SETTING, "0")
             .is_err()
@@ -175,7 +175,7 @@ fn rewards_by_place_and_the_balance_from_the_stored_rows() {
         let r = tf::reward(&mut store, &admin, code, place, "培训考核", now).unwrap();
         rewards.push(stored_entry(&s, r.id).0);
     }
-    assert_eq!(rewards, [-150_00, -100_00, -50_00]);
+    assert_eq!(rewards, [-150 * 100, -100 * 100, -50 * 100]);
     assert!(tf::reward(&mut store, &admin, "YH1", 4, "第四名", now).is_err());
     let spent = tf::spend(&mut store, &admin, Fen(35_50), "买矿泉水", now).unwrap();
     assert_eq!(spent.staff_code, None);
@@ -193,8 +193,11 @@ fn rewards_by_place_and_the_balance_from_the_stored_rows() {
     let fines = sum(&mut raw, "'complaint_fine', 'violation_fine'");
     let paid = -sum(&mut raw, "'reward'");
     let spending = -sum(&mut raw, "'spending'");
-    assert_eq!(fines, 50_00 + 100_00 + 200_00 + 10_00 + 50_00);
-    assert_eq!(paid, 300_00);
+    assert_eq!(
+        fines,
+        50 * 100 + 100 * 100 + 200 * 100 + 10 * 100 + 50 * 100
+    );
+    assert_eq!(paid, 300 * 100);
     let l = tf::ledger(&store, &admin, d("2026-12-01")).unwrap();
     assert_eq!(l.balance, Fen(fines - paid - spending));
     assert_eq!(l.entries.len(), 9);
@@ -235,7 +238,7 @@ fn the_team_tables_are_append_only_and_a_reversal_is_once() {
             "{sql}: {err}"
         );
     }
-    assert_eq!(raw.int("SELECT amount_fen FROM fund"), 10_00);
+    assert_eq!(raw.int("SELECT amount_fen FROM fund"), 10 * 100);
     assert_eq!(raw.text("SELECT text FROM handover").unwrap(), "打印机缺纸");
     assert_eq!(raw.text("SELECT shift FROM roster").unwrap(), "day");
 
@@ -634,7 +637,7 @@ fn the_team_screen_shows_the_roster_handover_and_fund_and_asks_before_a_fine() {
         )));
         let _ = app.update(tm(team::Message::Enter));
         let asked = app.team.confirm.clone().expect("a confirmation first");
-        assert_eq!(asked.amount, Fen(50_00));
+        assert_eq!(asked.amount, Fen(50 * 100));
         assert!(shows(&app, lang.pick("确认记入", "Yes, enter it")));
         assert_eq!(s.raw().int("SELECT count(*) FROM fund"), 0, "not yet");
         let _ = app.update(tm(team::Message::CancelFine));
@@ -642,12 +645,12 @@ fn the_team_screen_shows_the_roster_handover_and_fund_and_asks_before_a_fine() {
         let _ = app.update(tm(team::Message::Enter));
         let _ = app.update(tm(team::Message::ConfirmFine));
         assert_eq!(app.notice.as_ref().unwrap().tone, Tone::Done);
-        assert_eq!(s.raw().int("SELECT sum(amount_fen) FROM fund"), 50_00);
+        assert_eq!(s.raw().int("SELECT sum(amount_fen) FROM fund"), 50 * 100);
         assert!(shows(&app, "¥50.00"));
         // The second complaint this month is asked at 100.
         let _ = app.update(tm(team::Message::ReasonChanged("又一次投诉".into())));
         let _ = app.update(tm(team::Message::Enter));
-        assert_eq!(app.team.confirm.as_ref().unwrap().amount, Fen(100_00));
+        assert_eq!(app.team.confirm.as_ref().unwrap().amount, Fen(100 * 100));
         let _ = app.update(tm(team::Message::CancelFine));
         // Team spending beyond the fund is refused with the balance named.
         let _ = app.update(tm(team::Message::EntryPicked(team::Entry::Spend)));
