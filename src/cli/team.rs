@@ -390,7 +390,7 @@ pub fn team(store: &mut Store, actor: &Actor, cmd: TeamCmd) -> Result<ExitCode, 
                     row.staff_code.as_deref().unwrap_or(""),
                     row.amount,
                     if row.flagged {
-                        "  ⚑ 本月第三次及以上投诉 · third complaint this month or more"
+                        "  ！本月第三次及以上投诉 · third complaint this month or more"
                     } else {
                         ""
                     }
@@ -427,7 +427,7 @@ fn fund_cells(e: &FundRow) -> Vec<String> {
     let mark = match (e.flagged, e.reverses, e.reversed_by) {
         (_, _, Some(by)) => format!("已冲正 reversed by #{by}"),
         (_, Some(of), _) => format!("冲正 reverses #{of}"),
-        (true, _, _) => "⚑ 第三次及以上 third+".to_string(),
+        (true, _, _) => "！第三次及以上 third+".to_string(),
         _ => String::new(),
     };
     vec![
