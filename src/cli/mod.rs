@@ -33,6 +33,7 @@ mod report;
 mod shown;
 mod stock;
 mod table;
+mod team;
 
 use crate::domain::{Actor, OrderStatus, Role};
 use crate::error::{Error, Refusal};
@@ -193,6 +194,9 @@ pub enum Command {
     /// The store itself: move a whole shop to another store.
     #[command(subcommand)]
     Store(StoreCmd),
+    /// The team: the roster (排班), the handover book (交接本), the team fund (团队基金).
+    #[command(subcommand)]
+    Team(team::TeamCmd),
     /// The event log: who did what, newest first.
     Events {
         #[arg(long)]
@@ -1298,6 +1302,7 @@ fn execute(store: &mut Store, actor: &Actor, command: Command) -> Result<ExitCod
         Command::Exceptions(cmd) => after::exceptions(store, actor, cmd),
         Command::Audit(args) => report::audit(store, actor, args),
         Command::Report(cmd) => report::report(store, actor, cmd),
+        Command::Team(cmd) => team::team(store, actor, cmd),
         Command::Release { tracking_no } => {
             let bench = flow::check::release(store, actor, &tracking_no)?;
             println!("{tracking_no} 已从验货台 {bench} 释放 · released from bench {bench}");

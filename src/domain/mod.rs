@@ -89,6 +89,7 @@ pub mod report;
 pub mod review;
 pub mod staff;
 pub mod stock;
+pub mod team;
 pub mod time;
 
 pub use barcode::{Barcode, BarcodeError, Symbology};

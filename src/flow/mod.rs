@@ -31,6 +31,7 @@ pub mod staff;
 pub mod station;
 pub mod stock;
 pub mod stocktake;
+pub mod team;
 pub mod waybills;
 
 #[cfg(test)]

@@ -189,6 +189,55 @@ pub const SETTINGS: &[SettingDef] = &[
         en: "the shop's digits after the 2 of in-store EAN-13 barcodes",
         check: super::barcodes::check_shop_digits,
     },
+    SettingDef {
+        key: super::team::DAY_SHIFT_SETTING,
+        default: "08:30-17:30",
+        zh: "白班时间（HH:MM-HH:MM）",
+        en: "the day shift (HH:MM-HH:MM)",
+        check: super::team::check_span,
+    },
+    SettingDef {
+        key: super::team::NIGHT_SHIFT_SETTING,
+        default: "17:30-01:00",
+        zh: "夜班时间（过午夜结束，算开始那天的班）",
+        en: "the night shift (ends after midnight; counts for the day it began)",
+        check: super::team::check_span,
+    },
+    SettingDef {
+        key: super::team::COMPLAINT_FINE_SETTING,
+        default: "50",
+        zh: "投诉罚款（元）：同一人同一个月每多一次翻倍",
+        en: "complaint fine (yuan): doubles with each further one against a person in a month",
+        check: super::team::check_yuan,
+    },
+    SettingDef {
+        key: super::team::VIOLATION_FINE_SETTING,
+        default: "10",
+        zh: "违规罚款（元）",
+        en: "violation fine (yuan)",
+        check: super::team::check_yuan,
+    },
+    SettingDef {
+        key: super::team::REWARD_SETTINGS[0],
+        default: "150",
+        zh: "培训第一名奖励（元，从团队基金出）",
+        en: "training reward, 1st place (yuan, out of the team fund)",
+        check: super::team::check_yuan,
+    },
+    SettingDef {
+        key: super::team::REWARD_SETTINGS[1],
+        default: "100",
+        zh: "培训第二名奖励（元）",
+        en: "training reward, 2nd place (yuan)",
+        check: super::team::check_yuan,
+    },
+    SettingDef {
+        key: super::team::REWARD_SETTINGS[2],
+        default: "50",
+        zh: "培训第三名奖励（元）",
+        en: "training reward, 3rd place (yuan)",
+        check: super::team::check_yuan,
+    },
 ];
 
 fn def(key: &str) -> Result<&'static SettingDef> {

@@ -19,6 +19,7 @@ mod returns;
 pub(crate) mod sql;
 mod staff;
 mod stock;
+mod team;
 #[doc(hidden)]
 pub mod testing;
 
@@ -45,6 +46,7 @@ pub use stock::{
     LedgerDiff, MoveRow, NewStockScan, NewStocktake, ReceiptLineRow, ReceiptRow, StandingCount,
     StockLevel, StocktakeLineRow, StocktakeRow,
 };
+pub use team::{FundRow, HandoverRow, NewFundEntry, RosterRow};
 
 use crate::domain::check::{ParcelStage, ScanMode, ScanSource, ShipMode};
 use crate::domain::print::{JobKind, JobResult};

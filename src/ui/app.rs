@@ -10,7 +10,7 @@ use super::job::{Job, Worker};
 use super::screen::{
     Action, Ctx, Notice, NoticeChange, SCREENS, Screen, after_sales, check, import, inbound,
     labels, notice_slot, orders, pick, print, products, receipts, review, settings, sign_in, staff,
-    stock, stocktake,
+    stock, stocktake, team,
 };
 use super::sound::{Player, Sound};
 use crate::domain::Actor;
@@ -89,6 +89,7 @@ pub struct App {
     pub staff: staff::State,
     pub review: review::State,
     pub after_sales: after_sales::State,
+    pub team: team::State,
     settings: ScannerSettings,
     pub ports: BTreeMap<String, PortState>,
     sound: Player,
@@ -124,6 +125,7 @@ pub enum Message {
     Staff(staff::Message),
     Review(review::Message),
     AfterSales(after_sales::Message),
+    Team(team::Message),
     /// A file dropped on the window: to the import screen, for a role that imports.
     FileDropped(PathBuf),
     /// The side bar chose a screen.
@@ -263,6 +265,7 @@ impl App {
                 out_dir: print_dir(&path),
                 ..after_sales::State::default()
             },
+            team: team::State::default(),
             settings: ScannerSettings::default(),
             ports: BTreeMap::new(),
             sound: Player::silent(),
@@ -500,6 +503,8 @@ impl App {
             };
             self.pick.start(ctx);
             self.stocktake.start(ctx);
+            // What the shift before left in the handover book, shown above the screen.
+            self.team.signed_in(ctx);
         }
         tasks.push(self.opened(self.screen));
         Task::batch(tasks)
@@ -534,6 +539,7 @@ impl App {
             out_dir: print_dir(&path),
             ..after_sales::State::default()
         };
+        self.team = team::State::default();
         self.notice = None;
         Task::batch([
             task,
@@ -628,6 +634,10 @@ impl App {
             Screen::Review => {
                 let a = self.review.opened(ctx);
                 self.carry(a, Message::Review)
+            }
+            Screen::Team => {
+                let a = self.team.opened(ctx);
+                self.carry(a, Message::Team)
             }
             _ => Task::none(),
         }
@@ -759,6 +769,10 @@ impl App {
                 let a = self.review.update(ctx, review::Message::Scanned(scan));
                 self.carry(a, Message::Review)
             }
+            Screen::Team => {
+                let a = self.team.update(ctx, team::Message::Scanned(scan));
+                self.carry(a, Message::Team)
+            }
         }
     }
 
@@ -846,6 +860,7 @@ impl App {
             }
             Message::Staff(m) => screen!(staff, Message::Staff, m),
             Message::Review(m) => screen!(review, Message::Review, m),
+            Message::Team(m) => screen!(team, Message::Team, m),
             Message::FileDropped(path) => {
                 if !self.may_use(Screen::Import) {
                     return Task::none();
@@ -1076,10 +1091,15 @@ impl App {
                 Screen::Settings => self.settings_screen.view(ctx).map(Message::Settings),
                 Screen::Staff => self.staff.view(ctx).map(Message::Staff),
                 Screen::Review => self.review.view(ctx).map(Message::Review),
+                Screen::Team => self.team.view(ctx).map(Message::Team),
             };
-            let main = column![notice_slot(self.notice.as_ref(), lang), screen]
+            let mut main = column![notice_slot(self.notice.as_ref(), lang)]
                 .spacing(4)
                 .padding([4, 8]);
+            if let Some(handover) = self.team.sign_in_panel(lang) {
+                main = main.push(handover.map(Message::Team));
+            }
+            let main = main.push(screen);
             // The admin's list outgrows a 1024×768 screen: the side bar scrolls.
             row![
                 super::screen::scroll(side).height(Fill),

@@ -5,6 +5,9 @@ use crate::domain::OrderStatus;
 use crate::domain::review::HoldReason;
 use crate::error::{Error, Refusal};
 
+/// The team screen's texts (its own file: the catalogue is long).
+pub mod team;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub enum Lang {
     #[default]

@@ -56,5 +56,6 @@ mod scanners;
 mod shipments;
 mod stock;
 mod store;
+mod team;
 mod who_did_what;
 mod window_words;

@@ -21,6 +21,7 @@ pub mod sign_in;
 pub mod staff;
 pub mod stock;
 pub mod stocktake;
+pub mod team;
 
 use crate::domain::{Actor, Permission};
 use crate::store::Store;
@@ -46,6 +47,7 @@ pub enum Screen {
     Review,
     Products,
     AfterSales,
+    Team,
 }
 
 /// A screen in the side bar: its name and who may open it.
@@ -60,7 +62,7 @@ fn allows(a: &Actor, p: Permission) -> bool {
 }
 
 /// The screens in side-bar order; the first a role may use opens at sign-in.
-pub const SCREENS: [Entry; 15] = [
+pub const SCREENS: [Entry; 16] = [
     Entry {
         screen: Screen::Check,
         label: |l| tr(l, T::ScreenCheck),
@@ -153,6 +155,12 @@ pub const SCREENS: [Entry; 15] = [
     Entry {
         screen: Screen::Orders,
         label: |l| tr(l, T::ScreenOrders),
+        may_open: |a| allows(a, Permission::ViewOrders),
+    },
+    Entry {
+        screen: Screen::Team,
+        label: |l| crate::ui::i18n::team::mt(l, crate::ui::i18n::team::M::Screen),
+        // The roster, the handover book and the fund's balance are everyone's.
         may_open: |a| allows(a, Permission::ViewOrders),
     },
     Entry {
