@@ -202,6 +202,33 @@ fn act(item: AuditItem) -> &'static str {
     }
 }
 
+/// A report's tables: written to `out` (CSV or XLSX), else its first table shown. `true` when
+/// it was shown (there is more to say under it).
+fn export_or_show(
+    store: &Store,
+    title: &str,
+    sheets: &[flow::sheet::Sheet],
+    out: Option<PathBuf>,
+    force: bool,
+) -> Result<bool, Error> {
+    if let Some(out) = out {
+        let guard = crate::output::Guard::new(store.path(), force);
+        flow::sheet::write(&out, title, sheets, &guard)?;
+        let n = sheets[0].rows.len();
+        println!("已导出 {n} 行 · {n} rows exported → {}", out.display());
+        return Ok(false);
+    }
+    let header: Vec<&str> = sheets[0].header.iter().map(String::as_str).collect();
+    let rows: Vec<Vec<String>> = sheets[0]
+        .rows
+        .iter()
+        .map(|r| r.iter().map(|c| c.text()).collect())
+        .collect();
+    println!("{title}");
+    table::print(&header, &rows);
+    Ok(true)
+}
+
 pub fn report(store: &mut Store, actor: &Actor, cmd: ReportCmd) -> Result<ExitCode, Error> {
     match cmd {
         ReportCmd::Performance {
@@ -216,25 +243,8 @@ pub fn report(store: &mut Store, actor: &Actor, cmd: ReportCmd) -> Result<ExitCo
             let p = flow::report::performance(store, actor, day(&from)?, day(&to)?, grain)?;
             if json {
                 print_json(&p);
-            } else if let Some(out) = out {
-                let guard = crate::output::Guard::new(store.path(), force);
-                flow::sheet::write(&out, &p.title(), &p.sheets(), &guard)?;
-                println!(
-                    "已导出 {} 行 · {} rows exported → {}",
-                    p.rows.len(),
-                    p.rows.len(),
-                    out.display()
-                );
             } else {
-                let sheet = &p.sheets()[0];
-                let header: Vec<&str> = sheet.header.iter().map(String::as_str).collect();
-                let rows: Vec<Vec<String>> = sheet
-                    .rows
-                    .iter()
-                    .map(|r| r.iter().map(|c| c.text()).collect())
-                    .collect();
-                println!("{}", p.title());
-                table::print(&header, &rows);
+                export_or_show(store, &p.title(), &p.sheets(), out, force)?;
             }
         }
         ReportCmd::Commission {
@@ -246,25 +256,7 @@ pub fn report(store: &mut Store, actor: &Actor, cmd: ReportCmd) -> Result<ExitCo
             let c = flow::report::commission(store, actor, &month)?;
             if json {
                 print_json(&c);
-            } else if let Some(out) = out {
-                let guard = crate::output::Guard::new(store.path(), force);
-                flow::sheet::write(&out, &c.title(), &c.sheets(), &guard)?;
-                println!(
-                    "已导出 {} 行 · {} rows exported → {}",
-                    c.rows.len(),
-                    c.rows.len(),
-                    out.display()
-                );
-            } else {
-                let sheets = c.sheets();
-                let header: Vec<&str> = sheets[0].header.iter().map(String::as_str).collect();
-                let rows: Vec<Vec<String>> = sheets[0]
-                    .rows
-                    .iter()
-                    .map(|r| r.iter().map(|c| c.text()).collect())
-                    .collect();
-                println!("{}", c.title());
-                table::print(&header, &rows);
+            } else if export_or_show(store, &c.title(), &c.sheets(), out, force)? {
                 println!(
                     "无客服代码的订单 · orders with no CS code: {}，¥{}",
                     c.uncredited.len(),

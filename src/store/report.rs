@@ -255,42 +255,67 @@ impl Db<'_> {
 
     /// Orders paid in a range (any state after payment), each with its remarks oldest first.
     pub fn paid_orders(&self, from: &str, to: &str) -> Result<Vec<PaidOrder>> {
-        let mut out: Vec<PaidOrder> = Vec::new();
-        let mut last_id = None;
-        self.each(
-            "SELECT o.id, o.order_no, o.paid_at, o.paid_fen, o.status, r.text, r.staff_code, r.source
-             FROM orders o LEFT JOIN remarks r ON r.order_id = o.id
+        self.orders_with_remarks(
+            "FROM orders o LEFT JOIN remarks r ON r.order_id = o.id
              WHERE (o.status = 'paid' OR o.status = 'shipped' OR o.status = 'completed'
                     OR o.status = 'closed')
-               AND o.paid_at >= ?1 AND o.paid_at < ?2
-             ORDER BY o.id, r.id",
+               AND o.paid_at >= ?1 AND o.paid_at < ?2",
+            from,
+            to,
+        )
+    }
+
+    /// The orders of `tail` (FROM … WHERE over `o` and its remarks `r`, a range as ?1 and ?2),
+    /// each with its remarks oldest first.
+    fn orders_with_remarks(&self, tail: &str, from: &str, to: &str) -> Result<Vec<PaidOrder>> {
+        self.grouped(
+            &format!(
+                "SELECT o.id, o.order_no, COALESCE(o.paid_at, ''), o.paid_fen, o.status,
+                        r.text, r.staff_code, r.source
+                 {tail} ORDER BY o.id, r.id"
+            ),
             params![from, to],
             |r| {
-                let id: i64 = r.get(0)?;
-                if last_id != Some(id) {
-                    last_id = Some(id);
-                    out.push(PaidOrder {
-                        order_no: r.get(1)?,
-                        paid_at: r.get(2)?,
-                        paid_fen: r.get(3)?,
-                        status: r.get(4)?,
-                        remarks: Vec::new(),
-                    });
-                }
-                if let Some(rm) = credit_remark(r, 5)? {
-                    out.last_mut().expect("pushed").remarks.push(rm);
-                }
-                Ok(())
+                Ok(PaidOrder {
+                    order_no: r.get(1)?,
+                    paid_at: r.get(2)?,
+                    paid_fen: r.get(3)?,
+                    status: r.get(4)?,
+                    remarks: Vec::new(),
+                })
             },
-        )?;
+            |o| &mut o.remarks,
+        )
+    }
+
+    /// Rows grouped by their first column (an id, rows of one id together): `head` reads a
+    /// group's first row; the remark in columns 5–7 of each row is added to `remarks` of it.
+    fn grouped<T>(
+        &self,
+        sql: &str,
+        params: &[&dyn super::Param],
+        head: impl Fn(&Row<'_>) -> Result<T>,
+        remarks: impl Fn(&mut T) -> &mut Vec<CreditRemark>,
+    ) -> Result<Vec<T>> {
+        let mut out: Vec<T> = Vec::new();
+        let mut last_id = None;
+        self.each(sql, params, |r| {
+            let id: i64 = r.get(0)?;
+            if last_id != Some(id) {
+                last_id = Some(id);
+                out.push(head(r)?);
+            }
+            if let Some(rm) = credit_remark(r, 5)? {
+                remarks(out.last_mut().expect("pushed")).push(rm);
+            }
+            Ok(())
+        })?;
         Ok(out)
     }
 
     /// Refunds completed (退款成功) in a range, each with its order's remarks oldest first.
     pub fn refunds_done(&self, from: &str, to: &str) -> Result<Vec<DoneRefund>> {
-        let mut out: Vec<DoneRefund> = Vec::new();
-        let mut last_id = None;
-        self.each(
+        self.grouped(
             "SELECT f.id, f.refund_no, f.order_no, f.amount_fen, f.finished_at,
                     r.text, r.staff_code, r.source
              FROM refunds f LEFT JOIN orders o ON o.order_no = f.order_no
@@ -299,24 +324,16 @@ impl Db<'_> {
              ORDER BY f.id, r.id",
             params![from, to],
             |r| {
-                let id: i64 = r.get(0)?;
-                if last_id != Some(id) {
-                    last_id = Some(id);
-                    out.push(DoneRefund {
-                        refund_no: r.get(1)?,
-                        order_no: r.get(2)?,
-                        amount_fen: r.get(3)?,
-                        finished_at: r.get(4)?,
-                        remarks: Vec::new(),
-                    });
-                }
-                if let Some(rm) = credit_remark(r, 5)? {
-                    out.last_mut().expect("pushed").remarks.push(rm);
-                }
-                Ok(())
+                Ok(DoneRefund {
+                    refund_no: r.get(1)?,
+                    order_no: r.get(2)?,
+                    amount_fen: r.get(3)?,
+                    finished_at: r.get(4)?,
+                    remarks: Vec::new(),
+                })
             },
-        )?;
-        Ok(out)
+            |f| &mut f.remarks,
+        )
     }
 
     /// Printed parcels still here (the stage says so, with or without a number), with the units
@@ -390,35 +407,13 @@ impl Db<'_> {
 
     /// Orders of the parcels that left in a range, with their remarks oldest first.
     pub fn shipped_orders(&self, from: &str, to: &str) -> Result<Vec<PaidOrder>> {
-        let mut out: Vec<PaidOrder> = Vec::new();
-        let mut last_id = None;
-        self.each(
-            "SELECT o.id, o.order_no, COALESCE(o.paid_at, ''), o.paid_fen, o.status,
-                    r.text, r.staff_code, r.source
-             FROM parcels p JOIN orders o ON o.parcel_id = p.id
+        self.orders_with_remarks(
+            "FROM parcels p JOIN orders o ON o.parcel_id = p.id
              LEFT JOIN remarks r ON r.order_id = o.id
-             WHERE p.shipped_at >= ?1 AND p.shipped_at < ?2
-             ORDER BY o.id, r.id",
-            params![from, to],
-            |r| {
-                let id: i64 = r.get(0)?;
-                if last_id != Some(id) {
-                    last_id = Some(id);
-                    out.push(PaidOrder {
-                        order_no: r.get(1)?,
-                        paid_at: r.get(2)?,
-                        paid_fen: r.get(3)?,
-                        status: r.get(4)?,
-                        remarks: Vec::new(),
-                    });
-                }
-                if let Some(rm) = credit_remark(r, 5)? {
-                    out.last_mut().expect("pushed").remarks.push(rm);
-                }
-                Ok(())
-            },
+             WHERE p.shipped_at >= ?1 AND p.shipped_at < ?2",
+            from,
+            to,
         )
-        .map(|()| out)
     }
 
     /// Events of one kind in a range: (subject, detail, at).

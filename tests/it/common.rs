@@ -909,3 +909,45 @@ impl Scratch {
         );
     }
 }
+
+/// The cells of worksheet `sheet` (from 1) of an XLSX, row by row: each its text as written
+/// (a number as `768.9`) and whether it is a text cell.
+pub fn xlsx_cells(path: &Path, sheet: usize) -> Vec<Vec<(String, bool)>> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut part = |name: &str| {
+        let mut s = String::new();
+        if let Ok(mut f) = zip.by_name(name) {
+            f.read_to_string(&mut s).unwrap();
+        }
+        s
+    };
+    let shared = part("xl/sharedStrings.xml");
+    let xml = part(&format!("xl/worksheets/sheet{sheet}.xml"));
+    let strings: Vec<String> = shared
+        .split("<si>")
+        .skip(1)
+        .map(|si| {
+            let t = si.split_once('>').unwrap().1;
+            t.split_once("</t>").unwrap().0.to_string()
+        })
+        .collect();
+    xml.split("<row ")
+        .skip(1)
+        .map(|row| {
+            row.split("<c ")
+                .skip(1)
+                .map(|c| {
+                    let v = c
+                        .split_once("<v>")
+                        .map_or("", |x| x.1.split_once("</v>").unwrap().0);
+                    if c.split_once('>').unwrap().0.contains("t=\"s\"") {
+                        (strings[v.parse::<usize>().unwrap()].clone(), true)
+                    } else {
+                        (v.to_string(), false)
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}

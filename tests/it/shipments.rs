@@ -2,8 +2,7 @@
 //! read back equal to the batch's parcels; a cancelled batch has none; another file is not
 //! overwritten; who may.
 
-use crate::common::Scratch;
-use std::io::Read;
+use crate::common::{Scratch, xlsx_cells};
 
 /// `(order, courier, tracking number)` of every order of the batch, as `batch show` says.
 fn expected(batch: &serde_json::Value) -> Vec<[String; 3]> {
@@ -52,32 +51,13 @@ fn read_csv(path: &std::path::Path) -> Vec<[String; 3]> {
 
 /// The cells of the first sheet of an XLSX, row by row (strings only, as written).
 fn read_xlsx(path: &std::path::Path) -> Vec<Vec<String>> {
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    let mut part = |name: &str| {
-        let mut s = String::new();
-        zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
-        s
-    };
-    let shared = part("xl/sharedStrings.xml");
-    let sheet = part("xl/worksheets/sheet1.xml");
-    let strings: Vec<String> = shared
-        .split("<si>")
-        .skip(1)
-        .map(|si| {
-            let t = si.split_once('>').unwrap().1;
-            t.split_once("</t>").unwrap().0.to_string()
-        })
-        .collect();
-    sheet
-        .split("<row ")
-        .skip(1)
-        .map(|row| {
-            row.split("<c ")
-                .skip(1)
-                .map(|c| {
-                    assert!(c.contains("t=\"s\""), "every cell is text: {c}");
-                    let v = c.split_once("<v>").unwrap().1.split_once("</v>").unwrap().0;
-                    strings[v.parse::<usize>().unwrap()].clone()
+    xlsx_cells(path, 1)
+        .into_iter()
+        .map(|r| {
+            r.into_iter()
+                .map(|(v, text)| {
+                    assert!(text, "every cell is text: {v}");
+                    v
                 })
                 .collect()
         })

@@ -2,10 +2,9 @@
 //! against a count the test makes itself — from what it did, and from the stored rows by its
 //! own SQL — and the CSV and XLSX exports read back equal to the figures shown.
 
-use crate::common::{Scratch, verdicts};
+use crate::common::{Scratch, verdicts, xlsx_cells};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
 
 fn today() -> String {
     packbench::domain::time::shop_today().to_string()
@@ -31,41 +30,9 @@ fn row_of<'a>(perf: &'a Value, staff: &str) -> &'a Value {
 
 /// A worksheet of an XLSX, row by row, each cell as text (numbers as written: `768.9`).
 fn read_xlsx(path: &std::path::Path, sheet: usize) -> Vec<Vec<String>> {
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    let mut part = |name: &str| {
-        let mut s = String::new();
-        if let Ok(mut f) = zip.by_name(name) {
-            f.read_to_string(&mut s).unwrap();
-        }
-        s
-    };
-    let shared = part("xl/sharedStrings.xml");
-    let xml = part(&format!("xl/worksheets/sheet{sheet}.xml"));
-    let strings: Vec<String> = shared
-        .split("<si>")
-        .skip(1)
-        .map(|si| {
-            let t = si.split_once('>').unwrap().1;
-            t.split_once("</t>").unwrap().0.to_string()
-        })
-        .collect();
-    xml.split("<row ")
-        .skip(1)
-        .map(|row| {
-            row.split("<c ")
-                .skip(1)
-                .map(|c| {
-                    let v = c
-                        .split_once("<v>")
-                        .map_or("", |x| x.1.split_once("</v>").unwrap().0);
-                    if c.split_once('>').unwrap().0.contains("t=\"s\"") {
-                        strings[v.parse::<usize>().unwrap()].clone()
-                    } else {
-                        v.to_string()
-                    }
-                })
-                .collect()
-        })
+    xlsx_cells(path, sheet)
+        .into_iter()
+        .map(|r| r.into_iter().map(|(v, _)| v).collect())
         .collect()
 }
 
