@@ -419,6 +419,8 @@ fn a_full_stocktake_blind_by_scan_with_a_shipment_a_recount_and_reasons() {
     let mut p2: Vec<String> = Vec::new();
     let mut found: Option<(String, String)> = None;
     let mut other_bins: Vec<String> = Vec::new();
+    // The lines each counter counts (a product in a bin), for their performance below.
+    let (mut p1_lines, mut p2_lines) = (0, 0);
     for l in start_report["lines"].as_array().unwrap() {
         let (lbin, lsku) = (l["bin"].as_str().unwrap(), l["sku_code"].as_str().unwrap());
         let code = s.json_as("admin", &["product", "show", lsku, "--json"])["barcode"]
@@ -430,6 +432,7 @@ fn a_full_stocktake_blind_by_scan_with_a_shipment_a_recount_and_reasons() {
             let n = if lsku == sku { physical - 1 } else { expected };
             if n > 0 {
                 p1.push(format!("{code}*{n}"));
+                p1_lines += 1;
             }
         } else {
             if !other_bins.contains(&lbin.to_string()) {
@@ -444,6 +447,7 @@ fn a_full_stocktake_blind_by_scan_with_a_shipment_a_recount_and_reasons() {
             // One at a time for the first units, the rest in bulk.
             if n > 0 {
                 p2.push(code.clone());
+                p2_lines += 1;
             }
             if n > 1 {
                 p2.push(format!("{code}*{}", n - 1));
@@ -557,6 +561,30 @@ fn a_full_stocktake_blind_by_scan_with_a_shipment_a_recount_and_reasons() {
     assert_eq!(show["moves"][0]["ref"], format!("S{id}"));
     assert_eq!(show["moves"][0]["staff"], "K1");
     verify_clean(&s);
+    // Each counter's performance: the lines they counted, and the one line each recounted.
+    let today = packbench::domain::time::shop_today().to_string();
+    let perf = s.json_as(
+        "K1",
+        &[
+            "report",
+            "performance",
+            "--from",
+            &today,
+            "--to",
+            &today,
+            "--json",
+        ],
+    );
+    for (who, lines) in [("P1", p1_lines), ("P2", p2_lines)] {
+        let row = perf["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["staff_code"] == who)
+            .unwrap_or_else(|| panic!("{who} in {perf}"));
+        assert_eq!(row["figures"]["stocktake_lines"], lines, "{who}: {row}");
+        assert_eq!(row["figures"]["recounts"], 1, "{who}: {row}");
+    }
     // Closed: no more counting, approving or cancelling.
     let err = s.fails_as("K1", &["stocktake", "cancel", &id]);
     assert!(err.contains("closed"), "{err}");

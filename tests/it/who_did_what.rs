@@ -229,6 +229,37 @@ fn performance_counts_what_each_person_did() {
     assert_eq!(admin["figures"]["waybills_printed"], d.parcels as i64);
     assert_eq!(admin["figures"]["waybills_reprinted"], 1);
 
+    // A refund for a wrong item is a mis-ship of the parcel's checker and picker; a refund for
+    // another reason is not. Labels count by copies.
+    for (order, reason) in [
+        (&d.done[0].1, "卖家发错货"),
+        (&d.done[1].1, "七天无理由退换货"),
+    ] {
+        raw.exec(&format!(
+            "INSERT INTO refunds (refund_no, order_no, status, amount_fen, reason, imported_at, updated_at)
+             VALUES ('R-{order}', '{order}', 'requested', 100, '{reason}', '2026-12-01T00:00:00Z', '2026-12-01T00:00:00Z')"
+        ));
+    }
+    let sku = &d.done[0].2[0];
+    s.ok(&[
+        "print",
+        "labels",
+        "--sku",
+        sku,
+        "--copies",
+        "3",
+        "--out",
+        s.path("labels.pdf").to_str().unwrap(),
+    ]);
+    let after = s.json_as(
+        "admin",
+        &["report", "performance", "--from", &t, "--to", &t, "--json"],
+    );
+    assert_eq!(row_of(&after, "YH01")["figures"]["misships_checked"], 1);
+    assert_eq!(row_of(&after, "PH002")["figures"]["misships_picked"], 1);
+    assert_eq!(row_of(&after, "admin")["figures"]["labels_printed"], 3);
+    let yh = row_of(&after, "YH01");
+
     // Everyone sees their own figures, and only those, without the right to see reports.
     let own = s.json_as(
         "YH01",
