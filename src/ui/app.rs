@@ -9,8 +9,8 @@ use super::input;
 use super::job::{Job, Worker};
 use super::screen::{
     Action, Ctx, Notice, NoticeChange, SCREENS, Screen, after_sales, check, import, inbound,
-    labels, notice_slot, orders, pick, print, products, receipts, review, settings, sign_in, staff,
-    stock, stocktake,
+    labels, notice_slot, orders, pick, print, products, receipts, reports, review, settings,
+    sign_in, staff, stock, stocktake,
 };
 use super::sound::{Player, Sound};
 use crate::domain::Actor;
@@ -89,6 +89,7 @@ pub struct App {
     pub staff: staff::State,
     pub review: review::State,
     pub after_sales: after_sales::State,
+    pub reports: reports::State,
     settings: ScannerSettings,
     pub ports: BTreeMap<String, PortState>,
     sound: Player,
@@ -124,6 +125,7 @@ pub enum Message {
     Staff(staff::Message),
     Review(review::Message),
     AfterSales(after_sales::Message),
+    Reports(reports::Message),
     /// A file dropped on the window: to the import screen, for a role that imports.
     FileDropped(PathBuf),
     /// The side bar chose a screen.
@@ -263,6 +265,7 @@ impl App {
                 out_dir: print_dir(&path),
                 ..after_sales::State::default()
             },
+            reports: reports::State::new(print_dir(&path)),
             settings: ScannerSettings::default(),
             ports: BTreeMap::new(),
             sound: Player::silent(),
@@ -470,6 +473,7 @@ impl App {
         self.print.out_dir = dir.clone();
         self.labels.out_dir = dir.clone();
         self.receipts.out_dir = dir.clone();
+        self.reports.out_dir = dir.clone();
         self.after_sales.out_dir = dir;
         self.after_sales.printer = p.printer.clone();
         self.print.printer = p.printer;
@@ -534,6 +538,7 @@ impl App {
             out_dir: print_dir(&path),
             ..after_sales::State::default()
         };
+        self.reports = reports::State::new(print_dir(&path));
         self.notice = None;
         Task::batch([
             task,
@@ -628,6 +633,10 @@ impl App {
             Screen::Review => {
                 let a = self.review.opened(ctx);
                 self.carry(a, Message::Review)
+            }
+            Screen::Reports => {
+                let a = self.reports.opened(ctx);
+                self.carry(a, Message::Reports)
             }
             _ => Task::none(),
         }
@@ -759,6 +768,10 @@ impl App {
                 let a = self.review.update(ctx, review::Message::Scanned(scan));
                 self.carry(a, Message::Review)
             }
+            Screen::Reports => {
+                let a = self.reports.update(ctx, reports::Message::Scanned(scan));
+                self.carry(a, Message::Reports)
+            }
         }
     }
 
@@ -835,6 +848,9 @@ impl App {
             }
             Message::Products(m) => screen!(products, Message::Products, m),
             Message::AfterSales(m) => screen!(after_sales, Message::AfterSales, m),
+            // An item of a self-audit is fixed on its own screen.
+            Message::Reports(reports::Message::GoTo(s)) => self.update(Message::Show(s)),
+            Message::Reports(m) => screen!(reports, Message::Reports, m),
             Message::Settings(m) => {
                 let task = screen!(settings_screen, Message::Settings, m);
                 // This station's scanners and printing changed: taken up at once.
@@ -1076,6 +1092,7 @@ impl App {
                 Screen::Settings => self.settings_screen.view(ctx).map(Message::Settings),
                 Screen::Staff => self.staff.view(ctx).map(Message::Staff),
                 Screen::Review => self.review.view(ctx).map(Message::Review),
+                Screen::Reports => self.reports.view(ctx).map(Message::Reports),
             };
             let main = column![notice_slot(self.notice.as_ref(), lang), screen]
                 .spacing(4)
