@@ -510,7 +510,7 @@ fn customer_service_looks_up_stock_and_orders() {
         .map(|e| e.screen)
         .filter(|sc| app.may_use(*sc))
         .collect();
-    assert_eq!(usable, [Screen::Stock, Screen::Orders]);
+    assert_eq!(usable, [Screen::Stock, Screen::Orders, Screen::Reports]);
     let _ = app.update(Message::Show(Screen::Stock));
     let _ = app.update(Message::Stock(stock::Message::QueryChanged(
         "TX2017-GY-S".into(),
