@@ -593,6 +593,11 @@ impl State {
             )
             .push(small(t(R::NextDay), Message::DayMoved(1)))
             .push(small(t(R::Today), Message::DayMoved(0)));
+        // As far from the right edge as the items below (they keep room for the scroll bar).
+        let top = container(top).padding(iced::Padding {
+            right: 14.0,
+            ..iced::Padding::ZERO
+        });
         let mut c = Column::new().spacing(6).push(top);
         let audit = match &self.audit {
             Loaded::Ready(a) => a,
