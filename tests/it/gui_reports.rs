@@ -373,3 +373,27 @@ fn same_xlsx(path: &std::path::Path, want: &[u8]) {
         assert!(x == y, "{n} differs");
     }
 }
+
+/// Every count runs on the store worker, as the window runs it: the screen says it is counting
+/// and the window's thread is free until the answer comes.
+#[test]
+fn the_counts_run_off_the_windows_thread() {
+    let s = Scratch::new();
+    s.ok(&["demo", "--orders", "30"]);
+    let mut app = App::with_store_and_worker(s.open(), "office-1", Lang::Zh);
+    crate::common::sign_in_with(&mut app, "KF01", "1234");
+    app.settle();
+    assert!(app.actor.is_some());
+    let _ = app.update(Message::Show(Screen::Reports));
+    assert!(matches!(app.reports.audit, Loaded::Counting));
+    assert_eq!(app.jobs_pending(), 1, "the self-audit is a job");
+    let _ = app.update(rm(reports::Message::TabPicked(Tab::Performance)));
+    assert!(matches!(app.reports.performance, Loaded::Counting));
+    let _ = app.update(rm(reports::Message::TabPicked(Tab::Commission)));
+    assert!(matches!(app.reports.commission, Loaded::Counting));
+    assert_eq!(app.jobs_pending(), 3);
+    app.settle();
+    assert!(app.reports.audit.ready().is_some());
+    assert!(app.reports.performance.ready().is_some());
+    assert!(app.reports.commission.ready().is_some());
+}

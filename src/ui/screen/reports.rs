@@ -591,7 +591,11 @@ impl State {
                     .size(17)
                     .font(fonts::BOLD),
             )
-            .push(small(t(R::NextDay), Message::DayMoved(1)))
+            // No audit of a day still to come.
+            .push(
+                small(t(R::NextDay), Message::DayMoved(1))
+                    .on_press_maybe((day < shop_today()).then_some(Message::DayMoved(1))),
+            )
             .push(small(t(R::Today), Message::DayMoved(0)));
         // As far from the right edge as the items below (they keep room for the scroll bar).
         let top = container(top).padding(iced::Padding {
@@ -632,9 +636,9 @@ impl State {
                     .style(container::warning),
                 ),
                 None => row![
+                    // No sign on Enter: a signature is a decision, made with the button.
                     text_input(t(R::NoteHint), &self.note)
                         .on_input(Message::NoteChanged)
-                        .on_submit(Message::Sign)
                         .size(16)
                         .padding(8),
                     button(text(t(R::Sign)).size(17))
