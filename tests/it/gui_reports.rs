@@ -132,7 +132,12 @@ fn a_checkers_self_audit_asks_before_signing_with_items_open_and_keeps_the_signa
         let _ = app.update(rm(reports::Message::ItemToggled(
             AuditItem::CheckedNotShipped,
         )));
-        assert!(app.reports.open_lists.contains("checked_not_shipped"));
+        assert!(app.reports.open_lists.contains_key("checked_not_shipped"));
+        let _ = app.update(rm(reports::Message::ItemMore(AuditItem::CheckedNotShipped)));
+        assert_eq!(
+            app.reports.open_lists["checked_not_shipped"], 100,
+            "a page more"
+        );
         // Where it is fixed (the print screen) is not a checker's: no way there.
         assert!(!reports::fix_screen(AuditItem::CheckedNotShipped).may_open(&yh));
         let _ = app.update(rm(reports::Message::GoTo(Screen::Print)));

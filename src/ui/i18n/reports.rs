@@ -239,6 +239,14 @@ pub fn printed_processed(lang: Lang, printed: i64, processed: i64) -> String {
     }
 }
 
+/// The button listing a page more of an item's rows.
+pub fn more_rows(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("再列 {n} 条"),
+        Lang::En => format!("{n} more"),
+    }
+}
+
 /// A list cut at the flow's limit.
 pub fn rows_shown(lang: Lang, shown: usize, count: usize) -> String {
     match lang {

@@ -22,7 +22,7 @@ use crate::ui::sound::Sound;
 use chrono::{Datelike, Duration, NaiveDate};
 use iced::widget::{Column, Row, Space, button, container, row, text, text_input};
 use iced::{Alignment, Element, Fill, FillPortion, Length};
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// The part of the screen shown.
@@ -115,6 +115,8 @@ pub enum Message {
     Audited(Result<SelfAudit, Failure>),
     /// An item's list shown or hidden.
     ItemToggled(AuditItem),
+    /// A page more of an item's list.
+    ItemMore(AuditItem),
     /// The user asks for the screen where an item is fixed (the window opens it).
     GoTo(Screen),
     NoteChanged(String),
@@ -175,8 +177,8 @@ pub struct State {
     pub role: Option<AuditRole>,
     pub day: Option<NaiveDate>,
     pub audit: Loaded<SelfAudit>,
-    /// Items whose list is shown.
-    pub open_lists: BTreeSet<&'static str>,
+    /// Items whose list is shown, and how many of its rows (a page more at a time).
+    pub open_lists: BTreeMap<&'static str, usize>,
     pub note: String,
     /// The question "N items open, sign anyway?" is asked.
     pub confirming: Option<usize>,
@@ -205,7 +207,7 @@ impl Default for State {
             role: None,
             day: None,
             audit: Loaded::None,
-            open_lists: BTreeSet::new(),
+            open_lists: BTreeMap::new(),
             note: String::new(),
             confirming: None,
             signed: None,
@@ -377,9 +379,13 @@ impl State {
                 Action::none()
             }
             Message::ItemToggled(item) => {
-                if !self.open_lists.remove(item.code()) {
-                    self.open_lists.insert(item.code());
+                if self.open_lists.remove(item.code()).is_none() {
+                    self.open_lists.insert(item.code(), super::PAGE);
                 }
+                Action::none()
+            }
+            Message::ItemMore(item) => {
+                *self.open_lists.entry(item.code()).or_insert(0) += super::PAGE;
                 Action::none()
             }
             // Carried out by the window (it owns the screens).
@@ -699,7 +705,8 @@ impl State {
         if let (Some(p), Some(d)) = (it.printed, it.processed) {
             line = line.push(text(words::printed_processed(lang, p, d)).size(14));
         }
-        let shown = self.open_lists.contains(it.item.code());
+        let rows_shown = self.open_lists.get(it.item.code()).copied();
+        let shown = rows_shown.is_some();
         if it.count > 0 {
             line = line.push(
                 button(text(t(if shown { R::HideList } else { R::ShowList })).size(14))
@@ -729,7 +736,8 @@ impl State {
             ]
             .spacing(6);
             let mut list = Column::new().spacing(2).push(head.width(Fill));
-            for r in it.rows.iter().take(super::PAGE) {
+            let upto = rows_shown.unwrap_or(0).min(it.rows.len());
+            for r in it.rows.iter().take(upto) {
                 let qty = match (r.qty, r.amount) {
                     (Some(q), Some(a)) => format!("{q} · {}", words::yuan(a)),
                     (Some(q), None) => q.to_string(),
@@ -757,15 +765,20 @@ impl State {
                     .spacing(6),
                 );
             }
-            if it.count > it.rows.len().min(super::PAGE) {
-                list = list.push(
-                    text(words::rows_shown(
-                        lang,
-                        it.rows.len().min(super::PAGE),
-                        it.count,
-                    ))
-                    .size(13),
-                );
+            if it.count > upto {
+                let mut more = row![text(words::rows_shown(lang, upto, it.count)).size(13)]
+                    .spacing(8)
+                    .align_y(Alignment::Center);
+                // Beyond the rows the flow lists (`flow::audit::LIMIT`) only the count is known.
+                if upto < it.rows.len() {
+                    more = more.push(
+                        button(text(words::more_rows(lang, super::PAGE)).size(14))
+                            .padding([4, 8])
+                            .style(button::secondary)
+                            .on_press(Message::ItemMore(it.item)),
+                    );
+                }
+                list = list.push(more);
             }
             c = c.push(
                 container(list)
