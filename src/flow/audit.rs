@@ -115,9 +115,15 @@ impl SelfAudit {
 }
 
 /// Whether `actor` may see `role`'s audit: their own role's, or any with the right to see
-/// reports.
-fn may_see(actor: &Actor, role: AuditRole) -> bool {
+/// reports. (The window offers a role chooser by it.)
+pub fn may_see(actor: &Actor, role: AuditRole) -> bool {
     actor.staff.role == role.role() || actor.staff.role.allows(Permission::ViewReports)
+}
+
+/// Whether `actor` may sign `role`'s audit: a member of that role, or an admin. (The window
+/// offers the signature by it.)
+pub fn may_sign(actor: &Actor, role: AuditRole) -> bool {
+    actor.staff.role == role.role() || actor.staff.role == Role::Admin
 }
 
 fn item(item: AuditItem, rows: Vec<AuditRow>) -> ItemResult {
@@ -429,7 +435,7 @@ pub fn sign(
     day: NaiveDate,
     note: &str,
 ) -> Result<crate::store::SignedAudit> {
-    if actor.staff.role != role.role() && actor.staff.role != Role::Admin {
+    if !may_sign(actor, role) {
         return Err(Error::invalid(
             format!("只有{}可以签署这份自我审核", role.zh()),
             format!("only a {} signs this self-audit", role.en()),

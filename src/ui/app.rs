@@ -9,8 +9,8 @@ use super::input;
 use super::job::{Job, Worker};
 use super::screen::{
     Action, Ctx, Notice, NoticeChange, SCREENS, Screen, after_sales, check, import, inbound,
-    labels, notice_slot, orders, pick, print, products, receipts, review, settings, sign_in, staff,
-    stock, stocktake, team,
+    labels, notice_slot, orders, pick, print, products, receipts, reports, review, settings,
+    sign_in, staff, stock, stocktake, team,
 };
 use super::sound::{Player, Sound};
 use crate::domain::Actor;
@@ -90,6 +90,7 @@ pub struct App {
     pub review: review::State,
     pub after_sales: after_sales::State,
     pub team: team::State,
+    pub reports: reports::State,
     settings: ScannerSettings,
     pub ports: BTreeMap<String, PortState>,
     sound: Player,
@@ -126,6 +127,7 @@ pub enum Message {
     Review(review::Message),
     AfterSales(after_sales::Message),
     Team(team::Message),
+    Reports(reports::Message),
     /// A file dropped on the window: to the import screen, for a role that imports.
     FileDropped(PathBuf),
     /// The side bar chose a screen.
@@ -266,6 +268,7 @@ impl App {
                 ..after_sales::State::default()
             },
             team: team::State::default(),
+            reports: reports::State::new(print_dir(&path)),
             settings: ScannerSettings::default(),
             ports: BTreeMap::new(),
             sound: Player::silent(),
@@ -473,6 +476,7 @@ impl App {
         self.print.out_dir = dir.clone();
         self.labels.out_dir = dir.clone();
         self.receipts.out_dir = dir.clone();
+        self.reports.out_dir = dir.clone();
         self.after_sales.out_dir = dir;
         self.after_sales.printer = p.printer.clone();
         self.print.printer = p.printer;
@@ -540,6 +544,7 @@ impl App {
             ..after_sales::State::default()
         };
         self.team = team::State::default();
+        self.reports = reports::State::new(print_dir(&path));
         self.notice = None;
         Task::batch([
             task,
@@ -638,6 +643,10 @@ impl App {
             Screen::Team => {
                 let a = self.team.opened(ctx);
                 self.carry(a, Message::Team)
+            }
+            Screen::Reports => {
+                let a = self.reports.opened(ctx);
+                self.carry(a, Message::Reports)
             }
             _ => Task::none(),
         }
@@ -773,6 +782,10 @@ impl App {
                 let a = self.team.update(ctx, team::Message::Scanned(scan));
                 self.carry(a, Message::Team)
             }
+            Screen::Reports => {
+                let a = self.reports.update(ctx, reports::Message::Scanned(scan));
+                self.carry(a, Message::Reports)
+            }
         }
     }
 
@@ -849,6 +862,9 @@ impl App {
             }
             Message::Products(m) => screen!(products, Message::Products, m),
             Message::AfterSales(m) => screen!(after_sales, Message::AfterSales, m),
+            // An item of a self-audit is fixed on its own screen.
+            Message::Reports(reports::Message::GoTo(s)) => self.update(Message::Show(s)),
+            Message::Reports(m) => screen!(reports, Message::Reports, m),
             Message::Settings(m) => {
                 let task = screen!(settings_screen, Message::Settings, m);
                 // This station's scanners and printing changed: taken up at once.
@@ -1092,6 +1108,7 @@ impl App {
                 Screen::Staff => self.staff.view(ctx).map(Message::Staff),
                 Screen::Review => self.review.view(ctx).map(Message::Review),
                 Screen::Team => self.team.view(ctx).map(Message::Team),
+                Screen::Reports => self.reports.view(ctx).map(Message::Reports),
             };
             let mut main = column![notice_slot(self.notice.as_ref(), lang)]
                 .spacing(4)

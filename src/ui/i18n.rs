@@ -2057,3 +2057,6 @@ pub fn receiver_set(r: &crate::domain::Receiver) -> Bi {
         ),
     )
 }
+
+/// The reports screen's texts (报表).
+pub mod reports;

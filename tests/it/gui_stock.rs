@@ -510,8 +510,12 @@ fn customer_service_looks_up_stock_and_orders() {
         .map(|e| e.screen)
         .filter(|sc| app.may_use(*sc))
         .collect();
-    // The team screen (roster, handover book, fund) is everyone's.
-    assert_eq!(usable, [Screen::Stock, Screen::Orders, Screen::Team]);
+    // The reports (one's own figures) and the team screen (roster, handover book, fund) are
+    // everyone's.
+    assert_eq!(
+        usable,
+        [Screen::Stock, Screen::Orders, Screen::Reports, Screen::Team]
+    );
     let _ = app.update(Message::Show(Screen::Stock));
     let _ = app.update(Message::Stock(stock::Message::QueryChanged(
         "TX2017-GY-S".into(),

@@ -28,6 +28,7 @@ mod gui_after_sales;
 mod gui_import;
 mod gui_pool;
 mod gui_products;
+mod gui_reports;
 mod gui_settings;
 mod gui_staff;
 mod gui_stock;

@@ -15,6 +15,7 @@ pub mod pick;
 pub mod print;
 pub mod products;
 pub mod receipts;
+pub mod reports;
 pub mod review;
 pub mod settings;
 pub mod sign_in;
@@ -47,6 +48,7 @@ pub enum Screen {
     Review,
     Products,
     AfterSales,
+    Reports,
     Team,
 }
 
@@ -62,7 +64,7 @@ fn allows(a: &Actor, p: Permission) -> bool {
 }
 
 /// The screens in side-bar order; the first a role may use opens at sign-in.
-pub const SCREENS: [Entry; 16] = [
+pub const SCREENS: [Entry; 17] = [
     Entry {
         screen: Screen::Check,
         label: |l| tr(l, T::ScreenCheck),
@@ -156,6 +158,12 @@ pub const SCREENS: [Entry; 16] = [
         screen: Screen::Orders,
         label: |l| tr(l, T::ScreenOrders),
         may_open: |a| allows(a, Permission::ViewOrders),
+    },
+    Entry {
+        screen: Screen::Reports,
+        label: |l| crate::ui::i18n::reports::rt(l, crate::ui::i18n::reports::R::Screen),
+        // Everyone sees their own figures; the flows decide what else each role sees.
+        may_open: |_| true,
     },
     Entry {
         screen: Screen::Team,
