@@ -72,6 +72,17 @@ impl Fen {
     }
 }
 
+impl Fen {
+    /// With the yuan sign, the minus before it: `¥99.00`, `-¥5.28`.
+    pub fn yuan(self) -> String {
+        if self.0 < 0 {
+            format!("-¥{}", Fen(-self.0))
+        } else {
+            format!("¥{self}")
+        }
+    }
+}
+
 impl fmt::Display for Fen {
     /// Yuan with two decimals, as a receipt shows it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -128,5 +139,7 @@ mod tests {
         assert_eq!(Fen(9900).to_string(), "99.00");
         assert_eq!(Fen(5).to_string(), "0.05");
         assert_eq!(Fen(-150).to_string(), "-1.50");
+        assert_eq!(Fen(-52800).yuan(), "-¥528.00");
+        assert_eq!(Fen(9900).yuan(), "¥99.00");
     }
 }

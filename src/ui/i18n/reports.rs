@@ -183,9 +183,9 @@ pub fn rt(lang: Lang, r: R) -> &'static str {
     lang.pick(zh, en)
 }
 
-/// Money as people read it: `¥123.45`.
+/// Money as people read it: `¥123.45`, `-¥5.28`.
 pub fn yuan(f: Fen) -> String {
-    format!("¥{f}")
+    f.yuan()
 }
 
 /// The button that takes the user to the screen where an item is fixed.

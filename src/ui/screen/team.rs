@@ -694,7 +694,7 @@ impl State {
             row![
                 column_of(
                     text(t(M::Balance)).size(15),
-                    text(format!("¥{}", l.balance)).size(34).font(fonts::BOLD),
+                    text(l.balance.yuan()).size(34).font(fonts::BOLD),
                 ),
                 column_of(
                     text(l.month.clone()).size(15).font(fonts::BOLD),
