@@ -811,7 +811,12 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 }
 
 fn sync_file(path: &Path) -> Result<()> {
-    std::fs::File::open(path)
+    // Windows flushes only a handle that may write (FlushFileBuffers): a read-only one is
+    // "access denied", and every backup failed there.
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(cfg!(windows))
+        .open(path)
         .and_then(|f| f.sync_all())
         .map_err(|e| Error::io(path, e))
 }

@@ -299,7 +299,8 @@ packbench settings list
     assert!(out.contains("pick.tag_prefix"), "{out}");
 }
 
-/// The README's test command is what CI runs, and `.ci/run` runs the lints before the tests.
+/// The README's test command is what CI runs, and `.ci/run` runs the lints before the tests, then
+/// the Windows build and its smoke run under Wine.
 #[test]
 fn the_readmes_test_command_is_ci() {
     let text = readme();
@@ -324,6 +325,8 @@ fn the_readmes_test_command_is_ci() {
             "cargo fmt --all -- --check",
             "cargo clippy --all-targets --locked -- -D warnings",
             "cargo test --locked",
+            "cargo build --locked --release --target x86_64-pc-windows-gnu",
+            "bash .ci/windows-smoke",
         ]
     );
 }
