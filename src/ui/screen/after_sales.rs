@@ -544,18 +544,12 @@ impl State {
     pub fn view(&self, ctx: Ctx<'_>) -> Element<'_, Message> {
         let lang = ctx.lang;
         let t = |a: A| at(lang, a);
-        let mut tabs = row![].spacing(6);
-        for tab in Tab::ALL {
-            let b = button(text(t(tab.label())).size(17)).padding(8);
-            tabs = tabs.push(
-                b.style(if tab == self.tab {
-                    button::primary
-                } else {
-                    button::secondary
-                })
-                .on_press(Message::TabPicked(tab)),
-            );
-        }
+        let tabs = super::tabs(
+            &Tab::ALL,
+            self.tab,
+            |tab| t(tab.label()).to_string(),
+            Message::TabPicked,
+        );
         let field = |hint: &str, v: &str, on: fn(String) -> Message| {
             text_input(hint, v).on_input(on).size(18).padding(8)
         };

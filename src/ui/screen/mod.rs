@@ -386,6 +386,30 @@ pub fn scroll<'a, M: 'a>(
     .width(width)
 }
 
+/// A screen's tab bar: a button per tab, the one shown in the primary style.
+pub fn tabs<'a, T: Copy + PartialEq, M: Clone + 'a>(
+    all: &[T],
+    shown: T,
+    label: impl Fn(T) -> String,
+    picked: impl Fn(T) -> M,
+) -> iced::widget::Row<'a, M> {
+    use iced::widget::{button, row, text};
+    let mut bar = row![].spacing(6);
+    for &tab in all {
+        bar = bar.push(
+            button(text(label(tab)).size(17))
+                .padding(8)
+                .style(if tab == shown {
+                    button::primary
+                } else {
+                    button::secondary
+                })
+                .on_press(picked(tab)),
+        );
+    }
+    bar
+}
+
 /// Rows a long table draws at once: a 100,000-line report or a 30,000-line receipt builds one
 /// page of widgets, never one per row.
 pub const PAGE: usize = 50;

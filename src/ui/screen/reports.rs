@@ -530,18 +530,12 @@ impl State {
 
     pub fn view(&self, ctx: Ctx<'_>) -> Element<'_, Message> {
         let lang = ctx.lang;
-        let mut tabs = row![].spacing(6);
-        for tab in Tab::ALL {
-            let b = button(text(rt(lang, tab.label())).size(17)).padding(8);
-            tabs = tabs.push(
-                b.style(if tab == self.tab {
-                    button::primary
-                } else {
-                    button::secondary
-                })
-                .on_press(Message::TabPicked(tab)),
-            );
-        }
+        let tabs = super::tabs(
+            &Tab::ALL,
+            self.tab,
+            |tab| rt(lang, tab.label()).to_string(),
+            Message::TabPicked,
+        );
         let body = match self.tab {
             Tab::Audit => self.audit_view(ctx),
             Tab::Performance => self.performance_view(lang),

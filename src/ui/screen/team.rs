@@ -478,18 +478,12 @@ impl State {
     pub fn view(&self, ctx: Ctx<'_>) -> Element<'_, Message> {
         let lang = ctx.lang;
         let t = |m: M| mt(lang, m);
-        let mut tabs = row![].spacing(6);
-        for tab in Tab::ALL {
-            let b = button(text(t(tab.label())).size(17)).padding(8);
-            tabs = tabs.push(
-                b.style(if tab == self.tab {
-                    button::primary
-                } else {
-                    button::secondary
-                })
-                .on_press(Message::TabPicked(tab)),
-            );
-        }
+        let tabs = super::tabs(
+            &Tab::ALL,
+            self.tab,
+            |tab| t(tab.label()).to_string(),
+            Message::TabPicked,
+        );
         let body = match self.tab {
             Tab::Roster => self.roster_view(ctx),
             Tab::Handover => self.handover_view(lang),
