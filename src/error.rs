@@ -85,6 +85,9 @@ pub enum Refusal {
     IssueWithoutLines,
     /// The CUPS command (`lp`, `lpstat`) is missing: CUPS is not installed.
     NoCups(String),
+    /// A Windows USB printer port (`USB001`) given as a label printer's port: Windows reaches
+    /// USB printers through their printer in its list.
+    UsbPortNotAPrinter(String),
     /// `pdftoppm` (poppler-utils) is missing, so no preview.
     NoPdftoppm,
     /// No store at this path (no file, an empty file, a folder that does not exist): a new shop
@@ -156,6 +159,9 @@ impl Refusal {
                 format!("发到标签打印机端口 {to} 要用 --raw tspl 或 --raw zpl")
             }
             Refusal::IssueWithoutLines => "出库单至少要有一行（--line 商家编码=数量）".into(),
+            Refusal::UsbPortNotAPrinter(port) => format!(
+                "{port} 是 Windows 给 USB 打印机的端口，不能直接写：请用 --printer 打印机名称（Windows 设置 → 打印机和扫描仪里的名称）加 --raw tspl 或 --raw zpl"
+            ),
             Refusal::NoCups(what) => format!(
                 "找不到 {what} 命令：这台电脑没有安装 CUPS 打印系统（Debian：apt install cups）"
             ),
@@ -254,6 +260,9 @@ impl Refusal {
             Refusal::IssueWithoutLines => {
                 "an issue note needs at least one line (--line SKU=QTY)".into()
             }
+            Refusal::UsbPortNotAPrinter(port) => format!(
+                "{port} is the port Windows gives a USB printer and cannot be written to directly: use --printer NAME (the name in Windows Settings → Printers & scanners) with --raw tspl or --raw zpl"
+            ),
             Refusal::NoCups(what) => format!(
                 "`{what}` not found: CUPS is not installed on this computer (Debian: apt install cups)"
             ),

@@ -79,7 +79,7 @@ pub enum PrintCmd {
     },
 }
 
-/// Where a PDF goes: a file or a CUPS printer.
+/// Where a PDF goes: a file or a printer of this computer.
 #[derive(Debug, Args)]
 pub struct PdfOut {
     /// Write the PDF to this file (an existing file only if it is a PDF, unless --force).
@@ -88,7 +88,8 @@ pub struct PdfOut {
     /// Overwrite an existing file that is not a PDF (never the store).
     #[arg(long)]
     pub force: bool,
-    /// Print through CUPS on this queue (see `printers list`); the page size is kept.
+    /// Print on this printer of the computer (see `printers list`: CUPS on Linux, Windows'
+    /// printer list); the page size is kept.
     #[arg(long)]
     pub printer: Option<String>,
     /// 203 or 300: the printer's resolution, to put barcode bars on its dots (default: setting
@@ -125,14 +126,16 @@ pub struct LabelArgs {
     /// Write a PDF (or, with --raw, the printer's commands) to this file.
     #[arg(long, conflicts_with_all = ["printer", "to"])]
     pub out: Option<PathBuf>,
-    /// Print through CUPS on this queue (a raw queue with --raw).
+    /// Print on this printer of the computer (`printers list`); with --raw its commands go to it
+    /// as they are (a raw CUPS queue, Windows' RAW datatype).
     #[arg(long, conflicts_with = "to")]
     pub printer: Option<String>,
     /// TSPL or ZPL for a label printer instead of PDF.
     #[arg(long, value_parser = ["tspl", "zpl"])]
     pub raw: Option<String>,
-    /// The label printer: HOST:PORT (a network printer's raw port, 9100 if left out) or a device
-    /// such as /dev/usb/lp0. Needs --raw.
+    /// The label printer's own port: HOST:PORT (a network printer's raw port, 9100 if left out),
+    /// a device such as /dev/usb/lp0, or on Windows a port such as COM3 (a USB label printer on
+    /// Windows is reached with --printer and its name in Windows' list). Needs --raw.
     #[arg(long, requires = "raw")]
     pub to: Option<String>,
     /// 203 or 300 dpi (default: setting print.dpi).
@@ -147,7 +150,7 @@ pub struct LabelArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum PrintersCmd {
-    /// The CUPS printers (queues) of this computer.
+    /// The printers of this computer (CUPS queues on Linux, Windows' printer list).
     List {
         #[arg(long)]
         json: bool,
@@ -179,7 +182,7 @@ fn dpi(text: Option<&str>) -> Result<Option<Dpi>, Error> {
 fn pdf_target(out: &PdfOut) -> Target {
     match (&out.out, &out.printer) {
         (Some(path), _) => Target::File(path.clone()),
-        (None, Some(q)) => Target::Cups(q.clone()),
+        (None, Some(q)) => Target::Printer(q.clone()),
         // clap requires one of them.
         (None, None) => unreachable!("--out or --printer"),
     }
@@ -202,7 +205,7 @@ fn report(o: &PrintOutcome, as_json: bool) {
     let via = o
         .cups_job
         .as_ref()
-        .map(|j| format!(" (CUPS {j})"))
+        .map(|j| format!(" ({} {j})", if cfg!(windows) { "Windows" } else { "CUPS" }))
         .unwrap_or_default();
     println!(
         "{what}: {} 页 pages{} → {}{via} · 打印任务 job {}",
@@ -280,7 +283,7 @@ pub fn print(store: &mut Store, actor: &Actor, cmd: PrintCmd) -> Result<ExitCode
             };
             let target = match (&a.out, &a.printer, &a.to) {
                 (Some(p), _, _) => Target::File(p.clone()),
-                (None, Some(q), _) => Target::Cups(q.clone()),
+                (None, Some(q), _) => Target::Printer(q.clone()),
                 (None, None, Some(to)) => Target::Raw(to.clone()),
                 (None, None, None) => {
                     return Err(Error::invalid(
@@ -360,7 +363,7 @@ pub fn print(store: &mut Store, actor: &Actor, cmd: PrintCmd) -> Result<ExitCode
         } => {
             let target = match (out, printer, to) {
                 (Some(p), _, _) => Some(Target::File(p)),
-                (None, Some(q), _) => Some(Target::Cups(q)),
+                (None, Some(q), _) => Some(Target::Printer(q)),
                 (None, None, Some(t)) => Some(Target::Raw(t)),
                 _ => None,
             };
@@ -374,11 +377,19 @@ pub fn print(store: &mut Store, actor: &Actor, cmd: PrintCmd) -> Result<ExitCode
 pub fn printers(cmd: PrintersCmd) -> Result<ExitCode, Error> {
     match cmd {
         PrintersCmd::List { json } => {
-            let list = crate::print::printer::list()?;
+            let list = crate::print::spool::system().list()?;
             if json {
                 println!("{}", serde_json::to_string(&list).expect("serialisable"));
             } else if list.is_empty() {
-                println!("没有打印机 · no printers (add one with lpadmin or the CUPS web page)");
+                if cfg!(windows) {
+                    println!(
+                        "没有打印机：在 Windows 设置 → 打印机和扫描仪 里添加 · no printers: add one in Windows Settings → Printers & scanners"
+                    );
+                } else {
+                    println!(
+                        "没有打印机：用 lpadmin 或 CUPS 网页添加 · no printers (add one with lpadmin or the CUPS web page)"
+                    );
+                }
             } else {
                 for p in &list {
                     println!(

@@ -13,8 +13,9 @@ use crate::output::{Guard, OutKind};
 use crate::print::label::{self, Label, LabelOptions, LabelSize};
 use crate::print::picklist::{self, PickLine, PickList};
 use crate::print::raw::{self, DEFAULT_ZPL_FONT, RawFormat};
+use crate::print::spool::{Payload, SpoolJob, Spooler};
 use crate::print::waybill::{self, Sender, Waybill, WaybillItem, WaybillOptions, WaybillSize};
-use crate::print::{Dpi, printer};
+use crate::print::{Dpi, printer, spool};
 use crate::store::{BatchRow, Db, NewPrintJob, PrintJobItem, PrintJobRow, Store};
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -46,8 +47,8 @@ pub(crate) fn check_label_size(v: &str) -> Result<()> {
 pub enum Target {
     /// A file (PDF, or TSPL/ZPL for a label printer to be fed later).
     File(PathBuf),
-    /// A CUPS queue, through `lp`.
-    Cups(String),
+    /// A printer in the computer's list: a CUPS queue on Linux, a printer in Windows' list.
+    Printer(String),
     /// A label printer's own port: `HOST:PORT` or a device file such as `/dev/usb/lp0`.
     Raw(String),
 }
@@ -71,10 +72,10 @@ impl Target {
         match self {
             Target::File(path) => guard.check(path, kind).map(|_| ()),
             Target::Raw(to) => match printer::raw_path(to) {
-                Some(path) => guard.check(path, kind).map(|_| ()),
+                Some(path) => guard.check(&path, kind).map(|_| ()),
                 None => Ok(()),
             },
-            Target::Cups(_) => Ok(()),
+            Target::Printer(_) => Ok(()),
         }
     }
 }
@@ -84,11 +85,12 @@ fn guard(store: &Store, overwrite: Overwrite) -> Guard {
 }
 
 impl Target {
-    /// As the print log keeps it: `file:PATH`, `cups:QUEUE`, `raw:ADDRESS`.
+    /// As the print log keeps it: `file:PATH`, `cups:PRINTER`, `raw:ADDRESS` (`cups:` from the
+    /// days of Linux only; it names a printer of the computer's list on Windows too).
     pub fn to_log(&self) -> String {
         match self {
             Target::File(p) => format!("file:{}", p.display()),
-            Target::Cups(q) => format!("cups:{q}"),
+            Target::Printer(q) => format!("cups:{q}"),
             Target::Raw(a) => format!("raw:{a}"),
         }
     }
@@ -97,7 +99,7 @@ impl Target {
         let (kind, rest) = text.split_once(':')?;
         match kind {
             "file" => Some(Target::File(PathBuf::from(rest))),
-            "cups" => Some(Target::Cups(rest.to_string())),
+            "cups" => Some(Target::Printer(rest.to_string())),
             "raw" => Some(Target::Raw(rest.to_string())),
             _ => None,
         }
@@ -719,8 +721,8 @@ struct Sending {
     overwrite: Overwrite,
 }
 
-/// Sends a recorded job and records how it ended; returns CUPS's request id if it went through
-/// CUPS. A failure is kept in the log (to retry) and returned with the job's number.
+/// Sends a recorded job and records how it ended; returns the printing system's job id if it
+/// went through one. A failure is kept in the log (to retry) and returned with the job's number.
 fn deliver_logged(
     store: &mut Store,
     id: i64,
@@ -730,21 +732,7 @@ fn deliver_logged(
 ) -> Result<Option<String>> {
     let title = format!("packbench-job{id}");
     let guard = guard(store, sending.overwrite);
-    let sent = match target {
-        // Written beside and renamed into place: a failed write leaves no half file.
-        Target::File(path) => guard.write(path, sending.kind, data).map(|_| None),
-        Target::Cups(queue) => printer::send_cups(
-            &printer::CupsJob {
-                printer: queue,
-                title: &title,
-                media: sending.media.clone(),
-                raw: sending.kind == OutKind::LabelStream,
-            },
-            data,
-        )
-        .map(Some),
-        Target::Raw(to) => printer::send_raw(to, data, &guard).map(|_| None),
-    };
+    let sent = deliver(spool::system(), &title, data, target, sending, &guard);
     match sent {
         Ok(cups_job) => {
             store.write(|db| db.finish_print_job(id, None, cups_job.as_deref()))?;
@@ -758,6 +746,40 @@ fn deliver_logged(
                 cause: Box::new(e),
             })
         }
+    }
+}
+
+/// Sends a job's bytes where `target` says: a file, the computer's printing system (raw bytes
+/// for a label stream, else pages), or a label printer's port.
+fn deliver(
+    spooler: &dyn Spooler,
+    title: &str,
+    data: &[u8],
+    target: &Target,
+    sending: &Sending,
+    guard: &Guard,
+) -> Result<Option<String>> {
+    match target {
+        // Written beside and renamed into place: a failed write leaves no half file.
+        Target::File(path) => guard.write(path, sending.kind, data).map(|_| None),
+        Target::Printer(printer) => {
+            let payload = if sending.kind == OutKind::LabelStream {
+                Payload::Raw(data)
+            } else {
+                Payload::Pages {
+                    pdf: data,
+                    media: &sending.media,
+                }
+            };
+            spooler
+                .send(&SpoolJob {
+                    printer,
+                    title,
+                    payload,
+                })
+                .map(Some)
+        }
+        Target::Raw(to) => printer::send_raw(to, data, guard).map(|_| None),
     }
 }
 
@@ -857,4 +879,93 @@ pub fn log(
     store
         .read()
         .print_jobs(failed_only.then_some(JobResult::Failed), limit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::print::printer::PrinterInfo;
+    use crate::print::spool::Fake;
+
+    fn fake() -> Fake {
+        Fake {
+            printers: vec![PrinterInfo {
+                name: "Gprinter GP-1324D".into(),
+                device: "USB001".into(),
+                state: "idle".into(),
+                accepting: true,
+                default: true,
+            }],
+            ..Fake::default()
+        }
+    }
+
+    fn sending(kind: OutKind) -> Sending {
+        Sending {
+            media: "Custom.100x180mm".into(),
+            kind,
+            overwrite: Overwrite::OursOnly,
+        }
+    }
+
+    #[test]
+    fn label_streams_go_to_a_printer_raw_and_pages_as_pages() {
+        let spool = fake();
+        let guard = Guard::new(std::path::Path::new(":memory:"), false);
+        let to = Target::Printer("Gprinter GP-1324D".into());
+        let id = deliver(
+            &spool,
+            "packbench-job1",
+            b"SIZE 40 mm,30 mm\r\n",
+            &to,
+            &sending(OutKind::LabelStream),
+            &guard,
+        )
+        .unwrap();
+        assert_eq!(id.as_deref(), Some("1"));
+        deliver(
+            &spool,
+            "packbench-job2",
+            b"%PDF-1.5",
+            &to,
+            &sending(OutKind::Pdf),
+            &guard,
+        )
+        .unwrap();
+        let jobs = spool.jobs.lock().unwrap();
+        assert!(jobs[0].1, "TSPL goes raw");
+        assert_eq!(jobs[0].2, b"SIZE 40 mm,30 mm\r\n");
+        assert!(!jobs[1].1, "a PDF goes as pages");
+    }
+
+    #[test]
+    fn a_printer_not_in_the_list_fails_and_a_port_bypasses_the_spooler() {
+        let spool = fake();
+        let dir = tempfile::tempdir().unwrap();
+        let guard = Guard::new(&dir.path().join("shop.db"), false);
+        let e = deliver(
+            &spool,
+            "t",
+            b"x",
+            &Target::Printer("HP LaserJet".into()),
+            &sending(OutKind::Pdf),
+            &guard,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("HP LaserJet"), "{e}");
+        // A file named as a label printer's port is written as a file, the spooler untouched.
+        let file = dir.path().join("labels.tspl");
+        std::fs::write(&file, b"").unwrap();
+        deliver(
+            &spool,
+            "t",
+            b"SIZE 40 mm,30 mm\r\n",
+            &Target::Raw(file.display().to_string()),
+            &sending(OutKind::LabelStream),
+            &guard,
+        )
+        .unwrap();
+        assert_eq!(std::fs::read(&file).unwrap(), b"SIZE 40 mm,30 mm\r\n");
+        assert!(spool.jobs.lock().unwrap().is_empty());
+    }
 }

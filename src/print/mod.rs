@@ -13,7 +13,10 @@ pub mod picklist;
 pub mod preview;
 pub mod printer;
 pub mod raw;
+pub mod spool;
 pub mod waybill;
+#[cfg(windows)]
+pub mod winspool;
 
 pub use barcode::Dpi;
 pub use label::{Label, LabelOptions, LabelSize};

@@ -1,37 +1,93 @@
-//! Where print jobs go: a PDF file, a CUPS queue (`lp`), or a label printer's own port — a
-//! network printer's raw port (`HOST:9100`) or a USB printer's device file (`/dev/usb/lp0`).
-//! Every failure says what was tried and what the printer or CUPS answered, so the print log can
-//! keep it and the job can be retried.
+//! Where print jobs go: a PDF file, a printer of this computer (CUPS on Linux, the print spooler
+//! on Windows: see `spool`), or a label printer's own port — a network printer's raw port
+//! (`HOST:9100`), a USB printer's device file (`/dev/usb/lp0`) or a Windows `COM3`/`LPT1` port.
+//! Every failure says what was tried and what the printer or the printing system answered, so
+//! the print log can keep it and the job can be retried.
 
 use crate::error::{Error, Refusal, Result};
 use crate::output::{Existing, Guard, OutKind};
 use std::io::Write;
 use std::net::{TcpStream, ToSocketAddrs};
-use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
-/// A CUPS queue as `lpstat` lists it.
+/// A printer as the printing system lists it (CUPS's `lpstat`, Windows' printer list).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PrinterInfo {
     pub name: String,
-    /// The device URI (`socket://…`, `usb://…`, `cups-pdf:/`).
+    /// Where it is: CUPS's device URI (`socket://…`, `usb://…`, `cups-pdf:/`), Windows' port
+    /// (`USB001`, `COM3:`, `192.168.1.9`).
     pub device: String,
-    /// `idle`, `printing`, `disabled` or what lpstat said.
+    /// `idle`, `printing`, `disabled` (paused, offline) or what the system said.
     pub state: String,
     pub accepting: bool,
     pub default: bool,
 }
 
-/// What a CUPS job is printed as: the page size is kept (`media=Custom.WxHmm`, no scaling).
+/// The operating system whose ways apply: a parameter rather than `cfg!` where the choice is
+/// worth testing on every system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Os {
+    Unix,
+    Windows,
+}
+
+impl Os {
+    /// The system this build runs on.
+    pub const HERE: Os = if cfg!(windows) { Os::Windows } else { Os::Unix };
+}
+
+/// A label printer's own port, as `--to` names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CupsJob<'a> {
-    pub printer: &'a str,
-    pub title: &'a str,
-    /// `A4` or `Custom.100x180mm`.
-    pub media: String,
-    /// Bytes for the printer as they are (TSPL/ZPL through a raw queue).
-    pub raw: bool,
+pub enum Port {
+    /// A network printer's raw port, `HOST:PORT`.
+    Network(String),
+    /// A file or device file written as a file (`/dev/usb/lp0`, `./labels.tspl`, `D:\labels.tspl`).
+    Path(std::path::PathBuf),
+    /// A Windows serial or parallel port (`COM3`, `LPT1`), opened as `\\.\COM3`.
+    Serial(String),
+}
+
+impl Port {
+    /// How `to` is read on `os`: a path (starts with `/`, `.`, or holds a `\`; on Windows also
+    /// `D:…`), a Windows `COMn`/`LPTn` port, else a network printer (`HOST` alone: port 9100).
+    pub fn parse(to: &str, os: Os) -> Port {
+        let to = to.trim();
+        if os == Os::Windows {
+            let name = to.trim_start_matches(r"\\.\").trim_end_matches(':');
+            let upper = name.to_ascii_uppercase();
+            let numbered = |prefix: &str| {
+                upper.strip_prefix(prefix).is_some_and(|n| {
+                    !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit())
+                })
+            };
+            if numbered("COM") || numbered("LPT") {
+                return Port::Serial(upper);
+            }
+            let b = to.as_bytes();
+            if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' {
+                return Port::Path(to.into());
+            }
+        }
+        if to.starts_with('/') || to.starts_with('.') || to.contains('\\') {
+            return Port::Path(to.into());
+        }
+        if to
+            .rsplit_once(':')
+            .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
+        {
+            Port::Network(to.to_string())
+        } else {
+            Port::Network(format!("{to}:9100"))
+        }
+    }
+
+    /// Whether a Windows USB printer's port was named (`USB001`): it is reached through its
+    /// printer in Windows' list, not as a port.
+    pub fn is_windows_usb(to: &str) -> bool {
+        let u = to.trim().trim_end_matches(':').to_ascii_uppercase();
+        u.strip_prefix("USB")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    }
 }
 
 /// The CUPS media name of a page size in millimetres.
@@ -43,211 +99,56 @@ pub fn media(width_mm: f32, height_mm: f32) -> String {
     }
 }
 
-fn run(cmd: &mut Command, what: &str) -> Result<std::process::Output> {
-    cmd.output().map_err(|e| run_error(e, what))
-}
-
-/// The CUPS queues of this computer.
-pub fn list() -> Result<Vec<PrinterInfo>> {
-    let out = run(Command::new("lpstat").args(["-v"]), "lpstat")?;
-    let devices = String::from_utf8_lossy(&out.stdout).into_owned();
-    if !out.status.success() && devices.trim().is_empty() {
-        let err = String::from_utf8_lossy(&out.stderr);
-        // No queue at all is an error for lpstat, and an empty list for us.
-        if err.contains("No destinations") || err.trim().is_empty() {
-            return Ok(Vec::new());
-        }
-        return Err(Error::invalid(
-            format!("CUPS 没有回应：{}", err.trim()),
-            format!("CUPS did not answer: {}", err.trim()),
-        ));
-    }
-    let states = run(Command::new("lpstat").args(["-p"]), "lpstat")
-        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-        .unwrap_or_default();
-    let accepting = run(Command::new("lpstat").args(["-a"]), "lpstat")
-        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-        .unwrap_or_default();
-    let default = run(Command::new("lpstat").args(["-d"]), "lpstat")
-        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-        .unwrap_or_default();
-    let default = default
-        .rsplit_once(": ")
-        .map(|(_, d)| d.trim().to_string())
-        .unwrap_or_default();
-    Ok(parse_lpstat(&devices, &states, &accepting, &default))
-}
-
-/// Parses `lpstat -v`, `-p` and `-a` (C locale).
-pub fn parse_lpstat(
-    devices: &str,
-    states: &str,
-    accepting: &str,
-    default: &str,
-) -> Vec<PrinterInfo> {
-    let mut out = Vec::new();
-    for line in devices.lines() {
-        let Some(rest) = line.strip_prefix("device for ") else {
-            continue;
-        };
-        let Some((name, device)) = rest.split_once(": ") else {
-            continue;
-        };
-        let state = states
-            .lines()
-            .find_map(|l| {
-                let l = l.strip_prefix("printer ")?;
-                let (n, s) = l.split_once(' ')?;
-                (n == name).then(|| {
-                    if s.starts_with("disabled") {
-                        "disabled"
-                    } else if s.contains("now printing") {
-                        "printing"
-                    } else {
-                        "idle"
-                    }
-                })
-            })
-            .unwrap_or("unknown")
-            .to_string();
-        let accepting = accepting.lines().any(|l| {
-            l.split_once(' ')
-                .is_some_and(|(n, s)| n == name && s.starts_with("accepting"))
-        });
-        out.push(PrinterInfo {
-            name: name.to_string(),
-            device: device.trim().to_string(),
-            state,
-            accepting,
-            default: name == default,
-        });
-    }
-    out
-}
-
-/// Sends `data` to a CUPS queue with `lp`; returns CUPS's request id (`WAYBILL-12`).
-pub fn send_cups(job: &CupsJob<'_>, data: &[u8]) -> Result<String> {
-    let mut cmd = Command::new("lp");
-    cmd.args(["-d", job.printer, "-t", job.title]);
-    if job.raw {
-        cmd.args(["-o", "raw"]);
-    } else {
-        cmd.args(["-o", &format!("media={}", job.media)]);
-    }
-    // The document goes to lp as a file, removed again once lp has handed it to CUPS. Not on
-    // standard input: lp refusing a queue exits without reading it, and the write would then die
-    // of SIGPIPE (the command line keeps the default action to end quietly in a closed pipe).
-    let file = SpoolFile::write(data)?;
-    cmd.arg("--").arg(&file.0);
-    let out = run(&mut cmd, "lp")?;
-    drop(file);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if !out.status.success() {
-        let said = stderr.trim().trim_start_matches("lp: ").to_string();
-        return Err(Error::invalid(
-            format!("打印机 {} 没有接受任务：{said}", job.printer),
-            format!("printer {} did not take the job: {said}", job.printer),
-        ));
-    }
-    // "request id is WAYBILL-12 (1 file(s))"
-    Ok(stdout
-        .split_whitespace()
-        .skip_while(|w| *w != "is")
-        .nth(1)
-        .unwrap_or("")
-        .to_string())
-}
-
-/// A private temporary copy of a print job, deleted when dropped.
-struct SpoolFile(std::path::PathBuf);
-
-impl SpoolFile {
-    fn write(data: &[u8]) -> Result<SpoolFile> {
-        use std::sync::atomic::{AtomicU32, Ordering};
-        static N: AtomicU32 = AtomicU32::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "packbench-print-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .map_err(|e| spool_error(&path, &e))?;
-        let file = SpoolFile(path);
-        f.write_all(data).map_err(|e| spool_error(&file.0, &e))?;
-        Ok(file)
+/// The file `to` names when it names one (`/dev/usb/lp0`, `./labels.tspl`, `D:\\labels.tspl`),
+/// `None` for a network printer or a Windows port.
+pub fn raw_path(to: &str) -> Option<std::path::PathBuf> {
+    match Port::parse(to, Os::HERE) {
+        Port::Path(p) => Some(p),
+        Port::Network(_) | Port::Serial(_) => None,
     }
 }
 
-impl Drop for SpoolFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
-fn spool_error(path: &Path, e: &std::io::Error) -> Error {
-    Error::invalid(
-        format!("无法写打印临时文件 {}：{e}", path.display()),
-        format!("cannot write the print spool file {}: {e}", path.display()),
-    )
-}
-
-fn run_error(e: std::io::Error, what: &str) -> Error {
-    if e.kind() == std::io::ErrorKind::NotFound {
-        Refusal::NoCups(what.to_string()).into()
-    } else {
-        Error::invalid(
-            format!("无法运行 {what}：{e}"),
-            format!("cannot run `{what}`: {e}"),
-        )
-    }
-}
-
-/// The device file `to` names (`/dev/usb/lp0`, `./labels.tspl`, `COM3`-style paths with `\\`),
-/// or `None` for a network printer (`HOST:PORT`).
-pub fn raw_path(to: &str) -> Option<&Path> {
-    let to = to.trim();
-    (to.starts_with('/') || to.starts_with('.') || to.contains('\\')).then(|| Path::new(to))
-}
-
-/// Sends raw printer bytes to `to`: a device file (a path, `/dev/usb/lp0`) or a network
-/// printer's raw port (`HOST:PORT`, `HOST` alone meaning port 9100). A path must exist (a
-/// printer that is not plugged in is not created as a file); one that is a plain file is
-/// replaced only as `guard` allows (an earlier label stream, or `--force`).
+/// Sends raw printer bytes to `to` (see `Port::parse`). A path must exist (a printer that is
+/// not plugged in is not created as a file); one that is a plain file is replaced only as
+/// `guard` allows (an earlier label stream, or `--force`).
 pub fn send_raw(to: &str, data: &[u8], guard: &Guard) -> Result<()> {
-    if let Some(path) = raw_path(to) {
-        return match guard.check(path, OutKind::LabelStream)? {
+    if Os::HERE == Os::Windows && Port::is_windows_usb(to) {
+        return Err(Refusal::UsbPortNotAPrinter(to.trim().to_string()).into());
+    }
+    match Port::parse(to, Os::HERE) {
+        Port::Path(path) => match guard.check(&path, OutKind::LabelStream)? {
             Existing::Nothing => Err(printer_error(
                 to.trim(),
                 &std::io::Error::from(std::io::ErrorKind::NotFound),
             )),
-            Existing::File | Existing::Device => guard.write(path, OutKind::LabelStream, data),
-        };
+            Existing::File | Existing::Device => guard.write(&path, OutKind::LabelStream, data),
+        },
+        Port::Serial(name) => {
+            // Never the store, never a plain file: Windows' device namespace.
+            let device = format!(r"\\.\{name}");
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(&device)
+                .and_then(|mut f| f.write_all(data).and_then(|()| f.flush()))
+                .map_err(|e| printer_error(&name, &e))
+        }
+        Port::Network(addr) => send_network(&addr, data),
     }
-    let to = to.trim();
-    let addr = if to
-        .rsplit_once(':')
-        .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
-    {
-        to.to_string()
-    } else {
-        format!("{to}:9100")
-    };
+}
+
+fn send_network(addr: &str, data: &[u8]) -> Result<()> {
     let addrs: Vec<_> = addr
         .to_socket_addrs()
-        .map_err(|e| printer_error(&addr, &e))?
+        .map_err(|e| printer_error(addr, &e))?
         .collect();
     let mut last = None;
     for a in addrs {
         match TcpStream::connect_timeout(&a, Duration::from_secs(5)) {
             Ok(mut s) => {
                 s.set_write_timeout(Some(Duration::from_secs(30)))
-                    .map_err(|e| printer_error(&addr, &e))?;
-                s.write_all(data).map_err(|e| printer_error(&addr, &e))?;
-                s.flush().map_err(|e| printer_error(&addr, &e))?;
+                    .map_err(|e| printer_error(addr, &e))?;
+                s.write_all(data).map_err(|e| printer_error(addr, &e))?;
+                s.flush().map_err(|e| printer_error(addr, &e))?;
                 // Close our side and let the printer finish reading.
                 let _ = s.shutdown(std::net::Shutdown::Write);
                 return Ok(());
@@ -256,7 +157,7 @@ pub fn send_raw(to: &str, data: &[u8], guard: &Guard) -> Result<()> {
         }
     }
     Err(printer_error(
-        &addr,
+        addr,
         &last.unwrap_or_else(|| std::io::Error::other("no address")),
     ))
 }
@@ -273,26 +174,48 @@ mod tests {
     use super::*;
 
     #[test]
-    fn lpstat_output_is_read() {
-        let p = parse_lpstat(
-            "device for WAYBILL: cups-pdf:/\ndevice for LABEL: socket://10.0.0.9:9100\n",
-            "printer WAYBILL is idle.  enabled since Thu 01 Jan\nprinter LABEL disabled since Thu 01 Jan -\n\tpaused\n",
-            "WAYBILL accepting requests since Thu\nLABEL not accepting requests since Thu -\n",
-            "WAYBILL",
-        );
-        assert_eq!(p.len(), 2);
-        assert_eq!(p[0].name, "WAYBILL");
-        assert_eq!(p[0].state, "idle");
-        assert!(p[0].accepting && p[0].default);
-        assert_eq!(p[1].device, "socket://10.0.0.9:9100");
-        assert_eq!(p[1].state, "disabled");
-        assert!(!p[1].accepting && !p[1].default);
-    }
-
-    #[test]
     fn media_names() {
         assert_eq!(media(100.0, 180.0), "Custom.100x180mm");
         assert_eq!(media(210.0, 297.0), "A4");
+    }
+
+    #[test]
+    fn ports_are_read_as_each_system_names_them() {
+        use std::path::PathBuf;
+        let unix = |t| Port::parse(t, Os::Unix);
+        let win = |t| Port::parse(t, Os::Windows);
+        assert_eq!(
+            unix("/dev/usb/lp0"),
+            Port::Path(PathBuf::from("/dev/usb/lp0"))
+        );
+        assert_eq!(unix("./a.tspl"), Port::Path(PathBuf::from("./a.tspl")));
+        assert_eq!(unix("10.0.0.9"), Port::Network("10.0.0.9:9100".into()));
+        assert_eq!(unix(" lp.shop:9101 "), Port::Network("lp.shop:9101".into()));
+        // On Linux COM3 is a host name like any other.
+        assert_eq!(unix("COM3"), Port::Network("COM3:9100".into()));
+        assert_eq!(win("COM3"), Port::Serial("COM3".into()));
+        assert_eq!(win("com12:"), Port::Serial("COM12".into()));
+        assert_eq!(win(r"\\.\COM10"), Port::Serial("COM10".into()));
+        assert_eq!(win("LPT1"), Port::Serial("LPT1".into()));
+        assert_eq!(
+            win(r"D:\labels\a.tspl"),
+            Port::Path(PathBuf::from(r"D:\labels\a.tspl"))
+        );
+        assert_eq!(
+            win("C:/labels.tspl"),
+            Port::Path(PathBuf::from("C:/labels.tspl"))
+        );
+        assert_eq!(
+            win(r"\\nas\labels\a.tspl"),
+            Port::Path(PathBuf::from(r"\\nas\labels\a.tspl"))
+        );
+        assert_eq!(
+            win("192.168.1.20"),
+            Port::Network("192.168.1.20:9100".into())
+        );
+        assert_eq!(win("COMPUTER7"), Port::Network("COMPUTER7:9100".into()));
+        assert!(Port::is_windows_usb("USB001") && Port::is_windows_usb("usb002:"));
+        assert!(!Port::is_windows_usb("USB") && !Port::is_windows_usb("usbhost"));
     }
 
     #[test]
@@ -301,7 +224,7 @@ mod tests {
         let e = send_raw(
             "127.0.0.1:9",
             b"x",
-            &Guard::new(Path::new(":memory:"), false),
+            &Guard::new(std::path::Path::new(":memory:"), false),
         )
         .unwrap_err();
         assert!(e.to_string().contains("127.0.0.1:9"), "{e}");

@@ -1297,6 +1297,12 @@ fn refusal(lang: Lang, r: &Refusal) -> String {
                 "An issue note needs at least one line (a merchant code and a quantity)",
             )
             .into(),
+        Refusal::UsbPortNotAPrinter(port) if zh => format!(
+            "{port} 是 Windows 给 USB 打印机的端口：请在打印机列表里选这台打印机，再选 TSPL 或 ZPL"
+        ),
+        Refusal::UsbPortNotAPrinter(port) => format!(
+            "{port} is the port Windows gives a USB printer: choose the printer from the list instead, with TSPL or ZPL"
+        ),
         Refusal::NoCups(_) if zh => format!(
             "这台电脑没有安装 CUPS 打印系统：请管理员安装，或选{}",
             quoted(T::PdfFile)

@@ -67,6 +67,7 @@ fn every_refusal() -> Vec<Refusal> {
         Refusal::NoBarcode(vec!["TX2017-WH-L".into()]),
         Refusal::CopiesOutOfRange,
         Refusal::PdfToLabelPort("10.0.0.9:9100".into()),
+        Refusal::UsbPortNotAPrinter("USB001".into()),
         Refusal::LabelPortNeedsRaw("10.0.0.9:9100".into()),
         Refusal::IssueWithoutLines,
         Refusal::NoCups("lp".into()),
@@ -123,6 +124,7 @@ fn every_refusal() -> Vec<Refusal> {
             | Refusal::LabelPortNeedsRaw(_)
             | Refusal::IssueWithoutLines
             | Refusal::NoCups(_)
+            | Refusal::UsbPortNotAPrinter(_)
             | Refusal::NoPdftoppm
             | Refusal::NoStore(_)
             | Refusal::StoreExists(_)

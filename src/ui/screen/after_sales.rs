@@ -181,7 +181,7 @@ impl State {
 
     fn target(&self) -> Target {
         match &self.printer {
-            Some(p) => Target::Cups(p.clone()),
+            Some(p) => Target::Printer(p.clone()),
             None => {
                 let stamp = chrono::Utc::now()
                     .with_timezone(&crate::domain::time::shop_zone())
@@ -334,7 +334,7 @@ impl State {
                         let printed = flow::print::print_waybills(s, &actor, &job, &target)?;
                         let place = match &target {
                             Target::File(p) => p.display().to_string(),
-                            Target::Cups(q) | Target::Raw(q) => q.clone(),
+                            Target::Printer(q) | Target::Raw(q) => q.clone(),
                         };
                         Ok((n, printed, place))
                     },

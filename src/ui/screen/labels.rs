@@ -138,7 +138,8 @@ impl State {
                 let size = flow::settings::get(s, &actor, flow::print::LABEL_SIZE_SETTING)
                     .and_then(|v| LabelSize::parse(&v))
                     .ok();
-                let printers = crate::print::printer::list()
+                let printers = crate::print::spool::system()
+                    .list()
                     .map(|l| l.into_iter().map(|p| p.name).collect())
                     .unwrap_or_default();
                 let needing = flow::barcodes::needing_count(s, &actor)?;
@@ -342,7 +343,7 @@ impl State {
                 }
                 Target::File(self.out_dir.join(format!("labels-{stamp}.pdf")))
             }
-            Some(Destination::Printer(p, _)) => Target::Cups(p.clone()),
+            Some(Destination::Printer(p, _)) => Target::Printer(p.clone()),
             Some(Destination::Raw(..)) => {
                 if self.address.trim().is_empty() {
                     return Action::notice(Notice::failed(Bi::t(T::AddressNeeded)));

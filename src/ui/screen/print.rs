@@ -253,7 +253,8 @@ impl State {
         Job::new(
             |_s: &mut Store| {
                 // No CUPS here is not an error for a shop that prints to PDF.
-                Ok(crate::print::printer::list()
+                Ok(crate::print::spool::system()
+                    .list()
                     .map(|l| l.into_iter().map(|p| p.name).collect())
                     .unwrap_or_default())
             },
@@ -263,7 +264,7 @@ impl State {
 
     fn target(&self, what: &str) -> Target {
         match &self.printer {
-            Some(p) => Target::Cups(p.clone()),
+            Some(p) => Target::Printer(p.clone()),
             None => {
                 let stamp = chrono::Utc::now()
                     .with_timezone(&crate::domain::time::shop_zone())
