@@ -588,12 +588,10 @@ pub fn store_stem(store: &Path) -> String {
 }
 
 /// The backup folder when none is named: `backups` beside the store; for a PostgreSQL store,
-/// `backups` in this PC's packbench data folder (where its own store would be).
+/// `backups` in this PC's packbench folder (`crate::home`: where its own store would be).
 pub fn default_backup_dir(store: &Path) -> PathBuf {
     if super::pg::address(store).is_some() {
-        return directories::ProjectDirs::from("", "", "packbench")
-            .map(|d| d.data_dir().join("backups"))
-            .unwrap_or_else(|| PathBuf::from("backups"));
+        return crate::home::Home::here().folder("backups");
     }
     match store.parent().filter(|d| !d.as_os_str().is_empty()) {
         Some(dir) => dir.join("backups"),

@@ -170,12 +170,11 @@ impl ShiftBackup {
 }
 
 /// Where the GUI writes PDF files: the `print` folder beside the store; for a PostgreSQL store
-/// (an address, not a file), `print` in this PC's packbench data folder, as its backups are.
+/// (an address, not a file), `print` in this PC's packbench folder (`crate::home`), as its
+/// backups are.
 fn print_dir(store: &std::path::Path) -> PathBuf {
     if crate::store::pg::address(store).is_some() {
-        return directories::ProjectDirs::from("", "", "packbench")
-            .map(|d| d.data_dir().join("print"))
-            .unwrap_or_else(|| PathBuf::from("print"));
+        return crate::home::Home::here().folder("print");
     }
     store
         .parent()
