@@ -80,10 +80,18 @@ impl Home {
 
     /// A new demo shop's store, in a folder of its own (its `print` and `backups` beside it):
     /// under `temp` installed, so a try-out leaves nothing among the shop's files; beside the
-    /// program when portable, so it leaves nothing on the PC either.
-    pub fn demo_store(&self, temp: &Path, pid: u32) -> PathBuf {
+    /// program when portable, so it leaves nothing on the PC either. Named by the process id,
+    /// then `-2`, `-3` … past folders `taken` (ids come round again, and temp is not emptied).
+    pub fn demo_store(&self, temp: &Path, pid: u32, taken: impl Fn(&Path) -> bool) -> PathBuf {
         let base = if self.portable { &self.dir } else { temp };
-        base.join(format!("packbench-demo-{pid}")).join(STORE_FILE)
+        (1..)
+            .map(|n| match n {
+                1 => base.join(format!("packbench-demo-{pid}")),
+                n => base.join(format!("packbench-demo-{pid}-{n}")),
+            })
+            .find(|d| !taken(d))
+            .expect("a free name")
+            .join(STORE_FILE)
     }
 }
 
@@ -147,14 +155,21 @@ mod tests {
     fn a_demo_shop_goes_to_temp_installed_and_beside_the_program_portable() {
         let temp = Path::new("/tmp");
         let installed = Home::choose(Some(Path::new("/usr/bin")), false, Some(Path::new("/d")));
+        let free = |_: &Path| false;
         assert_eq!(
-            installed.demo_store(temp, 42),
+            installed.demo_store(temp, 42, free),
             Path::new("/tmp/packbench-demo-42/packbench.db")
         );
         let portable = Home::choose(Some(Path::new("/stick")), true, None);
         assert_eq!(
-            portable.demo_store(temp, 42),
+            portable.demo_store(temp, 42, free),
             Path::new("/stick/packbench-demo-42/packbench.db")
+        );
+        // An earlier process with the same id left its demo: the next name.
+        let taken = |d: &Path| !d.ends_with("packbench-demo-42-3");
+        assert_eq!(
+            installed.demo_store(temp, 42, taken),
+            Path::new("/tmp/packbench-demo-42-3/packbench.db")
         );
     }
 

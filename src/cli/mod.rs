@@ -622,9 +622,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         // No subcommand: the bench window.
         let db = match (cli.db, cli.demo) {
             (Some(db), _) => db,
-            (None, true) => {
-                crate::home::Home::here().demo_store(&std::env::temp_dir(), std::process::id())
-            }
+            (None, true) => crate::home::Home::here().demo_store(
+                &std::env::temp_dir(),
+                std::process::id(),
+                |d| d.exists(),
+            ),
             (None, false) => default_store_path(),
         };
         if cli.demo {
