@@ -197,6 +197,8 @@ pub enum T {
     NoSkus,
     PreviewNeedsSkus,
     AddressNeeded,
+    /// The same on Windows, whose label printers have no `/dev` file.
+    AddressNeededWindows,
     BarcodesAssigned,
     SkusHint,
     NeedsBarcode,
@@ -383,6 +385,10 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         T::AddressNeeded => (
             "请填标签打印机的地址（如 192.168.1.50:9100 或 /dev/usb/lp0）",
             "Give the label printer's address (e.g. 192.168.1.50:9100 or /dev/usb/lp0)",
+        ),
+        T::AddressNeededWindows => (
+            "请填标签打印机的地址（如 192.168.1.50:9100）",
+            "Give the label printer's address (e.g. 192.168.1.50:9100)",
         ),
         T::BarcodesAssigned => ("新编条码", "barcodes given"),
         T::SkusHint => (
