@@ -21,4 +21,12 @@ impl Os {
             Os::Unix => unix,
         }
     }
+
+    /// `pick` for a text in both languages.
+    pub const fn pick2<T: Copy>(self, windows: T, unix: T) -> T {
+        match self {
+            Os::Windows => windows,
+            Os::Unix => unix,
+        }
+    }
 }
