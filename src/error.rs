@@ -165,9 +165,12 @@ impl Refusal {
             Refusal::NoCups(what) => format!(
                 "找不到 {what} 命令：这台电脑没有安装 CUPS 打印系统（Debian：apt install cups）"
             ),
-            Refusal::NoPdftoppm => {
-                "无法预览：这台电脑没有 pdftoppm（Debian：apt install poppler-utils）".into()
-            }
+            Refusal::NoPdftoppm => crate::os::Os::THIS
+                .pick(
+                    "无法预览：这台电脑没有 pdftoppm（Poppler 的程序）；打印不受影响",
+                    "无法预览：这台电脑没有 pdftoppm（Debian：apt install poppler-utils）",
+                )
+                .into(),
             Refusal::NoStore(p) => format!(
                 "{} 没有数据库，什么都没有创建：新店用 packbench init 创建（演示店用 packbench demo）；路径打错了请检查 --db 或 PACKBENCH_DB",
                 crate::store::shown(p)
@@ -266,9 +269,12 @@ impl Refusal {
             Refusal::NoCups(what) => format!(
                 "`{what}` not found: CUPS is not installed on this computer (Debian: apt install cups)"
             ),
-            Refusal::NoPdftoppm => {
-                "cannot preview: pdftoppm is missing (Debian: apt install poppler-utils)".into()
-            }
+            Refusal::NoPdftoppm => crate::os::Os::THIS
+                .pick(
+                    "cannot preview: pdftoppm (a Poppler program) is not on this PC; printing is not affected",
+                    "cannot preview: pdftoppm is missing (Debian: apt install poppler-utils)",
+                )
+                .into(),
             Refusal::NoStore(p) => format!(
                 "there is no store at {}; nothing was created: make a new shop with `packbench init` (a demo shop with `packbench demo`), or check --db / PACKBENCH_DB for a typo",
                 crate::store::shown(p)

@@ -145,8 +145,10 @@ pub struct ScanArgs {
     /// Read scans from this file (`-`: standard input, the default).
     #[arg(long, default_value = "-", conflicts_with = "serial")]
     pub input: String,
-    /// Read scans from a serial scanner on this port (e.g. /dev/ttyUSB0) instead.
-    #[arg(long)]
+    #[arg(long, help = crate::os::Os::THIS.pick(
+        "Read scans from a serial scanner on this port (e.g. COM3) instead",
+        "Read scans from a serial scanner on this port (e.g. /dev/ttyUSB0) instead",
+    ))]
     pub serial: Option<String>,
     /// The serial port's speed (default: the station's setting for that port, else 9600).
     #[arg(long, requires = "serial")]
@@ -164,7 +166,10 @@ pub struct ScanArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ScannersCmd {
-    /// The serial ports found in /sys/class/tty (pseudo-terminals are not listed).
+    #[command(about = crate::os::Os::THIS.pick(
+        "The serial (COM) ports Windows knows",
+        "The serial ports found in /sys/class/tty (pseudo-terminals are not listed)",
+    ))]
     List,
 }
 
@@ -191,8 +196,10 @@ pub enum StationCmd {
         /// Whether the scanners send AIM symbology identifiers (]C1, ]E0 …): on or off.
         #[arg(long, value_parser = ["on", "off"])]
         aim: Option<String>,
-        /// A serial scanner: PATH[:BAUD[:cr|lf|crlf]], e.g. /dev/ttyUSB0:9600:cr. Repeat for more.
-        #[arg(long)]
+        #[arg(long, help = crate::os::Os::THIS.pick(
+            "A serial scanner: PORT[:BAUD[:cr|lf|crlf]], e.g. COM3:9600:cr. Repeat for more",
+            "A serial scanner: PATH[:BAUD[:cr|lf|crlf]], e.g. /dev/ttyUSB0:9600:cr. Repeat for more",
+        ))]
         serial: Vec<String>,
         /// Forget the serial scanners set before.
         #[arg(long)]

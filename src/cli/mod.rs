@@ -46,6 +46,12 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// `--db` in the help, with this system's folder (see `crate::home`).
+const DB_HELP: &str = crate::os::Os::THIS.pick(
+    r"The store file (default: $PACKBENCH_DB, else %APPDATA%\packbench\packbench.db; beside packbench.exe, with its backups and print folders, when a file named packbench.portable is there)",
+    "The store file (default: $PACKBENCH_DB, else packbench.db in the user's data folder, ~/.local/share/packbench on Linux; beside the program, with its backups and print folders, when a file named packbench.portable is there)",
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "packbench",
@@ -53,8 +59,7 @@ use std::process::ExitCode;
     about = "淘宝店后仓终端 · the back-room terminal of a Taobao shop"
 )]
 pub struct Cli {
-    /// The store file (default: $PACKBENCH_DB, else the platform data directory).
-    #[arg(long, global = true, env = "PACKBENCH_DB")]
+    #[arg(long, global = true, env = "PACKBENCH_DB", help = DB_HELP)]
     pub db: Option<PathBuf>,
     /// The staff code this command acts as; the PIN is asked for in a terminal, else taken from
     /// $PACKBENCH_PIN.
@@ -63,7 +68,8 @@ pub struct Cli {
     /// The station (bench PC) name recorded with every action (default: the host name).
     #[arg(long, global = true, env = "PACKBENCH_STATION")]
     pub station: Option<String>,
-    /// Open the bench on a fresh demo shop (a temporary store unless --db is given).
+    /// Open the bench on a fresh demo shop (a folder of its own in the temp folder, beside the
+    /// program when portable, unless --db is given).
     #[arg(long)]
     pub demo: bool,
     /// The bench's language: zh (default) or en.
@@ -580,11 +586,9 @@ pub(crate) fn shift_end_backup(
     }
 }
 
-/// The store path: `--db`, `$PACKBENCH_DB`, else `packbench.db` in the platform data directory.
+/// The store path when neither `--db` nor `$PACKBENCH_DB` names one (see `crate::home`).
 pub fn default_store_path() -> PathBuf {
-    directories::ProjectDirs::from("", "", "packbench")
-        .map(|d| d.data_dir().join("packbench.db"))
-        .unwrap_or_else(|| PathBuf::from("packbench.db"))
+    crate::home::Home::here().store()
 }
 
 /// The station name: `--station`, else the host name.
@@ -618,9 +622,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         // No subcommand: the bench window.
         let db = match (cli.db, cli.demo) {
             (Some(db), _) => db,
-            (None, true) => {
-                std::env::temp_dir().join(format!("packbench-demo-{}.db", std::process::id()))
-            }
+            (None, true) => crate::home::Home::here().demo_store(
+                &std::env::temp_dir(),
+                std::process::id(),
+                |d| d.exists(),
+            ),
             (None, false) => default_store_path(),
         };
         if cli.demo {

@@ -5,6 +5,7 @@
 
 use super::lines::{LineSplitter, Piece};
 use super::{Rejected, Scan, Source, finish_code};
+use crate::os::Os;
 use serde::{Deserialize, Serialize};
 use std::io::{ErrorKind, Read};
 use std::sync::Arc;
@@ -40,17 +41,25 @@ impl SerialConfig {
         }
     }
 
-    /// A port as a person writes it: `PATH[:BAUD[:cr|lf|crlf]]` (`/dev/ttyUSB0:9600:cr`, `COM3`).
+    /// A port as a person writes it: `PATH[:BAUD[:cr|lf|crlf]]` (`/dev/ttyUSB0:9600:cr`, `COM3`),
+    /// the port named as this PC names ports (see `port_name`).
     pub fn parse(spec: &str) -> Result<SerialConfig, crate::error::Error> {
+        SerialConfig::parse_on(Os::THIS, spec)
+    }
+
+    /// `parse` as on `os`.
+    pub fn parse_on(os: Os, spec: &str) -> Result<SerialConfig, crate::error::Error> {
         let spec = spec.trim();
         let bad = || {
+            let e = os.pick("COM3:9600:cr", "/dev/ttyUSB0:9600:cr");
             crate::error::Error::invalid(
-                format!("串口写法不对：{spec}（例如 /dev/ttyUSB0:9600:cr）"),
-                format!("bad serial port: {spec} (e.g. /dev/ttyUSB0:9600:cr)"),
+                format!("串口写法不对：{spec}（例如 {e}）"),
+                format!("bad serial port: {spec} (e.g. {e})"),
             )
         };
         let mut parts = spec.split(':');
-        let mut c = SerialConfig::new(parts.next().filter(|p| !p.is_empty()).ok_or_else(bad)?);
+        let path = parts.next().filter(|p| !p.is_empty()).ok_or_else(bad)?;
+        let mut c = SerialConfig::new(port_name(os, path)?);
         if let Some(b) = parts.next() {
             c.baud = b.parse().map_err(|_| bad())?;
         }
@@ -79,25 +88,132 @@ impl SerialConfig {
     }
 }
 
+/// A serial port as `os` names it, from what a person typed. Windows: `COM3` (any case, and
+/// `\\.\COM12` as some tools write ports from 10 up) is kept as `COM3`, `COM12` (the port
+/// library adds the `\\.\` itself); another `\\.\NAME` (a virtual port's driver) is kept
+/// as typed. Elsewhere: a device file, `/dev/ttyACM0`. A port of the other system is refused
+/// with this system's way of naming one.
+pub fn port_name(os: Os, typed: &str) -> Result<String, crate::error::Error> {
+    let typed = typed.trim();
+    let device = typed
+        .get(..4)
+        .filter(|p| *p == r"\\.\" || *p == "//./")
+        .map(|_| &typed[4..]);
+    let com = |name: &str| {
+        let digits = name
+            .get(3..)
+            .filter(|_| name[..3].eq_ignore_ascii_case("com"))?;
+        let n: u16 = digits
+            .parse()
+            .ok()
+            .filter(|_| digits.bytes().all(|b| b.is_ascii_digit()))?;
+        (1..=255).contains(&n).then(|| format!("COM{n}"))
+    };
+    match os {
+        Os::Windows => {
+            if let Some(name) = com(device.unwrap_or(typed)) {
+                return Ok(name);
+            }
+            if let Some(name) = device.filter(|n| !n.is_empty() && !n.contains(['\\', '/'])) {
+                return Ok(format!(r"\\.\{name}"));
+            }
+            Err(crate::error::Error::invalid(
+                format!(
+                    "{typed} 不是 Windows 的串口：串口写成 COM3 这样（号码见 设备管理器 → 端口 (COM 和 LPT)）"
+                ),
+                format!(
+                    "{typed} is not a Windows serial port: write it as COM3 (Device Manager → Ports (COM & LPT) shows the number)"
+                ),
+            ))
+        }
+        Os::Unix => {
+            if typed.starts_with('/') {
+                return Ok(typed.to_string());
+            }
+            Err(crate::error::Error::invalid(
+                format!(
+                    "{typed} 不是这台电脑的串口：串口是 /dev/ttyACM0、/dev/ttyUSB0 这样的设备文件（packbench scanners list 列出它们）"
+                ),
+                format!(
+                    "{typed} is not a serial port of this PC: ports are device files such as /dev/ttyACM0 or /dev/ttyUSB0 (packbench scanners list shows them)"
+                ),
+            ))
+        }
+    }
+}
+
 #[cfg(test)]
 mod spec_tests {
     use super::*;
 
     #[test]
     fn a_port_written_as_people_write_it_reads_back_the_same() {
-        let c = SerialConfig::parse("/dev/ttyUSB0:115200:cr").unwrap();
+        let c = SerialConfig::parse_on(Os::Unix, "/dev/ttyUSB0:115200:cr").unwrap();
         assert_eq!(
             (c.path.as_str(), c.baud, c.terminator),
             ("/dev/ttyUSB0", 115200, Terminator::Cr)
         );
-        assert_eq!(SerialConfig::parse(&c.spec()).unwrap(), c);
+        assert_eq!(SerialConfig::parse_on(Os::Unix, &c.spec()).unwrap(), c);
         assert_eq!(
-            SerialConfig::parse("COM3").unwrap().spec(),
+            SerialConfig::parse_on(Os::Windows, "COM3").unwrap().spec(),
             "COM3:9600:crlf"
         );
-        for bad in ["", ":9600", "COM3:fast", "COM3:9600:nl", "COM3:9600:cr:x"] {
-            assert!(SerialConfig::parse(bad).is_err(), "{bad}");
+        for os in [Os::Windows, Os::Unix] {
+            for bad in ["", ":9600", "COM3:fast", "COM3:9600:nl", "COM3:9600:cr:x"] {
+                assert!(SerialConfig::parse_on(os, bad).is_err(), "{bad}");
+            }
         }
+    }
+
+    #[test]
+    fn windows_ports_are_com_numbers_however_written() {
+        let w = |s: &str| port_name(Os::Windows, s).map_err(|e| e.to_string());
+        assert_eq!(w("COM3").unwrap(), "COM3");
+        assert_eq!(w(" com4 ").unwrap(), "COM4");
+        assert_eq!(w(r"\\.\COM10").unwrap(), "COM10");
+        assert_eq!(w("//./com12").unwrap(), "COM12");
+        assert_eq!(w("COM255").unwrap(), "COM255");
+        // A virtual port driver's own name, written as a device.
+        assert_eq!(w(r"\\.\CNCA0").unwrap(), r"\\.\CNCA0");
+        let c = SerialConfig::parse_on(Os::Windows, r"\\.\COM11:115200:cr").unwrap();
+        assert_eq!((c.path.as_str(), c.baud), ("COM11", 115200));
+        for bad in [
+            "/dev/ttyUSB0",
+            "COM0",
+            "COM256",
+            "COM",
+            "COM3a",
+            "COM+3",
+            "LPT1",
+            r"\\.\",
+            "ttyS0",
+        ] {
+            let e = w(bad).unwrap_err();
+            assert!(e.contains("COM3") && !e.contains("ttyACM0"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn elsewhere_ports_are_device_files() {
+        let u = |s: &str| port_name(Os::Unix, s).map_err(|e| e.to_string());
+        assert_eq!(u("/dev/ttyACM0").unwrap(), "/dev/ttyACM0");
+        assert_eq!(u("/dev/pts/3").unwrap(), "/dev/pts/3");
+        for bad in ["COM3", "ttyUSB0", r"\\.\COM3"] {
+            let e = u(bad).unwrap_err();
+            assert!(
+                e.contains("/dev/ttyACM0") && !e.contains("Device Manager"),
+                "{bad}: {e}"
+            );
+        }
+        // The examples of a refused spec are this system's.
+        let e = SerialConfig::parse_on(Os::Windows, "COM3:fast")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("COM3:9600:cr") && !e.contains("/dev/"), "{e}");
+        let e = SerialConfig::parse_on(Os::Unix, "/dev/x:fast")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("/dev/ttyUSB0"), "{e}");
     }
 }
 

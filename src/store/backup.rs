@@ -350,13 +350,20 @@ impl super::Db<'_> {
 /// One of PostgreSQL's programs could not be started: missing, said in plain words.
 fn tool_error(program: &str, e: std::io::Error) -> Error {
     if e.kind() == std::io::ErrorKind::NotFound {
+        // Windows has no package to name: the PostgreSQL installer's command line tools.
+        let (zh, en) = crate::os::Os::THIS.pick2(
+            (
+                "请在这台电脑上装 PostgreSQL 的命令行工具（PostgreSQL 安装程序里的 Command Line Tools），并把它的 bin 文件夹加入 PATH",
+                "install PostgreSQL's Command Line Tools on this PC (from the PostgreSQL installer) and add its bin folder to PATH",
+            ),
+            (
+                "请在这台电脑上安装 postgresql-client（Debian：apt-get install postgresql-client）",
+                "install postgresql-client on this PC (Debian: apt-get install postgresql-client)",
+            ),
+        );
         Error::invalid(
-            format!(
-                "找不到 PostgreSQL 的 {program} 程序：请在这台电脑上安装 postgresql-client（Debian：apt-get install postgresql-client）"
-            ),
-            format!(
-                "PostgreSQL's {program} was not found: install postgresql-client on this PC (Debian: apt-get install postgresql-client)"
-            ),
+            format!("找不到 PostgreSQL 的 {program} 程序：{zh}"),
+            format!("PostgreSQL's {program} was not found: {en}"),
         )
     } else {
         Error::io(program, e)
@@ -588,12 +595,10 @@ pub fn store_stem(store: &Path) -> String {
 }
 
 /// The backup folder when none is named: `backups` beside the store; for a PostgreSQL store,
-/// `backups` in this PC's packbench data folder (where its own store would be).
+/// `backups` in this PC's packbench folder (`crate::home`: where its own store would be).
 pub fn default_backup_dir(store: &Path) -> PathBuf {
     if super::pg::address(store).is_some() {
-        return directories::ProjectDirs::from("", "", "packbench")
-            .map(|d| d.data_dir().join("backups"))
-            .unwrap_or_else(|| PathBuf::from("backups"));
+        return crate::home::Home::here().folder("backups");
     }
     match store.parent().filter(|d| !d.as_os_str().is_empty()) {
         Some(dir) => dir.join("backups"),

@@ -170,12 +170,11 @@ impl ShiftBackup {
 }
 
 /// Where the GUI writes PDF files: the `print` folder beside the store; for a PostgreSQL store
-/// (an address, not a file), `print` in this PC's packbench data folder, as its backups are.
+/// (an address, not a file), `print` in this PC's packbench folder (`crate::home`), as its
+/// backups are.
 fn print_dir(store: &std::path::Path) -> PathBuf {
     if crate::store::pg::address(store).is_some() {
-        return directories::ProjectDirs::from("", "", "packbench")
-            .map(|d| d.data_dir().join("print"))
-            .unwrap_or_else(|| PathBuf::from("print"));
+        return crate::home::Home::here().folder("print");
     }
     store
         .parent()
@@ -209,20 +208,20 @@ impl App {
         app
     }
 
-    /// The window at start: asks the screen's size and shrinks to it if the screen is smaller
-    /// than the default window (a 1024×768 bench monitor).
+    /// The window at start: asks the size of the screen it opened on and, when the window does
+    /// not fit there with its frame and a taskbar (a 1024×768 bench monitor, a 1366×768 laptop),
+    /// shrinks it, puts it at the top left and maximises it (see `ui::fitted`).
     pub fn boot(opts: Options) -> (App, Task<Message>) {
         let app = App::new(opts);
         let fit = iced::window::oldest().and_then(|id| {
-            iced::window::monitor_size(id).then(move |size| match size {
-                Some(s) if s.width < super::WINDOW.width || s.height < super::WINDOW.height => {
-                    let fitted = iced::Size::new(
-                        s.width.min(super::WINDOW.width),
-                        (s.height - 40.0).clamp(480.0, super::WINDOW.height),
-                    );
-                    iced::window::resize(id, fitted)
+            iced::window::monitor_size(id).then(move |monitor| {
+                match monitor.and_then(super::fitted) {
+                    // In this order: a resize after the maximise would undo it.
+                    Some(size) => iced::window::resize(id, size)
+                        .chain(iced::window::move_to(id, iced::Point::ORIGIN))
+                        .chain(iced::window::maximize(id, true)),
+                    None => Task::none(),
                 }
-                _ => Task::none(),
             })
         });
         // The staff code field takes the keys at once: a person types their code as the

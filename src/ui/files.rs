@@ -40,6 +40,8 @@ pub struct Chooser {
     /// A folder is chosen, not a file: the folder shown is taken with a button (its files of
     /// the wanted kinds are listed, not chosen one by one).
     pub folder: bool,
+    /// This PC's drives (`C:\`, a USB stick's `E:\`) on Windows, looked for once.
+    pub drives: Vec<PathBuf>,
 }
 
 impl Chooser {
@@ -58,6 +60,7 @@ impl Chooser {
             more: false,
             error: None,
             folder: false,
+            drives: drives(),
         };
         c.list();
         c
@@ -133,6 +136,14 @@ impl Chooser {
                     .on_press(Message::Go(path)),
             );
         }
+        for d in &self.drives {
+            places = places.push(
+                button(text(d.display().to_string()).size(14))
+                    .padding([2, 8])
+                    .style(button::secondary)
+                    .on_press(Message::Go(d.clone())),
+            );
+        }
         let mut head = row![
             text(self.dir.display().to_string()).size(15).width(Fill),
             button(text(tr(lang, T::Close)).size(14))
@@ -155,7 +166,7 @@ impl Chooser {
         }
         for f in &self.folders {
             list = list.push(
-                button(text(format!("{f}/")).size(15))
+                button(text(format!("{f}{}", std::path::MAIN_SEPARATOR)).size(15))
                     .width(Fill)
                     .style(button::text)
                     .on_press(Message::Go(self.dir.join(f))),
@@ -219,6 +230,20 @@ pub fn shortcuts() -> Vec<(T, PathBuf)> {
         push(T::Home, Some(u.home_dir()));
     }
     out
+}
+
+/// The drives of a Windows PC, `C:\` to `Z:\` (not the floppy letters, whose probe may wait
+/// for a disk): a shop's exports may be on a USB stick, and above `C:\` there is no folder
+/// to go up to. Elsewhere `/` holds every disk: none.
+fn drives() -> Vec<PathBuf> {
+    if cfg!(windows) {
+        (b'C'..=b'Z')
+            .map(|l| PathBuf::from(format!("{}:\\", l as char)))
+            .filter(|d| d.is_dir())
+            .collect()
+    } else {
+        Vec::new()
+    }
 }
 
 /// The download folder under `home` by its usual names (a Chinese desktop's, then English).

@@ -197,6 +197,8 @@ pub enum T {
     NoSkus,
     PreviewNeedsSkus,
     AddressNeeded,
+    /// The same on Windows, whose label printers have no `/dev` file.
+    AddressNeededWindows,
     BarcodesAssigned,
     SkusHint,
     NeedsBarcode,
@@ -383,6 +385,10 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         T::AddressNeeded => (
             "请填标签打印机的地址（如 192.168.1.50:9100 或 /dev/usb/lp0）",
             "Give the label printer's address (e.g. 192.168.1.50:9100 or /dev/usb/lp0)",
+        ),
+        T::AddressNeededWindows => (
+            "请填标签打印机的地址（如 192.168.1.50:9100）",
+            "Give the label printer's address (e.g. 192.168.1.50:9100)",
         ),
         T::BarcodesAssigned => ("新编条码", "barcodes given"),
         T::SkusHint => (
@@ -687,6 +693,16 @@ pub enum S {
     ScanPrefix,
     ScanAim,
     SerialScanners,
+    /// How serial ports are named on Windows, and where to find the number.
+    SerialHintWindows,
+    /// The same elsewhere.
+    SerialHintUnix,
+    FindPorts,
+    /// Before the ports found, each a button that adds it.
+    PortsFound,
+    /// No port found on Windows: what usually is the matter.
+    NoPortsWindows,
+    NoPortsUnix,
     PrintFolder,
     PrintFolderHint,
     StationPrinter,
@@ -1000,6 +1016,27 @@ pub fn st(lang: Lang, s: S) -> &'static str {
         S::ScanPrefix => ("前缀", "Prefix"),
         S::ScanAim => ("带 AIM 码制标识", "Sends AIM identifiers"),
         S::SerialScanners => ("串口扫码枪", "Serial scanners"),
+        S::SerialHintWindows => (
+            "串口写成 COM3，几个用空格隔开；速度和结束符可加在后面：COM3:115200:cr。COM 号见 设备管理器 → 端口 (COM 和 LPT)",
+            "Write ports as COM3, several separated by spaces; speed and ending may follow: COM3:115200:cr. Device Manager → Ports (COM & LPT) shows the number",
+        ),
+        S::SerialHintUnix => (
+            "串口是设备文件，如 /dev/ttyACM0，几个用空格隔开；速度和结束符可加在后面：/dev/ttyUSB0:115200:cr",
+            "Ports are device files such as /dev/ttyACM0, several separated by spaces; speed and ending may follow: /dev/ttyUSB0:115200:cr",
+        ),
+        S::FindPorts => ("查找串口", "Find ports"),
+        S::PortsFound => (
+            "这台电脑的串口（点一下加上）：",
+            "Serial ports of this PC (click to add):",
+        ),
+        S::NoPortsWindows => (
+            "没有找到 COM 口：插上扫码枪，把它设成 USB 串口（USB COM）模式（扫说明书上的设置码），需要时装上它的驱动（如 CH340），再点“查找串口”",
+            "No COM port found: plug the scanner in, set it to USB serial (USB COM) mode (scan the setting code in its manual), install its driver if it needs one (e.g. CH340), then Find ports",
+        ),
+        S::NoPortsUnix => (
+            "没有找到串口：插上扫码枪，把它设成 USB 串口（USB COM）模式，再点“查找串口”",
+            "No serial port found: plug the scanner in, set it to USB serial (USB COM) mode, then Find ports",
+        ),
         S::PrintFolder => ("打印文件夹", "Print folder"),
         S::PrintFolderHint => (
             "空：数据库旁的 print 文件夹",

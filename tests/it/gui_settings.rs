@@ -157,12 +157,17 @@ fn the_admin_sets_this_stations_scanners_and_printing_on_screen() {
             (StationField::Gap, "fast"),
             (StationField::Gap, "500"),
             (StationField::Serial, "/dev/ttyUSB0:quick"),
+            // A Windows port on Linux: refused with this system's way of naming ports.
+            (StationField::Serial, "COM3"),
             (StationField::PrintDir, "relative/print"),
         ] {
             field(&mut app, f, v);
             let (tone, said) = save(&mut app);
             assert_eq!(tone, Tone::Failed, "{v}: {said}");
             assert_eq!(scanners().threshold_ms, 35, "{v}");
+            if v == "COM3" {
+                assert!(said.contains("/dev/ttyACM0"), "{said}");
+            }
             // Back to what it was for the next try.
             let back = match f {
                 StationField::Gap => "35",
@@ -170,6 +175,26 @@ fn the_admin_sets_this_stations_scanners_and_printing_on_screen() {
             };
             field(&mut app, f, back);
         }
+
+        // The ports of this PC were looked for as the screen opened; one found is added with a
+        // click, and the hint names ports as this system does.
+        assert!(app.settings_screen.ports.is_some(), "ports looked for");
+        let find = if lang == Lang::Zh {
+            "查找串口"
+        } else {
+            "Find ports"
+        };
+        assert!(shows(&app, find));
+        let hint = packbench::ui::i18n::st(lang, packbench::ui::i18n::S::SerialHintUnix);
+        assert!(hint.contains("/dev/ttyACM0") && shows(&app, hint));
+        let _ = app.update(Message::Settings(settings::Message::AddPort(
+            "/dev/ttyS9".into(),
+        )));
+        let _ = app.update(Message::Settings(settings::Message::AddPort(
+            "/dev/ttyS9".into(),
+        )));
+        let typed = &app.settings_screen.station.as_ref().unwrap().1.serial;
+        assert_eq!(typed, "/dev/ttyS9", "added once");
 
         let dir = s.path("station-print");
         field(&mut app, StationField::Gap, "50");

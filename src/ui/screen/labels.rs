@@ -346,7 +346,9 @@ impl State {
             Some(Destination::Printer(p, _)) => Target::Printer(p.clone()),
             Some(Destination::Raw(..)) => {
                 if self.address.trim().is_empty() {
-                    return Action::notice(Notice::failed(Bi::t(T::AddressNeeded)));
+                    return Action::notice(Notice::failed(Bi::t(address_needed(
+                        crate::os::Os::THIS,
+                    ))));
                 }
                 Target::Raw(self.address.trim().to_string())
             }
@@ -457,7 +459,7 @@ impl State {
         match chosen {
             Destination::Raw(..) => {
                 to = to.push(
-                    text_input("192.168.1.50:9100 · /dev/usb/lp0", &self.address)
+                    text_input(address_example(crate::os::Os::THIS), &self.address)
                         .on_input(Message::AddressChanged)
                         .size(18)
                         .padding(8)
@@ -527,5 +529,47 @@ impl State {
             );
         }
         super::scroll(c).height(Fill).into()
+    }
+}
+
+/// The label printer's address as an example for `os`: a network printer's raw port, and
+/// elsewhere than Windows a USB printer's device file (Windows has none to name).
+pub fn address_example(os: crate::os::Os) -> &'static str {
+    os.pick("192.168.1.50:9100", "192.168.1.50:9100 · /dev/usb/lp0")
+}
+
+/// What the screen says when no address was given, with `os`'s example.
+pub fn address_needed(os: crate::os::Os) -> T {
+    match os {
+        crate::os::Os::Windows => T::AddressNeededWindows,
+        crate::os::Os::Unix => T::AddressNeeded,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::os::Os;
+    use crate::ui::i18n::{Lang, tr};
+
+    #[test]
+    fn a_windows_user_is_shown_no_device_file_as_the_printer_address() {
+        for lang in [Lang::Zh, Lang::En] {
+            let w = [
+                address_example(Os::Windows),
+                tr(lang, address_needed(Os::Windows)),
+            ]
+            .concat();
+            assert!(
+                w.contains("192.168.1.50:9100") && !w.contains("/dev/"),
+                "{w}"
+            );
+            let u = [
+                address_example(Os::Unix),
+                tr(lang, address_needed(Os::Unix)),
+            ]
+            .concat();
+            assert!(u.contains("/dev/usb/lp0"), "{u}");
+        }
     }
 }

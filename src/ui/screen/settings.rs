@@ -6,8 +6,9 @@
 use super::{Action, Ctx, Notice};
 use crate::flow;
 use crate::flow::station::PrintSettings;
+use crate::os::Os;
 use crate::scan::Scan;
-use crate::scan::serial::SerialConfig;
+use crate::scan::serial::{PortInfo, SerialConfig};
 use crate::scan::settings::ScannerSettings;
 use crate::scan::wedge::Suffix;
 use crate::store::Store;
@@ -130,6 +131,11 @@ pub enum Message {
     SaveStation,
     StationSaved(Result<(), Failure>),
     Loaded(Result<Vec<Setting>, Failure>),
+    /// Look for this PC's serial ports again (a scanner was just plugged in).
+    FindPorts,
+    PortsFound(Result<Vec<PortInfo>, Failure>),
+    /// A port found was clicked: it joins the station's serial scanners.
+    AddPort(String),
     Changed(&'static str, String),
     Save(&'static str),
     Saved(&'static str, Result<(), Failure>),
@@ -155,6 +161,52 @@ pub struct State {
     pub station: Option<(StationForm, StationForm)>,
     /// The station's settings were saved: the window reads its scanners and printing again.
     pub station_saved: bool,
+    /// This PC's serial ports, once looked for.
+    pub ports: Option<Vec<PortInfo>>,
+}
+
+/// The serial field's example, in the way `os` names ports.
+pub fn serial_example(os: Os) -> &'static str {
+    os.pick(
+        "COM3  COM4:115200:cr",
+        "/dev/ttyACM0  /dev/ttyUSB0:115200:cr",
+    )
+}
+
+/// How `os` names serial ports, and what to do when none is found there.
+pub fn serial_hints(os: Os) -> (S, S) {
+    match os {
+        Os::Windows => (S::SerialHintWindows, S::NoPortsWindows),
+        Os::Unix => (S::SerialHintUnix, S::NoPortsUnix),
+    }
+}
+
+/// Looks for this PC's serial ports off the window's thread (Windows asks its device list,
+/// which may take a moment).
+fn find_ports() -> Action<Message> {
+    Action::job(Job::new(
+        |_: &mut Store| {
+            crate::scan::serial::list_ports().map_err(|e| {
+                crate::error::Error::invalid(
+                    format!("无法列出串口：{e}"),
+                    format!("cannot list serial ports: {e}"),
+                )
+            })
+        },
+        Message::PortsFound,
+    ))
+}
+
+/// `typed` with `port` added, unless a scanner on that port is there already.
+fn with_port(typed: &str, port: &str) -> String {
+    let has = typed
+        .split([' ', ',', '，'])
+        .any(|p| p.split(':').next() == Some(port));
+    match (has, typed.trim()) {
+        (true, _) => typed.to_string(),
+        (false, "") => port.to_string(),
+        (false, t) => format!("{t} {port}"),
+    }
 }
 
 impl State {
@@ -195,6 +247,24 @@ impl State {
             }
             Message::Loaded(Ok(list)) => {
                 self.settings = list;
+                if self.station.is_some() && self.ports.is_none() {
+                    return find_ports();
+                }
+                Action::none()
+            }
+            Message::FindPorts => find_ports(),
+            Message::PortsFound(Ok(ports)) => {
+                self.ports = Some(ports);
+                Action::none()
+            }
+            Message::PortsFound(Err(e)) => {
+                self.ports = Some(Vec::new());
+                Action::error(&e)
+            }
+            Message::AddPort(port) => {
+                if let Some((_, f)) = &mut self.station {
+                    f.serial = with_port(&f.serial, &port);
+                }
                 Action::none()
             }
             Message::Loaded(Err(e)) => Action::error(&e),
@@ -403,11 +473,12 @@ impl State {
             )
             .push(field(
                 S::SerialScanners,
-                "/dev/ttyUSB0:9600:cr  COM3:9600",
+                serial_example(Os::THIS),
                 &f.serial,
                 StationField::Serial,
                 Fill,
             ))
+            .push(self.ports_view(lang))
             .push(field(
                 S::PrintFolder,
                 st(lang, S::PrintFolderHint),
@@ -436,11 +507,93 @@ impl State {
         )
     }
 
+    /// The serial ports found, each a button that adds it, and how this system names them.
+    fn ports_view(&self, lang: Lang) -> Element<'_, Message> {
+        let (how, none) = serial_hints(Os::THIS);
+        let mut found = row![text(st(lang, S::PortsFound)).size(13)]
+            .spacing(6)
+            .align_y(iced::Alignment::Center);
+        match &self.ports {
+            Some(ports) if ports.is_empty() => {
+                found = found.push(text(st(lang, none)).size(13));
+            }
+            Some(ports) => {
+                for p in ports {
+                    let label = if p.kind == "unknown" {
+                        p.path.clone()
+                    } else {
+                        format!("{} ({})", p.path, p.kind)
+                    };
+                    found = found.push(
+                        button(text(label).size(13))
+                            .padding([2, 8])
+                            .style(button::secondary)
+                            .on_press(Message::AddPort(p.path.clone())),
+                    );
+                }
+            }
+            None => {}
+        }
+        found = found.push(
+            button(text(st(lang, S::FindPorts)).size(13))
+                .padding([2, 8])
+                .on_press(Message::FindPorts),
+        );
+        Column::new()
+            .spacing(4)
+            .padding(iced::Padding::ZERO.left(156))
+            .push(found.wrap())
+            .push(text(st(lang, how)).size(12))
+            .into()
+    }
+
     /// The value as stored of a setting, for tests and other screens.
     pub fn stored(&self, key: &str) -> Option<&str> {
         self.settings
             .iter()
             .find(|s| s.key == key)
             .map(|s| s.stored.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::i18n::{Lang, st};
+
+    #[test]
+    fn a_port_found_joins_the_typed_scanners_once() {
+        assert_eq!(with_port("", "COM3"), "COM3");
+        assert_eq!(with_port("COM4:115200", "COM3"), "COM4:115200 COM3");
+        assert_eq!(with_port("COM3:115200:cr", "COM3"), "COM3:115200:cr");
+        assert_eq!(
+            with_port("/dev/ttyS0, /dev/ttyACM0 ", "/dev/ttyACM0"),
+            "/dev/ttyS0, /dev/ttyACM0 "
+        );
+    }
+
+    #[test]
+    fn a_windows_user_reads_com_ports_and_nobody_else_does() {
+        for lang in [Lang::Zh, Lang::En] {
+            let (how, none) = serial_hints(Os::Windows);
+            let shown = [serial_example(Os::Windows), st(lang, how), st(lang, none)].concat();
+            assert!(
+                shown.contains("COM3") && !shown.contains("/dev/"),
+                "{shown}"
+            );
+            // The examples given are ones the form takes on that system.
+            for ex in serial_example(Os::Windows).split_whitespace() {
+                assert!(SerialConfig::parse_on(Os::Windows, ex).is_ok(), "{ex}");
+            }
+            let (how, none) = serial_hints(Os::Unix);
+            let shown = [serial_example(Os::Unix), st(lang, how), st(lang, none)].concat();
+            assert!(
+                shown.contains("/dev/ttyACM0") && !shown.contains("COM3"),
+                "{shown}"
+            );
+            for ex in serial_example(Os::Unix).split_whitespace() {
+                assert!(SerialConfig::parse_on(Os::Unix, ex).is_ok(), "{ex}");
+            }
+        }
     }
 }
