@@ -5,6 +5,7 @@
 //! the print log can keep it and the job can be retried.
 
 use crate::error::{Error, Refusal, Result};
+use crate::os::Os;
 use crate::output::{Existing, Guard, OutKind};
 use std::io::Write;
 use std::net::{TcpStream, ToSocketAddrs};
@@ -21,19 +22,6 @@ pub struct PrinterInfo {
     pub state: String,
     pub accepting: bool,
     pub default: bool,
-}
-
-/// The operating system whose ways apply: a parameter rather than `cfg!` where the choice is
-/// worth testing on every system.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Os {
-    Unix,
-    Windows,
-}
-
-impl Os {
-    /// The system this build runs on.
-    pub const HERE: Os = if cfg!(windows) { Os::Windows } else { Os::Unix };
 }
 
 /// A label printer's own port, as `--to` names it.
@@ -102,7 +90,7 @@ pub fn media(width_mm: f32, height_mm: f32) -> String {
 /// The file `to` names when it names one (`/dev/usb/lp0`, `./labels.tspl`, `D:\\labels.tspl`),
 /// `None` for a network printer or a Windows port.
 pub fn raw_path(to: &str) -> Option<std::path::PathBuf> {
-    match Port::parse(to, Os::HERE) {
+    match Port::parse(to, Os::THIS) {
         Port::Path(p) => Some(p),
         Port::Network(_) | Port::Serial(_) => None,
     }
@@ -112,10 +100,10 @@ pub fn raw_path(to: &str) -> Option<std::path::PathBuf> {
 /// not plugged in is not created as a file); one that is a plain file is replaced only as
 /// `guard` allows (an earlier label stream, or `--force`).
 pub fn send_raw(to: &str, data: &[u8], guard: &Guard) -> Result<()> {
-    if Os::HERE == Os::Windows && Port::is_windows_usb(to) {
+    if Os::THIS == Os::Windows && Port::is_windows_usb(to) {
         return Err(Refusal::UsbPortNotAPrinter(to.trim().to_string()).into());
     }
-    match Port::parse(to, Os::HERE) {
+    match Port::parse(to, Os::THIS) {
         Port::Path(path) => match guard.check(&path, OutKind::LabelStream)? {
             Existing::Nothing => Err(printer_error(
                 to.trim(),

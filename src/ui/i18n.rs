@@ -387,8 +387,8 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
             "Give the label printer's address (e.g. 192.168.1.50:9100 or /dev/usb/lp0)",
         ),
         T::AddressNeededWindows => (
-            "请填标签打印机的地址（如 192.168.1.50:9100）",
-            "Give the label printer's address (e.g. 192.168.1.50:9100)",
+            "请填标签打印机的地址（如 192.168.1.50:9100 或 COM3；USB 标签打印机请在打印机列表里选）",
+            "Give the label printer's address (e.g. 192.168.1.50:9100 or COM3; a USB label printer is chosen from the printer list)",
         ),
         T::BarcodesAssigned => ("新编条码", "barcodes given"),
         T::SkusHint => (

@@ -533,9 +533,13 @@ impl State {
 }
 
 /// The label printer's address as an example for `os`: a network printer's raw port, and
-/// elsewhere than Windows a USB printer's device file (Windows has none to name).
+/// a serial port on Windows (a USB printer there is chosen from the printer list), a USB
+/// printer's device file elsewhere.
 pub fn address_example(os: crate::os::Os) -> &'static str {
-    os.pick("192.168.1.50:9100", "192.168.1.50:9100 · /dev/usb/lp0")
+    os.pick(
+        "192.168.1.50:9100 · COM3",
+        "192.168.1.50:9100 · /dev/usb/lp0",
+    )
 }
 
 /// What the screen says when no address was given, with `os`'s example.
