@@ -16,6 +16,7 @@ pub mod raw;
 pub mod waybill;
 
 pub use barcode::Dpi;
+pub use canvas::{Document, Drawing};
 pub use label::{Label, LabelOptions, LabelSize};
 pub use picklist::{PickLine, PickList};
 pub use waybill::{Sender, Waybill, WaybillItem, WaybillOptions, WaybillSize};
