@@ -12,6 +12,7 @@ pub mod label;
 pub mod picklist;
 pub mod preview;
 pub mod printer;
+pub mod raster;
 pub mod raw;
 pub mod waybill;
 
