@@ -85,8 +85,6 @@ pub enum Refusal {
     IssueWithoutLines,
     /// The CUPS command (`lp`, `lpstat`) is missing: CUPS is not installed.
     NoCups(String),
-    /// `pdftoppm` (poppler-utils) is missing, so no preview.
-    NoPdftoppm,
     /// No store at this path (no file, an empty file, a folder that does not exist): a new shop
     /// is made only by intent (`init`, `demo`), never by a typo.
     NoStore(PathBuf),
@@ -159,9 +157,6 @@ impl Refusal {
             Refusal::NoCups(what) => format!(
                 "找不到 {what} 命令：这台电脑没有安装 CUPS 打印系统（Debian：apt install cups）"
             ),
-            Refusal::NoPdftoppm => {
-                "无法预览：这台电脑没有 pdftoppm（Debian：apt install poppler-utils）".into()
-            }
             Refusal::NoStore(p) => format!(
                 "{} 没有数据库，什么都没有创建：新店用 packbench init 创建（演示店用 packbench demo）；路径打错了请检查 --db 或 PACKBENCH_DB",
                 crate::store::shown(p)
@@ -257,9 +252,6 @@ impl Refusal {
             Refusal::NoCups(what) => format!(
                 "`{what}` not found: CUPS is not installed on this computer (Debian: apt install cups)"
             ),
-            Refusal::NoPdftoppm => {
-                "cannot preview: pdftoppm is missing (Debian: apt install poppler-utils)".into()
-            }
             Refusal::NoStore(p) => format!(
                 "there is no store at {}; nothing was created: make a new shop with `packbench init` (a demo shop with `packbench demo`), or check --db / PACKBENCH_DB for a typo",
                 crate::store::shown(p)

@@ -10,7 +10,6 @@ pub mod card;
 pub mod font;
 pub mod label;
 pub mod picklist;
-pub mod preview;
 pub mod printer;
 pub mod raster;
 pub mod raw;
