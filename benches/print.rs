@@ -8,10 +8,13 @@
 //! its C speed-ups `python3-reportlab-accel`; or `pip install reportlab`) and the TrueType CJK
 //! font WenQuanYi Micro Hei (`fonts-wqy-microhei`): reportlab cannot embed Noto CJK (CFF
 //! outlines). `PACKBENCH_PYTHON` picks the interpreter; `PACKBENCH_BENCH_RUNS` the runs (7);
-//! `PACKBENCH_BENCH_ONLY=waybills|labels` times one side alone, without the peer.
+//! `PACKBENCH_BENCH_ONLY=waybills|labels|raster` times one side alone, without the peer. Also
+//! timed: one 100×180 mm waybill drawn as pixels at 203 dpi by `print::raster` (what a Windows
+//! printer and a thermal printer fed bitmaps get), median of 51 after one untimed page.
 
 use packbench::demo;
 use packbench::print::label::{self, Label, LabelOptions, LabelSize, fit_all};
+use packbench::print::raster;
 use packbench::print::waybill::{self, Sender, Waybill, WaybillItem, WaybillOptions, mask_phone};
 use packbench::print::{Dpi, short_spec};
 use serde_json::json;
@@ -23,6 +26,7 @@ const WAYBILLS: usize = 1_000;
 const LABELS: usize = 10_000;
 const TARGET_SPEEDUP: f64 = 5.0;
 const TARGET_WAYBILL_MB: f64 = 1.5;
+const RASTER_RUNS: usize = 51;
 
 fn main() {
     let runs: usize = std::env::var("PACKBENCH_BENCH_RUNS")
@@ -55,6 +59,11 @@ fn main() {
     let mut ours_l = Vec::new();
     let mut t_w = (Duration::ZERO, Duration::ZERO);
     let mut t_l = t_w;
+    let t_r = time_raster(&waybills[0], &wopts);
+    if only == "raster" {
+        println!("{}", raster_line(t_r));
+        return;
+    }
     if only != "labels" {
         t_w = median(runs, || ours_w = waybill::pdf(&waybills, &wopts).unwrap());
     }
@@ -69,6 +78,7 @@ fn main() {
             t_l.0.as_secs_f64(),
             t_l.1.as_secs_f64()
         );
+        println!("{}", raster_line(t_r));
         return;
     }
     std::fs::write(dir.join("packbench-waybills.pdf"), &ours_w).unwrap();
@@ -134,7 +144,27 @@ fn main() {
             println!("decodes (page 1, 203 dpi): {f}: {}", decode_page1(&p, &dir));
         }
     }
+    println!("{}", raster_line(t_r));
     println!("outputs in {}", dir.display());
+}
+
+/// One waybill page drawn as pixels at 203 dpi: medians of wall and CPU time. One untimed page
+/// first reads the glyph outlines it uses, as the first page of a run does.
+fn time_raster(w: &Waybill, opts: &WaybillOptions) -> (Duration, Duration) {
+    let doc = waybill::document(std::slice::from_ref(w), opts).expect("a waybill");
+    let page = &doc.pages[0];
+    std::hint::black_box(raster::render(page, 203));
+    median(RASTER_RUNS, || {
+        std::hint::black_box(raster::render(page, 203));
+    })
+}
+
+fn raster_line(t: (Duration, Duration)) -> String {
+    format!(
+        "raster: one 100x180 waybill at 203 dpi {:.2} ms (cpu {:.2} ms), median of {RASTER_RUNS}",
+        t.0.as_secs_f64() * 1e3,
+        t.1.as_secs_f64() * 1e3
+    )
 }
 
 fn mb(bytes: u64) -> String {

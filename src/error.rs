@@ -88,8 +88,6 @@ pub enum Refusal {
     /// A Windows USB printer port (`USB001`) given as a label printer's port: Windows reaches
     /// USB printers through their printer in its list.
     UsbPortNotAPrinter(String),
-    /// `pdftoppm` (poppler-utils) is missing, so no preview.
-    NoPdftoppm,
     /// No store at this path (no file, an empty file, a folder that does not exist): a new shop
     /// is made only by intent (`init`, `demo`), never by a typo.
     NoStore(PathBuf),
@@ -165,12 +163,6 @@ impl Refusal {
             Refusal::NoCups(what) => format!(
                 "找不到 {what} 命令：这台电脑没有安装 CUPS 打印系统（Debian：apt install cups）"
             ),
-            Refusal::NoPdftoppm => crate::os::Os::THIS
-                .pick(
-                    "无法预览：这台电脑没有 pdftoppm（Poppler 的程序）；打印不受影响",
-                    "无法预览：这台电脑没有 pdftoppm（Debian：apt install poppler-utils）",
-                )
-                .into(),
             Refusal::NoStore(p) => format!(
                 "{} 没有数据库，什么都没有创建：新店用 packbench init 创建（演示店用 packbench demo）；路径打错了请检查 --db 或 PACKBENCH_DB",
                 crate::store::shown(p)
@@ -269,12 +261,6 @@ impl Refusal {
             Refusal::NoCups(what) => format!(
                 "`{what}` not found: CUPS is not installed on this computer (Debian: apt install cups)"
             ),
-            Refusal::NoPdftoppm => crate::os::Os::THIS
-                .pick(
-                    "cannot preview: pdftoppm (a Poppler program) is not on this PC; printing is not affected",
-                    "cannot preview: pdftoppm is missing (Debian: apt install poppler-utils)",
-                )
-                .into(),
             Refusal::NoStore(p) => format!(
                 "there is no store at {}; nothing was created: make a new shop with `packbench init` (a demo shop with `packbench demo`), or check --db / PACKBENCH_DB for a typo",
                 crate::store::shown(p)

@@ -18,6 +18,70 @@ fn pt(v: f32) -> Pt {
     Pt((v * 100.0).round() / 100.0)
 }
 
+/// One thing a page draws, in millimetres from the top-left corner, as the PDF ops draw it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mark {
+    /// One line of text in the embedded font, already made printable: `x_mm` is the left end
+    /// of its baseline (after alignment). Characters without a glyph (a line break) are
+    /// skipped, as in the PDF.
+    Text {
+        x_mm: f32,
+        baseline_mm: f32,
+        size_pt: f32,
+        text: String,
+    },
+    /// A filled rectangle; `grey` from 0 (black) to 1 (white).
+    Fill {
+        x_mm: f32,
+        top_mm: f32,
+        w_mm: f32,
+        h_mm: f32,
+        grey: f32,
+    },
+    /// A straight black line, butt ends.
+    Line {
+        from_mm: (f32, f32),
+        to_mm: (f32, f32),
+        thickness_mm: f32,
+    },
+    /// An outlined black box (the stroke centred on its edges, mitred corners).
+    Frame {
+        x_mm: f32,
+        top_mm: f32,
+        w_mm: f32,
+        h_mm: f32,
+        thickness_mm: f32,
+    },
+    /// Barcode bars on the printer's dot grid (`dpi`): each `(left, width)` in dots from
+    /// `left_dots`, from `bottom_dots` (above the page's bottom edge, in tenths of a dot as the
+    /// PDF has it) up `height_dots`.
+    Bars {
+        dpi: u32,
+        left_dots: u32,
+        bottom_dots: f32,
+        height_dots: f32,
+        bars: Vec<(u32, u32)>,
+    },
+}
+
+/// What one page draws, kept beside the PDF ops so the page can be drawn as pixels without a
+/// PDF renderer (`raster::render`): on Windows there is no poppler, and thermal printers take
+/// bitmaps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Drawing {
+    pub width_mm: f32,
+    pub height_mm: f32,
+    /// In drawing order: a later mark covers an earlier one.
+    pub marks: Vec<Mark>,
+}
+
+/// A finished job: the PDF file and its pages as drawings.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub pdf: Vec<u8>,
+    pub pages: Vec<Drawing>,
+}
+
 /// Horizontal alignment of a line of text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Align {
@@ -41,6 +105,8 @@ pub struct Canvas {
     /// Inside a text object (`BT`): its font size, and where its last line started (points).
     /// Lines of text in a row share one text object and move with `Td`.
     text: Option<(Option<f32>, (f32, f32))>,
+    /// What is drawn, for `Drawing`.
+    marks: Vec<Mark>,
 }
 
 impl Canvas {
@@ -55,6 +121,7 @@ impl Canvas {
             black: true,
             stroke: None,
             text: None,
+            marks: Vec::with_capacity(64),
         }
     }
 
@@ -107,7 +174,7 @@ impl Canvas {
             Align::Centre => x_mm - w / 2.0,
             Align::Right => x_mm - w,
         };
-        let (x, y) = (pt(x * PT_PER_MM).0, self.y_pt(baseline_mm).0);
+        let (x_pt, y) = (pt(x * PT_PER_MM).0, self.y_pt(baseline_mm).0);
         // Glyph ids straight from the face's cache: printpdf would otherwise look every
         // character up in the font's cmap again (a slow linear scan), twice.
         let glyphs = text
@@ -134,8 +201,8 @@ impl Canvas {
         }
         // `Td` moves from the start of the previous line. (An absolute `Tm` would send
         // printpdf down a path that measures every glyph again.)
-        let (dx, dy) = (x - origin.0, y - origin.1);
-        *origin = (x, y);
+        let (dx, dy) = (x_pt - origin.0, y - origin.1);
+        *origin = (x_pt, y);
         self.ops.push(Op::SetTextCursor {
             pos: Point {
                 x: pt(dx),
@@ -144,6 +211,12 @@ impl Canvas {
         });
         self.ops.push(Op::ShowText {
             items: vec![TextItem::GlyphIds(glyphs)],
+        });
+        self.marks.push(Mark::Text {
+            x_mm: x,
+            baseline_mm,
+            size_pt,
+            text,
         });
         w
     }
@@ -270,6 +343,13 @@ impl Canvas {
                 winding_order: Some(WindingOrder::NonZero),
             },
         });
+        self.marks.push(Mark::Fill {
+            x_mm,
+            top_mm,
+            w_mm,
+            h_mm,
+            grey,
+        });
     }
 
     /// A straight line of `thickness_mm`.
@@ -289,6 +369,11 @@ impl Canvas {
                 points,
                 is_closed: false,
             },
+        });
+        self.marks.push(Mark::Line {
+            from_mm: (x1, y1),
+            to_mm: (x2, y2),
+            thickness_mm,
         });
     }
 
@@ -314,6 +399,13 @@ impl Canvas {
                 mode: Some(PaintMode::Stroke),
                 winding_order: None,
             },
+        });
+        self.marks.push(Mark::Frame {
+            x_mm: x,
+            top_mm: y,
+            w_mm: w,
+            h_mm: h,
+            thickness_mm,
         });
     }
 
@@ -344,6 +436,11 @@ impl Canvas {
         let y = ((self.height_mm - top_mm - height_mm) / dot_mm * 10.0).round() / 10.0;
         let h = (height_mm / dot_mm).round();
         let dot = self.dpi.dot_pt();
+        let bars: Vec<(u32, u32)> = symbol
+            .bars()
+            .into_iter()
+            .map(|(start, len)| (start * module_dots, len * module_dots))
+            .collect();
         // Drawn in printer dots (a `cm` scaling points to dots) from the left end of the bars,
         // which is on the dot grid: every bar edge is a whole dot by construction, and every
         // bar is `x 0 w h re f` in small whole numbers, which compress to almost nothing.
@@ -351,12 +448,12 @@ impl Canvas {
         self.ops.push(Op::SetTransformationMatrix {
             matrix: CurTransMat::Raw([dot, 0.0, 0.0, dot, x0 as f32 * dot, y * dot]),
         });
-        for (start, len) in symbol.bars() {
+        for &(start, len) in &bars {
             self.ops.push(Op::DrawRectangle {
                 rectangle: Rect {
-                    x: Pt((start * module_dots) as f32),
+                    x: Pt(start as f32),
                     y: Pt(0.0),
-                    width: Pt((len * module_dots) as f32),
+                    width: Pt(len as f32),
                     height: Pt(h),
                     mode: Some(PaintMode::Fill),
                     winding_order: Some(WindingOrder::NonZero),
@@ -364,6 +461,13 @@ impl Canvas {
             });
         }
         self.ops.push(Op::RestoreGraphicsState);
+        self.marks.push(Mark::Bars {
+            dpi: self.dpi.0,
+            left_dots: x0,
+            bottom_dots: y,
+            height_dots: h,
+            bars,
+        });
         let left = x0 as f32 * dot_mm;
         (
             left,
@@ -431,9 +535,22 @@ impl Canvas {
         }
     }
 
-    pub fn into_page(mut self) -> PdfPage {
+    pub fn into_page(self) -> PdfPage {
+        self.into_parts().0
+    }
+
+    /// The PDF page and what it draws.
+    pub fn into_parts(mut self) -> (PdfPage, Drawing) {
         self.end_text();
-        PdfPage::new(Mm(self.width_mm), Mm(self.height_mm), self.ops)
+        let drawing = Drawing {
+            width_mm: self.width_mm,
+            height_mm: self.height_mm,
+            marks: self.marks,
+        };
+        (
+            PdfPage::new(Mm(self.width_mm), Mm(self.height_mm), self.ops),
+            drawing,
+        )
     }
 }
 
@@ -466,6 +583,7 @@ pub struct PdfBuilder {
     doc: PdfDocument,
     font: FontId,
     pages: Vec<PdfPage>,
+    drawings: Vec<Drawing>,
 }
 
 impl PdfBuilder {
@@ -482,6 +600,7 @@ impl PdfBuilder {
             doc,
             font,
             pages: Vec::new(),
+            drawings: Vec::new(),
         }
     }
 
@@ -490,7 +609,9 @@ impl PdfBuilder {
     }
 
     pub fn push(&mut self, canvas: Canvas) {
-        self.pages.push(canvas.into_page());
+        let (page, drawing) = canvas.into_parts();
+        self.pages.push(page);
+        self.drawings.push(drawing);
     }
 
     pub fn page_count(&self) -> usize {
@@ -501,7 +622,13 @@ impl PdfBuilder {
     /// objects of every page (page, resources, stream dictionaries) packed into compressed
     /// object streams with a cross-reference stream (PDF 1.5). Those objects were a quarter of
     /// a waybill run's bytes.
-    pub fn finish(mut self) -> Vec<u8> {
+    pub fn finish(self) -> Vec<u8> {
+        self.finish_document().pdf
+    }
+
+    /// The PDF file (as `finish`) and every page as a drawing.
+    pub fn finish_document(mut self) -> Document {
+        let drawings = std::mem::take(&mut self.drawings);
         let pages = std::mem::take(&mut self.pages);
         self.doc.with_pages(pages);
         let mut warnings = Vec::new();
@@ -516,6 +643,9 @@ impl PdfBuilder {
         let mut out = Vec::new();
         doc.save_modern(&mut out)
             .expect("writing a PDF to memory cannot fail");
-        out
+        Document {
+            pdf: out,
+            pages: drawings,
+        }
     }
 }

@@ -4,7 +4,7 @@
 //! with the sizes that would take it, never shrunk until it stops scanning.
 
 use super::barcode::{Dpi, Symbol, symbol};
-use super::canvas::{Align, Canvas, PdfBuilder, line_step_mm};
+use super::canvas::{Align, Canvas, Document, PdfBuilder, line_step_mm};
 use super::font::wrap_at_most;
 use super::{price_text, short_spec};
 use crate::domain::{Barcode, Fen};
@@ -209,6 +209,13 @@ pub fn pdf(labels: &[Label], opts: &LabelOptions) -> Result<Vec<u8>> {
     let mut b = PdfBuilder::new("packbench labels");
     draw(&mut b, labels, opts)?;
     Ok(b.finish())
+}
+
+/// `pdf` with every page also as a drawing (for `raster`).
+pub fn document(labels: &[Label], opts: &LabelOptions) -> Result<Document> {
+    let mut b = PdfBuilder::new("packbench labels");
+    draw(&mut b, labels, opts)?;
+    Ok(b.finish_document())
 }
 
 fn page(c: &mut Canvas, l: &Label, sym: &Symbol, dots: u32, opts: &LabelOptions) {

@@ -10,8 +10,8 @@ pub mod card;
 pub mod font;
 pub mod label;
 pub mod picklist;
-pub mod preview;
 pub mod printer;
+pub mod raster;
 pub mod raw;
 pub mod spool;
 pub mod waybill;
@@ -19,6 +19,7 @@ pub mod waybill;
 pub mod winspool;
 
 pub use barcode::Dpi;
+pub use canvas::{Document, Drawing};
 pub use label::{Label, LabelOptions, LabelSize};
 pub use picklist::{PickLine, PickList};
 pub use waybill::{Sender, Waybill, WaybillItem, WaybillOptions, WaybillSize};

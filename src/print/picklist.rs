@@ -3,7 +3,7 @@
 //! at the top of every page for the picker to scan before the first item.
 
 use super::barcode::{Dpi, code128};
-use super::canvas::{Align, Canvas, PdfBuilder, line_step_mm};
+use super::canvas::{Align, Canvas, Document, PdfBuilder, line_step_mm};
 use super::font::wrap_at_most;
 use super::short_spec;
 use crate::domain::BatchId;
@@ -205,4 +205,11 @@ pub fn pdf(list: &PickList, dpi: Dpi) -> Result<Vec<u8>> {
     let mut b = PdfBuilder::new("packbench pick list");
     draw(&mut b, list, dpi)?;
     Ok(b.finish())
+}
+
+/// `pdf` with every page also as a drawing (for `raster`).
+pub fn document(list: &PickList, dpi: Dpi) -> Result<Document> {
+    let mut b = PdfBuilder::new("packbench pick list");
+    draw(&mut b, list, dpi)?;
+    Ok(b.finish_document())
 }

@@ -3,7 +3,9 @@
 //! ZPL (Zebra: UTF-8 with `^CI28`, Chinese in a downloaded font). Positions are in printer dots.
 //! The printer draws the bars itself, with the module width given in whole dots as in the PDF.
 
+use super::canvas::Drawing;
 use super::label::{Label, LabelOptions, fit_all};
+use super::raster::{self, mono};
 use super::{price_text, short_spec};
 use crate::domain::Symbology;
 use crate::error::{Error, Result};
@@ -284,6 +286,54 @@ fn zpl_escape(text: &str) -> String {
     out
 }
 
+/// Pages drawn by packbench (`raster`) as one TSPL job of pictures, for a thermal printer
+/// whose own fonts and barcodes the layout does not use (waybills): per page its size and gap,
+/// `CLS`, the page as one `BITMAP` at the top-left corner, `PRINT 1,1`. In TSPL's bitmap a 0 bit
+/// is a heated (black) dot and a 1 bit is left white, the reverse of `raster::Mono`; rows are
+/// whole bytes, the leftmost dot in the most significant bit.
+pub fn tspl_pages(pages: &[Drawing], dpi: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    for page in pages {
+        let m = mono(&raster::render(page, dpi));
+        out.extend_from_slice(
+            format!(
+                "SIZE {} mm,{} mm\r\nGAP 2 mm,0 mm\r\nDIRECTION 1\r\nREFERENCE 0,0\r\nCLS\r\nBITMAP 0,0,{},{},0,",
+                page.width_mm, page.height_mm, m.row_bytes, m.height
+            )
+            .as_bytes(),
+        );
+        out.extend(m.bits.iter().map(|b| !b));
+        out.extend_from_slice(b"\r\nPRINT 1,1\r\n");
+    }
+    out
+}
+
+/// Pages drawn by packbench (`raster`) as one ZPL job of pictures: per page one format with
+/// the page as a graphic field (`^GFA`, ASCII hex, a 1 bit is a black dot, as in
+/// `raster::Mono`) at the top-left corner.
+pub fn zpl_pages(pages: &[Drawing], dpi: u32) -> Vec<u8> {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = Vec::new();
+    for page in pages {
+        let m = mono(&raster::render(page, dpi));
+        let total = m.bits.len();
+        out.extend_from_slice(
+            format!(
+                "^XA\n^PW{}\n^LL{}\n^LH0,0\n^FO0,0^GFA,{total},{total},{},",
+                m.width, m.height, m.row_bytes
+            )
+            .as_bytes(),
+        );
+        out.reserve(total * 2 + 16);
+        for &b in &m.bits {
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 15)]);
+        }
+        out.extend_from_slice(b"^FS\n^PQ1\n^XZ\n");
+    }
+    out
+}
+
 /// The job in `format`.
 pub fn render(
     format: RawFormat,
@@ -358,6 +408,61 @@ mod tests {
         let cut = fit_cells(&"长".repeat(20), 24 * 10);
         assert_eq!(cut.chars().count(), 10);
         assert!(cut.ends_with('…'));
+    }
+
+    /// A 30×20 mm page with a black box in its top-left quarter.
+    fn drawing() -> Drawing {
+        let mut b = crate::print::canvas::PdfBuilder::new("t");
+        let mut c = b.canvas(30.0, 20.0, crate::print::Dpi::D203);
+        c.fill_rect(0.0, 0.0, 15.0, 10.0, 0.0);
+        b.push(c);
+        b.finish_document().pages.remove(0)
+    }
+
+    /// The one-bit picture a TSPL `BITMAP` or ZPL `^GFA` carries, as black/white per dot.
+    fn dots(width_bytes: usize, height: usize, data: &[u8], one_is_black: bool) -> Vec<Vec<bool>> {
+        assert_eq!(data.len(), width_bytes * height);
+        data.chunks(width_bytes)
+            .map(|row| {
+                (0..width_bytes * 8)
+                    .map(|x| (row[x / 8] & (0x80 >> (x % 8)) != 0) == one_is_black)
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn tspl_pages_are_bitmaps_with_zero_for_black() {
+        let page = drawing();
+        let job = tspl_pages(&[page.clone(), page], 203);
+        let head = b"SIZE 30 mm,20 mm\r\nGAP 2 mm,0 mm\r\nDIRECTION 1\r\nREFERENCE 0,0\r\nCLS\r\nBITMAP 0,0,30,160,0,";
+        assert!(job.starts_with(head));
+        // 30 mm at 203 dpi: 240 dots, 30 bytes; 20 mm: 160 rows.
+        let data = &job[head.len()..head.len() + 30 * 160];
+        let tail = b"\r\nPRINT 1,1\r\n";
+        assert_eq!(&job[head.len() + 30 * 160..][..tail.len()], tail);
+        assert_eq!(job.len(), 2 * (head.len() + 30 * 160 + tail.len()));
+        let d = dots(30, 160, data, false);
+        // The box: 15 mm × 10 mm is 120 × 80 dots (rounded up at its edges by anti-aliasing).
+        assert!(d[0][0] && d[79][119] && d[40][60]);
+        assert!(!d[0][121] && !d[81][0] && !d[159][239]);
+    }
+
+    #[test]
+    fn zpl_pages_are_graphic_fields_with_one_for_black() {
+        let job = String::from_utf8(zpl_pages(&[drawing()], 203)).unwrap();
+        let head = "^XA\n^PW240\n^LL160\n^LH0,0\n^FO0,0^GFA,4800,4800,30,";
+        assert!(job.starts_with(head), "{}", &job[..80]);
+        let hex = &job[head.len()..job.find("^FS").unwrap()];
+        assert_eq!(hex.len(), 2 * 4800);
+        let data: Vec<u8> = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect();
+        let d = dots(30, 160, &data, true);
+        assert!(d[0][0] && d[79][119] && d[40][60]);
+        assert!(!d[0][121] && !d[81][0] && !d[159][239]);
+        assert!(job.ends_with("^FS\n^PQ1\n^XZ\n"));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! (a buyer message of megabytes) is cut with `…`: only what fits is laid out.
 
 use super::barcode::{Dpi, code128};
-use super::canvas::{Align, Canvas, PdfBuilder, line_step_mm};
+use super::canvas::{Align, Canvas, Document, PdfBuilder, line_step_mm};
 use super::short_spec;
 use crate::domain::BatchId;
 use crate::error::{Error, Result};
@@ -268,6 +268,13 @@ pub fn pdf(waybills: &[Waybill], opts: &WaybillOptions) -> Result<Vec<u8>> {
     let mut b = PdfBuilder::new("packbench waybills");
     draw(&mut b, waybills, opts)?;
     Ok(b.finish())
+}
+
+/// `pdf` with every page also as a drawing (for `raster`).
+pub fn document(waybills: &[Waybill], opts: &WaybillOptions) -> Result<Document> {
+    let mut b = PdfBuilder::new("packbench waybills");
+    draw(&mut b, waybills, opts)?;
+    Ok(b.finish_document())
 }
 
 fn page(c: &mut Canvas, w: &Waybill, opts: &WaybillOptions) {

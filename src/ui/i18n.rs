@@ -1348,12 +1348,6 @@ fn refusal(lang: Lang, r: &Refusal) -> String {
             "The printing system (CUPS) is not installed on this computer: ask an administrator to install it, or choose {}",
             quoted(T::PdfFile)
         ),
-        Refusal::NoPdftoppm => lang
-            .pick(
-                "无法预览：这台电脑没有安装预览程序（pdftoppm），请管理员安装；不预览也可以打印",
-                "Cannot preview: the preview program (pdftoppm) is not installed on this computer; ask an administrator to install it (printing works without a preview)",
-            )
-            .into(),
         Refusal::NoStore(p) if zh => format!(
             "{} 没有数据库：请管理员建店，或检查数据库的路径",
             crate::store::shown(p)
@@ -1375,9 +1369,9 @@ fn refusal(lang: Lang, r: &Refusal) -> String {
         Refusal::WrongPin => lang
             .pick("工号或密码不对", "Wrong staff code or PIN")
             .into(),
-        Refusal::PinLocked { code, minutes } if zh => format!(
-            "工号 {code} 连续输错密码，已锁定：请 {minutes} 分钟后再试，或请管理员重设密码"
-        ),
+        Refusal::PinLocked { code, minutes } if zh => {
+            format!("工号 {code} 连续输错密码，已锁定：请 {minutes} 分钟后再试，或请管理员重设密码")
+        }
         Refusal::PinLocked { code, minutes } => format!(
             "Staff code {code} is locked after too many wrong PINs: try again in {minutes} min, or ask an administrator to reset the PIN"
         ),
@@ -1447,7 +1441,9 @@ fn refusal(lang: Lang, r: &Refusal) -> String {
             format!("验货台 {station}（电脑 {host}）正在使用数据库，现在不能恢复备份")
         }
         Refusal::StoreInUseByBench { station, host } => {
-            format!("Bench {station} (PC {host}) is using the store: a backup cannot be restored now")
+            format!(
+                "Bench {station} (PC {host}) is using the store: a backup cannot be restored now"
+            )
         }
         Refusal::StoreOpenElsewhere(_) => lang
             .pick(

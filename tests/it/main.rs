@@ -47,6 +47,7 @@ mod pg_benches;
 mod phone_exchange;
 mod print_decode;
 mod print_printers;
+mod print_raster;
 mod print_text;
 mod readme;
 mod refunds;

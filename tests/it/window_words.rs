@@ -71,7 +71,6 @@ fn every_refusal() -> Vec<Refusal> {
         Refusal::LabelPortNeedsRaw("10.0.0.9:9100".into()),
         Refusal::IssueWithoutLines,
         Refusal::NoCups("lp".into()),
-        Refusal::NoPdftoppm,
         Refusal::NoStore("/srv/shop.db".into()),
         Refusal::StoreExists("/srv/shop.db".into()),
         Refusal::NoStaffCode,
@@ -125,7 +124,6 @@ fn every_refusal() -> Vec<Refusal> {
             | Refusal::IssueWithoutLines
             | Refusal::NoCups(_)
             | Refusal::UsbPortNotAPrinter(_)
-            | Refusal::NoPdftoppm
             | Refusal::NoStore(_)
             | Refusal::StoreExists(_)
             | Refusal::NoStaffCode

@@ -7,8 +7,9 @@ use super::{Action, Ctx, Notice};
 use crate::domain::Permission;
 use crate::flow;
 use crate::flow::print::{LabelFormat, LabelJob, LabelSelect, Overwrite, PrintOutcome, Target};
-use crate::print::LabelSize;
+use crate::print::raster;
 use crate::print::raw::RawFormat;
+use crate::print::{Dpi, LabelOptions, LabelSize, label};
 use crate::scan::Scan;
 use crate::store::Store;
 use crate::ui::fonts;
@@ -296,7 +297,8 @@ impl State {
         }
     }
 
-    /// Page 1 as it will print: rendered (pdftoppm) as a job.
+    /// Page 1 as it will print, drawn by packbench itself (`print::raster`, no PDF renderer:
+    /// a Windows PC has none) as a job.
     fn preview(&mut self, ctx: Ctx<'_>) -> Action<Message> {
         let job = match self.job() {
             Ok(j) => j,
@@ -313,8 +315,31 @@ impl State {
         self.busy += 1;
         Action::job(Job::new(
             move |s: &mut Store| {
-                let pdf = flow::print::labels_preview(s, &actor, &skus, &job)?;
-                let p = crate::print::preview::render_page(&pdf, 1, 203)?;
+                // Every product is checked as printing would (it exists, has a barcode that
+                // fits the label); page 1, the first product's first copy, is the only one
+                // laid out. TODO(flow owner): `flow::print::labels_preview` returning the
+                // `Document` (`label::document`) would keep the options' lookup in one place.
+                actor.require(Permission::PrintLabels)?;
+                let db = s.read();
+                let labels: Vec<_> = flow::print::labels_of(&db, &skus)?
+                    .into_iter()
+                    .map(|(_, l)| l)
+                    .collect();
+                let dpi = match db.setting(flow::print::DPI_SETTING)? {
+                    Some(d) => Dpi::parse(&d)?,
+                    None => Dpi::D203,
+                };
+                let opts = LabelOptions {
+                    size: job.size.unwrap_or_default(),
+                    dpi,
+                    copies: 1,
+                };
+                label::fit_all(&labels, &opts)?;
+                let doc = label::document(&labels[..1.min(labels.len())], &opts)?;
+                let page = doc.pages.first().ok_or_else(|| {
+                    crate::error::Error::invalid("没有要预览的标签", "no label to preview")
+                })?;
+                let p = raster::render(page, 203);
                 Ok(Page {
                     width: p.width,
                     height: p.height,
