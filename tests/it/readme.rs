@@ -300,7 +300,7 @@ packbench settings list
 }
 
 /// The README's test command is what CI runs, and `.ci/run` runs the lints before the tests, then
-/// the Windows build and its smoke run under Wine.
+/// the Windows build, its release zip, and the smoke run under Wine from that zip.
 #[test]
 fn the_readmes_test_command_is_ci() {
     let text = readme();
@@ -326,6 +326,7 @@ fn the_readmes_test_command_is_ci() {
             "cargo clippy --all-targets --locked -- -D warnings",
             "cargo test --locked",
             "cargo build --locked --release --target x86_64-pc-windows-gnu",
+            "bash .ci/windows-release",
             "bash .ci/windows-smoke",
         ]
     );
