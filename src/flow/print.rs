@@ -10,6 +10,7 @@ use crate::domain::time::{from_store, shop_zone};
 use crate::domain::{Actor, BatchId, Permission};
 use crate::error::{Error, Refusal, Result};
 use crate::output::{Guard, OutKind};
+use crate::print::canvas::{Document, Drawing};
 use crate::print::label::{self, Label, LabelOptions, LabelSize};
 use crate::print::picklist::{self, PickLine, PickList};
 use crate::print::raw::{self, DEFAULT_ZPL_FONT, RawFormat};
@@ -280,11 +281,11 @@ pub struct WaybillJob {
 pub fn waybills_pdf(store: &Store, actor: &Actor, job: &WaybillJob) -> Result<(Vec<u8>, usize)> {
     actor.require(Permission::PrintBatch)?;
     let db = store.read();
-    let (data, items, _) = render_waybills(&db, job)?;
-    Ok((data, items.len()))
+    let (doc, items, _) = render_waybills(&db, job)?;
+    Ok((doc.pdf, items.len()))
 }
 
-fn render_waybills(db: &Db<'_>, job: &WaybillJob) -> Result<(Vec<u8>, Vec<PrintJobItem>, bool)> {
+fn render_waybills(db: &Db<'_>, job: &WaybillJob) -> Result<(Document, Vec<PrintJobItem>, bool)> {
     let opts = WaybillOptions {
         size: match job.size {
             Some(s) => s,
@@ -311,7 +312,7 @@ fn render_waybills(db: &Db<'_>, job: &WaybillJob) -> Result<(Vec<u8>, Vec<PrintJ
         })
         .collect();
     let pages: Vec<Waybill> = waybills.into_iter().map(|(_, w)| w).collect();
-    Ok((waybill::pdf(&pages, &opts)?, items, reprint))
+    Ok((waybill::document(&pages, &opts)?, items, reprint))
 }
 
 /// Prints the waybills of a batch (one page per parcel) to `target`.
@@ -433,10 +434,9 @@ fn picklist_job(
     let (data, pages, reprint) = {
         let db = store.read();
         let list = batch_pick_list(&db, batch_id)?;
-        let mut pdf = crate::print::canvas::PdfBuilder::new("packbench pick list");
-        picklist::draw(&mut pdf, &list, dpi_of(&db, dpi)?)?;
-        let pages = pdf.page_count();
-        (pdf.finish(), pages, list.reprint)
+        let doc = picklist::document(&list, dpi_of(&db, dpi)?)?;
+        let pages = doc.pages.len();
+        (doc, pages, list.reprint)
     };
     let params = json!({"batch": batch_id, "dpi": dpi.map(|d| d.0)});
     let subject = batch_id.to_string();
@@ -548,16 +548,25 @@ fn label_options(db: &Db<'_>, job: &LabelJob) -> Result<LabelOptions> {
     })
 }
 
-fn render_labels(db: &Db<'_>, labels: &[Label], job: &LabelJob) -> Result<(Vec<u8>, LabelOptions)> {
+/// The labels in the job's format: a PDF with its pages drawn, or a label printer's stream
+/// (no pages).
+fn render_labels(
+    db: &Db<'_>,
+    labels: &[Label],
+    job: &LabelJob,
+) -> Result<(Document, LabelOptions)> {
     let opts = label_options(db, job)?;
-    let data = match job.format {
-        LabelFormat::Pdf => label::pdf(labels, &opts)?,
+    let doc = match job.format {
+        LabelFormat::Pdf => label::document(labels, &opts)?,
         LabelFormat::Raw(f) => {
             let font = setting_or(db, ZPL_FONT_SETTING, DEFAULT_ZPL_FONT)?;
-            raw::render(f, labels, &opts, &font)?
+            Document {
+                pdf: raw::render(f, labels, &opts, &font)?,
+                pages: Vec::new(),
+            }
         }
     };
-    Ok((data, opts))
+    Ok((doc, opts))
 }
 
 /// The labels as they would print, without printing or logging them (a preview).
@@ -570,7 +579,7 @@ pub fn labels_preview(
     actor.require(Permission::PrintLabels)?;
     let db = store.read();
     let labels: Vec<Label> = labels_of(&db, skus)?.into_iter().map(|(_, l)| l).collect();
-    Ok(render_labels(&db, &labels, job)?.0)
+    Ok(render_labels(&db, &labels, job)?.0.pdf)
 }
 
 /// Prints barcode labels to `target`. With `NeedsBarcode`, the products without a barcode get
@@ -601,7 +610,7 @@ fn labels_job(
     }
     target.check(store, job.format.out_kind(), job.overwrite)?;
     let target_log = target.to_log();
-    let (id, data, pages, opts, assigned) = store.write(|db| {
+    let (id, doc, pages, opts, assigned) = store.write(|db| {
         let (skus, assigned) = match &job.select {
             LabelSelect::Skus(s) => (s.clone(), Vec::new()),
             LabelSelect::NeedsBarcode => {
@@ -618,7 +627,7 @@ fn labels_job(
         }
         let labels = labels_of(db, &skus)?;
         let only: Vec<Label> = labels.iter().map(|(_, l)| l.clone()).collect();
-        let (data, opts) = render_labels(db, &only, job)?;
+        let (doc, opts) = render_labels(db, &only, job)?;
         let pages = labels.len() * opts.copies as usize;
         let items: Vec<PrintJobItem> = labels
             .iter()
@@ -651,7 +660,7 @@ fn labels_job(
             },
             &items,
         )?;
-        Ok((id, data, pages, opts, assigned))
+        Ok((id, doc, pages, opts, assigned))
     })?;
     let (w, h) = opts.size.mm();
     let sending = Sending {
@@ -659,7 +668,7 @@ fn labels_job(
         kind: job.format.out_kind(),
         overwrite: job.overwrite,
     };
-    let cups_job = deliver_logged(store, id, &data, target, &sending)?;
+    let cups_job = deliver_logged(store, id, (&doc.pdf, &doc.pages), target, &sending)?;
     Ok(PrintOutcome {
         job_id: id,
         kind: JobKind::Labels,
@@ -668,7 +677,7 @@ fn labels_job(
         format: job.format.code().into(),
         cups_job,
         reprint: false,
-        bytes: data.len(),
+        bytes: doc.pdf.len(),
         assigned,
     })
 }
@@ -689,7 +698,7 @@ fn run_job(
     actor: &Actor,
     record: NewPrintJob<'_>,
     items: &[PrintJobItem],
-    data: Vec<u8>,
+    doc: Document,
     target: &Target,
     media: String,
     overwrite: Overwrite,
@@ -700,7 +709,8 @@ fn run_job(
         kind: OutKind::Pdf,
         overwrite,
     };
-    let cups_job = deliver_logged(store, id, &data, target, &sending)?;
+    let cups_job = deliver_logged(store, id, (&doc.pdf, &doc.pages), target, &sending)?;
+    let data = doc.pdf;
     Ok(PrintOutcome {
         job_id: id,
         kind: record.kind,
@@ -726,13 +736,20 @@ struct Sending {
 fn deliver_logged(
     store: &mut Store,
     id: i64,
-    data: &[u8],
+    (data, pages): (&[u8], &[Drawing]),
     target: &Target,
     sending: &Sending,
 ) -> Result<Option<String>> {
     let title = format!("packbench-job{id}");
     let guard = guard(store, sending.overwrite);
-    let sent = deliver(spool::system(), &title, data, target, sending, &guard);
+    let sent = deliver(
+        spool::system(),
+        &title,
+        (data, pages),
+        target,
+        sending,
+        &guard,
+    );
     match sent {
         Ok(cups_job) => {
             store.write(|db| db.finish_print_job(id, None, cups_job.as_deref()))?;
@@ -754,7 +771,7 @@ fn deliver_logged(
 fn deliver(
     spooler: &dyn Spooler,
     title: &str,
-    data: &[u8],
+    (data, pages): (&[u8], &[Drawing]),
     target: &Target,
     sending: &Sending,
     guard: &Guard,
@@ -769,6 +786,7 @@ fn deliver(
                 Payload::Pages {
                     pdf: data,
                     media: &sending.media,
+                    pages,
                 }
             };
             spooler
@@ -916,17 +934,23 @@ mod tests {
         let id = deliver(
             &spool,
             "packbench-job1",
-            b"SIZE 40 mm,30 mm\r\n",
+            (b"SIZE 40 mm,30 mm\r\n", &[]),
             &to,
             &sending(OutKind::LabelStream),
             &guard,
         )
         .unwrap();
         assert_eq!(id.as_deref(), Some("1"));
+        let mut b = crate::print::canvas::PdfBuilder::new("t");
+        for _ in 0..2 {
+            let c = b.canvas(100.0, 180.0, Dpi::D203);
+            b.push(c);
+        }
+        let doc = b.finish_document();
         deliver(
             &spool,
             "packbench-job2",
-            b"%PDF-1.5",
+            (&doc.pdf, &doc.pages),
             &to,
             &sending(OutKind::Pdf),
             &guard,
@@ -936,6 +960,8 @@ mod tests {
         assert!(jobs[0].1, "TSPL goes raw");
         assert_eq!(jobs[0].2, b"SIZE 40 mm,30 mm\r\n");
         assert!(!jobs[1].1, "a PDF goes as pages");
+        assert_eq!(jobs[1].2, doc.pdf);
+        assert_eq!(jobs[1].3, 2, "with its pages drawn, for Windows");
     }
 
     #[test]
@@ -946,7 +972,7 @@ mod tests {
         let e = deliver(
             &spool,
             "t",
-            b"x",
+            (b"x", &[]),
             &Target::Printer("HP LaserJet".into()),
             &sending(OutKind::Pdf),
             &guard,
@@ -959,7 +985,7 @@ mod tests {
         deliver(
             &spool,
             "t",
-            b"SIZE 40 mm,30 mm\r\n",
+            (b"SIZE 40 mm,30 mm\r\n", &[]),
             &Target::Raw(file.display().to_string()),
             &sending(OutKind::LabelStream),
             &guard,

@@ -8,6 +8,7 @@ pub mod barcode;
 pub mod canvas;
 pub mod card;
 pub mod font;
+pub mod gdi;
 pub mod label;
 pub mod picklist;
 pub mod printer;

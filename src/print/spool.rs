@@ -2,6 +2,7 @@
 //! spooler on Windows (`winspool`). The flow sends a job and gets the system's job id back; it
 //! does not care which system took it, and the tests put a fake in its place.
 
+use super::canvas::Drawing;
 use super::printer::PrinterInfo;
 use crate::error::{Error, Refusal, Result};
 use std::io::Write;
@@ -13,8 +14,14 @@ use std::process::Command;
 pub enum Payload<'a> {
     /// Bytes the printer reads as they are (TSPL, ZPL): CUPS's `raw`, Windows' `RAW` datatype.
     Raw(&'a [u8]),
-    /// Pages: the PDF, and its page size as CUPS names it (`A4`, `Custom.100x180mm`).
-    Pages { pdf: &'a [u8], media: &'a str },
+    /// Pages: the PDF and its page size as CUPS names it (`A4`, `Custom.100x180mm`), for a
+    /// system that prints PDF (CUPS); the same pages as drawings, for one that gets them drawn
+    /// (Windows, `gdi`).
+    Pages {
+        pdf: &'a [u8],
+        media: &'a str,
+        pages: &'a [Drawing],
+    },
 }
 
 /// A job for a printer in the system's list.
@@ -153,7 +160,7 @@ fn cups_send(job: &SpoolJob<'_>) -> Result<String> {
             cmd.args(["-o", "raw"]);
             data
         }
-        Payload::Pages { pdf, media } => {
+        Payload::Pages { pdf, media, .. } => {
             cmd.args(["-o", &format!("media={media}")]);
             pdf
         }
@@ -230,13 +237,17 @@ fn run_error(e: std::io::Error, what: &str) -> Error {
     }
 }
 
+/// A job the fake took: `(printer, raw?, bytes, pages drawn)`.
+#[cfg(test)]
+pub type FakeJob = (String, bool, Vec<u8>, usize);
+
 /// A printing system for tests: printers as given, jobs kept.
 #[cfg(test)]
 #[derive(Debug, Default)]
 pub struct Fake {
     pub printers: Vec<PrinterInfo>,
-    /// `(printer, raw?, bytes)` of each job taken.
-    pub jobs: std::sync::Mutex<Vec<(String, bool, Vec<u8>)>>,
+    /// Each job taken.
+    pub jobs: std::sync::Mutex<Vec<FakeJob>>,
 }
 
 #[cfg(test)]
@@ -252,12 +263,12 @@ impl Spooler for Fake {
                 format!("no printer {}", job.printer),
             ));
         }
-        let (raw, bytes) = match job.payload {
-            Payload::Raw(b) => (true, b.to_vec()),
-            Payload::Pages { pdf, .. } => (false, pdf.to_vec()),
+        let (raw, bytes, drawn) = match job.payload {
+            Payload::Raw(b) => (true, b.to_vec(), 0),
+            Payload::Pages { pdf, pages, .. } => (false, pdf.to_vec(), pages.len()),
         };
         let mut jobs = self.jobs.lock().unwrap();
-        jobs.push((job.printer.to_string(), raw, bytes));
+        jobs.push((job.printer.to_string(), raw, bytes, drawn));
         Ok(jobs.len().to_string())
     }
 }

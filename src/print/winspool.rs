@@ -1,19 +1,30 @@
 //! The Windows print spooler: the printers in Windows' list (`EnumPrintersW`), raw bytes for
-//! label and thermal printers through the `RAW` datatype (`WritePrinter`), and pages drawn on
-//! the printer's own device context (GDI) for every other printer.
+//! label and thermal printers through the `RAW` datatype (`WritePrinter`), and pages drawn by
+//! packbench onto the printer's own device context (GDI, see `gdi`) for every other printer.
 
+use super::canvas::Drawing;
+use super::gdi::{self, DeviceCaps, PagePlan, Paper};
 use super::printer::PrinterInfo;
+use super::raster;
 use super::spool::{Payload, SpoolJob, Spooler};
 use crate::error::{Error, Result};
 use std::io;
 use std::ptr::{null, null_mut};
-use windows_sys::Win32::Graphics::Printing::{
-    ClosePrinter, DOC_INFO_1W, EndDocPrinter, EndPagePrinter, EnumPrintersW, GetDefaultPrinterW,
-    OpenPrinterW, PRINTER_ATTRIBUTE_WORK_OFFLINE, PRINTER_ENUM_CONNECTIONS, PRINTER_ENUM_LOCAL,
-    PRINTER_HANDLE, PRINTER_INFO_2W, PRINTER_STATUS_ERROR, PRINTER_STATUS_NOT_AVAILABLE,
-    PRINTER_STATUS_OFFLINE, PRINTER_STATUS_PAUSED, PRINTER_STATUS_PENDING_DELETION,
-    PRINTER_STATUS_PRINTING, StartDocPrinterW, StartPagePrinter, WritePrinter,
+use windows_sys::Win32::Graphics::Gdi::{
+    BITMAPINFO, CreateDCW, DEVMODEW, DIB_RGB_COLORS, DM_IN_BUFFER, DM_ORIENTATION, DM_OUT_BUFFER,
+    DM_PAPERLENGTH, DM_PAPERSIZE, DM_PAPERWIDTH, DMORIENT_PORTRAIT, DMPAPER_A4, DMPAPER_USER,
+    DeleteDC, GDI_ERROR, GetDeviceCaps, HDC, LOGPIXELSX, LOGPIXELSY, PHYSICALOFFSETX,
+    PHYSICALOFFSETY, SRCCOPY, StretchDIBits,
 };
+use windows_sys::Win32::Graphics::Printing::{
+    ClosePrinter, DOC_INFO_1W, DocumentPropertiesW, EndDocPrinter, EndPagePrinter, EnumPrintersW,
+    GetDefaultPrinterW, OpenPrinterW, PRINTER_ATTRIBUTE_WORK_OFFLINE, PRINTER_ENUM_CONNECTIONS,
+    PRINTER_ENUM_LOCAL, PRINTER_HANDLE, PRINTER_INFO_2W, PRINTER_STATUS_ERROR,
+    PRINTER_STATUS_NOT_AVAILABLE, PRINTER_STATUS_OFFLINE, PRINTER_STATUS_PAUSED,
+    PRINTER_STATUS_PENDING_DELETION, PRINTER_STATUS_PRINTING, StartDocPrinterW, StartPagePrinter,
+    WritePrinter,
+};
+use windows_sys::Win32::Storage::Xps::{AbortDoc, DOCINFOW, EndDoc, EndPage, StartDocW, StartPage};
 
 /// Windows' print spooler.
 #[derive(Debug, Clone, Copy, Default)]
@@ -32,9 +43,7 @@ impl Spooler for Windows {
     fn send(&self, job: &SpoolJob<'_>) -> Result<String> {
         let sent = match job.payload {
             Payload::Raw(data) => send_raw(job.printer, job.title, data),
-            Payload::Pages { .. } => Err(io::Error::other(
-                "pages go to a Windows printer drawn by packbench (not built yet)",
-            )),
+            Payload::Pages { pages, .. } => send_pages(job.printer, job.title, pages),
         };
         sent.map(|id| id.to_string())
             .map_err(|e| printer_error(job.printer, &e))
@@ -153,6 +162,179 @@ fn send_raw(printer: &str, title: &str, data: &[u8]) -> io::Result<u32> {
         return Err(io::Error::last_os_error());
     }
     Ok(job)
+}
+
+/// The printer's settings (`DEVMODE`) with the paper set to `paper`, checked by its driver;
+/// `None` where the driver will not say (its own defaults are then used).
+fn devmode(printer: &str, paper: Paper) -> Option<Vec<u64>> {
+    let p = Printer::open(printer).ok()?;
+    let name = wide(printer);
+    // SAFETY: asking for the size of the printer's DEVMODE (no buffers).
+    let size =
+        unsafe { DocumentPropertiesW(null_mut(), p.0, name.as_ptr(), null_mut(), null(), 0) };
+    if size <= 0 {
+        return None;
+    }
+    // u64s: a DEVMODEW must be aligned; the driver's private part follows it.
+    let words = (size as usize)
+        .div_ceil(8)
+        .max(size_of::<DEVMODEW>().div_ceil(8));
+    let mut buf = vec![0u64; words];
+    let dm = buf.as_mut_ptr().cast::<DEVMODEW>();
+    // SAFETY: a buffer of at least `size` bytes for the printer's current settings.
+    let got =
+        unsafe { DocumentPropertiesW(null_mut(), p.0, name.as_ptr(), dm, null(), DM_OUT_BUFFER) };
+    if got < 0 {
+        return None;
+    }
+    // SAFETY: the driver filled a DEVMODEW at the buffer's start.
+    unsafe {
+        let d = &mut *dm;
+        let paper_fields = &mut d.Anonymous1.Anonymous1;
+        paper_fields.dmOrientation = DMORIENT_PORTRAIT as i16;
+        match paper {
+            Paper::A4 => {
+                paper_fields.dmPaperSize = DMPAPER_A4 as i16;
+                d.dmFields |= DM_ORIENTATION | DM_PAPERSIZE;
+                d.dmFields &= !(DM_PAPERWIDTH | DM_PAPERLENGTH);
+            }
+            Paper::Custom { width, length } => {
+                paper_fields.dmPaperSize = DMPAPER_USER as i16;
+                paper_fields.dmPaperWidth = width;
+                paper_fields.dmPaperLength = length;
+                d.dmFields |= DM_ORIENTATION | DM_PAPERSIZE | DM_PAPERWIDTH | DM_PAPERLENGTH;
+            }
+        }
+    }
+    // The driver merges the change into settings it can print (or leaves them as they were).
+    // SAFETY: the same buffer in and out, as the documentation allows.
+    let merged = unsafe {
+        DocumentPropertiesW(
+            null_mut(),
+            p.0,
+            name.as_ptr(),
+            dm,
+            dm,
+            DM_IN_BUFFER | DM_OUT_BUFFER,
+        )
+    };
+    (merged >= 0).then_some(buf)
+}
+
+/// A printer's device context, deleted when dropped.
+struct Dc(HDC);
+
+impl Drop for Dc {
+    fn drop(&mut self) {
+        // SAFETY: the context came from CreateDCW and is deleted once.
+        unsafe { DeleteDC(self.0) };
+    }
+}
+
+/// Draws `pages` on the printer's device context, one document, a band at a time; returns the
+/// spooler's job id.
+fn send_pages(printer: &str, title: &str, pages: &[Drawing]) -> io::Result<u32> {
+    let Some(first) = pages.first() else {
+        return Err(io::Error::other("no page to print"));
+    };
+    // Every page of a job has the first one's size (a job is waybills, or a pick list).
+    let settings = devmode(printer, Paper::of(first.width_mm, first.height_mm));
+    let dm = settings
+        .as_ref()
+        .map_or(null(), |b| b.as_ptr().cast::<DEVMODEW>());
+    let driver = wide("WINSPOOL");
+    let device = wide(printer);
+    // SAFETY: NUL-terminated names; the DEVMODE (or null) outlives the call.
+    let hdc = unsafe { CreateDCW(driver.as_ptr(), device.as_ptr(), null(), dm) };
+    if hdc.is_null() {
+        return Err(io::Error::last_os_error());
+    }
+    let dc = Dc(hdc);
+    // SAFETY: a device context of a printer.
+    let caps = unsafe {
+        DeviceCaps {
+            dpi_x: GetDeviceCaps(dc.0, LOGPIXELSX as i32).max(1) as u32,
+            dpi_y: GetDeviceCaps(dc.0, LOGPIXELSY as i32).max(1) as u32,
+            offset_x: GetDeviceCaps(dc.0, PHYSICALOFFSETX as i32),
+            offset_y: GetDeviceCaps(dc.0, PHYSICALOFFSETY as i32),
+        }
+    };
+    let name = wide(title);
+    let info = DOCINFOW {
+        cbSize: size_of::<DOCINFOW>() as i32,
+        lpszDocName: name.as_ptr(),
+        lpszOutput: null(),
+        lpszDatatype: null(),
+        fwType: 0,
+    };
+    // SAFETY: a printer's device context and a DOCINFOW whose strings outlive the call.
+    let job = unsafe { StartDocW(dc.0, &info) };
+    if job <= 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let drawn = pages
+        .iter()
+        .try_for_each(|page| draw_page(&dc, &caps, page));
+    if let Err(e) = drawn {
+        // The spooler drops what it had of the job.
+        // SAFETY: a document was started on this context.
+        unsafe { AbortDoc(dc.0) };
+        return Err(e);
+    }
+    // SAFETY: a document was started on this context.
+    if unsafe { EndDoc(dc.0) } <= 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(job as u32)
+}
+
+/// A BITMAPINFO's bytes, aligned as the struct is.
+#[repr(C, align(4))]
+struct Aligned([u8; 48]);
+
+/// One page: drawn at the printer's resolution in bands, each sent as a one-bit bitmap.
+fn draw_page(dc: &Dc, caps: &DeviceCaps, page: &Drawing) -> io::Result<()> {
+    let plan = PagePlan::new(page.width_mm, page.height_mm, caps);
+    // SAFETY: a document was started on this context.
+    if unsafe { StartPage(dc.0) } <= 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let mut top = 0;
+    while top < plan.height {
+        let rows = plan.band_rows.min(plan.height - top);
+        let band = raster::mono(&raster::render_rows(page, plan.dpi, top, rows));
+        let bits = gdi::dib_bits(&band);
+        let header = Aligned(gdi::dib_header(band.width, band.height));
+        let (x, y, w, h) = plan.band_rect(caps, top, band.height);
+        // SAFETY: the header is a BITMAPINFO with its two colours, for `bits` of this width and
+        // height; both outlive the call.
+        let done = unsafe {
+            StretchDIBits(
+                dc.0,
+                x,
+                y,
+                w,
+                h,
+                0,
+                0,
+                band.width as i32,
+                band.height as i32,
+                bits.as_ptr().cast(),
+                header.0.as_ptr().cast::<BITMAPINFO>(),
+                DIB_RGB_COLORS,
+                SRCCOPY,
+            )
+        };
+        if done == 0 || done == GDI_ERROR {
+            return Err(io::Error::last_os_error());
+        }
+        top += band.height;
+    }
+    // SAFETY: a page was started.
+    if unsafe { EndPage(dc.0) } <= 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
 }
 
 /// The printers in Windows' list (this PC's and the shared ones it is connected to).
