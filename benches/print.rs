@@ -9,14 +9,16 @@
 //! font WenQuanYi Micro Hei (`fonts-wqy-microhei`): reportlab cannot embed Noto CJK (CFF
 //! outlines). `PACKBENCH_PYTHON` picks the interpreter; `PACKBENCH_BENCH_RUNS` the runs (7);
 //! `PACKBENCH_BENCH_ONLY=waybills|labels|raster` times one side alone, without the peer. Also
-//! timed: one 100×180 mm waybill drawn as pixels at 203 dpi by `print::raster` (what a Windows
-//! printer and a thermal printer fed bitmaps get), median of 51 after one untimed page.
+//! timed: one 100×180 mm waybill drawn as pixels at 203 dpi by `print::raster` (what a thermal
+//! printer fed bitmaps gets), as a Windows printer gets it (GDI bitmaps at 203 and 600 dpi),
+//! and as a one-page PDF for comparison; medians of 51 after one untimed page (which reads the
+//! glyph outlines it uses, as the first page of a run does).
 
 use packbench::demo;
 use packbench::print::label::{self, Label, LabelOptions, LabelSize, fit_all};
-use packbench::print::raster;
 use packbench::print::waybill::{self, Sender, Waybill, WaybillItem, WaybillOptions, mask_phone};
 use packbench::print::{Dpi, short_spec};
+use packbench::print::{gdi, raster};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -148,22 +150,62 @@ fn main() {
     println!("outputs in {}", dir.display());
 }
 
-/// One waybill page drawn as pixels at 203 dpi: medians of wall and CPU time. One untimed page
-/// first reads the glyph outlines it uses, as the first page of a run does.
-fn time_raster(w: &Waybill, opts: &WaybillOptions) -> (Duration, Duration) {
+/// Times of one waybill page: as PDF (what CUPS gets; the baseline), and as the bitmaps a
+/// Windows printer gets through GDI at 203 and 600 dpi (`print::gdi`: bands drawn, made one
+/// bit a dot, laid out bottom-up for `StretchDIBits`).
+struct RasterTimes {
+    pixels_203: (Duration, Duration),
+    pdf: (Duration, Duration),
+    gdi_203: (Duration, Duration),
+    gdi_600: (Duration, Duration),
+}
+
+fn time_raster(w: &Waybill, opts: &WaybillOptions) -> RasterTimes {
     let doc = waybill::document(std::slice::from_ref(w), opts).expect("a waybill");
     let page = &doc.pages[0];
     std::hint::black_box(raster::render(page, 203));
-    median(RASTER_RUNS, || {
-        std::hint::black_box(raster::render(page, 203));
-    })
+    let gdi = |dpi: u32| {
+        let caps = gdi::DeviceCaps {
+            dpi_x: dpi,
+            dpi_y: dpi,
+            offset_x: 0,
+            offset_y: 0,
+        };
+        let plan = gdi::PagePlan::new(page.width_mm, page.height_mm, &caps);
+        let mut top = 0;
+        while top < plan.height {
+            let rows = plan.band_rows.min(plan.height - top);
+            let band = raster::mono(&raster::render_rows(page, plan.dpi, top, rows));
+            std::hint::black_box(gdi::dib_bits(&band));
+            top += rows;
+        }
+    };
+    RasterTimes {
+        pixels_203: median(RASTER_RUNS, || {
+            std::hint::black_box(raster::render(page, 203));
+        }),
+        pdf: median(RASTER_RUNS, || {
+            std::hint::black_box(waybill::pdf(std::slice::from_ref(w), opts).unwrap());
+        }),
+        gdi_203: median(RASTER_RUNS, || gdi(203)),
+        gdi_600: median(RASTER_RUNS, || gdi(600)),
+    }
 }
 
-fn raster_line(t: (Duration, Duration)) -> String {
+fn raster_line(t: RasterTimes) -> String {
+    let ms = |t: (Duration, Duration)| {
+        format!(
+            "{:.2} ms (cpu {:.2} ms)",
+            t.0.as_secs_f64() * 1e3,
+            t.1.as_secs_f64() * 1e3
+        )
+    };
     format!(
-        "raster: one 100x180 waybill at 203 dpi {:.2} ms (cpu {:.2} ms), median of {RASTER_RUNS}",
-        t.0.as_secs_f64() * 1e3,
-        t.1.as_secs_f64() * 1e3
+        "raster: one 100x180 waybill at 203 dpi {}; for a Windows printer (GDI bitmaps) at 203 dpi {}, at 600 dpi {}; as a one-page PDF {} (baseline); medians of {RASTER_RUNS}",
+        ms(t.pixels_203),
+        ms(t.gdi_203),
+        ms(t.gdi_600),
+        ms(t.pdf)
     )
 }
 

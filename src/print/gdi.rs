@@ -74,23 +74,46 @@ impl PagePlan {
     }
 }
 
-/// The paper a page asks the driver for (`DEVMODE`): A4 by its number, any other size in
-/// tenths of a millimetre (`DMPAPER_USER`), as a waybill roll of 100 × 180 mm is.
+/// The paper a page asks the driver for (`DEVMODE`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Paper {
-    A4,
+    /// One of the driver's own papers (`DMPAPER_*`, or a form the driver numbers itself, as a
+    /// thermal printer's "100 x 180 mm"): what every driver prints at its true size.
+    Form(u16),
+    /// A size of the user's own in tenths of a millimetre (`DMPAPER_USER`), for a driver with
+    /// no paper of that size.
     Custom { width: i16, length: i16 },
 }
 
+/// `DMPAPER_A4`.
+pub const DMPAPER_A4: u16 = 9;
+
+/// How far a driver's paper may be from the page, in tenths of a millimetre: drivers round
+/// their sizes (A4 is 2100 × 2970, a "4 x 6 in" label 1016 × 1524).
+const PAPER_SLACK: i32 = 15;
+
 impl Paper {
-    pub fn of(width_mm: f32, height_mm: f32) -> Paper {
-        if (width_mm - 210.0).abs() < 0.5 && (height_mm - 297.0).abs() < 0.5 {
-            return Paper::A4;
-        }
-        let tenths = |mm: f32| (mm * 10.0).round().clamp(1.0, f32::from(i16::MAX)) as i16;
-        Paper::Custom {
-            width: tenths(width_mm),
-            length: tenths(height_mm),
+    /// The paper for a page of `width_mm` × `height_mm` among the driver's `papers` (their
+    /// numbers and sizes upright in tenths of a millimetre, `DeviceCapabilities`' `DC_PAPERS`
+    /// and `DC_PAPERSIZE`): the closest that fits within `PAPER_SLACK`, else a size of our own.
+    /// A driver that lists nothing still knows A4 by its number.
+    pub fn choose(width_mm: f32, height_mm: f32, papers: &[(u16, i32, i32)]) -> Paper {
+        let tenths = |mm: f32| (mm * 10.0).round().clamp(1.0, f32::from(i16::MAX)) as i32;
+        let (w, h) = (tenths(width_mm), tenths(height_mm));
+        let best = papers
+            .iter()
+            .map(|&(id, pw, ph)| (id, (pw - w).abs().max((ph - h).abs())))
+            .filter(|&(_, off)| off <= PAPER_SLACK)
+            .min_by_key(|&(_, off)| off);
+        match best {
+            Some((id, _)) => Paper::Form(id),
+            None if papers.is_empty() && (w - 2100).abs() <= 5 && (h - 2970).abs() <= 5 => {
+                Paper::Form(DMPAPER_A4)
+            }
+            None => Paper::Custom {
+                width: w as i16,
+                length: h as i16,
+            },
         }
     }
 }
@@ -191,20 +214,38 @@ mod tests {
     }
 
     #[test]
-    fn paper_is_a4_by_number_and_anything_else_by_size() {
-        assert_eq!(Paper::of(210.0, 297.0), Paper::A4);
+    fn paper_is_the_drivers_own_of_that_size_else_a_size_of_our_own() {
+        // A thermal waybill printer's driver: its forms, numbered by itself.
+        let thermal = [
+            (256, 1000, 1500),
+            (257, 1000, 1800),
+            (258, 760, 1300),
+            (9, 2100, 2970),
+        ];
+        assert_eq!(Paper::choose(100.0, 180.0, &thermal), Paper::Form(257));
+        assert_eq!(Paper::choose(76.0, 130.0, &thermal), Paper::Form(258));
+        assert_eq!(Paper::choose(210.0, 297.0, &thermal), Paper::Form(9));
+        // An office laser: A4, Letter, A5; a waybill gets its own size, not the nearest sheet.
+        let laser = [(9, 2100, 2970), (1, 2159, 2794), (11, 1480, 2100)];
+        assert_eq!(Paper::choose(210.0, 297.0, &laser), Paper::Form(9));
         assert_eq!(
-            Paper::of(100.0, 180.0),
+            Paper::choose(100.0, 180.0, &laser),
             Paper::Custom {
                 width: 1000,
                 length: 1800
             }
         );
+        // Rounded sizes still match, the closest first; a landscape form is not the page.
+        let rounded = [(30, 1016, 1524), (31, 1000, 1500), (32, 1500, 1000)];
+        assert_eq!(Paper::choose(100.0, 150.0, &rounded), Paper::Form(31));
+        assert_eq!(Paper::choose(101.6, 152.4, &rounded), Paper::Form(30));
+        // A driver that lists nothing: A4 by its number, anything else by size.
+        assert_eq!(Paper::choose(210.0, 297.0, &[]), Paper::Form(DMPAPER_A4));
         assert_eq!(
-            Paper::of(76.0, 130.0),
+            Paper::choose(40.0, 30.0, &[]),
             Paper::Custom {
-                width: 760,
-                length: 1300
+                width: 400,
+                length: 300
             }
         );
     }

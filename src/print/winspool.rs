@@ -10,11 +10,12 @@ use super::spool::{Payload, SpoolJob, Spooler};
 use crate::error::{Error, Result};
 use std::io;
 use std::ptr::{null, null_mut};
+use windows_sys::Win32::Foundation::POINT;
 use windows_sys::Win32::Graphics::Gdi::{
     BITMAPINFO, CreateDCW, DEVMODEW, DIB_RGB_COLORS, DM_IN_BUFFER, DM_ORIENTATION, DM_OUT_BUFFER,
-    DM_PAPERLENGTH, DM_PAPERSIZE, DM_PAPERWIDTH, DMORIENT_PORTRAIT, DMPAPER_A4, DMPAPER_USER,
-    DeleteDC, GDI_ERROR, GetDeviceCaps, HDC, LOGPIXELSX, LOGPIXELSY, PHYSICALOFFSETX,
-    PHYSICALOFFSETY, SRCCOPY, StretchDIBits,
+    DM_PAPERLENGTH, DM_PAPERSIZE, DM_PAPERWIDTH, DMORIENT_PORTRAIT, DMPAPER_USER, DeleteDC,
+    GDI_ERROR, GetDeviceCaps, HDC, LOGPIXELSX, LOGPIXELSY, PHYSICALOFFSETX, PHYSICALOFFSETY,
+    SRCCOPY, StretchDIBits,
 };
 use windows_sys::Win32::Graphics::Printing::{
     ClosePrinter, DOC_INFO_1W, DocumentPropertiesW, EndDocPrinter, EndPagePrinter, EnumPrintersW,
@@ -24,7 +25,10 @@ use windows_sys::Win32::Graphics::Printing::{
     PRINTER_STATUS_PENDING_DELETION, PRINTER_STATUS_PRINTING, StartDocPrinterW, StartPagePrinter,
     WritePrinter,
 };
-use windows_sys::Win32::Storage::Xps::{AbortDoc, DOCINFOW, EndDoc, EndPage, StartDocW, StartPage};
+use windows_sys::Win32::Storage::Xps::{
+    AbortDoc, DC_PAPERS, DC_PAPERSIZE, DOCINFOW, DeviceCapabilitiesW, EndDoc, EndPage, StartDocW,
+    StartPage,
+};
 
 /// Windows' print spooler.
 #[derive(Debug, Clone, Copy, Default)]
@@ -164,6 +168,39 @@ fn send_raw(printer: &str, title: &str, data: &[u8]) -> io::Result<u32> {
     Ok(job)
 }
 
+/// The driver's papers: numbers and upright sizes in tenths of a millimetre; empty where the
+/// driver will not say.
+fn papers(printer: &str) -> Vec<(u16, i32, i32)> {
+    let name = wide(printer);
+    // SAFETY: asking for the count only (no buffer).
+    let n = unsafe { DeviceCapabilitiesW(name.as_ptr(), null(), DC_PAPERS, null_mut(), null()) };
+    if n <= 0 {
+        return Vec::new();
+    }
+    let mut ids = vec![0u16; n as usize];
+    // SAFETY: room for `n` paper numbers (WORDs).
+    let got =
+        unsafe { DeviceCapabilitiesW(name.as_ptr(), null(), DC_PAPERS, ids.as_mut_ptr(), null()) };
+    let mut sizes = vec![POINT { x: 0, y: 0 }; n as usize];
+    // SAFETY: room for `n` POINTs.
+    let got_sizes = unsafe {
+        DeviceCapabilitiesW(
+            name.as_ptr(),
+            null(),
+            DC_PAPERSIZE,
+            sizes.as_mut_ptr().cast(),
+            null(),
+        )
+    };
+    if got != n || got_sizes != n {
+        return Vec::new();
+    }
+    ids.iter()
+        .zip(&sizes)
+        .map(|(&id, p)| (id, p.x, p.y))
+        .collect()
+}
+
 /// The printer's settings (`DEVMODE`) with the paper set to `paper`, checked by its driver;
 /// `None` where the driver will not say (its own defaults are then used).
 fn devmode(printer: &str, paper: Paper) -> Option<Vec<u64>> {
@@ -193,8 +230,8 @@ fn devmode(printer: &str, paper: Paper) -> Option<Vec<u64>> {
         let paper_fields = &mut d.Anonymous1.Anonymous1;
         paper_fields.dmOrientation = DMORIENT_PORTRAIT as i16;
         match paper {
-            Paper::A4 => {
-                paper_fields.dmPaperSize = DMPAPER_A4 as i16;
+            Paper::Form(id) => {
+                paper_fields.dmPaperSize = id as i16;
                 d.dmFields |= DM_ORIENTATION | DM_PAPERSIZE;
                 d.dmFields &= !(DM_PAPERWIDTH | DM_PAPERLENGTH);
             }
@@ -238,7 +275,8 @@ fn send_pages(printer: &str, title: &str, pages: &[Drawing]) -> io::Result<u32> 
         return Err(io::Error::other("no page to print"));
     };
     // Every page of a job has the first one's size (a job is waybills, or a pick list).
-    let settings = devmode(printer, Paper::of(first.width_mm, first.height_mm));
+    let paper = Paper::choose(first.width_mm, first.height_mm, &papers(printer));
+    let settings = devmode(printer, paper);
     let dm = settings
         .as_ref()
         .map_or(null(), |b| b.as_ptr().cast::<DEVMODEW>());
