@@ -8,7 +8,7 @@ use crate::domain::exception::{Exception, Queue};
 use crate::domain::{Actor, Permission};
 use crate::flow;
 use crate::flow::parcels::{NewWaybill, Removed, Voided};
-use crate::flow::print::{Overwrite, PrintOutcome, Target, WaybillJob};
+use crate::flow::print::{Overwrite, PrintFormat, PrintOutcome, Target, WaybillJob};
 use crate::flow::returns::{ReturnDesk, ReturnVerdict};
 use crate::scan::Scan;
 use crate::store::Store;
@@ -329,6 +329,7 @@ impl State {
                             only: vec![n.tracking_no.clone()],
                             size: None,
                             dpi: None,
+                            format: PrintFormat::Pdf,
                             overwrite: Overwrite::OursOnly,
                         };
                         let printed = flow::print::print_waybills(s, &actor, &job, &target)?;

@@ -10,7 +10,7 @@ use crate::domain::{Actor, BatchId, Permission};
 use crate::flow;
 use crate::flow::batch::{BatchPlan, BatchResult, BatchView, CancelledBatch};
 use crate::flow::check::OpenAtBench;
-use crate::flow::print::{Overwrite, PrintOutcome, SenderPart, Target, WaybillJob};
+use crate::flow::print::{Overwrite, PrintFormat, PrintOutcome, SenderPart, Target, WaybillJob};
 use crate::flow::review::Readiness;
 use crate::flow::ship::BulkShipped;
 use crate::flow::waybills::{Added, Numbers, Pool};
@@ -828,6 +828,7 @@ impl State {
             only,
             size: None,
             dpi: None,
+            format: PrintFormat::Pdf,
             overwrite: Overwrite::OursOnly,
         };
         let target = self.target(&what);
