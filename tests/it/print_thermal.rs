@@ -2,11 +2,14 @@
 //! ZPL — to the printer's port, through a raw CUPS queue, into a file — is one picture a parcel,
 //! each the waybill's page at the printer's dots, and each, decoded back from the bytes, scans
 //! as its tracking number. The job log keeps the language, so a retry sends the same again; a
-//! PDF still never goes to a port.
+//! PDF still never goes to a port. The window keeps the language with the station's printer.
 
 use crate::common::{RawListener, Scratch, cups_queue, remove_cups_queue};
 use crate::print_raster::{tspl_bitmaps, zbar};
 use packbench::print::raster::GreyPage;
+use packbench::ui::i18n::{Lang, S, st};
+use packbench::ui::screen::{Screen, Tone, print, settings};
+use packbench::ui::{App, Message};
 
 /// The tracking numbers of the test batch (B1), sorted.
 fn tracking(batch: &serde_json::Value) -> Vec<String> {
@@ -208,4 +211,82 @@ fn a_pdf_never_goes_to_a_printer_port() {
     assert!(ok, "{out}");
     assert_eq!(out["format"], "pdf");
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+}
+
+/// Whether the window shows `text` now.
+fn shows(app: &App, text: &str) -> bool {
+    let mut ui = iced_test::Simulator::with_size(
+        packbench::ui::fonts::settings(),
+        iced::Size::new(1280.0, 900.0),
+        app.view(),
+    );
+    ui.find(text).is_ok()
+}
+
+#[test]
+fn the_window_keeps_the_stations_waybill_printer_language_and_prints_in_it() {
+    use packbench::flow::print::PrintFormat;
+    use packbench::print::raw::RawFormat;
+    use packbench::ui::screen::print::FormatChoice;
+    use packbench::ui::screen::settings::StationField;
+    let tspl = PrintFormat::Raw(RawFormat::Tspl);
+    for lang in [Lang::Zh, Lang::En] {
+        let s = Scratch::new();
+        s.ensure_store();
+        let want = tracking(&s.printed_batch());
+        for (key, v) in [
+            ("shop.sender_name", "小熊家居旗舰店"),
+            ("shop.sender_phone", "0571-88886666"),
+            ("shop.sender_address", "浙江省杭州市余杭区仓前街道 1 号"),
+        ] {
+            s.ok(&["settings", "set", key, v]);
+        }
+        let listener = RawListener::start();
+        let queue = format!("PACKBENCH_THERMAL_{}", listener.port);
+        cups_queue(&queue, &format!("socket://{}", listener.address()), None);
+        let mut app = App::with_store(s.open(), "bench-7", lang);
+        crate::common::sign_in_with(&mut app, "admin", "1234");
+        assert!(app.actor.is_some());
+
+        // The admin gives this station a thermal waybill printer speaking TSPL.
+        let _ = app.update(Message::Show(Screen::Settings));
+        let _ = app.update(Message::Settings(settings::Message::StationChanged(
+            StationField::Printer,
+            queue.clone(),
+        )));
+        let _ = app.update(Message::Settings(settings::Message::StationWaybillFormat(
+            FormatChoice { format: tspl, lang },
+        )));
+        // (A pick list's choice is drawn, not a text the simulator finds: its label is.)
+        let words = st(lang, S::WaybillFormat);
+        assert!(shows(&app, words), "{words}");
+        let _ = app.update(Message::Settings(settings::Message::SaveStation));
+        let n = app.notice.clone().expect("a notice");
+        assert_eq!(n.tone, Tone::Done, "{}", n.text.get(lang));
+        let kept = packbench::flow::station::print_settings(&s.open(), "bench-7").unwrap();
+        assert_eq!(kept.printer.as_deref(), Some(queue.as_str()));
+        assert_eq!(kept.waybill_format, tspl);
+        let shown = s
+            .command("admin")
+            .args(["--station", "bench-7", "station", "show", "--json"])
+            .output()
+            .unwrap();
+        let shown: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+        assert_eq!(shown["waybill_format"], "tspl", "{shown}");
+
+        // The print screen takes the printer with its language, and offers to change it.
+        let _ = app.update(Message::Show(Screen::Print));
+        assert_eq!(app.print.printer.as_deref(), Some(queue.as_str()));
+        assert_eq!(app.print.waybill_format, tspl);
+        assert!(shows(&app, words));
+        let _ = app.update(Message::Print(print::Message::PrintWaybills));
+        let n = app.notice.clone().expect("a notice");
+        let job = (n.tone == Tone::Done).then(|| listener.received());
+        remove_cups_queue(&queue);
+        assert_eq!(n.tone, Tone::Done, "{}", n.text.get(lang));
+        let pages = tspl_bitmaps(&job.unwrap());
+        assert_eq!(pages.len(), want.len(), "one BITMAP a parcel");
+        assert_eq!(scanned(&pages), want);
+        assert_eq!(app.print.log[0].format, "tspl");
+    }
 }
