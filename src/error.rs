@@ -77,7 +77,7 @@ pub enum Refusal {
     NoBarcode(Vec<String>),
     /// Label copies outside 1 to 999.
     CopiesOutOfRange,
-    /// Waybills or a pick list (PDF) sent to a label printer's port.
+    /// Waybills or a pick list as PDF sent to a printer's port (waybills go there as TSPL/ZPL).
     PdfToLabelPort(String),
     /// PDF labels sent to a label printer's port (given as is): they must be TSPL or ZPL.
     LabelPortNeedsRaw(String),
@@ -151,7 +151,7 @@ impl Refusal {
             ),
             Refusal::CopiesOutOfRange => "--copies 应在 1 到 999 之间".into(),
             Refusal::PdfToLabelPort(to) => format!(
-                "快递单和配货单是 PDF，不能直接发到标签打印机端口 {to}：请用 --printer 或 --out"
+                "PDF 的快递单和配货单不能直接发到打印机端口 {to}：请用 --printer 或 --out（热敏快递单打印机的端口用 print waybills --raw tspl 或 --raw zpl）"
             ),
             Refusal::LabelPortNeedsRaw(to) => {
                 format!("发到标签打印机端口 {to} 要用 --raw tspl 或 --raw zpl")
@@ -247,7 +247,7 @@ impl Refusal {
             ),
             Refusal::CopiesOutOfRange => "--copies must be 1 to 999".into(),
             Refusal::PdfToLabelPort(to) => format!(
-                "waybills and pick lists are PDF and cannot go to a label printer's port {to}: use --printer or --out"
+                "waybills and pick lists as PDF cannot go to a printer's port {to}: use --printer or --out (a thermal waybill printer's port takes print waybills --raw tspl or --raw zpl)"
             ),
             Refusal::LabelPortNeedsRaw(to) => {
                 format!("sending to a label printer's port {to} needs --raw tspl or --raw zpl")

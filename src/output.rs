@@ -1,5 +1,5 @@
-//! Files packbench writes (PDFs, label printer streams, reject files, exports): never the store,
-//! never a file that is not ours, never half a file.
+//! Files packbench writes (PDFs, label and waybill printer streams, reject files, exports):
+//! never the store, never a file that is not ours, never half a file.
 //!
 //! - **The store is never a target**, nor its `-wal`, `-shm` or `-journal` (by canonical path, and
 //!   on Unix by inode, so a hard link or a symlink to it is caught too). A file written as
@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutKind {
     Pdf,
-    /// TSPL or ZPL for a label printer.
+    /// TSPL or ZPL for a label printer or a thermal waybill printer.
     LabelStream,
     /// The order or line file of a Taobao export (GBK).
     TaobaoExport,
@@ -48,7 +48,7 @@ impl OutKind {
     pub fn zh(self) -> &'static str {
         match self {
             OutKind::Pdf => "PDF 文件",
-            OutKind::LabelStream => "标签打印机指令文件（TSPL/ZPL）",
+            OutKind::LabelStream => "打印机指令文件（TSPL/ZPL）",
             OutKind::TaobaoExport => "淘宝导出文件",
             OutKind::Catalogue => "商品表",
             OutKind::ShipmentsCsv => "发货单（CSV）",
@@ -60,7 +60,7 @@ impl OutKind {
     pub fn en(self) -> &'static str {
         match self {
             OutKind::Pdf => "a PDF",
-            OutKind::LabelStream => "a label printer stream (TSPL/ZPL)",
+            OutKind::LabelStream => "a printer stream (TSPL/ZPL)",
             OutKind::TaobaoExport => "a Taobao export file",
             OutKind::Catalogue => "a product catalogue",
             OutKind::ShipmentsCsv => "a shipments file (CSV)",

@@ -179,7 +179,7 @@ pub enum StationCmd {
         #[arg(long)]
         json: bool,
     },
-    /// Change this station's scanner settings; what is not given stays.
+    /// Change this station's scanner and print settings; what is not given stays.
     Set {
         /// Longest gap between two keys of a keyboard-wedge scan, in ms (default 35).
         #[arg(long)]
@@ -211,6 +211,10 @@ pub enum StationCmd {
         /// The printer this station prints to at once; "" for PDF files.
         #[arg(long)]
         printer: Option<String>,
+        /// The language of that printer for waybills: pdf (pages, through its driver), or tspl
+        /// or zpl for a thermal waybill printer fed raw.
+        #[arg(long, value_parser = ["pdf", "tspl", "zpl"])]
+        waybill_format: Option<String>,
     },
 }
 
@@ -243,7 +247,8 @@ pub fn station(store: &mut Store, actor: &Actor, cmd: StationCmd) -> Result<Exit
             if json {
                 println!(
                     "{}",
-                    json!({"station": terminal, "scanner": s, "print_dir": p.dir, "printer": p.printer})
+                    json!({"station": terminal, "scanner": s, "print_dir": p.dir, "printer": p.printer,
+                        "waybill_format": p.waybill_format.code()})
                 );
             } else {
                 println!("验货台 station {terminal}");
@@ -265,8 +270,9 @@ pub fn station(store: &mut Store, actor: &Actor, cmd: StationCmd) -> Result<Exit
                         .map_or("(默认 default)".to_string(), |d| d.display().to_string())
                 );
                 println!(
-                    "  打印机 printer: {}",
-                    p.printer.as_deref().unwrap_or("(PDF)")
+                    "  打印机 printer: {} · 快递单 waybills: {}",
+                    p.printer.as_deref().unwrap_or("(PDF)"),
+                    p.waybill_format.code()
                 );
             }
         }
@@ -280,6 +286,7 @@ pub fn station(store: &mut Store, actor: &Actor, cmd: StationCmd) -> Result<Exit
             clear_serial,
             print_dir,
             printer,
+            waybill_format,
         } => {
             use crate::scan::wedge::Suffix;
             let mut s = flow::station::scanner_settings(store, &terminal)?;
@@ -316,6 +323,9 @@ pub fn station(store: &mut Store, actor: &Actor, cmd: StationCmd) -> Result<Exit
             }
             if let Some(name) = printer {
                 p.printer = (!name.trim().is_empty()).then(|| name.trim().to_string());
+            }
+            if let Some(f) = waybill_format {
+                p.waybill_format = flow::print::PrintFormat::parse(&f)?;
             }
             flow::station::set_station(store, actor, &terminal, &s, &p)?;
             println!(

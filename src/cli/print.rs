@@ -8,9 +8,8 @@ use crate::error::Error;
 use crate::flow;
 use crate::flow::barcodes::{AssignFormat, Which};
 use crate::flow::print::{
-    LabelFormat, LabelJob, LabelSelect, Overwrite, PrintOutcome, Target, WaybillJob,
+    LabelJob, LabelSelect, Overwrite, PrintFormat, PrintOutcome, Target, WaybillJob,
 };
-use crate::print::raw::RawFormat;
 use crate::print::{Dpi, LabelSize, WaybillSize};
 use crate::store::Store;
 use clap::{Args, Subcommand};
@@ -28,20 +27,9 @@ pub enum PrintCmd {
         #[arg(long)]
         force: bool,
     },
-    /// Waybills (快递单) of a batch, one page per parcel.
-    Waybills {
-        /// The batch: 12 or B12.
-        #[arg(long)]
-        batch: String,
-        /// 100x180 (two-part), 100x150 or 76x130 (default: setting print.waybill_size).
-        #[arg(long)]
-        size: Option<String>,
-        /// Reprint only these parcels, by tracking number.
-        #[arg(long, num_args = 1..)]
-        only: Vec<String>,
-        #[command(flatten)]
-        out: PdfOut,
-    },
+    /// Waybills (快递单) of a batch, one page per parcel: a PDF, or with --raw the commands of
+    /// a thermal waybill printer.
+    Waybills(WaybillArgs),
     /// The pick list (配货单) of a batch, A4.
     Picklist {
         /// The batch: 12 or B12.
@@ -96,6 +84,47 @@ pub struct PdfOut {
     /// print.dpi).
     #[arg(long)]
     pub dpi: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WaybillArgs {
+    /// The batch: 12 or B12.
+    #[arg(long)]
+    pub batch: String,
+    /// 100x180 (two-part), 100x150 or 76x130 (default: setting print.waybill_size).
+    #[arg(long)]
+    pub size: Option<String>,
+    /// Reprint only these parcels, by tracking number.
+    #[arg(long, num_args = 1..)]
+    pub only: Vec<String>,
+    /// Write a PDF (or, with --raw, the printer's commands) to this file (an existing file only
+    /// if it is an earlier output of the same kind, unless --force).
+    #[arg(long, conflicts_with_all = ["printer", "to"],
+          required_unless_present_any = ["printer", "to"])]
+    pub out: Option<PathBuf>,
+    /// Print on this printer of the computer (`printers list`: CUPS on Linux, Windows' printer
+    /// list); the page size is kept. With --raw its commands go to it as they are (a raw CUPS
+    /// queue, Windows' RAW datatype).
+    #[arg(long, conflicts_with = "to")]
+    pub printer: Option<String>,
+    /// TSPL or ZPL for a thermal waybill printer instead of PDF: each waybill goes as one
+    /// picture of the page, at --dpi.
+    #[arg(long, value_parser = ["tspl", "zpl"])]
+    pub raw: Option<String>,
+    /// The thermal printer's own port: HOST:PORT (a network printer's raw port, 9100 if left
+    /// out), a device such as /dev/usb/lp0, or on Windows a port such as COM3 (a USB printer on
+    /// Windows is reached with --printer and its name in Windows' list). Needs --raw.
+    #[arg(long, requires = "raw")]
+    pub to: Option<String>,
+    /// 203 or 300: the printer's resolution, to put barcode bars on its dots (default: setting
+    /// print.dpi).
+    #[arg(long)]
+    pub dpi: Option<String>,
+    /// Overwrite an existing file that is not an earlier output of this kind (never the store).
+    #[arg(long)]
+    pub force: bool,
     #[arg(long)]
     pub json: bool,
 }
@@ -179,6 +208,11 @@ fn dpi(text: Option<&str>) -> Result<Option<Dpi>, Error> {
     text.map(Dpi::parse).transpose()
 }
 
+/// PDF, or `--raw tspl|zpl`.
+fn format(raw: Option<&str>) -> Result<PrintFormat, Error> {
+    raw.map_or(Ok(PrintFormat::Pdf), PrintFormat::parse)
+}
+
 fn pdf_target(out: &PdfOut) -> Target {
     match (&out.out, &out.printer) {
         (Some(path), _) => Target::File(path.clone()),
@@ -221,18 +255,21 @@ fn report(o: &PrintOutcome, as_json: bool) {
 
 pub fn print(store: &mut Store, actor: &Actor, cmd: PrintCmd) -> Result<ExitCode, Error> {
     match cmd {
-        PrintCmd::Waybills {
-            batch,
-            size,
-            only,
-            out,
-        } => {
+        PrintCmd::Waybills(a) => {
             let job = WaybillJob {
-                batch_id: batch.parse::<BatchId>()?,
-                only,
-                size: size.as_deref().map(WaybillSize::parse).transpose()?,
-                dpi: dpi(out.dpi.as_deref())?,
-                overwrite: overwrite(out.force),
+                batch_id: a.batch.parse::<BatchId>()?,
+                only: a.only,
+                size: a.size.as_deref().map(WaybillSize::parse).transpose()?,
+                dpi: dpi(a.dpi.as_deref())?,
+                format: format(a.raw.as_deref())?,
+                overwrite: overwrite(a.force),
+            };
+            let target = match (a.out, a.printer, a.to) {
+                (Some(p), _, _) => Target::File(p),
+                (None, Some(q), _) => Target::Printer(q),
+                (None, None, Some(to)) => Target::Raw(to),
+                // clap requires one of them.
+                (None, None, None) => unreachable!("--out, --printer or --to"),
             };
             let gaps = flow::print::sender_gaps(store)?;
             if !gaps.is_empty() {
@@ -250,8 +287,8 @@ pub fn print(store: &mut Store, actor: &Actor, cmd: PrintCmd) -> Result<ExitCode
                     keys.join(", ")
                 );
             }
-            let o = flow::print::print_waybills(store, actor, &job, &pdf_target(&out))?;
-            report(&o, out.json);
+            let o = flow::print::print_waybills(store, actor, &job, &target)?;
+            report(&o, a.json);
         }
         PrintCmd::Picklist { batch, out } => {
             let o = flow::print::print_picklist(
@@ -277,10 +314,7 @@ pub fn print(store: &mut Store, actor: &Actor, cmd: PrintCmd) -> Result<ExitCode
                     None => None,
                 },
             };
-            let format = match a.raw.as_deref() {
-                None => LabelFormat::Pdf,
-                Some(f) => LabelFormat::Raw(RawFormat::parse(f)?),
-            };
+            let format = format(a.raw.as_deref())?;
             let target = match (&a.out, &a.printer, &a.to) {
                 (Some(p), _, _) => Target::File(p.clone()),
                 (None, Some(q), _) => Target::Printer(q.clone()),

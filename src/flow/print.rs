@@ -274,6 +274,8 @@ pub struct WaybillJob {
     pub only: Vec<String>,
     pub size: Option<WaybillSize>,
     pub dpi: Option<Dpi>,
+    /// PDF, or TSPL/ZPL for a thermal waybill printer: each page sent as one picture.
+    pub format: PrintFormat,
     pub overwrite: Overwrite,
 }
 
@@ -281,11 +283,14 @@ pub struct WaybillJob {
 pub fn waybills_pdf(store: &Store, actor: &Actor, job: &WaybillJob) -> Result<(Vec<u8>, usize)> {
     actor.require(Permission::PrintBatch)?;
     let db = store.read();
-    let (doc, items, _) = render_waybills(&db, job)?;
+    let (doc, items, _, _) = render_waybills(&db, job)?;
     Ok((doc.pdf, items.len()))
 }
 
-fn render_waybills(db: &Db<'_>, job: &WaybillJob) -> Result<(Document, Vec<PrintJobItem>, bool)> {
+fn render_waybills(
+    db: &Db<'_>,
+    job: &WaybillJob,
+) -> Result<(Document, Vec<PrintJobItem>, bool, WaybillOptions)> {
     let opts = WaybillOptions {
         size: match job.size {
             Some(s) => s,
@@ -312,7 +317,7 @@ fn render_waybills(db: &Db<'_>, job: &WaybillJob) -> Result<(Document, Vec<Print
         })
         .collect();
     let pages: Vec<Waybill> = waybills.into_iter().map(|(_, w)| w).collect();
-    Ok((waybill::document(&pages, &opts)?, items, reprint))
+    Ok((waybill::document(&pages, &opts)?, items, reprint, opts))
 }
 
 /// Prints the waybills of a batch (one page per parcel) to `target`.
@@ -333,24 +338,34 @@ fn waybills_job(
     retry_of: Option<i64>,
 ) -> Result<PrintOutcome> {
     actor.require(Permission::PrintBatch)?;
-    raw_not_for_pdf(target)?;
-    target.check(store, OutKind::Pdf, job.overwrite)?;
-    let (data, items, reprint, size) = {
+    if job.format == PrintFormat::Pdf {
+        raw_not_for_pdf(target)?;
+    }
+    target.check(store, job.format.out_kind(), job.overwrite)?;
+    let (doc, items, reprint, opts) = {
         let db = store.read();
-        let (data, items, reprint) = render_waybills(&db, job)?;
-        let size = match job.size {
-            Some(s) => s,
-            None => WaybillSize::parse(&setting_or(&db, WAYBILL_SIZE_SETTING, "100x180")?)?,
-        };
-        (data, items, reprint, size)
+        render_waybills(&db, job)?
+    };
+    // A thermal printer gets each page as drawn for the PDF, as one picture at its dpi: the
+    // layout needs no printer font or barcode command, and reads the same on either.
+    let doc = match job.format {
+        PrintFormat::Pdf => doc,
+        PrintFormat::Raw(f) => Document {
+            pdf: match f {
+                RawFormat::Tspl => raw::tspl_pages(&doc.pages, opts.dpi.0),
+                RawFormat::Zpl => raw::zpl_pages(&doc.pages, opts.dpi.0),
+            },
+            pages: Vec::new(),
+        },
     };
     let params = json!({
         "batch": job.batch_id,
         "only": job.only,
         "size": job.size.map(WaybillSize::code),
         "dpi": job.dpi.map(|d| d.0),
+        "format": job.format.code(),
     });
-    let (w, h) = size.mm();
+    let (w, h) = opts.size.mm();
     let pages = items.len();
     let subject = job.batch_id.to_string();
     let record = NewPrintJob {
@@ -358,22 +373,18 @@ fn waybills_job(
         batch_id: Some(job.batch_id),
         subject: &subject,
         pages: pages as i64,
-        format: "pdf",
+        format: job.format.code(),
         target: &target.to_log(),
         reprint,
         params: &params,
         retry_of,
     };
-    run_job(
-        store,
-        actor,
-        record,
-        &items,
-        data,
-        target,
-        printer::media(w, h),
-        job.overwrite,
-    )
+    let sending = Sending {
+        media: printer::media(w, h),
+        kind: job.format.out_kind(),
+        overwrite: job.overwrite,
+    };
+    run_job(store, actor, record, &items, doc, target, &sending)
 }
 
 fn raw_not_for_pdf(target: &Target) -> Result<()> {
@@ -451,16 +462,12 @@ fn picklist_job(
         params: &params,
         retry_of,
     };
-    run_job(
-        store,
-        actor,
-        record,
-        &[],
-        data,
-        target,
-        "A4".into(),
+    let sending = Sending {
+        media: "A4".into(),
+        kind: OutKind::Pdf,
         overwrite,
-    )
+    };
+    run_job(store, actor, record, &[], data, target, &sending)
 }
 
 /// Which products get labels.
@@ -471,26 +478,39 @@ pub enum LabelSelect {
     NeedsBarcode,
 }
 
-/// PDF, or a label printer's own language.
+/// PDF, or a thermal printer's own language (labels, and waybills for a thermal 快递单 printer).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum LabelFormat {
+pub enum PrintFormat {
     #[default]
     Pdf,
     Raw(RawFormat),
 }
 
-impl LabelFormat {
+impl PrintFormat {
     pub fn code(self) -> &'static str {
         match self {
-            LabelFormat::Pdf => "pdf",
-            LabelFormat::Raw(f) => f.code(),
+            PrintFormat::Pdf => "pdf",
+            PrintFormat::Raw(f) => f.code(),
         }
+    }
+
+    /// `pdf`, `tspl` or `zpl`, as the CLI and the print log say it.
+    pub fn parse(text: &str) -> Result<PrintFormat> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "pdf" => Ok(PrintFormat::Pdf),
+            f => RawFormat::parse(f).map(PrintFormat::Raw),
+        }
+    }
+
+    /// The format a logged job's params keep (jobs from before it was kept were PDF).
+    fn of_params(p: &Value) -> Result<PrintFormat> {
+        PrintFormat::parse(p["format"].as_str().unwrap_or("pdf"))
     }
 
     fn out_kind(self) -> OutKind {
         match self {
-            LabelFormat::Pdf => OutKind::Pdf,
-            LabelFormat::Raw(_) => OutKind::LabelStream,
+            PrintFormat::Pdf => OutKind::Pdf,
+            PrintFormat::Raw(_) => OutKind::LabelStream,
         }
     }
 }
@@ -501,7 +521,7 @@ pub struct LabelJob {
     pub copies: u32,
     pub size: Option<LabelSize>,
     pub dpi: Option<Dpi>,
-    pub format: LabelFormat,
+    pub format: PrintFormat,
     pub overwrite: Overwrite,
 }
 
@@ -557,8 +577,8 @@ fn render_labels(
 ) -> Result<(Document, LabelOptions)> {
     let opts = label_options(db, job)?;
     let doc = match job.format {
-        LabelFormat::Pdf => label::document(labels, &opts)?,
-        LabelFormat::Raw(f) => {
+        PrintFormat::Pdf => label::document(labels, &opts)?,
+        PrintFormat::Raw(f) => {
             let font = setting_or(db, ZPL_FONT_SETTING, DEFAULT_ZPL_FONT)?;
             Document {
                 pdf: raw::render(f, labels, &opts, &font)?,
@@ -605,7 +625,7 @@ fn labels_job(
     if job.select == LabelSelect::NeedsBarcode {
         actor.require(Permission::AssignBarcodes)?;
     }
-    if let (LabelFormat::Pdf, Target::Raw(to)) = (job.format, target) {
+    if let (PrintFormat::Pdf, Target::Raw(to)) = (job.format, target) {
         return Err(Refusal::LabelPortNeedsRaw(to.clone()).into());
     }
     target.check(store, job.format.out_kind(), job.overwrite)?;
@@ -691,8 +711,8 @@ fn subject_of(skus: &[String]) -> String {
     s
 }
 
-/// Records a job (a PDF) as pending, sends it and records how it ended.
-#[allow(clippy::too_many_arguments)]
+/// Records a job (a PDF, or a waybill printer's stream) as pending, sends it and records how it
+/// ended.
 fn run_job(
     store: &mut Store,
     actor: &Actor,
@@ -700,16 +720,10 @@ fn run_job(
     items: &[PrintJobItem],
     doc: Document,
     target: &Target,
-    media: String,
-    overwrite: Overwrite,
+    sending: &Sending,
 ) -> Result<PrintOutcome> {
     let id = store.write(|db| db.insert_print_job(actor, &record, items))?;
-    let sending = Sending {
-        media,
-        kind: OutKind::Pdf,
-        overwrite,
-    };
-    let cups_job = deliver_logged(store, id, (&doc.pdf, &doc.pages), target, &sending)?;
+    let cups_job = deliver_logged(store, id, (&doc.pdf, &doc.pages), target, sending)?;
     let data = doc.pdf;
     Ok(PrintOutcome {
         job_id: id,
@@ -846,6 +860,7 @@ pub fn retry(
                 only: strings(&p["only"]),
                 size: p["size"].as_str().map(WaybillSize::parse).transpose()?,
                 dpi,
+                format: PrintFormat::of_params(p)?,
                 overwrite,
             };
             waybills_job(store, actor, &job, &target, Some(job_id))
@@ -859,10 +874,7 @@ pub fn retry(
             Some(job_id),
         ),
         JobKind::Labels => {
-            let format = match p["format"].as_str().unwrap_or("pdf") {
-                "pdf" => LabelFormat::Pdf,
-                f => LabelFormat::Raw(RawFormat::parse(f)?),
-            };
+            let format = PrintFormat::of_params(p)?;
             let job = LabelJob {
                 select: LabelSelect::Skus(strings(&p["skus"])),
                 copies: p["copies"].as_u64().unwrap_or(1) as u32,

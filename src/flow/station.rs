@@ -2,6 +2,7 @@
 
 use crate::domain::{Actor, Permission};
 use crate::error::{Error, Refusal, Result};
+use crate::flow::print::PrintFormat;
 use crate::scan::settings::ScannerSettings;
 use crate::store::Store;
 use serde_json::json;
@@ -73,6 +74,9 @@ pub struct PrintSettings {
     pub dir: Option<PathBuf>,
     /// A CUPS (or Windows) printer to print to at once; `None`: PDF files in the folder.
     pub printer: Option<String>,
+    /// The language of the waybill printer (`printer`): PDF pages, or TSPL/ZPL for a thermal
+    /// 快递单 printer fed raw. PDF files in the folder stay PDF.
+    pub waybill_format: PrintFormat,
 }
 
 fn print_key(terminal: &str, what: &str) -> String {
@@ -90,6 +94,8 @@ pub fn print_settings(store: &Store, terminal: &str) -> Result<PrintSettings> {
     Ok(PrintSettings {
         dir: get("print_dir")?.map(PathBuf::from),
         printer: get("printer")?,
+        waybill_format: get("waybill_format")?
+            .map_or(Ok(PrintFormat::Pdf), |f| PrintFormat::parse(&f))?,
     })
 }
 
@@ -160,13 +166,15 @@ fn write_printing(
         .map(|d| d.to_string_lossy().into_owned())
         .unwrap_or_default();
     let printer = s.printer.clone().unwrap_or_default();
+    let format = s.waybill_format.code();
     db.set_setting(&print_key(terminal, "print_dir"), &dir)?;
     db.set_setting(&print_key(terminal, "printer"), printer.trim())?;
+    db.set_setting(&print_key(terminal, "waybill_format"), format)?;
     db.log_event(
         actor,
         "station_printing_set",
         terminal,
-        &json!({"print_dir": dir, "printer": printer}),
+        &json!({"print_dir": dir, "printer": printer, "waybill_format": format}),
     )
 }
 

@@ -478,7 +478,9 @@ impl App {
         self.reports.out_dir = dir.clone();
         self.after_sales.out_dir = dir;
         self.after_sales.printer = p.printer.clone();
+        self.after_sales.waybill_format = p.waybill_format;
         self.print.printer = p.printer;
+        self.print.waybill_format = p.waybill_format;
     }
 
     fn signed_in(&mut self, actor: Actor) -> Task<Message> {

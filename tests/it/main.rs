@@ -49,6 +49,7 @@ mod print_decode;
 mod print_printers;
 mod print_raster;
 mod print_text;
+mod print_thermal;
 mod readme;
 mod refunds;
 mod reimport;

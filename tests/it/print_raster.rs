@@ -121,7 +121,7 @@ fn poppler(pdf: &[u8], page: usize, dpi: u32) -> GreyPage {
 }
 
 /// What zbar reads on a page.
-fn zbar(page: &GreyPage) -> BTreeSet<String> {
+pub(crate) fn zbar(page: &GreyPage) -> BTreeSet<String> {
     require_tool("zbarimg", "zbar-tools");
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("page.pgm");
@@ -268,7 +268,7 @@ fn a_label_sheet_drawn_by_packbench_is_the_pdf_and_scans() {
 }
 
 /// The pages of a TSPL job of `BITMAP`s, decoded back from its bytes (0 bits black).
-fn tspl_bitmaps(job: &[u8]) -> Vec<GreyPage> {
+pub(crate) fn tspl_bitmaps(job: &[u8]) -> Vec<GreyPage> {
     let mut pages = Vec::new();
     let mut rest = job;
     let tag = b"BITMAP ";

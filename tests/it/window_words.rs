@@ -8,7 +8,7 @@ use clap::CommandFactory;
 use packbench::domain::Actor;
 use packbench::error::{Error, Refusal};
 use packbench::flow;
-use packbench::flow::print::{LabelFormat, LabelJob, LabelSelect, Overwrite, Target};
+use packbench::flow::print::{LabelJob, LabelSelect, Overwrite, PrintFormat, Target};
 use packbench::store::Store;
 use packbench::ui::i18n::{self, Bi, Lang};
 use packbench::ui::screen::{Screen, Tone};
@@ -285,8 +285,8 @@ fn the_print_and_labels_screens_give_window_advice() {
     let port = Target::Raw("127.0.0.1:9".into());
     let out = Target::File(s.path("labels.pdf"));
     for (job, target, cli) in [
-        (job(0, LabelFormat::Pdf), &out, "--copies"),
-        (job(1, LabelFormat::Pdf), &port, "--raw tspl"),
+        (job(0, PrintFormat::Pdf), &out, "--copies"),
+        (job(1, PrintFormat::Pdf), &port, "--raw tspl"),
     ] {
         let e = flow::print::print_labels(&mut store, &actor, &job, target).unwrap_err();
         assert!(matches!(e, Error::Refused(_)), "{e:?}");

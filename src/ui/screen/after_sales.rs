@@ -8,7 +8,7 @@ use crate::domain::exception::{Exception, Queue};
 use crate::domain::{Actor, Permission};
 use crate::flow;
 use crate::flow::parcels::{NewWaybill, Removed, Voided};
-use crate::flow::print::{Overwrite, PrintOutcome, Target, WaybillJob};
+use crate::flow::print::{Overwrite, PrintFormat, PrintOutcome, Target, WaybillJob};
 use crate::flow::returns::{ReturnDesk, ReturnVerdict};
 use crate::scan::Scan;
 use crate::store::Store;
@@ -127,6 +127,8 @@ pub struct State {
     /// Where a new waybill's PDF goes when the station has no printer.
     pub out_dir: PathBuf,
     pub printer: Option<String>,
+    /// The language `printer` takes waybills in (the station's setting).
+    pub waybill_format: PrintFormat,
 }
 
 /// The lists this staff member works: the printer's, the supervisor's, or both (an admin).
@@ -310,6 +312,11 @@ impl State {
                 let o = self.order_no.clone();
                 let courier = self.courier.trim().to_string();
                 let target = self.target();
+                // A PDF file stays PDF; the station's printer gets its own language.
+                let format = match target {
+                    Target::Printer(_) => self.waybill_format,
+                    _ => PrintFormat::Pdf,
+                };
                 let out_dir = self.out_dir.clone();
                 self.busy += 1;
                 Action::job(Job::new(
@@ -329,6 +336,7 @@ impl State {
                             only: vec![n.tracking_no.clone()],
                             size: None,
                             dpi: None,
+                            format,
                             overwrite: Overwrite::OursOnly,
                         };
                         let printed = flow::print::print_waybills(s, &actor, &job, &target)?;

@@ -6,7 +6,7 @@
 use super::{Action, Ctx, Notice};
 use crate::domain::Permission;
 use crate::flow;
-use crate::flow::print::{LabelFormat, LabelJob, LabelSelect, Overwrite, PrintOutcome, Target};
+use crate::flow::print::{LabelJob, LabelSelect, Overwrite, PrintFormat, PrintOutcome, Target};
 use crate::print::raster;
 use crate::print::raw::RawFormat;
 use crate::print::{Dpi, LabelOptions, LabelSize, label};
@@ -184,8 +184,8 @@ impl State {
             size: Some(self.size),
             dpi: None,
             format: match &self.destination {
-                Some(Destination::Raw(f, _)) => LabelFormat::Raw(*f),
-                _ => LabelFormat::Pdf,
+                Some(Destination::Raw(f, _)) => PrintFormat::Raw(*f),
+                _ => PrintFormat::Pdf,
             },
             overwrite: Overwrite::OursOnly,
         })
@@ -308,7 +308,7 @@ impl State {
             return Action::notice(Notice::failed(Bi::t(T::PreviewNeedsSkus)));
         };
         let job = LabelJob {
-            format: LabelFormat::Pdf,
+            format: PrintFormat::Pdf,
             ..job
         };
         let actor = ctx.actor.clone();

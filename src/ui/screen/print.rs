@@ -10,10 +10,11 @@ use crate::domain::{Actor, BatchId, Permission};
 use crate::flow;
 use crate::flow::batch::{BatchPlan, BatchResult, BatchView, CancelledBatch};
 use crate::flow::check::OpenAtBench;
-use crate::flow::print::{Overwrite, PrintOutcome, SenderPart, Target, WaybillJob};
+use crate::flow::print::{Overwrite, PrintFormat, PrintOutcome, SenderPart, Target, WaybillJob};
 use crate::flow::review::Readiness;
 use crate::flow::ship::BulkShipped;
 use crate::flow::waybills::{Added, Numbers, Pool};
+use crate::print::raw::RawFormat;
 use crate::scan::Scan;
 use crate::store::{BatchRow, BenchOrder, PrintJobRow, Store};
 use crate::ui::files::{self, Chooser, Outcome};
@@ -51,6 +52,8 @@ pub enum Message {
     KeepBatch,
     Cancelled(Result<CancelledBatch, Failure>),
     DestinationPicked(Destination),
+    /// The waybill printer's language (for a printer; a PDF file stays PDF).
+    WaybillFormatPicked(FormatChoice),
     PrintWaybills,
     PrintPicklist,
     ReprintChanged(String),
@@ -140,6 +143,41 @@ impl fmt::Display for Destination {
     }
 }
 
+/// The waybill printer's language as the pick lists show it (here and in the station's
+/// settings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FormatChoice {
+    pub format: PrintFormat,
+    pub lang: Lang,
+}
+
+impl FormatChoice {
+    /// PDF, TSPL, ZPL.
+    pub fn all(lang: Lang) -> Vec<FormatChoice> {
+        [
+            PrintFormat::Pdf,
+            PrintFormat::Raw(RawFormat::Tspl),
+            PrintFormat::Raw(RawFormat::Zpl),
+        ]
+        .into_iter()
+        .map(|format| FormatChoice { format, lang })
+        .collect()
+    }
+}
+
+impl fmt::Display for FormatChoice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(st(
+            self.lang,
+            match self.format {
+                PrintFormat::Pdf => S::WaybillFormatPdf,
+                PrintFormat::Raw(RawFormat::Tspl) => S::WaybillFormatTspl,
+                PrintFormat::Raw(RawFormat::Zpl) => S::WaybillFormatZpl,
+            },
+        ))
+    }
+}
+
 /// A batch about to be cancelled, waiting for the second click.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CancelAsk {
@@ -178,6 +216,8 @@ pub struct State {
     pub printers: Vec<String>,
     /// `None`: a PDF file.
     pub printer: Option<String>,
+    /// The language `printer` gets waybills in (the station's setting to start with).
+    pub waybill_format: PrintFormat,
     pub reprint_no: String,
     pub log: Vec<PrintJobRow>,
     /// Where PDF files go (the `print` folder beside the store).
@@ -271,6 +311,14 @@ impl State {
                     .format("%Y%m%d-%H%M%S");
                 Target::File(self.out_dir.join(format!("{what}-{stamp}.pdf")))
             }
+        }
+    }
+
+    /// The waybills' language as they go now: the printer's, or PDF for a file.
+    fn waybill_format_now(&self) -> PrintFormat {
+        match self.printer {
+            Some(_) => self.waybill_format,
+            None => PrintFormat::Pdf,
         }
     }
 
@@ -631,6 +679,10 @@ impl State {
                 };
                 Action::none()
             }
+            Message::WaybillFormatPicked(c) => {
+                self.waybill_format = c.format;
+                Action::none()
+            }
             Message::PrintWaybills => self.print_waybills(actor, false, false),
             Message::Reprint => self.print_waybills(actor, true, false),
             Message::PrintAnyway => match self.sender_ask.take() {
@@ -828,6 +880,7 @@ impl State {
             only,
             size: None,
             dpi: None,
+            format: self.waybill_format_now(),
             overwrite: Overwrite::OursOnly,
         };
         let target = self.target(&what);
@@ -1101,21 +1154,33 @@ impl State {
             Some(p) => Destination::Printer(p.clone(), lang),
             None => Destination::Pdf(lang),
         };
-        c = c.push(
-            row![
-                text(tr(lang, T::PrintTo)).size(16),
-                pick_list(destinations, Some(chosen), Message::DestinationPicked).text_size(16),
-                text(if self.printer.is_none() {
-                    self.out_dir.display().to_string()
-                } else {
-                    String::new()
-                })
-                .size(13),
-            ]
-            .spacing(8)
-            .align_y(iced::Alignment::Center)
-            .wrap(),
-        );
+        let mut to = row![
+            text(tr(lang, T::PrintTo)).size(16),
+            pick_list(destinations, Some(chosen), Message::DestinationPicked).text_size(16),
+            text(if self.printer.is_none() {
+                self.out_dir.display().to_string()
+            } else {
+                String::new()
+            })
+            .size(13),
+        ]
+        .spacing(8)
+        .align_y(iced::Alignment::Center);
+        if self.printer.is_some() {
+            // A thermal 快递单 printer takes its own language; a PDF file needs none.
+            to = to.push(text(st(lang, S::WaybillFormat)).size(14)).push(
+                pick_list(
+                    FormatChoice::all(lang),
+                    Some(FormatChoice {
+                        format: self.waybill_format,
+                        lang,
+                    }),
+                    Message::WaybillFormatPicked,
+                )
+                .text_size(14),
+            );
+        }
+        c = c.push(to.wrap());
 
         let mut list = Column::new().spacing(4).width(iced::FillPortion(2));
         list = list.push(text(tr(lang, T::Batches)).size(16));

@@ -5,7 +5,7 @@ use super::{Action, Ctx, Notice, PAGE, pager};
 use crate::domain::ReceiptId;
 use crate::domain::stock::ReceiptState;
 use crate::flow;
-use crate::flow::print::{LabelFormat, LabelJob, LabelSelect, Overwrite, PrintOutcome, Target};
+use crate::flow::print::{LabelJob, LabelSelect, Overwrite, PrintFormat, PrintOutcome, Target};
 use crate::flow::receipt::Receipt;
 use crate::scan::Scan;
 use crate::store::{ReceiptRow, Store};
@@ -193,7 +193,7 @@ impl State {
                             copies: 1,
                             size: None,
                             dpi: None,
-                            format: LabelFormat::Pdf,
+                            format: PrintFormat::Pdf,
                             overwrite: Overwrite::OursOnly,
                         };
                         flow::print::print_labels(s, &actor, &job, &target)

@@ -3,8 +3,10 @@
 //! typo is refused with the reason and the old value kept. Above them, this station's own
 //! settings (its scanners, print folder and printer), as `station set`, saved together.
 
+use super::print::FormatChoice;
 use super::{Action, Ctx, Notice};
 use crate::flow;
+use crate::flow::print::PrintFormat;
 use crate::flow::station::PrintSettings;
 use crate::os::Os;
 use crate::scan::Scan;
@@ -63,6 +65,8 @@ pub struct StationForm {
     pub print_dir: String,
     /// Empty: PDF files.
     pub printer: String,
+    /// The printer's language for waybills.
+    pub waybill_format: PrintFormat,
 }
 
 impl StationForm {
@@ -85,6 +89,7 @@ impl StationForm {
                 .map(|d| d.display().to_string())
                 .unwrap_or_default(),
             printer: p.printer.clone().unwrap_or_default(),
+            waybill_format: p.waybill_format,
         }
     }
 
@@ -117,6 +122,7 @@ impl StationForm {
         let printing = PrintSettings {
             dir: (!dir.is_empty()).then(|| PathBuf::from(dir)),
             printer: (!printer.is_empty()).then(|| printer.to_string()),
+            waybill_format: self.waybill_format,
         };
         Ok((scanners, printing))
     }
@@ -128,6 +134,8 @@ pub enum Message {
     StationChanged(StationField, String),
     StationSuffix(SuffixChoice),
     StationAim(bool),
+    /// The station printer's language for waybills (a thermal 快递单 printer: TSPL or ZPL).
+    StationWaybillFormat(FormatChoice),
     SaveStation,
     StationSaved(Result<(), Failure>),
     Loaded(Result<Vec<Setting>, Failure>),
@@ -284,6 +292,12 @@ impl State {
             Message::StationSuffix(c) => {
                 if let Some((_, f)) = &mut self.station {
                     f.suffix = c.suffix;
+                }
+                Action::none()
+            }
+            Message::StationWaybillFormat(c) => {
+                if let Some((_, f)) = &mut self.station {
+                    f.waybill_format = c.format;
                 }
                 Action::none()
             }
@@ -493,6 +507,21 @@ impl State {
                 StationField::Printer,
                 Fill,
             ))
+            .push(
+                row![
+                    text(st(lang, S::WaybillFormat)).size(14).width(150),
+                    pick_list(
+                        FormatChoice::all(lang),
+                        Some(FormatChoice {
+                            format: f.waybill_format,
+                            lang
+                        }),
+                        Message::StationWaybillFormat
+                    ),
+                ]
+                .spacing(6)
+                .align_y(iced::Alignment::Center),
+            )
             .push(
                 button(text(st(lang, S::Save)))
                     .style(button::success)
