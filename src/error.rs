@@ -680,6 +680,19 @@ impl From<crate::domain::IdError> for Error {
 }
 
 impl Error {
+    /// The error as a message box says it to someone who double-clicked packbench.exe (no
+    /// console, no command line in sight): both languages, and for a missing store the first
+    /// steps, which need a command prompt.
+    pub fn for_double_click(&self) -> String {
+        let mut text = format!("{}\n\n{self}", self.zh());
+        if matches!(self, Error::Refused(Refusal::NoStore(_))) {
+            text.push_str(
+                "\n\n第一次使用：在 packbench.exe 所在文件夹的地址栏里输入 cmd 回车，再输入 packbench.exe init 新建店铺的数据库；想先看看：packbench.exe --demo。详见 README-Windows.txt。\n\nFirst time: type cmd in the address bar of packbench.exe's folder and press Enter, then packbench.exe init to make the shop's store; to look around first: packbench.exe --demo. See README-Windows.txt.",
+            );
+        }
+        text
+    }
+
     /// A validation error with both messages.
     pub fn invalid(zh: impl Into<String>, en: impl Into<String>) -> Error {
         Error::Invalid {
@@ -800,6 +813,22 @@ impl Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_double_click_without_a_store_is_told_the_first_steps_in_both_languages() {
+        let e: Error = Refusal::NoStore(PathBuf::from(r"C:\Users\shop\packbench.db")).into();
+        let text = e.for_double_click();
+        assert!(text.starts_with(&e.zh()), "{text}");
+        assert!(text.contains(&e.to_string()), "{text}");
+        assert!(text.contains("packbench.exe init 新建店铺"), "{text}");
+        assert!(text.contains("then packbench.exe init"), "{text}");
+        // Any other error is said as it is, without first steps.
+        let other: Error = Refusal::WrongPin.into();
+        assert_eq!(
+            other.for_double_click(),
+            format!("{}\n\n{other}", other.zh())
+        );
+    }
 
     fn sqlite(code: i32, text: &str) -> Error {
         Error::from(rusqlite::Error::SqliteFailure(

@@ -489,8 +489,17 @@ pub fn main() -> ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     let cli = Cli::parse();
+    // The window started from Explorer: its console goes, and an error is said in a box.
+    let double_clicked = cli.command.is_none() && crate::os::console_of_its_own();
+    if double_clicked {
+        crate::os::leave_console();
+    }
     match run(cli) {
         Ok(code) => code,
+        Err(e) if double_clicked => {
+            crate::os::alert("packbench", &e.for_double_click());
+            ExitCode::FAILURE
+        }
         Err(e) => {
             eprintln!("错误：{}", e.zh());
             eprintln!("error: {e}");
