@@ -589,17 +589,28 @@ fn render_labels(
     Ok((doc, opts))
 }
 
-/// The labels as they would print, without printing or logging them (a preview).
-pub fn labels_preview(
+/// The first label as it would print, without printing or logging anything (the window's
+/// preview): every product is checked as printing would check it (it exists, its barcode fits
+/// the label at the shop's size and dpi), and page 1, the first product's, is laid out.
+pub fn label_preview(
     store: &Store,
     actor: &Actor,
     skus: &[String],
     job: &LabelJob,
-) -> Result<Vec<u8>> {
+) -> Result<Drawing> {
     actor.require(Permission::PrintLabels)?;
     let db = store.read();
     let labels: Vec<Label> = labels_of(&db, skus)?.into_iter().map(|(_, l)| l).collect();
-    Ok(render_labels(&db, &labels, job)?.0.pdf)
+    let opts = LabelOptions {
+        copies: 1,
+        ..label_options(&db, job)?
+    };
+    label::fit_all(&labels, &opts)?;
+    label::document(&labels[..1.min(labels.len())], &opts)?
+        .pages
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::invalid("没有要预览的标签", "no label to preview"))
 }
 
 /// Prints barcode labels to `target`. With `NeedsBarcode`, the products without a barcode get

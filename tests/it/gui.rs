@@ -638,6 +638,27 @@ fn the_labels_screen_previews_scanned_products_and_prints() {
     assert_eq!(app.labels.skus, "TX2017-GY-S");
     assert!(app.labels.preview.is_some(), "{:?}", app.notice);
     window_shows(&app, "window-labels-zh", &["TX2017-GY-S", "打印标签"]);
+    // The preview is laid out as the shop prints: at its label size, not 40×30 always.
+    let actor = app.actor.clone().unwrap();
+    let job = |size| packbench::flow::print::LabelJob {
+        select: packbench::flow::print::LabelSelect::Skus(vec!["TX2017-GY-S".into()]),
+        copies: 1,
+        size,
+        dpi: None,
+        format: Default::default(),
+        overwrite: Default::default(),
+    };
+    let store = Store::open(s.db()).unwrap();
+    let skus = ["TX2017-GY-S".to_string()];
+    let page = packbench::flow::print::label_preview(&store, &actor, &skus, &job(None)).unwrap();
+    assert_eq!((page.width_mm, page.height_mm), (40.0, 30.0));
+    s.ok(&["settings", "set", "print.label_size", "50x30"]);
+    let page = packbench::flow::print::label_preview(&store, &actor, &skus, &job(None)).unwrap();
+    assert_eq!((page.width_mm, page.height_mm), (50.0, 30.0));
+    let small = Some(packbench::print::LabelSize::parse("40x30").unwrap());
+    let page = packbench::flow::print::label_preview(&store, &actor, &skus, &job(small)).unwrap();
+    assert_eq!(page.width_mm, 40.0, "a size chosen on the screen wins");
+    s.ok(&["settings", "set", "print.label_size", "40x30"]);
     // An unknown code is a red notice and changes nothing.
     let _ = app.update(scan("6900000000017"));
     assert_eq!(app.notice.as_ref().unwrap().tone, Tone::Failed);

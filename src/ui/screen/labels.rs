@@ -7,9 +7,9 @@ use super::{Action, Ctx, Notice};
 use crate::domain::Permission;
 use crate::flow;
 use crate::flow::print::{LabelJob, LabelSelect, Overwrite, PrintFormat, PrintOutcome, Target};
+use crate::print::LabelSize;
 use crate::print::raster;
 use crate::print::raw::RawFormat;
-use crate::print::{Dpi, LabelOptions, LabelSize, label};
 use crate::scan::Scan;
 use crate::store::Store;
 use crate::ui::fonts;
@@ -315,31 +315,8 @@ impl State {
         self.busy += 1;
         Action::job(Job::new(
             move |s: &mut Store| {
-                // Every product is checked as printing would (it exists, has a barcode that
-                // fits the label); page 1, the first product's first copy, is the only one
-                // laid out. TODO(flow owner): `flow::print::labels_preview` returning the
-                // `Document` (`label::document`) would keep the options' lookup in one place.
-                actor.require(Permission::PrintLabels)?;
-                let db = s.read();
-                let labels: Vec<_> = flow::print::labels_of(&db, &skus)?
-                    .into_iter()
-                    .map(|(_, l)| l)
-                    .collect();
-                let dpi = match db.setting(flow::print::DPI_SETTING)? {
-                    Some(d) => Dpi::parse(&d)?,
-                    None => Dpi::D203,
-                };
-                let opts = LabelOptions {
-                    size: job.size.unwrap_or_default(),
-                    dpi,
-                    copies: 1,
-                };
-                label::fit_all(&labels, &opts)?;
-                let doc = label::document(&labels[..1.min(labels.len())], &opts)?;
-                let page = doc.pages.first().ok_or_else(|| {
-                    crate::error::Error::invalid("没有要预览的标签", "no label to preview")
-                })?;
-                let p = raster::render(page, 203);
+                let page = flow::print::label_preview(s, &actor, &skus, &job)?;
+                let p = raster::render(&page, 203);
                 Ok(Page {
                     width: p.width,
                     height: p.height,
