@@ -59,13 +59,17 @@ fn main() {
     }
     c.final_summary();
 
-    report(
+    let measured = report(
         &target,
         &run,
         orders,
         &floor_cpu.into_inner(),
         &packbench_cpu.into_inner(),
     );
+    if !measured {
+        // A bench that measured nothing must not pass for one that did.
+        std::process::exit(2);
+    }
 }
 
 /// The files of one run. Each timed iteration starts from no database and no UTF-8 copies; the
@@ -260,7 +264,9 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
 
 /// Peak memory, the ratio of the medians criterion just wrote, and the same ratio in CPU time:
 /// on a machine shared with other work, wall time swings with their load and CPU time much less.
-fn report(target: &Path, run: &Run, orders: u64, floor_cpu: &[f64], packbench_cpu: &[f64]) {
+/// Prints the figures of this run; false when one side did not run in it (a filter left it out),
+/// so there is no ratio to speak of: criterion's files may hold an older run's.
+fn report(target: &Path, run: &Run, orders: u64, floor_cpu: &[f64], packbench_cpu: &[f64]) -> bool {
     let peak_mb = run.packbench_peak_kib() as f64 / 1024.0;
     let verdict = |ok: bool| if ok { "within target" } else { "OVER TARGET" };
     println!();
@@ -269,6 +275,14 @@ fn report(target: &Path, run: &Run, orders: u64, floor_cpu: &[f64], packbench_cp
         "  peak RSS of packbench import: {peak_mb:.1} MB (target ≤ {TARGET_PEAK_MB} MB: {})",
         verdict(peak_mb <= TARGET_PEAK_MB)
     );
+    if floor_cpu.is_empty() || packbench_cpu.is_empty() {
+        println!(
+            "  ratio to the floor: not measured (the floor ran {} times, packbench {} times in this run)",
+            floor_cpu.len(),
+            packbench_cpu.len()
+        );
+        return false;
+    }
     let dir = criterion_home(target).join(GROUP);
     match (
         median_ns(&dir, "floor_iconv_sqlite3"),
@@ -281,10 +295,13 @@ fn report(target: &Path, run: &Run, orders: u64, floor_cpu: &[f64], packbench_cp
             pb / floor,
             verdict(pb / floor <= TARGET_RATIO)
         ),
-        _ => println!(
-            "  wall time: no criterion estimates under {}",
-            dir.display()
-        ),
+        _ => {
+            println!(
+                "  wall time: not measured (no criterion estimates under {})",
+                dir.display()
+            );
+            return false;
+        }
     }
     if let (Some(floor), Some(pb)) = (median(floor_cpu.to_vec()), median(packbench_cpu.to_vec())) {
         println!(
@@ -294,6 +311,7 @@ fn report(target: &Path, run: &Run, orders: u64, floor_cpu: &[f64], packbench_cp
             pb / floor
         );
     }
+    true
 }
 
 fn median_ns(group_dir: &Path, function: &str) -> Option<f64> {

@@ -226,7 +226,10 @@ def main():
         accel = "yes"
     except ImportError:
         accel = "no"
-    result = {"peer": f"reportlab {reportlab.Version} (rl_accel: {accel}; font {font})"}
+    result = {
+        "peer": f"reportlab {reportlab.Version} (rl_accel: {accel}; font {font})",
+        "rl_accel": accel == "yes",
+    }
     for key, f in (("waybills", waybills), ("labels", labels)):
         f(data[key][:10])  # warm-up: font subsetting tables, imports
         median, median_cpu, pdf = timed(f, data[key], runs)
