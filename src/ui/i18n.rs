@@ -710,6 +710,8 @@ pub enum S {
     /// The waybill printer's language (PDF, or TSPL/ZPL for a thermal 快递单 printer).
     WaybillFormat,
     WaybillFormatPdf,
+    /// A pick list (a full page) asked of a printer set to TSPL/ZPL waybills.
+    PicklistNotThermal,
     WaybillFormatTspl,
     WaybillFormatZpl,
     GiveBarcode,
@@ -1050,12 +1052,20 @@ pub fn st(lang: Lang, s: S) -> &'static str {
         S::StationPrinter => ("打印机", "Printer"),
         S::StationPrinterHint => ("空：保存为 PDF 文件", "Empty: PDF files"),
         S::WaybillFormat => ("快递单打印机语言", "Waybill printer language"),
-        S::WaybillFormatPdf => ("PDF（经打印机驱动）", "PDF (through the printer's driver)"),
+        // Not "PDF": on Windows the page is drawn on the driver's device context.
+        S::WaybillFormatPdf => (
+            "经打印机驱动（普通打印机）",
+            "Through the printer's driver (ordinary printer)",
+        ),
         S::WaybillFormatTspl => (
             "TSPL 热敏（佳博、芯烨、TSC）",
             "TSPL thermal (Gprinter, Xprinter, TSC)",
         ),
         S::WaybillFormatZpl => ("ZPL 热敏（斑马）", "ZPL thermal (Zebra)"),
+        S::PicklistNotThermal => (
+            "配货单是整页纸，不能发给 TSPL/ZPL 热敏快递单打印机：请在“打印到”选普通打印机或“保存为 PDF 文件”。",
+            "A pick list is a full page and cannot go to a TSPL/ZPL thermal waybill printer: under \"Print to\", choose an ordinary printer or \"PDF file\".",
+        ),
         S::GiveBarcode => ("按店铺规则给条码", "Give a barcode by the shop's rule"),
         S::BarcodeGiven => ("已给条码", "barcode given"),
         S::PrintLabelsOf => ("打印标签…", "Print labels…"),
