@@ -343,5 +343,13 @@ fn a_pick_list_is_refused_by_a_thermal_waybill_printer_and_its_language_stays_wi
             app.view(),
         );
         assert!(ui.find(st(lang, S::WaybillFormat)).is_ok());
+        // To look at it: PACKBENCH_SNAPSHOT_PNG=DIR writes the screen as a PNG there.
+        if let Some(dir) = std::env::var_os("PACKBENCH_SNAPSHOT_PNG") {
+            let path = std::path::Path::new(&dir).join(format!("print-{lang:?}"));
+            let _ = ui
+                .snapshot(&iced::Theme::Light)
+                .unwrap()
+                .matches_image(path);
+        }
     }
 }
