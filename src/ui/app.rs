@@ -481,6 +481,7 @@ impl App {
         self.after_sales.waybill_format = p.waybill_format;
         self.print.printer = p.printer;
         self.print.waybill_format = p.waybill_format;
+        self.print.formats.clear();
     }
 
     fn signed_in(&mut self, actor: Actor) -> Task<Message> {

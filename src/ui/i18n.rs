@@ -710,6 +710,13 @@ pub enum S {
     /// The waybill printer's language (PDF, or TSPL/ZPL for a thermal 快递单 printer).
     WaybillFormat,
     WaybillFormatPdf,
+    /// A pick list (a full page) asked of a printer set to TSPL/ZPL waybills.
+    PicklistNotThermal,
+    PrintersFound,
+    /// "Saved This station: vm" read as a heading glued to a verb.
+    StationSaved,
+    NoPrinters,
+    FindPrinters,
     WaybillFormatTspl,
     WaybillFormatZpl,
     GiveBarcode,
@@ -1012,7 +1019,8 @@ pub fn st(lang: Lang, s: S) -> &'static str {
         S::ChooseCourier => ("指定快递", "Set courier"),
         S::AnyCourier => ("任意快递", "Any courier"),
         S::ThisStation => ("本工位", "This station"),
-        S::ScanGap => ("扫码枪按键间隔（毫秒）", "Scanner key gap (ms)"),
+        // Short enough for the label column (150 px): it wrapped inside its brackets.
+        S::ScanGap => ("扫码枪键间隔（毫秒）", "Scanner key gap (ms)"),
         S::ScanMinLen => ("最短条码长度", "Shortest code"),
         S::ScanSuffix => ("扫码结尾", "Scan ends with"),
         S::SuffixEnter => ("回车", "Enter"),
@@ -1050,12 +1058,30 @@ pub fn st(lang: Lang, s: S) -> &'static str {
         S::StationPrinter => ("打印机", "Printer"),
         S::StationPrinterHint => ("空：保存为 PDF 文件", "Empty: PDF files"),
         S::WaybillFormat => ("快递单打印机语言", "Waybill printer language"),
-        S::WaybillFormatPdf => ("PDF（经打印机驱动）", "PDF (through the printer's driver)"),
+        // Not "PDF": on Windows the page is drawn on the driver's device context.
+        S::WaybillFormatPdf => (
+            "经打印机驱动（普通打印机）",
+            "Through the printer's driver (ordinary printer)",
+        ),
         S::WaybillFormatTspl => (
             "TSPL 热敏（佳博、芯烨、TSC）",
             "TSPL thermal (Gprinter, Xprinter, TSC)",
         ),
         S::WaybillFormatZpl => ("ZPL 热敏（斑马）", "ZPL thermal (Zebra)"),
+        S::PrintersFound => (
+            "这台电脑的打印机（点一下填上）：",
+            "Printers of this PC (click to fill in):",
+        ),
+        S::NoPrinters => (
+            "没有找到打印机：先在系统里添加打印机，再点“查找打印机”",
+            "No printer found: add the printer to the system first, then Find printers",
+        ),
+        S::FindPrinters => ("查找打印机", "Find printers"),
+        S::StationSaved => ("已保存本工位的设置", "Saved this station's settings"),
+        S::PicklistNotThermal => (
+            "配货单是整页纸，不能发给 TSPL/ZPL 热敏快递单打印机：请在“打印到”选普通打印机或“保存为 PDF 文件”。",
+            "A pick list is a full page and cannot go to a TSPL/ZPL thermal waybill printer: under \"Print to\", choose an ordinary printer or \"PDF file\".",
+        ),
         S::GiveBarcode => ("按店铺规则给条码", "Give a barcode by the shop's rule"),
         S::BarcodeGiven => ("已给条码", "barcode given"),
         S::PrintLabelsOf => ("打印标签…", "Print labels…"),

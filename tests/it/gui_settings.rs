@@ -219,3 +219,45 @@ fn the_admin_sets_this_stations_scanners_and_printing_on_screen() {
         assert_eq!(printing.printer, None, "empty: PDF files");
     }
 }
+
+#[test]
+fn the_admin_picks_this_stations_printer_from_the_systems_list() {
+    use packbench::ui::i18n::{S, st};
+    for lang in [Lang::Zh, Lang::En] {
+        let s = Scratch::new();
+        s.ensure_store();
+        let mut app = App::with_store(s.open(), "bench-7", lang);
+        sign_in_as(&mut app, "admin");
+        let _ = app.update(Message::Show(Screen::Settings));
+        // The system's printers were looked for as the screen opened (none here, or CUPS's).
+        assert!(
+            app.settings_screen.printers.is_some(),
+            "printers looked for"
+        );
+        let _ = app.update(Message::Settings(settings::Message::PrintersFound(vec![
+            "Gprinter GP-1324D".into(),
+            "OFFICE_A4".into(),
+        ])));
+        assert!(shows(&app, st(lang, S::PrintersFound)));
+        assert!(shows(&app, "Gprinter GP-1324D"));
+        // A click fills the field: a name with spaces is not typed wrong.
+        let _ = app.update(Message::Settings(settings::Message::PickPrinter(
+            "Gprinter GP-1324D".into(),
+        )));
+        let typed = &app.settings_screen.station.as_ref().unwrap().1.printer;
+        assert_eq!(typed, "Gprinter GP-1324D");
+        let _ = app.update(Message::Settings(settings::Message::SaveStation));
+        let n = app.notice.clone().expect("a notice");
+        assert_eq!(n.tone, Tone::Done);
+        let colon = if lang == Lang::Zh { "：" } else { ": " };
+        assert_eq!(
+            n.text.get(lang),
+            format!("{}{colon}bench-7", st(lang, S::StationSaved))
+        );
+        let kept = packbench::flow::station::print_settings(&s.open(), "bench-7").unwrap();
+        assert_eq!(kept.printer.as_deref(), Some("Gprinter GP-1324D"));
+        // None found: says how to get one.
+        let _ = app.update(Message::Settings(settings::Message::PrintersFound(vec![])));
+        assert!(shows(&app, st(lang, S::NoPrinters)));
+    }
+}

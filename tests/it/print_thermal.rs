@@ -290,3 +290,66 @@ fn the_window_keeps_the_stations_waybill_printer_language_and_prints_in_it() {
         assert_eq!(app.print.log[0].format, "tspl");
     }
 }
+
+#[test]
+fn a_pick_list_is_refused_by_a_thermal_waybill_printer_and_its_language_stays_with_it() {
+    use packbench::flow::print::PrintFormat;
+    use packbench::print::raw::RawFormat;
+    use packbench::ui::screen::print::{Destination, FormatChoice};
+    let tspl = PrintFormat::Raw(RawFormat::Tspl);
+    for lang in [Lang::Zh, Lang::En] {
+        let s = Scratch::new();
+        s.ensure_store();
+        s.printed_batch();
+        let mut app = App::with_store(s.open(), "bench-7", lang);
+        crate::common::sign_in_with(&mut app, "admin", "1234");
+        let _ = app.update(Message::Show(Screen::Print));
+        assert!(app.print.selected.is_some());
+        let (thermal, a4) = ("GP_THERMAL".to_string(), "OFFICE_A4".to_string());
+        app.print.printers = vec![thermal.clone(), a4.clone()];
+        let pick = |app: &mut App, to: Option<&String>| {
+            let d = match to {
+                Some(p) => Destination::Printer(p.clone(), lang),
+                None => Destination::Pdf(lang),
+            };
+            let _ = app.update(Message::Print(print::Message::DestinationPicked(d)));
+        };
+
+        // The thermal printer speaks TSPL; the A4 printer, picked next, its driver's language.
+        pick(&mut app, Some(&thermal));
+        let _ = app.update(Message::Print(print::Message::WaybillFormatPicked(
+            FormatChoice { format: tspl, lang },
+        )));
+        pick(&mut app, Some(&a4));
+        assert_eq!(app.print.waybill_format, PrintFormat::Pdf);
+        pick(&mut app, None);
+        pick(&mut app, Some(&thermal));
+        assert_eq!(
+            app.print.waybill_format, tspl,
+            "back to the thermal: TSPL again"
+        );
+
+        // A pick list (a full page) to it is refused before anything is sent or logged.
+        let logged = app.print.log.len();
+        let _ = app.update(Message::Print(print::Message::PrintPicklist));
+        let n = app.notice.clone().expect("a notice");
+        assert_eq!(n.tone, Tone::Failed);
+        assert_eq!(n.text.get(lang), st(lang, S::PicklistNotThermal));
+        assert_eq!(app.print.log.len(), logged, "no job");
+        // The label and its list are on the screen at 1024×768's window.
+        let mut ui = iced_test::Simulator::with_size(
+            packbench::ui::fonts::settings(),
+            iced::Size::new(1008.0, 678.0),
+            app.view(),
+        );
+        assert!(ui.find(st(lang, S::WaybillFormat)).is_ok());
+        // To look at it: PACKBENCH_SNAPSHOT_PNG=DIR writes the screen as a PNG there.
+        if let Some(dir) = std::env::var_os("PACKBENCH_SNAPSHOT_PNG") {
+            let path = std::path::Path::new(&dir).join(format!("print-{lang:?}"));
+            let _ = ui
+                .snapshot(&iced::Theme::Light)
+                .unwrap()
+                .matches_image(path);
+        }
+    }
+}

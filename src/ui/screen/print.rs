@@ -218,6 +218,9 @@ pub struct State {
     pub printer: Option<String>,
     /// The language `printer` gets waybills in (the station's setting to start with).
     pub waybill_format: PrintFormat,
+    /// The language each printer had when another was picked: a thermal waybill printer's
+    /// TSPL does not follow the staff to the A4 printer they pick for a pick list.
+    pub formats: std::collections::BTreeMap<String, PrintFormat>,
     pub reprint_no: String,
     pub log: Vec<PrintJobRow>,
     /// Where PDF files go (the `print` folder beside the store).
@@ -673,10 +676,19 @@ impl State {
                 }
             }
             Message::DestinationPicked(d) => {
+                if let Some(was) = self.printer.take() {
+                    self.formats.insert(was, self.waybill_format);
+                }
                 self.printer = match d {
                     Destination::Pdf(_) => None,
                     Destination::Printer(p, _) => Some(p),
                 };
+                // A printer not picked before speaks through its driver until told otherwise.
+                self.waybill_format = self
+                    .printer
+                    .as_ref()
+                    .and_then(|p| self.formats.get(p).copied())
+                    .unwrap_or(PrintFormat::Pdf);
                 Action::none()
             }
             Message::WaybillFormatPicked(c) => {
@@ -697,6 +709,13 @@ impl State {
                 let Some(batch_id) = self.selected else {
                     return Action::none();
                 };
+                if self.waybill_format_now() != PrintFormat::Pdf {
+                    // A full page sent to a TSPL/ZPL printer comes out as pages of garbage.
+                    return Action::notice(Notice::failed(Bi::with(|l| {
+                        st(l, S::PicklistNotThermal).to_string()
+                    })))
+                    .with_sound(Sound::Error);
+                }
                 let target = self.target(&format!("{batch_id}-picklist"));
                 self.print_job(move |s| {
                     flow::print::print_picklist(
@@ -729,8 +748,12 @@ impl State {
                             .to_string();
                         let (job, pages) = (o.job_id, o.pages);
                         Notice::done(Bi::with(|l| {
+                            let colon = match l {
+                                Lang::Zh => "：",
+                                Lang::En => ": ",
+                            };
                             format!(
-                                "{} {job}: {pages} {} → {target}",
+                                "{} {job}{colon}{pages} {} → {target}",
                                 tr(l, T::PrintJob),
                                 tr(l, if pages == 1 { T::Page } else { T::Pages })
                             )
@@ -1168,16 +1191,22 @@ impl State {
         .align_y(iced::Alignment::Center);
         if self.printer.is_some() {
             // A thermal 快递单 printer takes its own language; a PDF file needs none.
-            to = to.push(text(st(lang, S::WaybillFormat)).size(14)).push(
-                pick_list(
-                    FormatChoice::all(lang),
-                    Some(FormatChoice {
-                        format: self.waybill_format,
-                        lang,
-                    }),
-                    Message::WaybillFormatPicked,
-                )
-                .text_size(14),
+            // One piece, so that a narrow window wraps the label with its list, not between.
+            to = to.push(
+                row![
+                    text(st(lang, S::WaybillFormat)).size(14),
+                    pick_list(
+                        FormatChoice::all(lang),
+                        Some(FormatChoice {
+                            format: self.waybill_format,
+                            lang,
+                        }),
+                        Message::WaybillFormatPicked,
+                    )
+                    .text_size(14),
+                ]
+                .spacing(8)
+                .align_y(iced::Alignment::Center),
             );
         }
         c = c.push(to.wrap());
@@ -1188,8 +1217,9 @@ impl State {
             let label = if b.is_cancelled() {
                 format!("{:<6} {}  {}", b.id, b.courier, tr(lang, T::BatchCancelled))
             } else {
+                // No-break spaces: a narrow window wraps "shipped 0" whole, not its number.
                 format!(
-                    "{:<6} {}  {} {}  {} {}",
+                    "{:<6} {}  {}\u{a0}{}  {}\u{a0}{}",
                     b.id,
                     b.courier,
                     b.parcels,

@@ -144,6 +144,11 @@ pub enum Message {
     PortsFound(Result<Vec<PortInfo>, Failure>),
     /// A port found was clicked: it joins the station's serial scanners.
     AddPort(String),
+    /// Look for this PC's printers again (one was just added to the system).
+    FindPrinters,
+    PrintersFound(Vec<String>),
+    /// A printer found was clicked: it becomes the station's printer (names are typed wrong).
+    PickPrinter(String),
     Changed(&'static str, String),
     Save(&'static str),
     Saved(&'static str, Result<(), Failure>),
@@ -171,6 +176,8 @@ pub struct State {
     pub station_saved: bool,
     /// This PC's serial ports, once looked for.
     pub ports: Option<Vec<PortInfo>>,
+    /// This PC's printers (the system's list), once looked for.
+    pub printers: Option<Vec<String>>,
 }
 
 /// The serial field's example, in the way `os` names ports.
@@ -187,6 +194,20 @@ pub fn serial_hints(os: Os) -> (S, S) {
         Os::Windows => (S::SerialHintWindows, S::NoPortsWindows),
         Os::Unix => (S::SerialHintUnix, S::NoPortsUnix),
     }
+}
+
+/// Looks for this PC's printers off the window's thread, as the print screen does; no
+/// spooler here is an empty list, not an error (the station then prints to PDF files).
+fn find_printers() -> Action<Message> {
+    Action::job(Job::new(
+        |_s: &mut Store| {
+            Ok(crate::print::spool::system()
+                .list()
+                .map(|l| l.into_iter().map(|p| p.name).collect())
+                .unwrap_or_default())
+        },
+        |r: Result<Vec<String>, Failure>| Message::PrintersFound(r.unwrap_or_default()),
+    ))
 }
 
 /// Looks for this PC's serial ports off the window's thread (Windows asks its device list,
@@ -255,19 +276,29 @@ impl State {
             }
             Message::Loaded(Ok(list)) => {
                 self.settings = list;
-                if self.station.is_some() && self.ports.is_none() {
-                    return find_ports();
+                // The ports first, then the printers (one job at a time).
+                self.look_around()
+            }
+            Message::FindPrinters => find_printers(),
+            Message::PrintersFound(list) => {
+                self.printers = Some(list);
+                Action::none()
+            }
+            Message::PickPrinter(name) => {
+                if let Some((_, f)) = &mut self.station {
+                    f.printer = name;
                 }
                 Action::none()
             }
             Message::FindPorts => find_ports(),
             Message::PortsFound(Ok(ports)) => {
                 self.ports = Some(ports);
-                Action::none()
+                self.look_around()
             }
             Message::PortsFound(Err(e)) => {
                 self.ports = Some(Vec::new());
-                Action::error(&e)
+                let e = Notice::error(&e);
+                self.look_around().with_notice(e).with_sound(Sound::Error)
             }
             Message::AddPort(port) => {
                 if let Some((_, f)) = &mut self.station {
@@ -331,7 +362,11 @@ impl State {
                 self.station_saved = true;
                 let station = ctx.actor.terminal.clone();
                 Action::notice(Notice::done(Bi::with(|l| {
-                    format!("{} {}: {station}", st(l, S::Saved), st(l, S::ThisStation))
+                    let colon = match l {
+                        Lang::Zh => "：",
+                        Lang::En => ": ",
+                    };
+                    format!("{}{colon}{station}", st(l, S::StationSaved))
                 })))
             }
             // Refused: what was typed stays to be put right.
@@ -507,6 +542,7 @@ impl State {
                 StationField::Printer,
                 Fill,
             ))
+            .push(self.printers_view(lang))
             .push(
                 row![
                     text(st(lang, S::WaybillFormat)).size(14).width(150),
@@ -573,6 +609,51 @@ impl State {
             .padding(iced::Padding::ZERO.left(156))
             .push(found.wrap())
             .push(text(st(lang, how)).size(12))
+            .into()
+    }
+
+    /// Looks for what this PC has that was not looked for yet: its serial ports, its printers.
+    fn look_around(&self) -> Action<Message> {
+        if self.station.is_none() {
+            Action::none()
+        } else if self.ports.is_none() {
+            find_ports()
+        } else if self.printers.is_none() {
+            find_printers()
+        } else {
+            Action::none()
+        }
+    }
+
+    /// The system's printers, each a button that makes it the station's printer.
+    fn printers_view(&self, lang: Lang) -> Element<'_, Message> {
+        let mut found = row![text(st(lang, S::PrintersFound)).size(13)]
+            .spacing(6)
+            .align_y(iced::Alignment::Center);
+        match &self.printers {
+            Some(list) if list.is_empty() => {
+                found = found.push(text(st(lang, S::NoPrinters)).size(13));
+            }
+            Some(list) => {
+                for p in list {
+                    found = found.push(
+                        button(text(p.as_str()).size(13))
+                            .padding([2, 8])
+                            .style(button::secondary)
+                            .on_press(Message::PickPrinter(p.clone())),
+                    );
+                }
+            }
+            None => {}
+        }
+        found = found.push(
+            button(text(st(lang, S::FindPrinters)).size(13))
+                .padding([2, 8])
+                .on_press(Message::FindPrinters),
+        );
+        Column::new()
+            .padding(iced::Padding::ZERO.left(156))
+            .push(found.wrap())
             .into()
     }
 
