@@ -245,7 +245,8 @@ pub fn import_orders_watched(
         .unwrap_or_default();
     // The order file is read and parsed on a thread of its own while this one writes.
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<OrderRow>>(CHUNK / READ_BATCH * 2);
-    let mut summary = std::thread::scope(|scope| {
+    let mut summary = store.bulk(|store| {
+        std::thread::scope(|scope| {
         scope.spawn(move || read_order_rows(table, tx, progress, lines_bytes));
         // Dropped when this closure returns, before the thread is waited for: a write that
         // fails midway stops the reading instead of waiting on it.
@@ -356,6 +357,7 @@ pub fn import_orders_watched(
         }
         summary.committed = commit;
         Ok((std::mem::take(&mut summary), commit))
+        })
         })
     })?;
 
