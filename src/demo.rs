@@ -284,6 +284,24 @@ const REMARKS: [&str; 6] = [
     "C07 老客户，加急",
     "仓库注意：易碎",
 ];
+/// Buyer messages and remark tails as shops type them: line breaks inside a quoted cell.
+const LONG_MESSAGES: [&str; 4] = [
+    "请尽快发货，谢谢！",
+    "颜色要黑色的\n尺码换大一号，谢谢",
+    "地址写错了，以这个为准：\n门卫室代收",
+    "生日礼物，周五前一定要到\n不要放发票和价格单",
+];
+const REMARK_TAILS: [&str; 3] = [
+    "\n已电话联系买家，同意延迟发货",
+    "\n改发圆通\n运费已补",
+    "\n备注：赠品袜子一双",
+];
+/// How buyers change their address after ordering, as the seller-centre export shows it.
+const ADDRESS_CHANGES: [&str; 3] = [
+    "号，3幢2单元501室(放门卫，谢谢)",
+    "号, B座12楼 \"前台\"代收",
+    "号\n菜鸟驿站",
+];
 const COURIERS: [&str; 4] = ["中通快递", "圆通速递", "韵达快递", "申通快递"];
 
 /// An order of the demo stream with the remark Taobao would export for it.
@@ -296,6 +314,9 @@ pub struct DemoOrder {
 /// Generates orders one by one, oldest first, so a million of them never sit in memory.
 pub struct OrderStream<'c> {
     rng: Rng,
+    /// The quirks of real exports (changed addresses, multi-line messages and remarks, orders of
+    /// four lines) draw from their own stream, so `rng` gives the shop it gave before them.
+    quirks: Rng,
     catalogue: &'c [DemoProduct],
     prefix: u64,
     i: u64,
@@ -318,6 +339,7 @@ pub fn orders(seed: u64, n: u64, catalogue: &[DemoProduct]) -> OrderStream<'_> {
     let prefix = 1 + rng.below(9);
     OrderStream {
         rng,
+        quirks: Rng::new(seed.wrapping_add(3)),
         catalogue,
         prefix,
         i: 0,
@@ -335,6 +357,7 @@ impl Iterator for OrderStream<'_> {
             return None;
         }
         let r = &mut self.rng;
+        let q = &mut self.quirks;
         // A bijection of the index onto 18 digits (the multiplier is prime to 10): unique numbers
         // that look random, like Taobao's.
         let scrambled =
@@ -365,6 +388,11 @@ impl Iterator for OrderStream<'_> {
                     0 => address = address.replacen("号", "号, B座12楼 \"前台\"代收", 1),
                     1 => address = address.replacen("号", "号\n菜鸟驿站", 1),
                     2 => address = address.replacen("号", "号，近地铁站", 1),
+                    // About one in six in all, as in the seller centre's exports.
+                    _ if q.chance(10) => {
+                        let changed = *q.pick(&ADDRESS_CHANGES);
+                        address = address.replacen("号", changed, 1)
+                    }
                     _ => {}
                 }
                 let receiver = Receiver {
@@ -421,6 +449,24 @@ impl Iterator for OrderStream<'_> {
             let k = r.below(n_lines as u64) as usize;
             lines[k].status = OrderStatus::Closed;
         }
+        // Some big orders have a fourth line.
+        if n_lines == 3 && q.chance(40) {
+            let p = loop {
+                let p = &q.pick(self.catalogue).product;
+                if !lines.iter().any(|l| l.sku_code == p.sku_code) {
+                    break p;
+                }
+            };
+            lines.push(OrderLine {
+                sku_code: p.sku_code.clone(),
+                title: p.name.clone(),
+                spec: p.spec.clone(),
+                price: p.price,
+                qty: 1,
+                ..lines[0].clone()
+            });
+            lines[3].status = status;
+        }
         crate::import::taobao::assign_line_keys(&mut lines);
         let goods: i64 = lines.iter().map(|l| l.price.0 * i64::from(l.qty)).sum();
         let postage = if r.chance(60) {
@@ -443,6 +489,8 @@ impl Iterator for OrderStream<'_> {
             status,
             buyer_message: if r.chance(10) {
                 r.pick(&MESSAGES).to_string()
+            } else if q.chance(10) {
+                q.pick(&LONG_MESSAGES).to_string()
             } else {
                 String::new()
             },
@@ -467,11 +515,15 @@ impl Iterator for OrderStream<'_> {
             },
             lines,
         };
-        let remark = if r.chance(20) {
+        let mut remark = if r.chance(20) {
             r.pick(&REMARKS).to_string()
         } else {
             String::new()
         };
+        if !remark.is_empty() && q.chance(25) {
+            let tail = *q.pick(&REMARK_TAILS);
+            remark.push_str(tail);
+        }
         Some(DemoOrder { order, remark })
     }
 }

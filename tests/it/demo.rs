@@ -52,6 +52,34 @@ fn the_export_has_taobaos_quirks_and_imports_back_into_the_same_shop() {
         text.lines().filter(|l| l.starts_with("\"=\"\"")).count(),
         400
     );
+    // Line breaks inside quoted cells (the file's own line ends are CRLF): changed addresses,
+    // buyer messages and remarks over two lines.
+    assert!(text.contains("号\n菜鸟驿站"), "an address over two lines");
+    assert!(text.contains("号，3幢2单元501室(放门卫，谢谢)"));
+    assert!(
+        ["\n尺码换大一号", "\n门卫室代收", "\n不要放发票"]
+            .iter()
+            .any(|m| text.contains(m)),
+        "a buyer message over two lines"
+    );
+    assert!(
+        ["\n已电话联系买家", "\n改发圆通", "\n备注："]
+            .iter()
+            .any(|m| text.contains(m)),
+        "a remark over two lines"
+    );
+    assert!(text.contains(",手机订单,"));
+    // Several detail rows per order, up to four.
+    let details = common::read_gbk(&dir.join("ExportOrderDetailList.csv"));
+    let mut rows_per_order = std::collections::HashMap::<&str, usize>::new();
+    for l in details.lines().filter(|l| l.starts_with("\"=\"\"")) {
+        *rows_per_order
+            .entry(&l[4..l.find("\"\"\"").unwrap()])
+            .or_default() += 1;
+    }
+    assert_eq!(rows_per_order.len(), 400);
+    assert_eq!(rows_per_order.values().max(), Some(&4));
+    let detail_rows: usize = rows_per_order.values().sum();
 
     // Imported, it is the shop `demo` puts into a store directly.
     let (ok, v) = s.json(&[
@@ -73,9 +101,52 @@ fn the_export_has_taobaos_quirks_and_imports_back_into_the_same_shop() {
     assert!(ok, "{p}");
     assert!(p["needs_barcode"].as_u64().unwrap() > 0);
 
+    assert_eq!(v["lines"], detail_rows);
+
     let direct = Scratch::new();
     direct.ok(&["demo", "--orders", "400", "--seed", "5"]);
-    assert_eq!(orders_without_times(&s), orders_without_times(&direct));
+    let imported = orders_without_times(&s);
+    assert_eq!(imported, orders_without_times(&direct));
+    // Every line too, in both stores.
+    let lines_sql = "SELECT o.order_no, l.seq, l.line_key, l.sku_code, l.title, l.spec, l.qty, \
+                     l.price_fen, l.status FROM order_lines l JOIN orders o ON o.id = l.order_id \
+                     ORDER BY o.order_no, l.seq";
+    let lines = s.raw().rows(lines_sql);
+    assert_eq!(lines.len(), detail_rows);
+    assert_eq!(lines, direct.raw().rows(lines_sql));
+    // The cells that were quirks in the file are plain values in the store: the guarded order
+    // number without its `="…"`, two-line remarks and messages with their line break.
+    let first = &text[text.find("\r\n\"=\"\"").unwrap() + 6..];
+    let first_no = &first[..first.find("\"\"\"").unwrap()];
+    assert_eq!(first_no.len(), 19);
+    let (ok, o) = s.json(&["order", "show", first_no, "--json"]);
+    assert!(ok, "{o}");
+    assert_eq!(o["order_no"], first_no);
+    assert_eq!(
+        o["lines"].as_array().unwrap().len(),
+        rows_per_order[first_no]
+    );
+    let two_line_remark = imported.iter().find(|o| {
+        o["remarks"].as_array().unwrap().iter().any(|r| {
+            let t = r["text"].as_str().unwrap();
+            t.contains('\n') && r["staff_code"].is_string()
+        })
+    });
+    assert!(
+        two_line_remark.is_some(),
+        "a two-line remark with its staff code"
+    );
+    assert!(
+        imported
+            .iter()
+            .any(|o| o["buyer_message"].as_str().unwrap().contains('\n'))
+    );
+    assert!(imported.iter().any(|o| {
+        o["receiver"]["address"]
+            .as_str()
+            .unwrap()
+            .contains("\n菜鸟驿站")
+    }));
 }
 
 #[test]
