@@ -52,8 +52,22 @@ impl ImportProgress {
         self.total.store(total, Ordering::Relaxed);
     }
 
-    fn set(&self, read: u64) {
-        self.read.store(read, Ordering::Relaxed);
+    /// Counts `bytes` more as read (the two files are read on threads of their own at once).
+    fn add(&self, bytes: u64) {
+        self.read.fetch_add(bytes, Ordering::Relaxed);
+    }
+}
+
+/// A file's reader telling `ImportProgress` how far it got, by the bytes read since it last did.
+struct Reading<'p> {
+    progress: &'p ImportProgress,
+    told: u64,
+}
+
+impl Reading<'_> {
+    fn at(&mut self, read: u64) {
+        self.progress.add(read.saturating_sub(self.told));
+        self.told = self.told.max(read);
     }
 }
 
@@ -85,58 +99,175 @@ pub fn staff_code_pattern(db: &Db<'_>) -> Result<Regex> {
     })
 }
 
-/// Lines of the line file, grouped by order number, with what went wrong.
-struct LineFile {
-    by_order: HashMap<String, Vec<ParsedLine>>,
-    /// Orders with a rejected line, and the first such line.
-    orders_with_bad_lines: HashMap<String, u64>,
+/// Order numbers, in little memory: Taobao's are numbers of up to 19 digits, kept as a `u64`
+/// (a million of them in about 18 MB, instead of 80 MB as strings); others as strings.
+#[derive(Default)]
+struct OrderNos {
+    numbers: HashSet<u64>,
+    others: HashSet<String>,
 }
 
-fn read_line_file(
-    path: &Path,
-    rejected: &mut Vec<BadRow>,
-    progress: &ImportProgress,
-) -> Option<LineFile> {
-    let mut table = match Table::open(path, &LINE_COLUMNS) {
-        Ok(t) => t,
-        Err(bad) => {
-            rejected.extend(bad);
+impl OrderNos {
+    /// The number an order number is, when it is one written plainly (no leading zero).
+    fn number(no: &str) -> Option<u64> {
+        if no.is_empty() || no.len() > 19 || no.starts_with('0') {
             return None;
         }
-    };
-    let mut file = LineFile {
-        by_order: HashMap::new(),
-        orders_with_bad_lines: HashMap::new(),
-    };
-    let mut rows = 0u32;
-    while let Some(row) = table.next_row() {
-        rows = rows.wrapping_add(1);
-        if rows.is_multiple_of(1024) {
-            progress.set(table.bytes_read());
-        }
-        let parsed = row.and_then(|row| {
-            parse_line_row(&table, &row).inspect_err(|_| {
-                // Remember the order so it is refused whole: a parcel missing an item is worse than
-                // one not sent.
-                let order_no = table.get(&row, 0).into_owned();
-                if !order_no.is_empty() {
-                    file.orders_with_bad_lines
-                        .entry(order_no)
-                        .or_insert(row.line);
-                }
-            })
-        });
-        match parsed {
-            // Most orders have one line; a default Vec reserves room for four (~900 bytes).
-            Ok(line) => file
-                .by_order
-                .entry(line.order_no.clone())
-                .or_insert_with(|| Vec::with_capacity(1))
-                .push(line),
-            Err(bad) => rejected.push(bad),
+        no.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| no.parse().ok())
+            .flatten()
+    }
+
+    /// Adds `no`; false when it was there already.
+    fn insert(&mut self, no: &str) -> bool {
+        match Self::number(no) {
+            Some(n) => self.numbers.insert(n),
+            None => self.others.insert(no.to_string()),
         }
     }
-    Some(file)
+
+    fn contains(&self, no: &str) -> bool {
+        match Self::number(no) {
+            Some(n) => self.numbers.contains(&n),
+            None => self.others.contains(no),
+        }
+    }
+}
+
+/// A row of the line file as read: parsed, or refused (with its order number, when the row
+/// could be split into cells).
+enum LineRow {
+    Parsed(ParsedLine),
+    Bad(BadRow, Option<String>),
+}
+
+/// The lines of one order in the line file, and its first refused line.
+#[derive(Default)]
+struct LineGroup {
+    lines: Vec<ParsedLine>,
+    bad: Option<u64>,
+}
+
+/// Reads and parses the line file, handing the rows over in batches until the file ends or the
+/// import stops listening.
+fn read_line_rows(
+    mut table: Table,
+    tx: std::sync::mpsc::SyncSender<Vec<LineRow>>,
+    progress: &ImportProgress,
+) {
+    let mut reading = Reading { progress, told: 0 };
+    let mut batch = Vec::with_capacity(READ_BATCH);
+    while let Some(row) = table.next_row() {
+        batch.push(match row {
+            Err(bad) => LineRow::Bad(bad, None),
+            Ok(row) => match parse_line_row(&table, &row) {
+                Ok(line) => LineRow::Parsed(line),
+                Err(bad) => {
+                    let no = table.get(&row, 0).into_owned();
+                    LineRow::Bad(bad, (!no.is_empty()).then_some(no))
+                }
+            },
+        });
+        if batch.len() == READ_BATCH {
+            reading.at(table.bytes_read());
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(READ_BATCH));
+            if tx.send(full).is_err() {
+                return;
+            }
+        }
+    }
+    reading.at(table.bytes_read());
+    let _ = tx.send(batch);
+}
+
+/// The line file as the writer asks for it, order by order, read on a thread of its own.
+/// Taobao writes both files in the same order, the lines of an order together: only the lines
+/// of the orders just ahead are held, and a million-order import stays small. Lines the order
+/// file has not reached yet are kept until it does (for files in different orders, all of them).
+struct LineStream {
+    /// `None` once the file has ended.
+    rx: Option<std::sync::mpsc::Receiver<Vec<LineRow>>>,
+    pending: HashMap<String, LineGroup>,
+    /// The order of the last row read: more of its lines may follow.
+    open: Option<String>,
+    /// Orders whose lines were handed out.
+    taken: OrderNos,
+    /// A line came after its order's lines were handed out: the file did not keep them
+    /// together, and the import must be done again with the whole file read first.
+    late: bool,
+    /// Rows refused.
+    rejected: Vec<BadRow>,
+}
+
+impl LineStream {
+    fn new(rx: std::sync::mpsc::Receiver<Vec<LineRow>>) -> LineStream {
+        LineStream {
+            rx: Some(rx),
+            pending: HashMap::new(),
+            open: None,
+            taken: OrderNos::default(),
+            late: false,
+            rejected: Vec::new(),
+        }
+    }
+
+    /// Reads a batch of rows; false once the file has ended.
+    fn read(&mut self) -> bool {
+        let Some(batch) = self.rx.as_ref().and_then(|rx| rx.recv().ok()) else {
+            self.rx = None;
+            self.open = None;
+            return false;
+        };
+        for row in batch {
+            let (no, row) = match row {
+                LineRow::Parsed(line) => (line.order_no.clone(), Ok(line)),
+                LineRow::Bad(bad, Some(no)) => (no, Err(bad)),
+                LineRow::Bad(bad, None) => {
+                    self.rejected.push(bad);
+                    continue;
+                }
+            };
+            if self.open.as_deref() != Some(no.as_str()) {
+                if self.taken.contains(&no) {
+                    self.late = true;
+                }
+                self.open = Some(no.clone());
+            }
+            let group = self.pending.entry(no).or_default();
+            match row {
+                Ok(line) => group.lines.push(line),
+                Err(bad) => {
+                    // The order is refused whole: a parcel missing an item is worse than one
+                    // not sent.
+                    group.bad.get_or_insert(bad.line);
+                    self.rejected.push(bad);
+                }
+            }
+        }
+        true
+    }
+
+    /// Reads the whole file (for files whose lines are not kept together).
+    fn read_all(&mut self) {
+        while self.read() {}
+    }
+
+    /// The lines of order `no`, once the file has gone past them; `None` when it has none.
+    fn take(&mut self, no: &str) -> Option<LineGroup> {
+        loop {
+            let past = self.rx.is_none()
+                || (self.open.as_deref() != Some(no) && self.pending.contains_key(no));
+            if past {
+                let group = self.pending.remove(no);
+                if group.is_some() {
+                    self.taken.insert(no);
+                }
+                return group;
+            }
+            self.read();
+        }
+    }
 }
 
 /// Rows of the order file sent from its reading thread at a time.
@@ -156,8 +287,8 @@ fn read_order_rows(
     mut table: Table,
     tx: std::sync::mpsc::SyncSender<Vec<OrderRow>>,
     progress: &ImportProgress,
-    before: u64,
 ) {
+    let mut reading = Reading { progress, told: 0 };
     let mut batch = Vec::with_capacity(READ_BATCH);
     while let Some(row) = table.next_row() {
         batch.push(match row {
@@ -168,20 +299,14 @@ fn read_order_rows(
             },
         });
         if batch.len() == READ_BATCH {
-            progress.set(before + table.bytes_read());
-        }
-        if batch.len() == READ_BATCH
-            && tx
-                .send(std::mem::replace(
-                    &mut batch,
-                    Vec::with_capacity(READ_BATCH),
-                ))
-                .is_err()
-        {
-            return;
+            reading.at(table.bytes_read());
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(READ_BATCH));
+            if tx.send(full).is_err() {
+                return;
+            }
         }
     }
-    progress.set(before + table.bytes_read());
+    reading.at(table.bytes_read());
     let _ = tx.send(batch);
 }
 
@@ -213,66 +338,140 @@ pub fn import_orders_watched(
     progress: &ImportProgress,
 ) -> Result<ImportSummary> {
     actor.require(Permission::ImportOrders)?;
-    let pattern = staff_code_pattern(&store.read())?;
-    let mut summary = ImportSummary::default();
-
-    progress.start(&[lines_path, orders_path]);
-    let lines = read_line_file(lines_path, &mut summary.rejected, progress);
-    let lines_bytes = std::fs::metadata(lines_path).map_or(0, |m| m.len());
-    let orders_table = match Table::open(orders_path, &ORDER_COLUMNS) {
-        Ok(t) => Some(t),
-        Err(bad) => {
-            summary.rejected.extend(bad);
-            None
-        }
-    };
-    let (Some(mut lines), Some(table)) = (lines, orders_table) else {
+    let files = Files::open(orders_path, lines_path);
+    let (Some(order_table), Some(line_table)) = files.tables else {
         // A file that cannot be read as a whole cannot be skipped row by row.
+        let mut summary = ImportSummary {
+            rejected: files.rejected,
+            ..Default::default()
+        };
         summary
             .rejected
             .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         return Ok(summary);
     };
-    let lines_file = lines_path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    progress.start(&[lines_path, orders_path]);
+    let streamed = write_orders(store, actor, order_table, line_table, opts, progress, false)?;
+    let mut summary = match streamed {
+        Some(summary) => summary,
+        // The line file did not keep each order's lines together: read it whole first.
+        None => {
+            let files = Files::open(orders_path, lines_path);
+            let (Some(order_table), Some(line_table)) = files.tables else {
+                return Err(Error::invalid(
+                    "导入途中文件被改动，请重新导入",
+                    "the files changed during the import; import them again",
+                ));
+            };
+            progress.start(&[lines_path, orders_path]);
+            write_orders(store, actor, order_table, line_table, opts, progress, true)?
+                .expect("a line file read whole has no line after its order")
+        }
+    };
 
-    let table_file = table.file.clone();
-    let orders_file = orders_path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    // The order file is read and parsed on a thread of its own while this one writes.
+    if summary.committed && !summary.rejected.is_empty() {
+        let guard = Guard::new(store.path(), false);
+        for (path, columns) in [
+            (orders_path, &ORDER_COLUMNS[..]),
+            (lines_path, &LINE_COLUMNS[..]),
+        ] {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let bad: Vec<&BadRow> = summary
+                .rejected
+                .iter()
+                .filter(|b| b.file == name && b.line > 1)
+                .collect();
+            if let Some(out) = write_rejects(path, columns, &bad, &guard)? {
+                summary.reject_files.push(out);
+            }
+        }
+    }
+    Ok(summary)
+}
+
+/// The two files of an order export, opened (their headers checked), or why not.
+struct Files {
+    tables: (Option<Table>, Option<Table>),
+    rejected: Vec<BadRow>,
+}
+
+impl Files {
+    fn open(orders_path: &Path, lines_path: &Path) -> Files {
+        let mut rejected = Vec::new();
+        let mut open = |path, columns| {
+            Table::open(path, columns)
+                .map_err(|bad| rejected.extend(bad))
+                .ok()
+        };
+        let lines = open(lines_path, &LINE_COLUMNS[..]);
+        let orders = open(orders_path, &ORDER_COLUMNS[..]);
+        Files {
+            tables: (orders, lines),
+            rejected,
+        }
+    }
+}
+
+/// Checks every row of the two files and writes the orders, all or nothing (see
+/// `ImportOptions`). Both files are read and parsed on threads of their own while this one
+/// writes. `None` (and nothing written) when a line came after its order was written and the
+/// line file was not read whole first (`read_lines_first`).
+fn write_orders(
+    store: &mut Store,
+    actor: &Actor,
+    order_table: Table,
+    line_table: Table,
+    opts: ImportOptions,
+    progress: &ImportProgress,
+    read_lines_first: bool,
+) -> Result<Option<ImportSummary>> {
+    let pattern = staff_code_pattern(&store.read())?;
+    // The files' names, as their rows' reports give them.
+    let (orders_file, lines_file) = (order_table.file.clone(), line_table.file.clone());
+    let mut summary = ImportSummary::default();
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<OrderRow>>(CHUNK / READ_BATCH * 2);
-    let mut summary = store.bulk(|store| {
+    let (line_tx, line_rx) = std::sync::mpsc::sync_channel::<Vec<LineRow>>(CHUNK / READ_BATCH);
+    store.bulk(|store| {
         std::thread::scope(|scope| {
-        scope.spawn(move || read_order_rows(table, tx, progress, lines_bytes));
-        // Dropped when this closure returns, before the thread is waited for: a write that
+        scope.spawn(move || read_order_rows(order_table, tx, progress));
+        scope.spawn(move || read_line_rows(line_table, line_tx, progress));
+        // Dropped when this closure returns, before the threads are waited for: a write that
         // fails midway stops the reading instead of waiting on it.
         let rx = rx;
+        let mut lines = LineStream::new(line_rx);
+        if read_lines_first {
+            lines.read_all();
+        }
         store.write_or_discard(|db| {
-        let mut seen: HashSet<String> = HashSet::new();
+        let mut seen = OrderNos::default();
         let mut rejected_orders: HashSet<String> = HashSet::new();
+        // Good lines of orders refused for a bad line, to say why they were not imported.
+        let mut kept_out: Vec<ParsedLine> = Vec::new();
         let mut chunk: Vec<(Order, String)> = Vec::with_capacity(CHUNK);
         let matches = db.item_matches()?;
         for row in rx.iter().flatten() {
+            if lines.late {
+                break;
+            }
             // Once a row is bad and bad rows are not skipped, nothing will be kept: only check.
-            let writing = opts.skip_bad || summary.rejected.is_empty();
+            let writing = opts.skip_bad || (summary.rejected.is_empty() && lines.rejected.is_empty());
             let parsed = match row {
                 OrderRow::Parsed(p) => p,
                 OrderRow::Bad(bad, order_no) => {
                     // Its lines then have an order, a bad one: say so rather than "no order".
                     if let Some(no) = order_no {
-                        seen.insert(no);
+                        seen.insert(&no);
                     }
                     summary.rejected.push(bad);
                     continue;
                 }
             };
             let order_no = parsed.order.order_no.clone();
-            let bad = |code, zh: String, en: String| BadRow::new(&table_file, parsed.line, "订单编号", code, zh, en);
-            if !seen.insert(order_no.clone()) {
+            let bad = |code, zh: String, en: String| BadRow::new(&orders_file, parsed.line, "订单编号", code, zh, en);
+            if !seen.insert(&order_no) {
                 summary.rejected.push(bad(
                     "duplicate_order",
                     format!("订单 {order_no} 在文件中出现了两次"),
@@ -280,22 +479,26 @@ pub fn import_orders_watched(
                 ));
                 continue;
             }
-            if let Some(line) = lines.orders_with_bad_lines.get(&order_no) {
-                summary.rejected.push(bad(
-                    "bad_line",
-                    format!("订单 {order_no} 的宝贝行有错（{lines_file} 第 {line} 行），整单不导入"),
-                    format!("a line of order {order_no} was rejected ({lines_file} line {line}); the order is kept out whole"),
-                ));
-                rejected_orders.insert(order_no);
-                continue;
-            }
-            let Some(order_lines) = lines.by_order.remove(&order_no) else {
-                summary.rejected.push(bad(
-                    "order_without_lines",
-                    format!("订单 {order_no} 在宝贝文件 {lines_file} 中没有任何行"),
-                    format!("order {order_no} has no lines in {lines_file}"),
-                ));
-                continue;
+            let order_lines = match lines.take(&order_no) {
+                Some(LineGroup { bad: Some(line), lines: good }) => {
+                    summary.rejected.push(bad(
+                        "bad_line",
+                        format!("订单 {order_no} 的宝贝行有错（{lines_file} 第 {line} 行），整单不导入"),
+                        format!("a line of order {order_no} was rejected ({lines_file} line {line}); the order is kept out whole"),
+                    ));
+                    rejected_orders.insert(order_no);
+                    kept_out.extend(good);
+                    continue;
+                }
+                Some(group) => group.lines,
+                None => {
+                    summary.rejected.push(bad(
+                        "order_without_lines",
+                        format!("订单 {order_no} 在宝贝文件 {lines_file} 中没有任何行"),
+                        format!("order {order_no} has no lines in {lines_file}"),
+                    ));
+                    continue;
+                }
             };
             let mut order = parsed.order;
             order.lines = order_lines.into_iter().map(|l| l.item).collect();
@@ -307,12 +510,19 @@ pub fn import_orders_watched(
                 }
             }
         }
+        // The rest of the line file: lines of no order, and whether one came late.
+        lines.read_all();
+        if lines.late {
+            return Ok((None, false));
+        }
+        summary.rejected.append(&mut lines.rejected);
         // After a bad row (not skipped) nothing will be kept: the rest need not be written.
         if opts.skip_bad || summary.rejected.is_empty() {
             apply_orders(db, actor, chunk, &pattern, &matches, &mut summary)?;
         }
         // Lines left over belong to no order of the order file.
-        let mut leftover: Vec<ParsedLine> = lines.by_order.drain().flat_map(|(_, v)| v).collect();
+        let mut leftover: Vec<ParsedLine> = lines.pending.drain().flat_map(|(_, g)| g.lines).collect();
+        leftover.append(&mut kept_out);
         leftover.sort_by_key(|l| l.line);
         for l in leftover {
             let (code, zh, en) = if rejected_orders.contains(&l.order_no) {
@@ -356,32 +566,10 @@ pub fn import_orders_watched(
             summary = ImportSummary { rejected: std::mem::take(&mut summary.rejected), ..Default::default() };
         }
         summary.committed = commit;
-        Ok((std::mem::take(&mut summary), commit))
+        Ok((Some(std::mem::take(&mut summary)), commit))
         })
         })
-    })?;
-
-    if summary.committed && !summary.rejected.is_empty() {
-        let guard = Guard::new(store.path(), false);
-        for (path, columns) in [
-            (orders_path, &ORDER_COLUMNS[..]),
-            (lines_path, &LINE_COLUMNS[..]),
-        ] {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let bad: Vec<&BadRow> = summary
-                .rejected
-                .iter()
-                .filter(|b| b.file == name && b.line > 1)
-                .collect();
-            if let Some(out) = write_rejects(path, columns, &bad, &guard)? {
-                summary.reject_files.push(out);
-            }
-        }
-    }
-    Ok(summary)
+    })
 }
 
 /// Writes one imported order: new, updated (status, fields, lines, new remark text) or unchanged.

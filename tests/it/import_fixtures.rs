@@ -1,6 +1,6 @@
 //! The shared fixtures import exactly as their expected.json says, through the command line.
 
-use crate::common::{Scratch, fixture};
+use crate::common::{Scratch, fixture, read_gbk, write_gbk};
 use packbench::domain::{Actor, OrderStatus, Symbology};
 use packbench::flow;
 use serde_json::Value;
@@ -324,4 +324,123 @@ fn an_import_reports_how_much_of_its_files_it_has_read() {
     .unwrap();
     assert!(summary.committed && summary.orders_new > 0);
     assert_eq!(progress.fraction(), 1.0, "both files read to the end");
+}
+
+/// A copy of the export in `from` (UTF-8, or GBK as Taobao writes it) whose line file has its
+/// rows (after the header) rearranged by `arrange`.
+fn lines_rearranged(
+    from: &std::path::Path,
+    arrange: impl Fn(&mut Vec<csv::StringRecord>),
+) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let (orders, lines) = ("ExportOrderList.csv", "ExportOrderDetailList.csv");
+    std::fs::copy(from.join(orders), dir.path().join(orders)).unwrap();
+    let bytes = std::fs::read(from.join(lines)).unwrap();
+    let gbk = std::str::from_utf8(&bytes).is_err();
+    let text = if gbk {
+        read_gbk(&from.join(lines))
+    } else {
+        String::from_utf8(bytes).unwrap()
+    };
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    let header = rows.remove(0);
+    let before = rows.clone();
+    arrange(&mut rows);
+    assert_ne!(rows, before, "the rows were rearranged");
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
+    w.write_record(&header).unwrap();
+    for row in &rows {
+        w.write_record(row).unwrap();
+    }
+    let out = String::from_utf8(w.into_inner().unwrap()).unwrap();
+    if gbk {
+        write_gbk(&dir.path().join(lines), &out);
+    } else {
+        std::fs::write(dir.path().join(lines), out).unwrap();
+    }
+    dir
+}
+
+/// Imports the export in `dir` and checks the store holds what the export in `from` gives: the
+/// same summary, and every order with its lines and remarks.
+fn imports_like(dir: &std::path::Path, from: &std::path::Path) {
+    let import = |dir: &std::path::Path| {
+        let s = Scratch::new();
+        let (ok, summary) = s.json(&[
+            "import",
+            "orders",
+            dir.join("ExportOrderList.csv").to_str().unwrap(),
+            dir.join("ExportOrderDetailList.csv").to_str().unwrap(),
+            "--json",
+        ]);
+        assert!(ok, "{summary}");
+        (s, summary)
+    };
+    let (s, summary) = import(dir);
+    let (taobaos, want) = import(from);
+    assert_eq!(summary, want);
+    assert_eq!(summary["rejected"], Value::Array(vec![]));
+    let timeless = |s: &Scratch| {
+        let mut v = all_orders(s);
+        for o in &mut v {
+            for r in o["remarks"].as_array_mut().unwrap() {
+                r.as_object_mut().unwrap().remove("at");
+            }
+        }
+        v
+    };
+    assert_eq!(timeless(&s), timeless(&taobaos));
+    // Every line with its order (their places in it follow the line file's rows).
+    let lines = |s: &Scratch| {
+        s.raw().rows(
+            "SELECT o.order_no, l.line_key, l.sku_code, l.title, l.spec, l.qty, l.price_fen,
+                    l.status, l.external_code, l.note
+             FROM order_lines l JOIN orders o ON o.id = l.order_id ORDER BY o.order_no, l.line_key",
+        )
+    };
+    let ours = lines(&s);
+    assert!(ours.len() > timeless(&s).len(), "orders of several lines");
+    assert_eq!(ours, lines(&taobaos));
+}
+
+#[test]
+fn a_line_file_in_another_order_imports_the_same() {
+    // The line file is read as the order file asks for it: lines of orders further on are
+    // kept until their order comes.
+    let fixture = fixture("taobao-utf8-bom", "ExportOrderList.csv");
+    let from = fixture.parent().unwrap();
+    imports_like(lines_rearranged(from, |rows| rows.reverse()).path(), from);
+}
+
+#[test]
+fn lines_of_one_order_apart_in_the_file_still_make_one_order() {
+    // The first line of an early order of several goes to the end of a long file: it comes
+    // after its order was written, and the import is done again with the line file read whole
+    // first.
+    let export = tempfile::tempdir().unwrap();
+    let s = Scratch::new();
+    s.ok(&[
+        "demo",
+        "--orders",
+        "3000",
+        "--export-taobao",
+        export.path().to_str().unwrap(),
+        "--force",
+    ]);
+    let moved = lines_rearranged(export.path(), |rows| {
+        let no = |r: &csv::StringRecord| r[0].to_string();
+        let i = (0..rows.len() - 1)
+            .find(|&i| no(&rows[i]) == no(&rows[i + 1]))
+            .expect("an order of several lines");
+        assert!(i < 100, "an early order");
+        let moved = rows.remove(i);
+        rows.push(moved);
+    });
+    imports_like(moved.path(), export.path());
 }
