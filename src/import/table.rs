@@ -293,6 +293,12 @@ impl Table {
 
     /// The next data row, or a bad row (wrong number of fields, bad encoding). After a bad
     /// encoding the rest of the file cannot be trusted and reading stops.
+    /// The file's size in bytes (0 when the system cannot say).
+    pub fn size(&self) -> u64 {
+        let file = &self.reader.get_ref().get_ref().get_ref().inner;
+        file.metadata().map_or(0, |m| m.len())
+    }
+
     /// Bytes of the file read so far (a little ahead of the rows handed out), for a progress bar.
     pub fn bytes_read(&self) -> u64 {
         self.reader.get_ref().get_ref().get_ref().total

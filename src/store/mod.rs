@@ -32,7 +32,8 @@ pub use events::EventRow;
 pub use exceptions::{ExceptionSubject, VoidRow};
 pub use exchanges::ExchangeRow;
 pub use orders::{
-    ImportedRemark, NewImportedOrder, OrderRecord, OrderSummary, RemarkRow, StoredOrder,
+    ImportedRemark, NewImportedOrder, OrderRecord, OrderSummary, RemarkRow, SetAsideIndexes,
+    StoredOrder,
 };
 pub use print::{NewPrintJob, PrintJobItem, PrintJobRow};
 pub use products::{ProductRecord, StockRow};

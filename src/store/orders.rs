@@ -285,6 +285,44 @@ impl Db<'_> {
         Ok(out)
     }
 
+    /// How many orders the store holds.
+    pub fn order_count(&self) -> Result<u64> {
+        self.one("SELECT count(*) FROM orders", params![], |r| r.get(0))
+    }
+
+    /// Drops the order tables' indexes that no constraint needs, and gives back what makes them
+    /// again (`Db::restore_indexes`, before the commit). Made once from the rows, an index costs
+    /// less than one kept up row by row when a load brings more rows than the table holds.
+    /// Inside the write: a rollback brings them back as they were. On PostgreSQL nothing is set
+    /// aside (its import writes with `COPY`).
+    pub fn set_aside_order_indexes(&self) -> Result<SetAsideIndexes> {
+        if self.on_postgres() {
+            return Ok(SetAsideIndexes(Vec::new()));
+        }
+        let indexes: Vec<(String, String)> = self.all(
+            "SELECT name, sql FROM sqlite_master
+             WHERE type = 'index' AND tbl_name IN ('orders', 'order_lines') AND sql IS NOT NULL
+               AND sql NOT LIKE 'CREATE UNIQUE%'
+             ORDER BY name",
+            params![],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        for (name, _) in &indexes {
+            self.conn.batch(&format!("DROP INDEX \"{name}\""))?;
+        }
+        Ok(SetAsideIndexes(
+            indexes.into_iter().map(|(_, sql)| sql).collect(),
+        ))
+    }
+
+    /// Makes again the indexes `set_aside_order_indexes` dropped.
+    pub fn restore_indexes(&self, set_aside: SetAsideIndexes) -> Result<()> {
+        for sql in set_aside.0 {
+            self.conn.batch(&sql)?;
+        }
+        Ok(())
+    }
+
     /// Writes the new orders of an import with their lines and remarks; their ids, in order.
     /// SQLite takes them row by row (prepared statements, nothing faster in process);
     /// PostgreSQL in three `COPY`s (a round trip per table, not per row), the orders' ids a
@@ -735,3 +773,7 @@ impl Db<'_> {
         )
     }
 }
+
+/// Indexes dropped for a bulk load, to be made again before its commit (`Db::restore_indexes`).
+#[must_use = "the indexes must be made again before the commit"]
+pub struct SetAsideIndexes(Vec<String>);

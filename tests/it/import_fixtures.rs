@@ -444,3 +444,54 @@ fn lines_of_one_order_apart_in_the_file_still_make_one_order() {
     });
     imports_like(moved.path(), export.path());
 }
+
+#[test]
+fn a_first_big_import_makes_the_order_indexes_again_and_a_refused_one_keeps_them() {
+    // An import of more orders than the store holds drops the order tables' plain indexes and
+    // makes them again before its commit (SQLite; PostgreSQL writes with COPY).
+    if crate::common::on_postgres() {
+        return;
+    }
+    let indexes = |s: &Scratch| {
+        s.raw().rows(
+            "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name",
+        )
+    };
+    let fresh = Scratch::new();
+    let want = indexes(&fresh);
+    assert!(want.iter().any(|r| r[0].as_deref() == Some("orders_buyer")));
+
+    let s = Scratch::new();
+    s.import_fixture("taobao-gbk");
+    assert_eq!(indexes(&s), want);
+    let check = s.raw().rows("PRAGMA integrity_check");
+    assert_eq!(check, vec![vec![Some("ok".to_string())]]);
+    // The indexes serve: a buyer's orders are found through theirs.
+    let plan = s
+        .raw()
+        .rows("EXPLAIN QUERY PLAN SELECT id FROM orders WHERE buyer = 'Amy_zhang'");
+    assert!(format!("{plan:?}").contains("orders_buyer"), "{plan:?}");
+
+    // Refused (a bad price): everything is as it was, the indexes too.
+    let refused = Scratch::new();
+    let dir = tempfile::tempdir().unwrap();
+    let lines = read_gbk(&fixture("taobao-gbk", "ExportOrderDetailList.csv"));
+    write_gbk(
+        &dir.path().join("ExportOrderDetailList.csv"),
+        &lines.replacen(",99.00,", ",99.0O,", 1),
+    );
+    let (ok, v) = refused.json(&[
+        "import",
+        "orders",
+        fixture("taobao-gbk", "ExportOrderList.csv")
+            .to_str()
+            .unwrap(),
+        dir.path()
+            .join("ExportOrderDetailList.csv")
+            .to_str()
+            .unwrap(),
+        "--json",
+    ]);
+    assert!(!ok, "{v}");
+    assert_eq!(indexes(&refused), want);
+}
