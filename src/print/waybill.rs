@@ -251,15 +251,12 @@ pub fn check(w: &Waybill, opts: &WaybillOptions) -> Result<()> {
     Ok(())
 }
 
-/// Draws the waybills, one page each, into `pdf`.
+/// Draws the waybills, one page each, into `pdf` (on every core); none if one cannot be printed.
 pub fn draw(pdf: &mut PdfBuilder, waybills: &[Waybill], opts: &WaybillOptions) -> Result<()> {
     for w in waybills {
         check(w, opts)?;
-        let (width, height) = opts.size.mm();
-        let mut c = pdf.canvas(width, height, opts.dpi);
-        page(&mut c, w, opts);
-        pdf.push(c);
     }
+    pdf.pages(waybills, opts.size.mm(), opts.dpi, |c, w| page(c, w, opts));
     Ok(())
 }
 
