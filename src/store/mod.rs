@@ -612,29 +612,6 @@ impl Store {
         }
     }
 
-    /// Runs `f` (an import: one long write of many small inserts) with SQLite's temporary files
-    /// in memory. Every insert into a table with foreign keys keeps the pages it changes in a
-    /// statement journal, which spills to a file past 64 KiB and then stays one: a
-    /// 100,000-order import spent 44 % of its CPU writing that file (`perf`, benches/import.rs).
-    /// In memory it is a few pages a statement, freed as each ends. Only for the import: the
-    /// setting also keeps big sorts in memory, which a report on a million orders must not.
-    /// A server store is left as it is.
-    pub fn bulk<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
-        let Some(conn) = self.lite() else {
-            return f(self);
-        };
-        conn.pragma_update(None, "temp_store", "MEMORY")?;
-        let out = f(self);
-        if let Some(conn) = self.lite() {
-            // DEFAULT: files, as SQLite was built. Out of a transaction here, as the pragma must be.
-            let back = conn.pragma_update(None, "temp_store", "DEFAULT");
-            if out.is_ok() {
-                back?;
-            }
-        }
-        out
-    }
-
     /// Row counts and checksums of every table, in name order (see `Db::digest`).
     pub fn digest(&self) -> Result<Vec<TableDigest>> {
         self.read().digest()
@@ -988,26 +965,6 @@ pub(crate) fn now() -> String {
 mod tests {
     /// An import's temporary files are in memory while it runs, and files again after it,
     /// whether it worked or not.
-    #[test]
-    fn bulk_keeps_temporary_files_in_memory_for_its_length_only() {
-        let mut store = super::Store::open_in_memory().unwrap();
-        let temp_store = |s: &super::Store| -> i64 {
-            s.lite()
-                .unwrap()
-                .query_row("PRAGMA temp_store", [], |r| r.get(0))
-                .unwrap()
-        };
-        assert_eq!(temp_store(&store), 0);
-        let seen = store.bulk(|s| Ok(temp_store(s))).unwrap();
-        assert_eq!(seen, 2, "MEMORY during the import");
-        assert_eq!(temp_store(&store), 0);
-        let failed: crate::error::Result<()> = store.bulk(|s| {
-            assert_eq!(temp_store(s), 2);
-            Err(crate::error::Error::invalid("坏", "bad"))
-        });
-        assert!(failed.is_err());
-        assert_eq!(temp_store(&store), 0, "DEFAULT again after a failed import");
-    }
 
     #[test]
     fn the_background_checkpoint_copies_the_wal_into_the_store_file() {
