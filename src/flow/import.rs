@@ -10,7 +10,7 @@ use crate::domain::{Actor, CodeHolder, Order, OrderStatus, Permission};
 use crate::error::{Error, Result};
 use crate::import::products::{PRODUCT_COLUMNS, ParsedProduct, parse_product_row};
 use crate::import::rejects::write_rejects;
-use crate::import::table::Table;
+use crate::import::table::{Row, Table};
 use crate::import::taobao::{
     LINE_COLUMNS, ORDER_COLUMNS, ParsedLine, ParsedOrder, assign_line_keys, parse_line_row,
     parse_order_row,
@@ -135,12 +135,17 @@ impl OrderNos {
     }
 }
 
-/// A row of the line file as read: parsed, or refused (with its order number, when the row
-/// could be split into cells).
-enum LineRow {
-    Parsed(ParsedLine),
+/// A row of an export file as read: parsed, or refused (with its order number, when the row
+/// could be split into cells and has one). Nearly every row is parsed: the bad one's smaller
+/// size is no loss.
+#[allow(clippy::large_enum_variant)]
+enum FileRow<T> {
+    Parsed(T),
     Bad(BadRow, Option<String>),
 }
+
+type LineRow = FileRow<ParsedLine>;
+type OrderRow = FileRow<ParsedOrder>;
 
 /// The lines of one order in the line file, and its first refused line.
 #[derive(Default)]
@@ -149,23 +154,24 @@ struct LineGroup {
     bad: Option<u64>,
 }
 
-/// Reads and parses the line file, handing the rows over in batches until the file ends or the
-/// import stops listening.
-fn read_line_rows(
+/// Reads and parses an export file with `parse` on a thread of its own, handing the rows over
+/// in batches until the file ends or the import stops listening.
+fn read_rows<T>(
     mut table: Table,
-    tx: std::sync::mpsc::SyncSender<Vec<LineRow>>,
+    parse: fn(&Table, &Row) -> Result<T, BadRow>,
+    tx: std::sync::mpsc::SyncSender<Vec<FileRow<T>>>,
     progress: &ImportProgress,
 ) {
     let mut reading = Reading { progress, told: 0 };
     let mut batch = Vec::with_capacity(READ_BATCH);
     while let Some(row) = table.next_row() {
         batch.push(match row {
-            Err(bad) => LineRow::Bad(bad, None),
-            Ok(row) => match parse_line_row(&table, &row) {
-                Ok(line) => LineRow::Parsed(line),
+            Err(bad) => FileRow::Bad(bad, None),
+            Ok(row) => match parse(&table, &row) {
+                Ok(parsed) => FileRow::Parsed(parsed),
                 Err(bad) => {
                     let no = table.get(&row, 0).into_owned();
-                    LineRow::Bad(bad, (!no.is_empty()).then_some(no))
+                    FileRow::Bad(bad, (!no.is_empty()).then_some(no))
                 }
             },
         });
@@ -221,9 +227,9 @@ impl LineStream {
         };
         for row in batch {
             let (no, row) = match row {
-                LineRow::Parsed(line) => (line.order_no.clone(), Ok(line)),
-                LineRow::Bad(bad, Some(no)) => (no, Err(bad)),
-                LineRow::Bad(bad, None) => {
+                FileRow::Parsed(line) => (line.order_no.clone(), Ok(line)),
+                FileRow::Bad(bad, Some(no)) => (no, Err(bad)),
+                FileRow::Bad(bad, None) => {
                     self.rejected.push(bad);
                     continue;
                 }
@@ -274,45 +280,8 @@ impl LineStream {
 /// to tell from the file's size how many orders an import brings.
 const BYTES_PER_ORDER_ROW: u64 = 400;
 
-/// Rows of the order file sent from its reading thread at a time.
+/// Rows of a file sent from its reading thread at a time.
 const READ_BATCH: usize = 100;
-
-/// A row of the order file as read: parsed, or refused (with its order number, when the row
-/// could be split into cells). Nearly every row is parsed: the bad one's smaller size is no loss.
-#[allow(clippy::large_enum_variant)]
-enum OrderRow {
-    Parsed(ParsedOrder),
-    Bad(BadRow, Option<String>),
-}
-
-/// Reads and parses the order file, handing the rows over in batches until the file ends or
-/// the import stops listening.
-fn read_order_rows(
-    mut table: Table,
-    tx: std::sync::mpsc::SyncSender<Vec<OrderRow>>,
-    progress: &ImportProgress,
-) {
-    let mut reading = Reading { progress, told: 0 };
-    let mut batch = Vec::with_capacity(READ_BATCH);
-    while let Some(row) = table.next_row() {
-        batch.push(match row {
-            Err(bad) => OrderRow::Bad(bad, None),
-            Ok(row) => match parse_order_row(&table, &row) {
-                Ok(p) => OrderRow::Parsed(p),
-                Err(bad) => OrderRow::Bad(bad, Some(table.get(&row, 0).into_owned())),
-            },
-        });
-        if batch.len() == READ_BATCH {
-            reading.at(table.bytes_read());
-            let full = std::mem::replace(&mut batch, Vec::with_capacity(READ_BATCH));
-            if tx.send(full).is_err() {
-                return;
-            }
-        }
-    }
-    reading.at(table.bytes_read());
-    let _ = tx.send(batch);
-}
 
 /// Imports a Taobao order export (order file and line file). See `ImportSummary`.
 pub fn import_orders(
@@ -440,8 +409,8 @@ fn write_orders(
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<OrderRow>>(CHUNK / READ_BATCH * 2);
     let (line_tx, line_rx) = std::sync::mpsc::sync_channel::<Vec<LineRow>>(CHUNK / READ_BATCH);
     std::thread::scope(|scope| {
-        scope.spawn(move || read_order_rows(order_table, tx, progress));
-        scope.spawn(move || read_line_rows(line_table, line_tx, progress));
+        scope.spawn(move || read_rows(order_table, parse_order_row, tx, progress));
+        scope.spawn(move || read_rows(line_table, parse_line_row, line_tx, progress));
         // Dropped when this closure returns, before the threads are waited for: a write that
         // fails midway stops the reading instead of waiting on it.
         let rx = rx;
@@ -470,8 +439,8 @@ fn write_orders(
             // Once a row is bad and bad rows are not skipped, nothing will be kept: only check.
             let writing = opts.skip_bad || (summary.rejected.is_empty() && lines.rejected.is_empty());
             let parsed = match row {
-                OrderRow::Parsed(p) => p,
-                OrderRow::Bad(bad, order_no) => {
+                FileRow::Parsed(p) => p,
+                FileRow::Bad(bad, order_no) => {
                     // Its lines then have an order, a bad one: say so rather than "no order".
                     if let Some(no) = order_no {
                         seen.insert(&no);

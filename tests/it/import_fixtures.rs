@@ -17,6 +17,17 @@ fn all_orders(s: &Scratch) -> Vec<Value> {
     v.as_array().unwrap().clone()
 }
 
+/// Every order as listed, without its remarks' times: two imports run a moment apart.
+fn timeless_orders(s: &Scratch) -> Vec<Value> {
+    let mut v = all_orders(s);
+    for o in &mut v {
+        for r in o["remarks"].as_array_mut().unwrap() {
+            r.as_object_mut().unwrap().remove("at");
+        }
+    }
+    v
+}
+
 fn check_folder(folder: &str) {
     let exp = expected(folder);
     let s = Scratch::new();
@@ -288,17 +299,7 @@ fn other_systems_column_names_import_like_taobaos_own() {
     let taobaos = Scratch::new();
     let want = taobaos.import_fixture("taobao-utf8-bom");
     assert_eq!(summary, want);
-    // Remarks carry the time of their import: the two imports ran a moment apart.
-    let timeless = |s: &Scratch| {
-        let mut v = all_orders(s);
-        for o in &mut v {
-            for r in o["remarks"].as_array_mut().unwrap() {
-                r.as_object_mut().unwrap().remove("at");
-            }
-        }
-        v
-    };
-    assert_eq!(timeless(&theirs), timeless(&taobaos));
+    assert_eq!(timeless_orders(&theirs), timeless_orders(&taobaos));
     let paid = "SELECT sum(paid_fen) FROM orders";
     let paid_theirs = theirs.raw().int(paid);
     assert!(paid_theirs > 0);
@@ -386,16 +387,7 @@ fn imports_like(dir: &std::path::Path, from: &std::path::Path) {
     let (taobaos, want) = import(from);
     assert_eq!(summary, want);
     assert_eq!(summary["rejected"], Value::Array(vec![]));
-    let timeless = |s: &Scratch| {
-        let mut v = all_orders(s);
-        for o in &mut v {
-            for r in o["remarks"].as_array_mut().unwrap() {
-                r.as_object_mut().unwrap().remove("at");
-            }
-        }
-        v
-    };
-    assert_eq!(timeless(&s), timeless(&taobaos));
+    assert_eq!(timeless_orders(&s), timeless_orders(&taobaos));
     // Every line with its order (their places in it follow the line file's rows).
     let lines = |s: &Scratch| {
         s.raw().rows(
@@ -405,7 +397,10 @@ fn imports_like(dir: &std::path::Path, from: &std::path::Path) {
         )
     };
     let ours = lines(&s);
-    assert!(ours.len() > timeless(&s).len(), "orders of several lines");
+    assert!(
+        ours.len() > timeless_orders(&s).len(),
+        "orders of several lines"
+    );
     assert_eq!(ours, lines(&taobaos));
 }
 
