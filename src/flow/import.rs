@@ -418,125 +418,151 @@ fn write_orders(
         if read_lines_first {
             lines.read_all();
         }
-        store.write_or_discard(|db| {
         // An import of more orders than the store holds (a new shop's history) makes the order
-        // tables' plain indexes once at the end instead of keeping them up order by order.
-        let set_aside = if order_bytes / BYTES_PER_ORDER_ROW > db.order_count()? {
-            Some(db.set_aside_order_indexes()?)
-        } else {
-            None
-        };
-        let mut seen = OrderNos::default();
-        let mut rejected_orders: HashSet<String> = HashSet::new();
-        // Good lines of orders refused for a bad line, to say why they were not imported.
-        let mut kept_out: Vec<ParsedLine> = Vec::new();
-        let mut chunk: Vec<(Order, String)> = Vec::with_capacity(CHUNK);
-        let matches = db.item_matches()?;
-        for row in rx.iter().flatten() {
-            if lines.late {
-                break;
-            }
-            // Once a row is bad and bad rows are not skipped, nothing will be kept: only check.
-            let writing = opts.skip_bad || (summary.rejected.is_empty() && lines.rejected.is_empty());
-            let parsed = match row {
-                FileRow::Parsed(p) => p,
-                FileRow::Bad(bad, order_no) => {
-                    // Its lines then have an order, a bad one: say so rather than "no order".
-                    if let Some(no) = order_no {
-                        seen.insert(&no);
+        // tables' plain indexes once at the end instead of keeping them up order by order, and
+        // is written once rather than through the WAL (`Store::write_big_or_discard`).
+        let big = order_bytes / BYTES_PER_ORDER_ROW > store.read().order_count()?;
+        let write = |db: &Db<'_>| {
+            let set_aside = if big {
+                Some(db.set_aside_order_indexes()?)
+            } else {
+                None
+            };
+            let mut seen = OrderNos::default();
+            let mut rejected_orders: HashSet<String> = HashSet::new();
+            // Good lines of orders refused for a bad line, to say why they were not imported.
+            let mut kept_out: Vec<ParsedLine> = Vec::new();
+            let mut chunk: Vec<(Order, String)> = Vec::with_capacity(CHUNK);
+            let matches = db.item_matches()?;
+            for row in rx.iter().flatten() {
+                if lines.late {
+                    break;
+                }
+                // Once a row is bad and bad rows are not skipped, nothing will be kept: only check.
+                let writing =
+                    opts.skip_bad || (summary.rejected.is_empty() && lines.rejected.is_empty());
+                let parsed = match row {
+                    FileRow::Parsed(p) => p,
+                    FileRow::Bad(bad, order_no) => {
+                        // Its lines then have an order, a bad one: say so rather than "no order".
+                        if let Some(no) = order_no {
+                            seen.insert(&no);
+                        }
+                        summary.rejected.push(bad);
+                        continue;
                     }
-                    summary.rejected.push(bad);
+                };
+                let order_no = parsed.order.order_no.clone();
+                let bad = |code, zh: String, en: String| {
+                    BadRow::new(&orders_file, parsed.line, "订单编号", code, zh, en)
+                };
+                if !seen.insert(&order_no) {
+                    summary.rejected.push(bad(
+                        "duplicate_order",
+                        format!("订单 {order_no} 在文件中出现了两次"),
+                        format!("order {order_no} appears twice in the file"),
+                    ));
                     continue;
                 }
-            };
-            let order_no = parsed.order.order_no.clone();
-            let bad = |code, zh: String, en: String| BadRow::new(&orders_file, parsed.line, "订单编号", code, zh, en);
-            if !seen.insert(&order_no) {
-                summary.rejected.push(bad(
-                    "duplicate_order",
-                    format!("订单 {order_no} 在文件中出现了两次"),
-                    format!("order {order_no} appears twice in the file"),
-                ));
-                continue;
-            }
-            let order_lines = match lines.take(&order_no) {
-                Some(LineGroup { bad: Some(line), lines: good }) => {
-                    summary.rejected.push(bad(
+                let order_lines = match lines.take(&order_no) {
+                    Some(LineGroup {
+                        bad: Some(line),
+                        lines: good,
+                    }) => {
+                        summary.rejected.push(bad(
                         "bad_line",
                         format!("订单 {order_no} 的宝贝行有错（{lines_file} 第 {line} 行），整单不导入"),
                         format!("a line of order {order_no} was rejected ({lines_file} line {line}); the order is kept out whole"),
                     ));
-                    rejected_orders.insert(order_no);
-                    kept_out.extend(good);
-                    continue;
-                }
-                Some(group) => group.lines,
-                None => {
-                    summary.rejected.push(bad(
-                        "order_without_lines",
-                        format!("订单 {order_no} 在宝贝文件 {lines_file} 中没有任何行"),
-                        format!("order {order_no} has no lines in {lines_file}"),
-                    ));
-                    continue;
-                }
-            };
-            let mut order = parsed.order;
-            order.lines = order_lines.into_iter().map(|l| l.item).collect();
-            assign_line_keys(&mut order.lines);
-            if writing {
-                chunk.push((order, parsed.remark));
-                if chunk.len() >= CHUNK {
-                    apply_orders(db, actor, std::mem::take(&mut chunk), &pattern, &matches, &mut summary)?;
+                        rejected_orders.insert(order_no);
+                        kept_out.extend(good);
+                        continue;
+                    }
+                    Some(group) => group.lines,
+                    None => {
+                        summary.rejected.push(bad(
+                            "order_without_lines",
+                            format!("订单 {order_no} 在宝贝文件 {lines_file} 中没有任何行"),
+                            format!("order {order_no} has no lines in {lines_file}"),
+                        ));
+                        continue;
+                    }
+                };
+                let mut order = parsed.order;
+                order.lines = order_lines.into_iter().map(|l| l.item).collect();
+                assign_line_keys(&mut order.lines);
+                if writing {
+                    chunk.push((order, parsed.remark));
+                    if chunk.len() >= CHUNK {
+                        apply_orders(
+                            db,
+                            actor,
+                            std::mem::take(&mut chunk),
+                            &pattern,
+                            &matches,
+                            &mut summary,
+                        )?;
+                    }
                 }
             }
-        }
-        // The rest of the line file: lines of no order, and whether one came late.
-        lines.read_all();
-        if lines.late {
-            return Ok((None, false));
-        }
-        summary.rejected.append(&mut lines.rejected);
-        // After a bad row (not skipped) nothing will be kept: the rest need not be written.
-        if opts.skip_bad || summary.rejected.is_empty() {
-            apply_orders(db, actor, chunk, &pattern, &matches, &mut summary)?;
-        }
-        // Lines left over belong to no order of the order file.
-        let mut leftover: Vec<ParsedLine> = lines.pending.drain().flat_map(|(_, g)| g.lines).collect();
-        leftover.append(&mut kept_out);
-        leftover.sort_by_key(|l| l.line);
-        for l in leftover {
-            let (code, zh, en) = if rejected_orders.contains(&l.order_no) {
-                (
-                    "order_rejected",
-                    format!("同一订单 {} 的其他行有错，整单不导入", l.order_no),
-                    format!("another line of order {} was rejected; the order is kept out whole", l.order_no),
-                )
-            } else if seen.contains(&l.order_no) {
-                (
-                    "order_rejected",
-                    format!("订单 {} 在订单文件中有错，未导入", l.order_no),
-                    format!("order {} was rejected in the order file", l.order_no),
-                )
-            } else {
-                (
-                    "line_without_order",
-                    format!("订单 {} 不在订单文件 {orders_file} 中", l.order_no),
-                    format!("order {} is not in the order file {orders_file}", l.order_no),
-                )
-            };
-            summary.rejected.push(BadRow::new(&lines_file, l.line, "订单编号", code, zh, en));
-        }
-        summary.rejected.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-        // The checks are done: their sets go before the indexes are made (at a million orders
-        // about 40 MB, while the index sorts take their own).
-        drop(seen);
-        lines.taken = OrderNos::default();
-        let commit = opts.skip_bad || summary.rejected.is_empty();
-        if commit {
-            if let Some(indexes) = set_aside {
-                db.restore_indexes(indexes)?;
+            // The rest of the line file: lines of no order, and whether one came late.
+            lines.read_all();
+            if lines.late {
+                return Ok((None, false));
             }
-            db.log_event(
+            summary.rejected.append(&mut lines.rejected);
+            // After a bad row (not skipped) nothing will be kept: the rest need not be written.
+            if opts.skip_bad || summary.rejected.is_empty() {
+                apply_orders(db, actor, chunk, &pattern, &matches, &mut summary)?;
+            }
+            // Lines left over belong to no order of the order file.
+            let mut leftover: Vec<ParsedLine> =
+                lines.pending.drain().flat_map(|(_, g)| g.lines).collect();
+            leftover.append(&mut kept_out);
+            leftover.sort_by_key(|l| l.line);
+            for l in leftover {
+                let (code, zh, en) = if rejected_orders.contains(&l.order_no) {
+                    (
+                        "order_rejected",
+                        format!("同一订单 {} 的其他行有错，整单不导入", l.order_no),
+                        format!(
+                            "another line of order {} was rejected; the order is kept out whole",
+                            l.order_no
+                        ),
+                    )
+                } else if seen.contains(&l.order_no) {
+                    (
+                        "order_rejected",
+                        format!("订单 {} 在订单文件中有错，未导入", l.order_no),
+                        format!("order {} was rejected in the order file", l.order_no),
+                    )
+                } else {
+                    (
+                        "line_without_order",
+                        format!("订单 {} 不在订单文件 {orders_file} 中", l.order_no),
+                        format!(
+                            "order {} is not in the order file {orders_file}",
+                            l.order_no
+                        ),
+                    )
+                };
+                summary
+                    .rejected
+                    .push(BadRow::new(&lines_file, l.line, "订单编号", code, zh, en));
+            }
+            summary
+                .rejected
+                .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+            // The checks are done: their sets go before the indexes are made (at a million orders
+            // about 40 MB, while the index sorts take their own).
+            drop(seen);
+            lines.taken = OrderNos::default();
+            let commit = opts.skip_bad || summary.rejected.is_empty();
+            if commit {
+                if let Some(indexes) = set_aside {
+                    db.restore_indexes(indexes)?;
+                }
+                db.log_event(
                 actor,
                 "orders_imported",
                 &orders_file,
@@ -548,13 +574,21 @@ fn write_orders(
                     "partly_shipped_on_taobao": summary.partly_shipped_on_taobao,
                 }),
             )?;
+            } else {
+                // Nothing is kept: the counts would describe writes that did not happen.
+                summary = ImportSummary {
+                    rejected: std::mem::take(&mut summary.rejected),
+                    ..Default::default()
+                };
+            }
+            summary.committed = commit;
+            Ok((Some(std::mem::take(&mut summary)), commit))
+        };
+        if big {
+            store.write_big_or_discard(write)
         } else {
-            // Nothing is kept: the counts would describe writes that did not happen.
-            summary = ImportSummary { rejected: std::mem::take(&mut summary.rejected), ..Default::default() };
+            store.write_or_discard(write)
         }
-        summary.committed = commit;
-        Ok((Some(std::mem::take(&mut summary)), commit))
-        })
     })
 }
 

@@ -612,6 +612,55 @@ impl Store {
         }
     }
 
+    /// `write_or_discard` for a write bigger than the store it goes into (a new shop's order
+    /// history). In WAL every page is written twice: to the WAL, then by the checkpoint. When no
+    /// other connection has the SQLite store open, this write goes through a rollback journal
+    /// instead, which keeps only the pages the store had before (a new store's few), so the rest
+    /// are written once; as safe on a crash or power cut. Programs that open the store meanwhile
+    /// wait for it, as they wait for a write lock. The store is in WAL again after, whatever
+    /// happened (or, if another program holds it then, from its next opening: `Store::open`).
+    pub fn write_big_or_discard<T>(
+        &mut self,
+        f: impl FnOnce(&Db<'_>) -> Result<(T, bool)>,
+    ) -> Result<T> {
+        if !self.leave_wal() {
+            return self.write_or_discard(f);
+        }
+        let out =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.write_or_discard(f)));
+        if let Some(c) = self.lite() {
+            let _ = c.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0));
+        }
+        out.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    }
+
+    /// Whether the store could be taken out of WAL for one write: only when no other connection
+    /// has it open (each holds it in WAL), which is asked without waiting.
+    fn leave_wal(&self) -> bool {
+        let Some(conn) = self.lite() else {
+            return false;
+        };
+        if self.read_only || self.checkpointer.is_some() || self.path == Path::new(":memory:") {
+            return false;
+        }
+        if conn.busy_timeout(Duration::ZERO).is_err() {
+            return false;
+        }
+        let mode = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| {
+            r.get::<_, String>(0)
+        });
+        let _ = conn.busy_timeout(self.wait_limit.unwrap_or(DEFAULT_WAIT));
+        mode.is_ok_and(|m| m.eq_ignore_ascii_case("delete"))
+    }
+
+    /// The store's journal mode (`wal` for a store at rest), for tests and diagnostics.
+    pub fn journal_mode(&self) -> Result<String> {
+        match self.lite() {
+            Some(c) => Ok(c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?),
+            None => Ok(String::new()),
+        }
+    }
+
     /// Row counts and checksums of every table, in name order (see `Db::digest`).
     pub fn digest(&self) -> Result<Vec<TableDigest>> {
         self.read().digest()

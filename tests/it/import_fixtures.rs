@@ -490,3 +490,142 @@ fn a_first_big_import_makes_the_order_indexes_again_and_a_refused_one_keeps_them
     assert!(!ok, "{v}");
     assert_eq!(indexes(&refused), want);
 }
+
+/// A demo store's 3,000-order Taobao export, in a folder of its own.
+fn demo_export(orders: &str) -> tempfile::TempDir {
+    let export = tempfile::tempdir().unwrap();
+    Scratch::new().ok(&[
+        "demo",
+        "--orders",
+        orders,
+        "--export-taobao",
+        export.path().to_str().unwrap(),
+        "--force",
+    ]);
+    export
+}
+
+/// `import orders` of the export in `dir` into `s`, started and not waited for.
+fn start_import(s: &Scratch, dir: &std::path::Path) -> std::process::Child {
+    s.ensure_store();
+    s.command("admin")
+        .args(["--station", "test-bench", "import", "orders"])
+        .arg(dir.join("ExportOrderList.csv"))
+        .arg(dir.join("ExportOrderDetailList.csv"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// Watches a running import until it ends; whether the store had a rollback journal meanwhile,
+/// and the import's exit status. With `kill`, the import is killed (SIGKILL) the moment the
+/// journal is seen.
+fn watch_journal(
+    s: &Scratch,
+    mut import: std::process::Child,
+    kill: bool,
+) -> (bool, std::process::ExitStatus) {
+    let journal = s.path("store.db-journal");
+    let mut seen = false;
+    loop {
+        if journal.exists() {
+            seen = true;
+            if kill {
+                import.kill().unwrap();
+            }
+        }
+        if let Some(status) = import.try_wait().unwrap() {
+            return (seen, status);
+        }
+        std::thread::sleep(std::time::Duration::from_micros(200));
+    }
+}
+
+#[test]
+fn a_first_big_import_killed_midway_leaves_the_store_as_it_was_and_in_wal() {
+    // A first import bigger than the store goes through a rollback journal (each page written
+    // once, not to the WAL and then again). Killed in the middle of it, the store reopens
+    // whole: without any of the import, or (if the kill came after the commit) with all of it.
+    if crate::common::on_postgres() {
+        return;
+    }
+    let export = demo_export("3000");
+    let s = Scratch::new();
+    let (journal, status) = watch_journal(&s, start_import(&s, export.path()), true);
+    assert!(journal, "the import went through a rollback journal");
+    assert!(!status.success());
+    let store = s.open();
+    // (A journal left by a kill before its header was written is not hot: SQLite ignores it.)
+    assert_eq!(store.journal_mode().unwrap(), "wal");
+    let mut raw = s.raw();
+    assert_eq!(
+        raw.rows("PRAGMA integrity_check"),
+        vec![vec![Some("ok".to_string())]]
+    );
+    let orders = raw.int("SELECT count(*) FROM orders");
+    assert!(
+        orders == 0 || orders == 3000,
+        "all or nothing: {orders} orders"
+    );
+    let lines = raw.int("SELECT count(*) FROM order_lines");
+    assert_eq!(lines == 0, orders == 0, "{lines} lines of {orders} orders");
+    drop((raw, store));
+
+    // Done again, it imports every order, and the store is left in WAL.
+    let (journal, status) = watch_journal(&s, start_import(&s, export.path()), false);
+    assert!(status.success());
+    assert!(journal || orders == 3000);
+    // The file itself says WAL (a plain connection does not set it).
+    assert_eq!(s.raw().text("PRAGMA journal_mode").as_deref(), Some("wal"));
+    assert_eq!(s.raw().int("SELECT count(*) FROM orders"), 3000);
+    let fresh = Scratch::new();
+    let (ok, _) = fresh.json(&[
+        "import",
+        "orders",
+        export.path().join("ExportOrderList.csv").to_str().unwrap(),
+        export
+            .path()
+            .join("ExportOrderDetailList.csv")
+            .to_str()
+            .unwrap(),
+        "--json",
+    ]);
+    assert!(ok);
+    assert_eq!(timeless_orders(&s), timeless_orders(&fresh));
+}
+
+#[test]
+fn a_first_big_import_beside_another_open_connection_stays_in_wal() {
+    // The store cannot leave WAL while another program has it open: the import does not wait
+    // for it, and writes through the WAL as any write does.
+    if crate::common::on_postgres() {
+        return;
+    }
+    let export = demo_export("3000");
+    let timed = |s: &Scratch| {
+        let started = std::time::Instant::now();
+        let watched = watch_journal(s, start_import(s, export.path()), false);
+        (watched, started.elapsed())
+    };
+    // The same import alone, for how long it takes on this machine now.
+    let ((journal, status), alone) = timed(&Scratch::new());
+    assert!(status.success() && journal);
+
+    let s = Scratch::new();
+    let mut other = s.raw();
+    assert_eq!(other.int("SELECT count(*) FROM orders"), 0);
+    let ((journal, status), beside) = timed(&s);
+    assert!(status.success());
+    assert!(
+        !journal,
+        "no rollback journal while another connection is open"
+    );
+    assert_eq!(other.text("PRAGMA journal_mode").as_deref(), Some("wal"));
+    assert_eq!(other.int("SELECT count(*) FROM orders"), 3000);
+    // It did not wait out the lock timeout (10 s) for the other connection to go.
+    assert!(
+        beside < alone + std::time::Duration::from_secs(5),
+        "{beside:?} beside another connection, {alone:?} alone"
+    );
+}
