@@ -389,9 +389,10 @@ impl Files {
 }
 
 /// Checks every row of the two files and writes the orders, all or nothing (see
-/// `ImportOptions`). Both files are read and parsed on threads of their own while this one
-/// writes. `None` (and nothing written) when a line came after its order was written and the
-/// line file was not read whole first (`read_lines_first`).
+/// `ImportOptions`). Both files are read and parsed on threads of their own, and joined and
+/// checked on a third (`join_orders`), while this one writes. `None` (and nothing written) when a
+/// line came after its order was written and the line file was not read whole first
+/// (`read_lines_first`).
 fn write_orders(
     store: &mut Store,
     actor: &Actor,
@@ -403,21 +404,25 @@ fn write_orders(
 ) -> Result<Option<ImportSummary>> {
     let pattern = staff_code_pattern(&store.read())?;
     // The files' names, as their rows' reports give them.
-    let (orders_file, lines_file) = (order_table.file.clone(), line_table.file.clone());
+    let files = (order_table.file.clone(), line_table.file.clone());
     let order_bytes = order_table.size();
-    let mut summary = ImportSummary::default();
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<OrderRow>>(CHUNK / READ_BATCH * 2);
     let (line_tx, line_rx) = std::sync::mpsc::sync_channel::<Vec<LineRow>>(CHUNK / READ_BATCH);
+    let (chunk_tx, chunk_rx) = std::sync::mpsc::sync_channel::<Vec<(Order, String)>>(1);
     std::thread::scope(|scope| {
         scope.spawn(move || read_rows(order_table, parse_order_row, tx, progress));
         scope.spawn(move || read_rows(line_table, parse_line_row, line_tx, progress));
+        let files = &files;
+        let joiner = scope.spawn(move || {
+            let mut lines = LineStream::new(line_rx);
+            if read_lines_first {
+                lines.read_all();
+            }
+            join_orders(rx, lines, opts.skip_bad, files, chunk_tx)
+        });
         // Dropped when this closure returns, before the threads are waited for: a write that
-        // fails midway stops the reading instead of waiting on it.
-        let rx = rx;
-        let mut lines = LineStream::new(line_rx);
-        if read_lines_first {
-            lines.read_all();
-        }
+        // fails midway stops the joining (and so the reading) instead of waiting on it.
+        let chunk_rx = chunk_rx;
         // An import of more orders than the store holds (a new shop's history) makes the order
         // tables' plain indexes once at the end instead of keeping them up order by order, and
         // is written once rather than through the WAL (`Store::write_big_or_discard`).
@@ -428,161 +433,55 @@ fn write_orders(
             } else {
                 None
             };
-            let mut seen = OrderNos::default();
-            let mut rejected_orders: HashSet<String> = HashSet::new();
-            // Good lines of orders refused for a bad line, to say why they were not imported.
-            let mut kept_out: Vec<ParsedLine> = Vec::new();
-            let mut chunk: Vec<(Order, String)> = Vec::with_capacity(CHUNK);
             let matches = db.item_matches()?;
-            for row in rx.iter().flatten() {
-                if lines.late {
-                    break;
-                }
-                // Once a row is bad and bad rows are not skipped, nothing will be kept: only check.
-                let writing =
-                    opts.skip_bad || (summary.rejected.is_empty() && lines.rejected.is_empty());
-                let parsed = match row {
-                    FileRow::Parsed(p) => p,
-                    FileRow::Bad(bad, order_no) => {
-                        // Its lines then have an order, a bad one: say so rather than "no order".
-                        if let Some(no) = order_no {
-                            seen.insert(&no);
-                        }
-                        summary.rejected.push(bad);
-                        continue;
-                    }
-                };
-                let order_no = parsed.order.order_no.clone();
-                let bad = |code, zh: String, en: String| {
-                    BadRow::new(&orders_file, parsed.line, "订单编号", code, zh, en)
-                };
-                if !seen.insert(&order_no) {
-                    summary.rejected.push(bad(
-                        "duplicate_order",
-                        format!("订单 {order_no} 在文件中出现了两次"),
-                        format!("order {order_no} appears twice in the file"),
-                    ));
-                    continue;
-                }
-                let order_lines = match lines.take(&order_no) {
-                    Some(LineGroup {
-                        bad: Some(line),
-                        lines: good,
-                    }) => {
-                        summary.rejected.push(bad(
-                        "bad_line",
-                        format!("订单 {order_no} 的宝贝行有错（{lines_file} 第 {line} 行），整单不导入"),
-                        format!("a line of order {order_no} was rejected ({lines_file} line {line}); the order is kept out whole"),
-                    ));
-                        rejected_orders.insert(order_no);
-                        kept_out.extend(good);
-                        continue;
-                    }
-                    Some(group) => group.lines,
-                    None => {
-                        summary.rejected.push(bad(
-                            "order_without_lines",
-                            format!("订单 {order_no} 在宝贝文件 {lines_file} 中没有任何行"),
-                            format!("order {order_no} has no lines in {lines_file}"),
-                        ));
-                        continue;
-                    }
-                };
-                let mut order = parsed.order;
-                order.lines = order_lines.into_iter().map(|l| l.item).collect();
-                assign_line_keys(&mut order.lines);
-                if writing {
-                    chunk.push((order, parsed.remark));
-                    if chunk.len() >= CHUNK {
-                        apply_orders(
-                            db,
-                            actor,
-                            std::mem::take(&mut chunk),
-                            &pattern,
-                            &matches,
-                            &mut summary,
-                        )?;
-                    }
-                }
+            // A store with no orders yet has none to compare with (the file's repeats are
+            // refused by `join_orders`): a shop's first import skips looking each one up.
+            let none_stored = big && db.order_count()? == 0;
+            let mut summary = ImportSummary::default();
+            for chunk in chunk_rx.iter() {
+                apply_orders(
+                    db,
+                    actor,
+                    chunk,
+                    &pattern,
+                    &matches,
+                    none_stored,
+                    &mut summary,
+                )?;
             }
-            // The rest of the line file: lines of no order, and whether one came late.
-            lines.read_all();
-            if lines.late {
+            let joined = joiner
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            if joined.late {
                 return Ok((None, false));
             }
-            summary.rejected.append(&mut lines.rejected);
-            // After a bad row (not skipped) nothing will be kept: the rest need not be written.
-            if opts.skip_bad || summary.rejected.is_empty() {
-                apply_orders(db, actor, chunk, &pattern, &matches, &mut summary)?;
-            }
-            // Lines left over belong to no order of the order file.
-            let mut leftover: Vec<ParsedLine> =
-                lines.pending.drain().flat_map(|(_, g)| g.lines).collect();
-            leftover.append(&mut kept_out);
-            leftover.sort_by_key(|l| l.line);
-            for l in leftover {
-                let (code, zh, en) = if rejected_orders.contains(&l.order_no) {
-                    (
-                        "order_rejected",
-                        format!("同一订单 {} 的其他行有错，整单不导入", l.order_no),
-                        format!(
-                            "another line of order {} was rejected; the order is kept out whole",
-                            l.order_no
-                        ),
-                    )
-                } else if seen.contains(&l.order_no) {
-                    (
-                        "order_rejected",
-                        format!("订单 {} 在订单文件中有错，未导入", l.order_no),
-                        format!("order {} was rejected in the order file", l.order_no),
-                    )
-                } else {
-                    (
-                        "line_without_order",
-                        format!("订单 {} 不在订单文件 {orders_file} 中", l.order_no),
-                        format!(
-                            "order {} is not in the order file {orders_file}",
-                            l.order_no
-                        ),
-                    )
-                };
-                summary
-                    .rejected
-                    .push(BadRow::new(&lines_file, l.line, "订单编号", code, zh, en));
-            }
-            summary
-                .rejected
-                .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-            // The checks are done: their sets go before the indexes are made (at a million orders
-            // about 40 MB, while the index sorts take their own).
-            drop(seen);
-            lines.taken = OrderNos::default();
+            summary.rejected = joined.rejected;
             let commit = opts.skip_bad || summary.rejected.is_empty();
             if commit {
                 if let Some(indexes) = set_aside {
                     db.restore_indexes(indexes)?;
                 }
                 db.log_event(
-                actor,
-                "orders_imported",
-                &orders_file,
-                &json!({
-                    "orders_new": summary.orders_new, "orders_updated": summary.orders_updated,
-                    "orders_unchanged": summary.orders_unchanged, "lines": summary.lines,
-                    "remarks_appended": summary.remarks_appended, "rejected": summary.rejected.len(),
-                    "not_shipped_on_taobao": summary.not_shipped_on_taobao,
-                    "partly_shipped_on_taobao": summary.partly_shipped_on_taobao,
-                }),
-            )?;
+                    actor,
+                    "orders_imported",
+                    &files.0,
+                    &json!({
+                        "orders_new": summary.orders_new, "orders_updated": summary.orders_updated,
+                        "orders_unchanged": summary.orders_unchanged, "lines": summary.lines,
+                        "remarks_appended": summary.remarks_appended, "rejected": summary.rejected.len(),
+                        "not_shipped_on_taobao": summary.not_shipped_on_taobao,
+                        "partly_shipped_on_taobao": summary.partly_shipped_on_taobao,
+                    }),
+                )?;
             } else {
                 // Nothing is kept: the counts would describe writes that did not happen.
                 summary = ImportSummary {
-                    rejected: std::mem::take(&mut summary.rejected),
+                    rejected: summary.rejected,
                     ..Default::default()
                 };
             }
             summary.committed = commit;
-            Ok((Some(std::mem::take(&mut summary)), commit))
+            Ok((Some(summary), commit))
         };
         if big {
             store.write_big_or_discard(write)
@@ -590,6 +489,152 @@ fn write_orders(
             store.write_or_discard(write)
         }
     })
+}
+
+/// What `join_orders` found besides the orders it handed over.
+struct Joined {
+    /// Rows refused, by file and line.
+    rejected: Vec<BadRow>,
+    /// A line came after its order was handed over: the import must be done again with the line
+    /// file read whole first (`LineStream::late`).
+    late: bool,
+}
+
+/// Joins each order of the order file with its lines and checks them (repeats, bad lines, orders
+/// without lines, lines of no order), on a thread of its own so that the writer only writes.
+/// Orders go to `out` a chunk at a time while none was refused (or bad rows are skipped): once
+/// one is, nothing will be kept, and the rest is only checked. `files`: the order and line
+/// files' names, as reports give them.
+fn join_orders(
+    rows: std::sync::mpsc::Receiver<Vec<OrderRow>>,
+    mut lines: LineStream,
+    skip_bad: bool,
+    (orders_file, lines_file): &(String, String),
+    out: std::sync::mpsc::SyncSender<Vec<(Order, String)>>,
+) -> Joined {
+    let mut rejected = Vec::new();
+    let mut seen = OrderNos::default();
+    let mut rejected_orders: HashSet<String> = HashSet::new();
+    // Good lines of orders refused for a bad line, to say why they were not imported.
+    let mut kept_out: Vec<ParsedLine> = Vec::new();
+    let mut chunk: Vec<(Order, String)> = Vec::with_capacity(CHUNK);
+    for row in rows.iter().flatten() {
+        if lines.late {
+            break;
+        }
+        let writing = skip_bad || (rejected.is_empty() && lines.rejected.is_empty());
+        let parsed = match row {
+            FileRow::Parsed(p) => p,
+            FileRow::Bad(bad, order_no) => {
+                // Its lines then have an order, a bad one: say so rather than "no order".
+                if let Some(no) = order_no {
+                    seen.insert(&no);
+                }
+                rejected.push(bad);
+                continue;
+            }
+        };
+        let order_no = parsed.order.order_no.clone();
+        let bad = |code, zh: String, en: String| {
+            BadRow::new(orders_file, parsed.line, "订单编号", code, zh, en)
+        };
+        if !seen.insert(&order_no) {
+            rejected.push(bad(
+                "duplicate_order",
+                format!("订单 {order_no} 在文件中出现了两次"),
+                format!("order {order_no} appears twice in the file"),
+            ));
+            continue;
+        }
+        let order_lines = match lines.take(&order_no) {
+            Some(LineGroup {
+                bad: Some(line),
+                lines: good,
+            }) => {
+                rejected.push(bad(
+                    "bad_line",
+                    format!("订单 {order_no} 的宝贝行有错（{lines_file} 第 {line} 行），整单不导入"),
+                    format!("a line of order {order_no} was rejected ({lines_file} line {line}); the order is kept out whole"),
+                ));
+                rejected_orders.insert(order_no);
+                kept_out.extend(good);
+                continue;
+            }
+            Some(group) => group.lines,
+            None => {
+                rejected.push(bad(
+                    "order_without_lines",
+                    format!("订单 {order_no} 在宝贝文件 {lines_file} 中没有任何行"),
+                    format!("order {order_no} has no lines in {lines_file}"),
+                ));
+                continue;
+            }
+        };
+        let mut order = parsed.order;
+        order.lines = order_lines.into_iter().map(|l| l.item).collect();
+        assign_line_keys(&mut order.lines);
+        if writing {
+            chunk.push((order, parsed.remark));
+            // The writer stopped (it failed): nothing more is wanted.
+            if chunk.len() >= CHUNK && out.send(std::mem::take(&mut chunk)).is_err() {
+                return Joined {
+                    rejected,
+                    late: false,
+                };
+            }
+        }
+    }
+    // The rest of the line file: lines of no order, and whether one came late.
+    lines.read_all();
+    if lines.late {
+        return Joined {
+            rejected,
+            late: true,
+        };
+    }
+    rejected.append(&mut lines.rejected);
+    // After a bad row (not skipped) nothing will be kept: the rest need not be written.
+    if skip_bad || rejected.is_empty() {
+        let _ = out.send(chunk);
+    }
+    drop(out);
+    // Lines left over belong to no order of the order file.
+    let mut leftover: Vec<ParsedLine> = lines.pending.drain().flat_map(|(_, g)| g.lines).collect();
+    leftover.append(&mut kept_out);
+    leftover.sort_by_key(|l| l.line);
+    for l in leftover {
+        let (code, zh, en) = if rejected_orders.contains(&l.order_no) {
+            (
+                "order_rejected",
+                format!("同一订单 {} 的其他行有错，整单不导入", l.order_no),
+                format!(
+                    "another line of order {} was rejected; the order is kept out whole",
+                    l.order_no
+                ),
+            )
+        } else if seen.contains(&l.order_no) {
+            (
+                "order_rejected",
+                format!("订单 {} 在订单文件中有错，未导入", l.order_no),
+                format!("order {} was rejected in the order file", l.order_no),
+            )
+        } else {
+            (
+                "line_without_order",
+                format!("订单 {} 不在订单文件 {orders_file} 中", l.order_no),
+                format!(
+                    "order {} is not in the order file {orders_file}",
+                    l.order_no
+                ),
+            )
+        };
+        rejected.push(BadRow::new(lines_file, l.line, "订单编号", code, zh, en));
+    }
+    rejected.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    Joined {
+        rejected,
+        late: false,
+    }
 }
 
 /// Writes one imported order: new, updated (status, fields, lines, new remark text) or unchanged.
@@ -607,6 +652,7 @@ pub(crate) fn apply_order(
         vec![(order, remark.to_string())],
         pattern,
         &db.item_matches()?,
+        false,
         summary,
     )
 }
@@ -614,13 +660,15 @@ pub(crate) fn apply_order(
 /// Writes imported orders (each with its export's remark), in their order, as `apply_order`
 /// would one by one: all are looked up at once, the known ones updated one by one, the new ones
 /// written together (`Db::insert_imported_orders`). Lines of items matched by hand before
-/// (`matches`, see `flow::catalog`) name their product.
+/// (`matches`, see `flow::catalog`) name their product. `none_stored`: none of them is in the
+/// store (it had no orders), so none is looked up.
 fn apply_orders(
     db: &Db<'_>,
     actor: &Actor,
     mut orders: Vec<(Order, String)>,
     pattern: &Regex,
     matches: &std::collections::HashMap<String, String>,
+    none_stored: bool,
     summary: &mut ImportSummary,
 ) -> Result<()> {
     super::catalog::apply_matches(
@@ -628,8 +676,12 @@ fn apply_orders(
         matches,
         orders.iter_mut().flat_map(|(o, _)| o.lines.iter_mut()),
     )?;
-    let numbers: Vec<&str> = orders.iter().map(|(o, _)| o.order_no.as_str()).collect();
-    let mut stored = db.orders_for_import(&numbers)?;
+    let mut stored = if none_stored {
+        HashMap::new()
+    } else {
+        let numbers: Vec<&str> = orders.iter().map(|(o, _)| o.order_no.as_str()).collect();
+        db.orders_for_import(&numbers)?
+    };
     let mut new = NewOrders::default();
     for (order, remark) in orders {
         match stored.remove(&order.order_no) {
@@ -700,9 +752,17 @@ impl NewOrders {
                 }
             }
         }
+        // Freed on a thread of its own: the writer is what an import waits for, and a chunk's
+        // few hundred thousand strings cost it a tenth of its time to free.
+        if orders.len() >= FREE_APART {
+            let _ = std::thread::Builder::new().spawn(move || drop(orders));
+        }
         Ok(())
     }
 }
+
+/// New orders written at once that are freed on a thread of their own (`NewOrders::write`).
+const FREE_APART: usize = 1000;
 
 /// Updates an order the store knows: status, fields, lines, new remark text (or nothing).
 fn apply_known_order(
