@@ -616,9 +616,10 @@ impl Store {
     /// history). In WAL every page is written twice: to the WAL, then by the checkpoint. When no
     /// other connection has the SQLite store open, this write goes through a rollback journal
     /// instead, which keeps only the pages the store had before (a new store's few), so the rest
-    /// are written once; as safe on a crash or power cut. Programs that open the store meanwhile
-    /// wait for it, as they wait for a write lock. The store is in WAL again after, whatever
-    /// happened (or, if another program holds it then, from its next opening: `Store::open`).
+    /// are written once; as safe on a crash or power cut (`synchronous = EXTRA` meanwhile).
+    /// Programs that open the store meanwhile wait for it, as they wait for a write lock. The
+    /// store is in WAL again after, whatever happened (or, if another program holds it then,
+    /// from its next opening: `Store::open`).
     pub fn write_big_or_discard<T>(
         &mut self,
         f: impl FnOnce(&Db<'_>) -> Result<(T, bool)>,
@@ -630,6 +631,7 @@ impl Store {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.write_or_discard(f)));
         if let Some(c) = self.lite() {
             let _ = c.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0));
+            let _ = c.pragma_update(None, "synchronous", "FULL");
         }
         out.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     }
@@ -650,7 +652,16 @@ impl Store {
             r.get::<_, String>(0)
         });
         let _ = conn.busy_timeout(self.wait_limit.unwrap_or(DEFAULT_WAIT));
-        mode.is_ok_and(|m| m.eq_ignore_ascii_case("delete"))
+        if !mode.is_ok_and(|m| m.eq_ignore_ascii_case("delete")) {
+            return false;
+        }
+        // The commit is the journal's deletion: EXTRA syncs the folder after it, or a power cut
+        // just after could bring the journal back and undo a write already reported done.
+        if conn.pragma_update(None, "synchronous", "EXTRA").is_err() {
+            let _ = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0));
+            return false;
+        }
+        true
     }
 
     /// The store's journal mode (`wal` for a store at rest), for tests and diagnostics.
@@ -1012,8 +1023,47 @@ pub(crate) fn now() -> String {
 
 #[cfg(test)]
 mod tests {
-    /// An import's temporary files are in memory while it runs, and files again after it,
-    /// whether it worked or not.
+    /// A big write goes through a rollback journal whose deletion is synced to the folder, and
+    /// the store is back in WAL with every write synced after it, kept or not; beside another
+    /// connection it stays in WAL.
+    #[test]
+    fn a_big_write_goes_through_a_journal_and_leaves_the_store_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let mut s = Store::create(&path).unwrap();
+        let modes = |c: &Connection| -> (String, i64) {
+            let mode = c
+                .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+                .unwrap();
+            (
+                mode,
+                c.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap(),
+            )
+        };
+        let lite = |db: &Db<'_>| match db.conn {
+            Conn::Lite(c) => modes(c),
+            Conn::Pg(_) => unreachable!("an SQLite file"),
+        };
+        // synchronous: 2 is FULL, 3 EXTRA.
+        for keep in [true, false] {
+            let inside = s
+                .write_big_or_discard(|db| {
+                    db.conn
+                        .batch("CREATE TABLE IF NOT EXISTS t(x); INSERT INTO t VALUES (1)")?;
+                    Ok((lite(db), keep))
+                })
+                .unwrap();
+            assert_eq!(inside, ("delete".to_string(), 3));
+            assert_eq!(modes(s.lite().unwrap()), ("wal".to_string(), 2));
+        }
+        let other = Connection::open(&path).unwrap();
+        let rows: i64 = other
+            .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 1, "the first write kept, the second discarded");
+        let inside = s.write_big_or_discard(|db| Ok((lite(db), true))).unwrap();
+        assert_eq!(inside, ("wal".to_string(), 2));
+    }
 
     #[test]
     fn the_background_checkpoint_copies_the_wal_into_the_store_file() {
