@@ -630,8 +630,7 @@ impl Store {
         let out =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.write_or_discard(f)));
         if let Some(c) = self.lite() {
-            let _ = c.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0));
-            let _ = c.pragma_update(None, "synchronous", "FULL");
+            back_to_wal(c);
         }
         out.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     }
@@ -658,7 +657,7 @@ impl Store {
         // The commit is the journal's deletion: EXTRA syncs the folder after it, or a power cut
         // just after could bring the journal back and undo a write already reported done.
         if conn.pragma_update(None, "synchronous", "EXTRA").is_err() {
-            let _ = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0));
+            back_to_wal(conn);
             return false;
         }
         true
@@ -1014,6 +1013,13 @@ pub fn shown(path: &Path) -> String {
         Some(url) => pg::shown(url),
         None => path.display().to_string(),
     }
+}
+
+/// Puts a store taken out of WAL (`Store::leave_wal`) back as every write expects it: WAL, each
+/// commit synced. A failure is mended by the next `Store::open`.
+fn back_to_wal(conn: &Connection) {
+    let _ = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0));
+    let _ = conn.pragma_update(None, "synchronous", "FULL");
 }
 
 /// The current time as the store keeps it.

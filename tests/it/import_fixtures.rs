@@ -418,16 +418,7 @@ fn lines_of_one_order_apart_in_the_file_still_make_one_order() {
     // The first line of an early order of several goes to the end of a long file: it comes
     // after its order was written, and the import is done again with the line file read whole
     // first.
-    let export = tempfile::tempdir().unwrap();
-    let s = Scratch::new();
-    s.ok(&[
-        "demo",
-        "--orders",
-        "3000",
-        "--export-taobao",
-        export.path().to_str().unwrap(),
-        "--force",
-    ]);
+    let export = demo_export("3000");
     let moved = lines_rearranged(export.path(), |rows| {
         let no = |r: &csv::StringRecord| r[0].to_string();
         let i = (0..rows.len() - 1)
@@ -491,7 +482,7 @@ fn a_first_big_import_makes_the_order_indexes_again_and_a_refused_one_keeps_them
     assert_eq!(indexes(&refused), want);
 }
 
-/// A demo store's 3,000-order Taobao export, in a folder of its own.
+/// A demo store's Taobao export of `orders` orders, in a folder of its own.
 fn demo_export(orders: &str) -> tempfile::TempDir {
     let export = tempfile::tempdir().unwrap();
     Scratch::new().ok(&[
